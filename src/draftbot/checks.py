@@ -1,0 +1,372 @@
+"""Arithmetic and consistency rules of the format (format-spec §7) → findings.
+
+Each rule has a stable code, a severity, a location as printed in the official table, a
+Chinese message with the actual numbers and a hint of what to correct. Errors block export;
+warnings do not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+from .model import (
+    APPLICANT_COLUMNS,
+    OTHER_ROWS_2019,
+    OTHER_ROWS_2021,
+    ApplicantCounts,
+    Report,
+    default_format_for,
+    result_rows,
+)
+from .tables import (
+    APPLICANT_LABELS,
+    CASE_BLOCK_LABELS,
+    TABLE3_ROW_LABELS,
+    join_location,
+    table2_location,
+    table3_location,
+    table4_location,
+)
+
+Severity = Literal["error", "warning"]
+SEVERITY_LABELS = {"error": "错误", "warning": "提示"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    location: str
+    message: str
+    hint: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)
+
+
+Rule = Callable[[Report], Iterator[Finding]]
+_RULES: list[Rule] = []
+
+
+def rule(fn: Rule) -> Rule:
+    _RULES.append(fn)
+    return fn
+
+
+def check_report(report: Report) -> list[Finding]:
+    """All table and consistency findings for a report, in table order."""
+    return [finding for check in _RULES for finding in check(report)]
+
+
+def _col(name: str) -> str:
+    return f"{APPLICANT_LABELS[name]}列"
+
+
+# --- 表三 -------------------------------------------------------------------------------
+
+
+@rule
+def t3_01_balance(report: Report) -> Iterator[Finding]:
+    """T3-01: per column, 一 + 二 = （七）总计 + 四."""
+    t3, version = report.table3, report.format_version
+    for name in (*APPLICANT_COLUMNS, "total"):
+        new, carried = t3.new_received.column(name), t3.carried_over.column(name)
+        done = t3.results_column_total(version, name)
+        forward = t3.carried_forward.column(name)
+        if new + carried != done + forward:
+            diff = abs(new + carried - done - forward)
+            yield Finding(
+                "T3-01",
+                "error",
+                join_location("表三", "勾稽关系", APPLICANT_LABELS[name]),
+                f"{_col(name)}：新收 {new} + 上年结转 {carried} = {new + carried}，"
+                f"但办理结果总计 {done} + 结转下年度 {forward} = {done + forward}，相差 {diff} 件",
+                "第一项加第二项之和应等于第三项加第四项之和：请核对本列的新收、上年结转、"
+                "各项办理结果和结转下年度的件数",
+            )
+
+
+@rule
+def t3_03_row_totals(report: Report) -> Iterator[Finding]:
+    """T3-03: per row, a stated 总计 equals the sum of the six applicant columns."""
+    t3 = report.table3
+    keys = ["new_received", "carried_over", *result_rows(report.format_version)]
+    keys += ["results_total", "carried_forward"]
+    for key in keys:
+        row = t3.results_total if key == "results_total" else t3.row(key)
+        if row is None or row.total is None or row.total == row.computed_total:
+            continue
+        parts = " + ".join(str(v) for v in row.values())
+        yield Finding(
+            "T3-03",
+            "error",
+            table3_location(key, "total"),
+            f"总计填写为 {row.total}，但六类申请人合计 {parts} = {row.computed_total}",
+            "总计应等于自然人与五类法人或其他组织之和；可删去总计由工具自动计算",
+        )
+
+
+@rule
+def t3_04_results_total(report: Report) -> Iterator[Finding]:
+    """T3-04: per column, a stated （七）总计 equals the sum of the result rows."""
+    t3, version = report.table3, report.format_version
+    if t3.results_total is None:
+        return
+    computed = t3.computed_results_total(version)
+    for name in (*APPLICANT_COLUMNS, "total"):
+        stated = t3.results_total.column(name)
+        if name == "total":
+            expected = sum(t3.row(k).shown_total for k in result_rows(version))
+        else:
+            expected = computed.column(name)
+        if stated != expected:
+            yield Finding(
+                "T3-04",
+                "error",
+                table3_location("results_total", name),
+                f"{_col(name)}：（七）总计填写为 {stated}，但（一）至（六）各项合计为 {expected}，"
+                f"相差 {abs(stated - expected)} 件",
+                "（七）总计应等于（一）予以公开至（六）其他处理各项之和；可删去由工具自动计算",
+            )
+
+
+@rule
+def t3_rows_of_other_format(report: Report) -> Iterator[Finding]:
+    """F-02: 表三 rows that do not exist in the report's format version hold numbers."""
+    version = report.format_version
+    foreign = OTHER_ROWS_2021 if version == "2019" else OTHER_ROWS_2019
+    for key in foreign:
+        row = report.table3.row(key)
+        if row.computed_total or row.total:
+            label = TABLE3_ROW_LABELS[key][1]
+            yield Finding(
+                "F-02",
+                "error",
+                table3_location(key),
+                f"本报告使用 {version} 格式，表三没有“{label}”这一行，但填写了 {row.shown_total} 件",
+                "2019（试行）格式只有一行（六）其他处理（other_processing）；2021 格式分为三行"
+                "（other_no_correction、other_no_fee_paid、other_other）。请移到对应的行",
+            )
+
+
+# --- 表四 -------------------------------------------------------------------------------
+
+
+@rule
+def t4_01_block_totals(report: Report) -> Iterator[Finding]:
+    """T4-01: for each block, a stated 总计 = 维持 + 纠正 + 其他 + 尚未审结."""
+    for block in CASE_BLOCK_LABELS:
+        counts = getattr(report.table4, block)
+        if counts.total is None or counts.total == counts.computed_total:
+            continue
+        yield Finding(
+            "T4-01",
+            "error",
+            table4_location(block, "total"),
+            f"总计填写为 {counts.total}，但结果维持 {counts.maintained} + 结果纠正 {counts.corrected}"
+            f" + 其他结果 {counts.other} + 尚未审结 {counts.pending} = {counts.computed_total}",
+            "总计应等于四项之和；可删去总计由工具自动计算",
+        )
+
+
+# --- cross-year -------------------------------------------------------------------------
+
+
+@rule
+def x_01_carried_over(report: Report) -> Iterator[Finding]:
+    """X-01: this year's 上年结转 equals last year's 结转下年度, per column."""
+    previous = report.previous_year
+    if previous is None or previous.carried_forward is None:
+        return
+    last: ApplicantCounts = previous.carried_forward
+    now = report.table3.carried_over
+    for name in (*APPLICANT_COLUMNS, "total"):
+        if last.column(name) != now.column(name):
+            yield Finding(
+                "X-01",
+                "warning",
+                table3_location("carried_over", name),
+                f"上年结转填写为 {now.column(name)} 件，但上年报告的结转下年度继续办理为 "
+                f"{last.column(name)} 件",
+                "本年的上年结转一般应等于上年报告的“四、结转下年度继续办理”；请核对其中一处",
+            )
+
+
+@rule
+def x_02_in_force(report: Report) -> Iterator[Finding]:
+    """X-02 (warning): last in_force + issued − repealed ≈ this year's in_force."""
+    previous = report.previous_year
+    if previous is None or report.format_version != "2021":
+        return
+    for key, label in (("regulations", "规章"), ("normative_documents", "行政规范性文件")):
+        last = getattr(previous.in_force, key)
+        if last is None:
+            continue
+        counts = getattr(report.table2, key)
+        expected = last + counts.issued - counts.repealed
+        if expected != counts.in_force:
+            yield Finding(
+                "X-02",
+                "warning",
+                table2_location(f"table2.{key}.in_force"),
+                f"{label}：上年现行有效 {last} + 本年制发 {counts.issued} - 本年废止 "
+                f"{counts.repealed} = {expected}，但本年现行有效填写为 {counts.in_force}",
+                "如有修订、失效或重新发布，相差属正常；否则请核对现行有效件数",
+            )
+
+
+# --- meta and inputs ----------------------------------------------------------------------
+
+
+@rule
+def v_01_format_version(report: Report) -> Iterator[Finding]:
+    """V-01: the format version fits the report year."""
+    meta = report.meta
+    expected = default_format_for(meta.report_year)
+    if meta.format_version and meta.format_version != expected:
+        yield Finding(
+            "V-01",
+            "error",
+            "基本信息 · 格式版本",
+            f"{meta.report_year} 年度报告应使用 {expected} 格式，但指定了 {meta.format_version} 格式",
+            "2019、2020 年度使用 2019（试行）格式，2021 年度起使用 2021 格式；"
+            "可删去 format_version 由工具自动选择",
+        )
+
+
+@rule
+def x_04_publish_date(report: Report) -> Iterator[Finding]:
+    """X-04: the publish date falls after the statistical year (normally in the next year)."""
+    meta = report.meta
+    date = meta.publish_date
+    if date is None:
+        return
+    year_end = dt.date(meta.report_year, 12, 31)
+    if date <= year_end:
+        yield Finding(
+            "X-04",
+            "error",
+            "基本信息 · 发布日期",
+            f"发布日期 {_cn_date(date)} 早于统计期结束（{meta.report_year}年12月31日）",
+            f"{meta.report_year} 年度报告应在 {meta.report_year + 1} 年发布；请核对统计年度或发布日期",
+        )
+    elif date.year > meta.report_year + 1:
+        yield Finding(
+            "X-04",
+            "warning",
+            "基本信息 · 发布日期",
+            f"发布日期 {_cn_date(date)} 晚于 {meta.report_year + 1} 年，"
+            f"而统计年度为 {meta.report_year} 年",
+            "年度报告一般应于次年 1 月 31 日前发布；请核对统计年度是否写错",
+        )
+
+
+_YEAR_RE = re.compile(r"(?<![〔\[（(\d])((?:19|20)\d{2})\s*年(?!度?\s*[〕\]])")
+_THIS_YEAR_WORDS = ("本年", "今年", "本年度", "全年", "年内")
+_SENTENCE_RE = re.compile(r"[^。；;！!？?\n]+")
+
+
+def _text_inputs(report: Report) -> Iterator[tuple[str, str]]:
+    facts = report.facts
+    for name in ("proactive_notes", "on_request_notes", "management_notes", "platform_notes"):
+        yield name, getattr(facts, name)
+    yield "supervision_notes", facts.supervision_notes
+    yield "other_matters", facts.other_matters
+    for i, text in enumerate(facts.problems):
+        yield f"problems.{i}", text
+    for i, text in enumerate(facts.measures):
+        yield f"measures.{i}", text
+    for i, item in enumerate(facts.previous_problems):
+        yield f"previous_problems.{i}", item.rectification
+
+
+_INPUT_LABELS = {
+    "proactive_notes": "主动公开情况",
+    "on_request_notes": "依申请公开情况",
+    "management_notes": "政府信息管理情况",
+    "platform_notes": "平台建设情况",
+    "supervision_notes": "监督保障情况",
+    "other_matters": "其他需要报告的事项",
+    "problems": "存在的问题",
+    "measures": "改进措施",
+    "previous_problems": "上年问题整改情况",
+}
+
+
+def _input_location(name: str) -> str:
+    base, _, index = name.partition(".")
+    label = _INPUT_LABELS[base]
+    return join_location("填报事实", label + (f" 第 {int(index) + 1} 条" if index else ""))
+
+
+@rule
+def x_07_year_in_inputs(report: Report) -> Iterator[Finding]:
+    """X-07: a sentence about 本年/今年 names a year other than the report year."""
+    year = report.meta.report_year
+    for name, text in _text_inputs(report):
+        for sentence in _SENTENCE_RE.findall(text):
+            if not any(word in sentence for word in _THIS_YEAR_WORDS):
+                continue
+            wrong = sorted({int(y) for y in _YEAR_RE.findall(sentence)} - {year})
+            if wrong:
+                shown = "、".join(f"{y}年" for y in wrong)
+                yield Finding(
+                    "X-07",
+                    "warning",
+                    _input_location(name),
+                    f"“{sentence.strip()}”说的是本年，却写了 {shown}，而统计年度为 {year} 年",
+                    "可能沿用了往年的文字；请改为本年度或删去年份",
+                )
+
+
+@rule
+def x_05_fee_notices(report: Report) -> Iterator[Finding]:
+    """X-05: applications dropped for unpaid fees need charge notices; collected ≤ billed."""
+    fee = report.facts.info_fee
+    unpaid = report.table3.other_no_fee_paid.shown_total
+    if report.format_version == "2021" and unpaid > fee.notices_issued:
+        yield Finding(
+            "X-05",
+            "warning",
+            table3_location("other_no_fee_paid", "total"),
+            f"因逾期未缴费不再处理的申请有 {unpaid} 件，但填报的收费通知只有 {fee.notices_issued} 件",
+            "只有发出收费通知的申请才可能因逾期未缴费而终止；请核对表三该行或信息处理费情况",
+        )
+    if fee.collected_yuan > fee.notices_amount_yuan:
+        yield Finding(
+            "X-05",
+            "warning",
+            "填报事实 · 信息处理费",
+            f"实际收取 {fee.collected_yuan} 元，多于收费通知总金额 {fee.notices_amount_yuan} 元",
+            "实际收取的金额一般不超过收费通知的金额；请核对",
+        )
+
+
+@rule
+def f_01_proactive_categories(report: Report) -> Iterator[Finding]:
+    """F-01: the listed categories of published items do not exceed the stated total."""
+    facts = report.facts
+    if facts.proactive_total is None or not facts.proactive_categories:
+        return
+    listed = sum(c.count for c in facts.proactive_categories)
+    if listed > facts.proactive_total:
+        parts = " + ".join(f"{c.name} {c.count}" for c in facts.proactive_categories)
+        yield Finding(
+            "F-01",
+            "warning",
+            "填报事实 · 主动公开信息条数",
+            f"分类合计 {parts} = {listed} 条，多于填报的主动公开总数 {facts.proactive_total} 条",
+            "请核对总数或各分类条数",
+        )
+
+
+def _cn_date(date: dt.date) -> str:
+    return f"{date.year}年{date.month}月{date.day}日"

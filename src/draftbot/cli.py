@@ -1,0 +1,128 @@
+"""The `draftbot` command line: a thin layer over the library.
+
+Heavy modules (langchain, openai, python-docx) are imported inside the commands that need
+them, so `draftbot --help` and `draftbot check` start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .checks import SEVERITY_LABELS, Finding, check_report, has_errors
+from .datafile import DataFileError, load_report
+from .model import Report
+
+app = typer.Typer(
+    name="draftbot",
+    help="政府信息公开工作年度报告起草助手：填报数据、勾稽校验、起草正文、导出 Word。",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+FileArg = Annotated[Path, typer.Argument(help="报告数据文件（.yaml / .yml / .json）")]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+def _load(path: Path) -> Report:
+    try:
+        return load_report(path)
+    except DataFileError as exc:
+        raise _fail(exc.render()) from None
+
+
+def _print_findings(findings: list[Finding]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not findings:
+        console.print("[green]✓ 未发现问题：各表勾稽关系和一致性检查全部通过。[/green]")
+        return
+    table = Table(show_lines=True, expand=True)
+    for title, style in (("级别", None), ("代码", None), ("位置", None), ("问题与建议", None)):
+        table.add_column(title, style=style, overflow="fold")
+    for f in findings:
+        level = SEVERITY_LABELS[f.severity]
+        level = f"[red]{level}[/red]" if f.severity == "error" else f"[yellow]{level}[/yellow]"
+        table.add_row(level, f.code, f.location, f"{f.message}\n[dim]建议：{f.hint}[/dim]")
+    console.print(table)
+    errors = sum(f.severity == "error" for f in findings)
+    console.print(f"共 {errors} 个错误、{len(findings) - errors} 个提示。")
+
+
+def _print_summary(report: Report) -> None:
+    from .summary import summary_lines
+
+    for line in summary_lines(report):
+        typer.echo(line)
+
+
+@app.command()
+def check(
+    file: FileArg,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出检查结果")] = False,
+) -> None:
+    """检查数据文件：表三勾稽关系、各表总计、跨年度衔接、年份与格式版本。有错误时退出码为 1。"""
+    report = _load(file)
+    findings = check_report(report)
+    if as_json:
+        payload = {"file": str(file), "findings": [f.to_dict() for f in findings]}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        _print_summary(report)
+        _print_findings(findings)
+    raise typer.Exit(1 if has_errors(findings) else 0)
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="写入的文件；省略则输出到屏幕")
+    ] = None,
+) -> None:
+    """输出报告数据文件的 JSON Schema。"""
+    from .schema import report_schema_text
+
+    text = report_schema_text()
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        from .datafile import atomic_write_text
+
+        atomic_write_text(output, text)
+        typer.echo(f"已写入 {output}")
+
+
+@app.command()
+def demo() -> None:
+    """用自带的示例报告走一遍主流程：读取、检查、输出摘要。"""
+    from .resources import bundled_file
+
+    path = bundled_file("examples", "seed-2022.yaml")
+    typer.echo(f"示例数据：{path}")
+    report = _load(path)
+    _print_summary(report)
+    _print_findings(check_report(report))
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("\n已中断。", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,466 @@
+"""Pydantic models of one 政府信息公开工作年度报告's data.
+
+Field names follow format-spec §5 (English snake_case); the Chinese labels they stand for
+live in `tables.py`. Totals are computed by the tool; a total stated in a file (for example
+transcribed from a published report) is kept as `total` and checked, never replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .numbers import NumberError, format_amount, normalize_text, parse_amount, parse_count
+
+FormatVersion = Literal["2019", "2021"]
+FIRST_REPORT_YEAR = 2019
+
+
+def _count(raw: object) -> int:
+    try:
+        return parse_count(raw)
+    except NumberError as exc:
+        raise PydanticCustomError("draftbot_count", str(exc)) from None
+
+
+def _amount(raw: object) -> Decimal:
+    try:
+        return parse_amount(raw)
+    except NumberError as exc:
+        raise PydanticCustomError("draftbot_amount", str(exc)) from None
+
+
+def _signed_count(raw: object) -> int:
+    """2019 表二 本年增/减 may be negative: parse the magnitude, keep the sign."""
+    text = normalize_text(str(raw))
+    negative = text.startswith("-")
+    try:
+        value = parse_count(text.lstrip("+-"))
+    except NumberError:
+        raise PydanticCustomError("draftbot_count", f"应为整数（可为负数），收到“{raw}”") from None
+    return -value if negative else value
+
+
+Count = Annotated[int, BeforeValidator(_count), Field(json_schema_extra={"minimum": 0})]
+SignedCount = Annotated[int, BeforeValidator(_signed_count)]
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_amount),
+    PlainSerializer(format_amount, return_type=str, when_used="json"),
+    Field(json_schema_extra={"type": ["string", "number"]}),
+]
+
+
+class Strict(BaseModel):
+    """Base for every data model: unknown keys are errors, assignments are validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class AgencyLevel(str, Enum):
+    county_department = "县级部门"
+    township = "乡镇（街道）"
+    city_department = "市级部门"
+    provincial_department = "省级部门"
+    county_government = "区县政府"
+    city_government = "市级政府"
+    provincial_government = "省级政府"
+    other = "其他"
+
+
+class Meta(Strict):
+    agency: str = Field(min_length=2, max_length=100, description="机关全称，如 稷山县工业和科技局")
+    level: AgencyLevel = Field(AgencyLevel.county_department, description="机关层级")
+    region: str = Field("", max_length=60, description="所在行政区划全称，如 山西省运城市稷山县")
+    report_year: int = Field(ge=FIRST_REPORT_YEAR, le=2100, description="统计年度")
+    publish_date: dt.date | None = Field(None, description="发布日期（落款日期）")
+    format_version: FormatVersion | None = Field(
+        None, description="格式版本：2019/2020 年度用 2019（试行），之后用 2021；留空自动选择"
+    )
+    website: str = Field("", max_length=200, description="电子版下载网址（政府门户网站）")
+    contact: str = Field("", max_length=200, description="联系方式（地址、电话等）")
+
+    @property
+    def effective_format(self) -> FormatVersion:
+        if self.format_version:
+            return self.format_version
+        return default_format_for(self.report_year)
+
+
+def default_format_for(report_year: int) -> FormatVersion:
+    return "2019" if report_year in (2019, 2020) else "2021"
+
+
+# --- 表二 ---------------------------------------------------------------------------------
+
+
+class DocumentCounts(Strict):
+    """表二 第二十条第（一）项, 2021: 本年制发件数 / 本年废止件数 / 现行有效件数."""
+
+    issued: Count = 0
+    repealed: Count = 0
+    in_force: Count = 0
+
+
+class Table2(Strict):
+    """表二 (2021 format)."""
+
+    regulations: DocumentCounts = Field(default_factory=DocumentCounts)
+    normative_documents: DocumentCounts = Field(default_factory=DocumentCounts)
+    licensing: Count = 0
+    penalty: Count = 0
+    coercion: Count = 0
+    fees_wan_yuan: Amount = Decimal(0)
+
+
+class DocumentCounts2019(Strict):
+    """表二 第二十条第（一）项, 2019: 本年新制作数量 / 本年新公开数量 / 对外公开总数量."""
+
+    made: Count = 0
+    published: Count = 0
+    total_public: Count = 0
+
+
+class ItemCounts2019(Strict):
+    """2019 表二 rows with 上一年项目数量 / 本年增/减 / 处理决定数量."""
+
+    previous_items: Count = 0
+    change: SignedCount = 0
+    decisions: Count = 0
+
+
+class FeeItems2019(Strict):
+    previous_items: Count = 0
+    change: SignedCount = 0
+
+
+class Procurement2019(Strict):
+    projects: Count = 0
+    amount: Amount = Decimal(0)
+
+
+class Table2v2019(Strict):
+    """表二 (2019 试行 format)."""
+
+    regulations: DocumentCounts2019 = Field(default_factory=DocumentCounts2019)
+    normative_documents: DocumentCounts2019 = Field(default_factory=DocumentCounts2019)
+    licensing: ItemCounts2019 = Field(default_factory=ItemCounts2019)
+    other_services: ItemCounts2019 = Field(default_factory=ItemCounts2019)
+    penalty: ItemCounts2019 = Field(default_factory=ItemCounts2019)
+    coercion: ItemCounts2019 = Field(default_factory=ItemCounts2019)
+    fees: FeeItems2019 = Field(default_factory=FeeItems2019)
+    procurement: Procurement2019 = Field(default_factory=Procurement2019)
+
+
+# --- 表三 ---------------------------------------------------------------------------------
+
+APPLICANT_COLUMNS: tuple[str, ...] = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_service",
+    "other",
+)
+
+
+class ApplicantCounts(Strict):
+    """One row of 表三: six applicant columns plus an optional stated 总计."""
+
+    natural_person: Count = 0
+    commercial: Count = 0
+    research: Count = 0
+    social_welfare: Count = 0
+    legal_service: Count = 0
+    other: Count = 0
+    total: Count | None = Field(None, description="总计：留空则由工具计算；填写则与计算值核对")
+
+    @property
+    def computed_total(self) -> int:
+        return sum(self.values())
+
+    @property
+    def shown_total(self) -> int:
+        """The 总计 printed in the table: the stated one if given, else the computed one."""
+        return self.computed_total if self.total is None else self.total
+
+    def values(self) -> list[int]:
+        return [getattr(self, name) for name in APPLICANT_COLUMNS]
+
+    def column(self, name: str) -> int:
+        return self.shown_total if name == "total" else getattr(self, name)
+
+
+def _row() -> ApplicantCounts:
+    return ApplicantCounts()
+
+
+RESULT_ROWS_COMMON: tuple[str, ...] = (
+    "granted",
+    "partially_granted",
+    "denied_state_secret",
+    "denied_law_prohibited",
+    "denied_three_security_one_stability",
+    "denied_third_party",
+    "denied_internal_affairs",
+    "denied_process_info",
+    "denied_enforcement_file",
+    "denied_admin_query",
+    "unable_not_held",
+    "unable_need_creation",
+    "unable_unclear_after_correction",
+    "not_processed_petition",
+    "not_processed_repeat",
+    "not_processed_publication",
+    "not_processed_massive",
+    "not_processed_confirm",
+)
+OTHER_ROWS_2021: tuple[str, ...] = ("other_no_correction", "other_no_fee_paid", "other_other")
+OTHER_ROWS_2019: tuple[str, ...] = ("other_processing",)
+
+
+def result_rows(version: FormatVersion) -> tuple[str, ...]:
+    """The 本年度办理结果 rows (（一）…（六）) of a format version, in table order."""
+    return RESULT_ROWS_COMMON + (OTHER_ROWS_2019 if version == "2019" else OTHER_ROWS_2021)
+
+
+class Table3(Strict):
+    """表三 收到和处理政府信息公开申请情况."""
+
+    new_received: ApplicantCounts = Field(default_factory=_row)
+    carried_over: ApplicantCounts = Field(default_factory=_row)
+    granted: ApplicantCounts = Field(default_factory=_row)
+    partially_granted: ApplicantCounts = Field(default_factory=_row)
+    denied_state_secret: ApplicantCounts = Field(default_factory=_row)
+    denied_law_prohibited: ApplicantCounts = Field(default_factory=_row)
+    denied_three_security_one_stability: ApplicantCounts = Field(default_factory=_row)
+    denied_third_party: ApplicantCounts = Field(default_factory=_row)
+    denied_internal_affairs: ApplicantCounts = Field(default_factory=_row)
+    denied_process_info: ApplicantCounts = Field(default_factory=_row)
+    denied_enforcement_file: ApplicantCounts = Field(default_factory=_row)
+    denied_admin_query: ApplicantCounts = Field(default_factory=_row)
+    unable_not_held: ApplicantCounts = Field(default_factory=_row)
+    unable_need_creation: ApplicantCounts = Field(default_factory=_row)
+    unable_unclear_after_correction: ApplicantCounts = Field(default_factory=_row)
+    not_processed_petition: ApplicantCounts = Field(default_factory=_row)
+    not_processed_repeat: ApplicantCounts = Field(default_factory=_row)
+    not_processed_publication: ApplicantCounts = Field(default_factory=_row)
+    not_processed_massive: ApplicantCounts = Field(default_factory=_row)
+    not_processed_confirm: ApplicantCounts = Field(default_factory=_row)
+    other_no_correction: ApplicantCounts = Field(default_factory=_row)
+    other_no_fee_paid: ApplicantCounts = Field(default_factory=_row)
+    other_other: ApplicantCounts = Field(default_factory=_row)
+    other_processing: ApplicantCounts = Field(
+        default_factory=_row, description="（六）其他处理：仅 2019（试行）格式使用"
+    )
+    results_total: ApplicantCounts | None = Field(
+        None, description="（七）总计：留空则由工具计算；填写则与计算值核对"
+    )
+    carried_forward: ApplicantCounts = Field(default_factory=_row)
+
+    def row(self, key: str) -> ApplicantCounts:
+        if key == "results_total":
+            return self.results_total or self.computed_results_total(None)
+        return getattr(self, key)
+
+    def computed_results_total(self, version: FormatVersion | None) -> ApplicantCounts:
+        """（七）总计 as the sum of the result rows (both variants' rows when version is None)."""
+        keys = (
+            RESULT_ROWS_COMMON + OTHER_ROWS_2021 + OTHER_ROWS_2019
+            if version is None
+            else result_rows(version)
+        )
+        sums = {col: sum(getattr(getattr(self, k), col) for k in keys) for col in APPLICANT_COLUMNS}
+        return ApplicantCounts(**sums)
+
+    def results_column_total(self, version: FormatVersion, column: str) -> int:
+        """The （七）总计 cell: stated if given, else computed."""
+        if self.results_total is not None:
+            return self.results_total.column(column)
+        return self.computed_results_total(version).column(column)
+
+
+# --- 表四 ---------------------------------------------------------------------------------
+
+CASE_COLUMNS: tuple[str, ...] = ("maintained", "corrected", "other", "pending")
+
+
+class CaseCounts(Strict):
+    """One block of 表四: 结果维持 / 结果纠正 / 其他结果 / 尚未审结 and 总计."""
+
+    maintained: Count = 0
+    corrected: Count = 0
+    other: Count = 0
+    pending: Count = 0
+    total: Count | None = Field(None, description="总计：留空则由工具计算；填写则与计算值核对")
+
+    @property
+    def computed_total(self) -> int:
+        return self.maintained + self.corrected + self.other + self.pending
+
+    @property
+    def shown_total(self) -> int:
+        return self.computed_total if self.total is None else self.total
+
+
+class Table4(Strict):
+    """表四 政府信息公开行政复议、行政诉讼情况."""
+
+    review: CaseCounts = Field(default_factory=CaseCounts)
+    litigation_direct: CaseCounts = Field(default_factory=CaseCounts)
+    litigation_after_review: CaseCounts = Field(default_factory=CaseCounts)
+
+
+# --- narrative inputs ---------------------------------------------------------------------
+
+
+class PublishedCategory(Strict):
+    """One category of proactively published information, e.g. 政策解读 3 条."""
+
+    name: str = Field(min_length=1, max_length=60)
+    count: Count
+
+
+class PreviousProblem(Strict):
+    problem: str = Field(min_length=1, max_length=500)
+    rectification: str = Field("", max_length=2000, description="本年整改情况")
+
+
+class InfoFee(Strict):
+    """信息处理费 (国办函〔2020〕109号)."""
+
+    notices_issued: Count = Field(0, description="发出收费通知的件数")
+    notices_amount_yuan: Amount = Field(Decimal(0), description="收费通知的总金额（元）")
+    collected_yuan: Amount = Field(Decimal(0), description="实际收取的总金额（元）")
+
+
+class Facts(Strict):
+    """What the clerk tells about the year; the drafter writes the prose from it."""
+
+    proactive_total: Count | None = Field(None, description="本年主动公开政府信息条数")
+    proactive_categories: list[PublishedCategory] = Field(default_factory=list, max_length=50)
+    policy_interpretations: Count | None = Field(None, description="发布政策解读条数")
+    press_conferences: Count | None = Field(None, description="召开新闻发布会场次")
+    channels: list[str] = Field(default_factory=list, max_length=30, description="主动公开渠道")
+    proactive_notes: str = Field("", max_length=5000, description="主动公开的其他情况")
+    on_request_notes: str = Field("", max_length=5000, description="依申请公开的工作情况")
+    management_notes: str = Field("", max_length=5000, description="政府信息管理情况")
+    platform_notes: str = Field("", max_length=5000, description="政府信息公开平台建设情况")
+    supervision_notes: str = Field("", max_length=5000, description="监督保障情况")
+    training_sessions: Count | None = Field(None, description="组织政务公开培训次数")
+    problems: list[str] = Field(default_factory=list, max_length=30, description="本年存在的问题")
+    measures: list[str] = Field(default_factory=list, max_length=30, description="改进措施")
+    previous_problems: list[PreviousProblem] = Field(default_factory=list, max_length=30)
+    info_fee: InfoFee = Field(default_factory=InfoFee)
+    other_matters: str = Field("", max_length=5000, description="其他需要报告的事项")
+
+
+SECTION_KEYS: tuple[str, ...] = (
+    "overview_intro",
+    "overview_proactive",
+    "overview_on_request",
+    "overview_management",
+    "overview_platform",
+    "overview_supervision",
+    "problems",
+    "other_matters",
+)
+
+
+class Narrative(Strict):
+    """The prose of the report, section by section (drafted, then reviewed by a person)."""
+
+    overview_intro: str = Field("", max_length=20000, description="一、总体情况 的导语")
+    overview_proactive: str = Field("", max_length=20000, description="（一）主动公开")
+    overview_on_request: str = Field("", max_length=20000, description="（二）依申请公开")
+    overview_management: str = Field("", max_length=20000, description="（三）政府信息管理")
+    overview_platform: str = Field("", max_length=20000, description="（四）政府信息公开平台建设")
+    overview_supervision: str = Field("", max_length=20000, description="（五）监督保障")
+    problems: str = Field("", max_length=20000, description="五、存在的主要问题及改进情况")
+    other_matters: str = Field("", max_length=20000, description="六、其他需要报告的事项")
+
+
+class Revision(Strict):
+    """A previous text of a section, kept whenever a section is replaced."""
+
+    section: Literal[
+        "overview_intro",
+        "overview_proactive",
+        "overview_on_request",
+        "overview_management",
+        "overview_platform",
+        "overview_supervision",
+        "problems",
+        "other_matters",
+    ]
+    text: str
+    source: str = Field("", description="谁写的：模型名、offline（离线模板）或 user（手工编辑）")
+    saved_at: dt.datetime | None = None
+
+
+class PreviousInForce(Strict):
+    regulations: Count | None = None
+    normative_documents: Count | None = None
+
+
+class PreviousYear(Strict):
+    """Last year's figures, for cross-year checks and year-on-year comparisons."""
+
+    in_force: PreviousInForce = Field(
+        default_factory=PreviousInForce, description="上年表二 现行有效件数"
+    )
+    carried_forward: ApplicantCounts | None = Field(
+        None, description="上年表三 四、结转下年度继续办理（各列）"
+    )
+    new_received_total: Count | None = Field(None, description="上年新收申请总数")
+    proactive_total: Count | None = Field(None, description="上年主动公开信息条数")
+    problems: list[str] = Field(default_factory=list, max_length=30, description="上年报告的问题")
+    narrative: Narrative | None = Field(None, description="上年报告正文（用于比对重复率）")
+
+
+class Report(Strict):
+    """The whole data of one annual report."""
+
+    meta: Meta
+    table2: Table2 = Field(default_factory=Table2, description="表二（2021 格式）")
+    table2_2019: Table2v2019 | None = Field(
+        None, description="表二（2019 试行格式，仅 2019/2020 年度）"
+    )
+    table3: Table3 = Field(default_factory=Table3)
+    table4: Table4 = Field(default_factory=Table4)
+    facts: Facts = Field(default_factory=Facts)
+    narrative: Narrative = Field(default_factory=Narrative)
+    revisions: list[Revision] = Field(default_factory=list)
+    previous_year: PreviousYear | None = None
+
+    @property
+    def format_version(self) -> FormatVersion:
+        return self.meta.effective_format
+
+    @property
+    def table2_for_format(self) -> Table2 | Table2v2019:
+        if self.format_version == "2019":
+            return self.table2_2019 or Table2v2019()
+        return self.table2
+
+    @model_validator(mode="after")
+    def _no_2019_table_in_2021_report(self) -> Report:
+        if self.table2_2019 is not None and self.format_version == "2021":
+            raise PydanticCustomError(
+                "draftbot_format",
+                "填写了 table2_2019（2019 试行格式的表二），但本报告使用 2021 格式；"
+                "请改填 table2，或把 meta.format_version 设为 2019",
+            )
+        return self

@@ -1,0 +1,46 @@
+"""Starting this year's report from last year's: carry forward what the format links."""
+
+from __future__ import annotations
+
+from .model import Meta, PreviousInForce, PreviousProblem, PreviousYear, Report, Table3
+
+
+def previous_year_block(last: Report) -> PreviousYear:
+    """What this year's checks and drafting need to know about last year's report."""
+    in_force = (
+        PreviousInForce(
+            regulations=last.table2.regulations.in_force,
+            normative_documents=last.table2.normative_documents.in_force,
+        )
+        if last.format_version == "2021"
+        else PreviousInForce()
+    )
+    return PreviousYear(
+        in_force=in_force,
+        carried_forward=last.table3.carried_forward.model_copy(update={"total": None}),
+        new_received_total=last.table3.new_received.shown_total,
+        proactive_total=last.facts.proactive_total,
+        problems=list(last.facts.problems),
+        narrative=last.narrative.model_copy(),
+    )
+
+
+def start_from_previous(last: Report) -> Report:
+    """A new report for the following year: same agency, 上年结转 = last year's 结转下年度.
+
+    Last year's problems become this year's list to report rectification on; the numbers
+    of this year start empty (zero) and are filled by the clerk.
+    """
+    meta = Meta(
+        agency=last.meta.agency,
+        level=last.meta.level,
+        region=last.meta.region,
+        report_year=last.meta.report_year + 1,
+        website=last.meta.website,
+        contact=last.meta.contact,
+    )
+    previous = previous_year_block(last)
+    table3 = Table3(carried_over=previous.carried_forward.model_copy())
+    report = Report(meta=meta, table3=table3, previous_year=previous)
+    report.facts.previous_problems = [PreviousProblem(problem=p) for p in last.facts.problems]
+    return report
