@@ -430,6 +430,21 @@ class PreviousYear(Strict):
     narrative: Narrative | None = Field(None, description="上年报告正文（用于比对重复率）")
 
 
+InterviewGate = Literal["yes", "no", "text"]
+
+
+class InterviewProgress(Strict):
+    """Which guided questions were answered, so an interview resumes where it stopped."""
+
+    answered: list[str] = Field(
+        default_factory=list, max_length=1000, description="已回答的问题编号（按回答顺序）"
+    )
+    gates: dict[str, InterviewGate] = Field(
+        default_factory=dict,
+        description="闸门问题的回答：yes 逐项填写，no 全部为 0，text 已用一句话填写",
+    )
+
+
 class Report(Strict):
     """The whole data of one annual report."""
 
@@ -444,6 +459,7 @@ class Report(Strict):
     narrative: Narrative = Field(default_factory=Narrative)
     revisions: list[Revision] = Field(default_factory=list)
     previous_year: PreviousYear | None = None
+    interview: InterviewProgress | None = Field(None, description="引导式填报的进度")
 
     @property
     def format_version(self) -> FormatVersion:
