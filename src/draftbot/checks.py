@@ -315,7 +315,8 @@ def x_07_year_in_inputs(report: Report) -> Iterator[Finding]:
         for sentence in _SENTENCE_RE.findall(text):
             if not any(word in sentence for word in _THIS_YEAR_WORDS):
                 continue
-            wrong = sorted({int(y) for y in _YEAR_RE.findall(sentence)} - {year})
+            # The following year is legitimate (publication, plans); earlier ones are leftovers.
+            wrong = sorted({int(y) for y in _YEAR_RE.findall(sentence)} - {year, year + 1})
             if wrong:
                 shown = "、".join(f"{y}年" for y in wrong)
                 yield Finding(

@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .checks import SEVERITY_LABELS, Finding, check_report, has_errors
-from .datafile import DataFileError, load_report
-from .model import Report
+if TYPE_CHECKING:
+    from .checks import Finding
+    from .model import Report
 
 app = typer.Typer(
     name="draftbot",
@@ -35,6 +35,8 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def _load(path: Path) -> Report:
+    from .datafile import DataFileError, load_report
+
     try:
         return load_report(path)
     except DataFileError as exc:
@@ -44,6 +46,8 @@ def _load(path: Path) -> Report:
 def _print_findings(findings: list[Finding]) -> None:
     from rich.console import Console
     from rich.table import Table
+
+    from .checks import SEVERITY_LABELS
 
     console = Console()
     if not findings:
@@ -74,6 +78,8 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出检查结果")] = False,
 ) -> None:
     """检查数据文件：表三勾稽关系、各表总计、跨年度衔接、年份与格式版本。有错误时退出码为 1。"""
+    from .checks import check_report, has_errors
+
     report = _load(file)
     findings = check_report(report)
     if as_json:
@@ -107,6 +113,7 @@ def schema(
 @app.command()
 def demo() -> None:
     """用自带的示例报告走一遍主流程：读取、检查、输出摘要。"""
+    from .checks import check_report
     from .resources import bundled_file
 
     path = bundled_file("examples", "seed-2022.yaml")

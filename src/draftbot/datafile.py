@@ -97,7 +97,14 @@ def _parse_mapping(text: str, source: str | Path) -> dict[str, Any]:
         data = json.loads(text) if is_json else yaml.safe_load(text)
     except json.JSONDecodeError as exc:
         raise DataFileError(
-            source, [Problem("文件", f"不是有效的 JSON：{exc.msg}，第 {exc.colno} 列", exc.lineno)]
+            source,
+            [
+                Problem(
+                    "文件",
+                    f"不是有效的 JSON：第 {exc.colno} 列附近有语法错误，请检查逗号、引号和括号",
+                    exc.lineno,
+                )
+            ],
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -117,7 +124,7 @@ def problems_from_validation(exc: ValidationError, text: str = "") -> list[Probl
     for err in exc.errors():
         loc = tuple(err["loc"])
         problems.append(
-            Problem(describe_location(loc), _message_for(err, loc), lines.get(_loc_key(loc)))
+            Problem(describe_location(loc), _message_for(err, loc), _line_of(lines, loc))
         )
     return problems
 
@@ -207,8 +214,14 @@ def _unknown_key_message(loc: tuple[Any, ...]) -> str:
     return f"未知的键“{key}”{hint}"
 
 
-def _loc_key(loc: tuple[Any, ...]) -> tuple[str, ...]:
-    return tuple(str(p) for p in loc)
+def _line_of(lines: dict[tuple[str, ...], int], loc: tuple[Any, ...]) -> int | None:
+    """Line of the error's key, or of its nearest parent that the file spells out."""
+    key = tuple(str(p) for p in loc)
+    while key:
+        if key in lines:
+            return lines[key]
+        key = key[:-1]
+    return None
 
 
 def _line_index(text: str) -> dict[tuple[str, ...], int]:

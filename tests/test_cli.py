@@ -1,0 +1,106 @@
+"""The check/schema/demo commands, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from draftbot.cli import app
+from draftbot.schema import report_schema_text
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+@pytest.mark.parametrize("name", ["seed-2022.yaml", "busy-2023.yaml"])
+def test_check_clean_examples_exit_zero(examples_dir: Path, name: str):
+    result = run("check", str(examples_dir / name))
+    assert result.exit_code == 0, result.output
+    assert "未发现问题" in result.output
+
+
+def test_check_error_example_exits_one_and_lists_findings(examples_dir: Path):
+    result = run("check", str(examples_dir / "errors-2020.yaml"))
+    assert result.exit_code == 1
+    assert "T3-01" in result.output
+    assert "共 8 个错误、7 个提示。" in result.output
+
+
+def test_check_json_output(examples_dir: Path):
+    result = run("check", "--json", str(examples_dir / "errors-2020.yaml"))
+    assert result.exit_code == 1
+    payload = json.loads(result.output)
+    first = payload["findings"][0]
+    assert first == {
+        "code": "T3-01",
+        "severity": "error",
+        "location": "表三 · 勾稽关系 · 自然人",
+        "message": "自然人列：新收 4 + 上年结转 1 = 5，但办理结果总计 5 + 结转下年度 1 = 6，相差 1 件",
+        "hint": "第一项加第二项之和应等于第三项加第四项之和：请核对本列的新收、上年结转、"
+        "各项办理结果和结转下年度的件数",
+    }
+
+
+def test_check_bad_file_gives_message_not_traceback(tmp_path: Path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "meta: {agency: 示例县民政局, report_year: 2022}\ntable3:\n  granted: {natural_person: -1}\n",
+        encoding="utf-8",
+    )
+    result = run("check", str(bad))
+    assert result.exit_code == 2
+    assert "表三 · 三、本年度办理结果 ·（一）予以公开 · 自然人：应为不小于 0 的整数，收到“-1”" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+
+
+def test_schema_file_is_in_sync_with_models():
+    committed = (ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8")
+    assert committed == report_schema_text(), "运行 make schema 重新生成 schemas/report.schema.json"
+
+
+def test_schema_command_writes_file(tmp_path: Path):
+    target = tmp_path / "s.json"
+    result = run("schema", "-o", str(target))
+    assert result.exit_code == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["title"].startswith("draftbot")
+
+
+def test_demo_runs_the_bundled_example():
+    result = run("demo")
+    assert result.exit_code == 0, result.output
+    assert "稷山县工科局2022年政府信息公开工作年度报告" in result.output
+
+
+HEAVY = ("langchain", "langchain_core", "langchain_openai", "openai", "docx", "httpx")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--help"], ["check", "--help"], ["check", str(ROOT / "examples" / "busy-2023.yaml")]],
+)
+def test_fast_commands_do_not_import_heavy_modules(argv: list[str]):
+    probe = (
+        "import sys\n"
+        "from draftbot.cli import app\n"
+        "try:\n"
+        f"    app({argv!r}, standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
+        "print('HEAVY=' + ','.join(heavy))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, cwd=ROOT
+    ).stdout
+    assert "HEAVY=\n" in out, out
