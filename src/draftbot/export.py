@@ -1,0 +1,391 @@
+"""What the exported report says, block by block, without knowing about Word.
+
+`plan_document` turns a `Report` into a flat list of `Block`s (title, preamble, the six
+headings, the narrative paragraphs, the three table grids, the closing) plus the export-time
+findings. `word.py` draws the blocks with python-docx; a web preview can draw the same plan.
+The fixed wording of the preamble and closing lives in prompts/document/report.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, Literal
+
+from .checks import Finding, check_report, has_errors
+from .model import Report
+from .resources import bundled_dir
+from .tables import Grid, join_location, table2_grid, table3_grid, table4_grid
+
+DRAFT_PLACEHOLDER = "（待起草）"
+MISSING_PLACEHOLDER = "（待填写）"
+DRAFT_MARK = "草稿"
+
+SECTION_HEADINGS: tuple[str, ...] = (
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+)
+OVERVIEW_SUBHEADINGS: dict[str, str] = {
+    "overview_proactive": "（一）主动公开",
+    "overview_on_request": "（二）依申请公开",
+    "overview_management": "（三）政府信息管理",
+    "overview_platform": "（四）政府信息公开平台建设",
+    "overview_supervision": "（五）监督保障",
+}
+SECTION_LABELS: dict[str, str] = {
+    "overview_intro": f"{SECTION_HEADINGS[0]} 导语",
+    **{key: f"{SECTION_HEADINGS[0]} ·{text}" for key, text in OVERVIEW_SUBHEADINGS.items()},
+    "problems": SECTION_HEADINGS[4],
+    "other_matters": SECTION_HEADINGS[5],
+}
+
+TEMPLATE_VARIABLES = frozenset(
+    {"agency", "year", "format_version", "website", "contact", "publish_date"}
+)
+
+# Export-time finding codes.
+EMPTY_SECTION = "W-01"
+BAD_CHARACTERS = "W-02"
+MISSING_META = "W-03"
+FORCED_DRAFT = "W-04"
+
+BlockKind = Literal["title", "heading", "subheading", "body", "table", "closing", "landscape"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph or table of the document.
+
+    `lead` is a （一）-style run-in heading at the start of a body paragraph (drawn in 楷体);
+    `landscape` blocks open (text "on") and close (text "off") a landscape section.
+    """
+
+    kind: BlockKind
+    text: str = ""
+    lead: str = ""
+    grid: Grid | None = None
+    placeholder: bool = False
+
+
+@dataclass
+class DocumentPlan:
+    title: str
+    blocks: list[Block]
+    findings: list[Finding] = field(default_factory=list)
+    draft: bool = False
+
+
+class ExportBlocked(Exception):
+    """The checks found errors; export needs them fixed (or `force`)."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        errors = sum(f.severity == "error" for f in findings)
+        super().__init__(
+            f"数据检查发现 {errors} 个错误，未导出。请先改正（draftbot check 可查看详情），"
+            "或使用 --force 导出标有“草稿”的文档"
+        )
+
+
+class TemplateError(Exception):
+    """A preamble/closing template that cannot be used; the message says where and why."""
+
+
+# --- templates ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentTemplate:
+    source: str
+    preamble: Any  # jinja2.Template
+    closing: tuple[Any, ...]
+
+    def render_preamble(self, values: dict[str, str]) -> list[str]:
+        return _lines(self.preamble.render(values))
+
+    def render_closing(self, values: dict[str, str]) -> list[str]:
+        return [line for t in self.closing for line in _lines(t.render(values))]
+
+
+def load_document_template(override_dir: Path | None = None) -> DocumentTemplate:
+    """The preamble/closing template: `override_dir/document/report.yaml` if it exists."""
+    path = bundled_dir("prompts") / "document" / "report.yaml"
+    if override_dir is not None:
+        candidate = Path(override_dir) / "document" / "report.yaml"
+        if candidate.is_file():
+            path = candidate
+    stat = path.stat()
+    return _load_template_cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _load_template_cached(path: str, _mtime: int, _size: int) -> DocumentTemplate:
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise TemplateError(
+            f"模板文件 {path} 无法读取（{type(exc).__name__}），请检查格式"
+        ) from None
+    if not isinstance(data, dict) or set(data) != {"preamble", "closing"}:
+        raise TemplateError(f"模板文件 {path} 应恰好包含 preamble 和 closing 两项")
+    preamble = data["preamble"]
+    closing = data["closing"]
+    if not isinstance(preamble, str) or not preamble.strip():
+        raise TemplateError(f"模板文件 {path}：preamble（前言）应为非空文字")
+    if not isinstance(closing, list) or not closing or not all(isinstance(x, str) for x in closing):
+        raise TemplateError(f"模板文件 {path}：closing（落款）应为由文字组成的列表")
+    template = DocumentTemplate(
+        source=path,
+        preamble=_compile(preamble, path, "preamble"),
+        closing=tuple(
+            _compile(text, path, f"closing 第 {i + 1} 行") for i, text in enumerate(closing)
+        ),
+    )
+    sample = dict.fromkeys(TEMPLATE_VARIABLES, "示例")
+    try:
+        template.render_preamble(sample)
+        template.render_closing(sample)
+    except Exception as exc:
+        raise TemplateError(f"模板文件 {path} 无法填入示例数据：{exc}") from None
+    return template
+
+
+def _compile(text: str, path: str, part: str) -> Any:
+    from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+    from jinja2.sandbox import SandboxedEnvironment
+
+    # Plain text goes into the .docx, so no HTML escaping; the sandbox because users edit these.
+    env = SandboxedEnvironment(
+        autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False
+    )
+    try:
+        unknown = meta.find_undeclared_variables(env.parse(text)) - TEMPLATE_VARIABLES
+    except TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"模板文件 {path} 的 {part} 第 {exc.lineno} 行语法错误：{exc.message}"
+        ) from None
+    if unknown:
+        allowed = "、".join(sorted(TEMPLATE_VARIABLES))
+        raise TemplateError(
+            f"模板文件 {path} 的 {part} 使用了未知变量 {'、'.join(sorted(unknown))}；可用变量：{allowed}"
+        )
+    return env.from_string(text)
+
+
+# --- text cleaning ---------------------------------------------------------------------------
+
+# Characters XML 1.0 cannot hold (python-docx raises on them) and lone surrogates.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(text: str, location: str) -> tuple[str, list[Finding]]:
+    """`text` without XML-invalid characters, and a warning naming what was removed."""
+    bad = _XML_INVALID.findall(text)
+    if not bad:
+        return text, []
+    shown = "、".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(bad))
+    finding = Finding(
+        BAD_CHARACTERS,
+        "warning",
+        location,
+        f"删除了 {len(bad)} 个无法写入 Word 的控制字符（{shown}），其余文字保留",
+        "这些字符通常来自复制粘贴；请在导出的文档中核对该处文字",
+    )
+    return _XML_INVALID.sub("", text), [finding]
+
+
+def _lines(text: str) -> list[str]:
+    """Each non-blank line of `text` (any newline convention), stripped."""
+    return [line.strip() for line in re.split(r"\r\n|\r|\n|\u2028|\u2029", text) if line.strip()]
+
+
+# --- title -----------------------------------------------------------------------------------
+
+TITLE_SUFFIX = "年政府信息公开工作年度报告"
+TITLE_LINE_WIDTH = 20.0  # 二号 characters per line of the 156 mm 版心
+_DIVISION_ENDS = "省市县区州盟旗乡镇"
+
+
+def title_text(report: Report) -> str:
+    return f"{report.meta.agency}{report.meta.report_year}{TITLE_SUFFIX}"
+
+
+def _width(text: str) -> float:
+    return sum(0.5 if unicodedata.east_asian_width(ch) in "NaH" else 1.0 for ch in text)
+
+
+def _title_breaks(agency: str, year: int) -> list[int]:
+    """Offsets in the title where a line may break without splitting a word."""
+    breaks = [i + 1 for i, ch in enumerate(agency[:-1]) if ch in _DIVISION_ENDS]
+    breaks += [m.end() for m in re.finditer("人民政府|办公室", agency) if m.end() < len(agency)]
+    after_year = len(agency) + len(str(year)) + 1
+    breaks += [len(agency), after_year, after_year + len("政府信息公开工作")]
+    return sorted(set(breaks))
+
+
+def title_lines(agency: str, year: int) -> list[str]:
+    """The title in one to three lines of similar width (GB/T 9704 梯形/菱形 arrangement)."""
+    title = f"{agency}{year}{TITLE_SUFFIX}"
+    if _width(title) <= TITLE_LINE_WIDTH:
+        return [title]
+    breaks = _title_breaks(agency, year)
+    candidates = [[b] for b in breaks] + [[a, b] for a in breaks for b in breaks if a < b]
+    best: list[str] | None = None
+    best_score = float("inf")
+    for cut in candidates:
+        bounds = [0, *cut, len(title)]
+        lines = [title[a:b] for a, b in pairwise(bounds)]
+        widths = [_width(line) for line in lines]
+        overflow = sum(max(0.0, w - TITLE_LINE_WIDTH) for w in widths)
+        score = overflow * 100 + len(lines) * 3 + (max(widths) - min(widths))
+        if score < best_score:
+            best, best_score = lines, score
+    return best or [title]
+
+
+# --- narrative -------------------------------------------------------------------------------
+
+_RUN_IN_HEADING = re.compile(r"^（[一二三四五六七八九十]+）")
+_RUN_IN_MAX = 30
+
+
+def prose_blocks(text: str) -> list[Block]:
+    """Each line a body paragraph; a leading （一）… heading is split off as a 楷体 lead."""
+    blocks = []
+    for line in _lines(text):
+        if not _RUN_IN_HEADING.match(line):
+            blocks.append(Block("body", line))
+            continue
+        head, stop, rest = line.partition("。")
+        if stop and len(head) < _RUN_IN_MAX:
+            blocks.append(Block("body", rest, lead=head + stop))
+        elif not stop and len(line) <= _RUN_IN_MAX:
+            blocks.append(Block("subheading", line))
+        else:
+            blocks.append(Block("body", line))
+    return blocks
+
+
+def _section_blocks(report: Report, key: str, findings: list[Finding]) -> list[Block]:
+    location = join_location("正文", SECTION_LABELS[key])
+    text, bad = clean_text(getattr(report.narrative, key), location)
+    findings.extend(bad)
+    blocks = prose_blocks(text)
+    if blocks:
+        return blocks
+    findings.append(
+        Finding(
+            EMPTY_SECTION,
+            "warning",
+            location,
+            f"这一部分还没有正文，文档中暂以“{DRAFT_PLACEHOLDER}”占位",
+            "请起草或填写这一部分后重新导出",
+        )
+    )
+    return [Block("body", DRAFT_PLACEHOLDER, placeholder=True)]
+
+
+# --- the plan --------------------------------------------------------------------------------
+
+_META_LABELS = {
+    "agency": "机关全称",
+    "year": "统计年度",
+    "format_version": "格式版本",
+    "website": "电子版下载网址",
+    "contact": "联系方式",
+    "publish_date": "发布日期（落款日期）",
+}
+
+
+def _template_values(report: Report, findings: list[Finding]) -> dict[str, str]:
+    meta = report.meta
+    date = meta.publish_date
+    raw = {
+        "agency": meta.agency,
+        "year": str(meta.report_year),
+        "format_version": report.format_version,
+        "website": meta.website,
+        "contact": meta.contact,
+        "publish_date": f"{date.year}年{date.month}月{date.day}日" if date else "",
+    }
+    values = {}
+    for name, value in raw.items():
+        location = join_location("基本信息", _META_LABELS.get(name, name))
+        value, bad = clean_text(value.strip(), location)
+        findings.extend(bad)
+        if not value:
+            findings.append(
+                Finding(
+                    MISSING_META,
+                    "warning",
+                    location,
+                    f"未填写，文档中暂以“{MISSING_PLACEHOLDER}”占位",
+                    f"请在数据文件的 meta 中填写{_META_LABELS[name]}后重新导出",
+                )
+            )
+            value = MISSING_PLACEHOLDER
+        values[name] = value
+    return values
+
+
+def gate(report: Report, *, force: bool = False) -> list[Finding]:
+    """Raise `ExportBlocked` when the checks report errors (unless forced); the findings."""
+    findings = check_report(report)
+    if has_errors(findings) and not force:
+        raise ExportBlocked(findings)
+    return findings
+
+
+def plan_document(
+    report: Report, *, force: bool = False, template: DocumentTemplate | None = None
+) -> DocumentPlan:
+    """The whole document as blocks, after the export gate."""
+    check_findings = gate(report, force=force)
+    draft = has_errors(check_findings)
+    findings: list[Finding] = []
+    if draft:
+        errors = sum(f.severity == "error" for f in check_findings)
+        findings.append(
+            Finding(
+                FORCED_DRAFT,
+                "warning",
+                "导出",
+                f"数据检查有 {errors} 个错误，按要求强制导出；每页页眉标注“{DRAFT_MARK}”",
+                "改正错误后重新导出正式文档",
+            )
+        )
+    template = template or load_document_template()
+    values = _template_values(report, findings)
+    title = "\n".join(title_lines(values["agency"], report.meta.report_year))
+
+    blocks = [Block("title", title)]
+    blocks += [Block("body", line) for line in template.render_preamble(values)]
+    blocks.append(Block("heading", SECTION_HEADINGS[0]))
+    blocks += _section_blocks(report, "overview_intro", findings)
+    for key, subheading in OVERVIEW_SUBHEADINGS.items():
+        blocks.append(Block("subheading", subheading))
+        blocks += _section_blocks(report, key, findings)
+    blocks.append(Block("heading", SECTION_HEADINGS[1]))
+    blocks.append(Block("table", grid=table2_grid(report)))
+    blocks.append(Block("landscape", "on"))
+    blocks.append(Block("heading", SECTION_HEADINGS[2]))
+    blocks.append(Block("table", grid=table3_grid(report)))
+    blocks.append(Block("heading", SECTION_HEADINGS[3]))
+    blocks.append(Block("table", grid=table4_grid(report)))
+    blocks.append(Block("landscape", "off"))
+    blocks.append(Block("heading", SECTION_HEADINGS[4]))
+    blocks += _section_blocks(report, "problems", findings)
+    blocks.append(Block("heading", SECTION_HEADINGS[5]))
+    blocks += _section_blocks(report, "other_matters", findings)
+    blocks += [Block("closing", line) for line in template.render_closing(values)]
+    return DocumentPlan(title_text(report), blocks, findings, draft)
