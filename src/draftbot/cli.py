@@ -123,6 +123,23 @@ def demo() -> None:
     _print_findings(check_report(report))
 
 
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option("--host", help="监听地址，默认 127.0.0.1（仅本机可访问）")
+    ] = None,
+    port: Annotated[int | None, typer.Option("--port", help="端口，默认 8000")] = None,
+) -> None:
+    """启动网页版（默认只在本机 127.0.0.1 上提供服务），并显示要打开的网址。"""
+    from .config import SettingsError, load_settings
+    from .web.server import ServeError, run_server
+
+    try:
+        run_server(load_settings(), host=host, port=port, echo=typer.echo)
+    except (ServeError, SettingsError) as exc:
+        raise _fail(str(exc)) from None
+
+
 def main() -> None:
     try:
         app()

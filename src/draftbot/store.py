@@ -1,0 +1,368 @@
+"""SQLite persistence for reports and their section revisions.
+
+One row per report holds the whole report data as JSON plus a version number; every save
+states the version it was based on, so a stale browser tab gets `VersionConflict` instead of
+overwriting newer work. Section revisions are append-only (triggers refuse UPDATE and
+DELETE). WAL journal, synchronous=FULL (a clerk types over days: commits must survive a
+power cut), foreign keys on. Each write is one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ValidationError
+
+from .model import SECTION_KEYS, Report
+
+DB_FILENAME = "draftbot.sqlite3"
+BUSY_TIMEOUT_MS = 5000
+
+ReportStatus = Literal["drafting", "reviewing", "final"]
+STATUS_LABELS: dict[str, str] = {"drafting": "填写中", "reviewing": "待审核", "final": "已定稿"}
+RevisionKind = Literal["accepted", "failed"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reports (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'drafting'
+        CHECK (status IN ('drafting', 'reviewing', 'final')),
+    data TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS section_revisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    report_id TEXT NOT NULL REFERENCES reports(id),
+    section TEXT NOT NULL,
+    text TEXT NOT NULL,
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'accepted' CHECK (kind IN ('accepted', 'failed')),
+    note TEXT NOT NULL DEFAULT '',
+    report_version INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS section_revisions_by_report
+    ON section_revisions (report_id, section, id);
+CREATE TRIGGER IF NOT EXISTS section_revisions_no_update
+    BEFORE UPDATE ON section_revisions
+    BEGIN SELECT RAISE(ABORT, 'section revisions are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS section_revisions_no_delete
+    BEFORE DELETE ON section_revisions
+    BEGIN SELECT RAISE(ABORT, 'section revisions are append-only'); END;
+CREATE TABLE IF NOT EXISTS app_secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+
+class StoreError(Exception):
+    """A persistence problem, with a Chinese message for the user."""
+
+
+class ReportNotFound(StoreError):
+    def __init__(self, report_id: str) -> None:
+        super().__init__("找不到这份报告，可能链接有误")
+        self.report_id = report_id
+
+
+class VersionConflict(StoreError):
+    """The report changed since the caller loaded it (another tab or person saved first)."""
+
+    def __init__(self, current: StoredReport, based_on: int) -> None:
+        super().__init__(
+            f"这份报告已在别处被修改（您打开的是第 {based_on} 版，现在是第 {current.version} 版）。"
+            "为避免覆盖他人的修改，本次更改未保存；请刷新页面查看最新内容后再改。"
+        )
+        self.current = current
+        self.based_on = based_on
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    id: str
+    version: int
+    status: ReportStatus
+    report: Report
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass(frozen=True)
+class SectionRevision:
+    id: int
+    report_id: str
+    section: str
+    text: str
+    source: str
+    kind: RevisionKind
+    note: str
+    report_version: int
+    created_at: dt.datetime
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def _dump(report: Report) -> str:
+    return report.model_dump_json(exclude_none=True)
+
+
+class Store:
+    """Reports and section revisions in one SQLite file; safe to share between threads."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        # executescript commits on its own; the schema is idempotent (IF NOT EXISTS)
+        self._connection().executescript(_SCHEMA)
+
+    @classmethod
+    def in_folder(cls, folder: str | Path) -> Store:
+        return cls(Path(folder) / DB_FILENAME)
+
+    # --- connections -------------------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT; anything raised inside rolls the whole change back."""
+        db = self._connection()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError("数据库正忙，请稍后再试；您的修改仍在页面上，未丢失") from exc
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def pragma(self, name: str) -> object:
+        return self._connection().execute(f"PRAGMA {name}").fetchone()[0]
+
+    # --- reports -----------------------------------------------------------------------
+
+    def create(self, report: Report) -> StoredReport:
+        report_id = uuid.uuid4().hex
+        now = _now().isoformat()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO reports (id, version, status, data, created_at, updated_at)"
+                " VALUES (?, 1, 'drafting', ?, ?, ?)",
+                (report_id, _dump(report), now, now),
+            )
+        return self.get(report_id)
+
+    def get(self, report_id: str) -> StoredReport:
+        row = (
+            self._connection()
+            .execute("SELECT * FROM reports WHERE id = ?", (report_id,))
+            .fetchone()
+        )
+        if row is None:
+            raise ReportNotFound(report_id)
+        return _stored(row)
+
+    def list(self) -> list[StoredReport]:
+        rows = self._connection().execute("SELECT * FROM reports ORDER BY updated_at DESC, id")
+        return [_stored(row) for row in rows]
+
+    def save(self, report_id: str, report: Report, based_on: int) -> StoredReport:
+        """Replace the report data if nobody saved since version `based_on`."""
+        with self._transaction() as db:
+            self._bump(db, report_id, based_on, data=_dump(report))
+        return self.get(report_id)
+
+    def set_status(self, report_id: str, status: ReportStatus, based_on: int) -> StoredReport:
+        if status not in STATUS_LABELS:
+            raise StoreError(f"未知的状态“{status}”")
+        with self._transaction() as db:
+            self._bump(db, report_id, based_on, status=status)
+        return self.get(report_id)
+
+    def _bump(
+        self,
+        db: sqlite3.Connection,
+        report_id: str,
+        based_on: int,
+        *,
+        data: str | None = None,
+        status: str | None = None,
+    ) -> int:
+        cursor = db.execute(
+            "UPDATE reports SET version = version + 1, updated_at = ?,"
+            " data = COALESCE(?, data), status = COALESCE(?, status)"
+            " WHERE id = ? AND version = ?",
+            (_now().isoformat(), data, status, report_id, based_on),
+        )
+        if cursor.rowcount != 1:
+            current = db.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
+            if current is None:
+                raise ReportNotFound(report_id)
+            raise VersionConflict(_stored(current), based_on)
+        return based_on + 1
+
+    # --- sections ----------------------------------------------------------------------
+
+    def save_section(
+        self,
+        report_id: str,
+        section: str,
+        text: str,
+        *,
+        source: str,
+        based_on: int,
+        note: str = "",
+    ) -> StoredReport:
+        """Set one narrative section and append it to the section's history, atomically."""
+        _check_section(section)
+        with self._transaction() as db:
+            stored = _stored(_row_or_missing(db, report_id))
+            if stored.version != based_on:
+                raise VersionConflict(stored, based_on)
+            report = stored.report.model_copy(deep=True)
+            try:
+                setattr(report.narrative, section, text)
+            except ValidationError as exc:
+                raise StoreError("正文过长，单节最多 20000 字，请精简") from exc
+            version = self._bump(db, report_id, based_on, data=_dump(report))
+            self._append(db, report_id, section, text, source, "accepted", note, version)
+        return self.get(report_id)
+
+    def record_failed_attempt(
+        self, report_id: str, section: str, text: str, *, source: str, note: str
+    ) -> None:
+        """Keep a generation that did not pass (cut off, refused…) without touching the text."""
+        _check_section(section)
+        with self._transaction() as db:
+            stored = _stored(_row_or_missing(db, report_id))
+            self._append(db, report_id, section, text, source, "failed", note, stored.version)
+
+    def _append(
+        self,
+        db: sqlite3.Connection,
+        report_id: str,
+        section: str,
+        text: str,
+        source: str,
+        kind: RevisionKind,
+        note: str,
+        version: int,
+    ) -> None:
+        db.execute(
+            "INSERT INTO section_revisions"
+            " (report_id, section, text, source, kind, note, report_version, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (report_id, section, text, source, kind, note, version, _now().isoformat()),
+        )
+
+    def revisions(self, report_id: str, section: str | None = None) -> list[SectionRevision]:
+        """A report's section revisions, newest first."""
+        sql = "SELECT * FROM section_revisions WHERE report_id = ?"
+        params: tuple[str, ...] = (report_id,)
+        if section is not None:
+            sql += " AND section = ?"
+            params += (section,)
+        rows = self._connection().execute(sql + " ORDER BY id DESC", params)
+        return [_revision(row) for row in rows]
+
+    def revision(self, report_id: str, revision_id: int) -> SectionRevision:
+        row = (
+            self._connection()
+            .execute(
+                "SELECT * FROM section_revisions WHERE report_id = ? AND id = ?",
+                (report_id, revision_id),
+            )
+            .fetchone()
+        )
+        if row is None:
+            raise StoreError("找不到这条历史版本")
+        return _revision(row)
+
+    # --- secrets -----------------------------------------------------------------------
+
+    def secret(self, name: str) -> str:
+        """A random value kept in the database, created on first use (e.g. the CSRF key)."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO app_secrets (name, value) VALUES (?, ?)",
+                (name, uuid.uuid4().hex + uuid.uuid4().hex),
+            )
+            row = db.execute("SELECT value FROM app_secrets WHERE name = ?", (name,)).fetchone()
+        return str(row["value"])
+
+    def integrity_ok(self) -> bool:
+        return self._connection().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+
+def _check_section(section: str) -> None:
+    if section not in SECTION_KEYS:
+        raise StoreError(f"未知的正文部分“{section}”")
+
+
+def _row_or_missing(db: sqlite3.Connection, report_id: str) -> sqlite3.Row:
+    row = db.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
+    if row is None:
+        raise ReportNotFound(report_id)
+    return row
+
+
+def _stored(row: sqlite3.Row) -> StoredReport:
+    return StoredReport(
+        id=row["id"],
+        version=row["version"],
+        status=row["status"],
+        report=Report.model_validate(json.loads(row["data"])),
+        created_at=dt.datetime.fromisoformat(row["created_at"]),
+        updated_at=dt.datetime.fromisoformat(row["updated_at"]),
+    )
+
+
+def _revision(row: sqlite3.Row) -> SectionRevision:
+    return SectionRevision(
+        id=row["id"],
+        report_id=row["report_id"],
+        section=row["section"],
+        text=row["text"],
+        source=row["source"],
+        kind=row["kind"],
+        note=row["note"],
+        report_version=row["report_version"],
+        created_at=dt.datetime.fromisoformat(row["created_at"]),
+    )

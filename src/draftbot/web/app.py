@@ -1,0 +1,125 @@
+"""The FastAPI application factory: configuration, guards, error pages, routes."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+
+from ..store import ReportNotFound, Store, StoreError, VersionConflict
+from .pages import STATIC_DIR
+from .security import GuardError, GuardMiddleware, allowed_hosts, refusal, require_csrf
+
+log = logging.getLogger("draftbot.web")
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    data_dir: Path
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    access_token: str | None = None
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    extra_hosts: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def address(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
+
+
+def web_config(settings: Any, **overrides: Any) -> WebConfig:
+    """WebConfig from the application Settings (config.py), with CLI overrides."""
+    values = {
+        "data_dir": Path(getattr(settings, "data_dir", None) or Path.home() / ".draftbot"),
+        "host": getattr(settings, "web_host", DEFAULT_HOST),
+        "port": getattr(settings, "web_port", DEFAULT_PORT),
+        "access_token": _secret_value(getattr(settings, "web_access_token", None)),
+        "max_upload_bytes": getattr(settings, "web_max_upload_bytes", DEFAULT_MAX_UPLOAD_BYTES),
+        "extra_hosts": tuple(getattr(settings, "web_allowed_hosts", ()) or ()),
+    }
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return WebConfig(**values)
+
+
+def _secret_value(value: Any) -> str | None:
+    if value is None:
+        return None
+    getter = getattr(value, "get_secret_value", None)
+    text = getter() if getter else str(value)
+    return text or None
+
+
+def create_app(config: WebConfig, settings: Any = None, *, store: Store | None = None) -> FastAPI:
+    """The web app over one data folder. `settings` is the drafting configuration."""
+    app = FastAPI(
+        title="draftbot",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(require_csrf)],
+    )
+    app.state.config = config
+    app.state.settings = settings
+    app.state.store = store or Store.in_folder(config.data_dir)
+    app.state.jobs = set()
+    app.add_middleware(
+        GuardMiddleware,
+        hosts=allowed_hosts(config.host, config.extra_hosts),
+        access_token=config.access_token,
+        # a little room over the file limit for the multipart envelope and form fields
+        max_body_bytes=config.max_upload_bytes + 64 * 1024,
+    )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _install_error_handlers(app)
+    from . import routes_draft, routes_reports
+
+    app.include_router(routes_reports.router)
+    app.include_router(routes_draft.router)
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(GuardError)
+    async def guard_refused(request: Request, exc: GuardError) -> Response:
+        return refusal(exc.status, exc.message, request.headers)
+
+    @app.exception_handler(VersionConflict)
+    async def conflict(request: Request, exc: VersionConflict) -> Response:
+        return refusal(409, str(exc), request.headers)
+
+    @app.exception_handler(ReportNotFound)
+    async def not_found(request: Request, exc: ReportNotFound) -> Response:
+        return refusal(404, str(exc), request.headers)
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, exc: StoreError) -> Response:
+        return refusal(400, str(exc), request.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        return refusal(400, "请求内容不完整或格式不对，请刷新页面后重试", request.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        messages = {404: "找不到这个页面", 405: "不支持这种操作方式"}
+        message = messages.get(exc.status_code, "请求无法处理，请刷新页面后重试")
+        return refusal(exc.status_code, message, request.headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.error("未预期的错误：%s（%s）", type(exc).__name__, request.url.path)
+        return refusal(
+            500, "系统内部出错，您已保存的内容不受影响；请刷新页面后重试", request.headers
+        )

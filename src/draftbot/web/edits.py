@@ -1,0 +1,122 @@
+"""Turning form edits (dotted data path → typed text) into a validated new Report.
+
+The model does all the parsing (Chinese numerals, limits, messages); this only places the
+raw values at their paths and reports every problem by the field's official name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..datafile import problems_from_validation
+from ..model import Report
+from ..numbers import NumberError, parse_count
+
+LIST_FIELDS = frozenset({"facts.problems", "facts.measures", "facts.channels"})
+OPTIONAL_FIELDS = frozenset(
+    {
+        "meta.publish_date",
+        "meta.format_version",
+        "facts.proactive_total",
+        "facts.policy_interpretations",
+        "facts.press_conferences",
+        "facts.training_sessions",
+    }
+)
+CATEGORY_FIELD = "facts.proactive_categories"
+MAX_CHANGES = 500
+
+
+@dataclass(frozen=True)
+class EditProblem:
+    key: str
+    location: str
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"key": self.key, "location": self.location, "message": self.message}
+
+
+class EditRejected(Exception):
+    def __init__(self, problems: list[EditProblem]) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+def apply_changes(report: Report, changes: dict[str, Any]) -> Report:
+    """A new Report with each `path: raw text` applied; raises EditRejected naming the fields."""
+    if len(changes) > MAX_CHANGES:
+        raise EditRejected([EditProblem("", "修改", "一次修改的项目过多，请分次保存")])
+    data = report.model_dump(mode="json", exclude_none=True)
+    problems: list[EditProblem] = []
+    for path, raw in changes.items():
+        try:
+            _set_path(data, path, _value_for(path, raw))
+        except (KeyError, ValueError, TypeError, NumberError) as exc:
+            problems.append(EditProblem(path, path, str(exc) or "无法识别的字段"))
+    if problems:
+        raise EditRejected(problems)
+    try:
+        return Report.model_validate(data)
+    except ValidationError as exc:
+        raise EditRejected(_problems(exc, changes)) from None
+
+
+def _value_for(path: str, raw: Any) -> Any:
+    if not isinstance(raw, str | int | float | type(None)):
+        raise TypeError("取值应为文字或数字")
+    text = "" if raw is None else str(raw).strip()
+    if path in LIST_FIELDS:
+        return [line.strip() for line in text.splitlines() if line.strip()]
+    if path == CATEGORY_FIELD:
+        return [_category(line) for line in text.splitlines() if line.strip()]
+    if path in OPTIONAL_FIELDS and text == "":
+        return None
+    if path.endswith(".total") and path.startswith(("table3.", "table4.")) and text == "":
+        return None
+    return str(raw) if isinstance(raw, str) else raw
+
+
+def _category(line: str) -> dict[str, Any]:
+    """`政策解读：3` or `政策解读 3` → {"name": "政策解读", "count": 3}."""
+    text = line.strip().replace("：", ":")
+    name, sep, count = text.rpartition(":") if ":" in text else text.rpartition(" ")
+    if not sep or not name.strip():
+        raise ValueError(f"“{line.strip()}”应写成“类别：条数”，如“政策解读：3”")
+    return {"name": name.strip(), "count": parse_count(count.strip())}
+
+
+def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    if not parts or any(not p for p in parts):
+        raise KeyError(path)
+    node: Any = data
+    for part in parts[:-1]:
+        if isinstance(node, list):
+            node = node[int(part)]
+            continue
+        if node.get(part) is None:
+            node[part] = {}
+        node = node[part]
+    last = parts[-1]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+
+
+def _problems(exc: ValidationError, changes: dict[str, Any]) -> list[EditProblem]:
+    out = []
+    for problem, err in zip(problems_from_validation(exc), exc.errors(), strict=True):
+        key = ".".join(str(p) for p in err["loc"])
+        out.append(EditProblem(_closest_change(key, changes), problem.location, problem.message))
+    return out
+
+
+def _closest_change(key: str, changes: dict[str, Any]) -> str:
+    if key in changes:
+        return key
+    return next((path for path in changes if key.startswith(path + ".")), key)

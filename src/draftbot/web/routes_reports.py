@@ -1,0 +1,349 @@
+"""Report list, new report, overview, facts form, table forms, live edits, export."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request, UploadFile
+from pydantic import ValidationError
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from ..checks import check_report
+from ..datafile import DataFileError, dump_report, parse_report, problems_from_validation
+from ..model import AgencyLevel, Meta, Report
+from ..rollover import start_from_previous
+from ..store import STATUS_LABELS, StoredReport
+from .context import (
+    findings_for,
+    json_body,
+    page,
+    report_page,
+    store_of,
+    version_of,
+)
+from .edits import EditRejected, apply_changes
+from .security import GuardError, login_response
+from .views import (
+    TABLES,
+    cell_location,
+    finding_views,
+    grid_for,
+    grid_rows,
+    grid_values,
+    is_computed,
+    local_time,
+    table_findings,
+)
+
+router = APIRouter()
+
+DATA_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+# --- list and new --------------------------------------------------------------------------
+
+
+@router.get("/")
+def report_list(request: Request) -> Response:
+    rows = []
+    for stored in store_of(request).list():
+        findings = check_report(stored.report)
+        errors = sum(f.severity == "error" for f in findings)
+        rows.append(
+            {
+                "stored": stored,
+                "errors": errors,
+                "warnings": len(findings) - errors,
+                "updated": local_time(stored.updated_at),
+            }
+        )
+    return page(request, "list.html", rows=rows, active="list")
+
+
+@router.get("/reports/new")
+def new_report_form(request: Request) -> Response:
+    return _new_page(request)
+
+
+def _new_page(request: Request, status: int = 200, **context: Any) -> Response:
+    context.setdefault("problems", [])
+    context.setdefault("values", {})
+    context.setdefault("upload_problems", [])
+    return page(
+        request,
+        "new.html",
+        status,
+        levels=[level.value for level in AgencyLevel],
+        previous=store_of(request).list(),
+        max_mb=request.app.state.config.max_upload_bytes // (1024 * 1024),
+        active="new",
+        **context,
+    )
+
+
+@router.post("/reports")
+async def create_report(request: Request) -> Response:
+    form = await request.form()
+    values = {
+        name: str(form.get(name, "")).strip()
+        for name in ("agency", "level", "region", "report_year", "publish_date")
+    }
+    meta_data = {k: v for k, v in values.items() if v != "" or k in ("agency", "report_year")}
+    try:
+        report = Report(meta=Meta.model_validate(meta_data))
+    except ValidationError as exc:
+        problems = [str(p) for p in problems_from_validation(exc)]
+        return _new_page(request, 400, problems=problems, values=values)
+    stored = store_of(request).create(report)
+    return RedirectResponse(f"/reports/{stored.id}", status_code=303)
+
+
+@router.post("/reports/from-previous")
+async def create_from_previous(request: Request) -> Response:
+    form = await request.form()
+    source_id = str(form.get("source_id", "")).strip()
+    upload = form.get("file")
+    try:
+        if source_id:
+            last = store_of(request).get(source_id).report
+        elif isinstance(upload, UploadFile) and upload.filename:
+            agency = str(form.get("agency", "")).strip()
+            year_text = str(form.get("report_year", "")).strip()
+            year = int(year_text) if year_text.isdigit() else None
+            last = await _read_upload(request, upload, agency, year)
+        else:
+            raise GuardError(400, "请选择列表中的一份报告，或上传上一年度的数据文件或 Word 文档")
+    except GuardError as exc:
+        return _new_page(request, exc.status, upload_problems=[exc.message])
+    except DataFileError as exc:
+        return _new_page(request, 400, upload_problems=[str(p) for p in exc.problems])
+    stored = store_of(request).create(start_from_previous(last))
+    return RedirectResponse(f"/reports/{stored.id}", status_code=303)
+
+
+async def _read_upload(
+    request: Request, upload: UploadFile, agency: str = "", year: int | None = None
+) -> Report:
+    limit = request.app.state.config.max_upload_bytes
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise GuardError(413, f"文件过大（上限 {limit // (1024 * 1024)} MB），请检查是否选错了文件")
+    name = (upload.filename or "").lower()
+    if name.endswith(".docx"):
+        return _import_docx(data, agency or None, year)
+    if name.endswith(DATA_SUFFIXES):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise GuardError(400, "数据文件不是 UTF-8 编码，请另存为 UTF-8 后再上传") from None
+        suffix = ".json" if name.endswith(".json") else ".yaml"
+        return parse_report(text, f"上传的文件{suffix}")
+    raise GuardError(
+        415, "只能上传 .docx（官方格式的上年度报告）或 .yaml / .yml / .json（数据文件）"
+    )
+
+
+def _import_docx(data: bytes, agency: str | None, year: int | None) -> Report:
+    if not data.startswith(b"PK\x03\x04"):
+        raise GuardError(
+            415, "这不是有效的 Word 文档（.docx），请用 Word 或 WPS 另存为 .docx 后再上传"
+        )
+    from .. import word
+
+    try:
+        return word.import_docx(data, agency=agency, report_year=year)
+    except word.DocxImportError as exc:
+        message = str(exc).replace("请用 --agency 和 --year 指定", "请在上传时填写机关全称和年度")
+        raise GuardError(400, message) from None
+    except MemoryError:
+        raise GuardError(413, "这份 Word 文档解压后过大，已拒绝读取") from None
+
+
+# --- overview, status, facts ---------------------------------------------------------------
+
+
+@router.get("/reports/{report_id}")
+def overview(request: Request, report_id: str) -> Response:
+    stored = store_of(request).get(report_id)
+    return report_page(
+        request,
+        "overview.html",
+        stored,
+        "overview",
+        levels=[level.value for level in AgencyLevel],
+        statuses=STATUS_LABELS,
+        updated=local_time(stored.updated_at),
+    )
+
+
+@router.post("/reports/{report_id}/status")
+async def set_status(request: Request, report_id: str) -> Response:
+    form = await request.form()
+    try:
+        based_on = int(str(form.get("version", "")))
+    except ValueError:
+        raise GuardError(400, "缺少版本号，请刷新页面后重试") from None
+    store_of(request).set_status(report_id, str(form.get("status", "")), based_on)  # type: ignore[arg-type]
+    return RedirectResponse(f"/reports/{report_id}", status_code=303)
+
+
+@router.get("/reports/{report_id}/facts")
+def facts_form(request: Request, report_id: str) -> Response:
+    stored = store_of(request).get(report_id)
+    return report_page(request, "facts.html", stored, "facts")
+
+
+# --- tables --------------------------------------------------------------------------------
+
+
+@router.get("/reports/{report_id}/tables/{table}")
+def table_form(request: Request, report_id: str, table: str) -> Response:
+    if table not in TABLES:
+        raise GuardError(404, "没有这张表")
+    stored = store_of(request).get(report_id)
+    grid = grid_for(stored.report, table)
+    keys = [c.key for c in grid.value_cells() if c.key]
+    findings = findings_for(stored)
+    mine = finding_views(table_findings(findings, grid.name), keys)
+    flagged = {key for view in mine for key in view.keys}
+    return report_page(
+        request,
+        "table.html",
+        stored,
+        f"table{table}",
+        findings=findings,
+        table=table,
+        title=TABLES[table],
+        grid=grid,
+        rows=grid_rows(grid),
+        computed=is_computed,
+        location=cell_location,
+        table_findings=mine,
+        flagged=flagged,
+    )
+
+
+@router.post("/api/reports/{report_id}/edit")
+async def edit(request: Request, report_id: str) -> Response:
+    """Autosave: apply `changes` if the tab's `version` is current; answer with live checks."""
+    data = await json_body(request)
+    based_on = version_of(data)
+    changes = data.get("changes")
+    if not isinstance(changes, dict) or not changes:
+        raise GuardError(400, "没有要保存的修改")
+    store = store_of(request)
+    stored = store.get(report_id)
+    try:
+        updated = apply_changes(stored.report, changes)
+    except EditRejected as exc:
+        return JSONResponse(
+            {
+                "ok": False,
+                "message": "有填写不正确的内容，未保存：" + exc.problems[0].message,
+                "problems": [p.to_json() for p in exc.problems],
+            },
+            status_code=422,
+        )
+    saved = store.save(report_id, updated, based_on)
+    return JSONResponse(live_state(saved))
+
+
+@router.get("/api/reports/{report_id}/state")
+def state(request: Request, report_id: str) -> Response:
+    return JSONResponse(live_state(store_of(request).get(report_id)))
+
+
+def live_state(stored: StoredReport) -> dict[str, Any]:
+    """Version, every table cell's text (totals recomputed) and the findings with their cells."""
+    values: dict[str, str] = {}
+    for table in TABLES:
+        values.update(grid_values(grid_for(stored.report, table)))
+    findings = findings_for(stored)
+    views = finding_views(findings, list(values))
+    errors = sum(f.severity == "error" for f in findings)
+    return {
+        "ok": True,
+        "version": stored.version,
+        "saved_at": local_time(stored.updated_at),
+        "values": values,
+        "findings": [v.to_json() for v in views],
+        "n_errors": errors,
+        "n_warnings": len(findings) - errors,
+    }
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+@router.get("/reports/{report_id}/export")
+def export_page(request: Request, report_id: str) -> Response:
+    stored = store_of(request).get(report_id)
+    return report_page(request, "export.html", stored, "export", blocked=None)
+
+
+@router.get("/reports/{report_id}/download.docx")
+def download_docx(request: Request, report_id: str, force: bool = False) -> Response:
+    from .. import word
+
+    stored = store_of(request).get(report_id)
+    try:
+        result = word.build_docx(stored.report, force=force)
+    except word.ExportBlocked as exc:
+        return report_page(
+            request,
+            "export.html",
+            stored,
+            "export",
+            status=409,
+            blocked=finding_views(list(exc.findings)),
+        )
+    suffix = "（草稿）" if force else ""
+    return _download(
+        result.data,
+        f"{_base_name(stored.report)}{suffix}.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+@router.get("/reports/{report_id}/download.{fmt}")
+def download_data(request: Request, report_id: str, fmt: str) -> Response:
+    if fmt not in ("yaml", "json"):
+        raise GuardError(404, "不支持这种文件格式")
+    stored = store_of(request).get(report_id)
+    text = dump_report(stored.report, fmt)
+    media = "application/json" if fmt == "json" else "application/yaml"
+    return _download(text.encode("utf-8"), f"{_base_name(stored.report)}.{fmt}", media)
+
+
+def _base_name(report: Report) -> str:
+    agency = "".join(ch for ch in report.meta.agency if ch.isalnum() or ch in "（）()·-_")
+    return f"{agency or '报告'}{report.meta.report_year}年政府信息公开工作年度报告"
+
+
+def _download(data: bytes, filename: str, media_type: str) -> Response:
+    ascii_name = "report" + filename[filename.rfind(".") :]
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    return Response(
+        data,
+        media_type=media_type,
+        headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
+    )
+
+
+# --- login (only when bound beyond this computer) ------------------------------------------
+
+
+@router.get("/login")
+def login_form(request: Request) -> Response:
+    return page(request, "login.html", problem="")
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await request.form()
+    token = request.app.state.config.access_token
+    response = login_response(token, str(form.get("token", ""))) if token else None
+    if response is None:
+        return page(request, "login.html", 401, problem="口令不正确")
+    return response

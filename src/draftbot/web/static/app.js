@@ -1,0 +1,371 @@
+// draftbot web: autosave with version checks, live findings, drafting stream, history.
+// Plain JavaScript, no libraries. User and model text is only ever set with textContent.
+"use strict";
+
+const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
+const body = document.body;
+const reportId = body.dataset.report;
+let conflicted = false;
+
+function el(tag, cls, text) {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function setState(text, kind) {
+  const node = document.getElementById("save-state");
+  if (!node) return;
+  node.textContent = text;
+  node.className = "save-state " + (kind || "");
+}
+
+function showConflict(message) {
+  conflicted = true;
+  const box = document.getElementById("conflict");
+  if (!box) return;
+  box.replaceChildren();
+  box.append(el("span", "", message + " "));
+  const reload = el("button", "", "刷新查看最新内容");
+  reload.type = "button";
+  reload.addEventListener("click", () => location.reload());
+  box.append(reload);
+  box.hidden = false;
+  setState("未保存：有冲突", "bad");
+}
+
+async function postJSON(url, payload) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf(), "Accept": "application/json" },
+    body: JSON.stringify(payload),
+    credentials: "same-origin",
+  });
+  let data = {};
+  try { data = await response.json(); } catch (e) { data = { message: "服务器返回了无法识别的内容" }; }
+  return { status: response.status, data };
+}
+
+// --- findings --------------------------------------------------------------------------
+
+function renderFindings(findings) {
+  document.querySelectorAll(".findings[data-live]").forEach((box) => {
+    const filter = box.dataset.filter || "";
+    const shown = findings.filter((f) => f.location.startsWith(filter));
+    box.replaceChildren();
+    if (!shown.length) { box.append(el("p", "ok", "✓ 未发现问题")); return; }
+    const list = el("ul");
+    for (const f of shown) {
+      const item = el("li", "finding " + f.severity);
+      item.dataset.code = f.code;
+      item.append(el("span", "sev", f.severity_label), el("span", "loc", f.location), el("span", "msg", f.message));
+      if (f.hint) item.append(el("span", "hint", "建议：" + f.hint));
+      list.append(item);
+    }
+    box.append(list);
+  });
+  document.querySelectorAll("td.flagged").forEach((td) => td.classList.remove("flagged"));
+  for (const f of findings) {
+    for (const key of f.keys || []) {
+      const cell = document.querySelector('[data-cell="' + CSS.escape(key) + '"]');
+      if (cell) cell.closest("td").classList.add("flagged");
+    }
+  }
+}
+
+function applyState(data) {
+  body.dataset.version = data.version;
+  for (const [key, text] of Object.entries(data.values || {})) {
+    const node = document.querySelector('[data-cell="' + CSS.escape(key) + '"]');
+    if (!node || node === document.activeElement || pending.has(key)) continue;
+    if (node.tagName === "OUTPUT") node.textContent = text; else node.value = text;
+  }
+  renderFindings(data.findings || []);
+  const badge = document.getElementById("finding-counts");
+  if (badge) {
+    badge.textContent = "错误 " + data.n_errors + " · 提示 " + data.n_warnings;
+    badge.className = "badge " + (data.n_errors ? "bad" : "good");
+  }
+  document.querySelectorAll(".version-field").forEach((f) => { f.value = data.version; });
+}
+
+// --- autosave of [data-key] fields -------------------------------------------------------
+
+const pending = new Map();
+let timer = null;
+let inFlight = false;
+
+function queue(field) {
+  if (conflicted) return;
+  pending.set(field.dataset.key, field.value);
+  field.classList.remove("invalid");
+  setState("有修改，即将保存…", "");
+  clearTimeout(timer);
+  timer = setTimeout(flush, 600);
+}
+
+async function flush() {
+  if (inFlight || conflicted || !pending.size) return;
+  const changes = Object.fromEntries(pending);
+  inFlight = true;
+  setState("保存中…", "");
+  let result;
+  try {
+    result = await postJSON("/api/reports/" + reportId + "/edit", { version: Number(body.dataset.version), changes });
+  } catch (e) {
+    inFlight = false;
+    setState("未保存：连接中断，3 秒后重试（内容仍在页面上）", "bad");
+    timer = setTimeout(flush, 3000);
+    return;
+  }
+  inFlight = false;
+  const { status, data } = result;
+  if (status === 200) {
+    for (const [key, value] of Object.entries(changes)) if (pending.get(key) === value) pending.delete(key);
+    applyState(data);
+    setState("已保存 " + data.saved_at, "good");
+  } else if (status === 409) {
+    showConflict(data.message);
+  } else if (status === 422) {
+    for (const p of data.problems || []) {
+      pending.delete(p.key);
+      const field = document.querySelector('[data-key="' + CSS.escape(p.key) + '"]');
+      if (field) { field.classList.add("invalid"); field.title = p.location + "：" + p.message; }
+    }
+    for (const key of Object.keys(changes)) pending.delete(key);
+    setState(data.message, "bad");
+  } else {
+    setState("未保存：" + (data.message || "服务器出错"), "bad");
+  }
+  if (pending.size) timer = setTimeout(flush, 300);
+}
+
+document.addEventListener("input", (event) => {
+  const field = event.target.closest("[data-key]");
+  if (field && reportId) queue(field);
+});
+document.addEventListener("change", (event) => {
+  const field = event.target.closest("[data-key]");
+  if (field && reportId) { queue(field); clearTimeout(timer); flush(); }
+});
+window.addEventListener("beforeunload", (event) => {
+  if (pending.size || inFlight) { event.preventDefault(); event.returnValue = ""; }
+});
+
+// --- drafting page -------------------------------------------------------------------------
+
+let saveChain = Promise.resolve();
+const sectionTimers = new Map();
+const sectionDirty = new Set();
+
+function genState(key, text, bad) {
+  const node = document.querySelector('[data-gen-state="' + key + '"]');
+  if (node) { node.textContent = text; node.className = "gen-state" + (bad ? " bad" : ""); }
+}
+
+function renderSectionFindings(key, findings) {
+  const box = document.querySelector('[data-section-findings="' + key + '"]');
+  if (!box) return;
+  box.replaceChildren();
+  if (!findings.length) { box.append(el("p", "ok", "✓ 本部分未发现问题")); return; }
+  const list = el("ul");
+  for (const f of findings) {
+    const item = el("li", "finding " + f.severity);
+    item.append(el("span", "sev", f.severity_label), el("span", "msg", f.message));
+    if (f.hint) item.append(el("span", "hint", "建议：" + f.hint));
+    list.append(item);
+  }
+  box.append(list);
+}
+
+function applySectionState(key, data) {
+  body.dataset.version = data.version;
+  document.querySelectorAll(".version-field").forEach((f) => { f.value = data.version; });
+  renderSectionFindings(key, data.section_findings || []);
+  const badge = document.getElementById("finding-counts");
+  if (badge) {
+    badge.textContent = "错误 " + data.n_errors + " · 提示 " + data.n_warnings;
+    badge.className = "badge " + (data.n_errors ? "bad" : "good");
+  }
+}
+
+function saveSection(key) {
+  saveChain = saveChain.then(async () => {
+    if (conflicted || !sectionDirty.has(key)) return;
+    const area = document.querySelector('[data-section-text="' + key + '"]');
+    const text = area.value;
+    setState("保存中…", "");
+    let result;
+    try {
+      result = await postJSON("/api/reports/" + reportId + "/sections/" + key, { version: Number(body.dataset.version), text });
+    } catch (e) {
+      setState("未保存：连接中断，3 秒后重试（内容仍在页面上）", "bad");
+      setTimeout(() => saveSection(key), 3000);
+      return;
+    }
+    if (result.status === 200) {
+      if (area.value === text) sectionDirty.delete(key);
+      applySectionState(key, result.data);
+      setState("已保存 " + result.data.saved_at, "good");
+    } else if (result.status === 409) {
+      showConflict(result.data.message);
+    } else {
+      setState("未保存：" + (result.data.message || "服务器出错"), "bad");
+    }
+  });
+  return saveChain;
+}
+
+document.addEventListener("input", (event) => {
+  const area = event.target.closest("[data-section-text]");
+  if (!area || conflicted) return;
+  const key = area.dataset.sectionText;
+  sectionDirty.add(key);
+  setState("有修改，即将保存…", "");
+  clearTimeout(sectionTimers.get(key));
+  sectionTimers.set(key, setTimeout(() => saveSection(key), 1200));
+});
+document.addEventListener("focusout", (event) => {
+  const area = event.target.closest && event.target.closest("[data-section-text]");
+  if (area && sectionDirty.has(area.dataset.sectionText)) {
+    clearTimeout(sectionTimers.get(area.dataset.sectionText));
+    saveSection(area.dataset.sectionText);
+  }
+});
+window.addEventListener("beforeunload", (event) => {
+  if (sectionDirty.size) { event.preventDefault(); event.returnValue = ""; }
+});
+
+async function generate(key, button) {
+  const area = document.querySelector('[data-section-text="' + key + '"]');
+  const instruction = document.querySelector('[data-instruction="' + key + '"]').value;
+  if (sectionDirty.has(key)) await saveSection(key);
+  if (conflicted) return;
+  button.disabled = true;
+  genState(key, "正在生成…", false);
+  const before = area.value;
+  let response;
+  try {
+    response = await fetch("/api/reports/" + reportId + "/sections/" + key + "/generate", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf(), "Accept": "text/event-stream" },
+      body: JSON.stringify({ version: Number(body.dataset.version), instruction }),
+    });
+  } catch (e) {
+    genState(key, "连接中断，未生成；原文未改动", true);
+    button.disabled = false;
+    return;
+  }
+  if (!response.ok || !response.body) {
+    let message = "生成失败";
+    try { message = (await response.json()).message || message; } catch (e) { /* keep default */ }
+    genState(key, message, true);
+    button.disabled = false;
+    return;
+  }
+  area.classList.add("streaming");
+  area.readOnly = true;
+  let streamed = "";
+  let finished = false;
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  const handle = (event, data) => {
+    if (event === "restart") { streamed = ""; area.value = ""; genState(key, data.message, true); }
+    else if (event === "chunk") { streamed += data.text; area.value = streamed; area.scrollTop = area.scrollHeight; genState(key, "正在生成… 已写 " + streamed.length + " 字", false); }
+    else if (event === "done") {
+      finished = true;
+      area.value = data.text;
+      applySectionState(key, data);
+      genState(key, data.message, data.kind !== "accepted");
+      button.textContent = "重新生成";
+    } else if (event === "error") {
+      finished = true;
+      area.value = before;
+      genState(key, data.message, true);
+    }
+  };
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let cut;
+      while ((cut = buffer.indexOf("\n\n")) >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        let event = "message";
+        let data = "";
+        for (const line of block.split("\n")) {
+          if (line.startsWith("event: ")) event = line.slice(7);
+          else if (line.startsWith("data: ")) data += line.slice(6);
+        }
+        if (data) handle(event, JSON.parse(data));
+      }
+    }
+  } catch (e) { /* handled below */ }
+  if (!finished) { area.value = before; genState(key, "连接中断，生成未完成；原文未改动", true); }
+  area.classList.remove("streaming");
+  area.readOnly = false;
+  button.disabled = false;
+}
+
+async function showHistory(key) {
+  const box = document.querySelector('[data-history-box="' + key + '"]');
+  if (!box.hidden) { box.hidden = true; return; }
+  const response = await fetch("/api/reports/" + reportId + "/sections/" + key + "/history", { headers: { "Accept": "application/json" } });
+  const data = await response.json();
+  box.replaceChildren();
+  if (!data.revisions.length) { box.append(el("p", "", "还没有历史版本。")); box.hidden = false; return; }
+  const list = el("ul");
+  for (const r of data.revisions) {
+    const item = el("li", r.kind === "failed" ? "failed" : "");
+    let label = r.saved_at + " · " + r.source + " · " + r.length + " 字";
+    if (r.kind === "failed") label += " · 未采用：" + r.note;
+    else if (r.note) label += " · " + r.note;
+    item.append(el("span", "", label + " "));
+    const diffButton = el("button", "", "与当前比较");
+    diffButton.type = "button";
+    diffButton.addEventListener("click", () => showDiff(item, r.id));
+    const restoreButton = el("button", "", "恢复此版本");
+    restoreButton.type = "button";
+    restoreButton.addEventListener("click", () => restoreRevision(key, r.id));
+    item.append(diffButton, " ", restoreButton);
+    list.append(item);
+  }
+  box.append(list);
+  box.hidden = false;
+}
+
+async function showDiff(item, revisionId) {
+  const old = item.querySelector(".diff");
+  if (old) { old.remove(); return; }
+  const response = await fetch("/api/reports/" + reportId + "/revisions/" + revisionId + "/diff", { headers: { "Accept": "application/json" } });
+  const data = await response.json();
+  const box = el("div", "diff");
+  box.append(el("div", "hint", "红色删除线：历史版本有、当前没有；绿色：当前新增"));
+  for (const [op, text] of data.pieces) box.append(op === "=" ? document.createTextNode(text) : el(op === "+" ? "ins" : "del", "", text));
+  item.append(box);
+}
+
+async function restoreRevision(key, revisionId) {
+  if (sectionDirty.has(key)) await saveSection(key);
+  if (conflicted) return;
+  const result = await postJSON("/api/reports/" + reportId + "/revisions/" + revisionId + "/restore", { version: Number(body.dataset.version) });
+  if (result.status === 200) {
+    document.querySelector('[data-section-text="' + key + '"]').value = result.data.text;
+    applySectionState(key, result.data);
+    genState(key, "已恢复所选版本", false);
+    const box = document.querySelector('[data-history-box="' + key + '"]');
+    box.hidden = true;
+  } else if (result.status === 409) showConflict(result.data.message);
+  else genState(key, result.data.message || "恢复失败", true);
+}
+
+document.addEventListener("click", (event) => {
+  const gen = event.target.closest("[data-generate]");
+  if (gen) { generate(gen.dataset.generate, gen); return; }
+  const hist = event.target.closest("[data-history]");
+  if (hist) showHistory(hist.dataset.history);
+});

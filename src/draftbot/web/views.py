@@ -1,0 +1,171 @@
+"""Presentation helpers: official grids as HTML rows, findings mapped onto table cells.
+
+Nothing here decides a number or a rule; it only arranges what tables.py and checks.py say.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from ..checks import Finding
+from ..model import SECTION_KEYS, Narrative, Report
+from ..tables import (
+    Cell,
+    Grid,
+    table2_grid,
+    table2_location,
+    table3_grid,
+    table3_location,
+    table4_grid,
+    table4_location,
+)
+
+TABLES: dict[str, tuple[str, str]] = {
+    "2": ("表二", "主动公开政府信息情况"),
+    "3": ("表三", "收到和处理政府信息公开申请情况"),
+    "4": ("表四", "政府信息公开行政复议、行政诉讼情况"),
+}
+BALANCE_ROWS = ("new_received", "carried_over", "results_total", "carried_forward")
+SECTION_LABELS: dict[str, str] = {
+    key: (Narrative.model_fields[key].description or key) for key in SECTION_KEYS
+}
+SECTION_LABELS["overview_intro"] = "一、总体情况（导语）"
+SECTION_HEADINGS: dict[str, str] = {
+    "overview_proactive": "一、总体情况 ·（一）主动公开",
+    "overview_on_request": "一、总体情况 ·（二）依申请公开",
+    "overview_management": "一、总体情况 ·（三）政府信息管理",
+    "overview_platform": "一、总体情况 ·（四）政府信息公开平台建设",
+    "overview_supervision": "一、总体情况 ·（五）监督保障",
+}
+
+
+def grid_for(report: Report, table: str) -> Grid:
+    return {"2": table2_grid, "3": table3_grid, "4": table4_grid}[table](report)
+
+
+def grid_rows(grid: Grid) -> list[list[Cell]]:
+    """Cells row by row, left to right; positions covered by a merge are simply absent."""
+    rows: list[list[Cell]] = [[] for _ in range(grid.rows)]
+    for cell in grid.cells:
+        rows[cell.row].append(cell)
+    return [sorted(row, key=lambda c: c.col) for row in rows]
+
+
+def is_computed(key: str) -> bool:
+    """总计 cells are computed by the tool (a stated total from an import is still checked)."""
+    parts = key.split(".")
+    return parts[0] in ("table3", "table4") and (
+        parts[-1] == "total" or parts[1] == "results_total"
+    )
+
+
+def cell_location(key: str) -> str:
+    parts = key.split(".")
+    if parts[0] == "table3":
+        return table3_location(parts[1], parts[2])
+    if parts[0] == "table4":
+        return table4_location(parts[1], parts[2])
+    return table2_location(key)
+
+
+def grid_values(grid: Grid) -> dict[str, str]:
+    return {cell.key: cell.text for cell in grid.value_cells() if cell.key}
+
+
+def finding_keys(finding: Finding, keys: list[str]) -> list[str]:
+    """The value cells a finding is about, so the page can highlight them."""
+    if finding.code == "T3-01":
+        column = finding.location.rsplit(" · ", 1)[-1]
+        from ..tables import APPLICANT_LABELS
+
+        name = next((k for k, v in APPLICANT_LABELS.items() if v == column), None)
+        return [f"table3.{row}.{name}" for row in BALANCE_ROWS if f"table3.{row}.{name}" in keys]
+    hits = []
+    for key in keys:
+        location = cell_location(key)
+        if location == finding.location or location.startswith(finding.location + " "):
+            hits.append(key)
+    return hits
+
+
+@dataclass(frozen=True)
+class FindingView:
+    code: str
+    severity: str
+    severity_label: str
+    location: str
+    message: str
+    hint: str
+    keys: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "severity_label": self.severity_label,
+            "location": self.location,
+            "message": self.message,
+            "hint": self.hint,
+            "keys": list(self.keys),
+        }
+
+
+def finding_views(findings: list[Finding], keys: list[str] | None = None) -> list[FindingView]:
+    from ..checks import SEVERITY_LABELS
+
+    return [
+        FindingView(
+            f.code,
+            f.severity,
+            SEVERITY_LABELS[f.severity],
+            f.location,
+            f.message,
+            f.hint,
+            tuple(finding_keys(f, keys)) if keys else (),
+        )
+        for f in findings
+    ]
+
+
+def table_findings(findings: list[Finding], table_name: str) -> list[Finding]:
+    return [f for f in findings if f.location.startswith(table_name)]
+
+
+def section_findings(findings: list[Finding], section: str) -> list[Finding]:
+    """Findings whose location names this narrative section (prose review findings)."""
+    labels = {SECTION_LABELS[section], section, SECTION_HEADINGS.get(section, "\0")}
+    plain = SECTION_LABELS[section].split("（")[-1].rstrip("）")
+    return [
+        f
+        for f in findings
+        if any(label in f.location for label in labels)
+        or (plain and f.location.startswith("正文") and plain in f.location)
+    ]
+
+
+def counts(findings: list[Finding]) -> tuple[int, int]:
+    errors = sum(f.severity == "error" for f in findings)
+    return errors, len(findings) - errors
+
+
+def local_time(moment: dt.datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def text_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Character-level diff (Chinese has no word spaces) as (op, text) pieces, op in = + -."""
+    import difflib
+
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    pieces: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            pieces.append(("=", old[i1:i2]))
+            continue
+        if i2 > i1:
+            pieces.append(("-", old[i1:i2]))
+        if j2 > j1:
+            pieces.append(("+", new[j1:j2]))
+    return pieces
