@@ -140,6 +140,86 @@ def serve(
         raise _fail(str(exc)) from None
 
 
+@app.command("export")
+def export_(
+    file: FileArg,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="写入的 .docx 文件；省略则与数据文件同名"),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="检查有错误时仍然导出，每页页眉标注“草稿”")
+    ] = False,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates", help="自定义模板目录（其中的 document/report.yaml 覆盖前言和落款）"
+        ),
+    ] = None,
+) -> None:
+    """按官方格式导出 Word 年度报告（.docx）。数据检查有错误时拒绝导出，除非加 --force。"""
+    from .export import ExportBlocked, TemplateError, load_document_template
+    from .word import export_docx
+
+    report = _load(file)
+    target = output or file.with_suffix(".docx")
+    if target.suffix.lower() != ".docx":
+        raise _fail(f"输出文件应以 .docx 结尾：{target}")
+    try:
+        template = load_document_template(templates)
+        findings = export_docx(report, target, force=force, template=template)
+    except ExportBlocked as exc:
+        _print_findings(exc.findings)
+        raise _fail(str(exc), 1) from None
+    except TemplateError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(
+            f"无法写入 {target}：{exc.strerror}（文件是否正在 Word/WPS 中打开？）"
+        ) from None
+    for f in findings:
+        typer.echo(f"提示 {f.code} {f.location}：{f.message}")
+    typer.echo(f"已导出 {target}")
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="按官方格式填写的年度报告（.docx）")],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="写入的数据文件（.yaml / .json）；省略则输出到屏幕"),
+    ] = None,
+    agency: Annotated[
+        str | None, typer.Option("--agency", help="机关全称（标题无法识别时填写）")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="统计年度（标题无法识别时填写）")
+    ] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="输出文件已存在时覆盖它")] = False,
+) -> None:
+    """从 Word 年度报告中读回表二、表三、表四（及标题中的机关和年度），写成数据文件。"""
+    from .datafile import SUPPORTED_SUFFIXES, dump_report, save_report
+    from .word import DocxImportError, import_docx
+
+    if output is not None and output.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise _fail(f"输出文件应以 .yaml、.yml 或 .json 结尾：{output}")
+    if output is not None and output.exists() and not overwrite:
+        raise _fail(
+            f"{output} 已存在，为免覆盖已填写的内容未写入；请换一个文件名，或加 --overwrite"
+        )
+    try:
+        report = import_docx(file, agency=agency, report_year=year)
+    except DocxImportError as exc:
+        raise _fail(f"无法导入 {file}：{exc}") from None
+    if output is None:
+        typer.echo(dump_report(report), nl=False)
+        return
+    save_report(report, output)
+    typer.echo(
+        f"已写入 {output}（{report.meta.agency}{report.meta.report_year}年，{report.format_version} 格式）"
+    )
+
+
 def main() -> None:
     try:
         app()
