@@ -1,0 +1,70 @@
+"""Turning a model's answer into plain section text: no markdown, no chat, no heading.
+
+Each non-empty line of the result is one paragraph (the exporter makes it so).
+"""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_FENCE = re.compile(r"^\s*```.*$", re.M)
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
+_BULLET = re.compile(r"^\s*[-*+•·▪●]\s+")
+_NUMBERED = re.compile(r"^\s*(\d+)[.)．]\s+")
+_QUOTE = re.compile(r"^\s*>\s?")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(.+?)\1")
+_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
+_PREAMBLE = re.compile(
+    r"^(?:好的|好|当然|没问题|以下是|下面是|根据您?(?:提供|给出)的|根据(?:上述|以上)|"
+    r"我(?:将|已|来)|这是|Sure|OK|Okay|Here)[^。\n]{0,60}?[：:]\s*$",
+    re.I,
+)
+_PREAMBLE_INLINE = re.compile(
+    r"^(?:好的|当然|没问题)[，,！!。]\s*(?:以下是[^。：:\n]{0,40}[：:。])?\s*"
+)
+_SIGN_OFF = re.compile(
+    r"^(?:以上(?:是|为|内容)|如(?:需|果需要|有需要)|希望|请(?:根据|核对|审阅)|注[：:]|说明[：:]|备注[：:])"
+)
+_INDENT = re.compile(r"^[\s\u3000]+")
+
+
+def clean_text(text: str, heading: str = "") -> str:
+    """Plain paragraphs: markdown, chatty preamble/sign-off and a repeated heading removed."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _FENCE.sub("", text)
+    lines = [_clean_line(line) for line in text.split("\n")]
+    lines = [line for line in lines if line]
+    lines = _drop_chat(lines)
+    if lines and heading and _is_heading(lines[0], heading):
+        lines = lines[1:]
+    return "\n".join(lines)
+
+
+def _clean_line(line: str) -> str:
+    if _RULE.match(line):
+        return ""
+    line = _HEADING.sub("", line)
+    line = _QUOTE.sub("", line)
+    line = _BULLET.sub("", line)
+    line = _NUMBERED.sub(r"\1.", line)
+    for _ in range(2):
+        line = _EMPHASIS.sub(r"\2", line)
+    line = line.replace("**", "")
+    return _INDENT.sub("", line).rstrip()
+
+
+def _drop_chat(lines: list[str]) -> list[str]:
+    if lines and _PREAMBLE.match(lines[0]):
+        lines = lines[1:]
+    if lines:
+        lines[0] = _PREAMBLE_INLINE.sub("", lines[0])
+    while lines and _SIGN_OFF.match(lines[-1]):
+        lines = lines[:-1]
+    return [line for line in lines if line]
+
+
+def _is_heading(line: str, heading: str) -> bool:
+    bare = re.sub(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[)）]", "", heading)
+    stripped = line.strip("：: ")
+    return stripped in (heading, bare) or (len(stripped) <= len(heading) + 2 and bare in stripped)

@@ -1,0 +1,88 @@
+"""The narrative sections: titles as printed, fact topics and the clerk's material for each."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import SECTION_KEYS, Report
+
+SECTION_TITLES: dict[str, str] = {
+    "overview_intro": "一、总体情况",
+    "overview_proactive": "（一）主动公开",
+    "overview_on_request": "（二）依申请公开",
+    "overview_management": "（三）政府信息管理",
+    "overview_platform": "（四）政府信息公开平台建设",
+    "overview_supervision": "（五）监督保障",
+    "problems": "五、存在的主要问题及改进情况",
+    "other_matters": "六、其他需要报告的事项",
+}
+
+SECTION_TOPICS: dict[str, tuple[str, ...]] = {
+    "overview_intro": ("basic", "proactive", "on_request", "cases"),
+    "overview_proactive": ("basic", "proactive", "platform"),
+    "overview_on_request": ("basic", "on_request", "cases", "fees"),
+    "overview_management": ("basic", "management", "proactive"),
+    "overview_platform": ("basic", "platform"),
+    "overview_supervision": ("basic", "supervision"),
+    "problems": ("basic", "problems"),
+    "other_matters": ("basic", "fees"),
+}
+
+_SHORT_NAMES: dict[str, str] = {
+    "总体情况": "overview_intro",
+    "导语": "overview_intro",
+    "主动公开": "overview_proactive",
+    "依申请公开": "overview_on_request",
+    "政府信息管理": "overview_management",
+    "政府信息公开平台建设": "overview_platform",
+    "平台建设": "overview_platform",
+    "监督保障": "overview_supervision",
+    "存在的主要问题及改进情况": "problems",
+    "问题": "problems",
+    "其他需要报告的事项": "other_matters",
+    "其他": "other_matters",
+}
+
+
+class UnknownSectionError(ValueError):
+    """A section name that is not one of the report's prose sections."""
+
+
+def resolve_section(name: str) -> str:
+    """A section key from its key or its Chinese name (主动公开, （一）主动公开, 问题…)."""
+    name = name.strip()
+    if name in SECTION_KEYS:
+        return name
+    bare = re.sub(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[)）]", "", name)
+    for key, title in SECTION_TITLES.items():
+        if name == title:
+            return key
+    if bare in _SHORT_NAMES:
+        return _SHORT_NAMES[bare]
+    choices = "、".join(f"{k}（{t}）" for k, t in SECTION_TITLES.items())
+    raise UnknownSectionError(f"没有名为“{name}”的段落；可选：{choices}")
+
+
+def section_material(report: Report, section: str) -> list[tuple[str, str]]:
+    """The clerk's free text for a section, as (label, text) pairs; empty texts left out."""
+    f = report.facts
+    items: list[tuple[str, str]] = []
+    if section == "overview_proactive":
+        items.append(("主动公开的其他情况", f.proactive_notes))
+    elif section == "overview_on_request":
+        items.append(("依申请公开的工作情况", f.on_request_notes))
+    elif section == "overview_management":
+        items.append(("政府信息管理情况", f.management_notes))
+    elif section == "overview_platform":
+        items.append(("政府信息公开平台建设情况", f.platform_notes))
+    elif section == "overview_supervision":
+        items.append(("监督保障情况", f.supervision_notes))
+    elif section == "problems":
+        items += [(f"本年存在的问题 第{i}条", p) for i, p in enumerate(f.problems, 1)]
+        items += [(f"改进措施 第{i}条", m) for i, m in enumerate(f.measures, 1)]
+        for i, prev in enumerate(f.previous_problems, 1):
+            items.append((f"上年报告提出的问题 第{i}条", prev.problem))
+            items.append((f"上年问题 第{i}条的本年整改情况", prev.rectification))
+    elif section == "other_matters":
+        items.append(("其他需要报告的事项", f.other_matters))
+    return [(label, text.strip()) for label, text in items if text.strip()]
