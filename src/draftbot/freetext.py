@@ -1,0 +1,450 @@
+"""Free-text answers → proposed table cells, without an LLM.
+
+A clerk may describe a table in one sentence instead of filling it cell by cell:
+`今年共收到5件申请，4件来自个人，1件来自企业；予以公开3件，1件本机关不掌握，1件结转到明年`.
+`propose_cells` recognises the common phrasings of 表二, 表三 and 表四, numbers in Arabic or
+Chinese (三百二十、两千零五), approximate numbers (十余件、约20件、20件左右) and fractions
+(三分之一、80%), and returns a `Proposal`: the cells it can place, each with the words it
+came from, and every number it could not place with the reason. Approximate numbers and
+fractions are never placed. Nothing is saved here: the front-end shows the proposal and
+saves it only when the user confirms (`questions.apply_values`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .model import APPLICANT_COLUMNS, CASE_COLUMNS, FormatVersion
+from .numbers import CHINESE_NUMERAL_CHARS, NumberError, parse_chinese_numeral
+
+_DIGITS_ONLY = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+_CN = "零〇一二两三四五六七八九十百千万亿"
+_NUM = rf"\d+(?:\.\d+)?|[{_CN}]+"
+_MEASURE = "件个条次场起份项家名人位宗"
+_APPROX_BEFORE = r"(?:约有|大约|大概|约|近|将近|接近|超过|逾|差不多|不到|不足)"
+_APPROX_AFTER = r"(?:余|多|来|左右|上下|以上|以下|有余)"
+_MENTION_RE = re.compile(
+    rf"(?P<fraction>(?P<den>{_NUM})分之(?P<numer>{_NUM})|\d+/\d+|百分之(?:{_NUM})|(?:\d+(?:\.\d+)?)%"
+    rf"|[一二三四五六七八九]成|一半|半数|大半|大部分|少数|多数)"
+    rf"|(?P<vague>[数几若][十百千万]?(?:余|多)?[{_MEASURE}]|十几|几十|数十|若干)"
+    rf"|(?P<before>{_APPROX_BEFORE})?\s*(?P<num>{_NUM})\s*(?P<after1>{_APPROX_AFTER})?\s*"
+    rf"(?P<unit>万元|元|[{_MEASURE}])?\s*(?P<after2>左右|上下|以上|有余)?"
+)
+_NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:年|月|日|号|时|点|分之|个月|周岁|岁|%)")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A number as written in the text."""
+
+    text: str
+    start: int
+    end: int
+    value: int | Decimal | None  # None for fractions and vague words
+    unit: str = ""
+    approximate: bool = False
+    fraction: bool = False
+
+    @property
+    def exact(self) -> bool:
+        return self.value is not None and not self.approximate and not self.fraction
+
+
+def _normalize(text: str) -> str:
+    """Full-width digits to ASCII, one character for one, so positions stay the same."""
+    return text.translate(_DIGITS_ONLY)
+
+
+def find_numbers(text: str) -> list[Mention]:
+    """Every count, amount, approximate number or fraction in `text`, in order."""
+    text = _normalize(text)
+    out: list[Mention] = []
+    for match in _MENTION_RE.finditer(text):
+        mention = _mention(text, match)
+        if mention is not None:
+            out.append(mention)
+    return out
+
+
+def _mention(text: str, match: re.Match[str]) -> Mention | None:
+    raw = match.group(0).strip()
+    start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
+    end = start + len(raw)
+    if match.group("fraction"):
+        return Mention(raw, start, end, None, fraction=True)
+    if match.group("vague"):
+        return Mention(raw, start, end, None, approximate=True)
+    number = match.group("num")
+    unit = match.group("unit") or ""
+    if number is None or _is_ordinal_or_date(text, match, number, unit):
+        return None
+    if number[0] in CHINESE_NUMERAL_CHARS and not _plausible_chinese(number, unit):
+        return None
+    try:
+        value = _value(number)
+    except NumberError:
+        return None
+    approx = bool(match.group("before") or match.group("after1") or match.group("after2"))
+    if unit in ("万元", "元") or isinstance(value, Decimal):
+        return Mention(raw, start, end, Decimal(number) if "." in number else value, unit, approx)
+    return Mention(raw, start, end, value, unit, approx)
+
+
+def _is_ordinal_or_date(text: str, match: re.Match[str], number: str, unit: str) -> bool:
+    before = text[max(0, match.start("num") - 1) : match.start("num")]
+    after = text[match.end("num") :]
+    if before == "第":
+        return True
+    return not unit and bool(_NOT_A_COUNT_AFTER.match(after))
+
+
+def _plausible_chinese(number: str, unit: str) -> bool:
+    """一 in 统一/一是 is not a number: Chinese numerals count only with a measure word or a unit."""
+    return bool(unit) or (len(number) >= 2 and any(c in "十百千万亿" for c in number))
+
+
+def _value(number: str) -> int | Decimal:
+    if "." in number:
+        return Decimal(number)
+    if number.isdigit():
+        return int(number)
+    return parse_chinese_numeral(number)
+
+
+def approximate_reason(text: str) -> str:
+    """A Chinese message when a single answer is an approximate number or a fraction, else ""."""
+    for mention in find_numbers(text):
+        if mention.fraction:
+            return f"“{mention.text}”是比例，表中要填具体的件数或金额，请换算后填写确切数字"
+        if mention.approximate:
+            return f"“{mention.text}”是约数，表中要填确切的数字，请核对台账后填写准确数字"
+    return ""
+
+
+# --- proposals ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    text: str
+    reason: str
+
+
+@dataclass
+class Proposal:
+    """Cells a sentence would fill (path → value, with the words each came from)."""
+
+    values: dict[str, int | Decimal] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    unplaced: list[Unplaced] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def place(self, path: str, value: int | Decimal, source: str) -> bool:
+        if path in self.values and self.values[path] != value:
+            self.unplaced.append(
+                Unplaced(source, f"与前面同一单元格的 {self.values[path]} 不一致，未采用")
+            )
+            return False
+        self.values[path] = value
+        self.sources[path] = source
+        return True
+
+    @property
+    def empty(self) -> bool:
+        return not self.values
+
+
+def _clauses(text: str) -> Iterator[str]:
+    """Clauses split at ，；。、 (brackets kept whole and treated as their own clauses)."""
+    depth, current = 0, ""
+    for ch in _normalize(text):
+        if ch in "（(":
+            if current.strip():
+                yield current.strip()
+            current, depth = "", depth + 1
+            continue
+        if ch in "）)":
+            if current.strip():
+                yield current.strip()
+            current, depth = "", max(0, depth - 1)
+            continue
+        if ch in "，,；;。！!？?\n、":
+            if current.strip():
+                yield current.strip()
+            current = ""
+            continue
+        current += ch
+    if current.strip():
+        yield current.strip()
+
+
+def _first_key(clause: str, vocabulary: list[tuple[str, tuple[str, ...]]]) -> str | None:
+    for key, words in vocabulary:
+        if any(word in clause for word in words):
+            return key
+    return None
+
+
+TABLE3_ROWS: list[tuple[str, tuple[str, ...]]] = [
+    ("carried_over", ("上年结转", "去年结转", "上一年结转", "上年度结转", "上年转入", "去年转入",
+                      "上年遗留", "去年遗留", "上年未办结", "去年未办结")),
+    ("carried_forward", ("结转到明年", "结转至明年", "结转到下一年", "结转下年", "结转到下年",
+                         "结转至下年", "转入下年", "转到明年", "转入明年", "未办结", "正在办理",
+                         "仍在办理", "继续办理", "结转")),
+    ("partially_granted", ("部分公开", "区分处理")),
+    ("denied_state_secret", ("国家秘密",)),
+    ("denied_law_prohibited", ("法律行政法规禁止", "法律法规禁止")),
+    ("denied_three_security_one_stability", ("三安全一稳定", "国家安全", "公共安全", "经济安全",
+                                             "社会稳定")),
+    ("denied_third_party", ("第三方",)),
+    ("denied_internal_affairs", ("内部事务",)),
+    ("denied_process_info", ("过程性信息",)),
+    ("denied_enforcement_file", ("执法案卷",)),
+    ("denied_admin_query", ("行政查询",)),
+    ("unable_not_held", ("不掌握", "未掌握", "不存在", "非本机关")),
+    ("unable_need_creation", ("另行制作", "需要制作", "没有现成")),
+    ("unable_unclear_after_correction", ("仍不明确", "内容不明确")),
+    ("not_processed_petition", ("信访", "举报", "投诉")),
+    ("not_processed_repeat", ("重复申请",)),
+    ("not_processed_publication", ("出版物",)),
+    ("not_processed_massive", ("大量反复",)),
+    ("not_processed_confirm", ("要求确认", "重新出具")),
+    ("other_no_correction", ("不补正", "未补正")),
+    ("other_no_fee_paid", ("未缴纳", "未缴费", "未按收费通知", "逾期未缴")),
+    ("other_other", ("撤回", "其他处理")),
+    ("?不予公开", ("不予公开",)),
+    ("?无法提供", ("无法提供",)),
+    ("?不予处理", ("不予处理",)),
+    ("granted", ("予以公开", "全部公开", "同意公开", "准予公开", "已公开", "公开了")),
+    ("new_received", ("收到", "新收", "受理", "接到", "接收", "共有", "申请")),
+]  # fmt: skip
+_VAGUE_ROW_REASONS = {
+    "?不予公开": "没有说明不予公开的理由（表三分 8 种理由），请逐项填写",
+    "?无法提供": "没有说明无法提供的原因（表三分 3 种），请逐项填写",
+    "?不予处理": "没有说明不予处理的原因（表三分 5 种），请逐项填写",
+}
+APPLICANT_WORDS: list[tuple[str, tuple[str, ...]]] = [
+    ("natural_person", ("自然人", "个人", "公民", "群众", "市民", "村民")),
+    ("commercial", ("商业企业", "企业", "公司")),
+    ("research", ("科研机构", "科研", "研究机构", "高校", "大学")),
+    ("social_welfare", ("社会公益组织", "公益组织", "社会组织", "公益")),
+    ("legal_service", ("法律服务机构", "律师事务所", "律所", "律师", "法律服务")),
+    ("other", ("其他组织", "其他单位", "其他申请人")),
+]
+_ALL_WORDS = ("都是", "均为", "均是", "全部", "全是", "全为", "都来自", "均来自", "都为")
+_OTHER_2019 = {"other_no_correction", "other_no_fee_paid", "other_other"}
+
+
+def propose_cells(text: str, scope: list[str], version: FormatVersion) -> Proposal:
+    """Cells of the tables under `scope` (data paths such as ["table3"]) that `text` states."""
+    tables = {path.split(".")[0] for path in scope}
+    if "table3" in tables:
+        proposal = _table3(text, version)
+    elif "table4" in tables:
+        proposal = _table4(text)
+    elif "table2" in tables:
+        proposal = _table2(text)
+    else:
+        proposal = Proposal(unplaced=[Unplaced(text, "这一题不支持整句填写")])
+    return _within_scope(proposal, scope)
+
+
+def _within_scope(proposal: Proposal, scope: list[str]) -> Proposal:
+    for path in list(proposal.values):
+        if not any(path == p or path.startswith(p + ".") for p in scope):
+            value = proposal.values.pop(path)
+            source = proposal.sources.pop(path)
+            proposal.unplaced.append(
+                Unplaced(f"{value}（{source}）", "不属于本题的范围，请在对应的题目填写")
+            )
+    return proposal
+
+
+def _unusable(proposal: Proposal, mention: Mention) -> bool:
+    if mention.fraction:
+        proposal.unplaced.append(Unplaced(mention.text, "是比例，不是件数，请换算后填写确切数字"))
+        return True
+    if mention.approximate:
+        proposal.unplaced.append(Unplaced(mention.text, "是约数，表中只能填确切数字"))
+        return True
+    return False
+
+
+def _table3(text: str, version: FormatVersion) -> Proposal:
+    proposal = Proposal()
+    totals: dict[str, tuple[int, str]] = {}
+    current: str | None = None
+    for clause in _clauses(text):
+        row = _first_key(clause, TABLE3_ROWS)
+        if row in _OTHER_2019 and version == "2019":
+            row = "other_processing"
+        applicant = _first_key(clause, APPLICANT_WORDS)
+        mentions = find_numbers(clause)
+        if not mentions:
+            if applicant and current in totals and any(w in clause for w in _ALL_WORDS):
+                value, _ = totals.pop(current)
+                proposal.place(f"table3.{current}.{applicant}", value, clause)
+            continue
+        if row is not None and row.startswith("?"):
+            reason = _VAGUE_ROW_REASONS[row]
+            usable = [m for m in mentions if not _unusable(proposal, m)]
+            proposal.unplaced += [Unplaced(m.text, reason) for m in usable]
+            continue
+        target_row = row or current
+        for i, mention in enumerate(mentions):
+            if _unusable(proposal, mention):
+                continue
+            if target_row is None or i > 0 or not isinstance(mention.value, int):
+                proposal.unplaced.append(Unplaced(mention.text, "未能确定应填哪一行、哪一列"))
+                continue
+            if applicant:
+                proposal.place(f"table3.{target_row}.{applicant}", mention.value, clause)
+            elif row is not None:
+                totals[row] = (mention.value, clause)
+            else:
+                proposal.unplaced.append(Unplaced(mention.text, "未能确定应填哪一行、哪一列"))
+        if row is not None:
+            current = row
+    _settle_totals(proposal, totals, "table3", APPLICANT_COLUMNS)
+    return proposal
+
+
+def _settle_totals(
+    proposal: Proposal,
+    totals: dict[str, tuple[int, str]],
+    table: str,
+    columns: tuple[str, ...],
+) -> None:
+    """A row's stated total: dropped when its columns add up to it, else kept as 总计."""
+    for row, (total, source) in totals.items():
+        parts = sum(int(proposal.values.get(f"{table}.{row}.{c}", 0)) for c in columns)
+        if parts == total:
+            continue
+        only = _single_column(proposal, table, columns) if parts == 0 else None
+        if only is not None:
+            proposal.place(f"{table}.{row}.{only}", total, source)
+            continue
+        proposal.place(f"{table}.{row}.total", total, source)
+        from .questions import cell_label
+
+        where = cell_label(f"{table}.{row}")
+        if parts:
+            proposal.notes.append(f"{where}：总计 {total} 件，但分列合计 {parts} 件，请核对")
+        else:
+            proposal.notes.append(f"{where}：共 {total} 件，未说明分类，已填入“总计”，请再分列填写")
+
+
+def _single_column(proposal: Proposal, table: str, columns: tuple[str, ...]) -> str | None:
+    """When every column-specific number so far is in one column, results belong to it too."""
+    used = {
+        path.split(".")[2]
+        for path, value in proposal.values.items()
+        if path.startswith(table + ".") and path.split(".")[2] in columns and value
+    }
+    return used.pop() if len(used) == 1 else None
+
+
+TABLE4_BLOCKS: list[tuple[str, tuple[str, ...]]] = [
+    ("litigation_after_review", ("复议后起诉", "复议后提起", "经复议后", "复议后又起诉")),
+    ("litigation_direct", ("直接起诉", "未经复议", "行政诉讼", "起诉", "诉讼")),
+    ("review", ("行政复议", "复议")),
+]
+CASE_WORDS: list[tuple[str, tuple[str, ...]]] = [
+    ("pending", ("尚未审结", "未审结", "审理中", "尚未结案", "未结")),
+    ("maintained", ("维持", "驳回")),
+    ("corrected", ("纠正", "撤销", "确认违法", "责令")),
+    ("other", ("其他结果", "终止", "撤诉", "调解")),
+]
+
+
+def _table4(text: str) -> Proposal:
+    proposal = Proposal()
+    totals: dict[str, tuple[int, str]] = {}
+    current: str | None = None
+    for clause in _clauses(text):
+        block = _first_key(clause, TABLE4_BLOCKS)
+        column = _first_key(clause, CASE_WORDS)
+        target = block or current
+        mentions = [m for m in find_numbers(clause) if not _unusable(proposal, m)]
+        if not mentions and column and target in totals:
+            value, _ = totals.pop(target)
+            proposal.place(f"table4.{target}.{column}", value, clause)
+        for i, mention in enumerate(mentions):
+            if target is None or i > 0 or not isinstance(mention.value, int):
+                proposal.unplaced.append(
+                    Unplaced(mention.text, "未能确定是复议还是诉讼、是哪种结果")
+                )
+            elif column:
+                proposal.place(f"table4.{target}.{column}", mention.value, clause)
+            else:
+                totals[target] = (mention.value, clause)
+        if block is not None:
+            current = block
+    _settle_totals(proposal, totals, "table4", CASE_COLUMNS)
+    return proposal
+
+
+TABLE2_ROWS: list[tuple[str, tuple[str, ...]]] = [
+    ("normative_documents", ("规范性文件",)),
+    ("regulations", ("规章",)),
+    ("licensing", ("行政许可", "许可")),
+    ("penalty", ("行政处罚", "处罚")),
+    ("coercion", ("行政强制", "强制")),
+    ("fees_wan_yuan", ("收费",)),
+]
+TABLE2_DOC_COLUMNS: list[tuple[str, tuple[str, ...]]] = [
+    ("repealed", ("废止", "失效")),
+    ("in_force", ("现行有效", "有效")),
+    ("issued", ("制发", "出台", "印发", "制定", "发布", "新发")),
+]
+
+
+def _table2(text: str) -> Proposal:
+    proposal = Proposal()
+    current: str | None = None
+    for clause in _clauses(text):
+        row = _first_key(clause, TABLE2_ROWS) or current
+        column = _first_key(clause, TABLE2_DOC_COLUMNS)
+        mentions = [m for m in find_numbers(clause) if not _unusable(proposal, m)]
+        for i, mention in enumerate(mentions):
+            path = _table2_path(row, column)
+            value = _table2_value(row, mention)
+            if path is None or value is None or i > 0:
+                proposal.unplaced.append(Unplaced(mention.text, "未能确定应填表二的哪一格"))
+            else:
+                proposal.place(path, value, clause)
+        if row in ("regulations", "normative_documents") or (row and not column):
+            current = row
+    return proposal
+
+
+def _table2_path(row: str | None, column: str | None) -> str | None:
+    if row in ("regulations", "normative_documents"):
+        return f"table2.{row}.{column}" if column else None
+    return f"table2.{row}" if row else None
+
+
+def _table2_value(row: str | None, mention: Mention) -> int | Decimal | None:
+    if row == "fees_wan_yuan":
+        if mention.unit == "元":
+            return Decimal(mention.value) / Decimal(10000)
+        return Decimal(mention.value) if mention.unit in ("万元", "") else None
+    return mention.value if isinstance(mention.value, int) and mention.unit != "元" else None
+
+
+def unplaced_numbers(text: str, proposal: Proposal) -> list[Unplaced]:
+    """Exact numbers in the text that no proposed cell and no unplaced entry accounts for."""
+    used = [str(v) for v in proposal.values.values()]
+    listed = " ".join(u.text for u in proposal.unplaced)
+    out = []
+    for mention in find_numbers(text):
+        if not mention.exact or mention.text in listed:
+            continue
+        if str(mention.value) in used:
+            used.remove(str(mention.value))
+            continue
+        out.append(Unplaced(mention.text, "未能确定应填哪一格"))
+    return out

@@ -1,0 +1,816 @@
+"""The guided-question engine, shared by the terminal interview and the web app.
+
+The question bank is data (`schemas/questions.yaml`), validated on load. Everything here is
+UI-agnostic: a front-end asks `next_question`, shows `progress`, passes the user's text to
+`apply_answer` (which returns the updated report or raises `AnswerError` with a Chinese
+message naming the field), and saves the report. Which questions were answered, and how each
+gate was answered, is stored in the report itself (`Report.interview`), so an interview
+resumes wherever it stopped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import typing
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from . import checks
+from .datafile import describe_location, problems_from_validation
+from .model import (
+    APPLICANT_COLUMNS,
+    CASE_COLUMNS,
+    FormatVersion,
+    InterviewProgress,
+    PreviousProblem,
+    Report,
+)
+from .numbers import NumberError, parse_count
+from .resources import bundled_file
+
+QuestionKind = Literal[
+    "text",
+    "lines",
+    "list",
+    "count",
+    "amount",
+    "numbers",
+    "applicants",
+    "cases",
+    "categories",
+    "rectifications",
+    "choice",
+    "year",
+    "date",
+    "gate",
+]
+CREATION_QUESTIONS = ("agency", "report_year")
+TABLE_NAMES = {"table2": "表二", "table2_2019": "表二", "table3": "表三", "table4": "表四"}
+YES_WORDS = frozenset({"是", "有", "是的", "对", "y", "yes", "需要", "收到了", "有的"})
+NO_WORDS = frozenset({"否", "无", "没有", "不是", "n", "no", "没", "不", "未", "均无", "暂无"})
+BACK_COMMANDS = frozenset({"上一题", "返回", "后退"})
+HELP_COMMANDS = frozenset({"?", "？", "帮助"})
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPLIT_LIST = re.compile(r"[、，,；;\n]+")
+_SPLIT_LINES = re.compile(r"[\n；;]+")
+_SPLIT_NUMBERS = re.compile(r"[\s、，,；;/]+")
+_LINE_NUMBERING = re.compile(
+    r"^\s*(?:\d+[.、．)）]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、是])\s*"
+)
+_CATEGORY_LINE = re.compile(r"^(.+?)[\s:：]*([0-9０-９零〇一二两三四五六七八九十百千万]+)\s*条?$")
+_DATE_RE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
+
+APPLICANT_ALIASES: dict[str, tuple[str, ...]] = {
+    "natural_person": ("自然人", "个人", "公民", "群众"),
+    "commercial": ("商业企业", "企业", "公司"),
+    "research": ("科研机构", "科研", "研究机构", "高校"),
+    "social_welfare": ("社会公益组织", "公益组织", "社会组织", "公益"),
+    "legal_service": ("法律服务机构", "律师事务所", "律所", "律师", "法律服务"),
+    "other": ("其他组织", "其他单位", "其他申请人", "其他"),
+}
+CASE_ALIASES: dict[str, tuple[str, ...]] = {
+    "maintained": ("结果维持", "维持"),
+    "corrected": ("结果纠正", "纠正"),
+    "other": ("其他结果", "其他"),
+    "pending": ("尚未审结", "未审结", "未结"),
+}
+
+
+class BankError(Exception):
+    """A question bank file that cannot be used; the message is Chinese."""
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be accepted; the message (Chinese) names the field and the fix."""
+
+
+# --- the bank as data ---------------------------------------------------------------------
+
+
+class Question(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    group: str
+    kind: QuestionKind
+    prompt: str = Field(min_length=2)
+    help: str = Field(min_length=2)
+    unit: str = ""
+    fills: list[str] = Field(min_length=1)
+    gate: str | None = None
+    formats: list[FormatVersion] = Field(default_factory=lambda: ["2019", "2021"])
+    optional: bool = False
+    only_if_positive: str | None = None
+    freetext: bool = False
+    choices: list[str] = Field(default_factory=list)
+
+    @property
+    def table(self) -> str | None:
+        """表二/表三/表四 when this question fills cells of an official table."""
+        return TABLE_NAMES.get(self.fills[0].split(".")[0])
+
+
+class Group(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: str
+
+
+class FreetextSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    system_prompt: str = Field(min_length=20)
+
+
+class QuestionBank(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: Literal[1]
+    groups: list[Group]
+    freetext: FreetextSettings
+    questions: list[Question]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> QuestionBank:
+        problems = list(_bank_problems(self))
+        if problems:
+            raise ValueError("；".join(problems))
+        return self
+
+    def get(self, question_id: str) -> Question:
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+    def group_title(self, group_id: str) -> str:
+        return next(g.title for g in self.groups if g.id == group_id)
+
+
+def _bank_problems(bank: QuestionBank) -> Iterator[str]:
+    ids = [q.id for q in bank.questions]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        yield f"问题编号 {dup} 重复"
+    groups = {g.id for g in bank.groups}
+    seen: dict[str, Question] = {}
+    for q in bank.questions:
+        if q.group not in groups:
+            yield f"问题 {q.id} 的分组 {q.group} 不存在"
+        if q.gate is not None and (q.gate not in seen or seen[q.gate].kind != "gate"):
+            yield f"问题 {q.id} 的闸门 {q.gate} 不存在、不是闸门或排在它后面"
+        for path in [*q.fills, *([q.only_if_positive] if q.only_if_positive else [])]:
+            if not is_model_path(path):
+                yield f"问题 {q.id} 填写的字段 {path} 不存在"
+        if q.kind == "choice" and not q.choices:
+            yield f"选择题 {q.id} 没有 choices"
+        if q.freetext and q.kind != "gate":
+            yield f"问题 {q.id}：只有闸门问题可以接受整句回答（freetext）"
+        seen[q.id] = q
+
+
+def default_bank_path() -> Path:
+    return bundled_file("schemas", "questions.yaml")
+
+
+def load_bank(path: str | Path | None = None) -> QuestionBank:
+    """Read and validate a question bank (the bundled one unless `path` is given)."""
+    path = Path(path) if path is not None else default_bank_path()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BankError(f"无法读取问题库 {path}：{exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise BankError(f"问题库 {path} 不是有效的 YAML：{exc}") from None
+    try:
+        return QuestionBank.model_validate(data)
+    except ValidationError as exc:
+        details = "；".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '问题库'}：{e['msg']}" for e in exc.errors()
+        )
+        raise BankError(f"问题库 {path} 有误：{details}") from None
+
+
+# --- paths into the report ----------------------------------------------------------------
+
+
+def _model_class(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_class(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _field_at(path: str) -> Any:
+    """The pydantic FieldInfo at a dotted path of `Report`; KeyError if there is none."""
+    model: type[BaseModel] | None = Report
+    field = None
+    for part in path.split("."):
+        if model is None or part not in model.model_fields:
+            raise KeyError(path)
+        field = model.model_fields[part]
+        model = _model_class(field.annotation)
+    return field
+
+
+def is_model_path(path: str) -> bool:
+    try:
+        _field_at(path)
+    except KeyError:
+        return False
+    return True
+
+
+def leaf_paths(prefix: str = "") -> list[str]:
+    """Every scalar or list field under `prefix` (all of `Report` when empty), dotted."""
+    model = _model_class(_field_at(prefix).annotation) if prefix else Report
+    if model is None or _is_list(prefix):
+        return [prefix]
+    out: list[str] = []
+    for name, field in model.model_fields.items():
+        path = f"{prefix}.{name}" if prefix else name
+        sub = _model_class(field.annotation)
+        if sub is None or _is_list(path):
+            out.append(path)
+        else:
+            out.extend(leaf_paths(path))
+    return out
+
+
+def _is_list(path: str) -> bool:
+    if not path:
+        return False
+    annotation = _field_at(path).annotation
+    return typing.get_origin(annotation) is list or any(
+        typing.get_origin(a) is list for a in typing.get_args(annotation)
+    )
+
+
+def _blank(path: str) -> Any:
+    """The default (all-zero) value of the field at `path`, as plain data."""
+    field = _field_at(path)
+    value = field.default_factory() if field.default_factory is not None else field.default
+    if value is None and (cls := _model_class(field.annotation)) is not None:
+        value = cls()
+    return value.model_dump() if isinstance(value, BaseModel) else value
+
+
+def get_value(report: Report | dict[str, Any], path: str) -> Any:
+    node: Any = report
+    for part in path.split("."):
+        if node is None:
+            return None
+        node = node.get(part) if isinstance(node, dict) else getattr(node, part)
+    return node
+
+
+def _set_value(data: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    node = data
+    for i, part in enumerate(parts[:-1]):
+        if node.get(part) is None:
+            node[part] = _blank(".".join(parts[: i + 1]))
+        node = node[part]
+    node[parts[-1]] = value
+
+
+def cell_label(path: str) -> str:
+    """A data path as the official table prints it, e.g. 表三 · … ·（一）予以公开 · 自然人."""
+    return describe_location(tuple(path.split(".")))
+
+
+# --- where the interview stands -----------------------------------------------------------
+
+
+def _progress(report: Report) -> InterviewProgress:
+    return report.interview or InterviewProgress()
+
+
+def _gate_open(bank: QuestionBank, report: Report, gate_id: str) -> bool:
+    gate = bank.get(gate_id)
+    if gate.gate is not None and not _gate_open(bank, report, gate.gate):
+        return False
+    return _progress(report).gates.get(gate_id) == "yes"
+
+
+def _positive(report: Report, path: str) -> bool:
+    value = get_value(report, path)
+    return value is not None and value > 0
+
+
+def applicable_questions(bank: QuestionBank, report: Report) -> list[Question]:
+    """The questions this report needs, given its format and the gates answered so far."""
+    version = report.format_version
+    return [
+        q
+        for q in bank.questions
+        if version in q.formats
+        and (q.gate is None or _gate_open(bank, report, q.gate))
+        and (q.only_if_positive is None or _positive(report, q.only_if_positive))
+    ]
+
+
+def is_answered(report: Report, question_id: str) -> bool:
+    return question_id in _progress(report).answered
+
+
+def next_question(bank: QuestionBank, report: Report) -> Question | None:
+    """The first unanswered question in report order, or None when the interview is done."""
+    return next(
+        (q for q in applicable_questions(bank, report) if not is_answered(report, q.id)), None
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    number: int  # the question being asked, 1-based
+    total: int
+
+    def __str__(self) -> str:
+        return f"第 {self.number}/{self.total} 题"
+
+
+def progress(bank: QuestionBank, report: Report) -> Progress:
+    """`第 12/40 题`: the total grows or shrinks as gates open or close."""
+    questions = applicable_questions(bank, report)
+    done = sum(is_answered(report, q.id) for q in questions)
+    return Progress(min(done + 1, len(questions)), len(questions))
+
+
+def go_back(bank: QuestionBank, report: Report) -> tuple[Report, Question | None]:
+    """Un-answer the most recent answer (its values stay, shown as the current answer)."""
+    state = _progress(report)
+    if not state.answered:
+        return report, None
+    last = state.answered[-1]
+    if last in CREATION_QUESTIONS and len(state.answered) <= len(CREATION_QUESTIONS):
+        return report, None
+    gates = {k: v for k, v in state.gates.items() if k != last}
+    new_state = InterviewProgress(answered=state.answered[:-1], gates=gates)
+    return report.model_copy(update={"interview": new_state}), bank.get(last)
+
+
+def _mark_answered(data: dict[str, Any], question_id: str, gate: str | None = None) -> None:
+    state = data.get("interview") or {"answered": [], "gates": {}}
+    answered = [a for a in state["answered"] if a != question_id] + [question_id]
+    gates = dict(state["gates"])
+    if gate is not None:
+        gates[question_id] = gate
+    data["interview"] = {"answered": answered, "gates": gates}
+
+
+# --- answers ------------------------------------------------------------------------------
+
+
+def parse_yes_no(text: str) -> bool | None:
+    word = text.strip().rstrip("。.！!").lower()
+    if word in YES_WORDS:
+        return True
+    if word in NO_WORDS:
+        return False
+    return None
+
+
+def create_report(agency: str, report_year: str) -> Report:
+    """A new report from the first two answers (机关全称, 统计年度)."""
+    data: dict[str, Any] = {"meta": {"agency": agency.strip(), "report_year": _year(report_year)}}
+    _mark_answered(data, "agency")
+    _mark_answered(data, "report_year")
+    return _validated(data)
+
+
+def check_creation_answer(question_id: str, text: str) -> None:
+    """Validate the agency name or the year before the report exists (AnswerError if bad)."""
+    if question_id == "agency":
+        create_report(text, "2023")
+    elif question_id == "report_year":
+        create_report("某某机关", text)
+
+
+def _year(text: str) -> int | str:
+    try:
+        return parse_count(text.strip().removesuffix("年度").removesuffix("年"))
+    except NumberError:
+        return text.strip()
+
+
+def apply_answer(bank: QuestionBank, report: Report, question_id: str, text: str) -> Report:
+    """The report with this answer applied and recorded; AnswerError if it is not acceptable."""
+    question = bank.get(question_id)
+    text = text.strip()
+    if _CONTROL_CHARS.search(text):
+        raise AnswerError(
+            f"{cell_label(question.fills[0])}：回答中含有不可见的控制字符，请删除后重新输入"
+        )
+    data = report.model_dump()
+    if question.kind == "gate":
+        _apply_gate(question, data, text)
+    else:
+        if not text and not question.optional:
+            raise AnswerError(
+                f"{cell_label(question.fills[0])}：此题需要回答。{answer_format(question)}"
+            )
+        for path, value in _values_for(question, report, text).items():
+            _set_value(data, path, value)
+        _mark_answered(data, question.id)
+    new = _validated(data)
+    return _zero_skipped_dependents(bank, new)
+
+
+def _apply_gate(question: Question, data: dict[str, Any], text: str) -> None:
+    answer = parse_yes_no(text)
+    if answer is None:
+        extra = "，或直接用一句话描述" if question.freetext else ""
+        raise AnswerError(f"请回答“是”或“否”{extra}。输入 ? 查看说明")
+    if not answer:
+        for path in question.fills:
+            _set_value(data, path, _blank(path))
+    _mark_answered(data, question.id, "yes" if answer else "no")
+
+
+def _zero_skipped_dependents(bank: QuestionBank, report: Report) -> Report:
+    """Questions asked only when a count is positive get 0 / empty when it is 0."""
+    data = None
+    for q in bank.questions:
+        if q.only_if_positive is None or get_value(report, q.only_if_positive) != 0:
+            continue
+        for path in q.fills:
+            empty = [] if _is_list(path) else 0
+            if get_value(report, path) != empty:
+                data = data or report.model_dump()
+                _set_value(data, path, empty)
+    return report if data is None else _validated(data)
+
+
+def _validated(data: dict[str, Any]) -> Report:
+    try:
+        return Report.model_validate(data)
+    except ValidationError as exc:
+        problems = problems_from_validation(exc)
+        raise AnswerError("；".join(str(p) for p in problems)) from None
+
+
+def apply_values(
+    bank: QuestionBank, report: Report, gate_id: str, values: dict[str, Any]
+) -> Report:
+    """Confirmed free-text values for a gate's scope: cells not named become 0."""
+    gate = bank.get(gate_id)
+    data = report.model_dump()
+    for path in gate.fills:
+        _set_value(data, path, _blank(path))
+    for path, value in values.items():
+        if not any(path == p or path.startswith(p + ".") for p in gate.fills):
+            raise AnswerError(f"{cell_label(path)} 不属于“{gate.prompt}”的范围")
+        _set_value(data, path, value)
+    _mark_answered(data, gate.id, "text")
+    return _validated(data)
+
+
+def _values_for(question: Question, report: Report, text: str) -> dict[str, Any]:
+    from .freetext import approximate_reason
+
+    if question.kind in ("count", "amount", "numbers", "applicants", "cases"):
+        reason = approximate_reason(text)
+        if reason:
+            raise AnswerError(f"{cell_label(question.fills[0])}：{reason}")
+    parse = _PARSERS[question.kind]
+    return parse(question, report, text)
+
+
+def _single(question: Question, report: Report, text: str) -> dict[str, Any]:
+    return {question.fills[0]: text}
+
+
+def _text(question: Question, report: Report, text: str) -> dict[str, Any]:
+    return {question.fills[0]: text}
+
+
+def _choice(question: Question, report: Report, text: str) -> dict[str, Any]:
+    options = question.choices
+    if text.isdigit() and 1 <= int(text) <= len(options):
+        return {question.fills[0]: options[int(text) - 1]}
+    matches = [o for o in options if text and (text == o or text in o)]
+    if len(matches) == 1 or text in options:
+        return {question.fills[0]: text if text in options else matches[0]}
+    listed = "、".join(f"{i}. {o}" for i, o in enumerate(options, 1))
+    raise AnswerError(f"{cell_label(question.fills[0])}：请输入序号或名称：{listed}")
+
+
+def _year_answer(question: Question, report: Report, text: str) -> dict[str, Any]:
+    return {question.fills[0]: _year(text)}
+
+
+def _date(question: Question, report: Report, text: str) -> dict[str, Any]:
+    if not text:
+        return {question.fills[0]: None}
+    match = _DATE_RE.match(text.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+    try:
+        if match is None:
+            raise ValueError
+        value = dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        raise AnswerError(
+            f"{cell_label(question.fills[0])}：应为日期，如 2024-01-20 或 2024年1月20日，收到“{text}”"
+        ) from None
+    return {question.fills[0]: value}
+
+
+def _list(question: Question, report: Report, text: str) -> dict[str, Any]:
+    return {question.fills[0]: [p.strip() for p in _SPLIT_LIST.split(text) if p.strip()]}
+
+
+def _lines(question: Question, report: Report, text: str) -> dict[str, Any]:
+    return {question.fills[0]: split_lines(text)}
+
+
+def split_lines(text: str) -> list[str]:
+    """One item per line (or per ；), with leading numbering such as 1. or （一） removed."""
+    items = (_LINE_NUMBERING.sub("", p).strip() for p in _SPLIT_LINES.split(text))
+    return [item for item in items if item]
+
+
+def _categories(question: Question, report: Report, text: str) -> dict[str, Any]:
+    items = []
+    for line in split_lines(text):
+        match = _CATEGORY_LINE.match(line)
+        if match is None:
+            raise AnswerError(
+                f"{cell_label(question.fills[0])}：“{line}”应写成“类别名称 条数”，如“政策解读 6”"
+            )
+        items.append({"name": match.group(1).strip(), "count": match.group(2)})
+    return {question.fills[0]: items}
+
+
+def _rectifications(question: Question, report: Report, text: str) -> dict[str, Any]:
+    path = question.fills[0]
+    known: list[PreviousProblem] = list(get_value(report, path) or [])
+    lines = split_lines(text)
+    if known and not _typed_in_interview(report, question.id):
+        if lines and len(lines) != len(known):
+            raise AnswerError(
+                f"{cell_label(path)}：上年共 {len(known)} 个问题，请按顺序每行写一条整改情况"
+                f"（共 {len(known)} 行），收到 {len(lines)} 行"
+            )
+        if not lines:
+            return {}
+        return {
+            path: [
+                {"problem": p.problem, "rectification": line}
+                for p, line in zip(known, lines, strict=True)
+            ]
+        }
+    items = []
+    for line in lines:
+        problem, _, fix = line.replace(":", "：").partition("：")
+        items.append({"problem": problem.strip(), "rectification": fix.strip()})
+    return {path: items}
+
+
+def _typed_in_interview(report: Report, question_id: str) -> bool:
+    """Previous problems typed here earlier (not carried over from last year's report)."""
+    return report.previous_year is None or not report.previous_year.problems
+
+
+def _numbers(question: Question, report: Report, text: str) -> dict[str, Any]:
+    labels = [cell_label(p).split(" · ")[-1] for p in question.fills]
+    return dict(zip(question.fills, _several(question, text, labels, {}), strict=True))
+
+
+def _row(columns: tuple[str, ...], aliases: dict[str, tuple[str, ...]]) -> Any:
+    """A parser for one row of 表三 (applicant columns) or one block of 表四 (case columns)."""
+
+    def parse(q: Question, report: Report, text: str) -> dict[str, Any]:
+        base = q.fills[0]
+        labels = [cell_label(f"{base}.{c}").split(" · ")[-1] for c in columns]
+        values = _several(q, text, labels, {c: aliases[c] for c in columns}, columns)
+        return {base: {**dict(zip(columns, values, strict=True)), "total": None}}
+
+    return parse
+
+
+def _several(
+    question: Question,
+    text: str,
+    labels: list[str],
+    aliases: dict[str, tuple[str, ...]],
+    keys: Iterable[str] = (),
+) -> list[Any]:
+    """N values from `0`, `3 1 25`, or labelled `自然人 3，商业企业 1`."""
+    keys = list(keys)
+    tokens = [t for t in _SPLIT_NUMBERS.split(text) if t]
+    if len(tokens) == 1 and _is_zero_word(tokens[0]):
+        return ["0"] * len(labels)
+    labelled = _labelled_values(text, keys, aliases) if aliases else None
+    if labelled is not None:
+        return [labelled.get(k, "0") for k in keys]
+    if len(tokens) == len(labels):
+        return tokens
+    where = cell_label(question.fills[0])
+    if aliases:
+        example = "、".join(labels)
+        raise AnswerError(
+            f"{where}：请按类型写明件数，如“{labels[0]} 3，{labels[1]} 1”，或依次写 {len(labels)} 个数"
+            f"（{example}）；都没有填 0。收到“{text}”"
+        )
+    raise AnswerError(
+        f"{where}：请依次填写 {len(labels)} 个数（{'、'.join(labels)}），用空格分隔；都没有填 0。"
+        f"收到 {len(tokens)} 个：“{text}”"
+    )
+
+
+def _is_zero_word(token: str) -> bool:
+    try:
+        return parse_count(token) == 0
+    except NumberError:
+        return False
+
+
+_NUMBER_TOKEN = r"([+-]?[0-9０-９.]+|[零〇一二两三四五六七八九十百千万]+|无|没有)"
+
+
+def _labelled_values(
+    text: str, keys: list[str], aliases: dict[str, tuple[str, ...]]
+) -> dict[str, str] | None:
+    """{column: raw number} when the answer names its columns, else None."""
+    found: dict[str, str] = {}
+    rest = text
+    for key in keys:
+        for alias in sorted(aliases[key], key=len, reverse=True):
+            match = re.search(
+                re.escape(alias) + r"\s*[:：为是]?\s*" + _NUMBER_TOKEN + r"\s*[件个起]?", rest
+            )
+            if match:
+                found[key] = match.group(1)
+                rest = (
+                    rest[: match.start()]
+                    + " " * (match.end() - match.start())
+                    + rest[match.end() :]
+                )
+                break
+    if not found:
+        return None
+    leftover = re.sub(r"[\s、，,；;。件个起和及与其中]", "", rest)
+    if leftover:
+        raise AnswerError(f"无法识别“{leftover}”：请按类型写明件数，如“自然人 3，商业企业 1”")
+    return found
+
+
+_PARSERS = {
+    "text": _text,
+    "count": _single,
+    "amount": _single,
+    "year": _year_answer,
+    "date": _date,
+    "choice": _choice,
+    "list": _list,
+    "lines": _lines,
+    "categories": _categories,
+    "rectifications": _rectifications,
+    "numbers": _numbers,
+}
+_PARSERS["applicants"] = _row(APPLICANT_COLUMNS, APPLICANT_ALIASES)
+_PARSERS["cases"] = _row(CASE_COLUMNS, CASE_ALIASES)
+
+
+# --- what to show -------------------------------------------------------------------------
+
+
+def answer_format(question: Question) -> str:
+    """How to type an answer to this question (Chinese)."""
+    unit = question.unit or "件"
+    formats = {
+        "count": f"请输入不小于 0 的整数（单位：{unit}），如 3、十二；没有填 0 或“无”。",
+        "amount": f"请输入金额（单位：{unit}），如 12.5；没有填 0。",
+        "numbers": f"请依次填写 {len(question.fills)} 个数，用空格分隔；都没有填 0。",
+        "applicants": "写法如“自然人 3，商业企业 1”，或依次写 6 个数（自然人、商业企业、科研机构、"
+        "社会公益组织、法律服务机构、其他）；都没有填 0。",
+        "cases": "写法如“维持 1，尚未审结 1”，或依次写 4 个数（结果维持、结果纠正、其他结果、尚未审结）；"
+        "都没有填 0。",
+        "gate": "请回答“是”或“否”。"
+        + ("也可以直接输入一句话描述，确认后填入表格。" if question.freetext else ""),
+        "choice": "请输入序号或名称："
+        + "、".join(f"{i}. {c}" for i, c in enumerate(question.choices, 1)),
+        "year": "请输入四位年份，如 2023。",
+        "date": "如 2024-01-20 或 2024年1月20日。",
+        "list": "用顿号或逗号分隔。",
+        "lines": "每行一条，输入空行结束。",
+        "categories": "每行一类，写成“类别名称 条数”，输入空行结束。",
+        "rectifications": "每行一条，写成“问题：整改情况”，输入空行结束。",
+        "text": "一两句话。",
+    }
+    text = formats[question.kind]
+    if question.optional and question.kind != "gate":
+        text += "可直接回车跳过。"
+    return text
+
+
+def is_multiline(question: Question) -> bool:
+    return question.kind in ("lines", "categories", "rectifications")
+
+
+def question_prompt(question: Question, report: Report | None) -> str:
+    """The prompt, with last year's problems listed for the rectification question."""
+    if question.kind == "rectifications" and report is not None:
+        known = report.facts.previous_problems
+        if known and not _typed_in_interview(report, question.id):
+            listed = "\n".join(f"  {i}. {p.problem}" for i, p in enumerate(known, 1))
+            return f"上年报告提出了以下问题，本年分别整改得怎样？（按顺序每行一条）\n{listed}"
+    return question.prompt
+
+
+def current_answer(question: Question, report: Report) -> str:
+    """The value the report holds for this question, as the user would type it ("" if none)."""
+    if question.kind == "gate":
+        return {"yes": "是", "no": "否", "text": "（已用一句话填写）"}.get(
+            _progress(report).gates.get(question.id, ""), ""
+        )
+    values = [get_value(report, p) for p in question.fills]
+    if question.kind in ("applicants", "cases"):
+        columns = APPLICANT_COLUMNS if question.kind == "applicants" else CASE_COLUMNS
+        row = values[0]
+        parts = [
+            f"{cell_label(f'{question.fills[0]}.{c}').split(' · ')[-1]} {getattr(row, c)}"
+            for c in columns
+            if getattr(row, c)
+        ]
+        return "，".join(parts) or "0"
+    if question.kind == "numbers":
+        return " ".join(str(v) for v in values)
+    value = values[0]
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        if question.kind == "categories":
+            return "；".join(f"{c.name} {c.count}" for c in value)
+        if question.kind == "rectifications":
+            return "；".join(f"{p.problem}：{p.rectification}" for p in value)
+        return "、".join(str(v) for v in value)
+    return str(value.value if hasattr(value, "value") else value)
+
+
+# --- checks after a table -----------------------------------------------------------------
+
+
+def finished_table(bank: QuestionBank, report: Report, question: Question) -> str | None:
+    """The table whose last question this was (so its checks should run now), else None."""
+    table = question.table
+    if table is None:
+        return None
+    remaining = [
+        q
+        for q in applicable_questions(bank, report)
+        if q.table == table and not is_answered(report, q.id)
+    ]
+    return None if remaining else table
+
+
+def table_findings(report: Report, table: str) -> list[checks.Finding]:
+    """Check findings located in one table (表二/表三/表四), errors first."""
+    found = [f for f in checks.check_report(report) if f.location.startswith(table)]
+    return sorted(found, key=lambda f: f.severity != "error")
+
+
+def correction_questions(
+    bank: QuestionBank, report: Report, table: str, findings: list[checks.Finding] = ()
+) -> list[Question]:
+    """The questions that fill the table's cells, those named by a finding first."""
+    version = report.format_version
+    rows = [
+        q for q in bank.questions if q.table == table and q.kind != "gate" and version in q.formats
+    ]
+    named = {
+        q.id
+        for q in rows
+        for f in findings
+        if any(f.location.startswith(cell_label(path)) for path in q.fills)
+    }
+    return sorted(rows, key=lambda q: q.id not in named)
+
+
+def reopen(bank: QuestionBank, report: Report, question_id: str) -> Report:
+    """Forget that a question was answered, so it is asked again (its values stay)."""
+    state = _progress(report)
+    answered = [a for a in state.answered if a != question_id]
+    return report.model_copy(
+        update={"interview": InterviewProgress(answered=answered, gates=dict(state.gates))}
+    )
+
+
+def covered_paths(bank: QuestionBank) -> set[str]:
+    """Every leaf field some non-gate question fills (gates only zero-fill)."""
+    return {
+        leaf
+        for q in bank.questions
+        if q.kind != "gate"
+        for path in q.fills
+        for leaf in leaf_paths(path)
+    }
