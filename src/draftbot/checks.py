@@ -62,8 +62,10 @@ def rule(fn: Rule) -> Rule:
 
 
 def check_report(report: Report) -> list[Finding]:
-    """All table and consistency findings for a report, in table order."""
-    return [finding for check in _RULES for finding in check(report)]
+    """All table and consistency findings in table order, then the prose review (P-xx)."""
+    from .review import review_report  # imported here: review imports Finding from this module
+
+    return [finding for check in _RULES for finding in check(report)] + review_report(report)
 
 
 def _col(name: str) -> str:

@@ -91,6 +91,12 @@ class Meta(Strict):
     )
     website: str = Field("", max_length=200, description="电子版下载网址（政府门户网站）")
     contact: str = Field("", max_length=200, description="联系方式（地址、电话等）")
+    allowed_places: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
+        default_factory=list,
+        max_length=50,
+        description="允许地名：正文中可以出现的其他地区名称或层级用语（如对口帮扶的地区），"
+        "审校时不再提示",
+    )
 
     @property
     def effective_format(self) -> FormatVersion:

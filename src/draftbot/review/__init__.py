@@ -1,0 +1,40 @@
+"""Pre-publication review of the prose (codes P-01 … P-08): contradictions with the tables,
+wrong years, other regions' names and wrong level words, placeholders, copying from last
+year, missing content and personal data. Only sections with text are checked.
+
+`review_report(report)` returns `checks.Finding`s; `checks.check_report` includes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from ..checks import Finding
+from ..model import Report
+from ._text import SECTION_LABELS
+from .content import check_content
+from .copying import check_copying, similarity
+from .placeholders import check_placeholders
+from .places import check_places, own_region
+from .privacy import check_privacy, is_id_number
+from .prose_vs_tables import check_prose_numbers
+from .years import check_years
+
+__all__ = ["REVIEWS", "SECTION_LABELS", "is_id_number", "own_region", "review_report", "similarity"]
+
+REVIEWS: tuple[Callable[[Report], Iterator[Finding]], ...] = (
+    check_prose_numbers,
+    check_years,
+    check_places,
+    check_placeholders,
+    check_copying,
+    check_content,
+    check_privacy,
+)
+_SECTION_ORDER = {label: i for i, label in enumerate(SECTION_LABELS.values())}
+
+
+def review_report(report: Report) -> list[Finding]:
+    """All prose findings, section by section in report order, then by code."""
+    findings = [finding for review in REVIEWS for finding in review(report)]
+    return sorted(findings, key=lambda f: (_SECTION_ORDER.get(f.location, 99), f.code))

@@ -1,0 +1,89 @@
+"""Shared helpers of the prose checks: sections, sentences, quotes and numbers in prose."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..model import SECTION_KEYS, Narrative, Report
+from ..numbers import NumberError, normalize_text, parse_chinese_numeral
+from ..tables import join_location
+
+OVERVIEW = "一、总体情况"
+SECTION_LABELS: dict[str, str] = {
+    "overview_intro": OVERVIEW,
+    "overview_proactive": join_location(OVERVIEW, "（一）主动公开"),
+    "overview_on_request": join_location(OVERVIEW, "（二）依申请公开"),
+    "overview_management": join_location(OVERVIEW, "（三）政府信息管理"),
+    "overview_platform": join_location(OVERVIEW, "（四）政府信息公开平台建设"),
+    "overview_supervision": join_location(OVERVIEW, "（五）监督保障"),
+    "problems": "五、存在的主要问题及改进情况",
+    "other_matters": "六、其他需要报告的事项",
+}
+QUOTE_LIMIT = 60
+
+# A count as written in prose: 12, １２, 1,200, 十二, 两百零五.
+NUM = r"(?:\d[\d,，]*|[零〇一二两三四五六七八九十百千万]+)"
+_SENTENCE_RE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+_HAN = r"[\u4e00-\u9fff]"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    section: str  # a key of SECTION_KEYS
+    text: str  # stripped, ending punctuation kept
+
+    @property
+    def location(self) -> str:
+        return SECTION_LABELS[self.section]
+
+
+def drafted_sections(narrative: Narrative) -> Iterator[tuple[str, str]]:
+    """(section key, text) of every section that has text; empty ones are not checked here."""
+    for key in SECTION_KEYS:
+        text = getattr(narrative, key)
+        if text.strip():
+            yield key, text
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip(" \t\u3000。；;")]
+
+
+def report_sentences(report: Report) -> Iterator[Sentence]:
+    for key, text in drafted_sections(report.narrative):
+        for sentence in split_sentences(text):
+            yield Sentence(key, sentence)
+
+
+def quote(sentence: str, focus: str = "") -> str:
+    """The sentence for a message: whole if short, else a window around `focus`."""
+    text = sentence.rstrip("。；;")
+    if len(text) <= QUOTE_LIMIT:
+        return f"“{text}”"
+    at = max(text.find(focus), 0) if focus else 0
+    start = max(0, min(at - QUOTE_LIMIT // 3, len(text) - QUOTE_LIMIT))
+    piece = text[start : start + QUOTE_LIMIT]
+    return (
+        "“"
+        + ("…" if start else "")
+        + piece
+        + ("…" if start + QUOTE_LIMIT < len(text) else "")
+        + "”"
+    )
+
+
+def parse_prose_number(token: str) -> int | None:
+    """The value of a number token from prose, or None when it is not a clean count."""
+    text = normalize_text(token).replace("，", "")
+    if text.isdigit():
+        return int(text)
+    try:
+        return parse_chinese_numeral(text)
+    except NumberError:
+        return None
+
+
+def is_han(char: str) -> bool:
+    return bool(re.fullmatch(_HAN, char))

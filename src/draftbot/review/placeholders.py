@@ -1,0 +1,46 @@
+"""P-05: placeholders left in the text (XX, ××, ＿＿, 【】, TODO, （待起草）) and gaps where a
+number belongs (主动公开信息  条)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..checks import Finding
+from ..model import Report
+from ._text import quote, report_sentences
+
+CODE = "P-05"
+_UNITS = r"(?:人次|万元|条|件|次|场|起|项|篇|个|元|家|份|期|%|％)"
+PLACEHOLDER_RE = re.compile(
+    "|".join(
+        (
+            r"(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])",
+            r"[×✕╳*＊]{2,}",
+            r"[_＿]{2,}",
+            r"【[^】]*】",
+            r"(?i:\bTODO\b|\bTBD\b|FIXME)",
+            r"[（(]\s*待[^）)]{0,6}[）)]",
+            r"待(?:补充|填写|填报|核实数据)",
+            r"[?？]{2,}",
+            r"□",
+            r"\{\{[^}]*\}\}|\{%[^%]*%\}|\$\{[^}]*\}|\{[a-z_]+\}",
+            # a number missing between words and a unit: 主动公开信息  条
+            r"[\u4e00-\u9fff][ \t\u3000\xa0]+" + _UNITS + r"(?![例件数目])",
+            r"(?:共|共计|合计|累计|总计)" + _UNITS + r"(?![例件数目])",
+        )
+    )
+)
+
+
+def check_placeholders(report: Report) -> Iterator[Finding]:
+    for sentence in report_sentences(report):
+        for match in PLACEHOLDER_RE.finditer(sentence.text):
+            shown = match.group(0).strip() or match.group(0)
+            yield Finding(
+                CODE,
+                "error",
+                sentence.location,
+                f"{quote(sentence.text, match.group(0))}中有未填写的占位内容“{shown}”",
+                "请把占位符换成实际内容（数字、名称），或删去这句话",
+            )
