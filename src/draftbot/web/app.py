@@ -83,9 +83,10 @@ def create_app(config: WebConfig, settings: Any = None, *, store: Store | None =
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_error_handlers(app)
-    from . import routes_draft, routes_reports
+    from . import routes_draft, routes_guide, routes_reports
 
     app.include_router(routes_reports.router)
+    app.include_router(routes_guide.router)
     app.include_router(routes_draft.router)
     return app
 

@@ -6,12 +6,12 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, UploadFile
-from pydantic import ValidationError
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from .. import questions as qb
 from ..checks import check_report
-from ..datafile import DataFileError, dump_report, parse_report, problems_from_validation
-from ..model import AgencyLevel, Meta, Report
+from ..datafile import DataFileError, dump_report, parse_report
+from ..model import AgencyLevel, Report
 from ..rollover import start_from_previous
 from ..store import STATUS_LABELS, StoredReport
 from .context import (
@@ -33,6 +33,7 @@ from .views import (
     grid_values,
     is_computed,
     local_time,
+    stated_totals,
     table_findings,
 )
 
@@ -85,18 +86,27 @@ def _new_page(request: Request, status: int = 200, **context: Any) -> Response:
 @router.post("/reports")
 async def create_report(request: Request) -> Response:
     form = await request.form()
-    values = {
-        name: str(form.get(name, "")).strip()
-        for name in ("agency", "level", "region", "report_year", "publish_date")
-    }
-    meta_data = {k: v for k, v in values.items() if v != "" or k in ("agency", "report_year")}
+    values = {name: str(form.get(name, "")).strip() for name in NEW_REPORT_FIELDS}
     try:
-        report = Report(meta=Meta.model_validate(meta_data))
-    except ValidationError as exc:
-        problems = [str(p) for p in problems_from_validation(exc)]
-        return _new_page(request, 400, problems=problems, values=values)
+        report = new_report(values)
+    except qb.AnswerError as exc:
+        return _new_page(request, 400, problems=str(exc).split("；"), values=values)
     stored = store_of(request).create(report)
     return RedirectResponse(f"/reports/{stored.id}", status_code=303)
+
+
+NEW_REPORT_FIELDS = ("agency", "report_year", "level", "region", "publish_date")
+
+
+def new_report(values: dict[str, str]) -> Report:
+    """A report from the new-report form, answered through the guided questions' rules."""
+    from .routes_guide import bank
+
+    report = qb.create_report(values["agency"], values["report_year"])
+    for question_id in NEW_REPORT_FIELDS[2:]:
+        if values.get(question_id):
+            report = qb.apply_answer(bank(), report, question_id, values[question_id])
+    return report
 
 
 @router.post("/reports/from-previous")
@@ -218,6 +228,7 @@ def table_form(request: Request, report_id: str, table: str) -> Response:
         grid=grid,
         rows=grid_rows(grid),
         computed=is_computed,
+        stated=stated_totals(stored.report),
         location=cell_location,
         table_findings=mine,
         flagged=flagged,
@@ -347,3 +358,50 @@ async def login(request: Request) -> Response:
     if response is None:
         return page(request, "login.html", 401, problem="口令不正确")
     return response
+
+
+# --- chat box at each table: a sentence → proposed cells -----------------------------------
+
+
+@router.post("/api/reports/{report_id}/tables/{table}/propose")
+async def propose(request: Request, report_id: str, table: str) -> Response:
+    """Cells a typed sentence would fill; nothing is saved until the user confirms."""
+    if table not in TABLES:
+        raise GuardError(404, "没有这张表")
+    data = await json_body(request)
+    text = data.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise GuardError(400, "请先输入一句话，如“共收到申请5件，其中自然人4件、企业1件”")
+    if len(text) > 2000:
+        raise GuardError(400, "一次最多输入 2000 字，请分几次描述")
+    stored = store_of(request).get(report_id)
+    return JSONResponse(proposal_json(stored.report, table, text))
+
+
+def proposal_json(report: Report, table: str, text: str) -> dict[str, Any]:
+    from ..freetext import propose_cells
+
+    grid = grid_for(report, table)
+    prefix = grid_prefix(grid)
+    proposal = propose_cells(text, [prefix], report.format_version)
+    current = grid_values(grid)
+    cells = [
+        {
+            "key": key,
+            "location": cell_location(key),
+            "value": str(value),
+            "current": current.get(key, ""),
+            "source": proposal.sources.get(key, ""),
+        }
+        for key, value in proposal.values.items()
+    ]
+    return {
+        "cells": cells,
+        "unplaced": [{"text": u.text, "reason": u.reason} for u in proposal.unplaced],
+        "notes": list(proposal.notes),
+    }
+
+
+def grid_prefix(grid: Any) -> str:
+    first = next(cell.key for cell in grid.value_cells() if cell.key)
+    return first.split(".")[0]

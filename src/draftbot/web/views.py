@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..checks import Finding
-from ..model import SECTION_KEYS, Narrative, Report
+from ..model import APPLICANT_COLUMNS, SECTION_KEYS, Narrative, Report
 from ..tables import (
     Cell,
     Grid,
@@ -169,3 +169,20 @@ def text_diff(old: str, new: str) -> list[tuple[str, str]]:
         if j2 > j1:
             pieces.append(("+", new[j1:j2]))
     return pieces
+
+
+def stated_totals(report: Report) -> set[str]:
+    """总计 cells holding a stated (typed or imported) total rather than the computed one."""
+    keys = set()
+    t3 = report.table3
+    for name in type(t3).model_fields:
+        row = getattr(t3, name)
+        if name == "results_total":
+            if row is not None:
+                keys.update(f"table3.results_total.{c}" for c in (*APPLICANT_COLUMNS, "total"))
+        elif row.total is not None:
+            keys.add(f"table3.{name}.total")
+    for block in type(report.table4).model_fields:
+        if getattr(report.table4, block).total is not None:
+            keys.add(f"table4.{block}.total")
+    return keys

@@ -369,3 +369,55 @@ document.addEventListener("click", (event) => {
   const hist = event.target.closest("[data-history]");
   if (hist) showHistory(hist.dataset.history);
 });
+
+// --- chat box: sentence → proposed cells → confirm or discard -----------------------------
+
+async function propose(button) {
+  const text = document.getElementById("chat-text").value;
+  const box = document.getElementById("chat-result");
+  box.replaceChildren(el("p", "hint", "识别中…"));
+  const result = await postJSON("/api/reports/" + reportId + "/tables/" + button.dataset.table + "/propose", { text });
+  box.replaceChildren();
+  if (result.status !== 200) { box.append(el("p", "problem", result.data.message || "识别失败")); return; }
+  const { cells, unplaced, notes } = result.data;
+  if (cells.length) {
+    const table = el("table", "proposal");
+    const head = el("tr");
+    for (const title of ["单元格", "现值", "识别为", "依据原文"]) head.append(el("th", "", title));
+    table.append(head);
+    for (const c of cells) {
+      const row = el("tr");
+      row.append(el("td", "", c.location), el("td", "", c.current), el("td", "", c.value), el("td", "", c.source));
+      table.append(row);
+    }
+    box.append(table);
+  } else {
+    box.append(el("p", "problem", "没有识别出可以填入本表的数字。"));
+  }
+  for (const u of unplaced) box.append(el("p", "unplaced", "未填入：" + u.text + "（" + u.reason + "）"));
+  for (const n of notes) box.append(el("p", "hint", n));
+  if (!cells.length) return;
+  const confirm = el("button", "primary", "确认写入表格");
+  confirm.type = "button";
+  confirm.id = "chat-confirm";
+  const discard = el("button", "", "放弃");
+  discard.type = "button";
+  discard.id = "chat-discard";
+  discard.addEventListener("click", () => box.replaceChildren(el("p", "hint", "已放弃，表格未改动。")));
+  confirm.addEventListener("click", async () => {
+    for (const c of cells) {
+      const field = document.querySelector('[data-key="' + CSS.escape(c.key) + '"]');
+      if (field) field.value = c.value;
+      pending.set(c.key, c.value);
+    }
+    clearTimeout(timer);
+    await flush();
+    box.replaceChildren(el("p", "ok", "已写入 " + cells.length + " 个单元格。"));
+  });
+  box.append(confirm, " ", discard);
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("#chat-propose");
+  if (button) propose(button);
+});

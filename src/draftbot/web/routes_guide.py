@@ -1,0 +1,186 @@
+"""Guided steps: the same question bank, gates and help as the terminal interview."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import RedirectResponse, Response
+
+from .. import questions as qb
+from ..store import StoredReport, VersionConflict
+from .context import report_page, store_of
+from .security import GuardError
+from .views import finding_views
+
+router = APIRouter()
+
+
+@lru_cache(maxsize=1)
+def bank() -> qb.QuestionBank:
+    return qb.load_bank()
+
+
+def _form_version(form: Any) -> int:
+    try:
+        return int(str(form.get("version", "")))
+    except ValueError:
+        raise GuardError(400, "缺少版本号，请刷新页面后重试") from None
+
+
+def _question(question_id: str) -> qb.Question:
+    try:
+        return bank().get(question_id)
+    except KeyError:
+        raise GuardError(404, "没有这个问题") from None
+
+
+def _steps(report: Any) -> list[dict[str, Any]]:
+    """Each group of the bank with how many of its applicable questions are answered."""
+    applicable = qb.applicable_questions(bank(), report)
+    steps = []
+    for group in bank().groups:
+        mine = [q for q in applicable if q.group == group.id]
+        done = sum(qb.is_answered(report, q.id) for q in mine)
+        first_open = next((q.id for q in mine if not qb.is_answered(report, q.id)), None)
+        steps.append(
+            {
+                "title": group.title,
+                "done": done,
+                "total": len(mine),
+                "first": first_open or (mine[0].id if mine else None),
+            }
+        )
+    return steps
+
+
+def guide_page(
+    request: Request,
+    stored: StoredReport,
+    question: qb.Question | None,
+    *,
+    status: int = 200,
+    answer: str | None = None,
+    problem: str = "",
+    notice: list[Any] | None = None,
+    proposal: dict[str, Any] | None = None,
+) -> Response:
+    report = stored.report
+    context: dict[str, Any] = {
+        "steps": _steps(report),
+        "progress": qb.progress(bank(), report),
+        "question": question,
+        "problem": problem,
+        "notice": notice or [],
+        "proposal": proposal,
+        "answered": [
+            {"id": q.id, "prompt": q.prompt, "answer": qb.current_answer(q, report)}
+            for q in qb.applicable_questions(bank(), report)
+            if qb.is_answered(report, q.id)
+        ],
+    }
+    if question is not None:
+        context.update(
+            group=bank().group_title(question.group),
+            prompt=qb.question_prompt(question, report),
+            answer_format=qb.answer_format(question),
+            multiline=qb.is_multiline(question),
+            answer=qb.current_answer(question, report) if answer is None else answer,
+            cells=[qb.cell_label(path) for path in question.fills] if question.table else [],
+        )
+    return report_page(request, "guide.html", stored, "guide", status=status, **context)
+
+
+@router.get("/reports/{report_id}/guide")
+def guide(request: Request, report_id: str, q: str | None = None) -> Response:
+    stored = store_of(request).get(report_id)
+    question = _question(q) if q else qb.next_question(bank(), stored.report)
+    return guide_page(request, stored, question)
+
+
+@router.post("/reports/{report_id}/guide")
+async def answer(request: Request, report_id: str) -> Response:
+    form = await request.form()
+    store = store_of(request)
+    stored = store.get(report_id)
+    question = _question(str(form.get("question_id", "")))
+    text = str(form.get("answer", ""))
+    if _is_sentence_for_gate(question, text):
+        return guide_page(
+            request, stored, question, answer=text, proposal=_proposal(stored, question, text)
+        )
+    try:
+        updated = qb.apply_answer(bank(), stored.report, question.id, text)
+        saved = store.save(report_id, updated, _form_version(form))
+    except qb.AnswerError as exc:
+        return guide_page(request, stored, question, status=422, answer=text, problem=str(exc))
+    except VersionConflict as exc:
+        return guide_page(request, exc.current, question, status=409, answer=text, problem=str(exc))
+    table = qb.finished_table(bank(), saved.report, question)
+    notice = finding_views(qb.table_findings(saved.report, table)) if table else []
+    return guide_page(request, saved, qb.next_question(bank(), saved.report), notice=notice)
+
+
+@router.post("/reports/{report_id}/guide/back")
+async def back(request: Request, report_id: str) -> Response:
+    form = await request.form()
+    store = store_of(request)
+    stored = store.get(report_id)
+    updated, question = qb.go_back(bank(), stored.report)
+    if question is None:
+        return RedirectResponse(f"/reports/{report_id}/guide", status_code=303)
+    store.save(report_id, updated, _form_version(form))
+    return RedirectResponse(f"/reports/{report_id}/guide?q={question.id}", status_code=303)
+
+
+def _is_sentence_for_gate(question: qb.Question, text: str) -> bool:
+    return (
+        question.kind == "gate"
+        and question.freetext
+        and bool(text.strip())
+        and (qb.parse_yes_no(text) is None)
+    )
+
+
+def _proposal(stored: StoredReport, question: qb.Question, text: str) -> dict[str, Any]:
+    from ..freetext import propose_cells
+
+    proposal = propose_cells(text, list(question.fills), stored.report.format_version)
+    return {
+        "cells": [
+            {
+                "key": key,
+                "location": qb.cell_label(key),
+                "value": str(value),
+                "source": proposal.sources.get(key, ""),
+            }
+            for key, value in proposal.values.items()
+        ],
+        "unplaced": proposal.unplaced,
+        "notes": proposal.notes,
+    }
+
+
+@router.post("/reports/{report_id}/guide/confirm")
+async def confirm(request: Request, report_id: str) -> Response:
+    """Save the cells proposed from a sentence at a gate (other cells of the gate become 0)."""
+    form = await request.form()
+    store = store_of(request)
+    stored = store.get(report_id)
+    question = _question(str(form.get("question_id", "")))
+    values = {
+        key.removeprefix("cell:"): str(value)
+        for key, value in form.multi_items()
+        if key.startswith("cell:")
+    }
+    try:
+        updated = qb.apply_values(bank(), stored.report, question.id, values)
+        saved = store.save(report_id, updated, _form_version(form))
+    except qb.AnswerError as exc:
+        return guide_page(request, stored, question, status=422, problem=str(exc))
+    except VersionConflict as exc:
+        return guide_page(request, exc.current, question, status=409, problem=str(exc))
+    table = qb.finished_table(bank(), saved.report, question)
+    notice = finding_views(qb.table_findings(saved.report, table)) if table else []
+    return guide_page(request, saved, qb.next_question(bank(), saved.report), notice=notice)

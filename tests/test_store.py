@@ -1,0 +1,179 @@
+"""SQLite store: versions, conflicts, append-only revisions, durability settings, crashes."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from draftbot.datafile import load_report
+from draftbot.model import Meta, Report
+from draftbot.store import ReportNotFound, Store, StoreError, VersionConflict
+
+
+def _report(agency: str = "测试县教育局", year: int = 2024) -> Report:
+    return Report(meta=Meta(agency=agency, report_year=year))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store.in_folder(tmp_path)
+
+
+def test_pragmas_are_wal_full_and_foreign_keys(store: Store) -> None:
+    assert store.pragma("journal_mode") == "wal"
+    assert store.pragma("synchronous") == 2  # FULL
+    assert store.pragma("foreign_keys") == 1
+
+
+def test_create_and_reload_round_trips_the_whole_report(store: Store, examples_dir: Path) -> None:
+    report = load_report(examples_dir / "busy-2023.yaml")
+    stored = store.create(report)
+    assert stored.version == 1 and stored.status == "drafting"
+    again = Store(store.path).get(stored.id)  # a fresh connection, as after a restart
+    assert again.report == report
+
+
+def test_save_needs_the_current_version(store: Store) -> None:
+    stored = store.create(_report())
+    changed = stored.report.model_copy(deep=True)
+    changed.table3.new_received.natural_person = 5
+    saved = store.save(stored.id, changed, based_on=1)
+    assert saved.version == 2
+    stale = stored.report.model_copy(deep=True)
+    stale.table3.new_received.natural_person = 9
+    with pytest.raises(VersionConflict) as info:
+        store.save(stored.id, stale, based_on=1)
+    assert info.value.current.version == 2
+    assert "第 1 版" in str(info.value) and "第 2 版" in str(info.value)
+    assert store.get(stored.id).report.table3.new_received.natural_person == 5
+
+
+def test_unknown_report_is_a_chinese_not_found(store: Store) -> None:
+    with pytest.raises(ReportNotFound, match="找不到"):
+        store.get("nope")
+    with pytest.raises(ReportNotFound):
+        store.save("nope", _report(), based_on=1)
+
+
+def test_section_save_appends_revisions_and_checks_version(store: Store) -> None:
+    stored = store.create(_report())
+    one = store.save_section(stored.id, "problems", "第一稿", source="offline", based_on=1)
+    two = store.save_section(stored.id, "problems", "第二稿", source="user", based_on=one.version)
+    assert two.report.narrative.problems == "第二稿"
+    history = store.revisions(stored.id, "problems")
+    assert [r.text for r in history] == ["第二稿", "第一稿"]
+    assert [r.source for r in history] == ["user", "offline"]
+    with pytest.raises(VersionConflict):
+        store.save_section(stored.id, "problems", "旧标签页", source="user", based_on=one.version)
+    assert store.get(stored.id).report.narrative.problems == "第二稿"
+    assert len(store.revisions(stored.id, "problems")) == 2
+
+
+def test_failed_attempt_is_kept_without_touching_the_text(store: Store) -> None:
+    stored = store.create(_report())
+    store.save_section(stored.id, "problems", "人写的", source="user", based_on=1)
+    store.record_failed_attempt(stored.id, "problems", "半截", source="m", note="连接中断")
+    current = store.get(stored.id)
+    assert current.report.narrative.problems == "人写的" and current.version == 2
+    kinds = [(r.kind, r.note) for r in store.revisions(stored.id, "problems")]
+    assert kinds == [("failed", "连接中断"), ("accepted", "")]
+
+
+def test_revisions_cannot_be_changed_or_deleted(store: Store) -> None:
+    stored = store.create(_report())
+    store.save_section(stored.id, "problems", "原文", source="user", based_on=1)
+    db = sqlite3.connect(store.path, isolation_level=None)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("UPDATE section_revisions SET text = 'x'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("DELETE FROM section_revisions")
+    db.close()
+    with pytest.raises(sqlite3.IntegrityError):  # foreign key: no revision for a missing report
+        store._connection().execute(
+            "INSERT INTO section_revisions (report_id, section, text, source, report_version,"
+            " created_at) VALUES ('missing', 'problems', 't', 'user', 1, 'now')"
+        )
+
+
+def test_unknown_section_and_bad_status_are_refused(store: Store) -> None:
+    stored = store.create(_report())
+    with pytest.raises(StoreError, match="未知的正文部分"):
+        store.save_section(stored.id, "nonsense", "x", source="user", based_on=1)
+    with pytest.raises(StoreError, match="未知的状态"):
+        store.set_status(stored.id, "deleted", based_on=1)  # type: ignore[arg-type]
+    assert store.set_status(stored.id, "reviewing", based_on=1).status_label == "待审核"
+
+
+def test_sql_injection_text_is_stored_verbatim(store: Store) -> None:
+    evil = "'; DROP TABLE reports;--"
+    stored = store.create(_report(agency="测试" + evil))
+    store.save_section(stored.id, "other_matters", evil, source="user", based_on=1)
+    again = store.get(stored.id)
+    assert again.report.meta.agency == "测试" + evil
+    assert again.report.narrative.other_matters == evil
+
+
+def test_busy_database_gives_a_chinese_message_and_changes_nothing(tmp_path: Path) -> None:
+    import draftbot.store as store_module
+
+    store = Store.in_folder(tmp_path)
+    stored = store.create(_report())
+    blocker = sqlite3.connect(store.path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    original = store_module.BUSY_TIMEOUT_MS
+    store_module.BUSY_TIMEOUT_MS = 200
+    try:
+        other = Store(store.path)
+        with pytest.raises(StoreError, match="数据库正忙"):
+            other.save_section(stored.id, "problems", "x", source="user", based_on=1)
+    finally:
+        store_module.BUSY_TIMEOUT_MS = original
+        blocker.execute("ROLLBACK")
+    assert store.get(stored.id).version == 1
+
+
+_CRASH_WRITER = textwrap.dedent(
+    """
+    import sys
+    from draftbot.model import Meta, Report
+    from draftbot.store import Store
+
+    store = Store(sys.argv[1])
+    report_id = sys.argv[2]
+    i = 0
+    while True:
+        stored = store.get(report_id)
+        store.save_section(report_id, "problems", f"第{i}稿", source="user", based_on=stored.version)
+        print(i, flush=True)
+        i += 1
+    """
+)
+
+
+def test_killed_writer_leaves_a_consistent_database(tmp_path: Path) -> None:
+    store = Store.in_folder(tmp_path)
+    stored = store.create(_report())
+    for _ in range(5):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _CRASH_WRITER, str(store.path), stored.id],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout is not None
+        for _ in range(20):  # let it commit a few saves, then kill it mid-loop
+            proc.stdout.readline()
+        proc.kill()
+        proc.wait()
+    fresh = Store(store.path)
+    assert fresh.integrity_ok()
+    current = fresh.get(stored.id)
+    latest = fresh.revisions(stored.id, "problems")[0]
+    # the report text and its newest revision were written in one transaction
+    assert current.report.narrative.problems == latest.text
+    assert latest.report_version == current.version
+    assert current.version == 1 + len(fresh.revisions(stored.id, "problems"))
