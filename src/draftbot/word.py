@@ -77,7 +77,7 @@ TWIPS_PER_MM = 1440 / 25.4
 COLUMN_WIDTHS_MM: dict[tuple[str, int], tuple[float, ...]] = {
     ("表二", 4): (50.0, 35.0, 35.0, 35.0),
     ("表二", 5): (40.0, 29.0, 29.0, 29.0, 29.0),
-    ("表三", 10): (7.0, 25.0, 83.0, 12.0, 15.5, 15.5, 22.0, 22.0, 12.0, 12.0),
+    ("表三", 10): (7.0, 25.0, 82.0, 12.0, 15.5, 15.5, 22.0, 22.0, 12.0, 12.0),
     ("表四", 15): (15.0,) * 15,
 }
 CELL_MARGIN_TWIPS = 45  # left/right padding inside table cells (0.8 mm)
@@ -126,9 +126,8 @@ def _ppr(
 def _paragraph_xml(block: Block, *, first_closing: bool = False) -> str:
     body_rpr = _rpr(BODY_FONT, SIZE_BODY)
     if block.kind == "title":
-        runs = "<w:r><w:br/></w:r>".join(
-            _run(line, _rpr(TITLE_FONT, SIZE_TITLE)) for line in block.text.split("\n")
-        )
+        rpr = _rpr(TITLE_FONT, SIZE_TITLE)
+        runs = f"<w:r>{rpr}<w:br/></w:r>".join(_run(line, rpr) for line in block.text.split("\n"))
         ppr = _ppr(align="center", first_line=0, line=36.0, after=LINE_PITCH)
         return f"<w:p {nsdecls('w')}>{ppr}{runs}</w:p>"
     if block.kind == "heading":
@@ -274,6 +273,10 @@ def _table_gap_xml() -> str:
 
 
 def _set_properties(doc: Any, title: str, report: Report) -> None:
+    package = doc.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype.endswith("/thumbnail"):  # python-docx's template preview image
+            del package.rels[rel_id]
     props = doc.core_properties
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     props.title = title
