@@ -220,6 +220,22 @@ def import_(
     )
 
 
+@app.command()
+def interview(
+    file: Annotated[Path, typer.Argument(help="报告数据文件（.yaml / .json）；不存在则新建")],
+    offline: Annotated[
+        bool, typer.Option("--offline", help="整句回答只用离线规则解析，不调用大模型")
+    ] = False,
+    questions: Annotated[
+        Path | None, typer.Option("--questions", help="自定义问题库（默认用自带的 questions.yaml）")
+    ] = None,
+) -> None:
+    """引导式填报：逐题回答，每个回答立即保存；中断后再次运行即从中断处继续。"""
+    from .interview import run_interview
+
+    raise typer.Exit(run_interview(file, bank_path=questions, use_llm=not offline))
+
+
 def main() -> None:
     try:
         app()

@@ -54,6 +54,7 @@ CREATION_QUESTIONS = ("agency", "report_year")
 TABLE_NAMES = {"table2": "表二", "table2_2019": "表二", "table3": "表三", "table4": "表四"}
 YES_WORDS = frozenset({"是", "有", "是的", "对", "y", "yes", "需要", "收到了", "有的"})
 NO_WORDS = frozenset({"否", "无", "没有", "不是", "n", "no", "没", "不", "未", "均无", "暂无"})
+GATE_TEXT_LABEL = "（已用一句话填写）"
 BACK_COMMANDS = frozenset({"上一题", "返回", "后退"})
 HELP_COMMANDS = frozenset({"?", "？", "帮助"})
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -357,6 +358,18 @@ def go_back(bank: QuestionBank, report: Report) -> tuple[Report, Question | None
     gates = {k: v for k, v in state.gates.items() if k != last}
     new_state = InterviewProgress(answered=state.answered[:-1], gates=gates)
     return report.model_copy(update={"interview": new_state}), bank.get(last)
+
+
+def keep_answer(bank: QuestionBank, report: Report, question_id: str) -> Report:
+    """Record a question as answered with the value the report already holds."""
+    question = bank.get(question_id)
+    data = report.model_dump()
+    gate = None
+    if question.kind == "gate":
+        current = current_answer(question, report)
+        gate = "text" if current == GATE_TEXT_LABEL else ("yes" if current == "是" else "no")
+    _mark_answered(data, question_id, gate)
+    return _validated(data)
 
 
 def _mark_answered(data: dict[str, Any], question_id: str, gate: str | None = None) -> None:
@@ -730,9 +743,10 @@ def question_prompt(question: Question, report: Report | None) -> str:
 def current_answer(question: Question, report: Report) -> str:
     """The value the report holds for this question, as the user would type it ("" if none)."""
     if question.kind == "gate":
-        return {"yes": "是", "no": "否", "text": "（已用一句话填写）"}.get(
-            _progress(report).gates.get(question.id, ""), ""
-        )
+        recorded = _progress(report).gates.get(question.id)
+        if recorded is not None:
+            return {"yes": "是", "no": "否", "text": GATE_TEXT_LABEL}[recorded]
+        return "是" if any(_nonzero(get_value(report, p)) for p in question.fills) else ""
     values = [get_value(report, p) for p in question.fills]
     if question.kind in ("applicants", "cases"):
         columns = APPLICANT_COLUMNS if question.kind == "applicants" else CASE_COLUMNS
@@ -758,6 +772,14 @@ def current_answer(question: Question, report: Report) -> str:
 
 
 # --- checks after a table -----------------------------------------------------------------
+
+
+def _nonzero(value: Any) -> bool:
+    if isinstance(value, BaseModel):
+        return any(_nonzero(v) for v in value.model_dump().values())
+    if isinstance(value, dict):
+        return any(_nonzero(v) for v in value.values())
+    return bool(value)
 
 
 def finished_table(bank: QuestionBank, report: Report, question: Question) -> str | None:

@@ -1,0 +1,301 @@
+"""`draftbot interview FILE`: the guided questions in the terminal.
+
+A thin loop over `questions` (what to ask, how to apply an answer) and `freetext` (a sentence
+→ proposed cells). Every accepted answer is written to the data file atomically before the
+next question is asked, so Ctrl-C, end of input or a killed process lose nothing; running the
+command again resumes at the first unanswered question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import questions as qs
+from .checks import SEVERITY_LABELS, check_report, has_errors
+from .datafile import DataFileError, load_report, save_report
+from .freetext import Proposal
+from .model import InterviewProgress, Report
+
+if TYPE_CHECKING:
+    from .config import Settings
+
+ProposeFn = Callable[[qs.Question, Report, str], Proposal]
+
+
+class _Stop(Exception):
+    """The user ended input (EOF) or interrupted; everything answered is already saved."""
+
+
+class Interview:
+    def __init__(self, path: Path, bank: qs.QuestionBank, propose: ProposeFn) -> None:
+        self.path = path
+        self.bank = bank
+        self.propose = propose
+        self.revisiting: set[str] = set()
+        self.group: str | None = None
+
+    # --- input and output -----------------------------------------------------------------
+
+    def say(self, text: str = "") -> None:
+        print(text, flush=True)
+
+    def read(self, prompt: str, multiline: bool = False) -> str:
+        try:
+            first = input(prompt)
+            if not multiline or not first.strip() or _is_command(first):
+                return first.strip()
+            lines = [first]
+            while line := input("  … ").strip():
+                lines.append(line)
+            return "\n".join(lines)
+        except EOFError:
+            raise _Stop from None
+
+    def save(self, report: Report) -> Report:
+        save_report(report, self.path)
+        return report
+
+    # --- the loop -------------------------------------------------------------------------
+
+    def run(self) -> int:
+        report = self.open()
+        while (question := qs.next_question(self.bank, report)) is not None:
+            report = self.ask(question, report, str(qs.progress(self.bank, report)))
+            table = qs.finished_table(self.bank, report, question)
+            if table is not None and qs.is_answered(report, question.id):
+                report = self.review_table(table, report)
+        self.finish(report)
+        return 0
+
+    def open(self) -> Report:
+        if self.path.exists():
+            report = load_report(self.path)
+            if report.interview is None:
+                # A file made by hand or by another tool: its values are real, Enter keeps them.
+                self.revisiting = {q.id for q in self.bank.questions}
+                progress = InterviewProgress(answered=list(qs.CREATION_QUESTIONS))
+                report = report.model_copy(update={"interview": progress})
+            self.say(f"继续填写 {self.path}（{report.meta.agency}{report.meta.report_year}年度）。")
+            self.say("随时输入 ? 查看说明，输入“上一题”返回修改；每个回答都会立即保存。")
+            return report
+        self.say(f"新建报告数据文件 {self.path}。")
+        self.say("随时输入 ? 查看说明，输入“上一题”返回修改；每个回答都会立即保存。")
+        answers: dict[str, str] = {}
+        for qid in qs.CREATION_QUESTIONS:
+            question = self.bank.get(qid)
+            while True:
+                text = self.read(f"\n{question.prompt}\n> ")
+                if text in qs.HELP_COMMANDS:
+                    self.say(question.help)
+                    continue
+                try:
+                    qs.check_creation_answer(qid, text)
+                except qs.AnswerError as exc:
+                    self.say(f"✗ {exc}")
+                    continue
+                answers[qid] = text
+                break
+        report = qs.create_report(answers["agency"], answers["report_year"])
+        self.say(
+            f"已创建：{report.meta.agency}{report.meta.report_year}年度（{report.format_version} 格式）。"
+        )
+        return self.save(report)
+
+    def ask(self, question: qs.Question, report: Report, label: str) -> Report:
+        """Ask until an answer is accepted and saved (or the user goes back)."""
+        if question.group != self.group:
+            self.group = question.group
+            self.say(f"\n—— {self.bank.group_title(question.group)} ——")
+        current = qs.current_answer(question, report) if question.id in self.revisiting else ""
+        keep = f"（当前：{current}，直接回车保留）" if current else ""
+        prompt = f"\n【{label}】{qs.question_prompt(question, report)}{keep}\n> "
+        while True:
+            text = self.read(prompt, qs.is_multiline(question))
+            if text in qs.HELP_COMMANDS:
+                self.say(f"说明：{question.help}\n回答方式：{qs.answer_format(question)}")
+                continue
+            if text in qs.BACK_COMMANDS:
+                return self.back(report)
+            if not text and current:
+                return self.save(qs.keep_answer(self.bank, report, question.id))
+            if question.freetext and text and qs.parse_yes_no(text) is None:
+                updated = self.freetext(question, report, text)
+                if updated is not None:
+                    return updated
+                continue
+            try:
+                updated = qs.apply_answer(self.bank, report, question.id, text)
+            except qs.AnswerError as exc:
+                self.say(f"✗ {exc}")
+                continue
+            self.revisiting.discard(question.id)
+            return self.save(updated)
+
+    def back(self, report: Report) -> Report:
+        report, previous = qs.go_back(self.bank, report)
+        if previous is None:
+            self.say("已经是第一题了。")
+            return report
+        self.revisiting.add(previous.id)
+        self.say(f"返回上一题：{previous.prompt}")
+        return self.save(report)
+
+    # --- free text ------------------------------------------------------------------------
+
+    def freetext(self, question: qs.Question, report: Report, text: str) -> Report | None:
+        """Show what a sentence would fill; save only when the user confirms."""
+        try:
+            proposal = self.propose(question, report, text)
+        except qs.AnswerError as exc:
+            self.say(f"✗ {exc}")
+            return None
+        self.show_proposal(proposal)
+        if proposal.empty:
+            self.say(
+                "没有识别出可以填入表格的确切数字。请换个说法，或回答“是”逐项填写、“否”全部填 0。"
+            )
+            return None
+        while True:
+            answer = self.read("以上数字填入表格吗？本题范围内未提到的单元格填 0。（是/否）\n> ")
+            decision = qs.parse_yes_no(answer)
+            if decision is not None:
+                break
+            self.say("请回答“是”或“否”。")
+        if not decision:
+            self.say("未保存。请重新回答本题。")
+            return None
+        try:
+            updated = qs.apply_values(self.bank, report, question.id, proposal.values)
+        except qs.AnswerError as exc:
+            self.say(f"✗ {exc}")
+            return None
+        self.say("已保存。")
+        return self.save(updated)
+
+    def show_proposal(self, proposal: Proposal) -> None:
+        if proposal.values:
+            self.say("识别结果（将填入的单元格）：")
+            width = max(len(qs.cell_label(p)) for p in proposal.values)
+            for path, value in proposal.values.items():
+                label = qs.cell_label(path)
+                self.say(
+                    f"  {label}{'　' * (width - len(label))}  {value}　　← “{proposal.sources[path]}”"
+                )
+        for note in proposal.notes:
+            self.say(f"  注意：{note}")
+        if proposal.unplaced:
+            self.say("以下数字没有填入（不会猜测）：")
+            for item in proposal.unplaced:
+                self.say(f"  - “{item.text}”：{item.reason}")
+
+    # --- checks after a table -------------------------------------------------------------
+
+    def review_table(self, table: str, report: Report) -> Report:
+        """Run the table's checks; on errors, offer to correct a cell, until clean or skipped."""
+        while True:
+            findings = qs.table_findings(report, table)
+            if not findings:
+                self.say(f"✓ {table}检查通过。")
+                return report
+            self.say(f"\n{table}检查发现以下问题：")
+            for f in findings:
+                self.say(f"  [{SEVERITY_LABELS[f.severity]}] {f.location}：{f.message}")
+                if f.hint:
+                    self.say(f"      建议：{f.hint}")
+            if not has_errors(findings):
+                return report
+            choices = qs.correction_questions(self.bank, report, table, findings)
+            self.say("可以更正的项目：")
+            for i, q in enumerate(choices, 1):
+                self.say(f"  {i}. {q.prompt}（当前：{qs.current_answer(q, report) or '未填'}）")
+            pick = self.read(
+                "请输入要更正的序号（直接回车暂不更正，以后可用 draftbot check 再查）：\n> "
+            )
+            if not pick:
+                return report
+            if not pick.isdigit() or not 1 <= int(pick) <= len(choices):
+                self.say(f"请输入 1 到 {len(choices)} 之间的序号。")
+                continue
+            question = choices[int(pick) - 1]
+            self.revisiting.add(question.id)
+            report = self.ask(question, report, "更正")
+
+    def finish(self, report: Report) -> None:
+        findings = check_report(report)
+        errors = sum(f.severity == "error" for f in findings)
+        self.say("\n全部问题已回答，数据已保存到 " + str(self.path) + "。")
+        if errors:
+            self.say(f"还有 {errors} 个错误需要更正，请运行 draftbot check {self.path} 查看。")
+        else:
+            self.say(f"检查通过（提示 {len(findings)} 个）。")
+        self.say(
+            f"下一步：draftbot draft {self.path} 起草正文，draftbot export {self.path} 导出 Word。"
+        )
+
+
+def _is_command(text: str) -> bool:
+    text = text.strip()
+    return text in qs.HELP_COMMANDS or text in qs.BACK_COMMANDS
+
+
+def offline_proposer(question: qs.Question, report: Report, text: str) -> Proposal:
+    from .freetext import propose_cells
+
+    return propose_cells(text, question.fills, report.format_version)
+
+
+def llm_proposer(settings: Settings, bank: qs.QuestionBank) -> ProposeFn:
+    def propose(question: qs.Question, report: Report, text: str) -> Proposal:
+        from .freetext import propose_with_llm
+
+        return propose_with_llm(
+            settings, text, question.fills, report.format_version, bank.freetext.system_prompt
+        )
+
+    return propose
+
+
+def choose_proposer(bank: qs.QuestionBank, use_llm: bool) -> ProposeFn:
+    """The LLM path when an endpoint is configured (and wanted), else the offline parser."""
+    if not use_llm:
+        return offline_proposer
+    from .config import SettingsError, load_settings
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"{exc}；整句回答改用离线规则解析。", flush=True)
+        return offline_proposer
+    if not settings.llm_configured:
+        return offline_proposer
+    print(f"整句回答由大模型（{settings.model_name}）解析，经你确认后才保存。", flush=True)
+    return llm_proposer(settings, bank)
+
+
+def run_interview(
+    path: Path,
+    *,
+    bank_path: Path | None = None,
+    use_llm: bool = True,
+    propose: ProposeFn | None = None,
+) -> int:
+    """Run the interview on `path`; the exit code (0 done or stopped, 2 unusable file)."""
+    try:
+        bank = qs.load_bank(bank_path)
+    except qs.BankError as exc:
+        print(exc, flush=True)
+        return 2
+    interview = Interview(path, bank, propose or choose_proposer(bank, use_llm))
+    try:
+        return interview.run()
+    except DataFileError as exc:
+        print(exc.render(), flush=True)
+        return 2
+    except _Stop:
+        print(f"\n输入结束。已回答的内容都已保存到 {path}，再次运行同一命令即可继续。", flush=True)
+        return 0
+    except KeyboardInterrupt:
+        print(f"\n已中断。已回答的内容都已保存到 {path}，再次运行同一命令即可继续。", flush=True)
+        return 130
