@@ -1,0 +1,92 @@
+"""In-process speed of the Word export (and of reading the tables back) for one report.
+
+Usage: .venv/bin/python bench/export_speed.py [--runs 50] [--write bench/results/export_speed.md]
+Measures `draftbot.word.build_docx` on examples/busy-2023.yaml as shipped (narrative still
+empty, so placeholders) and with all eight sections filled with prose, plus
+`draftbot.word.import_docx` of the result. The first (cold) call is timed separately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import machine_line
+
+from draftbot.datafile import load_report
+from draftbot.model import SECTION_KEYS, Report
+from draftbot.word import build_docx, import_docx
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "busy-2023.yaml"
+TARGET_MS = 150.0
+PROSE = (
+    "本年度，我局严格落实政府信息公开各项要求，围绕群众关注的重点领域及时公开信息，"
+    "规范办理依申请公开事项，做好政策解读和回应关切工作。\n"
+) * 4
+
+
+def with_prose(report: Report) -> Report:
+    filled = report.model_copy(deep=True)
+    for key in SECTION_KEYS:
+        setattr(filled.narrative, key, PROSE)
+    return filled
+
+
+def time_calls(call: Callable[[], object], runs: int) -> tuple[float, list[float]]:
+    start = time.perf_counter()
+    call()
+    cold = (time.perf_counter() - start) * 1000
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
+    return cold, samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--write", type=Path, default=None)
+    args = parser.parse_args()
+    report = load_report(EXAMPLE)
+    filled = with_prose(report)
+    docx_bytes = build_docx(filled).data
+    cases = {
+        "build_docx(busy-2023) as shipped": lambda: build_docx(report),
+        "build_docx(busy-2023) with all 8 sections written": lambda: build_docx(filled),
+        "import_docx(that .docx)": lambda: import_docx(docx_bytes),
+    }
+    rows = []
+    for name, call in cases.items():
+        cold, samples = time_calls(call, args.runs)
+        samples.sort()
+        p90 = samples[int(len(samples) * 0.9) - 1]
+        rows.append(f"| `{name}` | {statistics.median(samples):.1f} | {p90:.1f} | {cold:.1f} |")
+    lines = [
+        "# Word export speed (in-process)",
+        "",
+        f"Command: `.venv/bin/python bench/export_speed.py --runs {args.runs}`  ",
+        f"Machine: {machine_line()}",
+        "",
+        f"| call | median ms ({args.runs} runs) | p90 ms | first call ms |",
+        "|---|---:|---:|---:|",
+        *rows,
+        "",
+        f"Target: one export well under {TARGET_MS:.0f} ms (median, in-process; design.md §5).",
+        "The first call includes loading python-docx's template and compiling the preamble template.",
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.write:
+        args.write.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
