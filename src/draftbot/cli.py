@@ -236,6 +236,52 @@ def interview(
     raise typer.Exit(run_interview(file, bank_path=questions, use_llm=not offline))
 
 
+@app.command()
+def draft(
+    file: FileArg,
+    section: Annotated[
+        list[str] | None,
+        typer.Option("--section", "-s", help="只起草这一段（可重复），如 主动公开、problems"),
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="不调用大模型，用离线模板起草")
+    ] = False,
+    instruction: Annotated[
+        str | None, typer.Option("--instruction", "-i", help="修改要求，如“更简洁”")
+    ] = None,
+    prompts: Annotated[
+        Path | None, typer.Option("--prompts", help="自定义提示词目录（含 llm/、offline/）")
+    ] = None,
+) -> None:
+    """起草正文各段并写回数据文件（原文保存为修订记录），显示每段由谁起草及提示。"""
+    from .config import SettingsError, load_settings
+    from .datafile import save_report
+    from .drafting import SECTION_TITLES, UnknownSectionError, apply_draft, draft_report
+    from .drafting.prompts import PromptError
+
+    report = _load(file)
+    try:
+        settings = load_settings(prompts_dir=prompts)
+        outcome = draft_report(
+            report, settings, sections=section, instruction=instruction, offline=offline
+        )
+    except (SettingsError, UnknownSectionError, PromptError) as exc:
+        raise _fail(str(exc)) from None
+    if not offline and not settings.llm_configured:
+        typer.echo(settings.llm_problem)
+    if instruction and (offline or not settings.llm_configured):
+        typer.echo("离线模板按数据起草，不使用修改要求。")
+    updated = apply_draft(report, outcome)
+    save_report(updated, file)
+    for key, result in outcome.sections.items():
+        source = "离线模板" if result.source == "offline" else f"模型 {result.source}"
+        typer.echo(f"{SECTION_TITLES[key]}：{source}{'（缓存）' if result.cached else ''}")
+    for f in outcome.findings:
+        typer.echo(f"[{f.code}] {f.location}：{f.message}\n    建议：{f.hint}")
+    kept = len(updated.revisions) - len(report.revisions)
+    typer.echo(f"已写入 {file}" + (f"；被替换的 {kept} 段原文已保存为修订记录" if kept else ""))
+
+
 def main() -> None:
     try:
         app()

@@ -44,7 +44,11 @@ def clean_text(text: str, heading: str = "") -> str:
 def _clean_line(line: str) -> str:
     if _RULE.match(line):
         return ""
-    line = _HEADING.sub("", line)
+    if _HEADING.match(line):
+        bare = _HEADING.sub("", line).strip("*_ ")
+        if len(bare) <= 30 and not bare.endswith(("。", "；", "！")):
+            return ""  # a markdown heading: the exporter prints the real headings
+        line = bare
     line = _QUOTE.sub("", line)
     line = _BULLET.sub("", line)
     line = _NUMBERED.sub(r"\1.", line)

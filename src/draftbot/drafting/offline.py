@@ -33,13 +33,36 @@ _INSTRUCTION_CUES = re.compile(
 _CN_DIGITS = "零一二三四五六七八九"
 _YEAR = re.compile(r"(?<![〔\[（(\d])((?:19|20)\d{2})\s*年(?!度?\s*[〕\]])")
 _THIS_YEAR_WORDS = ("本年", "今年", "全年", "年内")
-_HAS_SUBJECT = ("本", "我", "全年", "今年", "年内", "在", "按照", "根据", "依据", "围绕", "坚持", "为")
+_HAS_SUBJECT = (
+    "本",
+    "我",
+    "全年",
+    "今年",
+    "年内",
+    "在",
+    "按照",
+    "根据",
+    "依据",
+    "围绕",
+    "坚持",
+    "为",
+)
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A sentence of the clerk's text left out of a section, and why it could not be used."""
+
+    section: str
+    label: str
+    sentence: str
+    reason: str = "含有数据中找不到的数字、与统计年度不符的年份，或像是对程序的指令"
 
 
 @dataclass
 class OfflineDraft:
     texts: dict[str, str]
-    dropped: list[tuple[str, str]] = field(default_factory=list)  # (field label, sentence)
+    dropped: list[Dropped] = field(default_factory=list)
 
 
 def draft_offline(report: Report, prompts_dir: Path | None = None) -> dict[str, str]:
@@ -51,7 +74,7 @@ def render_offline(
     report: Report, prompts_dir: Path | None = None, sheet: FactSheet | None = None
 ) -> OfflineDraft:
     sheet = sheet or build_fact_sheet(report)
-    dropped: list[tuple[str, str]] = []
+    dropped: list[Dropped] = []
     context = offline_context(report, sheet, dropped)
     templates = load_offline_templates(prompts_dir)
     texts = {key: _render(templates[key], context) for key in SECTION_KEYS}
@@ -103,7 +126,7 @@ def cn_ordinal(n: int) -> str:
     return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
 
 
-def usable_text(text: str, sheet: FactSheet, label: str, dropped: list[tuple[str, str]]) -> str:
+def usable_text(text: str, sheet: FactSheet, where: tuple[str, str], dropped: list[Dropped]) -> str:
     """The clerk's text minus sentences with untraceable numbers, another year named as this
     year's, or instructions addressed to a machine; each left-out sentence is recorded."""
     kept = []
@@ -112,7 +135,7 @@ def usable_text(text: str, sheet: FactSheet, label: str, dropped: list[tuple[str
         if not sentence.strip("。！？!?"):
             continue
         if _unusable(sentence, sheet):
-            dropped.append((label, sentence))
+            dropped.append(Dropped(*where, sentence))
             continue
         kept.append(sentence if sentence[-1] in "。！？!?" else sentence + "。")
     return "".join(kept)
@@ -137,11 +160,11 @@ def _item(text: str) -> str:
 
 
 def usable_items(
-    items: list[str], sheet: FactSheet, label: str, dropped: list[tuple[str, str]]
+    items: list[str], sheet: FactSheet, where: tuple[str, str], dropped: list[Dropped]
 ) -> list[str]:
     out = []
     for i, item in enumerate(items, 1):
-        text = usable_text(item, sheet, f"{label} 第{i}条", dropped)
+        text = usable_text(item, sheet, (where[0], f"{where[1]} 第{i}条"), dropped)
         if text:
             out.append(_item(text).replace("。", "，"))
     return out
@@ -155,7 +178,9 @@ def _change(now: int, before: int | None, unit: str) -> str:
     word = "增加" if now > before else "减少"
     text = f"{word}{abs(now - before)}{unit}"
     share = percent(abs(now - before), before)
-    return text + (f"，{'增长' if now > before else '下降'}{fmt(share)}%" if share is not None else "")
+    return text + (
+        f"，{'增长' if now > before else '下降'}{fmt(share)}%" if share is not None else ""
+    )
 
 
 def decisions(report: Report) -> list[tuple[str, int]]:
@@ -174,14 +199,48 @@ def decisions(report: Report) -> list[tuple[str, int]]:
     return [(label, n) for label, n in pairs if n]
 
 
-def offline_context(
-    report: Report, sheet: FactSheet, dropped: list[tuple[str, str]]
-) -> dict[str, Any]:
+_DOCUMENT_WORDS = ("规章", "规范性文件")
+
+
+def categories(report: Report, dropped: list[Dropped]) -> list[tuple[str, int | None]]:
+    """Published categories as (name, count). A category named after 规章/规范性文件 whose
+    count matches none of 表二's document counts keeps its name but loses its count: the
+    prose must not contradict 表二 (it may count re-published documents of higher levels)."""
+    allowed = set(_document_counts(report))
+    out: list[tuple[str, int | None]] = []
+    for c in report.facts.proactive_categories:
+        if any(w in c.name for w in _DOCUMENT_WORDS) and c.count not in allowed:
+            reason = "条数与表二中规章、行政规范性文件的件数不一致，正文只写分类名称、不写条数"
+            dropped.append(
+                Dropped("overview_proactive", "主动公开信息分类", f"“{c.name}”{c.count}条", reason)
+            )
+            out.append((c.name, None))
+        else:
+            out.append((c.name, c.count))
+    return out
+
+
+def _document_counts(report: Report) -> list[int]:
+    if report.format_version == "2019":
+        t = report.table2_for_format
+        fields = ("made", "published", "total_public")
+    else:
+        t = report.table2
+        fields = ("issued", "repealed", "in_force")
+    regs = [getattr(t.regulations, f) for f in fields]
+    norms = [getattr(t.normative_documents, f) for f in fields]
+    return [*regs, *norms, *(a + b for a, b in zip(regs, norms, strict=True))]
+
+
+def offline_context(report: Report, sheet: FactSheet, dropped: list[Dropped]) -> dict[str, Any]:
     meta, f = report.meta, report.facts
     apps = applications(report)
     previous = report.previous_year
     notes = {
-        name: with_subject(usable_text(getattr(f, f"{name}_notes"), sheet, label, dropped), meta.agency)
+        name: with_subject(
+            usable_text(getattr(f, f"{name}_notes"), sheet, (f"overview_{name}", label), dropped),
+            meta.agency,
+        )
         for name, label in (
             ("proactive", "主动公开的其他情况"),
             ("on_request", "依申请公开的工作情况"),
@@ -190,12 +249,14 @@ def offline_context(
             ("supervision", "监督保障情况"),
         )
     }
-    notes["other_matters"] = usable_text(f.other_matters, sheet, "其他需要报告的事项", dropped)
+    where = ("other_matters", "其他需要报告的事项")
+    notes["other_matters"] = usable_text(f.other_matters, sheet, where, dropped)
     previous_problems = []
     for i, item in enumerate(f.previous_problems, 1):
-        problem = usable_items([item.problem], sheet, f"上年问题 第{i}条", dropped)
+        problem = usable_items([item.problem], sheet, ("problems", f"上年问题 第{i}条"), dropped)
         if problem:
-            fix = usable_text(item.rectification, sheet, f"上年问题 第{i}条的整改情况", dropped)
+            where = ("problems", f"上年问题 第{i}条的整改情况")
+            fix = usable_text(item.rectification, sheet, where, dropped)
             fix = _item(fix)
             if fix and not fix.startswith(("本年", "今年", "全年", "已")):
                 fix = "本年" + fix
@@ -211,7 +272,7 @@ def offline_context(
         "t2": report.table2,
         "t2_2019": report.table2_for_format if report.format_version == "2019" else None,
         "proactive_total": f.proactive_total,
-        "categories": [(c.name, c.count) for c in f.proactive_categories],
+        "categories": categories(report, dropped),
         "proactive_change": _change(
             f.proactive_total or 0, previous.proactive_total if previous else None, "条"
         )
@@ -230,11 +291,15 @@ def offline_context(
         "notes": notes,
         "problems": [
             (cn_ordinal(i), p)
-            for i, p in enumerate(usable_items(f.problems, sheet, "本年存在的问题", dropped), 1)
+            for i, p in enumerate(
+                usable_items(f.problems, sheet, ("problems", "本年存在的问题"), dropped), 1
+            )
         ],
         "measures": [
             (cn_ordinal(i), m)
-            for i, m in enumerate(usable_items(f.measures, sheet, "改进措施", dropped), 1)
+            for i, m in enumerate(
+                usable_items(f.measures, sheet, ("problems", "改进措施"), dropped), 1
+            )
         ],
         "previous_problems": previous_problems,
         "fee": {

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -96,7 +96,13 @@ def undeclared_variables(source: str, path: Path) -> set[str]:
         ast = sandbox().parse(source)
     except TemplateSyntaxError as exc:
         raise PromptError(f"{path.name} 第 {exc.lineno} 行模板语法错误：{exc.message}") from None
-    return set(meta.find_undeclared_variables(ast))
+    assigned = {
+        name.name
+        for node in ast.find_all((nodes.Assign, nodes.AssignBlock))
+        for name in (node.target, *node.target.find_all(nodes.Name))
+        if isinstance(name, nodes.Name)
+    }
+    return set(meta.find_undeclared_variables(ast)) - assigned
 
 
 def parse_prompt(path: Path) -> Prompt:

@@ -1,0 +1,299 @@
+"""Drafting a report's prose: LLM when configured, offline templates otherwise or as fallback.
+
+Per section the LLM path is: render the prompts → answer (cache or model, bounded retries)
+→ clean up → number guard → one re-ask naming unmatched numbers → accept, or fall back to
+the offline text with a finding that says why. Sections are drafted concurrently (at most
+`llm_max_concurrency` at a time) and each is bounded by `timeout × attempts`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from ..checks import Finding
+from ..config import Settings
+from ..facts import FactSheet, build_fact_sheet
+from ..model import SECTION_KEYS, Report, Revision
+from .aio import run_sync
+from .cache import ResponseCache
+from .cleanup import clean_text
+from .guard import describe, unmatched_numbers
+from .offline import OfflineDraft, render_offline
+from .prompts import PromptSet, fence, load_llm_prompts
+from .sections import SECTION_TITLES, SECTION_TOPICS, resolve_section, section_material
+
+if TYPE_CHECKING:
+    from .llm import Message
+
+OFFLINE_SOURCE = "offline"
+EventKind = Literal["token", "restart", "done"]
+
+
+@dataclass(frozen=True)
+class SectionDraft:
+    section: str
+    text: str
+    source: str  # the model name, or "offline"
+    findings: list[Finding] = field(default_factory=list)
+    cached: bool = False
+
+
+@dataclass
+class DraftOutcome:
+    sections: dict[str, SectionDraft]
+    drafter: str  # settings.drafter_label, or 离线模板 when --offline
+    llm_calls: int = 0
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for d in self.sections.values() for f in d.findings]
+
+
+@dataclass(frozen=True)
+class DraftEvent:
+    """What `stream_section` yields: text chunks, a restart (discard the chunks shown so
+    far), and finally `done` with the guarded text, its source and findings."""
+
+    kind: EventKind
+    section: str
+    text: str = ""
+    source: str = ""
+    findings: tuple[Finding, ...] = ()
+
+
+Emit = Callable[[DraftEvent], None]
+
+
+@dataclass
+class _Job:
+    report: Report
+    settings: Settings
+    sheet: FactSheet
+    offline: OfflineDraft
+    instruction: str | None
+    prompts: PromptSet | None = None
+    cache: ResponseCache | None = None
+    calls: int = 0
+
+
+def _location(section: str) -> str:
+    return f"正文 · {SECTION_TITLES[section]}"
+
+
+def _offline_draft(job: _Job, section: str, findings: list[Finding]) -> SectionDraft:
+    dropped = [
+        Finding(
+            "D-03",
+            "warning",
+            _location(section),
+            f"填报的“{d.label}”中有内容未写入正文：“{d.sentence}”（{d.reason}）",
+            "如需写入，请把数字填到对应的表格或字段中，或修改这句话后重新起草",
+        )
+        for d in job.offline.dropped
+        if d.section == section
+    ]
+    return SectionDraft(section, job.offline.texts[section], OFFLINE_SOURCE, findings + dropped)
+
+
+def _fallback(job: _Job, section: str, code: str, message: str, hint: str) -> SectionDraft:
+    finding = Finding(code, "warning", _location(section), message, hint)
+    return _offline_draft(job, section, [finding])
+
+
+def section_messages(job: _Job, section: str) -> list[Message]:
+    assert job.prompts is not None
+    meta = job.report.meta
+    common = {"agency": meta.agency, "year": meta.report_year}
+    system = job.prompts["system"].render(**common, level=meta.level.value, region=meta.region)
+    material = "\n\n".join(
+        fence(label, text) for label, text in section_material(job.report, section)
+    )
+    user = job.prompts[section].render(
+        **common,
+        title=SECTION_TITLES[section],
+        facts=job.sheet.lines(*SECTION_TOPICS[section]),
+        material=material,
+        instruction=fence("修改要求", job.instruction) if job.instruction else "",
+    )
+    return [("system", system), ("human", user)]
+
+
+async def _draft_with_llm(job: _Job, section: str, emit: Emit | None) -> SectionDraft:
+    from .llm import LLMError
+
+    settings = job.settings
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + settings.section_deadline
+    try:
+        return await asyncio.wait_for(
+            _guarded_answer(job, section, emit, deadline), settings.section_deadline + 0.05
+        )
+    except LLMError as exc:
+        cause = exc.cause
+    except asyncio.TimeoutError:
+        cause = f"超过本段的时间上限 {settings.section_deadline:g} 秒仍未完成"
+    if emit:
+        emit(DraftEvent("restart", section))
+    return _fallback(
+        job,
+        section,
+        "D-02",
+        f"大模型起草失败：{cause}。本段已改用离线模板起草",
+        "可稍后重新起草本段；离线模板的文字已按数据写成，可直接审核使用",
+    )
+
+
+async def _guarded_answer(
+    job: _Job, section: str, emit: Emit | None, deadline: float
+) -> SectionDraft:
+    from .llm import LLMError, complete
+
+    settings = job.settings
+    on_chunk = (lambda text: emit(DraftEvent("token", section, text))) if emit else None
+    on_restart = (lambda: emit(DraftEvent("restart", section))) if emit else None
+    messages = section_messages(job, section)
+    heading = SECTION_TITLES[section]
+    first = await complete(
+        settings, messages, deadline=deadline, on_chunk=on_chunk, on_restart=on_restart,
+        cache=job.cache,
+    )  # fmt: skip
+    job.calls += first.calls
+    text = clean_text(first.text, heading)
+    if not text:
+        raise LLMError("模型返回的内容去掉格式符号后为空")
+    unmatched = unmatched_numbers(text, job.sheet)
+    if not unmatched:
+        return SectionDraft(section, text, settings.model_name, cached=first.cached)
+    if on_restart:
+        on_restart()
+    reask = job.prompts["reask"].render(unmatched=describe(unmatched))  # type: ignore[index]
+    messages = [*messages, ("ai", first.text), ("human", reask)]
+    second = await complete(
+        settings, messages, deadline=deadline, on_chunk=on_chunk, on_restart=on_restart,
+        cache=job.cache,
+    )  # fmt: skip
+    job.calls += second.calls
+    text = clean_text(second.text, heading)
+    still = unmatched_numbers(text, job.sheet)
+    if text and not still:
+        return SectionDraft(section, text, settings.model_name, cached=second.cached)
+    if on_restart:
+        on_restart()
+    return _fallback(
+        job,
+        section,
+        "D-01",
+        f"大模型写出的数字 {describe(still or unmatched)} 在数据中找不到，要求改正后仍未改正；"
+        "本段已改用离线模板起草",
+        "正文中的每个数字都应能在表格或填报事实中找到；可补充数据后重新起草本段",
+    )
+
+
+def _prepare(report: Report, settings: Settings, instruction: str | None, use_llm: bool) -> _Job:
+    sheet = build_fact_sheet(report)
+    offline = render_offline(report, settings.prompts_dir, sheet)
+    job = _Job(report, settings, sheet, offline, (instruction or "").strip() or None)
+    if use_llm:
+        job.prompts = load_llm_prompts(settings.prompts_dir)
+        job.cache = ResponseCache(settings.effective_cache_dir)
+    return job
+
+
+def _sections(sections: Sequence[str] | None) -> list[str]:
+    if not sections:
+        return list(SECTION_KEYS)
+    keys = [resolve_section(s) for s in sections]
+    return [k for k in SECTION_KEYS if k in keys]
+
+
+async def adraft_report(
+    report: Report,
+    settings: Settings,
+    *,
+    sections: Sequence[str] | None = None,
+    instruction: str | None = None,
+    offline: bool = False,
+) -> DraftOutcome:
+    """Draft the given sections (all by default) concurrently; never raises for LLM faults."""
+    keys = _sections(sections)
+    use_llm = settings.llm_configured and not offline
+    job = _prepare(report, settings, instruction, use_llm)
+    if not use_llm:
+        drafts = {k: _offline_draft(job, k, []) for k in keys}
+        return DraftOutcome(drafts, "离线模板" if offline else settings.drafter_label)
+    limit = asyncio.Semaphore(settings.llm_max_concurrency)
+
+    async def one(key: str) -> SectionDraft:
+        async with limit:
+            return await _draft_with_llm(job, key, None)
+
+    results = await asyncio.gather(*(one(k) for k in keys))
+    return DraftOutcome(dict(zip(keys, results, strict=False)), settings.drafter_label, job.calls)
+
+
+def draft_report(
+    report: Report,
+    settings: Settings,
+    *,
+    sections: Sequence[str] | None = None,
+    instruction: str | None = None,
+    offline: bool = False,
+) -> DraftOutcome:
+    """Synchronous `adraft_report` (for the CLI and scripts)."""
+    return run_sync(
+        adraft_report(report, settings, sections=sections, instruction=instruction, offline=offline)
+    )
+
+
+async def stream_section(
+    report: Report,
+    settings: Settings,
+    section: str,
+    instruction: str | None = None,
+    *,
+    offline: bool = False,
+) -> AsyncIterator[DraftEvent]:
+    """Draft one section, yielding `token` chunks as they arrive, `restart` when the text
+    shown so far must be discarded (retry, re-ask, fallback), then one `done` event."""
+    key = resolve_section(section)
+    use_llm = settings.llm_configured and not offline
+    job = _prepare(report, settings, instruction, use_llm)
+    if not use_llm:
+        draft = _offline_draft(job, key, [])
+        yield DraftEvent("token", key, draft.text)
+        yield DraftEvent("done", key, draft.text, draft.source, tuple(draft.findings))
+        return
+    queue: asyncio.Queue[DraftEvent] = asyncio.Queue()
+    task = asyncio.ensure_future(_draft_with_llm(job, key, queue.put_nowait))
+    try:
+        while not (task.done() and queue.empty()):
+            getter = asyncio.ensure_future(queue.get())
+            await asyncio.wait({getter, task}, return_when=asyncio.FIRST_COMPLETED)
+            if getter.done():
+                yield getter.result()
+            else:
+                getter.cancel()
+        draft = task.result()
+    finally:
+        if not task.done():
+            task.cancel()
+    yield DraftEvent("done", key, draft.text, draft.source, tuple(draft.findings))
+
+
+def apply_draft(report: Report, outcome: DraftOutcome) -> Report:
+    """A copy of `report` with the drafted texts in `narrative`; every replaced non-empty
+    text is appended to `revisions` first, so no text is ever lost."""
+    updated = report.model_copy(deep=True)
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    for key, draft in outcome.sections.items():
+        old = getattr(updated.narrative, key)
+        if old == draft.text:
+            continue
+        if old.strip():
+            updated.revisions.append(Revision(section=key, text=old, source="", saved_at=now))  # type: ignore[arg-type]
+        setattr(updated.narrative, key, draft.text)
+    return updated

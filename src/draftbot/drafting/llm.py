@@ -1,0 +1,343 @@
+"""The LLM connection: the only module that imports LangChain and openai.
+
+`ChatOpenAI` is built with an explicit timeout and `max_retries=0`; retries happen here, in
+one bounded loop, so retry layers never multiply (reliability.md F-08). Every attempt has the
+configured timeout as a hard deadline (a drip-feeding server cannot stall it), a 429 honours
+Retry-After when the wait fits the section's budget, and non-retryable errors (content-safety
+400s, bad key, unknown model, context overflow) stop at once. Only `finish_reason == "stop"`
+with non-empty text is an accepted answer; every other outcome becomes an `LLMError` whose
+message names the cause in Chinese.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import openai
+from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_openai import ChatOpenAI
+from pydantic import BaseModel
+
+from ..config import Settings
+from .aio import run_sync
+from .cache import ResponseCache, request_key
+from .prompts import fence
+
+Message = tuple[str, str]  # (role, content): role is "system", "human" or "ai"
+OnChunk = Callable[[str], None]
+M = TypeVar("M", bound=BaseModel)
+
+_SAFETY_MARKERS = (
+    "data_inspection_failed",
+    "datainspectionfailed",
+    "inappropriate content",
+    "1301",
+    "content_filter",
+    "content exists risk",
+    "high risk",
+    "敏感",
+    "不安全",
+)
+_CONTEXT_MARKERS = (
+    "context_length_exceeded",
+    "maximum context length",
+    "input token length too long",
+    "exceeded model token limit",
+    "prompt is too long",
+)
+_BLOCKED_FINISH = ("content_filter", "sensitive")
+
+
+class LLMError(Exception):
+    """A failed model call; `cause` is a Chinese sentence fit to show to the user."""
+
+    def __init__(
+        self, cause: str, *, retryable: bool = False, retry_after: float | None = None
+    ) -> None:
+        super().__init__(cause)
+        self.cause = cause
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+class ExtractionError(LLMError):
+    """Structured extraction failed; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    cached: bool = False
+    calls: int = 0
+
+
+def build_chat_model(settings: Settings, *, streaming: bool = False) -> ChatOpenAI:
+    api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+    return ChatOpenAI(
+        model=settings.model_name,
+        base_url=settings.llm_base_url,
+        api_key=api_key,
+        temperature=settings.llm_temperature,
+        timeout=settings.llm_timeout,
+        max_retries=0,
+        streaming=streaming,
+    )
+
+
+def cache_key(settings: Settings, messages: Sequence[Message]) -> str:
+    return request_key(
+        {
+            "base_url": settings.llm_base_url or "",
+            "model": settings.model_name,
+            "temperature": settings.llm_temperature,
+            "messages": [list(m) for m in messages],
+        }
+    )
+
+
+async def complete(
+    settings: Settings,
+    messages: Sequence[Message],
+    *,
+    deadline: float,
+    on_chunk: OnChunk | None = None,
+    on_restart: Callable[[], None] | None = None,
+    cache: ResponseCache | None = None,
+) -> Completion:
+    """One accepted answer for `messages`, from the cache or the model, within `deadline`.
+
+    `deadline` is an absolute `loop.time()`. With `on_chunk` the answer is streamed; before a
+    retry `on_restart` is called so a caller can discard partial text.
+    """
+    key = cache_key(settings, messages) if cache else ""
+    if cache and (hit := cache.get(key)) is not None:
+        if on_chunk:
+            on_chunk(hit)
+        return Completion(hit, cached=True)
+    llm = build_chat_model(settings, streaming=on_chunk is not None)
+    calls = 0
+
+    async def attempt() -> str:
+        nonlocal calls
+        calls += 1
+        if on_chunk is None:
+            return accepted_text(await llm.ainvoke(list(messages)))
+        return await _stream_once(llm, messages, on_chunk)
+
+    text = await with_retries(settings, attempt, deadline=deadline, on_restart=on_restart)
+    if cache:
+        cache.put(key, text)
+    return Completion(text, calls=calls)
+
+
+async def _stream_once(llm: ChatOpenAI, messages: Sequence[Message], on_chunk: OnChunk) -> str:
+    parts: list[str] = []
+    finish: str | None = None
+    async for chunk in llm.astream(list(messages)):
+        piece = _content(chunk)
+        if piece:
+            parts.append(piece)
+            on_chunk(piece)
+        finish = chunk.response_metadata.get("finish_reason") or finish
+    return _accept("".join(parts), finish, streamed=True)
+
+
+def accepted_text(message: AIMessage | AIMessageChunk) -> str:
+    return _accept(_content(message), message.response_metadata.get("finish_reason"))
+
+
+def _content(message: AIMessage | AIMessageChunk) -> str:
+    content = message.content
+    if isinstance(content, str):
+        return content
+    return "".join(
+        part.get("text", "") if isinstance(part, dict) else str(part) for part in content
+    )
+
+
+def _accept(text: str, finish: str | None, *, streamed: bool = False) -> str:
+    if finish in _BLOCKED_FINISH:
+        raise LLMError(f"内容被模型服务的内容安全审核拦截（finish_reason={finish}）")
+    if finish == "length":
+        raise LLMError("模型输出被截断（finish_reason=length），内容不完整", retryable=True)
+    if finish is None and streamed:
+        raise LLMError("与模型服务的连接在输出过程中中断，内容不完整", retryable=True)
+    if finish != "stop":
+        raise LLMError(f"模型输出未正常结束（finish_reason={finish}）", retryable=True)
+    if not text.strip():
+        raise LLMError("模型返回了空白内容", retryable=True)
+    return text
+
+
+async def with_retries(
+    settings: Settings,
+    attempt: Callable[[], Awaitable[str]],
+    *,
+    deadline: float,
+    on_restart: Callable[[], None] | None = None,
+) -> str:
+    """Call `attempt` up to `settings.attempts` times, each bounded by the timeout and deadline."""
+    loop = asyncio.get_running_loop()
+    failure = LLMError("模型服务没有在规定时间内完成", retryable=True)
+    for number in range(settings.attempts):
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            break
+        if number and on_restart:
+            on_restart()
+        try:
+            return await asyncio.wait_for(attempt(), min(settings.llm_timeout, remaining))
+        except asyncio.TimeoutError:
+            failure = LLMError(
+                f"模型服务响应超时（单次请求超过 {settings.llm_timeout:g} 秒）", retryable=True
+            )
+        except LLMError as exc:
+            failure = exc
+        except Exception as exc:  # every transport/protocol failure gets a Chinese cause
+            failure = classify_failure(exc, settings)
+        if not failure.retryable or number + 1 == settings.attempts:
+            break
+        wait = failure.retry_after if failure.retry_after is not None else _backoff(number)
+        if loop.time() + wait >= deadline:
+            if failure.retry_after is not None:
+                failure = LLMError(
+                    f"{failure.cause}，服务要求 {failure.retry_after:g} 秒后再试，超出本段的时间预算"
+                )
+            break
+        await asyncio.sleep(wait)
+    raise failure
+
+
+def _backoff(number: int) -> float:
+    return min(0.25 * 2**number, 4.0)
+
+
+def classify_failure(exc: Exception, settings: Settings) -> LLMError:
+    """An exception from LangChain/openai/httpx as an `LLMError` with a Chinese cause."""
+    host = settings.llm_host
+    if isinstance(exc, openai.APITimeoutError):
+        return LLMError(f"模型服务响应超时（{host}）", retryable=True)
+    if isinstance(exc, openai.APIConnectionError):
+        return LLMError(
+            f"无法连接模型服务（{host}），请检查网络或 DRAFTBOT_LLM_BASE_URL", retryable=True
+        )
+    if isinstance(exc, openai.APIStatusError):
+        return _classify_status(exc, settings)
+    if isinstance(exc, openai.APIError):
+        return LLMError(f"模型服务在输出过程中报错：{_short(exc.message)}", retryable=True)
+    if isinstance(exc, (ValueError, IndexError, KeyError, TypeError)):
+        return LLMError(
+            f"模型服务（{host}）返回的内容无法解析，请检查 DRAFTBOT_LLM_BASE_URL 或代理设置",
+            retryable=True,
+        )
+    return LLMError(f"调用模型服务时出错（{type(exc).__name__}）", retryable=True)
+
+
+def _classify_status(exc: openai.APIStatusError, settings: Settings) -> LLMError:
+    code = exc.status_code
+    detail = _error_text(exc)
+    lowered = detail.lower()
+    if code == 429:
+        if "insufficient_quota" in lowered or "quota" in lowered:
+            return LLMError("模型服务账户额度已用尽（HTTP 429），请充值或更换 DRAFTBOT_LLM_API_KEY")
+        return LLMError("模型服务限流（HTTP 429）", retryable=True, retry_after=_retry_after(exc))
+    if code in (401, 403):
+        return LLMError(f"API 密钥被拒绝（HTTP {code}），请检查 DRAFTBOT_LLM_API_KEY")
+    if code == 402:
+        return LLMError("模型服务账户余额不足（HTTP 402），请充值后重试")
+    if code == 404 or "model not exist" in lowered or "model_not_found" in lowered:
+        return LLMError(
+            f"模型“{settings.model_name}”或接口地址不存在（HTTP {code}），"
+            "请检查 DRAFTBOT_LLM_MODEL 和 DRAFTBOT_LLM_BASE_URL"
+        )
+    if code == 400 and any(m in lowered for m in _SAFETY_MARKERS):
+        return LLMError("内容被模型服务的内容安全审核拦截（HTTP 400），未重试")
+    if code == 400 and any(m in lowered for m in _CONTEXT_MARKERS):
+        return LLMError("输入过长，超出模型的上下文长度（HTTP 400），请精简填报的文字材料")
+    if code >= 500 or code in (408, 409):
+        return LLMError(f"模型服务暂时不可用（HTTP {code}）", retryable=True)
+    return LLMError(f"请求被模型服务拒绝（HTTP {code}）：{_short(detail)}")
+
+
+def _error_text(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        return json.dumps(inner, ensure_ascii=False) if isinstance(inner, dict) else str(inner)
+    return str(body or exc.message)
+
+
+def _retry_after(exc: openai.APIStatusError) -> float | None:
+    headers = exc.response.headers
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        raw = headers.get(name)
+        if raw:
+            try:
+                return max(0.0, float(raw) * scale)
+            except ValueError:
+                return None
+    return None
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+# --- structured extraction ----------------------------------------------------------------
+
+
+def extract_structured(settings: Settings, system: str, user_material: str, schema: type[M]) -> M:
+    """Fields from a free-text sentence, through tool calling (works on DeepSeek, vLLM, Ollama).
+
+    The text is fenced as material, never as instructions. Same timeout, retry and fault
+    handling as drafting; a reply that does not fit `schema` is re-asked once with the error.
+    Raises `ExtractionError` with a Chinese message on failure.
+    """
+    return run_sync(aextract_structured(settings, system, user_material, schema))
+
+
+async def aextract_structured(
+    settings: Settings, system: str, user_material: str, schema: type[M]
+) -> M:
+    if not settings.llm_configured:
+        raise ExtractionError(settings.llm_problem)
+    llm = build_chat_model(settings).with_structured_output(
+        schema, method="function_calling", include_raw=True
+    )
+    messages: list[Message] = [
+        ("system", system),
+        ("human", fence("待提取的文字", user_material) + "\n请调用工具，按字段填写提取结果。"),
+    ]
+    parse_errors = 0
+
+    async def attempt() -> str:
+        nonlocal parse_errors
+        result = await llm.ainvoke(list(messages))
+        raw: AIMessage = result["raw"]
+        finish = raw.response_metadata.get("finish_reason")
+        if finish in _BLOCKED_FINISH or finish == "length":
+            _accept("x", finish)
+        parsed = result.get("parsed")
+        if result.get("parsing_error") is not None or parsed is None:
+            parse_errors += 1
+            error = _short(str(result.get("parsing_error") or "没有调用工具"), 200)
+            if parse_errors == 1:
+                messages.append(("human", f"上次的结果不符合要求：{error}。请重新调用工具。"))
+            raise LLMError(f"模型返回的结果不符合字段要求：{error}", retryable=parse_errors == 1)
+        holder["value"] = parsed
+        return "ok"
+
+    holder: dict[str, Any] = {}
+    deadline = asyncio.get_running_loop().time() + settings.section_deadline
+    try:
+        await with_retries(settings, attempt, deadline=deadline)
+    except ExtractionError:
+        raise
+    except LLMError as exc:
+        raise ExtractionError(f"无法从这句话中提取数据：{exc.cause}") from None
+    return holder["value"]
