@@ -13,3 +13,33 @@ EXAMPLES = ROOT / "examples"
 @pytest.fixture
 def examples_dir() -> Path:
     return EXAMPLES
+
+
+# --- LLM: no real endpoint in tests; a fake OpenAI-compatible server on 127.0.0.1 ---------
+
+LLM_ENV_VARS = (
+    "DRAFTBOT_LLM_BASE_URL",
+    "DRAFTBOT_LLM_MODEL",
+    "DRAFTBOT_LLM_API_KEY",
+    "OPENAI_BASE_URL",
+    "OPENAI_API_KEY",
+    "DRAFTBOT_PROMPTS_DIR",
+    "DRAFTBOT_CACHE_DIR",
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_real_llm(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test can reach a real model: endpoint variables removed, data folder in a temp dir."""
+    for name in LLM_ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DRAFTBOT_DATA_DIR", str(tmp_path_factory.mktemp("draftbot-data")))
+
+
+@pytest.fixture
+def fake_openai():
+    """A started `fake_openai.FakeOpenAI` server; see tests/fake_openai.py for scenarios."""
+    from fake_openai import FakeOpenAI
+
+    with FakeOpenAI() as fake:
+        yield fake
