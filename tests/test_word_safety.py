@@ -219,3 +219,16 @@ def test_export_module_does_not_import_docx() -> None:
     code = "import sys, draftbot.export, draftbot.cli; print('docx' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_user_prompts_dir_overrides_the_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _template_dir(
+        tmp_path, 'preamble: "自定义前言{{ year }}。"\nclosing: ["{{ agency }}"]\n'
+    )
+    monkeypatch.setenv("DRAFTBOT_PROMPTS_DIR", str(folder))
+    assert load_document_template().source == str(folder / "document" / "report.yaml")
+    monkeypatch.delenv("DRAFTBOT_PROMPTS_DIR")
+    assert load_document_template().source.endswith("prompts/document/report.yaml")
+    assert load_document_template().source != str(folder / "document" / "report.yaml")

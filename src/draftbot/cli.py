@@ -153,7 +153,8 @@ def export_(
     templates: Annotated[
         Path | None,
         typer.Option(
-            "--templates", help="自定义模板目录（其中的 document/report.yaml 覆盖前言和落款）"
+            "--templates",
+            help="自定义模板目录（其中的 document/report.yaml 覆盖前言和落款）；默认为 DRAFTBOT_PROMPTS_DIR",
         ),
     ] = None,
 ) -> None:

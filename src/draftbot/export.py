@@ -116,14 +116,28 @@ class DocumentTemplate:
 
 
 def load_document_template(override_dir: Path | None = None) -> DocumentTemplate:
-    """The preamble/closing template: `override_dir/document/report.yaml` if it exists."""
+    """The preamble/closing template: `override_dir/document/report.yaml` if it exists.
+
+    Without `override_dir`, the user's prompts folder (DRAFTBOT_PROMPTS_DIR) is searched.
+    """
     path = bundled_dir("prompts") / "document" / "report.yaml"
+    if override_dir is None:
+        override_dir = _user_prompts_dir()
     if override_dir is not None:
         candidate = Path(override_dir) / "document" / "report.yaml"
         if candidate.is_file():
             path = candidate
     stat = path.stat()
     return _load_template_cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def _user_prompts_dir() -> Path | None:
+    from .config import SettingsError, load_settings
+
+    try:
+        return load_settings().prompts_dir
+    except SettingsError:
+        return None  # an unrelated bad setting is reported by the command that needs it
 
 
 @lru_cache(maxsize=8)
