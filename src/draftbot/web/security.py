@@ -126,12 +126,7 @@ class GuardMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        refused = self._refuse(scope, headers)
-        if refused is not None:
-            await refused(scope, receive, send)
-            return
-        cookies = _cookies(headers)
-        csrf = cookies.get(CSRF_COOKIE)
+        csrf = _cookies(headers).get(CSRF_COOKIE)
         new_csrf = None
         if not csrf or len(csrf) != 43:
             new_csrf = csrf = secrets.token_urlsafe(32)
@@ -181,6 +176,10 @@ class GuardMiddleware:
                     message.setdefault("headers", []).append((b"set-cookie", cookie.encode()))
             await send(message)
 
+        refused = self._refuse(scope, headers)
+        if refused is not None:
+            await refused(scope, receive, send_with_cookie)
+            return
         try:
             await self.app(scope, limited_receive, send_with_cookie)
         except BodyTooLarge:

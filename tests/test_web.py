@@ -1,0 +1,263 @@
+"""Web app through FastAPI's TestClient: pages, live checks, conflicts, exports, restarts."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from docx import Document
+from web_helpers import create_report, csrf, edit, headers, make_client, version_of
+
+from draftbot.datafile import parse_report
+from draftbot.store import Store
+
+
+@pytest.fixture
+def client(tmp_path: Path):
+    with make_client(tmp_path) as c:
+        yield c
+
+
+def test_list_and_new_report_pages(client) -> None:
+    assert "还没有报告" in client.get("/").text
+    assert "新建报告" in client.get("/reports/new").text
+    report_id = create_report(client)
+    page = client.get("/").text
+    assert "测试县教育局" in page and "2024" in page and "填写中" in page
+    assert f"/reports/{report_id}" in page
+
+
+def test_every_report_page_renders_in_chinese(client) -> None:
+    report_id = create_report(client)
+    for path in (
+        "",
+        "/guide",
+        "/facts",
+        "/tables/2",
+        "/tables/3",
+        "/tables/4",
+        "/draft",
+        "/export",
+    ):
+        response = client.get(f"/reports/{report_id}{path}")
+        assert response.status_code == 200, path
+        assert 'lang="zh-CN"' in response.text
+        assert "起草：离线模板" in response.text  # the active drafter is always visible
+
+
+def test_new_report_with_bad_input_names_the_field(client) -> None:
+    response = client.post(
+        "/reports", data={"csrf_token": csrf(client), "agency": "x", "report_year": "明年"}
+    )
+    assert response.status_code == 400
+    assert "机关全称" in response.text and "统计年度" in response.text
+    assert 'value="明年"' in response.text  # what the user typed is kept in the form
+
+
+def test_table_forms_use_the_official_labels_and_merges(client) -> None:
+    report_id = create_report(client)
+    page = client.get(f"/reports/{report_id}/tables/3").text
+    assert "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）" in page
+    assert 'rowspan="8"' in page and "（三）不予公开" in page  # 8 merged 不予公开 rows
+    assert 'colspan="5"' in page and "法人或其他组织" in page
+    assert 'data-key="table3.granted.research"' in page
+    # totals are computed, not typed
+    assert 'data-key="table3.granted.total"' not in page
+    assert 'data-cell="table3.granted.total"' in page
+    page4 = client.get(f"/reports/{report_id}/tables/4").text
+    assert "未经复议直接起诉" in page4 and "复议后起诉" in page4
+
+
+def test_live_edit_saves_recomputes_totals_and_flags_cells(client) -> None:
+    report_id = create_report(client)
+    response = edit(client, report_id, {"table3.new_received.natural_person": "三"})
+    assert response.status_code == 200
+    state = response.json()
+    assert state["values"]["table3.new_received.total"] == "3"
+    balance = [f for f in state["findings"] if f["code"] == "T3-01"]
+    assert balance and "table3.new_received.natural_person" in balance[0]["keys"]
+    assert "相差 3 件" in balance[0]["message"]
+    assert state["n_errors"] >= 1
+    # the table page highlights the offending cells server-side too
+    page = client.get(f"/reports/{report_id}/tables/3").text
+    assert 'class="value flagged"' in page
+    fixed = edit(client, report_id, {"table3.granted.natural_person": "3"}).json()
+    assert not [f for f in fixed["findings"] if f["code"] == "T3-01"]
+
+
+def test_invalid_cell_is_rejected_with_its_official_location(client) -> None:
+    report_id = create_report(client)
+    version = version_of(client, report_id)
+    response = edit(client, report_id, {"table3.granted.research": "很多"}, version)
+    assert response.status_code == 422
+    problem = response.json()["problems"][0]
+    assert problem["key"] == "table3.granted.research"
+    assert problem["location"] == "表三 · 三、本年度办理结果 ·（一）予以公开 · 科研机构"
+    assert "很多" in problem["message"]
+    assert version_of(client, report_id) == version  # nothing saved
+
+
+def test_two_tabs_get_a_conflict_and_nothing_is_overwritten(client) -> None:
+    report_id = create_report(client)
+    version = version_of(client, report_id)
+    first = edit(client, report_id, {"table2.licensing": "7"}, version)
+    assert first.status_code == 200
+    second = edit(client, report_id, {"table2.licensing": "9"}, version)  # the stale tab
+    assert second.status_code == 409
+    assert "已在别处被修改" in second.json()["message"]
+    assert client.get(f"/api/reports/{report_id}/state").json()["values"]["table2.licensing"] == "7"
+    stale_section = client.post(
+        f"/api/reports/{report_id}/sections/problems",
+        json={"version": version, "text": "旧标签页的文字"},
+        headers=headers(client),
+    )
+    assert stale_section.status_code == 409
+
+
+def test_facts_and_meta_fields_autosave(client) -> None:
+    report_id = create_report(client)
+    changes = {
+        "facts.problems": "培训不够\n栏目更新慢",
+        "facts.proactive_categories": "政策解读：3\n通知公告 12",
+        "facts.proactive_total": "二十",
+        "meta.region": "某省某市某县",
+    }
+    assert edit(client, report_id, changes).status_code == 200
+    report = Store.in_folder(client.app.state.config.data_dir).get(report_id).report
+    assert report.facts.problems == ["培训不够", "栏目更新慢"]
+    assert [(c.name, c.count) for c in report.facts.proactive_categories] == [
+        ("政策解读", 3),
+        ("通知公告", 12),
+    ]
+    assert report.facts.proactive_total == 20
+    assert report.meta.region == "某省某市某县"
+    bad = edit(client, report_id, {"facts.proactive_categories": "政策解读很多"})
+    assert bad.status_code == 422 and "类别：条数" in bad.json()["message"]
+
+
+def test_section_edit_history_diff_and_restore(client) -> None:
+    report_id = create_report(client)
+
+    def save(text: str):
+        return client.post(
+            f"/api/reports/{report_id}/sections/problems",
+            json={"version": version_of(client, report_id), "text": text},
+            headers=headers(client),
+        )
+
+    assert save("第一稿：培训不足。").status_code == 200
+    assert save("第二稿：培训不足，栏目更新慢。").json()["text"].startswith("第二稿")
+    history = client.get(f"/api/reports/{report_id}/sections/problems/history").json()
+    assert [r["preview"][:3] for r in history["revisions"]] == ["第二稿", "第一稿"]
+    oldest = history["revisions"][-1]["id"]
+    diff = client.get(f"/api/reports/{report_id}/revisions/{oldest}/diff").json()
+    assert ["-", "一"] in diff["pieces"] and ["+", "二"] in diff["pieces"]
+    restored = client.post(
+        f"/api/reports/{report_id}/revisions/{oldest}/restore",
+        json={"version": version_of(client, report_id)},
+        headers=headers(client),
+    )
+    assert restored.json()["text"] == "第一稿：培训不足。"
+    after = client.get(f"/api/reports/{report_id}/sections/problems/history").json()
+    assert len(after["revisions"]) == 3 and after["revisions"][0]["source"] == "从历史恢复"
+
+
+def test_status_change(client) -> None:
+    report_id = create_report(client)
+    response = client.post(
+        f"/reports/{report_id}/status",
+        data={"csrf_token": csrf(client), "status": "reviewing", "version": "1"},
+    )
+    assert response.status_code == 200 and "待审核" in client.get("/").text
+
+
+def test_export_blocks_on_errors_and_forced_export_is_marked_draft(client) -> None:
+    report_id = create_report(client)
+    edit(client, report_id, {"table3.new_received.natural_person": "2"})
+    blocked = client.get(f"/reports/{report_id}/download.docx")
+    assert blocked.status_code == 409
+    assert "不能导出正式文档" in blocked.text and "相差 2 件" in blocked.text
+    forced = client.get(f"/reports/{report_id}/download.docx?force=1")
+    assert forced.status_code == 200
+    assert "filename*=UTF-8''" in forced.headers["content-disposition"]
+    doc = Document(io.BytesIO(forced.content))
+    header_text = " ".join(p.text for s in doc.sections for p in s.header.paragraphs)
+    assert "草稿" in header_text
+
+
+def test_export_docx_tables_match_the_data_and_data_file_round_trips(client) -> None:
+    report_id = create_report(client)
+    changes = {
+        "table3.new_received.natural_person": "4",
+        "table3.new_received.commercial": "1",
+        "table3.granted.natural_person": "3",
+        "table3.unable_not_held.commercial": "1",
+        "table3.carried_forward.natural_person": "1",
+        "table2.licensing": "12",
+        "table4.review.maintained": "2",
+    }
+    assert edit(client, report_id, changes).json()["n_errors"] == 0
+    response = client.get(f"/reports/{report_id}/download.docx")
+    assert response.status_code == 200
+    from draftbot.word import import_docx
+
+    back = import_docx(response.content)
+    assert back.table3.new_received.natural_person == 4
+    assert back.table3.unable_not_held.commercial == 1
+    assert back.table2.licensing == 12 and back.table4.review.maintained == 2
+    data = client.get(f"/reports/{report_id}/download.yaml").text
+    assert parse_report(data, "x.yaml").table3.granted.natural_person == 3
+    as_json = client.get(f"/reports/{report_id}/download.json")
+    assert parse_report(as_json.text, "x.json").table2.licensing == 12
+
+
+def test_start_from_a_previous_report_in_the_list(client, examples_dir: Path) -> None:
+    from draftbot.datafile import load_report
+
+    store = Store.in_folder(client.app.state.config.data_dir)
+    last = store.create(load_report(examples_dir / "busy-2023.yaml"))
+    response = client.post(
+        "/reports/from-previous",
+        data={"csrf_token": csrf(client), "source_id": last.id},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    new = store.get(str(response.headers["location"]).rsplit("/", 1)[1]).report
+    assert new.meta.report_year == last.report.meta.report_year + 1
+    assert new.table3.carried_over.values() == last.report.table3.carried_forward.values()
+    assert [p.problem for p in new.facts.previous_problems] == last.report.facts.problems
+
+
+def test_start_from_an_uploaded_data_file_and_docx(client, examples_dir: Path) -> None:
+    text = (examples_dir / "seed-2022.yaml").read_bytes()
+    response = client.post(
+        "/reports/from-previous",
+        data={"csrf_token": csrf(client)},
+        files={"file": ("上年.yaml", text, "application/yaml")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    from draftbot.datafile import load_report
+    from draftbot.word import build_docx
+
+    docx = build_docx(load_report(examples_dir / "busy-2023.yaml")).data
+    response = client.post(
+        "/reports/from-previous",
+        data={"csrf_token": csrf(client)},
+        files={"file": ("上年报告.docx", docx, "application/octet-stream")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    page = client.get("/").text
+    assert "2023" in page and "2024" in page
+
+
+def test_restart_keeps_everything(tmp_path: Path) -> None:
+    with make_client(tmp_path) as first:
+        report_id = create_report(first)
+        edit(first, report_id, {"table2.penalty": "37"})
+    with make_client(tmp_path) as second:  # a new app and connection on the same folder
+        state = second.get(f"/api/reports/{report_id}/state").json()
+        assert state["values"]["table2.penalty"] == "37"
+        assert state["version"] == 2

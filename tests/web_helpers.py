@@ -1,0 +1,69 @@
+"""Helpers shared by the web tests: an app over a temporary folder and a logged-in client."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from draftbot.config import Settings
+from draftbot.web.app import WebConfig, create_app
+from draftbot.web.security import CSRF_COOKIE
+
+BASE_URL = "http://127.0.0.1:8000"
+
+
+def offline_settings(data_dir: Path, **values: Any) -> Settings:
+    defaults: dict[str, Any] = {"llm_base_url": None, "llm_api_key": None, "llm_model": ""}
+    return Settings(_env_file=None, data_dir=data_dir, **{**defaults, **values})
+
+
+def make_client(
+    data_dir: Path,
+    settings: Settings | None = None,
+    *,
+    raise_server_exceptions: bool = True,
+    **config: Any,
+) -> TestClient:
+    settings = settings or offline_settings(data_dir)
+    app = create_app(WebConfig(data_dir=data_dir, **config), settings)
+    client = TestClient(app, base_url=BASE_URL, raise_server_exceptions=raise_server_exceptions)
+    client.get("/")  # receive the CSRF cookie, as a browser does on its first page
+    return client
+
+
+def csrf(client: TestClient) -> str:
+    return str(client.cookies.get(CSRF_COOKIE))
+
+
+def headers(client: TestClient) -> dict[str, str]:
+    return {"X-CSRF-Token": csrf(client)}
+
+
+def create_report(client: TestClient, agency: str = "测试县教育局", year: str = "2024") -> str:
+    response = client.post(
+        "/reports",
+        data={"csrf_token": csrf(client), "agency": agency, "report_year": year},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return str(response.headers["location"]).rsplit("/", 1)[1]
+
+
+def version_of(client: TestClient, report_id: str) -> int:
+    return int(client.get(f"/api/reports/{report_id}/state").json()["version"])
+
+
+def edit(client: TestClient, report_id: str, changes: dict[str, Any], version: int | None = None):
+    version = version_of(client, report_id) if version is None else version
+    return client.post(
+        f"/api/reports/{report_id}/edit",
+        json={"version": version, "changes": changes},
+        headers=headers(client),
+    )
+
+
+def visible_text(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
