@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from web_helpers import create_report, csrf, edit, headers, make_client, version_of
 
 from draftbot.datafile import parse_report
 from draftbot.store import Store
+from web_helpers import create_report, csrf, edit, headers, make_client, version_of
 
 
 @pytest.fixture

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
+
+from draftbot.web.pages import TEMPLATES_DIR
+from draftbot.web.security import GuardError, check_bind
 from web_helpers import (
     BASE_URL,
     create_report,
@@ -20,9 +23,6 @@ from web_helpers import (
     offline_settings,
     version_of,
 )
-
-from draftbot.web.pages import TEMPLATES_DIR
-from draftbot.web.security import GuardError, check_bind
 
 XSS = [
     "<script>alert(1)</script>",
