@@ -1,4 +1,8 @@
-"""Shared helpers of the prose checks: sections, sentences, quotes and numbers in prose."""
+"""Shared helpers of the prose checks: sections, sentences, quotes and numbers in prose.
+
+Locations use the section labels of the exported document (`export.SECTION_LABELS`), so a
+finding names the section as the report prints it.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +10,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..export import SECTION_LABELS
 from ..model import SECTION_KEYS, Narrative, Report
 from ..numbers import NumberError, normalize_text, parse_chinese_numeral
-from ..tables import join_location
 
-OVERVIEW = "一、总体情况"
-SECTION_LABELS: dict[str, str] = {
-    "overview_intro": OVERVIEW,
-    "overview_proactive": join_location(OVERVIEW, "（一）主动公开"),
-    "overview_on_request": join_location(OVERVIEW, "（二）依申请公开"),
-    "overview_management": join_location(OVERVIEW, "（三）政府信息管理"),
-    "overview_platform": join_location(OVERVIEW, "（四）政府信息公开平台建设"),
-    "overview_supervision": join_location(OVERVIEW, "（五）监督保障"),
-    "problems": "五、存在的主要问题及改进情况",
-    "other_matters": "六、其他需要报告的事项",
-}
 QUOTE_LIMIT = 60
 
 # A count as written in prose: 12, １２, 1,200, 十二, 两百零五.
@@ -59,7 +52,8 @@ def report_sentences(report: Report) -> Iterator[Sentence]:
 
 def quote(sentence: str, focus: str = "") -> str:
     """The sentence for a message: whole if short, else a window around `focus`."""
-    text = sentence.rstrip("。；;")
+    text = sentence.rstrip("。；;").replace("“", "‘").replace("”", "’")
+    focus = focus.replace("“", "‘").replace("”", "’")
     if len(text) <= QUOTE_LIMIT:
         return f"“{text}”"
     at = max(text.find(focus), 0) if focus else 0

@@ -13,12 +13,16 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ..checks import Finding
+from ..checks import Finding, Severity
 from ..model import Report, result_rows
 from ._text import NUM, Sentence, parse_prose_number, quote, report_sentences
 
 CODE = "P-01"
 HINT = "正文中的数字应与表格和填报数据一致：请改正正文，或核对表格中的数字"
+HINT_DOCUMENTS = (
+    "读者会拿这个数字与表二对照：如是本机关制发的，请核对表二；如是转发、公开的上级法规文件，"
+    "请在正文中写明，避免被误读为本机关制发"
+)
 _N = rf"\s*(?P<n>{NUM})\s*(?P<approx>余|多)?\s*"
 _GAP = r"[^，,。；;、\d]{0,12}?"
 Values = Callable[[Report], tuple[int, ...] | None]
@@ -29,6 +33,7 @@ class Quantity:
     label: str  # what the data is called in the message
     pattern: re.Pattern[str]
     values: Values  # allowed values, the first one shown; None = not known, not checked
+    severity: Severity = "error"
 
 
 def _rows_total(report: Report, prefix: str) -> int:
@@ -83,8 +88,8 @@ def _fact(name: str) -> Values:
     return values
 
 
-def _q(label: str, pattern: str, values: Values) -> Quantity:
-    return Quantity(label, re.compile(pattern.replace("{N}", _N)), values)
+def _q(label: str, pattern: str, values: Values, severity: Severity = "error") -> Quantity:
+    return Quantity(label, re.compile(pattern.replace("{N}", _N)), values, severity)
 
 
 _T3 = "表三 "
@@ -150,11 +155,14 @@ QUANTITIES: tuple[Quantity, ...] = (
         r"(?:制发|印发|出台|制定)规章(?:共)?{N}(?:件|部|个)",
         lambda r: _documents(r, "regulations"),
     ),
+    # A bare mention (法规规章 5 条 among the published items) may count re-published
+    # documents of higher levels, which 表二 does not: a warning, not an error.
     _q(
-        "表二 规章和行政规范性文件",
+        "表二中规章和行政规范性文件的本年制发件数合计",
         _NOT_AFTER_VERBS + r"(?:规章|规范性文件)"
         r"[^，,。；;、\d]{0,8}?{N}(?:件|条|部|个|份|篇)",
         _any_documents,
+        "warning",
     ),
     _q(
         "表二 行政许可 本年处理决定数量",
@@ -220,14 +228,22 @@ def _quantity_findings(report: Report, sentence: Sentence) -> Iterator[Finding]:
                 or _fits(stated, bool(match.group("approx")), allowed)
             ):
                 continue
+            phrase = _phrase(sentence.text, match)
             yield Finding(
                 CODE,
-                "error",
+                quantity.severity,
                 sentence.location,
-                f"{quote(sentence.text, match.group(0))}中写的是“{match.group(0).strip()}”，"
-                f"但{quantity.label}为 {allowed[0]}",
-                HINT,
+                f"{quote(sentence.text, phrase)}中写的是“{phrase}”，但{quantity.label}为 {allowed[0]}",
+                HINT if quantity.severity == "error" else HINT_DOCUMENTS,
             )
+
+
+def _phrase(text: str, match: re.Match[str]) -> str:
+    """The matched words widened to the start of their clause, without inner quotes."""
+    start = match.start()
+    while start > 0 and text[start - 1] not in "，,。；;：:（(":
+        start -= 1
+    return re.sub(r"[“”‘’\"]", "", text[start : match.end()]).strip()
 
 
 def _fits(stated: int, approximate: bool, allowed: tuple[int, ...]) -> bool:
