@@ -199,7 +199,9 @@ def _table_xml(grid: Grid) -> str:
                 if cell.kind == "label" and cell.rowspan == 1 and cell.col + cell.colspan > 2
                 else "center"
             )
-            ppr = _ppr(align=align, first_line=0, line=size + 2.0)
+            # keep-with-next on every row but the last keeps a table on one page where it fits
+            keep = r < grid.rows - 1
+            ppr = _ppr(align=align, first_line=0, line=size + 2.0, keep_next=keep)
             text = "" if continued else _run(cell.text, rpr)
             parts.append(f"<w:tc><w:tcPr>{tcpr}</w:tcPr><w:p>{ppr}{text}</w:p></w:tc>")
             c += cell.colspan
