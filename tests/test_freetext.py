@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from fake_openai import FakeOpenAI, server_error, tool_call
 
 from draftbot.config import load_settings
 from draftbot.freetext import (
@@ -16,6 +15,7 @@ from draftbot.freetext import (
     propose_with_llm,
 )
 from draftbot.questions import load_bank
+from fake_openai import FakeOpenAI, server_error, tool_call
 
 ISSUE_SENTENCE = (
     "今年共收到5件申请，4件来自个人，1件来自企业；予以公开3件，1件本机关不掌握，1件结转到明年"
