@@ -200,8 +200,9 @@ _ZERO_CASES = re.compile(
     r"(?:未|没有|无)(?:发生|出现|收到|产生|涉及)?[^，,。；;\d]{0,14}?"
     rf"(?P<what>行政复议(?:(?:和|及|、|或)行政诉讼)?|行政诉讼)(?!\s*(?:案件)?(?:共)?\s*{NUM})"
 )
+# A total directly followed by 其中: 共收到申请 4 件，其中 … / 主动公开信息 20 条，其中 …
 _TOTAL = re.compile(
-    rf"(?:共|合计|累计|总计|共计){_GAP}(?P<n>{NUM})\s*(?P<approx>余|多)?\s*(?P<unit>件|条|起|场|次|篇)"
+    rf"(?<![\d.])(?P<n>{NUM})\s*(?P<approx>余|多)?\s*(?P<unit>件|条|起|场|次|篇)[，,]?\s*(?=其中)"
 )
 _PART = rf"(?P<n>{NUM})\s*(?P<approx>余|多)?\s*"
 
@@ -281,14 +282,26 @@ def _zero_findings(report: Report, sentence: Sentence) -> Iterator[Finding]:
             )
 
 
+_NOT_A_PART = re.compile(r"较|比|增|减|占|超|共|合计|累计|总计")
+
+
+def _listed_parts(text: str, unit: str) -> list[re.Match[str]]:
+    """The `a 件、b 件` items after 其中, up to the first clause that is not one (较上年增加 …)."""
+    parts: list[re.Match[str]] = []
+    for clause in re.split(r"[，,]", re.split(r"[；;。]", text)[0]):
+        found = list(re.finditer(_PART + unit, clause))
+        if not found or _NOT_A_PART.search(clause):
+            break
+        parts += found
+    return parts
+
+
 def _sum_findings(sentence: Sentence) -> Iterator[Finding]:
-    """共 N 件，其中 a 件、b 件 …: the parts may not add up to more than the total."""
+    """N 件，其中 a 件、b 件 …: the parts may not add up to more than the total."""
     for total in _TOTAL.finditer(sentence.text):
-        rest = sentence.text[total.end() :]
-        if not rest.lstrip("，, ").startswith("其中") or total.group("approx"):
+        if total.group("approx"):
             continue
-        clause = re.split(r"(?:共|合计|累计|总计|共计)", rest[rest.find("其中") + 2 :])[0]
-        parts = list(re.finditer(_PART + total.group("unit"), clause))
+        parts = _listed_parts(sentence.text[total.end() + 2 :], total.group("unit"))
         values = [parse_prose_number(p.group("n")) for p in parts]
         stated = parse_prose_number(total.group("n"))
         if len(parts) < 2 or stated is None or None in values:

@@ -1,0 +1,83 @@
+"""No false alarms on our own text: the offline drafter's sections pass the prose review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from draftbot.datafile import load_report
+from draftbot.drafting.offline import draft_offline
+from draftbot.model import Report
+from draftbot.review import review_report
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.glob("*.yaml"))
+
+
+def _drafted(report: Report) -> Report:
+    texts = draft_offline(report)
+    return report.model_copy(update={"narrative": report.narrative.model_copy(update=texts)})
+
+
+def _findings(report: Report) -> list[tuple[str, str, str]]:
+    return [(f.code, f.severity, f.location) for f in review_report(_drafted(report))]
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_offline_draft_of_every_example_passes_the_review(name: str):
+    report = load_report(EXAMPLES / name)
+    assert all(_drafted(report).narrative.model_dump().values())  # every section drafted
+    assert _findings(report) == []
+
+
+def _variant(name: str, **changes: Any) -> Report:
+    data = load_report(EXAMPLES / name).model_dump(mode="json")
+    for path, value in changes.items():
+        *parents, leaf = path.split("__")
+        target = data
+        for key in parents:
+            target = target[key]
+        if value is None:
+            target.pop(leaf, None)
+        else:
+            target[leaf] = value
+    return Report.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        _variant("busy-2023.yaml", previous_year=None),
+        _variant(
+            "busy-2023.yaml",
+            meta__level="市级部门",
+            meta__region="浙江省湖州市",
+            meta__agency="湖州市自然资源和规划局",
+        ),
+        _variant(
+            "busy-2023.yaml",
+            facts__info_fee={
+                "notices_issued": 1,
+                "notices_amount_yuan": 300,
+                "collected_yuan": 200,
+            },
+        ),
+        _variant("seed-2022.yaml", facts={}),
+        _variant(
+            "errors-2020.yaml",
+            meta__format_version=None,
+            meta__publish_date="2021-01-20",
+            facts__proactive_total=25,
+            table2={},
+            table2_2019={
+                "normative_documents": {"made": 2, "published": 2, "total_public": 7},
+                "licensing": {"previous_items": 3, "change": 1, "decisions": 40},
+            },
+        ),
+    ],
+    ids=["no-previous-year", "city-department", "fees-collected", "no-facts", "format-2019"],
+)
+def test_offline_draft_of_variants_passes_the_review(report: Report):
+    assert _findings(report) == []
