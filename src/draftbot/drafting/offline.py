@@ -203,20 +203,29 @@ _DOCUMENT_WORDS = ("规章", "规范性文件")
 
 
 def categories(report: Report, dropped: list[Dropped]) -> list[tuple[str, int | None]]:
-    """Published categories as (name, count). A category named after 规章/规范性文件 whose
-    count matches none of 表二's document counts keeps its name but loses its count: the
-    prose must not contradict 表二 (it may count re-published documents of higher levels)."""
+    """Published categories as (name, count); a count the prose must not state becomes None.
+
+    The prose must not contradict the data: when the counts add up to more than the stated
+    total, or a category named after 规章/规范性文件 matches none of 表二's document counts
+    (it may count re-published documents of higher levels), only the name is written.
+    """
+    f = report.facts
+    listed = sum(c.count for c in f.proactive_categories)
+    over_total = f.proactive_total is not None and listed > f.proactive_total
     allowed = set(_document_counts(report))
     out: list[tuple[str, int | None]] = []
-    for c in report.facts.proactive_categories:
-        if any(w in c.name for w in _DOCUMENT_WORDS) and c.count not in allowed:
-            reason = "条数与表二中规章、行政规范性文件的件数不一致，正文只写分类名称、不写条数"
-            dropped.append(
-                Dropped("overview_proactive", "主动公开信息分类", f"“{c.name}”{c.count}条", reason)
+    for c in f.proactive_categories:
+        reason = ""
+        if over_total:
+            reason = (
+                f"各分类条数之和 {listed} 多于主动公开总数 {f.proactive_total}，正文只写分类名称"
             )
-            out.append((c.name, None))
-        else:
-            out.append((c.name, c.count))
+        elif any(w in c.name for w in _DOCUMENT_WORDS) and c.count not in allowed:
+            reason = "条数与表二中规章、行政规范性文件的件数不一致，正文只写分类名称、不写条数"
+        if reason:
+            where = ("overview_proactive", "主动公开信息分类")
+            dropped.append(Dropped(*where, f"“{c.name}”{c.count}条", reason))
+        out.append((c.name, None if reason else c.count))
     return out
 
 
