@@ -70,6 +70,10 @@ def create_app(config: WebConfig, settings: Any = None, *, store: Store | None =
         openapi_url=None,
         dependencies=[Depends(require_csrf)],
     )
+    if settings is None:
+        from ..config import load_settings
+
+        settings = load_settings(data_dir=config.data_dir)
     app.state.config = config
     app.state.settings = settings
     app.state.store = store or Store.in_folder(config.data_dir)

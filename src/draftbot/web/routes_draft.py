@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from ..checks import Finding
 from ..model import SECTION_KEYS
-from ..store import SectionRevision, StoredReport
-from .context import findings_for, json_body, report_page, store_of, version_of
+from ..store import SectionRevision, Store, StoredReport, VersionConflict
+from .context import drafter_label, findings_for, json_body, report_page, store_of, version_of
 from .security import GuardError
 from .views import SECTION_LABELS, finding_views, local_time, section_findings, text_diff
 
 router = APIRouter()
+log = logging.getLogger("draftbot.web")
+
+MAX_INSTRUCTION_CHARS = 500
+CHANGED_WHILE_DRAFTING = "生成期间本部分已被修改，生成结果未覆盖您的修改（可在历史版本中查看）"
 
 SOURCE_LABELS = {"user": "手工编辑", "offline": "离线模板", "restore": "从历史恢复"}
 
@@ -52,15 +60,18 @@ async def save_section(request: Request, report_id: str, key: str) -> Response:
     return JSONResponse(section_state(stored, key))
 
 
-def section_state(stored: StoredReport, key: str) -> dict[str, Any]:
+def section_state(
+    stored: StoredReport, key: str, extra: list[Finding] | None = None
+) -> dict[str, Any]:
     findings = findings_for(stored)
     errors = sum(f.severity == "error" for f in findings)
+    mine = section_findings(findings, key) + [f for f in extra or [] if f not in findings]
     return {
         "ok": True,
         "version": stored.version,
         "saved_at": local_time(stored.updated_at),
         "text": getattr(stored.report.narrative, key),
-        "section_findings": [v.to_json() for v in finding_views(section_findings(findings, key))],
+        "section_findings": [v.to_json() for v in finding_views(mine)],
         "n_errors": errors,
         "n_warnings": len(findings) - errors,
     }
@@ -106,3 +117,114 @@ async def restore(request: Request, report_id: str, revision_id: int) -> Respons
         note=f"恢复自 {local_time(revision.created_at)} 的版本",
     )
     return JSONResponse(section_state(stored, revision.section))
+
+
+# --- generation, streamed ------------------------------------------------------------------
+
+
+@router.post("/api/reports/{report_id}/sections/{key}/generate")
+async def generate(request: Request, report_id: str, key: str) -> Response:
+    """Draft one section, streaming the text as server-sent events (chunk/restart/done/error).
+
+    The result replaces the section only if nobody edited it meanwhile; otherwise it is kept
+    in the history as an attempt that was not applied. One job per section at a time.
+    """
+    key = _section(key)
+    data = await json_body(request)
+    instruction = data.get("instruction") or None
+    if instruction is not None and (
+        not isinstance(instruction, str) or len(instruction) > MAX_INSTRUCTION_CHARS
+    ):
+        raise GuardError(400, f"修改要求最多 {MAX_INSTRUCTION_CHARS} 字")
+    store = store_of(request)
+    stored = await run_in_threadpool(store.get, report_id)
+    jobs: set[tuple[str, str]] = request.app.state.jobs
+    if (report_id, key) in jobs:
+        raise GuardError(409, "这一部分正在生成中，请稍候")
+    jobs.add((report_id, key))
+    settings = request.app.state.settings
+    label = drafter_label(request)
+    return StreamingResponse(
+        _events(store, stored, key, instruction, settings, label, jobs),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+def _sse(event: str, data: dict[str, Any]) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+async def _events(
+    store: Store,
+    stored: StoredReport,
+    key: str,
+    instruction: str | None,
+    settings: Any,
+    label: str,
+    jobs: set[tuple[str, str]],
+):
+    from ..drafting import stream_section
+
+    start_text = getattr(stored.report.narrative, key)
+    try:
+        final = None
+        async for event in stream_section(stored.report, settings, key, instruction):
+            if event.kind == "token":
+                yield _sse("chunk", {"text": event.text})
+            elif event.kind == "restart":
+                yield _sse("restart", {"message": "模型输出未通过检查，正在重新生成…"})
+            else:
+                final = event
+        if final is None:
+            raise RuntimeError("drafting ended without a result")
+        result = await run_in_threadpool(
+            _keep_result, store, stored.id, key, start_text, final, settings, label
+        )
+        yield _sse("done", result)
+    except Exception as exc:  # the stream must end with a message, never a broken page
+        log.error("起草失败：%s（%s）", type(exc).__name__, key)
+        yield _sse("error", {"message": "生成失败，原文未改动；请稍后重试"})
+    finally:
+        jobs.discard((stored.id, key))
+
+
+def _keep_result(
+    store: Store,
+    report_id: str,
+    key: str,
+    start_text: str,
+    final: Any,
+    settings: Any,
+    label: str,
+) -> dict[str, Any]:
+    findings: list[Finding] = list(final.findings)
+    note = "；".join(f.message for f in findings)[:500]
+    for _ in range(3):
+        current = store.get(report_id)
+        if getattr(current.report.narrative, key) != start_text:
+            store.record_failed_attempt(
+                report_id, key, final.text, source=final.source, note=CHANGED_WHILE_DRAFTING
+            )
+            state = section_state(store.get(report_id), key)
+            state.update(kind="failed", message=CHANGED_WHILE_DRAFTING)
+            return state
+        try:
+            saved = store.save_section(
+                report_id, key, final.text, source=final.source, based_on=current.version, note=note
+            )
+            break
+        except VersionConflict:
+            continue  # another part of the report changed meanwhile: try on the new version
+    else:
+        raise VersionConflict(store.get(report_id), current.version)
+    state = section_state(saved, key, extra=findings)
+    fell_back = final.source == "offline" and getattr(settings, "llm_configured", False)
+    if fell_back:
+        reason = findings[0].message if findings else "模型未返回可用的文字"
+        message = f"模型未能完成，已改用离线模板起草：{reason}"
+    else:
+        shown = "离线模板" if final.source == "offline" else label
+        message = f"已生成（{shown}），请审核后再定稿"
+    state.update(kind="accepted", message=message, fell_back=fell_back)
+    return state

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..checks import Finding
-from ..model import APPLICANT_COLUMNS, SECTION_KEYS, Narrative, Report
+from ..export import SECTION_LABELS as EXPORT_SECTION_LABELS
+from ..model import APPLICANT_COLUMNS, Report
 from ..tables import (
     Cell,
     Grid,
@@ -28,17 +29,7 @@ TABLES: dict[str, tuple[str, str]] = {
     "4": ("表四", "政府信息公开行政复议、行政诉讼情况"),
 }
 BALANCE_ROWS = ("new_received", "carried_over", "results_total", "carried_forward")
-SECTION_LABELS: dict[str, str] = {
-    key: (Narrative.model_fields[key].description or key) for key in SECTION_KEYS
-}
-SECTION_LABELS["overview_intro"] = "一、总体情况（导语）"
-SECTION_HEADINGS: dict[str, str] = {
-    "overview_proactive": "一、总体情况 ·（一）主动公开",
-    "overview_on_request": "一、总体情况 ·（二）依申请公开",
-    "overview_management": "一、总体情况 ·（三）政府信息管理",
-    "overview_platform": "一、总体情况 ·（四）政府信息公开平台建设",
-    "overview_supervision": "一、总体情况 ·（五）监督保障",
-}
+SECTION_LABELS: dict[str, str] = dict(EXPORT_SECTION_LABELS)
 
 
 def grid_for(report: Report, table: str) -> Grid:
@@ -134,15 +125,11 @@ def table_findings(findings: list[Finding], table_name: str) -> list[Finding]:
 
 
 def section_findings(findings: list[Finding], section: str) -> list[Finding]:
-    """Findings whose location names this narrative section (prose review findings)."""
-    labels = {SECTION_LABELS[section], section, SECTION_HEADINGS.get(section, "\0")}
-    plain = SECTION_LABELS[section].split("（")[-1].rstrip("）")
-    return [
-        f
-        for f in findings
-        if any(label in f.location for label in labels)
-        or (plain and f.location.startswith("正文") and plain in f.location)
-    ]
+    """Findings located in this narrative section: prose review and drafting findings."""
+    from ..drafting.sections import SECTION_TITLES
+
+    here = {SECTION_LABELS[section], f"正文 · {SECTION_TITLES[section]}"}
+    return [f for f in findings if f.location in here]
 
 
 def counts(findings: list[Finding]) -> tuple[int, int]:

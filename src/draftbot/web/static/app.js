@@ -180,7 +180,7 @@ function renderSectionFindings(key, findings) {
 }
 
 function applySectionState(key, data) {
-  body.dataset.version = data.version;
+  body.dataset.version = Math.max(Number(body.dataset.version), data.version);
   document.querySelectorAll(".version-field").forEach((f) => { f.value = data.version; });
   renderSectionFindings(key, data.section_findings || []);
   const badge = document.getElementById("finding-counts");
@@ -420,4 +420,30 @@ async function propose(button) {
 document.addEventListener("click", (event) => {
   const button = event.target.closest("#chat-propose");
   if (button) propose(button);
+});
+
+async function draftAll(button) {
+  const empty = [...document.querySelectorAll("[data-section-text]")].filter((a) => !a.value.trim());
+  const state = document.getElementById("draft-all-state");
+  if (!empty.length) { state.textContent = "没有空白部分；如需重写，请在对应部分点“重新生成”"; return; }
+  button.disabled = true;
+  let done = 0;
+  state.textContent = "正在起草 0/" + empty.length;
+  const keys = empty.map((a) => a.dataset.sectionText);
+  const worker = async () => {
+    while (keys.length) {
+      const key = keys.shift();
+      await generate(key, document.querySelector('[data-generate="' + key + '"]'));
+      done += 1;
+      state.textContent = "正在起草 " + done + "/" + empty.length;
+    }
+  };
+  await Promise.all([worker(), worker(), worker()]);
+  state.textContent = "已起草 " + done + " 个部分，请逐段审核";
+  button.disabled = false;
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("#draft-all");
+  if (button) draftAll(button);
 });

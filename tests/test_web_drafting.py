@@ -1,0 +1,158 @@
+"""Drafting through the web app: streamed generation (offline and fake LLM), fallbacks, jobs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from draftbot.store import Store
+from fake_openai import server_error
+from web_helpers import create_report, edit, headers, make_client, offline_settings, version_of
+
+CANARY = "sk-CANARY-7a1c9e"
+
+
+def _events(text: str) -> list[tuple[str, dict]]:
+    events = []
+    for block in text.strip().split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.splitlines())
+        events.append((lines["event"], json.loads(lines["data"])))
+    return events
+
+
+def _generate(client, report_id: str, section: str, instruction: str = ""):
+    response = client.post(
+        f"/api/reports/{report_id}/sections/{section}/generate",
+        json={"version": version_of(client, report_id), "instruction": instruction},
+        headers=headers(client),
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/event-stream")
+    return _events(response.text)
+
+
+def _fill_tables(client, report_id: str) -> None:
+    changes = {
+        "table3.new_received.natural_person": "4",
+        "table3.granted.natural_person": "4",
+        "table2.licensing": "12",
+        "facts.proactive_total": "30",
+    }
+    assert edit(client, report_id, changes).status_code == 200
+
+
+def test_offline_generation_streams_saves_and_records_history(tmp_path: Path) -> None:
+    with make_client(tmp_path) as client:
+        report_id = create_report(client)
+        events = _generate(client, report_id, "overview_proactive")
+        kinds = [kind for kind, _ in events]
+        assert kinds[0] == "chunk" and kinds[-1] == "done"
+        done = events[-1][1]
+        assert done["kind"] == "accepted" and "离线模板" in done["message"]
+        streamed = "".join(data["text"] for kind, data in events if kind == "chunk")
+        assert streamed == done["text"] and done["text"]
+        store = Store.in_folder(tmp_path)
+        assert store.get(report_id).report.narrative.overview_proactive == done["text"]
+        history = client.get(f"/api/reports/{report_id}/sections/overview_proactive/history")
+        assert history.json()["revisions"][0]["source"] == "离线模板"
+
+
+def test_generation_after_an_edit_elsewhere_keeps_the_manual_text(tmp_path: Path) -> None:
+    from draftbot.drafting import DraftEvent
+    from draftbot.web.routes_draft import CHANGED_WHILE_DRAFTING, _keep_result
+
+    with make_client(tmp_path) as client:
+        report_id = create_report(client)
+        store = Store.in_folder(tmp_path)
+        store.save_section(report_id, "problems", "手工写的", source="user", based_on=1)
+        late = DraftEvent("done", "problems", "模型迟到的文字", "offline")
+        state = _keep_result(store, report_id, "problems", "", late, client.app.state.settings, "x")
+        assert state["kind"] == "failed" and state["message"] == CHANGED_WHILE_DRAFTING
+        assert store.get(report_id).report.narrative.problems == "手工写的"
+        attempt = store.revisions(report_id, "problems")[0]
+        assert attempt.kind == "failed" and attempt.text == "模型迟到的文字"
+
+
+def test_one_generation_per_section_at_a_time(tmp_path: Path) -> None:
+    with make_client(tmp_path) as client:
+        report_id = create_report(client)
+        client.app.state.jobs.add((report_id, "problems"))
+        response = client.post(
+            f"/api/reports/{report_id}/sections/problems/generate",
+            json={"version": 1},
+            headers=headers(client),
+        )
+        assert response.status_code == 409 and "正在生成中" in response.json()["message"]
+        client.app.state.jobs.clear()
+        assert _generate(client, report_id, "problems")[-1][0] == "done"
+        assert not client.app.state.jobs  # the job marker is released after the stream
+
+
+def test_instruction_is_limited_and_unknown_section_refused(tmp_path: Path) -> None:
+    with make_client(tmp_path) as client:
+        report_id = create_report(client)
+        long = client.post(
+            f"/api/reports/{report_id}/sections/problems/generate",
+            json={"version": 1, "instruction": "短" * 501},
+            headers=headers(client),
+        )
+        assert long.status_code == 400 and "500 字" in long.json()["message"]
+        unknown = client.post(
+            f"/api/reports/{report_id}/sections/nonsense/generate",
+            json={"version": 1},
+            headers=headers(client),
+        )
+        assert unknown.status_code == 404
+
+
+@pytest.fixture
+def llm_client(tmp_path: Path, fake_openai):
+    settings = offline_settings(
+        tmp_path,
+        llm_base_url=fake_openai.base_url,
+        llm_api_key=CANARY,
+        llm_model="fake-model",
+        llm_retries=0,
+        llm_timeout=5,
+    )
+    with make_client(tmp_path, settings=settings) as client:
+        yield client
+
+
+def test_llm_generation_streams_in_chunks_and_uses_the_instruction(llm_client, fake_openai):
+    fake_openai.reply = lambda body: (
+        "本年按照条例要求，持续做好政府信息主动公开工作，及时回应社会关切。"
+    )
+    report_id = create_report(llm_client)
+    events = _generate(llm_client, report_id, "overview_proactive", "请补充培训情况")
+    chunks = [data for kind, data in events if kind == "chunk"]
+    assert len(chunks) > 2  # streamed as written, not in one piece
+    done = events[-1][1]
+    assert done["kind"] == "accepted" and "fake-model" in done["message"]
+    assert done["text"].startswith("本年按照条例要求")
+    request = fake_openai.requests[-1]
+    system = request.messages[0]["content"]
+    assert "请补充培训情况" in request.prompt_text and "请补充培训情况" not in system
+    assert request.body.get("stream") is True
+    history = llm_client.get(f"/api/reports/{report_id}/sections/overview_proactive/history")
+    assert history.json()["revisions"][0]["source"] == "fake-model"
+    db = (Path(llm_client.app.state.config.data_dir) / "draftbot.sqlite3").read_bytes()
+    assert CANARY.encode() not in db
+    assert all(CANARY not in json.dumps(data) for _, data in events)
+
+
+def test_llm_fault_falls_back_to_offline_with_the_finding_shown(llm_client, fake_openai):
+    fake_openai.script(server_error(500))
+    report_id = create_report(llm_client)
+    _fill_tables(llm_client, report_id)
+    events = _generate(llm_client, report_id, "overview_proactive")
+    done = events[-1][1]
+    assert done["kind"] == "accepted" and done["fell_back"] is True
+    assert done["message"].startswith("模型未能完成，已改用离线模板起草")
+    codes = [f["code"] for f in done["section_findings"]]
+    assert "D-02" in codes
+    store = Store.in_folder(llm_client.app.state.config.data_dir)
+    revision = store.revisions(report_id, "overview_proactive")[0]
+    assert revision.source == "offline" and "大模型起草失败" in revision.note
