@@ -23,7 +23,7 @@ from draftbot.export import (
 )
 from draftbot.model import Report
 from draftbot.tables import Grid, report_grids
-from draftbot.word import build_docx, export_docx, import_docx
+from draftbot.word import DocxImportError, build_docx, export_docx, import_docx
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLE_NAMES = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
@@ -428,7 +428,7 @@ def test_import_reads_title_override_and_reports_missing_title(exported: dict[st
         return xml.replace("政府信息公开工作年度报告", "工作报告", 1)
 
     untitled = _rewrite_document_xml(exported["busy-2023"], drop_title)
-    with pytest.raises(Exception, match="--agency"):
+    with pytest.raises(DocxImportError, match="--agency"):
         import_docx(untitled)
     back = import_docx(untitled, agency="某某局", report_year=2023)
     assert (back.meta.agency, back.meta.report_year) == ("某某局", 2023)
@@ -456,3 +456,29 @@ def test_export_is_fast_enough_for_batches() -> None:
         build_docx(report)
         samples.append(time.perf_counter() - start)
     assert statistics.median(samples) < 0.3
+
+
+def test_import_names_the_cell_that_is_not_a_number(exported: dict[str, bytes]) -> None:
+    def garble(xml: str) -> str:
+        return xml.replace(
+            '<w:t xml:space="preserve">412</w:t>', '<w:t xml:space="preserve">四百一十二件</w:t>'
+        )
+
+    assert import_docx(_rewrite_document_xml(exported["busy-2023"], garble)).table2.licensing == 412
+
+    def wrong(xml: str) -> str:
+        return xml.replace(
+            '<w:t xml:space="preserve">412</w:t>', '<w:t xml:space="preserve">约400</w:t>'
+        )
+
+    with pytest.raises(DocxImportError, match="行政许可") as info:
+        import_docx(_rewrite_document_xml(exported["busy-2023"], wrong))
+    assert "约400" in str(info.value)
+
+
+def test_import_names_a_missing_row(exported: dict[str, bytes]) -> None:
+    def drop_row(xml: str) -> str:
+        return xml.replace("8.属于行政查询事项", "8.另一项")
+
+    with pytest.raises(DocxImportError, match=r"8\.属于行政查询事项"):
+        import_docx(_rewrite_document_xml(exported["busy-2023"], drop_row))
