@@ -482,3 +482,16 @@ def test_import_names_a_missing_row(exported: dict[str, bytes]) -> None:
 
     with pytest.raises(DocxImportError, match=r"8\.属于行政查询事项"):
         import_docx(_rewrite_document_xml(exported["busy-2023"], drop_row))
+
+
+def test_control_characters_in_meta_are_cleaned_everywhere() -> None:
+    report = _report("busy-2023")
+    report.meta.agency = "安吉县\x0b自然资源和规划局"
+    report.meta.contact = "电话\x000572-5000000"
+    result = build_docx(report)
+    locations = sorted(f.location for f in result.findings if f.code == "W-02")
+    assert locations == ["基本信息 · 机关全称", "基本信息 · 联系方式"]
+    document = _open(result.data)
+    assert document.paragraphs[0].text.replace("\n", "").startswith("安吉县自然资源和规划局2023年")
+    assert document.core_properties.author == "安吉县自然资源和规划局"
+    assert "电话0572-5000000" in "".join(p.text for p in document.paragraphs[1:4])

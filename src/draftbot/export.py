@@ -77,7 +77,8 @@ class Block:
 
 @dataclass
 class DocumentPlan:
-    title: str
+    title: str  # one line, cleaned: for the document properties
+    agency: str  # cleaned
     blocks: list[Block]
     findings: list[Finding] = field(default_factory=list)
     draft: bool = False
@@ -228,10 +229,6 @@ def _lines(text: str) -> list[str]:
 TITLE_SUFFIX = "年政府信息公开工作年度报告"
 TITLE_LINE_WIDTH = 20.0  # 二号 characters per line of the 156 mm 版心
 _DIVISION_ENDS = "省市县区州盟旗乡镇"
-
-
-def title_text(report: Report) -> str:
-    return f"{report.meta.agency}{report.meta.report_year}{TITLE_SUFFIX}"
 
 
 def _width(text: str) -> float:
@@ -402,4 +399,5 @@ def plan_document(
     blocks.append(Block("heading", SECTION_HEADINGS[5]))
     blocks += _section_blocks(report, "other_matters", findings)
     blocks += [Block("closing", line) for line in template.render_closing(values)]
-    return DocumentPlan(title_text(report), blocks, findings, draft)
+    title = f"{values['agency']}{report.meta.report_year}{TITLE_SUFFIX}"
+    return DocumentPlan(title, values["agency"], blocks, findings, draft)

@@ -229,7 +229,7 @@ def build_docx(
     """
     plan = plan_document(report, force=force, template=template)
     doc = Document()
-    _set_properties(doc, plan.title, report)
+    _set_properties(doc, plan.title, plan.agency)
     _set_styles(doc)
     _set_page(doc.sections[0], landscape=False)
     _add_page_numbers(doc)
@@ -274,7 +274,7 @@ def _table_gap_xml() -> str:
     return f"<w:p {nsdecls('w')}>{_ppr(first_line=0, line=12.0)}</w:p>"
 
 
-def _set_properties(doc: Any, title: str, report: Report) -> None:
+def _set_properties(doc: Any, title: str, agency: str) -> None:
     package = doc.part.package
     for rel_id, rel in list(package.rels.items()):
         if rel.reltype.endswith("/thumbnail"):  # python-docx's template preview image
@@ -282,7 +282,7 @@ def _set_properties(doc: Any, title: str, report: Report) -> None:
     props = doc.core_properties
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     props.title = title
-    props.author = report.meta.agency
+    props.author = agency
     props.last_modified_by = "draftbot"
     props.comments = ""
     props.keywords = "政府信息公开工作年度报告"
