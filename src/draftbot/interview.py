@@ -177,12 +177,8 @@ class Interview:
     def show_proposal(self, proposal: Proposal) -> None:
         if proposal.values:
             self.say("识别结果（将填入的单元格）：")
-            width = max(len(qs.cell_label(p)) for p in proposal.values)
             for path, value in proposal.values.items():
-                label = qs.cell_label(path)
-                self.say(
-                    f"  {label}{'　' * (width - len(label))}  {value}　　← “{proposal.sources[path]}”"
-                )
+                self.say(f"  {qs.cell_label(path)}：{value}　← “{proposal.sources[path]}”")
         for note in proposal.notes:
             self.say(f"  注意：{note}")
         if proposal.unplaced:

@@ -296,11 +296,23 @@ def _progress(report: Report) -> InterviewProgress:
     return report.interview or InterviewProgress()
 
 
-def _gate_open(bank: QuestionBank, report: Report, gate_id: str) -> bool:
-    gate = bank.get(gate_id)
-    if gate.gate is not None and not _gate_open(bank, report, gate.gate):
-        return False
-    return _progress(report).gates.get(gate_id) == "yes"
+def _gate_allows(bank: QuestionBank, report: Report, question: Question) -> bool:
+    """Every gate above the question answered 是 — or answered with a sentence that filled
+    the gate's cells, when this question fills something else (such as notes)."""
+    gates = _progress(report).gates
+    gate_id = question.gate
+    while gate_id is not None:
+        gate = bank.get(gate_id)
+        state = gates.get(gate_id)
+        inside = all(_within(path, gate.fills) for path in question.fills)
+        if not (state == "yes" or (state == "text" and not inside)):
+            return False
+        gate_id = gate.gate
+    return True
+
+
+def _within(path: str, scope: list[str]) -> bool:
+    return any(path == p or path.startswith(p + ".") for p in scope)
 
 
 def _positive(report: Report, path: str) -> bool:
@@ -315,7 +327,7 @@ def applicable_questions(bank: QuestionBank, report: Report) -> list[Question]:
         q
         for q in bank.questions
         if version in q.formats
-        and (q.gate is None or _gate_open(bank, report, q.gate))
+        and _gate_allows(bank, report, q)
         and (q.only_if_positive is None or _positive(report, q.only_if_positive))
     ]
 
@@ -481,7 +493,7 @@ def apply_values(
     for path in gate.fills:
         _set_value(data, path, _blank(path))
     for path, value in values.items():
-        if not any(path == p or path.startswith(p + ".") for p in gate.fills):
+        if not _within(path, gate.fills):
             raise AnswerError(f"{cell_label(path)} 不属于“{gate.prompt}”的范围")
         _set_value(data, path, value)
     _mark_answered(data, gate.id, "text")
