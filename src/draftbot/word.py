@@ -38,7 +38,7 @@ from .export import (
 )
 from .model import Meta, Report, default_format_for
 from .numbers import NumberError, parse_count
-from .tables import Grid, table2_grid, table3_grid, table4_grid
+from .tables import Cell, Grid, table2_grid, table3_grid, table4_grid
 
 __all__ = [
     "DocxImportError",
@@ -155,59 +155,75 @@ def _paragraph_xml(block: Block, *, first_closing: bool = False) -> str:
 def _table_xml(grid: Grid) -> str:
     widths = [round(mm * TWIPS_PER_MM) for mm in COLUMN_WIDTHS_MM[(grid.name, grid.cols)]]
     size = SIZE_TABLE if grid.name == "表二" else SIZE_TABLE_SMALL
-    rpr = _rpr(TABLE_FONT, size)
+    starts = _cell_starts(grid)
+    rows = "".join(_row_xml(grid, r, starts[r], widths, size) for r in range(grid.rows))
+    return f"<w:tbl {nsdecls('w')}>{_table_properties(widths)}{rows}</w:tbl>"
+
+
+def _table_properties(widths: list[int]) -> str:
     border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
     borders = "".join(
         border.format(b) for b in ("top", "left", "bottom", "right", "insideH", "insideV")
     )
-    parts = [
-        f"<w:tbl {nsdecls('w')}><w:tblPr>"
-        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
-        f"<w:tblBorders>{borders}</w:tblBorders>"
-        '<w:tblLayout w:type="fixed"/>'
-        f'<w:tblCellMar><w:top w:w="14" w:type="dxa"/><w:left w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/>'
-        f'<w:bottom w:w="14" w:type="dxa"/><w:right w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/></w:tblCellMar>'
-        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-        'w:noHBand="1" w:noVBand="1"/>'
-        "</w:tblPr><w:tblGrid>",
-        *(f'<w:gridCol w:w="{w}"/>' for w in widths),
-        "</w:tblGrid>",
-    ]
-    origin = {(cell.row, cell.col): cell for cell in grid.cells}
-    covering = {}
+    margins = "".join(
+        f'<w:{side} w:w="{w}" w:type="dxa"/>'
+        for side, w in (
+            ("top", 14),
+            ("left", CELL_MARGIN_TWIPS),
+            ("bottom", 14),
+            ("right", CELL_MARGIN_TWIPS),
+        )
+    )
+    return (
+        f'<w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        f"<w:tblCellMar>{margins}</w:tblCellMar>"
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
+        'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+        "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"
+    )
+
+
+def _cell_starts(grid: Grid) -> list[list[tuple[Cell, bool]]]:
+    """Per row, the cells that begin a `w:tc` there, left to right; True = vMerge continuation."""
+    starts: list[list[tuple[Cell, bool]]] = [[] for _ in range(grid.rows)]
     for cell in grid.cells:
+        starts[cell.row].append((cell, False))
         for r in range(cell.row + 1, cell.row + cell.rowspan):
-            covering[(r, cell.col)] = cell
-    for r in range(grid.rows):
-        header = "<w:tblHeader/>" if r < grid.header_rows else ""
-        parts.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
-        c = 0
-        while c < grid.cols:
-            cell = origin.get((r, c))
-            continued = cell is None
-            if continued:
-                cell = covering[(r, c)]
-            width = sum(widths[c : c + cell.colspan])
-            tcpr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
-            if cell.colspan > 1:
-                tcpr += f'<w:gridSpan w:val="{cell.colspan}"/>'
-            if cell.rowspan > 1:
-                tcpr += "<w:vMerge/>" if continued else '<w:vMerge w:val="restart"/>'
-            tcpr += '<w:vAlign w:val="center"/>'
-            align = (
-                "left"
-                if cell.kind == "label" and cell.rowspan == 1 and cell.col + cell.colspan > 2
-                else "center"
-            )
-            # keep-with-next on every row but the last keeps a table on one page where it fits
-            keep = r < grid.rows - 1
-            ppr = _ppr(align=align, first_line=0, line=size + 2.0, keep_next=keep)
-            text = "" if continued else _run(cell.text, rpr)
-            parts.append(f"<w:tc><w:tcPr>{tcpr}</w:tcPr><w:p>{ppr}{text}</w:p></w:tc>")
-            c += cell.colspan
-        parts.append("</w:tr>")
-    parts.append("</w:tbl>")
-    return "".join(parts)
+            starts[r].append((cell, True))
+    for row in starts:
+        row.sort(key=lambda item: item[0].col)
+    return starts
+
+
+def _row_xml(
+    grid: Grid, r: int, cells: list[tuple[Cell, bool]], widths: list[int], size: float
+) -> str:
+    header = "<w:tblHeader/>" if r < grid.header_rows else ""
+    # keep-with-next on every row but the last keeps a table on one page where it fits
+    keep = r < grid.rows - 1
+    tcs = "".join(_cell_xml(cell, continued, widths, size, keep) for cell, continued in cells)
+    return f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>{tcs}</w:tr>"
+
+
+def _cell_xml(cell: Cell, continued: bool, widths: list[int], size: float, keep: bool) -> str:
+    width = sum(widths[cell.col : cell.col + cell.colspan])
+    tcpr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+    if cell.colspan > 1:
+        tcpr += f'<w:gridSpan w:val="{cell.colspan}"/>'
+    if cell.rowspan > 1:
+        tcpr += "<w:vMerge/>" if continued else '<w:vMerge w:val="restart"/>'
+    tcpr += '<w:vAlign w:val="center"/>'
+    # long row labels (表三 c1–c2) read better flush left; headers, numbers, groups centred
+    flush_left = cell.kind == "label" and cell.rowspan == 1 and cell.col + cell.colspan > 2
+    ppr = _ppr(
+        align="left" if flush_left else "center",
+        first_line=0,
+        line=size + 2.0,
+        keep_next=keep,
+    )
+    text = "" if continued else _run(cell.text, _rpr(TABLE_FONT, size))
+    return f"<w:tc><w:tcPr>{tcpr}</w:tcPr><w:p>{ppr}{text}</w:p></w:tc>"
 
 
 # --- document ---------------------------------------------------------------------------------
