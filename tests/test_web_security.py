@@ -147,8 +147,8 @@ def test_hostile_text_is_shown_as_text_on_every_page(client) -> None:
         html = client.get(path).text
         for raw in ("<script>alert", "<img src=x", "</script><script>"):
             assert raw not in html, (path, raw)
-        assert "49" not in re.sub(r"\d{3,}", "", html) or "{{ 7*7 }}" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get("/").text
+    assert "{{ 7*7 }}" in client.get(f"/reports/{report_id}/facts").text  # not rendered as 49
     overview = client.get(f"/reports/{report_id}").text
     assert "&lt;/script&gt;&lt;script&gt;alert(2)" in overview
     draft = client.get(f"/reports/{report_id}/draft").text

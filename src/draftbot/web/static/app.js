@@ -266,6 +266,7 @@ async function generate(key, button) {
   }
   area.classList.add("streaming");
   area.readOnly = true;
+  area.dataset.chunks = 0;
   let streamed = "";
   let finished = false;
   const reader = response.body.getReader();
@@ -273,7 +274,7 @@ async function generate(key, button) {
   let buffer = "";
   const handle = (event, data) => {
     if (event === "restart") { streamed = ""; area.value = ""; genState(key, data.message, true); }
-    else if (event === "chunk") { streamed += data.text; area.value = streamed; area.scrollTop = area.scrollHeight; genState(key, "正在生成… 已写 " + streamed.length + " 字", false); }
+    else if (event === "chunk") { area.dataset.chunks = Number(area.dataset.chunks || 0) + 1; streamed += data.text; area.value = streamed; area.scrollTop = area.scrollHeight; genState(key, "正在生成… 已写 " + streamed.length + " 字", false); }
     else if (event === "done") {
       finished = true;
       area.value = data.text;

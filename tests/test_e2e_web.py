@@ -1,0 +1,238 @@
+"""End to end in headless Chromium against a real server process (Debian chromium + Playwright)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from draftbot.store import Store
+from draftbot.word import import_docx
+from e2e_server import CHROMIUM_ARGS, Server, chromium_path
+from fake_openai import server_error
+
+pytest.importorskip("playwright")  # a dev dependency; CI installs it with .[dev]
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+ANSWERS = {
+    "level": "县级部门",
+    "region": "某某省某某市某某县",
+    "website": "",
+    "contact": "",
+    "publish_date": "2025-01-20",
+    "t2_documents": "否",
+    "t2_licensing": "12",
+    "t2_enforcement": "否",
+    "t2_fees": "0",
+    "proactive_total": "30",
+    "proactive_categories": "政策解读 3",
+    "policy_interpretations": "3",
+    "press_conferences": "0",
+    "channels": "政府门户网站、政务新媒体",
+    "proactive_notes": "",
+    "t3_gate": "否",
+    "t4_gate": "否",
+    "management_notes": "",
+    "platform_notes": "",
+    "supervision_notes": "",
+    "training_sessions": "2",
+    "previous_problems": "",
+    "problems": "栏目更新不够及时",
+    "measures": "建立栏目更新提醒机制",
+    "info_fee_gate": "否",
+    "other_matters": "",
+}
+EDITED = "本机关将进一步规范政府信息公开栏目，做到及时更新。"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    server = Server(tmp_path).start()
+    yield server
+    server.stop()
+
+
+def new_report(page: Page, server: Server, agency: str = "示范县教育局") -> str:
+    page.goto(server.url + "/")
+    page.click("#new-report")
+    page.fill("input[name=agency]", agency)
+    page.fill("input[name=report_year]", "2024")
+    page.click("#new-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/reports/[0-9a-f]{32}$"))
+    return page.url.rsplit("/", 1)[1]
+
+
+def answer_all_questions(page: Page, server: Server, report_id: str) -> None:
+    page.goto(f"{server.url}/reports/{report_id}/guide")
+    for _ in range(60):
+        if page.locator("#answer-form").count() == 0:
+            break
+        question = page.input_value("#answer-form input[name=question_id]")
+        page.fill("#answer", ANSWERS[question])
+        page.click("#answer-submit")
+        page.wait_for_load_state()
+        expect(page.locator("#answer-problem")).to_have_count(0)
+    expect(page.locator("h1")).to_have_text("问题都已回答")
+
+
+def test_new_report_zero_gates_offline_draft_edit_and_export(page: Page, server: Server) -> None:
+    report_id = new_report(page, server)
+    answer_all_questions(page, server, report_id)
+    expect(page.locator("#finding-counts")).to_contain_text("错误 0")
+
+    # live checks on the official table: a wrong cell is flagged at once, then fixed
+    page.goto(f"{server.url}/reports/{report_id}/tables/3")
+    cell = page.locator('input[data-key="table3.new_received.natural_person"]')
+    cell.fill("3")
+    expect(cell.locator("xpath=..")).to_have_class(re.compile("flagged"))
+    expect(page.locator("#findings")).to_contain_text("相差 3 件")
+    expect(page.locator('output[data-cell="table3.new_received.total"]')).to_have_text("3")
+    cell.fill("0")
+    expect(page.locator("#findings")).to_contain_text("未发现问题")
+    expect(page.locator("#save-state")).to_contain_text("已保存")
+
+    # offline draft of every section, then a manual edit that autosaves
+    page.goto(f"{server.url}/reports/{report_id}/draft")
+    expect(page.locator("#drafter")).to_have_text("起草：离线模板")
+    page.click("#draft-all")
+    expect(page.locator("#draft-all-state")).to_contain_text("已起草 8 个部分")
+    area = page.locator('[data-section-text="problems"]')
+    expect(area).not_to_have_value("")
+    area.fill(EDITED)
+    page.locator('[data-instruction="problems"]').focus()  # leaving the box saves at once
+    expect(page.locator("#save-state")).to_contain_text("已保存")
+    page.click('[data-history="problems"]')
+    expect(page.locator('[data-history-box="problems"]')).to_contain_text("手工编辑")
+
+    # export: the downloaded .docx holds what was entered
+    page.goto(f"{server.url}/reports/{report_id}/export")
+    with page.expect_download() as info:
+        page.click("#download-docx")
+    path = info.value.path()
+    report = import_docx(Path(path).read_bytes())
+    assert report.meta.agency == "示范县教育局" and report.meta.report_year == 2024
+    assert report.table2.licensing == 12
+    assert report.table3.new_received.shown_total == 0
+    assert report.table4.review.shown_total == 0
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(path).paragraphs)
+    assert EDITED in text
+    stored = Store.in_folder(server.data_dir).get(report_id).report
+    assert stored.narrative.problems == EDITED and stored.facts.training_sessions == 2
+
+
+def test_two_tabs_conflict_in_the_browser(browser: Browser, page: Page, server: Server) -> None:
+    report_id = new_report(page, server)
+    url = f"{server.url}/reports/{report_id}/tables/2"
+    other = page.context.new_page()
+    page.goto(url)
+    other.goto(url)
+    page.fill('input[data-key="table2.licensing"]', "7")
+    expect(page.locator("#save-state")).to_contain_text("已保存")
+    other.fill('input[data-key="table2.licensing"]', "9")
+    expect(other.locator("#conflict")).to_contain_text("已在别处被修改")
+    expect(other.locator('input[data-key="table2.licensing"]')).to_have_value("9")  # not lost
+    assert Store.in_folder(server.data_dir).get(report_id).report.table2.licensing == 7
+
+
+def test_server_killed_and_restarted_mid_session_loses_nothing(page: Page, server: Server) -> None:
+    report_id = new_report(page, server)
+    page.goto(f"{server.url}/reports/{report_id}/tables/2")
+    page.fill('input[data-key="table2.penalty"]', "37")
+    expect(page.locator("#save-state")).to_contain_text("已保存")
+    server.kill()
+    page.fill('input[data-key="table2.coercion"]', "5")  # typed while the server is down
+    expect(page.locator("#save-state")).to_contain_text("连接中断")
+    server.start()  # same port and data folder
+    expect(page.locator("#save-state")).to_contain_text("已保存", timeout=15000)
+    page.reload()
+    expect(page.locator('input[data-key="table2.penalty"]')).to_have_value("37")
+    expect(page.locator('input[data-key="table2.coercion"]')).to_have_value("5")
+
+
+def test_xss_in_agency_name_shows_as_text(page: Page, server: Server) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    report_id = new_report(page, server, agency="<script>alert(1)</script>")
+    page.goto(server.url + "/")
+    expect(page.locator("#report-list")).to_contain_text("<script>alert(1)</script>")
+    page.goto(f"{server.url}/reports/{report_id}/draft")
+    area = page.locator('[data-section-text="other_matters"]')
+    area.fill("<img src=x onerror=alert(2)>")
+    page.locator('[data-instruction="other_matters"]').focus()
+    expect(page.locator("#save-state")).to_contain_text("已保存")
+    page.click('[data-history="other_matters"]')
+    page.locator('[data-history-box="other_matters"] button', has_text="与当前比较").click()
+    page.reload()
+    assert dialogs == []
+
+
+@pytest.fixture
+def llm_server(tmp_path: Path, fake_openai) -> Iterator[Server]:
+    env = {
+        "DRAFTBOT_LLM_BASE_URL": fake_openai.base_url,
+        "DRAFTBOT_LLM_API_KEY": "sk-CANARY-e2e",
+        "DRAFTBOT_LLM_MODEL": "fake-model",
+        "DRAFTBOT_LLM_RETRIES": "0",
+        "DRAFTBOT_LLM_TIMEOUT": "5",
+    }
+    server = Server(tmp_path, env).start()
+    yield server
+    server.stop()
+
+
+def test_llm_streaming_regenerate_with_instruction_and_fallback(
+    page: Page, llm_server: Server, fake_openai
+) -> None:
+    def reply(body: dict) -> str:
+        prompt = "\n".join(str(m.get("content", "")) for m in body.get("messages", []))
+        if "更简洁" in prompt:
+            return "简洁版：本年依法做好政府信息主动公开工作。"
+        return (
+            "本年按照条例要求，持续做好政府信息主动公开工作，及时回应社会关切，公开质量稳步提升。"
+        )
+
+    fake_openai.reply = reply
+    report_id = new_report(page, llm_server)
+    page.goto(f"{llm_server.url}/reports/{report_id}/draft")
+    expect(page.locator("#drafter")).to_have_text("起草：fake-model")
+    area = page.locator('[data-section-text="overview_proactive"]')
+    state = page.locator('[data-gen-state="overview_proactive"]')
+    page.click('[data-generate="overview_proactive"]')
+    expect(state).to_contain_text("已生成（fake-model）")
+    expect(area).to_have_value(re.compile("^本年按照条例要求"))
+    assert int(area.get_attribute("data-chunks") or 0) > 2  # shown as it was written
+
+    page.fill('[data-instruction="overview_proactive"]', "更简洁")
+    page.click('[data-generate="overview_proactive"]')
+    expect(area).to_have_value("简洁版：本年依法做好政府信息主动公开工作。")
+    assert "更简洁" in fake_openai.requests[-1].prompt_text
+
+    fake_openai.script(server_error(500))
+    page.fill('[data-instruction="overview_proactive"]', "再改一次")
+    page.click('[data-generate="overview_proactive"]')
+    expect(state).to_contain_text("模型未能完成，已改用离线模板起草")
+    findings = page.locator('[data-section-findings="overview_proactive"]')
+    expect(findings).to_contain_text("大模型起草失败")
+    html = page.content()
+    assert "sk-CANARY-e2e" not in html
