@@ -105,6 +105,14 @@ def test_p01_parts_adding_up_to_more_than_the_total():
     assert "3 + 2 = 5件，多于总数" in findings[0].message
 
 
+def test_p01_parts_after_a_total_without_gong():
+    findings = _review("主动公开政府信息120条，其中工作动态80条、通知公告50条。")
+    assert [f.code for f in findings] == ["P-01"]
+    assert "80 + 50 = 130条" in findings[0].message
+    quiet = "主动公开政府信息120条，其中工作动态80条、通知公告30条，较上年增加35条，增长41.2%。"
+    assert _review(quiet) == []
+
+
 def test_p01_published_regulations_against_an_empty_table2_is_a_warning():
     data = _data()
     data["table2"] = {}
@@ -415,6 +423,39 @@ def test_p08_personal_data(text: str, severity: str, what: str):
 )
 def test_p08_near_misses_stay_quiet(text: str):
     assert _review(text) == []
+
+
+# --- a whole hand-written report -----------------------------------------------------------
+
+_WELL_WRITTEN = {
+    "overview_intro": "2023年，安吉县自然资源和规划局在县委、县政府的领导下，深入贯彻《中华人民共和国"
+    "政府信息公开条例》和国办公开办函〔2021〕30号文件精神，扎实推进政府信息公开工作。"
+    "本报告统计期为2023年1月1日至12月31日。",
+    "overview_proactive": "全年通过安吉县人民政府门户网站、“安吉发布”政务新媒体等平台主动公开政府信息"
+    "215条，较2022年增加35条。其中，规划批前公示和批后公告96条、土地征收信息48条、行政许可和行政处罚"
+    "结果55条。发布政策解读6条，召开新闻发布会2场。本年制发行政规范性文件3件，废止1件，现行有效25件。"
+    "作出行政许可决定412件、行政处罚决定37件、行政强制决定2件。",
+    "overview_on_request": "本年共收到政府信息公开申请30件，其中自然人22件、商业企业5件、法律服务机构"
+    "2件、其他1件，另有上年结转2件。办结29件，其中予以公开13件、部分公开4件、不予公开2件、无法提供8件、"
+    "不予处理1件、其他处理1件，结转下年度继续办理3件。因政府信息公开被申请行政复议1件，结果维持；"
+    "未被提起行政诉讼。",
+    "overview_management": "严格落实公开前保密审查制度，完成行政规范性文件清理，动态调整政府信息公开"
+    "目录，对湖州市、浙江省要求公开的事项逐项落实。",
+    "overview_platform": "优化县政府门户网站自然资源专栏，规范栏目设置；在全县15个乡镇（街道）便民服务"
+    "中心设置公开栏。",
+    "overview_supervision": "将政务公开纳入年度目标考核，全年组织培训3次，参训人员累计120人次；主动接受"
+    "县人大代表、政协委员和社会公众监督。",
+    "problems": "（一）上年问题整改情况。针对上年报告提出的依申请公开答复文书不够规范的问题，制定答复"
+    "文书范本。（二）存在的问题。一是部分栏目更新不够及时；二是政策解读形式较为单一。（三）改进措施。"
+    "一是建立栏目更新台账；二是推出图文解读和视频解读。",
+    "other_matters": "本年度未发出信息处理费收费通知，未收取信息处理费。无其他需要报告的事项。",
+}
+
+
+def test_a_well_written_report_has_no_prose_findings(examples_dir: Path):
+    report = load_report(examples_dir / "busy-2023.yaml")
+    narrative = report.narrative.model_copy(update=_WELL_WRITTEN)
+    assert review_report(report.model_copy(update={"narrative": narrative})) == []
 
 
 # --- integration --------------------------------------------------------------------------

@@ -101,7 +101,10 @@ class Divisions:
         for division in divisions:
             self.by_code[division.code] = division
             self.by_name.setdefault(division.name, []).append(division)
-        self._longest = max((len(name) for name in self.by_name), default=0)
+        lengths: dict[str, set[int]] = {}
+        for name in self.by_name:
+            lengths.setdefault(name[-1], set()).add(len(name))
+        self._lengths = {char: sorted(found, reverse=True) for char, found in lengths.items()}
 
     def named(self, name: str) -> list[Division]:
         return self.by_name.get(name, [])
@@ -149,7 +152,9 @@ class Divisions:
         return iter(found)
 
     def _longest_ending_at(self, text: str, end: int, include_generic: bool) -> NameMatch | None:
-        for length in range(min(self._longest, end), 1, -1):
+        for length in self._lengths.get(text[end - 1], ()):
+            if length > end:
+                continue
             name = text[end - length : end]
             if name in self.by_name and (include_generic or name not in GENERIC_NAMES):
                 return NameMatch(end - length, end, name)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..checks import Finding
 from ..model import AgencyLevel, Report
-from ..regions import Division, Divisions, load_divisions
+from ..regions import GENERIC_NAMES, Division, Divisions, NameMatch, load_divisions
 from ._text import Sentence, drafted_sections, quote, report_sentences
 
 PLACE_CODE = "P-03"
@@ -38,7 +38,7 @@ _LEVEL_SCOPE = {
 }
 # Characters before a unit word that make it part of an ordinary noun (园区, 城乡, 乡镇, 国旗).
 _COMPOUND_BEFORE = {
-    "区": "园社景城辖小片新发治林矿郊市山灾校验范护能理济风特牧垦湾疫港库街县商",
+    "区": "园社景城辖小片新发治林矿郊市山灾校验范护能理济风特牧垦湾疫港库街县商地开贸税作业老苏学选厂",
     "县": "区州郡",
     "乡": "城家下老故返同还",
     "镇": "乡城村集坐重古名",
@@ -106,8 +106,9 @@ def check_places(report: Report) -> Iterator[Finding]:
         return
     allowed = [a.strip() for a in report.meta.allowed_places if a.strip()]
     for sentence in report_sentences(report):
-        yield from _place_findings(sentence, own, divisions, allowed)
-        yield from _level_findings(sentence, own, divisions, allowed)
+        names = list(divisions.find_names(sentence.text, include_generic=True))
+        yield from _place_findings(sentence, names, own, divisions, allowed)
+        yield from _level_findings(sentence, names, own, allowed)
 
 
 def _is_allowed(word: str, allowed: list[str]) -> bool:
@@ -115,12 +116,20 @@ def _is_allowed(word: str, allowed: list[str]) -> bool:
 
 
 def _place_findings(
-    sentence: Sentence, own: OwnRegion, divisions: Divisions, allowed: list[str]
+    sentence: Sentence,
+    names: list[NameMatch],
+    own: OwnRegion,
+    divisions: Divisions,
+    allowed: list[str],
 ) -> Iterator[Finding]:
     reported: set[str] = set()
-    for match in divisions.find_names(sentence.text):
+    for match in names:
         candidates = divisions.named(match.name)
-        if match.name in reported or _is_allowed(match.name, allowed):
+        if (
+            match.name in reported
+            or match.name in GENERIC_NAMES
+            or _is_allowed(match.name, allowed)
+        ):
             continue
         if any(own.includes(d) for d in candidates):
             continue
@@ -138,11 +147,11 @@ def _place_findings(
 
 
 def _level_findings(
-    sentence: Sentence, own: OwnRegion, divisions: Divisions, allowed: list[str]
+    sentence: Sentence, names: list[NameMatch], own: OwnRegion, allowed: list[str]
 ) -> Iterator[Finding]:
     if own.own_kind is None:
         return
-    text = _mask_names(sentence.text, divisions, allowed)
+    text = _mask_names(sentence.text, names, allowed)
     words: dict[str, str] = {}
     for match in _SELF_RE.finditer(text):
         if match.group("kind") not in own.chain_kinds:
@@ -174,10 +183,10 @@ def _entity_word(text: str, start: int, kind: str) -> str:
     return kind + (tail.group(0) if tail else "")
 
 
-def _mask_names(text: str, divisions: Divisions, allowed: list[str]) -> str:
+def _mask_names(text: str, names: list[NameMatch], allowed: list[str]) -> str:
     """Blank out division names (盐湖区政府 is a place, not a level word) and allowed words."""
     chars = list(text)
-    spans = [(m.start, m.end) for m in divisions.find_names(text, include_generic=True)]
+    spans = [(m.start, m.end) for m in names]
     for entry in allowed:
         spans += [(m.start(), m.end()) for m in re.finditer(re.escape(entry), text)]
     for start, end in spans:

@@ -34,11 +34,14 @@ _NOT_NAMES = frozenset(
     {"陆续", "范围", "程序", "金额", "严格", "任何", "任意", "付费", "周期", "许可", "曾经"}
     | {"高度", "石油", "钱款", "段落", "龙头", "孔子", "苏醒", "黄金", "杜绝", "汤料"}
 )
+_MAY_HOLD_PERSONAL_DATA = re.compile(r"\d{11}|\d{3}[- ]\d{4}|@|申请人")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def check_privacy(report: Report) -> Iterator[Finding]:
     for sentence in report_sentences(report):
+        if not _MAY_HOLD_PERSONAL_DATA.search(sentence.text):
+            continue
         yield from _id_numbers(sentence)
         yield from _mobiles(sentence)
         yield from _emails(sentence)

@@ -30,6 +30,7 @@ Values = Callable[[Report], tuple[int, ...] | None]
 
 @dataclass(frozen=True)
 class Quantity:
+    cue: str  # words the pattern needs: sentences without them are skipped quickly
     label: str  # what the data is called in the message
     pattern: re.Pattern[str]
     values: Values  # allowed values, the first one shown; None = not known, not checked
@@ -88,8 +89,10 @@ def _fact(name: str) -> Values:
     return values
 
 
-def _q(label: str, pattern: str, values: Values, severity: Severity = "error") -> Quantity:
-    return Quantity(label, re.compile(pattern.replace("{N}", _N)), values, severity)
+def _q(
+    cue: str, label: str, pattern: str, values: Values, severity: Severity = "error"
+) -> Quantity:
+    return Quantity(cue, label, re.compile(pattern.replace("{N}", _N)), values, severity)
 
 
 _T3 = "表三 "
@@ -99,58 +102,74 @@ _NOT_AFTER_VERBS = "".join(
 )
 QUANTITIES: tuple[Quantity, ...] = (
     _q(
+        "申请",
         "表三 一、本年新收政府信息公开申请数量（总计）",
         rf"(?:新收|收到|受理|接到|接收){_GAP}申请(?:共|合计|总计|累计|共计)?{{N}}(?:件|个|份)",
         _new_received,
     ),
     _q(
+        "结转",
         "表三 二、上年结转政府信息公开申请数量（总计）",
         rf"上一?年度?结转{_GAP}{{N}}件",
         lambda r: (r.table3.carried_over.shown_total,),
     ),
     _q(
+        "予以公开",
         _T3 + "（一）予以公开（总计）",
         r"予以公开(?:的)?(?:申请)?{N}件",
         lambda r: (r.table3.granted.shown_total,),
     ),
     _q(
+        "部分公开",
         _T3 + "（二）部分公开（总计）",
         r"部分公开(?:的)?(?:申请)?{N}件",
         lambda r: (r.table3.partially_granted.shown_total,),
     ),
     _q(
+        "不予公开",
         _T3 + "（三）不予公开（合计）",
         r"不予公开(?:的)?{N}件",
         lambda r: (_rows_total(r, "denied_"),),
     ),
     _q(
+        "无法提供",
         _T3 + "（四）无法提供（合计）",
         r"无法提供(?:的)?{N}件",
         lambda r: (_rows_total(r, "unable_"),),
     ),
     _q(
+        "不予处理",
         _T3 + "（五）不予处理（合计）",
         r"不予处理(?:的)?{N}件",
         lambda r: (_rows_total(r, "not_processed_"),),
     ),
-    _q(_T3 + "（七）总计", r"(?:共|累计|全部)?办结(?:申请)?{N}件", _results_total),
+    _q("办结", _T3 + "（七）总计", r"(?:共|累计|全部)?办结(?:申请)?{N}件", _results_total),
     _q(
+        "结转",
         "表三 四、结转下年度继续办理（总计）",
         r"结转(?:至|到)?下一?年度?(?:继续办理)?{N}件",
         lambda r: (r.table3.carried_forward.shown_total,),
     ),
     _q(
+        "行政复议",
         "表四 行政复议（总计）",
         r"行政复议(?:案件|申请)?(?:共)?{N}(?:起|件|宗)",
         lambda r: (r.table4.review.shown_total,),
     ),
-    _q("表四 行政诉讼（两类总计之和）", r"行政诉讼(?:案件)?(?:共)?{N}(?:起|件|宗)", _litigation),
     _q(
+        "行政诉讼",
+        "表四 行政诉讼（两类总计之和）",
+        r"行政诉讼(?:案件)?(?:共)?{N}(?:起|件|宗)",
+        _litigation,
+    ),
+    _q(
+        "规范性文件",
         "表二 行政规范性文件 本年制发件数",
         r"(?:制发|印发|出台|制定)(?:行政)?规范性文件(?:共)?{N}(?:件|个|份)",
         lambda r: _documents(r, "normative_documents"),
     ),
     _q(
+        "规章",
         "表二 规章 本年制发件数",
         r"(?:制发|印发|出台|制定)规章(?:共)?{N}(?:件|部|个)",
         lambda r: _documents(r, "regulations"),
@@ -158,6 +177,7 @@ QUANTITIES: tuple[Quantity, ...] = (
     # A bare mention (法规规章 5 条 among the published items) may count re-published
     # documents of higher levels, which 表二 does not: a warning, not an error.
     _q(
+        "规",
         "表二中规章和行政规范性文件的本年制发件数合计",
         _NOT_AFTER_VERBS + r"(?:规章|规范性文件)"
         r"[^，,。；;、\d]{0,8}?{N}(?:件|条|部|个|份|篇)",
@@ -165,32 +185,47 @@ QUANTITIES: tuple[Quantity, ...] = (
         "warning",
     ),
     _q(
+        "行政许可",
         "表二 行政许可 本年处理决定数量",
         r"行政许可(?:决定|处理决定)?(?:共)?{N}(?:件|项)",
         _decisions("licensing"),
     ),
     _q(
+        "行政处罚",
         "表二 行政处罚 本年处理决定数量",
         r"行政处罚(?:决定|处理决定)?(?:共)?{N}(?:件|项)",
         _decisions("penalty"),
     ),
     _q(
+        "行政强制",
         "表二 行政强制 本年处理决定数量",
         r"行政强制(?:决定|措施)?(?:共)?{N}(?:件|项)",
         _decisions("coercion"),
     ),
     _q(
+        "主动公开",
         "填报的本年主动公开政府信息条数",
         r"主动公开(?:了)?(?:各类)?(?:政府|政务)?信息(?:共|合计|累计|总计|共计)?{N}条",
         _fact("proactive_total"),
     ),
     _q(
+        "政策解读",
         "填报的政策解读条数",
         r"政策解读(?:材料|信息|文章|稿件)?(?:共)?{N}(?:条|篇|期|件)",
         _fact("policy_interpretations"),
     ),
-    _q("填报的新闻发布会场次", r"新闻发布会(?:共)?{N}(?:场|次)", _fact("press_conferences")),
-    _q("填报的培训次数", r"培训(?:会|班)?(?:共)?{N}(?:次|场|期)", _fact("training_sessions")),
+    _q(
+        "新闻发布会",
+        "填报的新闻发布会场次",
+        r"新闻发布会(?:共)?{N}(?:场|次)",
+        _fact("press_conferences"),
+    ),
+    _q(
+        "培训",
+        "填报的培训次数",
+        r"培训(?:会|班)?(?:共)?{N}(?:次|场|期)",
+        _fact("training_sessions"),
+    ),
 )
 
 _ZERO_APPLICATIONS = re.compile(
@@ -217,6 +252,8 @@ def check_prose_numbers(report: Report) -> Iterator[Finding]:
 def _quantity_findings(report: Report, sentence: Sentence) -> Iterator[Finding]:
     taken: list[tuple[int, int]] = []
     for quantity in QUANTITIES:
+        if quantity.cue not in sentence.text:
+            continue
         for match in quantity.pattern.finditer(sentence.text):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
@@ -282,16 +319,20 @@ def _zero_findings(report: Report, sentence: Sentence) -> Iterator[Finding]:
             )
 
 
-_NOT_A_PART = re.compile(r"较|比|增|减|占|超|共|合计|累计|总计")
+_NOT_A_PART = re.compile(r"另|此外|结转|较|比|增|减|占|超|共|合计|累计|总计")
 
 
 def _listed_parts(text: str, unit: str) -> list[re.Match[str]]:
-    """The `a 件、b 件` items after 其中, up to the first clause that is not one (较上年增加 …)."""
+    """The items after 其中: `a 件、b 件` in one clause, or one item per clause
+    (其中，a 5 条，b 3 条), stopping at a clause that is not an item (另有结转 2 件, 较上年…)."""
+    clauses = [c for c in re.split(r"[，,]", re.split(r"[；;。]", text)[0]) if c.strip()]
     parts: list[re.Match[str]] = []
-    for clause in re.split(r"[，,]", re.split(r"[；;。]", text)[0]):
+    for index, clause in enumerate(clauses):
         found = list(re.finditer(_PART + unit, clause))
         if not found or _NOT_A_PART.search(clause):
             break
+        if len(found) > 1:
+            return found if index == 0 else parts
         parts += found
     return parts
 

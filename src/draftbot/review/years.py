@@ -37,6 +37,8 @@ _DATE_AFTER = re.compile(r"\s*\d{1,2}\s*月")
 def check_years(report: Report) -> Iterator[Finding]:
     year = report.meta.report_year
     for sentence in report_sentences(report):
+        if _YEAR_RE.search(sentence.text) is None:
+            continue
         yield from _period_findings(sentence, year)
         yield from _stray_year_findings(sentence, year)
 
