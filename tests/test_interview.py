@@ -10,18 +10,46 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from fake_openai import FakeOpenAI, tool_call
 
 from draftbot.datafile import load_report
 from draftbot.model import Table3
+from fake_openai import FakeOpenAI, tool_call
 
 DRAFTBOT = Path(sys.executable).with_name("draftbot")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
-META = ["某某县档案馆", "2023", "1", "浙江省湖州市某某县", "某某县人民政府门户网站", "", "2024-01-20"]
+META = [
+    "某某县档案馆",
+    "2023",
+    "1",
+    "浙江省湖州市某某县",
+    "某某县人民政府门户网站",
+    "",
+    "2024-01-20",
+]
 # 表二 all no, 主动公开 0, channels, notes, 表三 no, 表四 no, 3 work notes, training,
 # rectifications, problems, measures, fee gate, other matters.
-ALL_ZERO = [*META, "否", "0", "否", "0", "0", "", "", "否", "否", "", "", "", "0", "", "", "", "否", ""]
+ALL_ZERO = [
+    *META,
+    "否",
+    "0",
+    "否",
+    "0",
+    "0",
+    "",
+    "",
+    "否",
+    "否",
+    "",
+    "",
+    "",
+    "0",
+    "",
+    "",
+    "",
+    "否",
+    "",
+]
 BUSY_TABLE3 = (
     "今年共收到申请三十件，其中个人二十二件、企业5件、律师2件、其他组织1件；上年结转2件，都是个人；"
     "予以公开个人10件、企业3件；部分公开个人3件、律师1件；保护第三方合法权益不予公开个人1件；"
@@ -101,7 +129,9 @@ def test_bad_inputs_help_and_going_back_in_a_terminal(tmp_path: Path) -> None:
     child.expect_exact("本年作出的行政许可决定有多少件？")
     for bad in ("-3", "abc", "3.5"):
         answer(child, bad)
-        child.expect_exact(f"表二 · 第二十条第（五）项 · 行政许可 · 本年处理决定数量：应为不小于 0 的整数，收到“{bad}”")
+        child.expect_exact(
+            f"表二 · 第二十条第（五）项 · 行政许可 · 本年处理决定数量：应为不小于 0 的整数，收到“{bad}”"
+        )
     answer(child, "十余件")
     child.expect_exact("“十余件”是约数")
     answer(child, "?")
@@ -246,7 +276,9 @@ def test_a_sentence_is_not_saved_without_confirmation(tmp_path: Path) -> None:
 
 
 def test_table_errors_are_explained_and_the_user_corrects_a_cell(tmp_path: Path) -> None:
-    sentence = "今年共收到5件申请，4件来自个人，1件来自企业；予以公开3件，1件本机关不掌握，1件结转到明年"
+    sentence = (
+        "今年共收到5件申请，4件来自个人，1件来自企业；予以公开3件，1件本机关不掌握，1件结转到明年"
+    )
     lines = [*META, "否", "0", "否", "0", "0", "", "", sentence, "是"]
     lines += ["1", "自然人 2，商业企业 1", "1", "自然人 1", "1", "自然人 1"]
     done = draftbot(tmp_path, "interview", "r.yaml", "--offline", lines=lines)
