@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/draftbot demo
+	$(BIN)/draftbot serve
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
