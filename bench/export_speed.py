@@ -9,6 +9,7 @@ empty, so placeholders) and with all eight sections filled with prose, plus
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -73,7 +74,9 @@ def main() -> None:
         "# Word export speed (in-process)",
         "",
         f"Command: `.venv/bin/python bench/export_speed.py --runs {args.runs}`  ",
-        f"Machine: {machine_line()}",
+        f"Machine: {machine_line()}  ",
+        "Load average while measuring (shared machine): "
+        + ", ".join(f"{x:.1f}" for x in os.getloadavg()),
         "",
         f"| call | median ms ({args.runs} runs) | p90 ms | first call ms |",
         "|---|---:|---:|---:|",
