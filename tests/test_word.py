@@ -495,3 +495,32 @@ def test_control_characters_in_meta_are_cleaned_everywhere() -> None:
     assert document.paragraphs[0].text.replace("\n", "").startswith("安吉县自然资源和规划局2023年")
     assert document.core_properties.author == "安吉县自然资源和规划局"
     assert "电话0572-5000000" in "".join(p.text for p in document.paragraphs[1:4])
+
+
+def test_import_reads_tracked_changes_as_accepted_and_tables_in_content_controls(
+    exported: dict[str, bytes],
+) -> None:
+    def track(xml: str) -> str:
+        return xml.replace(
+            '<w:t xml:space="preserve">412</w:t></w:r>',
+            '<w:t xml:space="preserve">41</w:t></w:r><w:ins w:id="901" w:author="审核"><w:r>'
+            '<w:t>2</w:t></w:r></w:ins><w:del w:id="902" w:author="审核"><w:r><w:delText>9'
+            "</w:delText></w:r></w:del>",
+        )
+
+    def wrap_last_table(xml: str) -> str:
+        start = xml.rindex("<w:tbl>")
+        end = xml.rindex("</w:tbl>") + len("</w:tbl>")
+        return (
+            xml[:start]
+            + "<w:sdt><w:sdtPr/><w:sdtContent>"
+            + xml[start:end]
+            + "</w:sdtContent></w:sdt>"
+            + xml[end:]
+        )
+
+    edited = _rewrite_document_xml(exported["busy-2023"], lambda x: wrap_last_table(track(x)))
+    assert "<w:sdtContent><w:tbl>" in _part(edited, "word/document.xml")
+    back = import_docx(edited)
+    assert back.table2.licensing == 412
+    assert back.table4 == _report("busy-2023").table4
