@@ -288,6 +288,7 @@ def test_p04_allowed_words_and_named_places_are_not_level_words():
         ("（待起草）", "（待起草）"),
         ("共件，其中予以公开2件。", "共件"),
         ("信息处理费待补充。", "待补充"),
+        ("{{ agency }}认真贯彻条例。", "{{ agency }}"),
     ],
 )
 def test_p05_placeholders_are_errors(text: str, shown: str):
