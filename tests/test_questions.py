@@ -241,11 +241,19 @@ def test_go_back_reopens_the_last_answer_and_keeps_its_value(bank: qs.QuestionBa
     assert question is None  # agency and year are not undone
 
 
-def test_going_back_over_a_gate_forgets_the_gate_answer(bank: qs.QuestionBank) -> None:
-    report = qs.apply_answer(bank, new_report(), "t4_gate", "否")
+def test_going_back_to_a_gate_offers_its_answer_and_keeping_it_changes_nothing(
+    bank: qs.QuestionBank,
+) -> None:
+    report = qs.apply_values(bank, new_report(), "t4_gate", {"table4.review.maintained": 1})
     report, question = qs.go_back(bank, report)
     assert question.id == "t4_gate"
-    assert "t4_gate" not in report.interview.gates
+    assert not qs.is_answered(report, "t4_gate")
+    assert qs.current_answer(question, report) == qs.GATE_TEXT_LABEL
+    kept = qs.keep_answer(bank, report, "t4_gate")
+    assert kept.interview.gates["t4_gate"] == "text"
+    assert kept.table4.review.maintained == 1
+    changed = qs.apply_answer(bank, report, "t4_gate", "否")
+    assert changed.table4.review.maintained == 0
 
 
 def test_proactive_details_are_skipped_and_zero_when_nothing_was_published(

@@ -360,15 +360,15 @@ def progress(bank: QuestionBank, report: Report) -> Progress:
 
 
 def go_back(bank: QuestionBank, report: Report) -> tuple[Report, Question | None]:
-    """Un-answer the most recent answer (its values stay, shown as the current answer)."""
+    """Un-answer the most recent answer; its values (and a gate's 是/否) stay as the current
+    answer, which the front-end offers to keep."""
     state = _progress(report)
-    if not state.answered:
+    if len(state.answered) <= len(CREATION_QUESTIONS) and all(
+        a in CREATION_QUESTIONS for a in state.answered
+    ):
         return report, None
     last = state.answered[-1]
-    if last in CREATION_QUESTIONS and len(state.answered) <= len(CREATION_QUESTIONS):
-        return report, None
-    gates = {k: v for k, v in state.gates.items() if k != last}
-    new_state = InterviewProgress(answered=state.answered[:-1], gates=gates)
+    new_state = InterviewProgress(answered=state.answered[:-1], gates=dict(state.gates))
     return report.model_copy(update={"interview": new_state}), bank.get(last)
 
 
