@@ -178,6 +178,7 @@ def test_p02_wrong_statistical_period_is_an_error():
         "本报告统计期为2022年1月1日至12月31日。",
         "2022年，我局主动公开政府信息120条。",
         "本年学习了《2021年政务公开工作要点》。",
+        "全年共办理2021年结转申请1件。",
     ],
 )
 def test_p02_near_misses_stay_quiet(text: str):
