@@ -17,9 +17,8 @@ from ..numbers import NumberError, normalize_text, parse_chinese_numeral
 QUOTE_LIMIT = 60
 
 # A count as written in prose: 12, １２, 1,200, 十二, 两百零五.
-NUM = r"(?:\d[\d,，]*|[零〇一二两三四五六七八九十百千万]+)"
+NUM = r"(?:\d[\d,]*|[零〇一二两三四五六七八九十百千万]+)"
 _SENTENCE_RE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
-_HAN = r"[\u4e00-\u9fff]"
 
 
 @dataclass(frozen=True)
@@ -70,14 +69,10 @@ def quote(sentence: str, focus: str = "") -> str:
 
 def parse_prose_number(token: str) -> int | None:
     """The value of a number token from prose, or None when it is not a clean count."""
-    text = normalize_text(token).replace("，", "")
+    text = normalize_text(token)
     if text.isdigit():
         return int(text)
     try:
         return parse_chinese_numeral(text)
     except NumberError:
         return None
-
-
-def is_han(char: str) -> bool:
-    return bool(re.fullmatch(_HAN, char))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..checks import Finding
+from ..checks import Finding, Severity
 from ..model import Report
 from ._text import Sentence, quote, report_sentences
 
@@ -59,10 +59,10 @@ def is_id_number(text: str) -> bool:
     return "10X98765432"[total % 11] == text[17].upper()
 
 
-def _finding(sentence: Sentence, severity: str, what: str, found: str, hint: str) -> Finding:
+def _finding(sentence: Sentence, severity: Severity, what: str, found: str, hint: str) -> Finding:
     return Finding(
         CODE,
-        severity,  # type: ignore[arg-type]
+        severity,
         sentence.location,
         f"{quote(sentence.text, found)}中有{what}“{found}”",
         hint,
