@@ -90,6 +90,9 @@ class Interview:
                 if text in qs.HELP_COMMANDS:
                     self.say(question.help)
                     continue
+                if text in qs.BACK_COMMANDS:
+                    self.say("这是最开始的问题，请直接回答。")
+                    continue
                 try:
                     qs.check_creation_answer(qid, text)
                 except qs.AnswerError as exc:

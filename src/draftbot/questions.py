@@ -367,8 +367,14 @@ def go_back(bank: QuestionBank, report: Report) -> tuple[Report, Question | None
         a in CREATION_QUESTIONS for a in state.answered
     ):
         return report, None
-    last = state.answered[-1]
-    new_state = InterviewProgress(answered=state.answered[:-1], gates=dict(state.gates))
+    known = {q.id for q in bank.questions}
+    answered = list(state.answered)
+    while answered and answered[-1] not in known:
+        answered.pop()  # ids from an older question bank: nothing to go back to
+    if not answered or answered[-1] in CREATION_QUESTIONS:
+        return report, None
+    last = answered.pop()
+    new_state = InterviewProgress(answered=answered, gates=dict(state.gates))
     return report.model_copy(update={"interview": new_state}), bank.get(last)
 
 
