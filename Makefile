@@ -32,6 +32,7 @@ schema: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/web_latency.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

@@ -89,6 +89,7 @@ def create_app(config: WebConfig, settings: Any = None, *, store: Store | None =
     _install_error_handlers(app)
     from . import routes_draft, routes_guide, routes_reports
 
+    routes_guide.bank()  # load and validate the question bank now, not on the first page
     app.include_router(routes_reports.router)
     app.include_router(routes_guide.router)
     app.include_router(routes_draft.router)

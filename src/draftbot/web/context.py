@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 from fastapi import Request
@@ -54,7 +55,22 @@ def report_page(
 
 
 def findings_for(stored: StoredReport) -> list[Finding]:
-    return check_report(stored.report)
+    """check_report, computed once per saved version (every change bumps the version)."""
+    key = (stored.id, stored.version)
+    with _findings_lock:
+        cached = _findings_cache.get(key)
+    if cached is None:
+        cached = tuple(check_report(stored.report))
+        with _findings_lock:
+            _findings_cache[key] = cached
+            while len(_findings_cache) > FINDINGS_CACHE_SIZE:
+                _findings_cache.pop(next(iter(_findings_cache)))
+    return list(cached)
+
+
+FINDINGS_CACHE_SIZE = 256
+_findings_cache: dict[tuple[str, int], tuple[Finding, ...]] = {}
+_findings_lock = threading.Lock()
 
 
 async def json_body(request: Request) -> dict[str, Any]:

@@ -10,7 +10,6 @@ from starlette.datastructures import UploadFile
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from .. import questions as qb
-from ..checks import check_report
 from ..datafile import DataFileError, dump_report, parse_report
 from ..model import AgencyLevel, Report
 from ..rollover import start_from_previous
@@ -50,7 +49,7 @@ DATA_SUFFIXES = (".yaml", ".yml", ".json")
 def report_list(request: Request) -> Response:
     rows = []
     for stored in store_of(request).list():
-        findings = check_report(stored.report)
+        findings = findings_for(stored)
         errors = sum(f.severity == "error" for f in findings)
         rows.append(
             {
