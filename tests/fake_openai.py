@@ -131,7 +131,7 @@ def tool_call(arguments: dict[str, Any]) -> Scenario:
 class RecordedRequest:
     time: float
     path: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     body: dict[str, Any]
 
     @property
@@ -220,7 +220,7 @@ def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 body = json.loads(raw or b"{}")
             except json.JSONDecodeError:
                 body = {}
-            scenario = fake._next(body, self.path, dict(self.headers))
+            scenario = fake._next(body, self.path, {k.lower(): v for k, v in self.headers.items()})
             if scenario.delay and fake._wait(scenario.delay):
                 return
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):

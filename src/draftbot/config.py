@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(0.3, ge=0, le=2, description="采样温度")
     llm_timeout: float = Field(60.0, gt=0, le=600, description="单次请求超时（秒）")
     llm_retries: int = Field(2, ge=0, le=5, description="失败后重试次数（不含首次请求）")
-    llm_max_concurrency: int = Field(4, ge=1, le=32, description="同时起草的段落数")
+    llm_max_concurrency: int = Field(8, ge=1, le=32, description="同时起草的段落数")
     data_dir: Path = Field(default_factory=default_data_dir, description="数据目录")
     cache_dir: Path | None = Field(None, description="模型应答缓存目录；默认在数据目录下")
     prompts_dir: Path | None = Field(None, description="自定义提示词目录（覆盖自带的同名文件）")
@@ -119,7 +119,8 @@ class Settings(BaseSettings):
 
     @property
     def section_deadline(self) -> float:
-        """The most time one section may take on the LLM path: timeout × attempts."""
+        """The most time drafting may take on the LLM path (one section or a whole report):
+        timeout × attempts."""
         return self.llm_timeout * self.attempts
 
 

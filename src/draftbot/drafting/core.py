@@ -3,7 +3,7 @@
 Per section the LLM path is: render the prompts → answer (cache or model, bounded retries)
 → clean up → number guard → one re-ask naming unmatched numbers → accept, or fall back to
 the offline text with a finding that says why. Sections are drafted concurrently (at most
-`llm_max_concurrency` at a time) and each is bounded by `timeout × attempts`.
+`llm_max_concurrency` at a time); the whole report is bounded by `timeout × attempts`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..checks import Finding
 from ..config import Settings
@@ -78,6 +78,7 @@ class _Job:
     prompts: PromptSet | None = None
     cache: ResponseCache | None = None
     calls: int = 0
+    models: dict[bool, Any] = field(default_factory=dict)  # ChatOpenAI clients of this run
 
 
 def _location(section: str) -> str:
@@ -122,20 +123,22 @@ def section_messages(job: _Job, section: str) -> list[Message]:
     return [("system", system), ("human", user)]
 
 
-async def _draft_with_llm(job: _Job, section: str, emit: Emit | None) -> SectionDraft:
-    from .llm import LLMError
+async def _draft_with_llm(
+    job: _Job, section: str, emit: Emit | None, deadline: float
+) -> SectionDraft:
+    """One section on the LLM path; `deadline` (loop time) bounds it, retries and re-ask included."""
+    from .llm import LLMError, deadline_exceeded
 
     settings = job.settings
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + settings.section_deadline
+    remaining = deadline - asyncio.get_running_loop().time()
     try:
         return await asyncio.wait_for(
-            _guarded_answer(job, section, emit, deadline), settings.section_deadline + 0.05
+            _guarded_answer(job, section, emit, deadline), max(remaining, 0) + 0.05
         )
     except LLMError as exc:
         cause = exc.cause
     except asyncio.TimeoutError:
-        cause = f"超过本段的时间上限 {settings.section_deadline:g} 秒仍未完成"
+        cause = deadline_exceeded(settings).cause
     if emit:
         emit(DraftEvent("restart", section))
     return _fallback(
@@ -159,7 +162,7 @@ async def _guarded_answer(
     heading = SECTION_TITLES[section]
     first = await complete(
         settings, messages, deadline=deadline, on_chunk=on_chunk, on_restart=on_restart,
-        cache=job.cache,
+        cache=job.cache, models=job.models,
     )  # fmt: skip
     job.calls += first.calls
     text = clean_text(first.text, heading)
@@ -174,7 +177,7 @@ async def _guarded_answer(
     messages = [*messages, ("ai", first.text), ("human", reask)]
     second = await complete(
         settings, messages, deadline=deadline, on_chunk=on_chunk, on_restart=on_restart,
-        cache=job.cache,
+        cache=job.cache, models=job.models,
     )  # fmt: skip
     job.calls += second.calls
     text = clean_text(second.text, heading)
@@ -226,10 +229,13 @@ async def adraft_report(
         drafts = {k: _offline_draft(job, k, []) for k in keys}
         return DraftOutcome(drafts, "离线模板" if offline else settings.drafter_label)
     limit = asyncio.Semaphore(settings.llm_max_concurrency)
+    # One deadline for the whole report: waiting for a free slot counts against it, so a
+    # report never takes longer than timeout × attempts, however many sections it has.
+    deadline = asyncio.get_running_loop().time() + settings.section_deadline
 
     async def one(key: str) -> SectionDraft:
         async with limit:
-            return await _draft_with_llm(job, key, None)
+            return await _draft_with_llm(job, key, None, deadline)
 
     results = await asyncio.gather(*(one(k) for k in keys))
     return DraftOutcome(dict(zip(keys, results, strict=False)), settings.drafter_label, job.calls)
@@ -268,7 +274,8 @@ async def stream_section(
         yield DraftEvent("done", key, draft.text, draft.source, tuple(draft.findings))
         return
     queue: asyncio.Queue[DraftEvent] = asyncio.Queue()
-    task = asyncio.ensure_future(_draft_with_llm(job, key, queue.put_nowait))
+    deadline = asyncio.get_running_loop().time() + settings.section_deadline
+    task = asyncio.ensure_future(_draft_with_llm(job, key, queue.put_nowait, deadline))
     try:
         while not (task.done() and queue.empty()):
             getter = asyncio.ensure_future(queue.get())

@@ -107,18 +107,24 @@ async def complete(
     on_chunk: OnChunk | None = None,
     on_restart: Callable[[], None] | None = None,
     cache: ResponseCache | None = None,
+    models: dict[bool, ChatOpenAI] | None = None,
 ) -> Completion:
     """One accepted answer for `messages`, from the cache or the model, within `deadline`.
 
     `deadline` is an absolute `loop.time()`. With `on_chunk` the answer is streamed; before a
-    retry `on_restart` is called so a caller can discard partial text.
+    retry `on_restart` is called so a caller can discard partial text. `models` lets the
+    calls of one event loop share their clients (keyed by streaming or not).
     """
     key = cache_key(settings, messages) if cache else ""
     if cache and (hit := cache.get(key)) is not None:
         if on_chunk:
             on_chunk(hit)
         return Completion(hit, cached=True)
-    llm = build_chat_model(settings, streaming=on_chunk is not None)
+    streaming = on_chunk is not None
+    models = {} if models is None else models
+    if streaming not in models:
+        models[streaming] = build_chat_model(settings, streaming=streaming)
+    llm = models[streaming]
     calls = 0
 
     async def attempt() -> str:
@@ -182,7 +188,7 @@ async def with_retries(
 ) -> str:
     """Call `attempt` up to `settings.attempts` times, each bounded by the timeout and deadline."""
     loop = asyncio.get_running_loop()
-    failure = LLMError("模型服务没有在规定时间内完成", retryable=True)
+    failure = deadline_exceeded(settings)
     for number in range(settings.attempts):
         remaining = deadline - loop.time()
         if remaining <= 0:
@@ -210,6 +216,13 @@ async def with_retries(
             break
         await asyncio.sleep(wait)
     raise failure
+
+
+def deadline_exceeded(settings: Settings) -> LLMError:
+    return LLMError(
+        f"超过起草的时间上限 {settings.section_deadline:g} 秒"
+        f"（单次超时 {settings.llm_timeout:g} 秒 × {settings.attempts} 次）仍未完成"
+    )
 
 
 def _backoff(number: int) -> float:
