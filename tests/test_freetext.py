@@ -279,3 +279,34 @@ def test_llm_failure_falls_back_to_the_offline_parser(fake: FakeOpenAI, tmp_path
     )
     assert proposal.values == {"table4.review.maintained": 1}
     assert proposal.notes[0].startswith("大模型解析失败")
+
+
+def test_propose_uses_the_offline_parser_when_no_endpoint_is_configured(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from draftbot.freetext import propose
+
+    for name in (
+        "DRAFTBOT_LLM_BASE_URL",
+        "DRAFTBOT_LLM_API_KEY",
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env here
+    settings = load_settings(data_dir=tmp_path)
+    assert not settings.llm_configured
+    proposal = propose("行政复议1件，维持", ["table4"], "2021", settings, "系统提示" * 10)
+    assert proposal.values == {"table4.review.maintained": 1}
+    assert proposal.notes == []
+
+
+def test_propose_goes_to_the_llm_when_configured(fake: FakeOpenAI, tmp_path) -> None:
+    from draftbot.freetext import propose
+
+    fake.script(tool_call({"cells": [{"cell": "table4.review.corrected", "value": 1}]}))
+    proposal = propose(
+        "行政复议1件，纠正", ["table4"], "2021", settings_for(fake, tmp_path), "系统提示" * 10
+    )
+    assert proposal.values == {"table4.review.corrected": 1}
+    assert fake.calls == 1

@@ -499,6 +499,19 @@ def extraction_system_prompt(base: str, cells: dict[str, str]) -> str:
     return f"{base.rstrip()}\n\n可填写的单元格（编号：表中位置）：\n{listed}\n"
 
 
+def propose(
+    text: str,
+    scope: list[str],
+    version: FormatVersion,
+    settings: Settings | None = None,
+    system_prompt: str = "",
+) -> Proposal:
+    """The LLM path when `settings` configure an endpoint (and a prompt is given), else offline."""
+    if settings is not None and settings.llm_configured and system_prompt:
+        return propose_with_llm(settings, text, scope, version, system_prompt)
+    return propose_cells(text, scope, version)
+
+
 def propose_with_llm(
     settings: Settings, text: str, scope: list[str], version: FormatVersion, system_prompt: str
 ) -> Proposal:

@@ -247,11 +247,10 @@ def offline_proposer(question: qs.Question, report: Report, text: str) -> Propos
 
 def llm_proposer(settings: Settings, bank: qs.QuestionBank) -> ProposeFn:
     def propose(question: qs.Question, report: Report, text: str) -> Proposal:
-        from .freetext import propose_with_llm
+        from .freetext import propose
 
-        return propose_with_llm(
-            settings, text, question.fills, report.format_version, bank.freetext.system_prompt
-        )
+        scope, version = question.fills, report.format_version
+        return propose(text, scope, version, settings, bank.freetext.system_prompt)
 
     return propose
 
