@@ -27,6 +27,7 @@ from .security import GuardError, login_response
 from .views import (
     TABLES,
     cell_location,
+    counts,
     finding_views,
     grid_for,
     grid_rows,
@@ -172,11 +173,19 @@ def _import_docx(data: bytes, agency: str | None, year: int | None) -> Report:
 @router.get("/reports/{report_id}")
 def overview(request: Request, report_id: str) -> Response:
     stored = store_of(request).get(report_id)
+    from .routes_guide import bank
+
+    findings = findings_for(stored)
+    in_tables = [f for f in findings if f.location.startswith(("表二", "表三", "表四"))]
+    remaining = qb.next_question(bank(), stored.report)
     return report_page(
         request,
         "overview.html",
         stored,
         "overview",
+        findings=findings,
+        table_counts=counts(in_tables),
+        guide_state=str(qb.progress(bank(), stored.report)) if remaining else "已全部回答",
         levels=[level.value for level in AgencyLevel],
         statuses=STATUS_LABELS,
         updated=local_time(stored.updated_at),
