@@ -155,8 +155,7 @@ class FakeOpenAI:
         self._script: deque[Scenario] = deque()
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -204,6 +203,12 @@ class FakeOpenAI:
     def _wait(self, seconds: float) -> bool:
         """Sleep, but wake when the server stops; True if stopped."""
         return self._stop.wait(seconds)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # The default backlog of 5 makes concurrent clients wait for TCP SYN retries.
+    request_queue_size = 128
 
 
 def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -46,15 +46,15 @@ class Prompt:
     meta: PromptMeta
     path: Path
     source: str
+    template: Template
 
     def render(self, **values: Any) -> str:
         missing = [name for name in self.meta.inputs if name not in values]
         if missing:
             names = "、".join(f"“{m}”" for m in missing)
             raise PromptError(f"提示词 {self.path.name} 缺少输入变量 {names}")
-        template = sandbox().from_string(self.source)
         try:
-            return template.render(**{k: values[k] for k in self.meta.inputs}).strip()
+            return self.template.render(**{k: values[k] for k in self.meta.inputs}).strip()
         except UndefinedError as exc:
             raise PromptError(f"提示词 {self.path.name} 渲染失败：{exc.message}") from None
 
@@ -126,7 +126,7 @@ def parse_prompt(path: Path) -> Prompt:
         raise PromptError(
             f"提示词 {path.name} 使用了未声明的变量“{undeclared[0]}”，请在头部 inputs 中声明"
         )
-    return Prompt(prompt_meta, path, body)
+    return Prompt(prompt_meta, path, body, sandbox().from_string(body))
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
