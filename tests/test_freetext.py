@@ -310,3 +310,13 @@ def test_propose_goes_to_the_llm_when_configured(fake: FakeOpenAI, tmp_path) -> 
     )
     assert proposal.values == {"table4.review.corrected": 1}
     assert fake.calls == 1
+
+
+def test_the_rest_goes_to_the_named_applicant_type() -> None:
+    got = values("收到申请5件，其中个人4件，其余为企业；予以公开个人4件、企业1件", ["table3"])
+    assert got == {
+        "table3.new_received.natural_person": 4,
+        "table3.new_received.commercial": 1,
+        "table3.granted.natural_person": 4,
+        "table3.granted.commercial": 1,
+    }

@@ -240,6 +240,7 @@ APPLICANT_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("legal_service", ("法律服务机构", "律师事务所", "律所", "律师", "法律服务")),
     ("other", ("其他组织", "其他单位", "其他申请人")),
 ]
+_REST_WORDS = ("其余", "其他均", "其他都", "剩下", "剩余", "余下")
 _ALL_WORDS = ("都是", "均为", "均是", "全部", "全是", "全为", "都来自", "均来自", "都为")
 _OTHER_2019 = {"other_no_correction", "other_no_fee_paid", "other_other"}
 
@@ -290,9 +291,8 @@ def _table3(text: str, version: FormatVersion) -> Proposal:
         applicant = _first_key(clause, APPLICANT_WORDS)
         mentions = find_numbers(clause)
         if not mentions:
-            if applicant and current in totals and any(w in clause for w in _ALL_WORDS):
-                value, _ = totals.pop(current)
-                proposal.place(f"table3.{current}.{applicant}", value, clause)
+            if applicant and current in totals:
+                _place_all_or_rest(proposal, totals, current, applicant, clause)
             continue
         if row is not None and row.startswith("?"):
             reason = _VAGUE_ROW_REASONS[row]
@@ -316,6 +316,20 @@ def _table3(text: str, version: FormatVersion) -> Proposal:
             current = row
     _settle_totals(proposal, totals, "table3", APPLICANT_COLUMNS)
     return proposal
+
+
+def _place_all_or_rest(
+    proposal: Proposal, totals: dict[str, tuple[int, str]], row: str, column: str, clause: str
+) -> None:
+    """`都是个人` puts a row's whole total in one column; `其余为企业` puts what is left."""
+    total, _ = totals[row]
+    if any(word in clause for word in _ALL_WORDS):
+        del totals[row]
+        proposal.place(f"table3.{row}.{column}", total, clause)
+    elif any(word in clause for word in _REST_WORDS):
+        placed = sum(int(v) for p, v in proposal.values.items() if p.startswith(f"table3.{row}."))
+        if total - placed > 0:
+            proposal.place(f"table3.{row}.{column}", total - placed, clause)
 
 
 def _settle_totals(
