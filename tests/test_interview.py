@@ -337,3 +337,17 @@ def test_an_unusable_file_gets_a_chinese_message(tmp_path: Path, content: str) -
     assert "数据文件 r.yaml 有" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
     assert (tmp_path / "r.yaml").read_text(encoding="utf-8") == content
+
+
+def test_an_existing_file_is_walked_through_and_enter_keeps_every_value(tmp_path: Path) -> None:
+    source = (EXAMPLES / "busy-2023.yaml").read_text(encoding="utf-8")
+    (tmp_path / "r.yaml").write_text(source, encoding="utf-8")
+    done = draftbot(tmp_path, "interview", "r.yaml", lines=[""] * 80)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "继续填写 r.yaml（安吉县自然资源和规划局2023年度）" in done.stdout
+    assert "（当前：自然人 22，商业企业 5，法律服务机构 2，其他 1，直接回车保留）" in done.stdout
+    assert "全部问题已回答" in done.stdout
+    report = load_report(tmp_path / "r.yaml")
+    example = load_report(EXAMPLES / "busy-2023.yaml")
+    assert report.model_dump(exclude={"interview"}) == example.model_dump(exclude={"interview"})
+    assert report.interview.gates["info_fee_gate"] == "no"

@@ -111,7 +111,10 @@ class Interview:
         if question.group != self.group:
             self.group = question.group
             self.say(f"\n—— {self.bank.group_title(question.group)} ——")
-        current = qs.current_answer(question, report) if question.id in self.revisiting else ""
+        current = ""
+        if question.id in self.revisiting:
+            current = qs.current_answer(question, report)
+            current = current or ("否" if question.kind == "gate" else "")  # all of it is 0
         keep = f"（当前：{current}，直接回车保留）" if current else ""
         prompt = f"\n【{label}】{qs.question_prompt(question, report)}{keep}\n> "
         while True:
