@@ -330,7 +330,7 @@ def test_unexpected_error_shows_no_traceback(tmp_path: Path, monkeypatch) -> Non
     def broken(self):
         raise RuntimeError("/secret/path sk-CANARY-x")
 
-    monkeypatch.setattr(Store, "list", broken)
+    monkeypatch.setattr(Store, "headers", broken)
     with make_client(tmp_path, raise_server_exceptions=False) as client:
         response = client.get("/", headers={"Accept": "text/html"})
     assert response.status_code == 500

@@ -104,6 +104,19 @@ class StoredReport:
 
 
 @dataclass(frozen=True)
+class ReportHeader:
+    id: str
+    version: int
+    status: ReportStatus
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass(frozen=True)
 class SectionRevision:
     id: int
     report_id: str
@@ -196,6 +209,23 @@ class Store:
     def list(self) -> list[StoredReport]:
         rows = self._connection().execute("SELECT * FROM reports ORDER BY updated_at DESC, id")
         return [_stored(row) for row in rows]
+
+    def headers(self) -> list[ReportHeader]:
+        """Id, version, status and times of every report, newest first, without parsing data."""
+        rows = self._connection().execute(
+            "SELECT id, version, status, created_at, updated_at FROM reports"
+            " ORDER BY updated_at DESC, id"
+        )
+        return [
+            ReportHeader(
+                row["id"],
+                row["version"],
+                row["status"],
+                dt.datetime.fromisoformat(row["created_at"]),
+                dt.datetime.fromisoformat(row["updated_at"]),
+            )
+            for row in rows
+        ]
 
     def save(self, report_id: str, report: Report, based_on: int) -> StoredReport:
         """Replace the report data if nobody saved since version `based_on`."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 from urllib.parse import quote
 
@@ -48,19 +49,35 @@ DATA_SUFFIXES = (".yaml", ".yml", ".json")
 
 @router.get("/")
 def report_list(request: Request) -> Response:
-    rows = []
-    for stored in store_of(request).list():
-        findings = findings_for(stored)
-        errors = sum(f.severity == "error" for f in findings)
-        rows.append(
-            {
-                "stored": stored,
-                "errors": errors,
-                "warnings": len(findings) - errors,
-                "updated": local_time(stored.updated_at),
-            }
-        )
+    store = store_of(request)
+    rows = [list_row(store, header) for header in store.headers()]
     return page(request, "list.html", rows=rows, active="list")
+
+
+def list_row(store: Any, header: Any) -> dict[str, Any]:
+    """One line of the report list, computed once per report version."""
+    key = (header.id, header.version)
+    with _list_lock:
+        row = _list_cache.get(key)
+    if row is None:
+        stored = store.get(header.id)
+        errors, warnings = counts(findings_for(stored))
+        meta = stored.report.meta
+        row = {
+            "agency": meta.agency,
+            "year": meta.report_year,
+            "errors": errors,
+            "warnings": warnings,
+        }
+        with _list_lock:
+            _list_cache[key] = row
+            while len(_list_cache) > 1024:
+                _list_cache.pop(next(iter(_list_cache)))
+    return {**row, "header": header, "updated": local_time(header.updated_at)}
+
+
+_list_cache: dict[tuple[str, int], dict[str, Any]] = {}
+_list_lock = threading.Lock()
 
 
 @router.get("/reports/new")
