@@ -81,6 +81,9 @@ def test_lead_examples_with_empty_narrative_gain_no_prose_findings(examples_dir:
         ("主动公开政府信息10余条。", "主动公开政府信息条数 为 120"),
         ("发布政策解读八条。", "政策解读条数 为 6"),
         ("结转下年度继续办理2件。", "结转下年度继续办理（总计） 为 1"),
+        ("结转至2023年继续办理2件。", "结转下年度继续办理（总计） 为 1"),
+        ("本年度新收政府信息公开申请数量为7件。", "本年新收政府信息公开申请数量（总计） 为 4"),
+        ("被申请行政复议的案件3起。", "表四 行政复议（总计） 为 1"),
     ],
 )
 def test_p01_numbers_that_contradict_the_data_are_errors(text: str, expected: str):
