@@ -358,3 +358,12 @@ def test_existing_values_count_as_the_gate_answer(
     kept = qs.keep_answer(bank, report, "t3_gate")
     assert kept.interview.gates["t3_gate"] == "yes"
     assert kept.table3 == report.table3
+
+
+def test_invisible_characters_are_removed_from_numbers_and_refused_in_text(
+    bank: qs.QuestionBank,
+) -> None:
+    report = qs.apply_answer(bank, new_report(), "t2_licensing", "1\u200b000")
+    assert report.table2.licensing == 1000
+    with pytest.raises(qs.AnswerError, match="方向字符"):
+        qs.apply_answer(bank, report, "proactive_notes", "正常\u202e文字")

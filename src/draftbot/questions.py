@@ -58,6 +58,8 @@ GATE_TEXT_LABEL = "（已用一句话填写）"
 BACK_COMMANDS = frozenset({"上一题", "返回", "后退"})
 HELP_COMMANDS = frozenset({"?", "？", "帮助"})
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+NUMERIC_KINDS = frozenset({"count", "amount", "numbers", "applicants", "cases", "year"})
 _SPLIT_LIST = re.compile(r"[、，,；;\n]+")
 _SPLIT_LINES = re.compile(r"[\n；;]+")
 _SPLIT_NUMBERS = re.compile(r"[\s、，,；;/]+")
@@ -438,9 +440,11 @@ def apply_answer(bank: QuestionBank, report: Report, question_id: str, text: str
     """The report with this answer applied and recorded; AnswerError if it is not acceptable."""
     question = bank.get(question_id)
     text = text.strip()
-    if _CONTROL_CHARS.search(text):
+    if question.kind in NUMERIC_KINDS:
+        text = _INVISIBLE.sub("", text)  # a zero-width space pasted inside 1​000
+    if _CONTROL_CHARS.search(text) or _INVISIBLE.search(text):
         raise AnswerError(
-            f"{cell_label(question.fills[0])}：回答中含有不可见的控制字符，请删除后重新输入"
+            f"{cell_label(question.fills[0])}：回答中含有不可见的控制字符或方向字符，请删除后重新输入"
         )
     data = report.model_dump()
     if question.kind == "gate":
@@ -509,7 +513,7 @@ def apply_values(
 def _values_for(question: Question, report: Report, text: str) -> dict[str, Any]:
     from .freetext import approximate_reason
 
-    if question.kind in ("count", "amount", "numbers", "applicants", "cases"):
+    if question.kind in NUMERIC_KINDS:
         reason = approximate_reason(text)
         if reason:
             raise AnswerError(f"{cell_label(question.fills[0])}：{reason}")
