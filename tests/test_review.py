@@ -167,6 +167,8 @@ def test_p02_wrong_statistical_period_is_an_error():
     assert [(f.code, f.severity) for f in findings] == [("P-02", "error")]
     assert "2022年1月1日至12月31日" in findings[0].hint
     assert [f.code for f in _review("统计期为2022年1月1日至2021年12月31日。")] == ["P-02"]
+    long_form = "本报告数据统计期限自2021年1月1日起至2021年12月31日止。"
+    assert [f.severity for f in _review(long_form)] == ["error"]
 
 
 @pytest.mark.parametrize(

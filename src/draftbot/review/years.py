@@ -16,7 +16,10 @@ from ._text import Sentence, quote, report_sentences
 CODE = "P-02"
 _YEAR = r"((?:19|20)\d{2})\s*年"
 _PERIOD_RE = re.compile(
-    _YEAR + r"\s*1\s*月\s*1\s*日\s*(?:至|到|—|－|-|～|~)\s*(?:" + _YEAR + r"\s*)?12\s*月\s*31\s*日"
+    _YEAR
+    + r"\s*1\s*月\s*1\s*日\s*起?\s*(?:至|到|—|－|-|～|~)\s*(?:"
+    + _YEAR
+    + r"\s*)?12\s*月\s*31\s*日"
 )
 _YEAR_RE = re.compile(r"(?<!\d)" + _YEAR)
 # Titles, document numbers and quotations: years inside them are references, not claims.
