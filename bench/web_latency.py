@@ -142,6 +142,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--no-write", action="store_true", help="只打印，不写结果文件")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
         ids = seed(data_dir, args.clients)
@@ -167,7 +168,9 @@ def main() -> None:
         f"--rounds {args.rounds}`",
         f"- Date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC; "
         f"{platform.python_implementation()} {platform.python_version()} on "
-        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs; "
+        f"1-minute load average before the run {load_before:.1f} (other work on the machine "
+        "shows up in the tail)",
         f"- Server: one `draftbot serve` process (uvicorn, SQLite WAL, offline drafter), "
         f"loopback; {args.clients} concurrent clients, each with its own keep-alive connection "
         f"and its own report (copy of examples/busy-2023.yaml); {args.rounds} rounds of every "

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from draftbot.store import Store
+from draftbot.tables import report_grids
 from draftbot.word import import_docx
 from e2e_server import CHROMIUM_ARGS, Server, chromium_path
 from fake_openai import server_error
@@ -141,6 +142,8 @@ def test_new_report_zero_gates_offline_draft_edit_and_export(page: Page, server:
     assert EDITED in text
     stored = Store.in_folder(server.data_dir).get(report_id).report
     assert stored.narrative.problems == EDITED and stored.facts.training_sessions == 2
+    for entered, exported in zip(report_grids(stored), report_grids(report), strict=True):
+        assert exported.matrix() == entered.matrix(), entered.name  # every cell of 表二/三/四
 
 
 def test_two_tabs_conflict_in_the_browser(browser: Browser, page: Page, server: Server) -> None:
