@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from draftbot.model import Meta, Report
 from draftbot.store import Store
 from fake_openai import server_error
 from web_helpers import create_report, edit, headers, make_client, offline_settings, version_of
@@ -156,3 +157,60 @@ def test_llm_fault_falls_back_to_offline_with_the_finding_shown(llm_client, fake
     store = Store.in_folder(llm_client.app.state.config.data_dir)
     revision = store.revisions(report_id, "overview_proactive")[0]
     assert revision.source == "offline" and "大模型起草失败" in revision.note
+
+
+def test_closing_the_browser_mid_generation_cancels_the_job(tmp_path: Path, fake_openai) -> None:
+    """F-32: the job ends (and its lock is released) when the page goes away mid-stream."""
+    import http.client
+    import time
+
+    from e2e_server import Server
+    from fake_openai import drip
+
+    fake_openai.default = drip()  # the model never finishes
+    env = {
+        "DRAFTBOT_LLM_BASE_URL": fake_openai.base_url,
+        "DRAFTBOT_LLM_API_KEY": CANARY,
+        "DRAFTBOT_LLM_MODEL": "fake-model",
+        "DRAFTBOT_LLM_RETRIES": "0",
+        "DRAFTBOT_LLM_TIMEOUT": "60",
+    }
+    report = Report(meta=Meta(agency="测试县教育局", report_year=2024))
+    report_id = Store.in_folder(tmp_path).create(report).id
+    server = Server(tmp_path, env).start()
+    try:
+        token = "t" * 43
+        headers_ = {
+            "Host": f"127.0.0.1:{server.port}",
+            "Cookie": f"draftbot_csrf={token}",
+            "X-CSRF-Token": token,
+            "Content-Type": "application/json",
+        }
+
+        def start_generation() -> tuple[http.client.HTTPConnection, int]:
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            conn.request(
+                "POST",
+                f"/api/reports/{report_id}/sections/problems/generate",
+                body=b'{"version": 1}',
+                headers=headers_,
+            )
+            return conn, conn.getresponse().status
+
+        first, status = start_generation()
+        assert status == 200
+        second, status = start_generation()
+        assert status == 409  # the first job is still running
+        second.close()
+        first.close()  # the page is closed mid-stream
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            again, status = start_generation()
+            again.close()
+            if status == 200:
+                break
+            time.sleep(0.2)
+        assert status == 200  # the abandoned job was cancelled and its lock released
+        assert Store.in_folder(tmp_path).get(report_id).report.narrative.problems == ""
+    finally:
+        server.stop()
