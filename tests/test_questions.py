@@ -91,8 +91,11 @@ def test_a_broken_bank_is_rejected_with_a_message(tmp_path: Path, change, messag
     assert "问题库" in str(err.value)
 
 
-def test_all_zero_agency_takes_25_answers_and_passes_checks(bank: qs.QuestionBank) -> None:
-    report = new_report()
+@pytest.mark.parametrize("year", [2023, 2020])
+def test_all_zero_agency_takes_25_answers_and_passes_checks(
+    bank: qs.QuestionBank, year: int
+) -> None:
+    report = new_report(year)
     count = 2  # agency and year
     while (q := qs.next_question(bank, report)) is not None:
         text = {"gate": "否", "count": "0", "amount": "0", "choice": "1"}.get(q.kind, "")
