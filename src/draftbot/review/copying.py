@@ -17,7 +17,7 @@ from ._text import SECTION_LABELS, drafted_sections, quote, split_sentences
 
 CODE = "P-06"
 THRESHOLD = 0.8
-MIN_CHARS = 40
+MIN_CHARS = 80  # short factual statements (本年未收到申请…) are alike every year
 _NOISE_RE = re.compile(r"[\s，,。．.；;：:、！!？?“”‘’\"'（）()《》〔〕【】\-—…·]")
 _REVISITED = ("上年", "去年", "上一年", "整改")
 
