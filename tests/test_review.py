@@ -345,7 +345,7 @@ def test_p06_last_years_text_with_new_figures_is_reported_with_the_ratio():
 
 
 def test_p06_rewritten_or_short_text_stays_quiet():
-    short = "本年未收到政府信息公开申请，无上年结转申请，主动公开信息若干。"
+    short = "本年按规定主动公开政府信息，依法办理公开申请，按时答复。"
     rewritten = (
         "本年我局以企业需求为导向，围绕科技成果转化、专精特新企业培育等重点工作主动公开政府信息120条，"
         "同步开通政务新媒体，信息发布更加及时。"
