@@ -351,3 +351,19 @@ def test_an_existing_file_is_walked_through_and_enter_keeps_every_value(tmp_path
     example = load_report(EXAMPLES / "busy-2023.yaml")
     assert report.model_dump(exclude={"interview"}) == example.model_dump(exclude={"interview"})
     assert report.interview.gates["info_fee_gate"] == "no"
+
+
+def test_a_custom_question_bank_is_used_and_a_broken_one_refused(tmp_path: Path) -> None:
+    from draftbot.questions import default_bank_path
+
+    text = default_bank_path().read_text(encoding="utf-8")
+    custom = tmp_path / "my-questions.yaml"
+    custom.write_text(text.replace("本报告是哪个机关的？", "贵单位的全称？"), encoding="utf-8")
+    done = draftbot(tmp_path, "interview", "r.yaml", "--questions", str(custom), lines=META[:2])
+    assert "贵单位的全称？" in done.stdout
+    custom.write_text(text.replace("kind: count", "kind: counting", 1), encoding="utf-8")
+    broken = draftbot(tmp_path, "interview", "s.yaml", "--questions", str(custom), lines=META)
+    assert broken.returncode == 2
+    assert "问题库" in broken.stdout and "kind" in broken.stdout
+    assert "Traceback" not in broken.stdout + broken.stderr
+    assert not (tmp_path / "s.yaml").exists()

@@ -415,6 +415,8 @@ def parse_yes_no(text: str) -> bool | None:
 
 def create_report(agency: str, report_year: str) -> Report:
     """A new report from the first two answers (机关全称, 统计年度)."""
+    if _CONTROL_CHARS.search(agency) or _INVISIBLE.search(agency):
+        raise AnswerError("基本信息 · 机关全称：含有不可见的控制字符或方向字符，请删除后重新输入")
     data: dict[str, Any] = {"meta": {"agency": agency.strip(), "report_year": _year(report_year)}}
     _mark_answered(data, "agency")
     _mark_answered(data, "report_year")
