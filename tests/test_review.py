@@ -3,6 +3,7 @@ positives and the near-misses that must stay quiet."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,8 @@ import pytest
 from draftbot.checks import Finding, check_report, has_errors
 from draftbot.datafile import load_report
 from draftbot.model import Report
-from draftbot.review import review_report
+from draftbot.regions import load_divisions
+from draftbot.review import own_region, review_report, similarity
 
 
 def _data(**meta: Any) -> dict[str, Any]:
@@ -497,3 +499,30 @@ def test_every_prose_finding_has_a_hint_and_a_known_location():
     findings = _review(text, "overview_on_request")
     assert {f.code for f in findings} == {"P-01", "P-02", "P-04", "P-05", "P-08"}
     assert all(f.hint and f.location == "一、总体情况 ·（二）依申请公开" for f in findings)
+
+
+def test_draftbot_check_reports_the_prose_findings_as_json(examples_dir: Path):
+    from typer.testing import CliRunner
+
+    from draftbot.cli import app
+
+    path = examples_dir / "seed-2022-as-published.yaml"
+    result = CliRunner().invoke(app, ["check", "--json", str(path)])
+    assert result.exit_code == 0  # both findings are warnings: they do not block export
+    payload = json.loads(result.stdout)
+    assert [f["code"] for f in payload["findings"]] == ["P-01", "P-04"]
+    blocked = CliRunner().invoke(app, ["check", str(examples_dir / "errors-2020.yaml")])
+    assert blocked.exit_code == 1
+
+
+def test_similarity_ignores_figures_and_punctuation():
+    assert similarity("2021年公开98条。", "2022年公开120条") == 1.0
+    assert similarity("", "") == 0.0
+    assert similarity("主动公开政府信息", "依法办理申请答复") == 0.0
+
+
+def test_own_region_for_a_township_adds_its_unit_word():
+    meta = {"agency": "稷峰镇人民政府", "level": "乡镇（街道）", "region": "山西省运城市稷山县"}
+    own = own_region(_report(**meta), load_divisions())
+    assert own is not None and own.own_kind == "镇"
+    assert own.chain_kinds == {"省", "市", "县", "镇"}

@@ -1,7 +1,7 @@
 """P-06: text copied from last year's report.
 
 Similarity is the overlap of character pairs (Dice coefficient over bigrams) after removing
-blanks and punctuation and replacing every digit by 0, so a text whose only changes are the
+blanks and punctuation and replacing every number by 0, so a text whose only changes are the
 year and the figures still counts as a copy.
 """
 
@@ -23,7 +23,7 @@ _REVISITED = ("上年", "去年", "上一年", "整改")
 
 
 def normalise(text: str) -> str:
-    return re.sub(r"\d", "0", _NOISE_RE.sub("", text))
+    return re.sub(r"\d+", "0", _NOISE_RE.sub("", text))
 
 
 def similarity(a: str, b: str) -> float:
