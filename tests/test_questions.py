@@ -77,7 +77,14 @@ def test_the_level_choices_are_the_models_levels(bank: qs.QuestionBank) -> None:
         (lambda d: d["questions"][3].update(fills=["meta.agnecy"]), "字段 meta.agnecy 不存在"),
         (lambda d: d["questions"].append(dict(d["questions"][0])), "问题编号 agency 重复"),
         (lambda d: d["questions"][8].update(gate="nope"), "闸门 nope 不存在"),
-        (lambda d: d["questions"][0].update(colour="red"), "colour"),
+        (
+            lambda d: d["questions"][0].update(colour="red"),
+            "第 1 个问题（agency）的 colour：未知的键",
+        ),
+        (
+            lambda d: d["questions"][0].update(kind="counting"),
+            "第 1 个问题（agency）的 kind：应为以下之一",
+        ),
     ],
 )
 def test_a_broken_bank_is_rejected_with_a_message(tmp_path: Path, change, message: str) -> None:

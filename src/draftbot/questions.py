@@ -194,10 +194,37 @@ def load_bank(path: str | Path | None = None) -> QuestionBank:
     try:
         return QuestionBank.model_validate(data)
     except ValidationError as exc:
-        details = "；".join(
-            f"{'.'.join(str(p) for p in e['loc']) or '问题库'}：{e['msg']}" for e in exc.errors()
-        )
+        details = "；".join(_bank_problem(data, e) for e in exc.errors())
         raise BankError(f"问题库 {path} 有误：{details}") from None
+
+
+def _bank_problem(data: Any, err: Any) -> str:
+    """One validation error of the bank file, in Chinese."""
+    loc = list(err["loc"])
+    where = "问题库"
+    if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+        questions = data.get("questions") if isinstance(data, dict) else None
+        item = questions[loc[1]] if isinstance(questions, list) else None
+        qid = item.get("id") if isinstance(item, dict) else None
+        where = f"第 {loc[1] + 1} 个问题" + (f"（{qid}）" if qid else "")
+        loc = loc[2:]
+    if loc:
+        where += "的 " + ".".join(str(p) for p in loc)
+    ctx = err.get("ctx") or {}
+    messages = {
+        "value_error": str(ctx.get("error", err["msg"])),
+        "missing": "缺少必填项",
+        "extra_forbidden": "未知的键",
+        "literal_error": "应为以下之一：" + str(ctx.get("expected", "")).replace(" or ", ", "),
+        "string_too_short": "内容过短",
+        "string_pattern_mismatch": "编号只能用小写字母、数字和下划线，并以字母开头",
+        "too_short": "至少需要一项",
+        "list_type": "应为列表",
+        "string_type": "应为文字",
+        "model_type": "应为一组“键: 值”",
+    }
+    message = messages.get(err["type"], err["msg"])
+    return message if where == "问题库" and err["type"] == "value_error" else f"{where}：{message}"
 
 
 # --- paths into the report ----------------------------------------------------------------
