@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from draftbot.checks import Finding, check_report, has_errors
 from draftbot.datafile import load_report
@@ -526,3 +528,13 @@ def test_own_region_for_a_township_adds_its_unit_word():
     own = own_region(_report(**meta), load_divisions())
     assert own is not None and own.own_kind == "镇"
     assert own.chain_kinds == {"省", "市", "县", "镇"}
+
+
+_POOL = "0123456789１２一二两十百千万余多件条起次年月日共其中、，。；（）“”〔〕《》XＸ×＿【】 \u3000@申请人公开复议规章区县市省镇街道本全我稷山运城宜宾张王某身份证"
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(alphabet=_POOL, max_size=120))
+def test_review_never_fails_on_arbitrary_text(text: str):
+    for finding in review_report(_report("overview_on_request", text)):
+        assert finding.code.startswith("P-0") and finding.message and finding.hint
