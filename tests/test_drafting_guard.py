@@ -109,3 +109,15 @@ def test_cleanup_removes_inline_chat_and_control_characters() -> None:
 def test_cleanup_keeps_a_sentence_that_merely_starts_like_a_heading() -> None:
     text = "主动公开工作取得新进展，本年主动公开政府信息13条。"
     assert clean_text(text, "（一）主动公开") == text
+
+
+def test_citations_and_the_period_are_exempt_but_their_numbers_are_not_free(
+    examples_dir: Path,
+) -> None:
+    sheet = build_fact_sheet(load_report(examples_dir / "seed-2022.yaml"))
+    cited = (
+        "依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）和国办公开办函〔2021〕30号"
+    )
+    assert unmatched_numbers(cited + "，统计期为2022年1月1日至12月31日。", sheet) == []
+    assert unmatched_numbers("本年收到申请30件，办结12件。", sheet) == ["30", "12"]
+    assert unmatched_numbers("依据国办函〔2020〕110号", sheet) == ["2020", "110"]

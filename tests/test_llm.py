@@ -288,6 +288,16 @@ PROBLEMS = "五、存在的主要问题及改进情况"
         (empty(), 2, "模型返回了空白内容"),
         (truncated(), 2, "模型输出被截断（finish_reason=length），内容不完整"),
         (filtered(), 1, "内容被模型服务的内容安全审核拦截（finish_reason=content_filter）"),
+        (
+            Scenario(text="部分内容", finish_reason="sensitive"),
+            1,
+            "内容被模型服务的内容安全审核拦截（finish_reason=sensitive）",
+        ),
+        (
+            rate_limited(1, body={"error": {"code": "insufficient_quota", "message": "quota"}}),
+            1,
+            "模型服务账户额度已用尽（HTTP 429），请充值或更换 DRAFTBOT_LLM_API_KEY",
+        ),
         (provider_400("dashscope"), 1, "内容被模型服务的内容安全审核拦截（HTTP 400），未重试"),
         (provider_400("zhipu"), 1, "内容被模型服务的内容安全审核拦截（HTTP 400），未重试"),
         (provider_400("moonshot"), 1, "内容被模型服务的内容安全审核拦截（HTTP 400），未重试"),

@@ -28,18 +28,6 @@ TOPICS = (
     "fees",
 )
 
-# Numbers of the documents the templates and prompts may cite.
-REFERENCE_NUMBERS: tuple[tuple[int, str], ...] = (
-    (711, "国务院令第711号（《条例》修订）"),
-    (2020, "国办函〔2020〕109号 的年份"),
-    (109, "国办函〔2020〕109号 的文号"),
-    (2021, "国办公开办函〔2021〕30号 的年份"),
-    (30, "国办公开办函〔2021〕30号 的文号"),
-    (1, "统计期起始：1月1日"),
-    (12, "统计期截止：12月31日"),
-    (31, "统计期截止：12月31日"),
-)
-
 RESULT_GROUPS: tuple[tuple[str, str], ...] = (
     ("denied", "不予公开"),
     ("unable", "无法提供"),
@@ -210,8 +198,6 @@ def cases(report: Report) -> Cases:
 def build_fact_sheet(report: Report) -> FactSheet:
     """The facts the prose may state, in Chinese, and every number they contain."""
     b = _Builder(report.meta.report_year)
-    for value, meaning in REFERENCE_NUMBERS:
-        b.n(value, meaning)
     _basic_facts(b, report)
     if report.format_version == "2019":
         _table2_2019_facts(b, report)

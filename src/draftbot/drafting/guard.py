@@ -1,8 +1,9 @@
 """The number guard: every number in a text, Arabic or Chinese, traced to the fact sheet.
 
 Recognised: 13、12.5、66.7%、两次、十余件、20余条、百分之三十、三成、二〇二二年. Not numbers:
-list and section numbering (1. / （一） / 一是 / 第二十条) and fixed terms whose numerals
-are part of a name (“三安全一稳定”、四类过程性信息、一网通办).
+list and section numbering (1. / （一） / 一是 / 第二十条), fixed terms whose numerals are
+part of a name (“三安全一稳定”、四类过程性信息、一网通办), the statistical period's 1月1日 and
+12月31日, and the citations the templates use (国办函〔2020〕109号, 国办公开办函〔2021〕30号).
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ _ORDINALS = re.compile(
     + r"\d]+[)）]|["
     + _CN
     + r"]+是(?=[^否])|其[一二三四五六七八九十]"
+)
+# Numbers that are part of a citation or of the statistical period, not quantities. Only
+# these exact citations are exempt: a 文号 the model invents is still checked.
+_CITATIONS = re.compile(
+    r"国办函〔2020〕109号|国办公开办函〔2021〕30号|国务院令第711号|1月1日|12月31日"
 )
 _LINE_NUMBERING = re.compile(r"^\s*(?:\d+|[" + _CN + r"]+)\s*[.、．]", re.M)
 _PERCENT_CN = re.compile(r"百分之([" + _CN + r"]+(?:点[零〇一二三四五六七八九]+)?)")
@@ -97,6 +103,7 @@ def _blank_out(text: str) -> str:
     """Replace numbering, ordinals and fixed terms with filler so they are not read as numbers."""
     for term in FIXED_TERMS:
         text = text.replace(term, "＃" * len(term))
+    text = _CITATIONS.sub(lambda m: "＃" * len(m.group(0)), text)
     text = _LINE_NUMBERING.sub(lambda m: "＃" * len(m.group(0)), text)
     return _ORDINALS.sub(lambda m: "＃" * len(m.group(0)), text)
 
