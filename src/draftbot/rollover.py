@@ -28,8 +28,8 @@ def previous_year_block(last: Report) -> PreviousYear:
 def start_from_previous(last: Report) -> Report:
     """A new report for the following year: same agency, 上年结转 = last year's 结转下年度.
 
-    Last year's problems become this year's list to report rectification on; the numbers
-    of this year start empty (zero) and are filled by the clerk.
+    Last year's problems become this year's list to report rectification on; 现行有效件数
+    starts from last year's; the other numbers of this year start at zero for the clerk to fill.
     """
     meta = Meta(
         agency=last.meta.agency,
@@ -38,9 +38,15 @@ def start_from_previous(last: Report) -> Report:
         report_year=last.meta.report_year + 1,
         website=last.meta.website,
         contact=last.meta.contact,
+        allowed_places=list(last.meta.allowed_places),
     )
     previous = previous_year_block(last)
     table3 = Table3(carried_over=previous.carried_forward.model_copy())
     report = Report(meta=meta, table3=table3, previous_year=previous)
+    # Last year's 现行有效件数 is this year's baseline; 制发 and 废止 move it from there.
+    for key in ("regulations", "normative_documents"):
+        in_force = getattr(previous.in_force, key)
+        if in_force is not None:
+            getattr(report.table2, key).in_force = in_force
     report.facts.previous_problems = [PreviousProblem(problem=p) for p in last.facts.problems]
     return report
