@@ -72,9 +72,8 @@ def test_without_last_year_no_comparison_is_written(busy: Report) -> None:
     busy.previous_year = None
     texts = draft_offline(busy)
     assert "较上年" not in "".join(texts.values())
-    assert (
-        "上年报告提出的问题" in texts["problems"]
-    )  # rectification comes from facts, not previous_year
+    # the rectification comes from facts.previous_problems, not from previous_year
+    assert "针对上年报告提出的“依申请公开答复文书不够规范”问题" in texts["problems"]
 
 
 def test_fees_or_none(seed: Report) -> None:
