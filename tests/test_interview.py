@@ -367,3 +367,16 @@ def test_a_custom_question_bank_is_used_and_a_broken_one_refused(tmp_path: Path)
     assert "问题库" in broken.stdout and "kind" in broken.stdout
     assert "Traceback" not in broken.stdout + broken.stderr
     assert not (tmp_path / "s.yaml").exists()
+
+
+def test_ctrl_c_keeps_every_answer_given(tmp_path: Path) -> None:
+    child = spawn(tmp_path, "interview", "r.yaml")
+    answer(child, *META[:4])
+    child.expect_exact("报告电子版可以在哪里下载？")
+    child.expect_exact("> ")
+    child.sendintr()
+    child.expect_exact("已中断。已回答的内容都已保存到 r.yaml")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert load_report(tmp_path / "r.yaml").meta.region == "浙江省湖州市某某县"
