@@ -241,3 +241,27 @@ def test_llm_streaming_regenerate_with_instruction_and_fallback(
     expect(findings).to_contain_text("大模型起草失败")
     html = page.content()
     assert "sk-CANARY-e2e" not in html
+
+
+def test_keyboard_alone_creates_a_report_and_fills_cells(page: Page, server: Server) -> None:
+    page.goto(server.url + "/reports/new")
+    page.keyboard.type("键盘县档案馆")  # the agency field has the focus on arrival
+    page.keyboard.press("Tab")  # 机关层级
+    page.keyboard.press("Tab")  # 行政区划
+    page.keyboard.type("某某省某某县")
+    page.keyboard.press("Tab")  # 统计年度
+    page.keyboard.type("2024")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/reports/[0-9a-f]{32}$"))
+    report_id = page.url.rsplit("/", 1)[1]
+    page.goto(f"{server.url}/reports/{report_id}/tables/4")
+    page.focus('input[data-key="table4.review.maintained"]')
+    page.keyboard.type("2")
+    page.keyboard.press("Tab")  # 结果纠正
+    page.keyboard.type("1")
+    page.keyboard.press("Tab")
+    expect(page.locator('output[data-cell="table4.review.total"]')).to_have_text("3")
+    expect(page.locator("#save-state")).to_contain_text("已保存")
+    stored = Store.in_folder(server.data_dir).get(report_id).report
+    assert stored.meta.region == "某某省某某县"
+    assert (stored.table4.review.maintained, stored.table4.review.corrected) == (2, 1)

@@ -448,3 +448,8 @@ document.addEventListener("click", (event) => {
   const button = event.target.closest("#draft-all");
   if (button) draftAll(button);
 });
+
+// A click into a table cell selects its number, so typing replaces the 0 instead of adding to it.
+document.addEventListener("focusin", (event) => {
+  if (event.target.matches && event.target.matches("td.value input")) event.target.select();
+});
