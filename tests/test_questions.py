@@ -349,6 +349,7 @@ def test_table_checks_name_the_rows_to_correct(bank: qs.QuestionBank) -> None:
     assert {f.code for f in findings} >= {"T3-01", "T3-03"}
     choices = qs.correction_questions(bank, report, "表三", findings)
     assert choices[0].id == "t3_granted"
+    assert qs.current_answer(choices[0], report) == "总计 2（与分列合计 0 不符）"
     fixed = qs.apply_answer(bank, report, "t3_granted", "自然人 2")
     assert fixed.table3.granted.total is None
     assert qs.table_findings(fixed, "表三") == []

@@ -807,6 +807,8 @@ def current_answer(question: Question, report: Report) -> str:
             for c in columns
             if getattr(row, c)
         ]
+        if row.total is not None and row.total != row.computed_total:
+            parts.append(f"总计 {row.total}（与分列合计 {row.computed_total} 不符）")
         return "，".join(parts) or "0"
     if question.kind == "numbers":
         return " ".join(str(v) for v in values)
