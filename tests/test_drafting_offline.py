@@ -7,6 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from draftbot.config import Settings
 from draftbot.datafile import load_report
@@ -158,3 +160,69 @@ def test_offline_drafting_of_a_report_is_fast(busy: Report) -> None:
     for _ in range(20):
         draft_offline(busy)
     assert (time.perf_counter() - start) / 20 < 0.05
+
+
+counts = st.integers(min_value=0, max_value=40)
+
+
+@st.composite
+def random_reports(draw: st.DrawFn) -> Report:
+    from draftbot.model import APPLICANT_COLUMNS, result_rows
+
+    year = draw(st.sampled_from([2019, 2020, 2022, 2024]))
+    version = "2019" if year in (2019, 2020) else "2021"
+    table3: dict[str, dict[str, int]] = {}
+    for row in ("new_received", "carried_over", *result_rows(version), "carried_forward"):
+        if draw(st.booleans()):
+            table3[row] = {draw(st.sampled_from(APPLICANT_COLUMNS)): draw(counts)}
+    facts = {
+        "proactive_total": draw(st.none() | counts),
+        "proactive_categories": [
+            {"name": name, "count": draw(counts)}
+            for name in draw(
+                st.lists(st.sampled_from(["工作动态", "规范性文件", "通知公告"]), unique=True)
+            )
+        ],
+        "policy_interpretations": draw(st.none() | counts),
+        "training_sessions": draw(st.none() | counts),
+        "problems": draw(
+            st.lists(st.sampled_from(["更新不及时", "解读形式单一", "培训不足"]), max_size=3)
+        ),
+        "measures": draw(st.lists(st.sampled_from(["建立台账", "丰富解读形式"]), max_size=2)),
+        "info_fee": {
+            "notices_issued": draw(counts),
+            "collected_yuan": 0,
+            "notices_amount_yuan": draw(counts),
+        },
+    }
+    data: dict[str, object] = {
+        "meta": {"agency": "某县某局", "report_year": year},
+        "table3": table3,
+        "table4": {
+            "review": {"maintained": draw(counts)},
+            "litigation_direct": {"pending": draw(counts)},
+        },
+        "facts": facts,
+    }
+    if version == "2021":
+        data["table2"] = {
+            "normative_documents": {"issued": draw(counts), "in_force": draw(counts)},
+            "licensing": draw(counts),
+            "fees_wan_yuan": draw(st.sampled_from(["0", "1.25", "30"])),
+        }
+    if draw(st.booleans()):
+        data["previous_year"] = {
+            "new_received_total": draw(counts),
+            "proactive_total": draw(counts),
+        }
+    return Report.model_validate(data)
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_reports())
+def test_any_report_drafts_offline_with_traceable_numbers(report: Report) -> None:
+    sheet = build_fact_sheet(report)
+    for key, text in draft_offline(report).items():
+        assert text.strip(), key
+        assert not PLACEHOLDERS.search(text), (key, text)
+        assert unmatched_numbers(text, sheet) == [], (key, text)
