@@ -12,7 +12,7 @@ import pytest
 
 from draftbot.datafile import load_report
 from draftbot.model import Meta, Report
-from draftbot.store import ReportNotFound, Store, StoreError, VersionConflict
+from draftbot.store import ReportNotFound, Store, StoreBusy, StoreError, VersionConflict
 
 
 def _report(agency: str = "测试县教育局", year: int = 2024) -> Report:
@@ -119,20 +119,15 @@ def test_sql_injection_text_is_stored_verbatim(store: Store) -> None:
 
 
 def test_busy_database_gives_a_chinese_message_and_changes_nothing(tmp_path: Path) -> None:
-    import draftbot.store as store_module
-
     store = Store.in_folder(tmp_path)
     stored = store.create(_report())
     blocker = sqlite3.connect(store.path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
-    original = store_module.BUSY_TIMEOUT_MS
-    store_module.BUSY_TIMEOUT_MS = 200
     try:
-        other = Store(store.path)
-        with pytest.raises(StoreError, match="数据库正忙"):
+        other = Store(store.path, busy_timeout_ms=200)
+        with pytest.raises(StoreBusy, match="数据库正忙"):
             other.save_section(stored.id, "problems", "x", source="user", based_on=1)
     finally:
-        store_module.BUSY_TIMEOUT_MS = original
         blocker.execute("ROLLBACK")
     assert store.get(stored.id).version == 1
 

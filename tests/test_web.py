@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -261,3 +262,17 @@ def test_restart_keeps_everything(tmp_path: Path) -> None:
         state = second.get(f"/api/reports/{report_id}/state").json()
         assert state["values"]["table2.penalty"] == "37"
         assert state["version"] == 2
+
+
+def test_busy_database_answers_503_and_the_edit_can_be_retried(client, monkeypatch) -> None:
+    report_id = create_report(client)
+    store = client.app.state.store
+    blocker = sqlite3.connect(store.path, isolation_level=None)
+    monkeypatch.setattr(store, "busy_timeout_ms", 100)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        busy = edit(client, report_id, {"table2.licensing": "4"}, 1)
+    finally:
+        blocker.execute("ROLLBACK")
+    assert busy.status_code == 503 and "数据库正忙" in busy.json()["message"]
+    assert edit(client, report_id, {"table2.licensing": "4"}, 1).status_code == 200

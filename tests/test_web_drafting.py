@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -122,7 +123,8 @@ def llm_client(tmp_path: Path, fake_openai):
         yield client
 
 
-def test_llm_generation_streams_in_chunks_and_uses_the_instruction(llm_client, fake_openai):
+def test_llm_generation_streams_in_chunks_and_uses_the_instruction(llm_client, fake_openai, caplog):
+    caplog.set_level(logging.DEBUG)  # every logger, as in S-06: the key must not appear
     fake_openai.reply = lambda body: (
         "本年按照条例要求，持续做好政府信息主动公开工作，及时回应社会关切。"
     )
@@ -142,6 +144,8 @@ def test_llm_generation_streams_in_chunks_and_uses_the_instruction(llm_client, f
     db = (Path(llm_client.app.state.config.data_dir) / "draftbot.sqlite3").read_bytes()
     assert CANARY.encode() not in db
     assert all(CANARY not in json.dumps(data) for _, data in events)
+    assert caplog.records and CANARY not in caplog.text
+    assert f"Bearer {CANARY}" in request.headers.get("authorization", "")  # only where it belongs
 
 
 def test_llm_fault_falls_back_to_offline_with_the_finding_shown(llm_client, fake_openai):

@@ -71,6 +71,10 @@ class StoreError(Exception):
     """A persistence problem, with a Chinese message for the user."""
 
 
+class StoreBusy(StoreError):
+    """Another writer holds the database longer than the busy timeout; retry later."""
+
+
 class ReportNotFound(StoreError):
     def __init__(self, report_id: str) -> None:
         super().__init__("找不到这份报告，可能链接有误")
@@ -140,8 +144,9 @@ def _dump(report: Report) -> str:
 class Store:
     """Reports and section revisions in one SQLite file; safe to share between threads."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = Path(path)
+        self.busy_timeout_ms = busy_timeout_ms
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         # executescript commits on its own; the schema is idempotent (IF NOT EXISTS)
@@ -156,12 +161,11 @@ class Store:
     def _connection(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            db = sqlite3.connect(self.path, isolation_level=None)
             db.row_factory = sqlite3.Row
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA foreign_keys=ON")
-            db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             self._local.db = db
         return db
 
@@ -169,10 +173,11 @@ class Store:
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE … COMMIT; anything raised inside rolls the whole change back."""
         db = self._connection()
+        db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
         try:
             db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StoreError("数据库正忙，请稍后再试；您的修改仍在页面上，未丢失") from exc
+            raise StoreBusy("数据库正忙，请稍后再试；您的修改仍在页面上，未丢失") from exc
         try:
             yield db
         except BaseException:

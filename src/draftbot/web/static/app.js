@@ -136,7 +136,9 @@ async function flush() {
     for (const key of Object.keys(changes)) pending.delete(key);
     setState(data.message, "bad");
   } else {
-    setState("未保存：" + (data.message || "服务器出错"), "bad");
+    setState("未保存：" + (data.message || "服务器出错") + "（稍后自动重试）", "bad");
+    timer = setTimeout(flush, 3000);
+    return;
   }
   if (pending.size) timer = setTimeout(flush, 300);
 }
