@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .app import create_app, web_config
-from .security import GuardError, check_bind
+from .security import GuardError, check_bind, is_loopback
 
 
 class ServeError(Exception):
@@ -32,6 +32,11 @@ def run_server(
     echo(f"数据保存在：{app.state.store.path}")
     echo(f"起草方式：{getattr(settings, 'drafter_label', '离线模板')}")
     echo(f"请在浏览器中打开：{config.address}")
+    if not is_loopback(config.host):
+        echo(
+            "注意：正在局域网上提供服务（需输入访问口令）。局域网内是明文 HTTP，"
+            "请只在可信的内部网络使用；其他电脑请用本机的 IP 地址或允许的主机名访问。"
+        )
     echo("按 Ctrl+C 停止。")
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     try:
