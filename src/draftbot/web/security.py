@@ -7,10 +7,12 @@ one FastAPI dependency applied to every route.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import ipaddress
 import secrets
+import socket
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -58,10 +60,22 @@ def check_bind(host: str, access_token: str | None) -> None:
 
 
 def allowed_hosts(bind_host: str, extra: tuple[str, ...] = ()) -> frozenset[str]:
+    """Host names the app answers to: loopback, the bound address, this machine's own names
+    when bound to every interface, and any configured extra names."""
     names = {"127.0.0.1", "localhost", "::1", *extra}
-    if bind_host not in ("0.0.0.0", "::"):
+    if bind_host in ("0.0.0.0", "::"):
+        names.update(_own_names())
+    else:
         names.add(bind_host.strip("[]"))
     return frozenset(name.lower() for name in names)
+
+
+def _own_names() -> set[str]:
+    hostname = socket.gethostname()
+    names = {hostname, socket.getfqdn()}
+    with contextlib.suppress(OSError):
+        names.update(str(info[4][0]) for info in socket.getaddrinfo(hostname, None))
+    return names
 
 
 def host_name(header: str) -> str:
