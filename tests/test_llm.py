@@ -374,7 +374,7 @@ def test_a_silent_or_dripping_server_is_bounded_by_timeout_times_attempts(
     start = time.monotonic()
     outcome = draft_report(busy, settings)  # all eight sections, concurrently
     elapsed = time.monotonic() - start
-    assert elapsed < settings.section_deadline + 0.6
+    assert elapsed < settings.section_deadline + 1.0
     assert all(d.source == "offline" for d in outcome.sections.values())
     assert outcome.sections["problems"].findings == [
         _d02(PROBLEMS, "模型服务响应超时（单次请求超过 0.5 秒）")
@@ -598,7 +598,7 @@ def test_the_report_deadline_holds_with_fewer_slots_than_sections(
     )
     start = time.monotonic()
     outcome = draft_report(busy, settings)
-    assert time.monotonic() - start < settings.section_deadline + 0.6
+    assert time.monotonic() - start < settings.section_deadline + 1.0
     assert all(d.source == "offline" for d in outcome.sections.values())
     assert fake_openai.calls <= 4  # two slots × two attempts; the rest never got a slot
     waited = outcome.sections["other_matters"].findings[0]
