@@ -268,6 +268,12 @@ def draft(
         )
     except (SettingsError, UnknownSectionError, PromptError) as exc:
         raise _fail(str(exc)) from None
+    from .checks import check_report, has_errors
+
+    if has_errors(check_report(report)):
+        typer.echo(
+            "提示：数据检查发现错误，正文按现有数据起草；请运行 draftbot check 修正后重新起草。"
+        )
     if not offline and not settings.llm_configured:
         typer.echo(settings.llm_problem)
     if instruction and (offline or not settings.llm_configured):
