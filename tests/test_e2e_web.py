@@ -265,3 +265,20 @@ def test_keyboard_alone_creates_a_report_and_fills_cells(page: Page, server: Ser
     stored = Store.in_folder(server.data_dir).get(report_id).report
     assert stored.meta.region == "某某省某某县"
     assert (stored.table4.review.maintained, stored.table4.review.corrected) == (2, 1)
+
+
+def test_chat_box_proposes_and_writes_only_when_confirmed(page: Page, server: Server) -> None:
+    report_id = new_report(page, server)
+    page.goto(f"{server.url}/reports/{report_id}/tables/4")
+    page.fill("#chat-text", "行政复议2件，其中维持1件、纠正1件")
+    page.click("#chat-propose")
+    expect(page.locator("#chat-result")).to_contain_text("表四 · 行政复议 · 结果纠正")
+    page.click("#chat-discard")
+    expect(page.locator("#chat-result")).to_contain_text("已放弃")
+    assert Store.in_folder(server.data_dir).get(report_id).version == 1
+    page.click("#chat-propose")
+    page.click("#chat-confirm")
+    expect(page.locator("#chat-result")).to_contain_text("已写入 2 个单元格")
+    expect(page.locator('output[data-cell="table4.review.total"]')).to_have_text("2")
+    review = Store.in_folder(server.data_dir).get(report_id).report.table4.review
+    assert (review.maintained, review.corrected) == (1, 1)

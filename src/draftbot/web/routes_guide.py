@@ -64,6 +64,7 @@ def guide_page(
     answer: str | None = None,
     problem: str = "",
     notice: list[Any] | None = None,
+    finished: str | None = None,
     proposal: dict[str, Any] | None = None,
 ) -> Response:
     report = stored.report
@@ -73,6 +74,7 @@ def guide_page(
         "question": question,
         "problem": problem,
         "notice": notice or [],
+        "finished": finished,
         "proposal": proposal,
         "answered": [
             {"id": q.id, "prompt": q.prompt, "answer": qb.current_answer(q, report)}
@@ -117,9 +119,7 @@ async def answer(request: Request, report_id: str) -> Response:
         return guide_page(request, stored, question, status=422, answer=text, problem=str(exc))
     except VersionConflict as exc:
         return guide_page(request, exc.current, question, status=409, answer=text, problem=str(exc))
-    table = qb.finished_table(bank(), saved.report, question)
-    notice = finding_views(qb.table_findings(saved.report, table)) if table else []
-    return guide_page(request, saved, qb.next_question(bank(), saved.report), notice=notice)
+    return after_answer(request, saved, question)
 
 
 @router.post("/reports/{report_id}/guide/back")
@@ -181,6 +181,13 @@ async def confirm(request: Request, report_id: str) -> Response:
         return guide_page(request, stored, question, status=422, problem=str(exc))
     except VersionConflict as exc:
         return guide_page(request, exc.current, question, status=409, problem=str(exc))
+    return after_answer(request, saved, question)
+
+
+def after_answer(request: Request, saved: StoredReport, question: qb.Question) -> Response:
+    """The next question; when a table was just completed, its check results first."""
     table = qb.finished_table(bank(), saved.report, question)
     notice = finding_views(qb.table_findings(saved.report, table)) if table else []
-    return guide_page(request, saved, qb.next_question(bank(), saved.report), notice=notice)
+    return guide_page(
+        request, saved, qb.next_question(bank(), saved.report), notice=notice, finished=table
+    )

@@ -1,0 +1,141 @@
+"""Guided steps and the table chat box through the web (question bank, gates, sentences)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from draftbot.store import Store
+from web_helpers import create_report, csrf, headers, make_client, version_of
+
+SENTENCE = (
+    "今年共收到申请5件，4件来自个人，1件来自企业；予以公开3件，1件本机关不掌握，1件结转下年度"
+)
+
+
+@pytest.fixture
+def client(tmp_path: Path):
+    with make_client(tmp_path) as c:
+        yield c
+
+
+def _answer(client, report_id: str, question_id: str, text: str):
+    return client.post(
+        f"/reports/{report_id}/guide",
+        data={
+            "csrf_token": csrf(client),
+            "version": str(version_of(client, report_id)),
+            "question_id": question_id,
+            "answer": text,
+        },
+    )
+
+
+def _current_question(html: str) -> str:
+    found = re.search(r'name="question_id" value="([a-z0-9_]+)"', html)
+    assert found, "no question on the page"
+    return found.group(1)
+
+
+def test_new_report_starts_after_the_creation_questions(client) -> None:
+    report_id = create_report(client)
+    page = client.get(f"/reports/{report_id}/guide").text
+    assert _current_question(page) == "level"
+    assert "本机关属于哪一层级" in page and re.search(r"第 3/\d+ 题", page)
+    assert "县级部门" in page  # the help text of the question bank
+
+
+def test_answer_is_saved_and_the_next_question_follows(client) -> None:
+    report_id = create_report(client)
+    page = _answer(client, report_id, "level", "2")
+    assert page.status_code == 200
+    assert _current_question(page.text) == "region"
+    report = Store.in_folder(client.app.state.config.data_dir).get(report_id).report
+    assert report.meta.level.value == "乡镇（街道）"
+    assert "level" in report.interview.answered
+
+
+def test_bad_answer_keeps_the_text_and_explains(client) -> None:
+    report_id = create_report(client)
+    version = version_of(client, report_id)
+    page = _answer(client, report_id, "t2_licensing", "好几件")
+    assert page.status_code == 422
+    assert 'value="好几件"' in page.text and "行政许可" in page.text
+    assert version_of(client, report_id) == version
+
+
+def test_no_at_a_gate_zeroes_the_table_and_shows_its_checks(client) -> None:
+    report_id = create_report(client)
+    page = _answer(client, report_id, "t3_gate", "否")
+    assert page.status_code == 200
+    assert "表三已填完，检查未发现问题" in page.text
+    report = Store.in_folder(client.app.state.config.data_dir).get(report_id).report
+    assert report.interview.gates["t3_gate"] == "no"
+    assert report.table3.new_received.shown_total == 0
+
+
+def test_sentence_at_a_gate_is_proposed_then_confirmed(client) -> None:
+    report_id = create_report(client)
+    version = version_of(client, report_id)
+    page = _answer(client, report_id, "t3_gate", SENTENCE)
+    assert page.status_code == 200 and "从这句话识别出的数字" in page.text
+    assert "4件来自个人" in page.text
+    assert version_of(client, report_id) == version  # nothing saved before confirmation
+    cells = dict(re.findall(r'name="cell:([a-z0-9_.]+)" value="([0-9.]+)"', page.text))
+    assert cells["table3.new_received.natural_person"] == "4"
+    confirmed = client.post(
+        f"/reports/{report_id}/guide/confirm",
+        data={
+            "csrf_token": csrf(client),
+            "version": str(version),
+            "question_id": "t3_gate",
+            **{f"cell:{k}": v for k, v in cells.items()},
+        },
+    )
+    assert confirmed.status_code == 200 and "表三已填完" in confirmed.text
+    report = Store.in_folder(client.app.state.config.data_dir).get(report_id).report
+    assert report.interview.gates["t3_gate"] == "text"
+    assert report.table3.new_received.natural_person == 4
+    assert report.table3.new_received.commercial == 1
+    assert report.table3.denied_state_secret.shown_total == 0
+
+
+def test_back_reopens_the_previous_question(client) -> None:
+    report_id = create_report(client)
+    _answer(client, report_id, "level", "县级部门")
+    back = client.post(
+        f"/reports/{report_id}/guide/back",
+        data={"csrf_token": csrf(client), "version": str(version_of(client, report_id))},
+        follow_redirects=False,
+    )
+    assert back.status_code == 303 and back.headers["location"].endswith("?q=level")
+    page = client.get(back.headers["location"]).text
+    assert _current_question(page) == "level" and 'value="县级部门"' in page
+
+
+def test_table_chat_box_proposes_without_saving(client) -> None:
+    report_id = create_report(client)
+    version = version_of(client, report_id)
+    response = client.post(
+        f"/api/reports/{report_id}/tables/4/propose",
+        json={"text": "行政复议2件，其中维持1件、纠正1件"},
+        headers=headers(client),
+    )
+    assert response.status_code == 200
+    cells = {c["key"]: c for c in response.json()["cells"]}
+    assert cells["table4.review.maintained"]["value"] == "1"
+    assert cells["table4.review.corrected"]["location"] == "表四 · 行政复议 · 结果纠正"
+    assert cells["table4.review.corrected"]["current"] == "0"
+    assert version_of(client, report_id) == version
+    vague = client.post(
+        f"/api/reports/{report_id}/tables/3/propose",
+        json={"text": "收到十余件申请"},
+        headers=headers(client),
+    ).json()
+    assert not vague["cells"] and vague["unplaced"]
+    empty = client.post(
+        f"/api/reports/{report_id}/tables/3/propose", json={"text": " "}, headers=headers(client)
+    )
+    assert empty.status_code == 400 and "一句话" in empty.json()["message"]
