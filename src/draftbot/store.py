@@ -94,20 +94,6 @@ class VersionConflict(StoreError):
 
 
 @dataclass(frozen=True)
-class StoredReport:
-    id: str
-    version: int
-    status: ReportStatus
-    report: Report
-    created_at: dt.datetime
-    updated_at: dt.datetime
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-
-@dataclass(frozen=True)
 class ReportHeader:
     id: str
     version: int
@@ -118,6 +104,11 @@ class ReportHeader:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+
+@dataclass(frozen=True)
+class StoredReport(ReportHeader):
+    report: Report
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -112,14 +113,14 @@ async def answer(request: Request, report_id: str) -> Response:
         return guide_page(
             request, stored, question, answer=text, proposal=_proposal(stored, question, text)
         )
-    try:
-        updated = qb.apply_answer(bank(), stored.report, question.id, text)
-        saved = store.save(report_id, updated, _form_version(form))
-    except qb.AnswerError as exc:
-        return guide_page(request, stored, question, status=422, answer=text, problem=str(exc))
-    except VersionConflict as exc:
-        return guide_page(request, exc.current, question, status=409, answer=text, problem=str(exc))
-    return after_answer(request, saved, question)
+    return _save_answer(
+        request,
+        stored,
+        question,
+        lambda: qb.apply_answer(bank(), stored.report, question.id, text),
+        _form_version(form),
+        answer=text,
+    )
 
 
 @router.post("/reports/{report_id}/guide/back")
@@ -174,13 +175,32 @@ async def confirm(request: Request, report_id: str) -> Response:
         for key, value in form.multi_items()
         if key.startswith("cell:")
     }
+    return _save_answer(
+        request,
+        stored,
+        question,
+        lambda: qb.apply_values(bank(), stored.report, question.id, values),
+        _form_version(form),
+    )
+
+
+def _save_answer(
+    request: Request,
+    stored: StoredReport,
+    question: qb.Question,
+    change: Callable[[], Any],
+    based_on: int,
+    answer: str | None = None,
+) -> Response:
+    """Apply an answer and save it; on a bad answer or a stale tab, ask again with a message."""
     try:
-        updated = qb.apply_values(bank(), stored.report, question.id, values)
-        saved = store.save(report_id, updated, _form_version(form))
+        saved = store_of(request).save(stored.id, change(), based_on)
     except qb.AnswerError as exc:
-        return guide_page(request, stored, question, status=422, problem=str(exc))
+        return guide_page(request, stored, question, status=422, answer=answer, problem=str(exc))
     except VersionConflict as exc:
-        return guide_page(request, exc.current, question, status=409, problem=str(exc))
+        return guide_page(
+            request, exc.current, question, status=409, answer=answer, problem=str(exc)
+        )
     return after_answer(request, saved, question)
 
 
