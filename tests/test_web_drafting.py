@@ -218,3 +218,18 @@ def test_closing_the_browser_mid_generation_cancels_the_job(tmp_path: Path, fake
         assert Store.in_folder(tmp_path).get(report_id).report.narrative.problems == ""
     finally:
         server.stop()
+
+
+def test_generated_text_is_marked_until_a_person_edits_it(tmp_path: Path) -> None:
+    with make_client(tmp_path) as client:
+        report_id = create_report(client)
+        done = _generate(client, report_id, "problems")[-1][1]
+        assert done["origin"].startswith("离线模板生成于") and "待人工审核" in done["origin"]
+        assert "待人工审核" in client.get(f"/reports/{report_id}/draft").text
+        saved = client.post(
+            f"/api/reports/{report_id}/sections/problems",
+            json={"version": version_of(client, report_id), "text": done["text"] + "已核对。"},
+            headers=headers(client),
+        ).json()
+        assert saved["origin"].startswith("手工编辑于")
+        assert "待人工审核" not in client.get(f"/reports/{report_id}/draft").text

@@ -34,18 +34,34 @@ def _section(key: str) -> str:
 
 @router.get("/reports/{report_id}/draft")
 def draft_page(request: Request, report_id: str) -> Response:
-    stored = store_of(request).get(report_id)
+    store = store_of(request)
+    stored = store.get(report_id)
     findings = findings_for(stored)
+    latest: dict[str, SectionRevision] = {}
+    for revision in store.revisions(report_id):  # newest first
+        if revision.kind == "accepted":
+            latest.setdefault(revision.section, revision)
     sections = [
         {
             "key": key,
             "label": SECTION_LABELS[key],
             "text": getattr(stored.report.narrative, key),
             "findings": finding_views(section_findings(findings, key)),
+            "origin": _origin(latest.get(key)),
         }
         for key in SECTION_KEYS
     ]
     return report_page(request, "draft.html", stored, "draft", findings=findings, sections=sections)
+
+
+def _origin(revision: SectionRevision | None) -> str:
+    """Who wrote the text now in a section: generated text is marked until a person edits it."""
+    if revision is None:
+        return ""
+    when = local_time(revision.created_at)
+    if revision.source in ("user", "restore"):
+        return f"{SOURCE_LABELS[revision.source]}于 {when}"
+    return f"{SOURCE_LABELS.get(revision.source, revision.source)}生成于 {when}，待人工审核"
 
 
 @router.post("/api/reports/{report_id}/sections/{key}")
@@ -54,14 +70,20 @@ async def save_section(request: Request, report_id: str, key: str) -> Response:
     text = data.get("text")
     if not isinstance(text, str):
         raise GuardError(400, "缺少正文内容")
-    stored = store_of(request).save_section(
+    store = store_of(request)
+    stored = store.save_section(
         report_id, _section(key), text, source="user", based_on=version_of(data)
     )
-    return JSONResponse(section_state(stored, key))
+    return JSONResponse(section_state(stored, key, origin=_latest_origin(store, report_id, key)))
+
+
+def _latest_origin(store: Store, report_id: str, key: str) -> str:
+    accepted = [r for r in store.revisions(report_id, key) if r.kind == "accepted"]
+    return _origin(accepted[0] if accepted else None)
 
 
 def section_state(
-    stored: StoredReport, key: str, extra: list[Finding] | None = None
+    stored: StoredReport, key: str, extra: list[Finding] | None = None, origin: str = ""
 ) -> dict[str, Any]:
     findings = findings_for(stored)
     errors = sum(f.severity == "error" for f in findings)
@@ -74,6 +96,7 @@ def section_state(
         "section_findings": [v.to_json() for v in finding_views(mine)],
         "n_errors": errors,
         "n_warnings": len(findings) - errors,
+        "origin": origin,
     }
 
 
@@ -116,7 +139,8 @@ async def restore(request: Request, report_id: str, revision_id: int) -> Respons
         based_on=version_of(data),
         note=f"恢复自 {local_time(revision.created_at)} 的版本",
     )
-    return JSONResponse(section_state(stored, revision.section))
+    origin = _latest_origin(store, report_id, revision.section)
+    return JSONResponse(section_state(stored, revision.section, origin=origin))
 
 
 # --- generation, streamed ------------------------------------------------------------------
@@ -206,7 +230,8 @@ def _keep_result(
             store.record_failed_attempt(
                 report_id, key, final.text, source=final.source, note=CHANGED_WHILE_DRAFTING
             )
-            state = section_state(store.get(report_id), key)
+            origin = _latest_origin(store, report_id, key)
+            state = section_state(store.get(report_id), key, origin=origin)
             state.update(kind="failed", message=CHANGED_WHILE_DRAFTING)
             return state
         try:
@@ -218,7 +243,7 @@ def _keep_result(
             continue  # another part of the report changed meanwhile: try on the new version
     else:
         raise VersionConflict(store.get(report_id), current.version)
-    state = section_state(saved, key, extra=findings)
+    state = section_state(saved, key, extra=findings, origin=_latest_origin(store, report_id, key))
     fell_back = final.source == "offline" and getattr(settings, "llm_configured", False)
     if fell_back:
         reason = findings[0].message if findings else "模型未返回可用的文字"

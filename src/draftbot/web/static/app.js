@@ -183,6 +183,15 @@ function renderSectionFindings(key, findings) {
 
 function applySectionState(key, data) {
   body.dataset.version = Math.max(Number(body.dataset.version), data.version);
+  if (data.origin) {
+    let origin = document.querySelector('[data-origin="' + key + '"]');
+    if (!origin) {
+      origin = el("span", "origin");
+      origin.dataset.origin = key;
+      document.querySelector("#section-" + key + " h2").append(" ", origin);
+    }
+    origin.textContent = data.origin;
+  }
   document.querySelectorAll(".version-field").forEach((f) => { f.value = data.version; });
   renderSectionFindings(key, data.section_findings || []);
   const badge = document.getElementById("finding-counts");
