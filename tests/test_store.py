@@ -172,3 +172,16 @@ def test_killed_writer_leaves_a_consistent_database(tmp_path: Path) -> None:
     assert current.report.narrative.problems == latest.text
     assert latest.report_version == current.version
     assert current.version == 1 + len(fresh.revisions(stored.id, "problems"))
+
+
+def test_final_report_refuses_content_changes_but_not_a_status_change(store: Store) -> None:
+    from draftbot.store import ReportFinal
+
+    stored = store.create(_report())
+    final = store.set_status(stored.id, "final", based_on=1)
+    with pytest.raises(ReportFinal, match="已定稿"):
+        store.save(stored.id, _report(agency="改名县教育局"), based_on=final.version)
+    with pytest.raises(ReportFinal):
+        store.save_section(stored.id, "problems", "x", source="user", based_on=final.version)
+    back = store.set_status(stored.id, "reviewing", based_on=final.version)
+    assert store.save(stored.id, _report(agency="改名县教育局"), based_on=back.version).version == 4

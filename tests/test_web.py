@@ -276,3 +276,32 @@ def test_busy_database_answers_503_and_the_edit_can_be_retried(client, monkeypat
         blocker.execute("ROLLBACK")
     assert busy.status_code == 503 and "数据库正忙" in busy.json()["message"]
     assert edit(client, report_id, {"table2.licensing": "4"}, 1).status_code == 200
+
+
+def test_final_report_is_frozen_until_its_status_changes(client) -> None:
+    report_id = create_report(client)
+    client.post(
+        f"/reports/{report_id}/status",
+        data={"csrf_token": csrf(client), "status": "final", "version": "1"},
+    )
+    assert "本报告已定稿" in client.get(f"/reports/{report_id}/tables/2").text
+    frozen = edit(client, report_id, {"table2.licensing": "3"})
+    assert frozen.status_code == 423 and "已定稿" in frozen.json()["message"]
+    section = client.post(
+        f"/api/reports/{report_id}/sections/problems",
+        json={"version": version_of(client, report_id), "text": "改一下"},
+        headers=headers(client),
+    )
+    assert section.status_code == 423
+    generate = client.post(
+        f"/api/reports/{report_id}/sections/problems/generate",
+        json={"version": version_of(client, report_id)},
+        headers=headers(client),
+    )
+    assert generate.status_code == 423
+    assert client.get(f"/reports/{report_id}/download.docx").status_code == 200  # still exportable
+    client.post(
+        f"/reports/{report_id}/status",
+        data={"csrf_token": csrf(client), "status": "reviewing", "version": "2"},
+    )
+    assert edit(client, report_id, {"table2.licensing": "3"}).status_code == 200

@@ -75,6 +75,15 @@ class StoreBusy(StoreError):
     """Another writer holds the database longer than the busy timeout; retry later."""
 
 
+class ReportFinal(StoreError):
+    """The report is 已定稿: its content is frozen until the status is changed back."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "这份报告已定稿，内容不能再修改；如需修改，请先在“概况”中把状态改回“待审核”或“填写中”"
+        )
+
+
 class ReportNotFound(StoreError):
     def __init__(self, report_id: str) -> None:
         super().__init__("找不到这份报告，可能链接有误")
@@ -248,13 +257,15 @@ class Store:
         cursor = db.execute(
             "UPDATE reports SET version = version + 1, updated_at = ?,"
             " data = COALESCE(?, data), status = COALESCE(?, status)"
-            " WHERE id = ? AND version = ?",
-            (_now().isoformat(), data, status, report_id, based_on),
+            " WHERE id = ? AND version = ? AND (? IS NULL OR status != 'final')",
+            (_now().isoformat(), data, status, report_id, based_on, data),
         )
         if cursor.rowcount != 1:
             current = db.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
             if current is None:
                 raise ReportNotFound(report_id)
+            if current["version"] == based_on:
+                raise ReportFinal()
             raise VersionConflict(_stored(current), based_on)
         return based_on + 1
 

@@ -13,7 +13,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
-from ..store import ReportNotFound, Store, StoreBusy, StoreError, VersionConflict
+from ..store import (
+    ReportFinal,
+    ReportNotFound,
+    Store,
+    StoreBusy,
+    StoreError,
+    VersionConflict,
+)
 from .pages import STATIC_DIR
 from .security import GuardError, GuardMiddleware, allowed_hosts, refusal, require_csrf
 
@@ -108,6 +115,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ReportNotFound)
     async def not_found(request: Request, exc: ReportNotFound) -> Response:
         return refusal(404, str(exc), request.headers)
+
+    @app.exception_handler(ReportFinal)
+    async def final(request: Request, exc: ReportFinal) -> Response:
+        return refusal(423, str(exc), request.headers)
 
     @app.exception_handler(StoreBusy)
     async def busy(request: Request, exc: StoreBusy) -> Response:

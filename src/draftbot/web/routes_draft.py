@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from ..checks import Finding
 from ..model import SECTION_KEYS
-from ..store import SectionRevision, Store, StoredReport, VersionConflict
+from ..store import ReportFinal, SectionRevision, Store, StoredReport, VersionConflict
 from .context import drafter_label, findings_for, json_body, report_page, store_of, version_of
 from .security import GuardError
 from .views import SECTION_LABELS, finding_views, local_time, section_findings, text_diff
@@ -162,6 +162,8 @@ async def generate(request: Request, report_id: str, key: str) -> Response:
         raise GuardError(400, f"修改要求最多 {MAX_INSTRUCTION_CHARS} 字")
     store = store_of(request)
     stored = await run_in_threadpool(store.get, report_id)
+    if stored.status == "final":
+        raise ReportFinal()
     jobs: set[tuple[str, str]] = request.app.state.jobs
     if (report_id, key) in jobs:
         raise GuardError(409, "这一部分正在生成中，请稍候")

@@ -125,7 +125,7 @@ async function flush() {
     for (const [key, value] of Object.entries(changes)) if (pending.get(key) === value) pending.delete(key);
     applyState(data);
     setState("已保存 " + data.saved_at, "good");
-  } else if (status === 409) {
+  } else if (status === 409 || status === 423) {
     showConflict(data.message);
   } else if (status === 422) {
     for (const p of data.problems || []) {
@@ -219,10 +219,11 @@ function saveSection(key) {
       if (area.value === text) sectionDirty.delete(key);
       applySectionState(key, result.data);
       setState("已保存 " + result.data.saved_at, "good");
-    } else if (result.status === 409) {
+    } else if (result.status === 409 || result.status === 423) {
       showConflict(result.data.message);
     } else {
-      setState("未保存：" + (result.data.message || "服务器出错"), "bad");
+      setState("未保存：" + (result.data.message || "服务器出错") + "（稍后自动重试）", "bad");
+      setTimeout(() => saveSection(key), 3000);
     }
   });
   return saveChain;
@@ -371,7 +372,7 @@ async function restoreRevision(key, revisionId) {
     genState(key, "已恢复所选版本", false);
     const box = document.querySelector('[data-history-box="' + key + '"]');
     box.hidden = true;
-  } else if (result.status === 409) showConflict(result.data.message);
+  } else if (result.status === 409 || result.status === 423) showConflict(result.data.message);
   else genState(key, result.data.message || "恢复失败", true);
 }
 
