@@ -282,3 +282,28 @@ def test_chat_box_proposes_and_writes_only_when_confirmed(page: Page, server: Se
     expect(page.locator('output[data-cell="table4.review.total"]')).to_have_text("2")
     review = Store.in_folder(server.data_dir).get(report_id).report.table4.review
     assert (review.maintained, review.corrected) == (1, 1)
+
+
+def test_start_from_last_years_word_document_and_refuse_a_huge_upload(
+    page: Page, server: Server, tmp_path: Path, examples_dir: Path
+) -> None:
+    from draftbot.datafile import load_report
+    from draftbot.word import build_docx
+
+    last = load_report(examples_dir / "busy-2023.yaml")
+    docx = tmp_path / "上年报告.docx"
+    docx.write_bytes(build_docx(last).data)
+    page.goto(server.url + "/reports/new")
+    page.set_input_files("#upload-form input[type=file]", str(docx))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/reports/[0-9a-f]{32}$"))
+    new = Store.in_folder(server.data_dir).get(page.url.rsplit("/", 1)[1]).report
+    assert new.meta.report_year == 2024
+    assert new.table3.carried_over.values() == last.table3.carried_forward.values()
+
+    huge = tmp_path / "huge.docx"
+    huge.write_bytes(b"PK\x03\x04" + b"0" * (6 * 1024 * 1024))
+    page.goto(server.url + "/reports/new")
+    page.set_input_files("#upload-form input[type=file]", str(huge))
+    page.click("#upload-form button[type=submit]")
+    expect(page.locator("#error-message")).to_contain_text("上传的内容过大")
