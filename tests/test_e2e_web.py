@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from draftbot.store import Store
 from draftbot.tables import report_grids
@@ -15,7 +16,6 @@ from e2e_server import CHROMIUM_ARGS, Server, chromium_path
 from fake_openai import server_error
 
 pytest.importorskip("playwright")  # a dev dependency; CI installs it with .[dev]
-from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 ANSWERS = {
     "level": "县级部门",
