@@ -15,7 +15,6 @@ from draftbot.word import import_docx
 from e2e_server import CHROMIUM_ARGS, Server, chromium_path
 from fake_openai import server_error
 
-pytest.importorskip("playwright")  # a dev dependency; CI installs it with .[dev]
 
 ANSWERS = {
     "level": "县级部门",
