@@ -15,7 +15,6 @@ from draftbot.word import import_docx
 from e2e_server import CHROMIUM_ARGS, Server, chromium_path
 from fake_openai import server_error
 
-
 ANSWERS = {
     "level": "县级部门",
     "region": "某某省某某市某某县",
