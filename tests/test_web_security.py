@@ -342,3 +342,19 @@ def test_unknown_report_and_page_are_chinese_404s(client) -> None:
     response = client.get("/reports/nope", headers={"Accept": "text/html"})
     assert response.status_code == 404 and "找不到这份报告" in response.text
     assert client.get("/nowhere", headers={"Accept": "text/html"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/reports/..%2f..%2fetc%2fpasswd/download.yaml",
+        "/reports/%2e%2e/download.json",
+        "/static/..%2f..%2fstore.py",
+        "/static/%2e%2e/app.py",
+        "/reports/C:%5Cwindows%5Cwin.ini/export",
+    ],
+)
+def test_paths_are_opaque_ids_and_traversal_finds_nothing(client, path: str) -> None:
+    response = client.get(path, headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert "import" not in response.text and "root:" not in response.text
