@@ -305,3 +305,24 @@ def test_start_from_last_years_word_document_and_refuse_a_huge_upload(
     page.set_input_files("#upload-form input[type=file]", str(huge))
     page.click("#upload-form button[type=submit]")
     expect(page.locator("#error-message")).to_contain_text("上传的内容过大")
+
+
+def test_a_wrong_cell_does_not_hold_back_the_others_typed_with_it(
+    page: Page, server: Server
+) -> None:
+    report_id = new_report(page, server)
+    page.goto(f"{server.url}/reports/{report_id}/tables/2")
+    page.evaluate(
+        """() => {  // two cells typed within one autosave batch, one of them wrong
+          for (const [key, value] of [["table2.licensing", "5"], ["table2.penalty", "很多"]]) {
+            const field = document.querySelector(`input[data-key="${key}"]`);
+            field.value = value;
+            field.dispatchEvent(new Event("input", { bubbles: true }));
+          }
+        }"""
+    )
+    wrong = page.locator('input[data-key="table2.penalty"]')
+    expect(wrong).to_have_class(re.compile("invalid"))
+    expect(page.locator("#save-state")).to_contain_text("已保存其他修改")
+    expect(wrong).to_have_value("很多")  # kept on the page to be corrected
+    assert Store.in_folder(server.data_dir).get(report_id).report.table2.licensing == 5

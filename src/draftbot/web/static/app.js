@@ -78,7 +78,8 @@ function applyState(data) {
   body.dataset.version = data.version;
   for (const [key, text] of Object.entries(data.values || {})) {
     const node = document.querySelector('[data-cell="' + CSS.escape(key) + '"]');
-    if (!node || node === document.activeElement || pending.has(key)) continue;
+    // never replace what the user is typing, has queued, or typed wrongly (shown to be corrected)
+    if (!node || node === document.activeElement || pending.has(key) || node.classList.contains("invalid")) continue;
     if (node.tagName === "OUTPUT") node.textContent = text; else node.value = text;
   }
   renderFindings(data.findings || []);
@@ -124,16 +125,19 @@ async function flush() {
   if (status === 200) {
     for (const [key, value] of Object.entries(changes)) if (pending.get(key) === value) pending.delete(key);
     applyState(data);
-    setState("已保存 " + data.saved_at, "good");
+    if (document.querySelector("[data-key].invalid")) setState("已保存其他修改；标红的格填写不正确，未保存", "bad");
+    else setState("已保存 " + data.saved_at, "good");
   } else if (status === 409 || status === 423) {
     showConflict(data.message);
   } else if (status === 422) {
+    // Only the fields named in the answer are wrong: drop them, save the rest of the batch.
+    let named = 0;
     for (const p of data.problems || []) {
-      pending.delete(p.key);
+      if (pending.delete(p.key)) named += 1;
       const field = document.querySelector('[data-key="' + CSS.escape(p.key) + '"]');
       if (field) { field.classList.add("invalid"); field.title = p.location + "：" + p.message; }
     }
-    for (const key of Object.keys(changes)) pending.delete(key);
+    if (!named) for (const key of Object.keys(changes)) pending.delete(key);
     setState(data.message, "bad");
   } else {
     setState("未保存：" + (data.message || "服务器出错") + "（稍后自动重试）", "bad");
