@@ -13,6 +13,7 @@ from .. import questions as qb
 from ..store import StoredReport, VersionConflict
 from .context import report_page, store_of
 from .security import GuardError
+from .sentences import MAX_SENTENCE_CHARS, llm_parser, parse_sentence, proposal_view
 from .views import finding_views
 
 router = APIRouter()
@@ -77,6 +78,7 @@ def guide_page(
         "notice": notice or [],
         "finished": finished,
         "proposal": proposal,
+        "llm_parser": llm_parser(request.app.state.settings),
         "answered": [
             {"id": q.id, "prompt": q.prompt, "answer": qb.current_answer(q, report)}
             for q in qb.applicable_questions(bank(), report)
@@ -110,9 +112,11 @@ async def answer(request: Request, report_id: str) -> Response:
     question = _question(str(form.get("question_id", "")))
     text = str(form.get("answer", ""))
     if _is_sentence_for_gate(question, text):
-        return guide_page(
-            request, stored, question, answer=text, proposal=_proposal(stored, question, text)
-        )
+        if len(text) > MAX_SENTENCE_CHARS:
+            problem = f"一次最多输入 {MAX_SENTENCE_CHARS} 字，请分几次描述"
+            return guide_page(request, stored, question, status=422, answer=text, problem=problem)
+        proposal = await _proposal(request, stored, question, text)
+        return guide_page(request, stored, question, answer=text, proposal=proposal)
     return _save_answer(
         request,
         stored,
@@ -144,23 +148,14 @@ def _is_sentence_for_gate(question: qb.Question, text: str) -> bool:
     )
 
 
-def _proposal(stored: StoredReport, question: qb.Question, text: str) -> dict[str, Any]:
-    from ..freetext import propose_cells
-
-    proposal = propose_cells(text, list(question.fills), stored.report.format_version)
-    return {
-        "cells": [
-            {
-                "key": key,
-                "location": qb.cell_label(key),
-                "value": str(value),
-                "source": proposal.sources.get(key, ""),
-            }
-            for key, value in proposal.values.items()
-        ],
-        "unplaced": proposal.unplaced,
-        "notes": proposal.notes,
-    }
+async def _proposal(
+    request: Request, stored: StoredReport, question: qb.Question, text: str
+) -> dict[str, Any]:
+    settings = request.app.state.settings
+    system_prompt = bank().freetext.system_prompt
+    scope = list(question.fills)
+    parsed = await parse_sentence(settings, system_prompt, text, scope, stored.report)
+    return proposal_view(parsed, stored.report, qb.cell_label)
 
 
 @router.post("/reports/{report_id}/guide/confirm")

@@ -25,6 +25,7 @@ from .context import (
 )
 from .edits import EditRejected, apply_changes
 from .security import GuardError, login_response
+from .sentences import MAX_SENTENCE_CHARS, llm_parser, parse_sentence, proposal_view
 from .views import (
     TABLES,
     cell_location,
@@ -254,6 +255,7 @@ def table_form(request: Request, report_id: str, table: str) -> Response:
         location=cell_location,
         table_findings=mine,
         flagged=flagged,
+        llm_parser=llm_parser(request.app.state.settings),
     )
 
 
@@ -394,34 +396,19 @@ async def propose(request: Request, report_id: str, table: str) -> Response:
     text = data.get("text")
     if not isinstance(text, str) or not text.strip():
         raise GuardError(400, "请先输入一句话，如“共收到申请5件，其中自然人4件、企业1件”")
-    if len(text) > 2000:
-        raise GuardError(400, "一次最多输入 2000 字，请分几次描述")
+    if len(text) > MAX_SENTENCE_CHARS:
+        raise GuardError(400, f"一次最多输入 {MAX_SENTENCE_CHARS} 字，请分几次描述")
     stored = store_of(request).get(report_id)
-    return JSONResponse(proposal_json(stored.report, table, text))
+    return JSONResponse(await proposal_json(request, stored.report, table, text))
 
 
-def proposal_json(report: Report, table: str, text: str) -> dict[str, Any]:
-    from ..freetext import propose_cells
+async def proposal_json(request: Request, report: Report, table: str, text: str) -> dict[str, Any]:
+    from .routes_guide import bank
 
-    grid = grid_for(report, table)
-    prefix = grid_prefix(grid)
-    proposal = propose_cells(text, [prefix], report.format_version)
-    current = grid_values(grid)
-    cells = [
-        {
-            "key": key,
-            "location": cell_location(key),
-            "value": str(value),
-            "current": current.get(key, ""),
-            "source": proposal.sources.get(key, ""),
-        }
-        for key, value in proposal.values.items()
-    ]
-    return {
-        "cells": cells,
-        "unplaced": [{"text": u.text, "reason": u.reason} for u in proposal.unplaced],
-        "notes": list(proposal.notes),
-    }
+    scope = [grid_prefix(grid_for(report, table))]
+    system_prompt = bank().freetext.system_prompt
+    parsed = await parse_sentence(request.app.state.settings, system_prompt, text, scope, report)
+    return proposal_view(parsed, report, cell_location)
 
 
 def grid_prefix(grid: Any) -> str:

@@ -396,7 +396,10 @@ async function propose(button) {
   const result = await postJSON("/api/reports/" + reportId + "/tables/" + button.dataset.table + "/propose", { text });
   box.replaceChildren();
   if (result.status !== 200) { box.append(el("p", "problem", result.data.message || "识别失败")); return; }
-  const { cells, unplaced, notes } = result.data;
+  const { cells, unplaced, notes, parser } = result.data;
+  const by = el("p", "hint", "识别方式：" + parser);
+  by.id = "chat-parser";
+  box.append(by);
   if (cells.length) {
     const table = el("table", "proposal");
     const head = el("tr");

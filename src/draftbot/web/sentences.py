@@ -1,0 +1,86 @@
+"""A typed sentence → proposed cells, for the table chat box and the guided steps' gates.
+
+The same path as the terminal interview (`freetext.propose`): the LLM (tool calling, the
+sentence fenced as material) when an endpoint is configured, else the offline rules; when the
+LLM fails, the offline rules answer and the proposal's first note says so. Nothing is saved
+here. The LLM call is blocking network I/O, so it runs in a worker thread, never on the
+event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from ..freetext import Proposal, propose
+from ..model import Report
+from .views import TABLES, grid_for, grid_values
+
+OFFLINE_PARSER = "离线规则"
+MAX_SENTENCE_CHARS = 2000
+# freetext.propose_with_llm starts its fallback note with these words.
+LLM_FAILED_NOTE = "大模型解析失败"
+
+
+@dataclass(frozen=True)
+class ParsedSentence:
+    proposal: Proposal
+    parser: str  # the model's name, or 离线规则
+
+
+async def parse_sentence(
+    settings: Any, system_prompt: str, text: str, scope: list[str], report: Report
+) -> ParsedSentence:
+    """Cells of `scope` that `text` states, by the LLM when configured, else the offline rules."""
+    proposal = await run_in_threadpool(
+        propose, text, scope, report.format_version, settings, system_prompt
+    )
+    return ParsedSentence(proposal, parser_label(settings, proposal))
+
+
+def llm_parser(settings: Any) -> str:
+    """The model's name when an LLM endpoint is configured (sentences go to it), else ""."""
+    return str(settings.model_name) if getattr(settings, "llm_configured", False) else ""
+
+
+def parser_label(settings: Any, proposal: Proposal) -> str:
+    """Which parser produced `proposal`: the model's name, or 离线规则 (also after a fallback)."""
+    if proposal.notes and proposal.notes[0].startswith(LLM_FAILED_NOTE):
+        return OFFLINE_PARSER
+    return llm_parser(settings) or OFFLINE_PARSER
+
+
+def proposal_view(
+    parsed: ParsedSentence, report: Report, location: Callable[[str], str]
+) -> dict[str, Any]:
+    """What the page shows: each cell (as printed in the table, current and proposed value,
+    the words it came from), the numbers not placed, the notes and the parser."""
+    proposal = parsed.proposal
+    current = current_values(report, list(proposal.values))
+    return {
+        "cells": [
+            {
+                "key": key,
+                "location": location(key),
+                "value": str(value),
+                "current": current.get(key, ""),
+                "source": proposal.sources.get(key, ""),
+            }
+            for key, value in proposal.values.items()
+        ],
+        "unplaced": [{"text": u.text, "reason": u.reason} for u in proposal.unplaced],
+        "notes": list(proposal.notes),
+        "parser": parsed.parser,
+    }
+
+
+def current_values(report: Report, keys: list[str]) -> dict[str, str]:
+    """The cells' text as the table page shows it (totals recomputed)."""
+    tables = {key.split(".")[0].removeprefix("table") for key in keys} & set(TABLES)
+    values: dict[str, str] = {}
+    for table in sorted(tables):
+        values.update(grid_values(grid_for(report, table)))
+    return values
