@@ -14,8 +14,11 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
+from draftbot.questions import create_report as new_report
 from draftbot.store import Store
+from e2e_server import CHROMIUM_ARGS, Server, chromium_path
 from fake_openai import FakeOpenAI, Scenario, server_error, tool_call
 from web_helpers import (
     create_report,
@@ -246,3 +249,52 @@ def test_without_a_model_the_offline_rules_answer_and_say_so(tmp_path: Path) -> 
             "table4.review.maintained",
             "table4.review.corrected",
         }
+
+
+# --- in the browser: a real `draftbot serve` pointed at the fake model --------------------
+
+
+def test_chat_box_in_chromium_shows_the_model_then_the_fallback(
+    tmp_path: Path, fake_openai: FakeOpenAI
+) -> None:
+    env = {
+        "DRAFTBOT_LLM_BASE_URL": fake_openai.base_url,
+        "DRAFTBOT_LLM_API_KEY": "sk-test",
+        "DRAFTBOT_LLM_MODEL": "fake-model",
+        "DRAFTBOT_LLM_RETRIES": "0",
+        "DRAFTBOT_LLM_TIMEOUT": "5",
+    }
+    server = Server(tmp_path, env).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium_path(), args=CHROMIUM_ARGS
+            )
+            page = browser.new_page(locale="zh-CN")
+            page.set_default_timeout(20000)
+            report_id = Store.in_folder(tmp_path).create(new_report("浏览器县司法局", "2024")).id
+            page.goto(f"{server.url}/reports/{report_id}/tables/4")
+            expect(page.locator("#chat-llm")).to_contain_text("fake-model")
+            fake_openai.script(
+                _model_cells(
+                    ("table4.review.maintained", 1, "维持1件"),
+                    ("table4.review.corrected", 1, "纠正1件"),
+                )
+            )
+            page.fill("#chat-text", CASES)
+            page.click("#chat-propose")
+            expect(page.locator("#chat-parser")).to_have_text("识别方式：fake-model")
+            expect(page.locator("#chat-result")).to_contain_text("纠正1件")
+            assert Store.in_folder(tmp_path).get(report_id).version == 1
+            page.click("#chat-confirm")
+            expect(page.locator("#chat-result")).to_contain_text("已写入 2 个单元格")
+            review = Store.in_folder(tmp_path).get(report_id).report.table4.review
+            assert (review.maintained, review.corrected) == (1, 1)
+
+            fake_openai.script(server_error(500))
+            page.click("#chat-propose")
+            expect(page.locator("#chat-parser")).to_have_text("识别方式：离线规则")
+            expect(page.locator("#chat-result")).to_contain_text("大模型解析失败")
+            browser.close()
+    finally:
+        server.stop()

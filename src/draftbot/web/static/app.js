@@ -393,7 +393,15 @@ async function propose(button) {
   const text = document.getElementById("chat-text").value;
   const box = document.getElementById("chat-result");
   box.replaceChildren(el("p", "hint", "识别中…"));
-  const result = await postJSON("/api/reports/" + reportId + "/tables/" + button.dataset.table + "/propose", { text });
+  button.disabled = true;  // one sentence at a time: a model may take a while
+  let result;
+  try {
+    result = await postJSON("/api/reports/" + reportId + "/tables/" + button.dataset.table + "/propose", { text });
+  } catch (e) {
+    result = { status: 0, data: { message: "无法连接服务器，识别失败，请稍后重试" } };
+  } finally {
+    button.disabled = false;
+  }
   box.replaceChildren();
   if (result.status !== 200) { box.append(el("p", "problem", result.data.message || "识别失败")); return; }
   const { cells, unplaced, notes, parser } = result.data;
