@@ -243,6 +243,7 @@ def test_llm_cells_are_checked_against_the_sentence(fake: FakeOpenAI, tmp_path) 
     assert "不推算、不猜测" in reasons["2"]  # 3 予以公开 split 2 + 1 by the model: refused
     assert "原文中没有" in reasons["7"]
     assert "9999件" in reasons
+    assert proposal.parser == settings_for(fake, tmp_path).model_name
     # the sentence is material in the user message, fenced; the system prompt is ours
     (request,) = fake.requests
     system, user = request.messages[0]["content"], request.messages[1]["content"]
@@ -279,6 +280,7 @@ def test_llm_failure_falls_back_to_the_offline_parser(fake: FakeOpenAI, tmp_path
     )
     assert proposal.values == {"table4.review.maintained": 1}
     assert proposal.notes[0].startswith("大模型解析失败")
+    assert proposal.parser == "离线规则"
 
 
 def test_propose_uses_the_offline_parser_when_no_endpoint_is_configured(
@@ -298,6 +300,7 @@ def test_propose_uses_the_offline_parser_when_no_endpoint_is_configured(
     assert not settings.llm_configured
     proposal = propose("行政复议1件，维持", ["table4"], "2021", settings, "系统提示" * 10)
     assert proposal.values == {"table4.review.maintained": 1}
+    assert proposal.parser == "离线规则"
     assert proposal.notes == []
 
 

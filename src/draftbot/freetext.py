@@ -139,6 +139,9 @@ class Unplaced:
     reason: str
 
 
+OFFLINE_PARSER = "离线规则"
+
+
 @dataclass
 class Proposal:
     """Cells a sentence would fill (path → value, with the words each came from)."""
@@ -147,6 +150,7 @@ class Proposal:
     sources: dict[str, str] = field(default_factory=dict)
     unplaced: list[Unplaced] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    parser: str = OFFLINE_PARSER  # the model's name when an LLM produced it, else 离线规则
 
     def place(self, path: str, value: int | Decimal, source: str) -> bool:
         if path in self.values and self.values[path] != value:
@@ -546,7 +550,9 @@ def propose_with_llm(
         proposal = propose_cells(text, scope, version)
         proposal.notes.insert(0, f"大模型解析失败（{exc}），已改用离线规则解析")
         return proposal
-    return _checked_extraction(result, text, cells)
+    proposal = _checked_extraction(result, text, cells)
+    proposal.parser = settings.model_name
+    return proposal
 
 
 def _checked_extraction(result: Extraction, text: str, cells: dict[str, str]) -> Proposal:

@@ -154,8 +154,8 @@ async def _proposal(
     settings = request.app.state.settings
     system_prompt = bank().freetext.system_prompt
     scope = list(question.fills)
-    parsed = await parse_sentence(settings, system_prompt, text, scope, stored.report)
-    return proposal_view(parsed, stored.report, qb.cell_label)
+    proposal = await parse_sentence(settings, system_prompt, text, scope, stored.report)
+    return proposal_view(proposal, stored.report, qb.cell_label)
 
 
 @router.post("/reports/{report_id}/guide/confirm")

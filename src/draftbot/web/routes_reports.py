@@ -407,8 +407,8 @@ async def proposal_json(request: Request, report: Report, table: str, text: str)
 
     scope = [grid_prefix(grid_for(report, table))]
     system_prompt = bank().freetext.system_prompt
-    parsed = await parse_sentence(request.app.state.settings, system_prompt, text, scope, report)
-    return proposal_view(parsed, report, cell_location)
+    proposal = await parse_sentence(request.app.state.settings, system_prompt, text, scope, report)
+    return proposal_view(proposal, report, cell_location)
 
 
 def grid_prefix(grid: Any) -> str:

@@ -10,7 +10,6 @@ event loop.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -19,26 +18,16 @@ from ..freetext import Proposal, propose
 from ..model import Report
 from .views import TABLES, grid_for, grid_values
 
-OFFLINE_PARSER = "离线规则"
 MAX_SENTENCE_CHARS = 2000
-# freetext.propose_with_llm starts its fallback note with these words.
-LLM_FAILED_NOTE = "大模型解析失败"
-
-
-@dataclass(frozen=True)
-class ParsedSentence:
-    proposal: Proposal
-    parser: str  # the model's name, or 离线规则
 
 
 async def parse_sentence(
     settings: Any, system_prompt: str, text: str, scope: list[str], report: Report
-) -> ParsedSentence:
+) -> Proposal:
     """Cells of `scope` that `text` states, by the LLM when configured, else the offline rules."""
-    proposal = await run_in_threadpool(
+    return await run_in_threadpool(
         propose, text, scope, report.format_version, settings, system_prompt
     )
-    return ParsedSentence(proposal, parser_label(settings, proposal))
 
 
 def llm_parser(settings: Any) -> str:
@@ -46,19 +35,11 @@ def llm_parser(settings: Any) -> str:
     return str(settings.model_name) if getattr(settings, "llm_configured", False) else ""
 
 
-def parser_label(settings: Any, proposal: Proposal) -> str:
-    """Which parser produced `proposal`: the model's name, or 离线规则 (also after a fallback)."""
-    if proposal.notes and proposal.notes[0].startswith(LLM_FAILED_NOTE):
-        return OFFLINE_PARSER
-    return llm_parser(settings) or OFFLINE_PARSER
-
-
 def proposal_view(
-    parsed: ParsedSentence, report: Report, location: Callable[[str], str]
+    proposal: Proposal, report: Report, location: Callable[[str], str]
 ) -> dict[str, Any]:
     """What the page shows: each cell (as printed in the table, current and proposed value,
     the words it came from), the numbers not placed, the notes and the parser."""
-    proposal = parsed.proposal
     current = current_values(report, list(proposal.values))
     return {
         "cells": [
@@ -73,7 +54,7 @@ def proposal_view(
         ],
         "unplaced": [{"text": u.text, "reason": u.reason} for u in proposal.unplaced],
         "notes": list(proposal.notes),
-        "parser": parsed.parser,
+        "parser": proposal.parser,
     }
 
 
