@@ -380,3 +380,24 @@ def test_ctrl_c_keeps_every_answer_given(tmp_path: Path) -> None:
     child.close()
     assert child.exitstatus == 130
     assert load_report(tmp_path / "r.yaml").meta.region == "浙江省湖州市某某县"
+
+
+def test_killed_before_the_file_exists_keeps_the_first_answers(tmp_path: Path) -> None:
+    child = spawn(tmp_path, "interview", "r.yaml")
+    answer(child, META[0])
+    child.expect_exact("> ")  # the agency answer has been written before the next prompt
+    child.kill(signal.SIGKILL)
+    child.close(force=True)
+    assert not (tmp_path / "r.yaml").exists()
+
+    resumed = spawn(tmp_path, "interview", "r.yaml")
+    resumed.expect_exact("（已保存的回答：")
+    resumed.expect_exact(META[0])
+    answer(resumed, *META[1:], *ALL_ZERO[len(META) :])
+    resumed.expect_exact("全部问题已回答")
+    resumed.expect(pexpect.EOF)
+    resumed.close()
+    assert resumed.exitstatus == 0
+    report = load_report(tmp_path / "r.yaml")
+    assert report.meta.agency == META[0]
+    assert not (tmp_path / ".r.yaml.new.json").exists()

@@ -8,13 +8,14 @@ command again resumes at the first unanswered question.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import questions as qs
 from .checks import SEVERITY_LABELS, check_report, has_errors
-from .datafile import DataFileError, load_report, save_report
+from .datafile import DataFileError, atomic_write_text, load_report, save_report
 from .freetext import Proposal
 from .model import InterviewProgress, Report
 
@@ -82,29 +83,59 @@ class Interview:
             return report
         self.say(f"新建报告数据文件 {self.path}。")
         self.say("随时输入 ? 查看说明，输入“上一题”返回修改；每个回答都会立即保存。")
-        answers: dict[str, str] = {}
+        answers = self.pending_creation_answers()
         for qid in qs.CREATION_QUESTIONS:
-            question = self.bank.get(qid)
-            while True:
-                text = self.read(f"\n{question.prompt}\n> ")
-                if text in qs.HELP_COMMANDS:
-                    self.say(question.help)
-                    continue
-                if text in qs.BACK_COMMANDS:
-                    self.say("这是最开始的问题，请直接回答。")
-                    continue
-                try:
-                    qs.check_creation_answer(qid, text)
-                except qs.AnswerError as exc:
-                    self.say(f"✗ {exc}")
-                    continue
-                answers[qid] = text
-                break
+            if qid in answers:
+                self.say(f"（已保存的回答：{self.bank.get(qid).prompt} {answers[qid]}）")
+                continue
+            answers[qid] = self.ask_creation(self.bank.get(qid))
+            # Until the report file can exist, the answers wait in a side file, so nothing typed is lost.
+            atomic_write_text(self.pending_path, json.dumps(answers, ensure_ascii=False))
         report = qs.create_report(answers["agency"], answers["report_year"])
         self.say(
             f"已创建：{report.meta.agency}{report.meta.report_year}年度（{report.format_version} 格式）。"
         )
-        return self.save(report)
+        report = self.save(report)
+        self.pending_path.unlink(missing_ok=True)
+        return report
+
+    @property
+    def pending_path(self) -> Path:
+        return self.path.with_name(f".{self.path.name}.new.json")
+
+    def pending_creation_answers(self) -> dict[str, str]:
+        """Creation answers saved by an earlier run that stopped before the file existed."""
+        try:
+            saved = json.loads(self.pending_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        answers = {}
+        for qid in qs.CREATION_QUESTIONS:
+            text = saved.get(qid) if isinstance(saved, dict) else None
+            if not isinstance(text, str):
+                break
+            try:
+                qs.check_creation_answer(qid, text)
+            except qs.AnswerError:
+                break
+            answers[qid] = text
+        return answers
+
+    def ask_creation(self, question: qs.Question) -> str:
+        while True:
+            text = self.read(f"\n{question.prompt}\n> ")
+            if text in qs.HELP_COMMANDS:
+                self.say(question.help)
+                continue
+            if text in qs.BACK_COMMANDS:
+                self.say("这是最开始的问题，请直接回答。")
+                continue
+            try:
+                qs.check_creation_answer(question.id, text)
+            except qs.AnswerError as exc:
+                self.say(f"✗ {exc}")
+                continue
+            return text
 
     def ask(self, question: qs.Question, report: Report, label: str) -> Report:
         """Ask until an answer is accepted and saved (or the user goes back)."""
