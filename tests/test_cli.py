@@ -104,3 +104,32 @@ def test_fast_commands_do_not_import_heavy_modules(argv: list[str]):
         [sys.executable, "-c", probe], capture_output=True, text=True, check=False, cwd=ROOT
     ).stdout
     assert "HEAVY=\n" in out, out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["check"], "错误：缺少参数 FILE（报告数据文件（.yaml / .yml / .json））\n"
+                    "运行 `draftbot check --help` 查看用法。"),
+        (["check", "--bogus", "x.yaml"], "错误：没有这个选项：--bogus\n运行 `draftbot check --help` 查看用法。"),
+        (["nosuch"], "错误：没有这个命令：nosuch\n运行 `draftbot --help` 查看用法。"),
+        (["serve", "--port", "abc"], "错误：--port 的取值无效，应为整数\n运行 `draftbot serve --help` 查看用法。"),
+    ],
+)  # fmt: skip
+def test_usage_errors_are_explained_in_chinese(argv: list[str], message: str):
+    result = subprocess.run(
+        [sys.executable, "-m", "draftbot", *argv],
+        capture_output=True, text=True, check=False, cwd=ROOT, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip() == message
+    assert "Traceback" not in result.stderr
+    assert "Error" not in result.stderr
+
+
+def test_no_arguments_shows_the_help():
+    result = subprocess.run(
+        [sys.executable, "-m", "draftbot"], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert result.returncode == 0
+    assert "政府信息公开工作年度报告起草助手" in result.stdout + result.stderr

@@ -290,11 +290,20 @@ def draft(
 
 
 def main() -> None:
+    from .cli_errors import UsageError, click_exceptions, usage_message
+
     try:
-        app()
-    except KeyboardInterrupt:
+        code = app(prog_name="draftbot", standalone_mode=False)
+    except click_exceptions.NoArgsIsHelpError as exc:
+        exc.show()
+        code = 0
+    except UsageError as exc:
+        typer.echo(usage_message(exc), err=True)
+        code = 2
+    except (KeyboardInterrupt, click_exceptions.Abort):
         typer.echo("\n已中断。", err=True)
-        sys.exit(130)
+        code = 130
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover
