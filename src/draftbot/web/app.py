@@ -103,30 +103,30 @@ def create_app(config: WebConfig, settings: Any = None, *, store: Store | None =
     return app
 
 
+# The most specific class wins (Starlette looks the handler up along the exception's MRO).
+_STORE_ERROR_STATUS: dict[type[StoreError], int] = {
+    VersionConflict: 409,
+    ReportNotFound: 404,
+    ReportFinal: 423,
+    StoreBusy: 503,
+    StoreError: 400,
+}
+
+
+def _refuse_with(status: int) -> Any:
+    async def handler(request: Request, exc: Exception) -> Response:
+        return refusal(status, str(exc), request.headers)
+
+    return handler
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GuardError)
     async def guard_refused(request: Request, exc: GuardError) -> Response:
         return refusal(exc.status, exc.message, request.headers)
 
-    @app.exception_handler(VersionConflict)
-    async def conflict(request: Request, exc: VersionConflict) -> Response:
-        return refusal(409, str(exc), request.headers)
-
-    @app.exception_handler(ReportNotFound)
-    async def not_found(request: Request, exc: ReportNotFound) -> Response:
-        return refusal(404, str(exc), request.headers)
-
-    @app.exception_handler(ReportFinal)
-    async def final(request: Request, exc: ReportFinal) -> Response:
-        return refusal(423, str(exc), request.headers)
-
-    @app.exception_handler(StoreBusy)
-    async def busy(request: Request, exc: StoreBusy) -> Response:
-        return refusal(503, str(exc), request.headers)
-
-    @app.exception_handler(StoreError)
-    async def store_error(request: Request, exc: StoreError) -> Response:
-        return refusal(400, str(exc), request.headers)
+    for error_type, status in _STORE_ERROR_STATUS.items():
+        app.add_exception_handler(error_type, _refuse_with(status))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
