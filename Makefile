@@ -31,7 +31,11 @@ schema: $(STAMP)
 	$(BIN)/draftbot schema -o schemas/report.schema.json
 
 bench: $(STAMP)
-	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/startup.py --write bench/results/startup.md
+	$(BIN)/python bench/offline_pipeline.py --write bench/results/offline_pipeline.md
+	$(BIN)/python bench/export_speed.py --write bench/results/export_speed.md
+	$(BIN)/python bench/review_speed.py --write bench/results/review_speed.md
+	$(BIN)/python bench/draft_speed.py --write bench/results/draft_speed.md
 	$(BIN)/python bench/web_latency.py
 
 clean:
