@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import machine_line
+from machine import machine_line, publish
 
 from draftbot.datafile import load_report
 from draftbot.model import SECTION_KEYS, Report
@@ -85,10 +85,7 @@ def main() -> None:
         f"Target: one export well under {TARGET_MS:.0f} ms (median, in-process; design.md §5).",
         "The first call includes loading python-docx's template and compiling the preamble template.",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.write:
-        args.write.write_text(text, encoding="utf-8")
+    publish(lines, args.write)
 
 
 if __name__ == "__main__":

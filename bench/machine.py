@@ -1,4 +1,4 @@
-"""Describe the machine a benchmark ran on (for the recorded results)."""
+"""Shared by the benchmarks: the machine they ran on, and printing or recording results."""
 
 from __future__ import annotations
 
@@ -20,3 +20,11 @@ def machine_line() -> str:
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}, "
         f"Python {sys.version.split()[0]}"
     )
+
+
+def publish(lines: list[str], path: Path | None) -> None:
+    """Print a results page and, when asked, record it (bench/results/…)."""
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if path is not None:
+        path.write_text(text, encoding="utf-8")

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import machine_line
+from machine import machine_line, publish
 
 from draftbot.checks import check_report
 from draftbot.config import load_settings
@@ -72,10 +72,7 @@ def main() -> None:
         f"({worst:.0f} ms), 1,000 reports take about {worst:.0f} s on one core.",
         "The first call includes loading templates, prompts and python-docx's default document.",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.write:
-        args.write.write_text(text, encoding="utf-8")
+    publish(lines, args.write)
 
 
 if __name__ == "__main__":

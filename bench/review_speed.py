@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import machine_line
+from machine import machine_line, publish
 
 from draftbot.datafile import load_report
 from draftbot.drafting.offline import draft_offline
@@ -77,10 +77,7 @@ def main() -> None:
         "",
         "The first call of the first case includes reading the division data (once per process).",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.write:
-        args.write.write_text(text, encoding="utf-8")
+    publish(lines, args.write)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import machine_line
+from machine import machine_line, publish
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAFTBOT = [sys.executable, "-m", "draftbot"]
@@ -57,10 +57,7 @@ def main() -> None:
     ]
     lines += [f"| `{name}` | {ms:.0f} | {ms / base:.1f} |" for name, ms in medians.items()]
     lines += ["", "Target: `draftbot --help` under 300 ms (design.md §5)."]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.write:
-        args.write.write_text(text, encoding="utf-8")
+    publish(lines, args.write)
 
 
 if __name__ == "__main__":
