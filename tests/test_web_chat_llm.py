@@ -8,7 +8,6 @@ name, and saved only on confirmation; when the model fails, the offline rules an
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from pathlib import Path
@@ -21,12 +20,14 @@ from draftbot.store import Store
 from e2e_server import CHROMIUM_ARGS, Server, chromium_path
 from fake_openai import FakeOpenAI, Scenario, server_error, tool_call
 from web_helpers import (
+    confirm_guide,
     create_report,
     csrf,
     edit,
     headers,
     make_client,
     offline_settings,
+    proposed_cells,
     version_of,
 )
 
@@ -185,17 +186,9 @@ def test_a_sentence_at_a_gate_goes_to_the_model_and_is_saved_on_confirm(
     assert page.status_code == 200 and fake_openai.calls == 1
     assert "识别方式：fake-model" in page.text and "纠正1件" in page.text
     assert version_of(llm_client, report_id) == version
-    cells = dict(re.findall(r'name="cell:([a-z0-9_.]+)" value="([0-9.]+)"', page.text))
+    cells = proposed_cells(page.text)
     assert cells == {"table4.review.maintained": "1", "table4.review.corrected": "1"}
-    confirmed = llm_client.post(
-        f"/reports/{report_id}/guide/confirm",
-        data={
-            "csrf_token": csrf(llm_client),
-            "version": str(version),
-            "question_id": "t4_gate",
-            **{f"cell:{k}": v for k, v in cells.items()},
-        },
-    )
+    confirmed = confirm_guide(llm_client, report_id, version, "t4_gate", cells)
     assert confirmed.status_code == 200 and "表四已填完" in confirmed.text
     report = _report(llm_client, report_id)
     assert (report.table4.review.maintained, report.table4.review.corrected) == (1, 1)

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from draftbot.store import Store
-from web_helpers import create_report, csrf, headers, make_client, version_of
+from web_helpers import (
+    confirm_guide,
+    create_report,
+    csrf,
+    headers,
+    make_client,
+    proposed_cells,
+    version_of,
+)
 
 SENTENCE = (
     "今年共收到申请5件，4件来自个人，1件来自企业；予以公开3件，1件本机关不掌握，1件结转下年度"
@@ -83,17 +91,9 @@ def test_sentence_at_a_gate_is_proposed_then_confirmed(client) -> None:
     assert page.status_code == 200 and "从这句话识别出的数字" in page.text
     assert "4件来自个人" in page.text
     assert version_of(client, report_id) == version  # nothing saved before confirmation
-    cells = dict(re.findall(r'name="cell:([a-z0-9_.]+)" value="([0-9.]+)"', page.text))
+    cells = proposed_cells(page.text)
     assert cells["table3.new_received.natural_person"] == "4"
-    confirmed = client.post(
-        f"/reports/{report_id}/guide/confirm",
-        data={
-            "csrf_token": csrf(client),
-            "version": str(version),
-            "question_id": "t3_gate",
-            **{f"cell:{k}": v for k, v in cells.items()},
-        },
-    )
+    confirmed = confirm_guide(client, report_id, version, "t3_gate", cells)
     assert confirmed.status_code == 200 and "表三已填完" in confirmed.text
     report = Store.in_folder(client.app.state.config.data_dir).get(report_id).report
     assert report.interview.gates["t3_gate"] == "text"

@@ -67,3 +67,23 @@ def edit(client: TestClient, report_id: str, changes: dict[str, Any], version: i
 
 def visible_text(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html)
+
+
+def proposed_cells(html: str) -> dict[str, str]:
+    """The cells a sentence proposal page offers for confirmation (name → value)."""
+    return dict(re.findall(r'name="cell:([a-z0-9_.]+)" value="([0-9.]+)"', html))
+
+
+def confirm_guide(
+    client: TestClient, report_id: str, version: int, question_id: str, cells: dict[str, str]
+):
+    """Confirm a guided-step sentence proposal, as the page's 确认 button does."""
+    return client.post(
+        f"/reports/{report_id}/guide/confirm",
+        data={
+            "csrf_token": csrf(client),
+            "version": str(version),
+            "question_id": question_id,
+            **{f"cell:{k}": v for k, v in cells.items()},
+        },
+    )
