@@ -20,9 +20,9 @@ from draftbot.store import Store
 from e2e_server import CHROMIUM_ARGS, Server, chromium_path
 from fake_openai import FakeOpenAI, Scenario, server_error, tool_call
 from web_helpers import (
+    answer_guide,
     confirm_guide,
     create_report,
-    csrf,
     edit,
     headers,
     make_client,
@@ -60,18 +60,6 @@ def _chat(client, report_id: str, table: str, text: str) -> dict:
     )
     assert response.status_code == 200, response.text
     return response.json()
-
-
-def _gate(client, report_id: str, question_id: str, text: str):
-    return client.post(
-        f"/reports/{report_id}/guide",
-        data={
-            "csrf_token": csrf(client),
-            "version": str(version_of(client, report_id)),
-            "question_id": question_id,
-            "answer": text,
-        },
-    )
 
 
 def _report(client, report_id: str):
@@ -182,7 +170,7 @@ def test_a_sentence_at_a_gate_goes_to_the_model_and_is_saved_on_confirm(
     report_id = create_report(llm_client)
     version = version_of(llm_client, report_id)
     fake_openai.script(_model_cells(*STATED_CELLS))
-    page = _gate(llm_client, report_id, "t4_gate", CASES)
+    page = answer_guide(llm_client, report_id, "t4_gate", CASES)
     assert page.status_code == 200 and fake_openai.calls == 1
     assert "识别方式：fake-model" in page.text and "纠正1件" in page.text
     assert version_of(llm_client, report_id) == version
@@ -200,7 +188,7 @@ def test_a_failing_model_at_a_gate_shows_the_offline_proposal_and_the_note(
 ) -> None:
     report_id = create_report(llm_client)
     fake_openai.script(server_error(500))
-    page = _gate(llm_client, report_id, "t4_gate", CASES)
+    page = answer_guide(llm_client, report_id, "t4_gate", CASES)
     assert page.status_code == 200
     assert "识别方式：离线规则" in page.text and "大模型解析失败" in page.text
     assert 'name="cell:table4.review.corrected" value="1"' in page.text

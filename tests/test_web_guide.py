@@ -9,6 +9,7 @@ import pytest
 
 from draftbot.store import Store
 from web_helpers import (
+    answer_guide,
     confirm_guide,
     create_report,
     csrf,
@@ -29,18 +30,6 @@ def client(tmp_path: Path):
         yield c
 
 
-def _answer(client, report_id: str, question_id: str, text: str):
-    return client.post(
-        f"/reports/{report_id}/guide",
-        data={
-            "csrf_token": csrf(client),
-            "version": str(version_of(client, report_id)),
-            "question_id": question_id,
-            "answer": text,
-        },
-    )
-
-
 def _current_question(html: str) -> str:
     found = re.search(r'name="question_id" value="([a-z0-9_]+)"', html)
     assert found, "no question on the page"
@@ -57,7 +46,7 @@ def test_new_report_starts_after_the_creation_questions(client) -> None:
 
 def test_answer_is_saved_and_the_next_question_follows(client) -> None:
     report_id = create_report(client)
-    page = _answer(client, report_id, "level", "2")
+    page = answer_guide(client, report_id, "level", "2")
     assert page.status_code == 200
     assert _current_question(page.text) == "region"
     report = Store.in_folder(client.app.state.config.data_dir).get(report_id).report
@@ -68,7 +57,7 @@ def test_answer_is_saved_and_the_next_question_follows(client) -> None:
 def test_bad_answer_keeps_the_text_and_explains(client) -> None:
     report_id = create_report(client)
     version = version_of(client, report_id)
-    page = _answer(client, report_id, "t2_licensing", "好几件")
+    page = answer_guide(client, report_id, "t2_licensing", "好几件")
     assert page.status_code == 422
     assert 'value="好几件"' in page.text and "行政许可" in page.text
     assert version_of(client, report_id) == version
@@ -76,7 +65,7 @@ def test_bad_answer_keeps_the_text_and_explains(client) -> None:
 
 def test_no_at_a_gate_zeroes_the_table_and_shows_its_checks(client) -> None:
     report_id = create_report(client)
-    page = _answer(client, report_id, "t3_gate", "否")
+    page = answer_guide(client, report_id, "t3_gate", "否")
     assert page.status_code == 200
     assert "表三已填完，检查未发现问题" in page.text
     report = Store.in_folder(client.app.state.config.data_dir).get(report_id).report
@@ -87,7 +76,7 @@ def test_no_at_a_gate_zeroes_the_table_and_shows_its_checks(client) -> None:
 def test_sentence_at_a_gate_is_proposed_then_confirmed(client) -> None:
     report_id = create_report(client)
     version = version_of(client, report_id)
-    page = _answer(client, report_id, "t3_gate", SENTENCE)
+    page = answer_guide(client, report_id, "t3_gate", SENTENCE)
     assert page.status_code == 200 and "从这句话识别出的数字" in page.text
     assert "4件来自个人" in page.text
     assert version_of(client, report_id) == version  # nothing saved before confirmation
@@ -104,7 +93,7 @@ def test_sentence_at_a_gate_is_proposed_then_confirmed(client) -> None:
 
 def test_back_reopens_the_previous_question(client) -> None:
     report_id = create_report(client)
-    _answer(client, report_id, "level", "县级部门")
+    answer_guide(client, report_id, "level", "县级部门")
     back = client.post(
         f"/reports/{report_id}/guide/back",
         data={"csrf_token": csrf(client), "version": str(version_of(client, report_id))},

@@ -87,3 +87,16 @@ def confirm_guide(
             **{f"cell:{k}": v for k, v in cells.items()},
         },
     )
+
+
+def answer_guide(client: TestClient, report_id: str, question_id: str, text: str):
+    """Answer a guided-step question (a value, 是/否, or a sentence at a gate)."""
+    return client.post(
+        f"/reports/{report_id}/guide",
+        data={
+            "csrf_token": csrf(client),
+            "version": str(version_of(client, report_id)),
+            "question_id": question_id,
+            "answer": text,
+        },
+    )

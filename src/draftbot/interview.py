@@ -157,7 +157,7 @@ class Interview:
                 return self.back(report)
             if not text and current:
                 return self.save(qs.keep_answer(self.bank, report, question.id))
-            if question.freetext and text and qs.parse_yes_no(text) is None:
+            if qs.is_sentence_answer(question, text):
                 updated = self.freetext(question, report, text)
                 if updated is not None:
                     return updated

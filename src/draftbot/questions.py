@@ -440,6 +440,11 @@ def parse_yes_no(text: str) -> bool | None:
     return None
 
 
+def is_sentence_answer(question: Question, text: str) -> bool:
+    """A sentence describing the table (to parse into cells), not a 是/否 at a freetext gate."""
+    return question.freetext and bool(text.strip()) and parse_yes_no(text) is None
+
+
 def create_report(agency: str, report_year: str) -> Report:
     """A new report from the first two answers (机关全称, 统计年度)."""
     if _CONTROL_CHARS.search(agency) or _INVISIBLE.search(agency):

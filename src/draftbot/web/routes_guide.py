@@ -111,7 +111,7 @@ async def answer(request: Request, report_id: str) -> Response:
     stored = store.get(report_id)
     question = _question(str(form.get("question_id", "")))
     text = str(form.get("answer", ""))
-    if _is_sentence_for_gate(question, text):
+    if qb.is_sentence_answer(question, text):
         if len(text) > MAX_SENTENCE_CHARS:
             problem = f"一次最多输入 {MAX_SENTENCE_CHARS} 字，请分几次描述"
             return guide_page(request, stored, question, status=422, answer=text, problem=problem)
@@ -137,15 +137,6 @@ async def back(request: Request, report_id: str) -> Response:
         return RedirectResponse(f"/reports/{report_id}/guide", status_code=303)
     store.save(report_id, updated, _form_version(form))
     return RedirectResponse(f"/reports/{report_id}/guide?q={question.id}", status_code=303)
-
-
-def _is_sentence_for_gate(question: qb.Question, text: str) -> bool:
-    return (
-        question.kind == "gate"
-        and question.freetext
-        and bool(text.strip())
-        and (qb.parse_yes_no(text) is None)
-    )
 
 
 async def _proposal(
