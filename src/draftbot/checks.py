@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 from typing import Literal
 
 from .model import (
@@ -19,9 +20,12 @@ from .model import (
     OTHER_ROWS_2021,
     ApplicantCounts,
     Report,
+    Table2,
     default_format_for,
+    iter_amount_and_count_cells,
     result_rows,
 )
+from .numbers import TYPED_BOUNDS, format_amount
 from .tables import (
     APPLICANT_LABELS,
     CASE_BLOCK_LABELS,
@@ -223,6 +227,104 @@ def x_02_in_force(report: Report) -> Iterator[Finding]:
                 f"{counts.repealed} = {expected}，但本年现行有效填写为 {counts.in_force}",
                 "如有修订、失效或重新发布，相差属正常；否则请核对现行有效件数",
             )
+
+
+# --- published reports (values kept as printed, design §7) ---------------------------------
+
+
+def _cell_location(path: str) -> str:
+    from .datafile import describe_location  # datafile is heavier; only published data needs it
+
+    return describe_location(tuple(path.split(".")))
+
+
+@rule
+def i_01_published_notes(report: Report) -> Iterator[Finding]:
+    """I-01…I-03 (warnings): blank or `/` cells, missing rows, misprinted labels of a published report."""
+    if report.source is None:
+        return
+    for path, note in report.source.notes.items():
+        where = _cell_location(path)
+        if note.kind == "absent_row":
+            yield Finding(
+                "I-02",
+                "warning",
+                where,
+                "原报告的表格中没有这一行，按 0 计算",
+                "官方格式要求列出每一行；起草新报告时请补上这一行（没有发生的填 0）",
+            )
+        elif note.kind == "label":
+            yield Finding(
+                "I-03",
+                "warning",
+                where,
+                f"原报告此栏印作“{note.printed}”，与官方格式的“{note.expected}”不一致，已按对应的栏目读取",
+                "起草新报告时请使用官方格式的栏目名称",
+            )
+        else:
+            printed = f"“{note.printed}”" if note.printed else "空白"
+            yield Finding(
+                "I-01",
+                "warning",
+                where,
+                f"原报告此格为{printed}，不是数字；核对时按 0 计算",
+                "官方格式要求每格填写数字，没有发生的事项填 0；起草新报告时请填写",
+            )
+
+
+@rule
+def i_04_published_sizes(report: Report) -> Iterator[Finding]:
+    """I-04 (warning): a published value beyond the bounds a clerk may type (kept as printed)."""
+    if not report.is_published:
+        return
+    tables = [("table2", report.table2), ("table3", report.table3), ("table4", report.table4)]
+    if report.table2_2019 is not None:
+        tables.append(("table2_2019", report.table2_2019))
+    for name, table in tables:
+        for path, value in iter_amount_and_count_cells(table, name):
+            if isinstance(value, Decimal):
+                exponent = value.normalize().as_tuple().exponent
+                too_many = isinstance(exponent, int) and -exponent > TYPED_BOUNDS.amount_decimals
+                if value > TYPED_BOUNDS.max_amount or too_many:
+                    yield Finding(
+                        "I-04",
+                        "warning",
+                        _cell_location(path),
+                        f"原报告此格为 {format_amount(value)}，超出通常的金额范围或位数，已按原样保留",
+                        "请与原报告核对；起草新报告时金额最多保留 "
+                        f"{TYPED_BOUNDS.amount_decimals} 位小数",
+                    )
+            elif value > TYPED_BOUNDS.max_count:
+                yield Finding(
+                    "I-04",
+                    "warning",
+                    _cell_location(path),
+                    f"原报告此格为 {value}，超过通常的上限 {TYPED_BOUNDS.max_count}，已按原样保留",
+                    "请与原报告核对是否多印了位数；若为全市（全省）汇总数字则属正常",
+                )
+
+
+@rule
+def v_02_tables_of_other_format(report: Report) -> Iterator[Finding]:
+    """V-02/V-03: a 表二 of the other format than the stated one (mixed formats)."""
+    version = report.format_version
+    if version == "2021" and report.table2_2019 is not None:
+        # only a published report gets here: the model refuses this for typed data
+        yield Finding(
+            "V-03",
+            "warning",
+            "表二",
+            "原报告使用 2021 格式，但表二仍是 2019（试行）格式（新旧格式混用），已按原样保留在 table2_2019",
+            "起草新报告时请使用 2021 格式的表二",
+        )
+    elif version == "2019" and report.table2 != Table2():
+        yield Finding(
+            "V-02",
+            "warning" if report.is_published else "error",
+            "表二",
+            "填写了 2021 格式的表二（table2），但本报告使用 2019（试行）格式，这张表不会导出",
+            "请把数字填到 2019 格式的表二（table2_2019），或把 meta.format_version 改为 2021",
+        )
 
 
 # --- meta and inputs ----------------------------------------------------------------------

@@ -134,6 +134,10 @@ def describe_location(loc: tuple[Any, ...]) -> str:
     path = ".".join(str(p) for p in loc)
     if loc and loc[0] in ("table2", "table2_2019") and path in tables.TABLE2_LABELS:
         return tables.table2_location(path)
+    if len(loc) == 2 and loc[0] in ("table2", "table2_2019"):
+        row = tables.table2_row_location(path)
+        if row:
+            return row
     if len(loc) >= 2 and loc[0] == "table3" and loc[1] in tables.TABLE3_ROW_LABELS:
         column = loc[2] if len(loc) > 2 and loc[2] in tables.APPLICANT_LABELS else None
         return tables.table3_location(str(loc[1]), column)
@@ -177,6 +181,10 @@ def _message_for(err: Any, loc: tuple[Any, ...]) -> str:
         return _unknown_key_message(loc)
     ctx = err.get("ctx") or {}
     given = err.get("input")
+    if given is None and kind in ("model_type", "model_attributes_type", "dict_type"):
+        return "此行为空；请填写各格的数字，没有发生的事项填 0（删去这一行也表示全部为 0）"
+    if given is None and kind.endswith("_type"):
+        return "此项为空；请填写，或删去这一项"
     messages = {
         "missing": "缺少必填项，请补充",
         "string_too_short": f"至少 {ctx.get('min_length')} 个字",
@@ -250,8 +258,15 @@ def _line_index(text: str) -> dict[tuple[str, ...], int]:
 
 
 def report_to_data(report: Report) -> dict[str, Any]:
-    """Plain JSON-compatible data, without empty defaults, for writing back to a file."""
-    return report.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    """Plain JSON-compatible data, without empty defaults, for writing back to a file.
+
+    A published report keeps every 表三 row, so that a row the original lacked (noted in
+    `source.notes`) stays distinguishable from one that was printed with zeros.
+    """
+    data = report.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    if report.is_published:
+        data["table3"] = report.table3.model_dump(mode="json", exclude_none=True)
+    return data
 
 
 def dump_report(report: Report, fmt: str = "yaml") -> str:

@@ -7,7 +7,9 @@ transcribed from a published report) is kept as `total` and checked, never repla
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Literal
@@ -17,37 +19,56 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     PlainSerializer,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from .numbers import NumberError, format_amount, normalize_text, parse_amount, parse_count
+from .numbers import (
+    BLANK_MARKS,
+    PUBLISHED_BOUNDS,
+    TYPED_BOUNDS,
+    Bounds,
+    NumberError,
+    blank_message,
+    format_amount,
+    normalize_text,
+    parse_amount,
+    parse_count,
+)
 
 FormatVersion = Literal["2019", "2021"]
 FIRST_REPORT_YEAR = 2019
 
+# Set while a report read from a published document is validated (design §7, provenance):
+# its values get the wide `PUBLISHED_BOUNDS`; values a clerk types keep `TYPED_BOUNDS`.
+_BOUNDS: contextvars.ContextVar[Bounds] = contextvars.ContextVar("bounds", default=TYPED_BOUNDS)
+
 
 def _count(raw: object) -> int:
     try:
-        return parse_count(raw)
+        return parse_count(raw, _BOUNDS.get())
     except NumberError as exc:
         raise PydanticCustomError("draftbot_count", str(exc)) from None
 
 
 def _amount(raw: object) -> Decimal:
     try:
-        return parse_amount(raw)
+        return parse_amount(raw, _BOUNDS.get())
     except NumberError as exc:
         raise PydanticCustomError("draftbot_amount", str(exc)) from None
 
 
 def _signed_count(raw: object) -> int:
     """2019 表二 本年增/减 may be negative: parse the magnitude, keep the sign."""
+    blank = blank_message(raw)
+    if blank:
+        raise PydanticCustomError("draftbot_count", blank)
     text = normalize_text(str(raw))
     negative = text.startswith("-")
     try:
-        value = parse_count(text.lstrip("+-"))
+        value = parse_count(text.lstrip("+-"), _BOUNDS.get())
     except NumberError:
         raise PydanticCustomError("draftbot_count", f"应为整数（可为负数），收到“{raw}”") from None
     return -value if negative else value
@@ -451,6 +472,146 @@ class InterviewProgress(Strict):
     )
 
 
+# --- provenance (design §7) ----------------------------------------------------------------
+
+NoteKind = Literal["blank", "mark", "absent_row", "label"]
+NOTE_KINDS: dict[str, str] = {
+    "blank": "空白",
+    "mark": "填了符号而不是数字",
+    "absent_row": "原表中没有这一行",
+    "label": "栏目名称与官方格式不一致",
+}
+
+
+class PublishedNote(Strict):
+    """How one cell or row of a published report was printed when it was not a plain number.
+
+    The table keeps 0 in that cell for the arithmetic; this note keeps what was printed, so the
+    checks report it at its cell and nothing is silently read as 0.
+    """
+
+    kind: NoteKind = Field(
+        description="blank 空白；mark 符号（如 /）；absent_row 缺行；label 栏目名错印"
+    )
+    printed: str = Field("", max_length=200, description="原报告中印的内容，如“/”或错印的栏目名")
+    expected: str = Field("", max_length=200, description="官方格式中的栏目名（栏目名错印时）")
+
+
+class Source(Strict):
+    """Where the report's figures came from: typed by a clerk, or read from a published report.
+
+    Published values are kept as printed: counts up to `PUBLISHED_BOUNDS` load (the usual bounds
+    become warnings), blank and `/` cells and missing rows are noted in `notes` (data path such
+    as `table3.granted.natural_person` or `table3.granted` → note), a 2019 表二 in a 2021 report
+    is kept with a warning.
+    """
+
+    kind: Literal["typed", "published"] = Field(
+        "typed", description="typed 经办人填写；published 从已发布的报告中读取"
+    )
+    file: str = Field("", max_length=300, description="读取的原报告文件名")
+    notes: dict[str, PublishedNote] = Field(
+        default_factory=dict, max_length=2000, description="原报告中不是数字的单元格和缺少的行"
+    )
+
+
+def _is_published(data: object) -> bool:
+    source = data.get("source") if isinstance(data, dict) else None
+    if isinstance(source, Source):
+        return source.kind == "published"
+    return isinstance(source, dict) and source.get("kind") == "published"
+
+
+def _row_model(annotation: object) -> type[BaseModel] | None:
+    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and normalize_text(value) in BLANK_MARKS)
+
+
+def _published_node(
+    node: dict[str, object], model: type[BaseModel], path: str, notes: dict[str, object]
+) -> dict[str, object]:
+    """`node` with blank cells as 0 (a 总计 as not stated) and null rows dropped, noted in `notes`."""
+    out = dict(node)
+    for name, field in model.model_fields.items():
+        if name not in out:
+            continue
+        value, where = out[name], f"{path}.{name}"
+        row = _row_model(field.annotation)
+        if row is not None:
+            if isinstance(value, dict):
+                out[name] = _published_node(value, row, where, notes)
+            elif value is None and field.default is not None:
+                notes.setdefault(where, {"kind": "absent_row"})
+                del out[name]
+        elif _is_blank(value) and not (value is None and field.default is None):
+            printed = "" if value is None else normalize_text(str(value))
+            notes.setdefault(where, {"kind": "mark" if printed else "blank", "printed": printed})
+            out[name] = None if field.default is None else 0
+    return out
+
+
+_PUBLISHED_TABLES: tuple[tuple[str, str], ...] = (
+    ("table2", "Table2"),
+    ("table2_2019", "Table2v2019"),
+    ("table3", "Table3"),
+    ("table4", "Table4"),
+)
+
+
+def _published_data(data: dict[str, object]) -> dict[str, object]:
+    """A published report's raw data with its blank cells and missing rows turned into notes."""
+    data = dict(data)
+    source = data["source"]
+    source = source.model_dump() if isinstance(source, Source) else dict(source)  # type: ignore[arg-type]
+    notes = dict(source.get("notes") or {})
+    for table, model_name in _PUBLISHED_TABLES:
+        value = data.get(table)
+        if isinstance(value, dict):
+            data[table] = _published_node(value, globals()[model_name], table, notes)
+    table3 = data.get("table3")
+    if isinstance(table3, dict):
+        for key in (
+            "new_received",
+            "carried_over",
+            *result_rows(_data_format(data)),
+            "carried_forward",
+        ):
+            if key not in table3:
+                notes.setdefault(f"table3.{key}", {"kind": "absent_row"})
+    source["notes"] = notes
+    data["source"] = source
+    return data
+
+
+def _data_format(data: dict[str, object]) -> FormatVersion:
+    meta = data.get("meta")
+    if isinstance(meta, dict):
+        stated = meta.get("format_version")
+        if stated in ("2019", "2021"):
+            return stated  # type: ignore[return-value]
+        year = meta.get("report_year")
+        if isinstance(year, int):
+            return default_format_for(year)
+    return "2021"
+
+
+def iter_amount_and_count_cells(node: BaseModel, path: str) -> Iterator[tuple[str, int | Decimal]]:
+    """Every numeric cell under `node` as (data path, value), e.g. ("table3.granted.research", 2)."""
+    for name in type(node).model_fields:
+        value = getattr(node, name)
+        where = f"{path}.{name}"
+        if isinstance(value, BaseModel):
+            yield from iter_amount_and_count_cells(value, where)
+        elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            yield where, value
+
+
 class Report(Strict):
     """The whole data of one annual report."""
 
@@ -466,6 +627,26 @@ class Report(Strict):
     revisions: list[Revision] = Field(default_factory=list)
     previous_year: PreviousYear | None = None
     interview: InterviewProgress | None = Field(None, description="引导式填报的进度")
+    source: Source | None = Field(
+        None, description="数据来源：省略为经办人填写；从已发布报告读取时为 published"
+    )
+
+    @property
+    def is_published(self) -> bool:
+        """True when the figures were read from a published report (kept as printed)."""
+        return self.source is not None and self.source.kind == "published"
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _published_values(cls, data: object, handler: ModelWrapValidatorHandler[Report]) -> Report:
+        """A published report's values load with `PUBLISHED_BOUNDS`, blanks kept as notes."""
+        if not _is_published(data):
+            return handler(data)
+        token = _BOUNDS.set(PUBLISHED_BOUNDS)
+        try:
+            return handler(_published_data(data))  # type: ignore[arg-type]
+        finally:
+            _BOUNDS.reset(token)
 
     @property
     def format_version(self) -> FormatVersion:
@@ -479,7 +660,7 @@ class Report(Strict):
 
     @model_validator(mode="after")
     def _no_2019_table_in_2021_report(self) -> Report:
-        if self.table2_2019 is not None and self.format_version == "2021":
+        if self.table2_2019 is not None and self.format_version == "2021" and not self.is_published:
             raise PydanticCustomError(
                 "draftbot_format",
                 "填写了 table2_2019（2019 试行格式的表二），但本报告使用 2021 格式；"

@@ -7,11 +7,30 @@ message; nothing is rounded or guessed.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 MAX_COUNT = 1_000_000
 MAX_AMOUNT = Decimal("10000000")
 AMOUNT_DECIMALS = 4
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Limits a value must keep: `max_count` (件), `max_amount` and `amount_decimals` (金额)."""
+
+    max_count: int
+    max_amount: Decimal
+    amount_decimals: int
+
+
+# Typed by a clerk: anything beyond is almost surely a typing slip and is refused.
+TYPED_BOUNDS = Bounds(MAX_COUNT, MAX_AMOUNT, AMOUNT_DECIMALS)
+# Read from a published report: a whole province's counts and six-decimal 万元 must load
+# (the plausibility bounds above then become warnings); beyond these nothing is a real figure.
+PUBLISHED_BOUNDS = Bounds(10**10, Decimal(10) ** 12, 8)
+# Printed in a published table where a number belongs: kept as published, never read as 0.
+BLANK_MARKS = frozenset({"", "/", "-", "—", "–", "－", "——", "\\", "×", "无数据"})
 
 _FULL_WIDTH = str.maketrans(
     "０１２３４５６７８９．－＋，　",
@@ -65,8 +84,23 @@ def parse_chinese_numeral(text: str) -> int:
     return total + section + (digit or 0)
 
 
-def parse_count(raw: object) -> int:
-    """A non-negative whole count within `MAX_COUNT`, from int or text."""
+def blank_message(raw: object) -> str | None:
+    """For an empty or `/` cell, the message asking for 0; None when `raw` is not blank."""
+    if raw is None or (isinstance(raw, str) and normalize_text(raw) in BLANK_MARKS):
+        shown = "" if raw is None else normalize_text(raw)
+        what = "此格为空" if not shown else f"此格为“{shown}”"
+        return f"{what}；没有发生的事项请填 0"
+    return None
+
+
+def parse_count(raw: object, bounds: Bounds = TYPED_BOUNDS) -> int:
+    """A non-negative whole count within `bounds.max_count` (件), from int or text.
+
+    Raises `NumberError`: for a blank or `/` cell asking for 0, else saying what was received.
+    """
+    blank = blank_message(raw)
+    if blank:
+        raise NumberError(blank)
     if isinstance(raw, bool):
         raise NumberError(f"应为不小于 0 的整数，收到“{raw}”")
     if isinstance(raw, int):
@@ -79,7 +113,7 @@ def parse_count(raw: object) -> int:
         value = _count_from_text(str(raw))
     else:
         raise NumberError(f"应为不小于 0 的整数，收到“{raw}”")
-    return _bounded_count(value, raw)
+    return _bounded_count(value, raw, bounds.max_count)
 
 
 def _count_from_text(raw: str) -> int:
@@ -94,41 +128,49 @@ def _count_from_text(raw: str) -> int:
     raise NumberError(f"应为不小于 0 的整数，收到“{raw.strip()}”")
 
 
-def _bounded_count(value: int, raw: object) -> int:
+def _bounded_count(value: int, raw: object, limit: int) -> int:
     shown = str(raw).strip()
     if value < 0:
         raise NumberError(f"应为不小于 0 的整数，收到“{shown}”")
-    if value > MAX_COUNT:
-        raise NumberError(f"数值过大（上限 {MAX_COUNT}），收到“{shown}”，请核对是否多输了位数")
+    if value > limit:
+        raise NumberError(f"数值过大（上限 {limit}），收到“{shown}”，请核对是否多输了位数")
     return value
 
 
-def parse_amount(raw: object) -> Decimal:
-    """A non-negative amount with at most `AMOUNT_DECIMALS` decimals (e.g. 万元)."""
-    if isinstance(raw, bool) or raw is None:
+def parse_amount(raw: object, bounds: Bounds = TYPED_BOUNDS) -> Decimal:
+    """A non-negative amount with at most `bounds.amount_decimals` decimals (unit as the field says).
+
+    Raises `NumberError`: for a blank or `/` cell asking for 0, else saying what was received.
+    """
+    blank = blank_message(raw)
+    if blank:
+        raise NumberError(blank)
+    if isinstance(raw, bool):
         raise NumberError(f"应为不小于 0 的金额，收到“{raw}”")
     text = normalize_text(str(raw))
     if text in ZERO_WORDS:
         return Decimal(0)
     if not _AMOUNT_RE.fullmatch(text):
         if text and all(ch in CHINESE_NUMERAL_CHARS for ch in text):
-            return _bounded_amount(Decimal(parse_chinese_numeral(text)), raw)
+            return _bounded_amount(Decimal(parse_chinese_numeral(text)), raw, bounds)
         raise NumberError(
-            f"应为不小于 0 的金额（数字，最多 {AMOUNT_DECIMALS} 位小数），收到“{raw}”"
+            f"应为不小于 0 的金额（数字，最多 {bounds.amount_decimals} 位小数），收到“{raw}”"
         )
     try:
         value = Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid decimals
         raise NumberError(f"应为不小于 0 的金额，收到“{raw}”") from exc
-    return _bounded_amount(value, raw)
+    return _bounded_amount(value, raw, bounds)
 
 
-def _bounded_amount(value: Decimal, raw: object) -> Decimal:
+def _bounded_amount(value: Decimal, raw: object, bounds: Bounds) -> Decimal:
     exponent = value.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > AMOUNT_DECIMALS:
-        raise NumberError(f"金额最多保留 {AMOUNT_DECIMALS} 位小数，收到“{raw}”")
-    if value > MAX_AMOUNT:
-        raise NumberError(f"金额过大（上限 {MAX_AMOUNT}），收到“{raw}”，请核对单位是否为万元")
+    if isinstance(exponent, int) and -exponent > bounds.amount_decimals:
+        raise NumberError(f"金额最多保留 {bounds.amount_decimals} 位小数，收到“{raw}”")
+    if value > bounds.max_amount:
+        raise NumberError(
+            f"金额过大（上限 {bounds.max_amount}），收到“{raw}”，请核对单位是否为万元"
+        )
     return value
 
 

@@ -201,6 +201,14 @@ def table4_location(block: str, column: str | None = None) -> str:
     return join_location(*parts)
 
 
+def table2_row_location(path: str) -> str | None:
+    """A 表二 row such as `table2.regulations` as printed (`表二 · 第二十条第（一）项 · 规章`)."""
+    for cell_path, (article, row, _) in TABLE2_LABELS.items():
+        if cell_path.startswith(path + "."):
+            return join_location("表二", article, row)
+    return None
+
+
 def table2_location(path: str) -> str:
     article, row, column = TABLE2_LABELS[path]
     return join_location("表二", article, row, column)
