@@ -61,3 +61,17 @@ def check_row_width(width: int) -> None:
             f"表格的一行合计 {width} 列，超过最多 {MAX_GRID_COLUMNS} 列的限制，"
             "文件可能已损坏或被篡改；请在 Word 或 WPS 中打开后另存，再导入"
         )
+
+
+def visible_columns(table: Lattice) -> Lattice:
+    """The lattice with grid columns that no cell boundary separates merged into one.
+
+    A layout grid finer than the table's columns (converters split columns to align rows)
+    then reads like the official table: one lattice column per visible column.
+    """
+    width = max((len(row) for row in table), default=0)
+    keep = [0]
+    for col in range(1, width):
+        if any(col < len(row) and row[col][0] != row[col - 1][0] for row in table):
+            keep.append(col)
+    return [[row[c] for c in keep if c < len(row)] for row in table]

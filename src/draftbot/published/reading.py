@@ -25,7 +25,7 @@ from ..export import DRAFT_PLACEHOLDER
 from ..model import Meta, Report, default_format_for
 from ..numbers import BLANK_MARKS, NumberError, normalize_text, parse_amount, parse_count
 from ..tables import Grid, table2_grid, table3_grid, table4_grid
-from .document import Lattice, PublishedDocument, ReportImportError
+from .document import Lattice, PublishedDocument, ReportImportError, visible_columns
 
 # Finding codes the import reports as "uncertain" (the rest of `check` runs as usual).
 IMPORT_CODES = ("I-", "V-02", "V-03")
@@ -180,7 +180,8 @@ def join_split_tables(tables: list[Lattice]) -> list[Lattice]:
     """
     out: list[Lattice] = []
     names: list[str | None] = []
-    for table in tables:
+    for piece in tables:
+        table = visible_columns(piece)
         name = _which(table)
         if out and names[-1] is not None and (name is None or name == names[-1]):
             out[-1] = out[-1] + table
