@@ -122,7 +122,13 @@ def is_number(text: str) -> bool:
 
 
 def _cell_value(text: str, path: str, notes: dict[str, dict[str, str]]) -> str | None:
-    """The printed text of a value cell; a text that is no number becomes a note (value None)."""
+    """The printed text of a value cell; a text that is no number becomes a note (value None).
+
+    Spaces inside a number (a line broken by the page editor: `12 .5`) do not count.
+    """
+    joined = re.sub(r"\s+", "", text)
+    if joined and is_number(joined):
+        return normalize_text(joined)
     if is_value(text):
         return normalize_text(text)
     try:
@@ -414,15 +420,14 @@ _TITLE_RE = re.compile(r"^(.{2,100}?)((?:19|20)\d{2})年度?政府信息公开�
 
 
 def title_meta(paragraphs: list[str]) -> tuple[str | None, int | None]:
-    """Agency and year from the title (possibly over several lines) among the first paragraphs."""
-    texts: list[str] = []
-    for paragraph in paragraphs[:8]:
-        text = re.sub(r"\s+", "", paragraph)
-        if not text:
-            continue
-        texts.append(text)
-        for start in range(len(texts)):
-            match = _TITLE_RE.match("".join(texts[start:]))
+    """Agency and year from the title, which may run over up to three lines.
+
+    The first paragraphs that read as a title win (a portal page has menus before it).
+    """
+    texts = [re.sub(r"\s+", "", p) for p in paragraphs[:300]]
+    for end in range(len(texts)):
+        for start in range(end, max(end - 3, -1), -1):
+            match = _TITLE_RE.match("".join(texts[start : end + 1]))
             if match:
                 return match.group(1), int(match.group(2))
     return None, None
@@ -466,6 +471,8 @@ def narrative_sections(paragraphs: list[str], agency: str = "") -> dict[str, str
     current: str | None = None
     for paragraph in paragraphs:
         text = paragraph.strip()
+        if current is not None and _is_closing(text, agency):
+            break  # the 落款: what follows is the page's footer, not the report
         heading = next((key for pattern, key in _HEADINGS if pattern.match(text)), "")
         if heading != "":
             current = heading
@@ -479,20 +486,13 @@ def narrative_sections(paragraphs: list[str], agency: str = "") -> dict[str, str
                     continue
         if current is not None and text != DRAFT_PLACEHOLDER:
             sections.setdefault(current, []).append(text)
-    if "other_matters" in sections:
-        sections["other_matters"] = _without_closing(sections["other_matters"], agency)
     return {key: "\n".join(lines)[:20000] for key, lines in sections.items() if any(lines)}
 
 
-def _without_closing(lines: list[str], agency: str) -> list[str]:
-    """Drop the 落款 (agency line, date line, 待填写) at the end of the last section."""
-    out = list(lines)
-    while out:
-        last = re.sub(r"\s+", "", out[-1])
-        if not (_DATE_RE.match(last) or last == "（待填写）" or (agency and last == agency)):
-            break
-        out.pop()
-    return out
+def _is_closing(text: str, agency: str) -> bool:
+    """A 落款 line: the agency's name alone or a date alone."""
+    bare = re.sub(r"\s+", "", text)
+    return bool(_DATE_RE.match(bare)) or bool(agency and bare == re.sub(r"\s+", "", agency))
 
 
 def closing_date(paragraphs: list[str]) -> dt.date | None:
