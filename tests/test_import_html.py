@@ -139,3 +139,25 @@ def test_page_without_the_tables_names_what_is_missing() -> None:
     page = "<html><body><h1>某县某局2023年政府信息公开工作年度报告</h1><p>正文</p></body></html>"
     with pytest.raises(ReportImportError, match="没有找到表二"):
         import_report(page.encode(), filename="年报.html")
+
+
+def test_cli_import_writes_the_data_file_and_reports_what_is_uncertain(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from draftbot.cli import app
+    from draftbot.datafile import load_report as load
+
+    source = load_report(EXAMPLES / "busy-2023.yaml")
+    page = tmp_path / "上年报告.html"
+    page.write_text(_edit_cell(portal_page(source), "（一）予以公开", 1, "/"), encoding="utf-8")
+    out = tmp_path / "上年.yaml"
+    result = CliRunner().invoke(app, ["import", str(page), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "读取到：标题：安吉县自然资源和规划局2023年度，2021 格式" in result.output
+    assert "存疑 1 处" in result.output
+    assert "表三 · 三、本年度办理结果 ·（一）予以公开 · 商业企业：原报告此格为“/”" in result.output
+    back = load(out)
+    assert back.source.file == "上年报告.html"
+    assert back.source.notes["table3.granted.commercial"].printed == "/"
+    checked = CliRunner().invoke(app, ["check", str(out)])
+    assert "I-01" in checked.output

@@ -16,6 +16,7 @@ import typer
 if TYPE_CHECKING:
     from .checks import Finding
     from .model import Report
+    from .published import ImportResult
 
 app = typer.Typer(
     name="draftbot",
@@ -185,7 +186,10 @@ def export_(
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="按官方格式填写的年度报告（.docx）")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="已发布的年度报告：.docx、.doc、.wps、.html、.htm、.mht 或 .pdf"),
+    ],
     output: Annotated[
         Path | None,
         typer.Option("-o", "--output", help="写入的数据文件（.yaml / .json）；省略则输出到屏幕"),
@@ -198,9 +202,13 @@ def import_(
     ] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="输出文件已存在时覆盖它")] = False,
 ) -> None:
-    """从 Word 年度报告中读回表二、表三、表四（及标题中的机关和年度），写成数据文件。"""
+    """从已发布的年度报告（Word、网页、PDF）读回三张表和正文，写成数据文件，并列出读到了什么、哪些单元格存疑。
+
+    数字按原样保留：空白、“/”、缺少的行、错印的栏目名都记录在数据文件的 source.notes 中，
+    并在 draftbot check 中以提示列出，不会当作 0 悄悄带过。
+    """
     from .datafile import SUPPORTED_SUFFIXES, dump_report, save_report
-    from .word import DocxImportError, import_docx
+    from .published import ReportImportError, import_report
 
     if output is not None and output.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise _fail(f"输出文件应以 .yaml、.yml 或 .json 结尾：{output}")
@@ -209,16 +217,33 @@ def import_(
             f"{output} 已存在，为免覆盖已填写的内容未写入；请换一个文件名，或加 --overwrite"
         )
     try:
-        report = import_docx(file, agency=agency, report_year=year)
-    except DocxImportError as exc:
+        result = import_report(file, agency=agency, report_year=year)
+    except ReportImportError as exc:
         raise _fail(f"无法导入 {file}：{exc}") from None
     if output is None:
-        typer.echo(dump_report(report), nl=False)
+        typer.echo(dump_report(result.report), nl=False)
+    else:
+        save_report(result.report, output)
+    _print_import_report(result, output)
+
+
+def _print_import_report(result: ImportResult, output: Path | None) -> None:
+    """What was read and what is uncertain, on stderr when the data goes to the screen."""
+    report = result.report
+    err = output is None
+    if output is not None:
+        typer.echo(
+            f"已写入 {output}（{report.meta.agency}{report.meta.report_year}年，{report.format_version} 格式）"
+        )
+    typer.echo("读取到：" + "；".join(result.read), err=err)
+    if not result.findings:
+        typer.echo("没有存疑的单元格。", err=err)
         return
-    save_report(report, output)
     typer.echo(
-        f"已写入 {output}（{report.meta.agency}{report.meta.report_year}年，{report.format_version} 格式）"
+        f"存疑 {len(result.findings)} 处（已按原样保留，draftbot check 会再次列出）：", err=err
     )
+    for finding in result.findings:
+        typer.echo(f"  - {finding.location}：{finding.message}", err=err)
 
 
 @app.command()
