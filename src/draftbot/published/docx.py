@@ -230,7 +230,27 @@ def read_table(tbl: Any) -> Lattice:
             else:
                 row += [(serial, _cell_text(tc))] * span
         rows.append(row)
+    slivers = _sliver_columns(tbl)
+    if slivers:
+        rows = [[cell for c, cell in enumerate(row) if c not in slivers] for row in rows]
     return rows
+
+
+# Grid columns narrower than this (in twips; 30 ≈ 0.5 mm) are rounding left-overs of the
+# program that wrote the file (LibreOffice leaves 1-twip columns), not columns anyone sees.
+SLIVER_TWIPS = 30
+
+
+def _sliver_columns(tbl: Any) -> set[int]:
+    grid = tbl.find(q("w:tblGrid"))
+    if grid is None:
+        return set()
+    out = set()
+    for index, col in enumerate(grid.iterchildren(q("w:gridCol"))):
+        width = str(col.get(q("w:w")) or "")
+        if width.isascii() and width.isdigit() and 0 < int(width) < SLIVER_TWIPS:
+            out.add(index)
+    return out
 
 
 # --- package checks ----------------------------------------------------------------------------
