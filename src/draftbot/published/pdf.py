@@ -14,7 +14,6 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
 
 from .document import MAX_TABLES, Lattice, PublishedDocument, ReportImportError, check_row_width
 
@@ -37,9 +36,13 @@ def read_pdf(data: bytes) -> PublishedDocument:
                     f"PDF 超过 {MAX_PDF_PAGES} 页，不像是一份年度报告；请核对文件"
                 )
             pages = [_read_page(page, document) for page in pdf.pages]
+    except ReportImportError:
+        raise
     except PDFPasswordIncorrect:
         raise ReportImportError("PDF 设有密码；请去掉密码后另存，再导入") from None
-    except (PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError):
+    except Exception as exc:  # pdfminer raises many kinds on damaged files
+        if "password" in str(exc).lower() or isinstance(exc.__cause__, PDFPasswordIncorrect):
+            raise ReportImportError("PDF 设有密码；请去掉密码后另存，再导入") from None
         raise ReportImportError("PDF 文件已损坏，无法读取；请重新下载或另存后再导入") from None
     if not any(lines for lines in pages if lines is not None) and not document.tables:
         raise ReportImportError(
