@@ -98,7 +98,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     split = folder / "split-table3.docx"
     split.write_bytes(_tall_table3((folder / "busy-2023.docx").read_bytes()))
     _soffice(folder, "pdf", [*docx_files, split])
-    _soffice(folder, "doc", docx_files)
+    _soffice(folder, "doc", [path for path in docx_files if path.stem in DOC_NAMES])
     return folder
 
 
@@ -136,7 +136,10 @@ def test_table_running_over_three_pages_is_joined(converted: Path) -> None:
     assert result.findings == []
 
 
-@pytest.mark.parametrize("name", [*EXAMPLE_NAMES, "format-2019"])
+DOC_NAMES = ("busy-2023", "seed-2022-as-published", "format-2019")  # each run starts LibreOffice
+
+
+@pytest.mark.parametrize("name", DOC_NAMES)
 def test_doc_made_by_libreoffice_imports(converted: Path, name: str) -> None:
     source = sources()[name]
     result = import_report(converted / f"{name}.doc")

@@ -24,7 +24,7 @@ def read_document(data: bytes, filename: str = "") -> PublishedDocument:
     """
     name = filename.lower()
     head = data[:4096].lstrip()
-    if data.startswith(b"PK"):
+    if data.startswith(b"PK") or (name.endswith(".docx") and not data.startswith(b"\xd0\xcf")):
         from .docx import read_docx
 
         return read_docx(data)

@@ -7,12 +7,14 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from .. import questions as qb
 from ..datafile import DataFileError, dump_report, parse_report
 from ..model import AgencyLevel, Report
+from ..published import SUFFIXES as PUBLISHED_SUFFIXES
 from ..rollover import start_from_previous
 from ..store import STATUS_LABELS, StoredReport
 from .context import (
@@ -159,8 +161,8 @@ async def _read_upload(
     if len(data) > limit:
         raise GuardError(413, f"文件过大（上限 {limit // (1024 * 1024)} MB），请检查是否选错了文件")
     name = (upload.filename or "").lower()
-    if name.endswith(".docx"):
-        return _import_docx(data, agency or None, year)
+    if name.endswith(PUBLISHED_SUFFIXES):
+        return await run_in_threadpool(_import_published, data, name, agency or None, year)
     if name.endswith(DATA_SUFFIXES):
         try:
             text = data.decode("utf-8-sig")
@@ -169,20 +171,23 @@ async def _read_upload(
         suffix = ".json" if name.endswith(".json") else ".yaml"
         return parse_report(text, f"上传的文件{suffix}")
     raise GuardError(
-        415, "只能上传 .docx（官方格式的上年度报告）或 .yaml / .yml / .json（数据文件）"
+        415,
+        "只能上传上年度发布的报告（.docx、.doc、.wps、.html、.htm、.mht、.pdf）"
+        "或 .yaml / .yml / .json（数据文件）",
     )
 
 
-def _import_docx(data: bytes, agency: str | None, year: int | None) -> Report:
-    from .. import word
+def _import_published(data: bytes, name: str, agency: str | None, year: int | None) -> Report:
+    """A published report (any supported format) as data; runs in a worker thread."""
+    from ..published import ReportImportError, import_report
 
     try:
-        return word.import_docx(data, agency=agency, report_year=year)
-    except word.DocxImportError as exc:
+        return import_report(data, filename=name, agency=agency, report_year=year).report
+    except ReportImportError as exc:
         message = str(exc).replace("请用 --agency 和 --year 指定", "请在上传时填写机关全称和年度")
         raise GuardError(400, message) from None
     except MemoryError:
-        raise GuardError(413, "这份 Word 文档解压后过大，已拒绝读取") from None
+        raise GuardError(413, "这份文件解压后过大，已拒绝读取") from None
 
 
 # --- overview, status, facts ---------------------------------------------------------------

@@ -1,0 +1,73 @@
+"""从上一年度报告开始 with a published report page or PDF: same limits as .docx uploads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from draftbot.datafile import load_report
+from portal_pages import portal_page
+from web_helpers import csrf, make_client, visible_text
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture
+def client(tmp_path: Path):
+    with make_client(tmp_path) as c:
+        yield c
+
+
+def _upload(client, name: str, data: bytes, **fields: str):
+    return client.post(
+        "/reports/from-previous",
+        data={"csrf_token": csrf(client), **fields},
+        files={"file": (name, data, "application/octet-stream")},
+        headers={"Accept": "text/html"},
+        follow_redirects=False,
+    )
+
+
+def test_start_from_a_portal_page(client) -> None:
+    last = load_report(EXAMPLES / "busy-2023.yaml")
+    response = _upload(client, "上年报告.html", portal_page(last).encode("utf-8"))
+    assert response.status_code == 303, visible_text(response.text)
+    store = client.app.state.store
+    new = store.get(str(response.headers["location"]).rsplit("/", 1)[1]).report
+    assert new.meta.agency == last.meta.agency
+    assert new.meta.report_year == 2024
+    assert new.table3.carried_over.values() == last.table3.carried_forward.values()
+    assert new.source is None  # this year's figures are the clerk's own
+
+
+def test_page_without_title_asks_for_agency_and_year_in_the_form(client) -> None:
+    last = load_report(EXAMPLES / "busy-2023.yaml")
+    page = portal_page(last).replace("政府信息公开工作年度报告", "年报")
+    response = _upload(client, "上年报告.htm", page.encode("utf-8"))
+    assert response.status_code == 400
+    assert "请在上传时填写机关全称和年度" in visible_text(response.text)
+    response = _upload(
+        client,
+        "上年报告.htm",
+        page.encode("utf-8"),
+        agency="安吉县自然资源和规划局",
+        report_year="2023",
+    )
+    assert response.status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("扫描件.pdf", b"%PDF-1.4\n garbage", "PDF 文件已损坏"),
+        ("上年.mht", b"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nhello", "没有网页内容"),
+        ("上年.html", b"<html><body><p>hello</p></body></html>", "无法从标题识别机关名称和年度"),
+    ],
+)
+def test_unreadable_published_files_get_a_message(
+    client, name: str, data: bytes, message: str
+) -> None:
+    response = _upload(client, name, data)
+    assert response.status_code == 400
+    assert message in visible_text(response.text)
