@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/export_speed.py --write bench/results/export_speed.md
 	$(BIN)/python bench/review_speed.py --write bench/results/review_speed.md
 	$(BIN)/python bench/draft_speed.py --write bench/results/draft_speed.md
+	$(BIN)/python bench/import_speed.py --write bench/results/import_speed.md
 	$(BIN)/python bench/web_latency.py
 
 clean:
