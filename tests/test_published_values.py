@@ -186,3 +186,16 @@ def test_null_amount_asks_for_zero():
         "第 2 行，表二 · 第二十条第（八）项 · 行政事业性收费 · 本年收费金额（单位：万元）："
         "此格为空；没有发生的事项请填 0"
     ]
+
+
+def test_2019_procurement_amount_printed_in_yuan_loads_with_a_warning():
+    text = (
+        "meta: {agency: 示例县财政局, report_year: 2020}\n"
+        "source: {kind: published}\n"
+        "table2_2019:\n  procurement: {projects: 41, amount: '23,456,789.50'}\n"
+    )
+    report = parse_report(text)
+    assert report.table2_2019.procurement.amount == Decimal("23456789.50")
+    [(where, message)] = findings(report, "I-04")
+    assert where == "表二 · 第二十条第（九）项 · 政府集中采购 · 采购总金额"
+    assert "23456789.5" in message

@@ -71,3 +71,26 @@ def test_unreadable_published_files_get_a_message(
     response = _upload(client, name, data)
     assert response.status_code == 400
     assert message in visible_text(response.text)
+
+
+def test_clerk_edits_of_a_published_report_keep_the_typed_rules() -> None:
+    from draftbot.datafile import parse_report
+    from draftbot.web.edits import EditRejected, apply_changes
+
+    published = parse_report(
+        "meta: {agency: 示例市人民政府, report_year: 2023}\n"
+        "source: {kind: published}\n"
+        "table2: {licensing: 1573179}\n"
+        "table3:\n  granted: {natural_person: /, commercial: /}\n"
+    )
+    with pytest.raises(EditRejected) as info:
+        apply_changes(published, {"table2.penalty": "2000000"})
+    assert "数值过大（上限 1000000）" in info.value.problems[0].message
+    with pytest.raises(EditRejected) as info:
+        apply_changes(published, {"table3.granted.natural_person": "/"})
+    assert "没有发生的事项请填 0" in info.value.problems[0].message
+    edited = apply_changes(published, {"table3.granted.natural_person": "3"})
+    assert edited.table3.granted.natural_person == 3
+    assert "table3.granted.natural_person" not in edited.source.notes
+    assert "table3.granted.commercial" in edited.source.notes
+    assert edited.table2.licensing == 1573179  # the published figure stays as printed

@@ -59,10 +59,30 @@ def apply_changes(report: Report, changes: dict[str, Any]) -> Report:
             problems.append(EditProblem(path, path, str(exc) or "无法识别的字段"))
     if problems:
         raise EditRejected(problems)
+    if report.is_published:
+        _check_as_typed(data, changes)
     try:
         return Report.model_validate(data)
     except ValidationError as exc:
         raise EditRejected(_problems(exc, changes)) from None
+
+
+def _check_as_typed(data: dict[str, Any], changes: dict[str, Any]) -> None:
+    """What a clerk types into a published report meets the typed rules (design §7).
+
+    The changed values are validated alone, without the published provenance; a cell that had
+    a note about how it was printed is the clerk's now, so its note goes.
+    """
+    alone: dict[str, Any] = {"meta": data["meta"]}
+    for path, raw in changes.items():
+        _set_path(alone, path, _value_for(path, raw))
+    try:
+        Report.model_validate(alone)
+    except ValidationError as exc:
+        raise EditRejected(_problems(exc, changes)) from None
+    notes = data.get("source", {}).get("notes", {})
+    for path in changes:
+        notes.pop(path, None)
 
 
 def _value_for(path: str, raw: Any) -> Any:
