@@ -161,3 +161,12 @@ def test_cli_import_writes_the_data_file_and_reports_what_is_uncertain(tmp_path:
     assert back.source.notes["table3.granted.commercial"].printed == "/"
     checked = CliRunner().invoke(app, ["check", str(out)])
     assert "I-01" in checked.output
+
+
+def test_a_table2_row_missing_from_the_page_is_one_finding() -> None:
+    source = load_report(EXAMPLES / "busy-2023.yaml")
+    page = portal_page(source, quirky=False)
+    row = re.search(r"<tr>(?:(?!</tr>).)*>规章<(?:(?!</tr>).)*</tr>", page, re.S)
+    result = import_report(page.replace(row.group(0), "").encode(), filename="年报.html")
+    assert codes(result) == [("I-02", "表二 · 第二十条第（一）项 · 规章")]
+    assert result.report.table2.normative_documents == source.table2.normative_documents

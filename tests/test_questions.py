@@ -21,6 +21,7 @@ NOT_ASKED = {
     "revisions": "kept by drafting",
     "previous_year": "copied from last year's report (rollover)",
     "interview": "the interview's own progress",
+    "source": "written by draftbot import (provenance of published figures)",
     "table3.results_total": "computed (（七）总计)",
 }
 

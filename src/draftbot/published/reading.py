@@ -265,7 +265,9 @@ def import_table2(tables: list[Lattice], notes: dict[str, dict[str, str]]) -> tu
         for part in parts[1:-1]:
             node = node.setdefault(part, {})
         node[parts[-1]] = value
-    assert prefix == path.split(".")[0]
+    for key, row in out.items():
+        if isinstance(row, dict) and all(f"{prefix}.{key}.{c}" not in values for c in row):
+            out[key] = None  # the whole row is missing: one note for the row, not per cell
     return version, out
 
 
