@@ -170,3 +170,16 @@ def test_a_table2_row_missing_from_the_page_is_one_finding() -> None:
     result = import_report(page.replace(row.group(0), "").encode(), filename="年报.html")
     assert codes(result) == [("I-02", "表二 · 第二十条第（一）项 · 规章")]
     assert result.report.table2.normative_documents == source.table2.normative_documents
+
+
+def test_next_years_report_starts_from_the_published_text_and_problems() -> None:
+    from draftbot.rollover import start_from_previous
+
+    source = load_report(EXAMPLES / "seed-2022-as-published.yaml")
+    last = import_report(portal_page(source).encode(), filename="年报.html").report
+    assert last.facts.problems == ["部分信息发布不够及时", "个别科室做好公开工作的主动性不强"]
+    new = start_from_previous(last)
+    assert new.source is None and new.meta.report_year == 2023
+    assert [p.problem for p in new.facts.previous_problems] == last.facts.problems
+    assert new.previous_year.narrative.problems == source.narrative.problems.strip()
+    assert new.table3.carried_over.values() == source.table3.carried_forward.values()

@@ -77,6 +77,7 @@ def report_from_document(
         "table3": table3,
         "table4": table4,
         "narrative": narrative,
+        "facts": {"problems": problems_from_prose(narrative.get("problems", ""))},
         "source": {"kind": "published", "file": filename[:300], "notes": notes},
     }
     data["table2_2019" if table2_version == "2019" else "table2"] = table2
@@ -495,6 +496,38 @@ def _is_closing(text: str, agency: str) -> bool:
     """A 落款 line: the agency's name alone or a date alone."""
     bare = re.sub(r"\s+", "", text)
     return bool(_DATE_RE.match(bare)) or bool(agency and bare == re.sub(r"\s+", "", agency))
+
+
+_NEXT_PART = re.compile(r"[（(]二[)）]|改进措施|改进情况|整改情况|下一步")
+_FIRST_LEAD = re.compile(r"^[（(]一[)）][^。：:]{0,20}[。：:]")
+_ITEM = re.compile(r"[一二三四五六七八九十]是")
+MAX_PROBLEM_CHARS = 500  # model.PreviousProblem.problem
+
+
+def problems_from_prose(text: str) -> list[str]:
+    """The problems a 五、存在的主要问题及改进情况 section names, one item each.
+
+    The part before the improvements (（二）…, 改进措施, 整改情况, 下一步) is split at 一是、二是…;
+    without such items it is one problem. Used so that next year's report starts from them.
+    """
+    cut = _NEXT_PART.search(text)
+    part = _FIRST_LEAD.sub("", (text[: cut.start()] if cut else text).strip()).strip()
+    pieces = _ITEM.split(part)
+    items = pieces[1:] if len(pieces) > 1 else pieces
+    out = []
+    for item in items:
+        item = item.strip(" \n；;。，,：:")
+        if item:
+            out.append(_clip(item))
+    return out[:30]
+
+
+def _clip(text: str) -> str:
+    if len(text) <= MAX_PROBLEM_CHARS:
+        return text
+    head = text[:MAX_PROBLEM_CHARS]
+    stop = head.rfind("。")
+    return head[: stop + 1] if stop > 0 else head
 
 
 def closing_date(paragraphs: list[str]) -> dt.date | None:
