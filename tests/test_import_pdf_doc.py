@@ -239,3 +239,11 @@ def test_scanned_pdf_is_named_as_having_no_text_layer(converted: Path, tmp_path:
 def test_damaged_pdf_is_a_message() -> None:
     with pytest.raises(ReportImportError, match="PDF 文件已损坏"):
         import_report(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage", filename="x.pdf")
+
+
+def test_pdf_reading_is_bounded_in_time(converted: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from draftbot.published import pdf
+
+    monkeypatch.setattr(pdf, "MAX_PDF_SECONDS", -1)
+    with pytest.raises(ReportImportError, match="PDF 读取超过 -1 秒仍未完成，已停止"):
+        import_report(converted / "busy-2023.pdf")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from typing import Any
 
 import pdfplumber
@@ -18,6 +19,7 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from .document import MAX_TABLES, Lattice, PublishedDocument, ReportImportError, check_row_width
 
 MAX_PDF_PAGES = 200
+MAX_PDF_SECONDS = 60  # a crafted PDF must not hold a web worker for long
 _PAGE_NUMBER = re.compile(r"^[—\-–]?\s*\d+\s*[—\-–]?$")
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
@@ -35,7 +37,15 @@ def read_pdf(data: bytes) -> PublishedDocument:
                 raise ReportImportError(
                     f"PDF 超过 {MAX_PDF_PAGES} 页，不像是一份年度报告；请核对文件"
                 )
-            pages = [_read_page(page, document) for page in pdf.pages]
+            started = time.monotonic()
+            pages = []
+            for page in pdf.pages:
+                if time.monotonic() - started > MAX_PDF_SECONDS:
+                    raise ReportImportError(
+                        f"PDF 读取超过 {MAX_PDF_SECONDS} 秒仍未完成，已停止；"
+                        "请找原 Word 文件或网页版本再导入"
+                    )
+                pages.append(_read_page(page, document))
     except ReportImportError:
         raise
     except PDFPasswordIncorrect:
