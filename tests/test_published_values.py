@@ -199,3 +199,12 @@ def test_2019_procurement_amount_printed_in_yuan_loads_with_a_warning():
     [(where, message)] = findings(report, "I-04")
     assert where == "表二 · 第二十条第（九）项 · 政府集中采购 · 采购总金额"
     assert "23456789.5" in message
+
+
+def test_saved_published_data_keeps_every_row_of_its_format_and_misplaced_numbers():
+    report = parse_report(PUBLISHED + "table3:\n  other_processing: {natural_person: 2}\n")
+    text = dump_report(report)
+    assert "other_no_fee_paid:" in text and "denied_state_secret:" in text
+    again = parse_report(text)
+    assert again.table3.other_processing.natural_person == 2  # F-02 still sees it
+    assert [f.code for f in check_report(again) if f.code == "F-02"] == ["F-02"]

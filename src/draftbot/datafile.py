@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from . import tables
-from .model import Report
+from .model import OTHER_ROWS_2021, Report, result_rows
 
 SUPPORTED_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -265,7 +265,16 @@ def report_to_data(report: Report) -> dict[str, Any]:
     """
     data = report.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     if report.is_published:
-        data["table3"] = report.table3.model_dump(mode="json", exclude_none=True)
+        # every row of the format, plus any other row that holds numbers (F-02 reports it)
+        stated = data.get("table3", {})
+        full = report.table3.model_dump(mode="json", exclude_none=True)
+        data["table3"] = {
+            key: value
+            for key, value in full.items()
+            if key in stated
+            or key not in ("other_processing", *OTHER_ROWS_2021)
+            or key in result_rows(report.format_version)
+        }
     return data
 
 
