@@ -208,3 +208,9 @@ def test_saved_published_data_keeps_every_row_of_its_format_and_misplaced_number
     again = parse_report(text)
     assert again.table3.other_processing.natural_person == 2  # F-02 still sees it
     assert [f.code for f in check_report(again) if f.code == "F-02"] == ["F-02"]
+
+
+@pytest.mark.parametrize("notes", ["[1, 2]", "abc", "{x: {kind: nonsense}}"])
+def test_bad_notes_are_a_message_naming_the_field(notes: str):
+    found = problems(TYPED + f"source: {{kind: published, notes: {notes}}}\n")
+    assert found and all("数据来源" in p for p in found), found

@@ -556,11 +556,11 @@ def _published_node(
     return out
 
 
-_PUBLISHED_TABLES: tuple[tuple[str, str], ...] = (
-    ("table2", "Table2"),
-    ("table2_2019", "Table2v2019"),
-    ("table3", "Table3"),
-    ("table4", "Table4"),
+_PUBLISHED_TABLES: tuple[tuple[str, type[BaseModel]], ...] = (
+    ("table2", Table2),
+    ("table2_2019", Table2v2019),
+    ("table3", Table3),
+    ("table4", Table4),
 )
 
 
@@ -569,11 +569,12 @@ def _published_data(data: dict[str, object]) -> dict[str, object]:
     data = dict(data)
     source = data["source"]
     source = source.model_dump() if isinstance(source, Source) else dict(source)  # type: ignore[arg-type]
-    notes = dict(source.get("notes") or {})
-    for table, model_name in _PUBLISHED_TABLES:
+    given = source.get("notes")
+    notes = dict(given) if isinstance(given, dict) else {}
+    for table, model in _PUBLISHED_TABLES:
         value = data.get(table)
         if isinstance(value, dict):
-            data[table] = _published_node(value, globals()[model_name], table, notes)
+            data[table] = _published_node(value, model, table, notes)
     table3 = data.get("table3")
     if isinstance(table3, dict):
         for key in (
@@ -584,7 +585,7 @@ def _published_data(data: dict[str, object]) -> dict[str, object]:
         ):
             if key not in table3:
                 notes.setdefault(f"table3.{key}", {"kind": "absent_row"})
-    source["notes"] = notes
+    source["notes"] = notes if given is None or isinstance(given, dict) else given  # reported
     data["source"] = source
     return data
 
