@@ -326,3 +326,25 @@ def test_a_wrong_cell_does_not_hold_back_the_others_typed_with_it(
     expect(page.locator("#save-state")).to_contain_text("已保存其他修改")
     expect(wrong).to_have_value("很多")  # kept on the page to be corrected
     assert Store.in_folder(server.data_dir).get(report_id).report.table2.licensing == 5
+
+
+def test_start_from_last_years_portal_page(
+    page: Page, server: Server, tmp_path: Path, examples_dir: Path
+) -> None:
+    from draftbot.datafile import load_report
+    from portal_pages import portal_page
+
+    last = load_report(examples_dir / "seed-2022-as-published.yaml")
+    saved = tmp_path / "上年报告.html"
+    saved.write_text(portal_page(last), encoding="utf-8")
+    page.goto(server.url + "/reports/new")
+    page.set_input_files("#upload-form input[type=file]", str(saved))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/reports/[0-9a-f]{32}$"))
+    new = Store.in_folder(server.data_dir).get(page.url.rsplit("/", 1)[1]).report
+    assert new.meta.agency == last.meta.agency and new.meta.report_year == 2023
+    assert [p.problem for p in new.facts.previous_problems] == [
+        "部分信息发布不够及时",
+        "个别科室做好公开工作的主动性不强",
+    ]
+    assert new.previous_year.narrative.overview_intro == last.narrative.overview_intro.strip()
