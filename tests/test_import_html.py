@@ -183,3 +183,16 @@ def test_next_years_report_starts_from_the_published_text_and_problems() -> None
     assert [p.problem for p in new.facts.previous_problems] == last.facts.problems
     assert new.previous_year.narrative.problems == source.narrative.problems.strip()
     assert new.table3.carried_over.values() == source.table3.carried_forward.values()
+
+
+def test_a_misprinted_table2_row_label_is_read_with_a_finding() -> None:
+    source = load_report(EXAMPLES / "busy-2023.yaml")
+    page = portal_page(source, quirky=False).replace(">行政许可<", ">行政许诺<", 1)
+    result = import_report(page.encode(), filename="年报.html")
+    assert result.report.table2 == source.table2
+    [finding] = result.findings
+    assert (finding.code, finding.location) == (
+        "I-03",
+        "表二 · 第二十条第（五）项 · 行政许可 · 本年处理决定数量",
+    )
+    assert "“行政许诺”" in finding.message and "“行政许可”" in finding.message

@@ -24,7 +24,7 @@ from ..datafile import problems_from_validation
 from ..export import DRAFT_PLACEHOLDER
 from ..model import Meta, Report, default_format_for
 from ..numbers import BLANK_MARKS, NumberError, normalize_text, parse_amount, parse_count
-from ..tables import Grid, table2_grid, table3_grid, table4_grid
+from ..tables import TABLE2_LABELS, Grid, table2_grid, table3_grid, table4_grid
 from .document import Lattice, PublishedDocument, ReportImportError, visible_columns
 
 # Finding codes the import reports as "uncertain" (the rest of `check` runs as usual).
@@ -222,10 +222,12 @@ def _table2_layout(version: str) -> tuple[dict[tuple[str, str], str], str]:
     return mapping, header_marker
 
 
-def _table2_cells(table: Lattice, version: str) -> dict[str, str]:
+def _table2_cells(table: Lattice, version: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Data path → printed text; and data path → row label as printed where it was misprinted."""
     mapping, header_marker = _table2_layout(version)
     marker = normalize_label(header_marker)
     values: dict[str, str] = {}
+    misprints: dict[str, str] = {}
     headers: list[str] = []
     for row in table:
         cells = distinct(row)
@@ -235,19 +237,26 @@ def _table2_cells(table: Lattice, version: str) -> dict[str, str]:
         if first == marker:
             headers = [normalize_label(c) for c in cells[1:]]
             continue
+        label = first
+        if not any((first, h) in mapping for h in headers) and all(is_value(c) for c in cells[1:]):
+            known = sorted({r for r, h in mapping if h in headers})
+            close = difflib.get_close_matches(first, known, n=1, cutoff=0.7)
+            label = close[0] if close else first
         for header, text in zip(headers, cells[1:], strict=False):
-            key = mapping.get((first, header))
+            key = mapping.get((label, header))
             if key:
                 values[key] = text
-    return values
+                if label != first:
+                    misprints[key] = cells[0]
+    return values, misprints
 
 
 def import_table2(tables: list[Lattice], notes: dict[str, dict[str, str]]) -> tuple[str, dict]:
     """表二's version and nested data; cells the table lacks are None with a note."""
     table = _find_table(tables, "表二", "表二（主动公开政府信息情况）")
     found = {version: _table2_cells(table, version) for version in ("2021", "2019")}
-    version = max(found, key=lambda v: len(found[v]) / len(_table2_layout(v)[0]))
-    values = found[version]
+    version = max(found, key=lambda v: len(found[v][0]) / len(_table2_layout(v)[0]))
+    values, misprints = found[version]
     if not values:
         raise ReportImportError(
             "表二（主动公开政府信息情况）的栏目与 2019（试行）或 2021 格式都不一致；请核对表格是否完整"
@@ -269,6 +278,13 @@ def import_table2(tables: list[Lattice], notes: dict[str, dict[str, str]]) -> tu
     for key, row in out.items():
         if isinstance(row, dict) and all(f"{prefix}.{key}.{c}" not in values for c in row):
             out[key] = None  # the whole row is missing: one note for the row, not per cell
+    for path, printed in misprints.items():
+        row_path = ".".join(path.split(".")[:2])
+        notes[row_path] = {
+            "kind": "label",
+            "printed": printed[:200],
+            "expected": TABLE2_LABELS[path][1],
+        }
     return version, out
 
 
