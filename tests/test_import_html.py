@@ -196,3 +196,14 @@ def test_a_misprinted_table2_row_label_is_read_with_a_finding() -> None:
         "表二 · 第二十条第（五）项 · 行政许可 · 本年处理决定数量",
     )
     assert "“行政许诺”" in finding.message and "“行政许可”" in finding.message
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["示例县民政局2023年政府信息公开工作年度报告", "示例县民政局2023年度政府信息公开工作报告"],
+)
+def test_title_variants_give_agency_and_year(title: str) -> None:
+    from draftbot.published.reading import title_meta
+
+    assert title_meta(["首页 > 政务公开", "示例县民政局", title[6:]]) == ("示例县民政局", 2023)
+    assert title_meta([title]) == ("示例县民政局", 2023)

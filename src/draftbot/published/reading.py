@@ -435,7 +435,7 @@ def _drop_redundant_totals(report: Report) -> None:
 
 # --- title, prose, closing ---
 
-_TITLE_RE = re.compile(r"^(.{2,100}?)((?:19|20)\d{2})年度?政府信息公开工作年度报告")
+_TITLE_RE = re.compile(r"^(.{2,100}?)((?:19|20)\d{2})年度?政府信息公开工作(?:年度)?报告")
 
 
 def title_meta(paragraphs: list[str]) -> tuple[str | None, int | None]:
