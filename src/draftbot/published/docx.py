@@ -82,6 +82,7 @@ def read_source(source: Path | str | bytes, limit: int = MAX_DOCX_BYTES) -> byte
 
 
 def too_big_message(limit: int = MAX_DOCX_BYTES) -> str:
+    """The message for a file over `limit` bytes."""
     return f"文件超过 {limit // (1024 * 1024)} MB，不像是一份年度报告；请删去图片后另存再导入"
 
 
@@ -168,7 +169,7 @@ def _descend(element: Any, wanted: str) -> Iterator[Any]:
 
 
 def paragraph_text(p: Any) -> str:
-    """Visible text: tracked deletions, moved-away and hidden runs left out; tabs as spaces."""
+    """A `w:p`'s visible text: tracked deletions, moved-away and hidden runs left out; tabs as spaces."""
     parts: list[str] = []
     for node in p.iter(q("w:t"), q("w:tab"), q("w:br")):
         if _hidden(node, p):

@@ -114,6 +114,7 @@ def is_value(text: str) -> bool:
 
 
 def is_number(text: str) -> bool:
+    """A count (any spelling `parse_count` takes) or a signed decimal, e.g. `12`、`十二`、`-2`、`0.5`."""
     shown = normalize_text(text)
     try:
         parse_count(shown.lstrip("+-"))
