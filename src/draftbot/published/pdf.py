@@ -16,7 +16,7 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-from .document import MAX_TABLES, Lattice, PublishedDocument, ReportImportError, check_row_width
+from .document import MAX_GRID_COLUMNS, MAX_TABLES, Lattice, PublishedDocument, ReportImportError
 
 MAX_PDF_PAGES = 200
 MAX_PDF_SECONDS = 60  # a crafted PDF must not hold a web worker for long
@@ -75,6 +75,8 @@ def _read_page(page: Any, document: PublishedDocument) -> list[dict[str, Any]] |
     for table in tables:
         if len(document.tables) >= MAX_TABLES:
             raise ReportImportError(f"PDF 中的表格超过 {MAX_TABLES} 张，不像是一份年度报告")
+        if max((len(row.cells) for row in table.rows), default=0) > MAX_GRID_COLUMNS:
+            continue  # ruling that only looks like a table; no report table is this wide
         document.tables.append(_lattice(table))
     boxes = [table.bbox for table in tables]
 
@@ -94,7 +96,6 @@ def _lattice(table: Any) -> Lattice:
     rows = table.rows
     texts = table.extract()
     width = max((len(row.cells) for row in rows), default=0)
-    check_row_width(width)
     col_left = [
         min((row.cells[c][0] for row in rows if c < len(row.cells) and row.cells[c]), default=0.0)
         for c in range(width)
