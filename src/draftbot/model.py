@@ -475,12 +475,6 @@ class InterviewProgress(Strict):
 # --- provenance (design §7) ----------------------------------------------------------------
 
 NoteKind = Literal["blank", "mark", "absent_row", "label"]
-NOTE_KINDS: dict[str, str] = {
-    "blank": "空白",
-    "mark": "填了符号而不是数字",
-    "absent_row": "原表中没有这一行",
-    "label": "栏目名称与官方格式不一致",
-}
 
 
 class PublishedNote(Strict):
