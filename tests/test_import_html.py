@@ -207,3 +207,18 @@ def test_title_variants_give_agency_and_year(title: str) -> None:
 
     assert title_meta(["首页 > 政务公开", "示例县民政局", title[6:]]) == ("示例县民政局", 2023)
     assert title_meta([title]) == ("示例县民政局", 2023)
+
+
+def test_mixed_format_report_exports_its_2019_table2_as_published() -> None:
+    from draftbot.word import build_docx
+
+    source = load_report(EXAMPLES / "busy-2023.yaml")
+    old = report_2019()
+    page = portal_page(source)
+    new_table2 = re.search(r"<table.*?</table>", page, re.S).group(0)
+    old_table2 = re.search(r"<table.*?</table>", portal_page(old), re.S).group(0)
+    mixed = import_report(page.replace(new_table2, old_table2).encode(), filename="年报.html")
+    again = import_report(build_docx(mixed.report, force=True).data, filename="年报.docx")
+    assert again.report.table2_2019 == old.table2_2019
+    assert again.report.table3 == mixed.report.table3
+    assert ("V-03", "表二") in codes(again)

@@ -17,6 +17,7 @@ from .model import (
     CASE_COLUMNS,
     FormatVersion,
     Report,
+    Table2v2019,
     result_rows,
 )
 from .numbers import format_amount
@@ -222,7 +223,9 @@ def _num(value: int | Decimal) -> str:
 
 
 def table2_grid(report: Report) -> Grid:
-    if report.format_version == "2019":
+    """表二 in the report's format; a published 2021 report whose 表二 was still the 2019 table
+    (kept in `table2_2019`, finding V-03) shows that table, as published."""
+    if report.format_version == "2019" or report.table2_2019 is not None:
         return _table2_grid_2019(report)
     t2 = report.table2
     cells: list[Cell] = []
@@ -265,7 +268,7 @@ def table2_grid(report: Report) -> Grid:
 
 
 def _table2_grid_2019(report: Report) -> Grid:
-    t2 = report.table2_for_format
+    t2 = report.table2_2019 or Table2v2019()
     cells: list[Cell] = []
     three = ((1, 1), (2, 2), (4, 1))  # (start col, colspan) for 3-value rows on a 5-col grid
     two = ((1, 2), (3, 2))
