@@ -1,0 +1,1 @@
+"""The chat assistant beside the form: rules, retrieval, report questions, proposed changes."""
