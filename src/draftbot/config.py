@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir, description="数据目录")
     cache_dir: Path | None = Field(None, description="模型应答缓存目录；默认在数据目录下")
     prompts_dir: Path | None = Field(None, description="自定义提示词目录（覆盖自带的同名文件）")
+    assistant_calls_per_report: int = Field(
+        50, ge=0, le=10000, description="助手每份报告每天最多向大模型提问的次数"
+    )
+    assistant_calls_per_day: int = Field(
+        500, ge=0, le=100000, description="助手每天最多向大模型提问的次数（所有报告合计）"
+    )
     web_host: str = Field("127.0.0.1", description="网页版监听地址；本机以外的地址需设置访问口令")
     web_port: int = Field(8000, ge=1, le=65535, description="网页版端口")
     web_access_token: SecretStr | None = Field(

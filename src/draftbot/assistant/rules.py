@@ -10,17 +10,27 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ..resources import bundled_file
 
 RULES_ENV = "DRAFTBOT_RULES_FILE"
 RULE_ID_PATTERN = r"^[A-Z]{1,3}[0-9]?-(?:R)?[0-9]{2}$"
 Topic = Literal["通用", "正文", "表二", "表三", "表四", "收费"]
+# YAML folding turns a line break into a space; between two Chinese characters it is not one.
+_FOLDED_SPACE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 
 
 class RulesError(Exception):
@@ -40,6 +50,11 @@ class Rule(BaseModel):
     checks: tuple[str, ...] = ()
     cells: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+
+    @field_validator("title", "text")
+    @classmethod
+    def _unfold(cls, value: str) -> str:
+        return _FOLDED_SPACE.sub("", value.strip())
 
     def quoted(self) -> str:
         """`[ID] 标题：正文`, the form an answer shows the rule in."""
@@ -64,7 +79,9 @@ class RuleBook(BaseModel):
         for rule in self.rules:
             missing = [r for r in rule.related if r not in seen]
             if missing:
-                raise ValueError(f"规则 {rule.id} 的 related 引用了不存在的编号 {'、'.join(missing)}")
+                raise ValueError(
+                    f"规则 {rule.id} 的 related 引用了不存在的编号 {'、'.join(missing)}"
+                )
         return self
 
     @functools.cached_property

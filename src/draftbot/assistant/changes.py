@@ -1,0 +1,232 @@
+"""Proposed cell edits from what the clerk says, applied only on confirmation.
+
+Two parsers: a move between columns ("予以公开里有一件是企业的，不是个人" → 予以公开 自然人 −1,
+商业企业 +1) handled here, and every other sentence through the shared sentence parser
+(`freetext.propose`, the LLM with tool calling when configured). A proposal records the cells
+before and after and a digest of the tables as they were; `apply_proposal` refuses it when
+the tables changed since (another tab, another editor) and otherwise returns the new,
+validated Report — the caller saves it through its normal save path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..datafile import problems_from_validation
+from ..freetext import APPLICANT_WORDS, TABLE3_ROWS, Proposal, find_numbers, propose
+from ..model import Report
+from ..questions import cell_label
+from .report_answers import cell_value, fmt_value
+
+TABLE2_WORDS = ("规章", "规范性文件", "行政许可", "行政处罚", "行政强制", "事业性收费")
+TABLE4_WORDS = ("复议", "诉讼", "起诉", "维持", "纠正", "审结")
+_CHANGE_CUES = re.compile(
+    r"改为|改成|应该是|应为|应当是|其实是|实际是|实际上|写错|填错|弄错|搞错|不是|多填|少填|漏填|"
+    r"更正|修改|调整|补上|加上|减去|去掉|挪到|移到|换成|只有|共有|一共|收到|有\s*\d|有[一二两三四五六七八九十]"
+)
+_NOT_BEFORE = re.compile(r"(?:不是|并非|而非|不属于|不该算|不应算)\s*$")
+
+
+class ChangeError(Exception):
+    """A proposal that cannot be applied; the message is Chinese and says what to do."""
+
+
+class StaleProposal(ChangeError):
+    """The tables changed after the proposal was made."""
+
+
+@dataclass(frozen=True)
+class CellChange:
+    path: str
+    location: str
+    before: str
+    after: str
+    value: int | Decimal
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ChangeProposal:
+    """Cell edits awaiting the clerk's confirmation; `digest` is of the tables they were based on."""
+
+    id: str
+    changes: tuple[CellChange, ...]
+    digest: str
+    notes: tuple[str, ...] = ()
+    parser: str = ""
+    unplaced: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "digest": self.digest,
+            "parser": self.parser,
+            "notes": list(self.notes),
+            "unplaced": list(self.unplaced),
+            "changes": [
+                {
+                    "path": c.path,
+                    "location": c.location,
+                    "before": c.before,
+                    "after": c.after,
+                    "value": str(c.value),
+                    "source": c.source,
+                }
+                for c in self.changes
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ChangeProposal:
+        return cls(
+            id=str(data["id"]),
+            digest=str(data["digest"]),
+            parser=str(data.get("parser", "")),
+            notes=tuple(data.get("notes", ())),
+            unplaced=tuple(data.get("unplaced", ())),
+            changes=tuple(
+                CellChange(
+                    path=str(c["path"]),
+                    location=str(c["location"]),
+                    before=str(c["before"]),
+                    after=str(c["after"]),
+                    value=_number(str(c["value"])),
+                    source=str(c.get("source", "")),
+                )
+                for c in data["changes"]
+            ),
+        )
+
+
+def _number(text: str) -> int | Decimal:
+    return Decimal(text) if "." in text else int(text)
+
+
+def tables_digest(report: Report) -> str:
+    """A digest of 表二/表三/表四 as stored: any edit of any cell changes it."""
+    data = report.model_dump(mode="json", include={"table2", "table2_2019", "table3", "table4"})
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def looks_like_change(text: str) -> bool:
+    """The clerk states figures or a correction, rather than asking a question."""
+    return bool(_CHANGE_CUES.search(text)) and bool(find_numbers(text))
+
+
+def scope_for(text: str) -> list[str]:
+    """The table a sentence is about: 表四 and 表二 by their words, else 表三."""
+    if "表四" in text or any(w in text for w in TABLE4_WORDS):
+        return ["table4"]
+    if "表二" in text or any(w in text for w in TABLE2_WORDS):
+        return ["table2"]
+    return ["table3"]
+
+
+def propose_change(
+    report: Report, text: str, settings: Any = None, system_prompt: str = ""
+) -> ChangeProposal:
+    """Cell edits `text` asks for, with the values before and after; nothing is applied."""
+    moved = _column_move(report, text)
+    if moved is not None:
+        values, sources, notes, parser = moved, dict.fromkeys(moved, text), (), "离线规则"
+        unplaced: tuple[str, ...] = ()
+    else:
+        proposal: Proposal = propose(
+            text, scope_for(text), report.format_version, settings, system_prompt
+        )
+        values, sources = proposal.values, proposal.sources
+        notes, parser = tuple(proposal.notes), proposal.parser
+        unplaced = tuple(f"{u.text}：{u.reason}" for u in proposal.unplaced)
+    changes = tuple(
+        CellChange(
+            path,
+            cell_label(path),
+            fmt_value(cell_value(report, path)),
+            fmt_value(value),
+            value,
+            sources.get(path, ""),
+        )
+        for path, value in values.items()
+    )
+    return ChangeProposal(
+        uuid.uuid4().hex[:12], changes, tables_digest(report), notes, parser, unplaced
+    )
+
+
+def _column_move(report: Report, text: str) -> dict[str, int] | None:
+    """ "（row）里有 N 件是 A 的，不是 B" → {row.A: +N, row.B: −N} as new values, else None."""
+    row = next((k for k, words in TABLE3_ROWS if any(w in text for w in words)), None)
+    if row is None or row.startswith("?"):
+        return None
+    if (
+        row in ("other_no_correction", "other_no_fee_paid", "other_other")
+        and report.format_version == "2019"
+    ):
+        row = "other_processing"
+    to_col, from_col = None, None
+    for key, words in APPLICANT_WORDS:
+        for word in words:
+            at = text.find(word)
+            if at < 0:
+                continue
+            if _NOT_BEFORE.search(text[:at]):
+                from_col = from_col or key
+            else:
+                to_col = to_col or key
+            break
+    counts = [m for m in find_numbers(text) if not m.approximate and not m.fraction]
+    if not (to_col and from_col and to_col != from_col and len(counts) == 1):
+        return None
+    n = int(counts[0].value)
+    current = report.table3.row(row)
+    source_value = current.column(from_col)
+    if n <= 0 or source_value < n:
+        raise ChangeError(
+            f"{cell_label(f'table3.{row}.{from_col}')} 现在是 {source_value} 件，不够移出 {n} 件；"
+            "请直接说明各列应填的件数"
+        )
+    return {
+        f"table3.{row}.{from_col}": source_value - n,
+        f"table3.{row}.{to_col}": current.column(to_col) + n,
+    }
+
+
+def apply_proposal(report: Report, proposal: ChangeProposal) -> Report:
+    """The report with the proposal's cells set, validated.
+
+    Raises StaleProposal if the tables changed since the proposal was made, ChangeError if
+    the proposal is empty or the values are not accepted (message names the cell).
+    """
+    if not proposal.changes:
+        raise ChangeError("这项建议没有要修改的单元格")
+    if tables_digest(report) != proposal.digest:
+        raise StaleProposal(
+            "表格在提出这项修改之后已经被改动（可能是在另一个窗口或由其他人修改），"
+            "为免覆盖新的数字，这项修改没有应用；请查看当前表格，需要时重新提出"
+        )
+    data = report.model_dump(mode="json", exclude_none=True)
+    for change in proposal.changes:
+        _set(data, change.path, change.value)
+    try:
+        return Report.model_validate(data)
+    except ValidationError as exc:
+        raise ChangeError("；".join(str(p) for p in problems_from_validation(exc))) from None
+
+
+def _set(data: dict[str, Any], path: str, value: int | Decimal) -> None:
+    node = data
+    parts = path.split(".")
+    for part in parts[:-1]:
+        if node.get(part) is None:
+            node[part] = {}
+        node = node[part]
+    node[parts[-1]] = str(value) if isinstance(value, Decimal) else value

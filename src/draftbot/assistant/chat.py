@@ -1,0 +1,297 @@
+"""One turn of the assistant: the clerk's words → a reply (rules cited, report explained, or a
+change proposed for confirmation). The CLI and the web call `answer` and `confirm`.
+
+Routing, all deterministic: a question about a finding ("为什么表三不平衡？") → the findings
+explained from the data; a statement of figures or a correction → a proposal (never applied
+here); a question for a figure ("去年结转几件？") → the data; anything else → the rules. For
+the rules, a configured model gets the retrieved rules, the report's fact sheet and the
+question, each fenced as material; its answer may cite only existing rule ids (others are
+removed and the retrieved ids cited instead) and use only numbers of the data or the cited
+rules (else the rules are quoted verbatim instead). Calls are capped per report and per day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..model import Report
+from .changes import ChangeError, ChangeProposal, apply_proposal, looks_like_change, propose_change
+from .conversation import Conversation
+from .report_answers import (
+    CellView,
+    answer_from_data,
+    explain_findings,
+    is_data_question,
+    is_finding_question,
+)
+from .retrieval import Retrieval, index_for
+from .rules import RuleBook, load_rules
+
+NOT_COVERED = "规则中没有相关规定"
+OFFLINE_SOURCE = "规则原文"
+MAX_QUESTION_CHARS = 2000
+RULE_ID_IN_TEXT = re.compile(r"\[?\b([A-Z]{1,3}[0-9]?-R?[0-9]{2})\b\]?")
+_QUESTION_CUES = re.compile(
+    r"[?？]|吗|呢|怎么|如何|为什么|哪|什么|几|多少|是否|能不能|要不要|可不可以"
+)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the assistant says. `kind`: rules | not_covered | finding | data | proposal | error."""
+
+    kind: str
+    text: str
+    rule_ids: tuple[str, ...] = ()
+    cells: tuple[CellView, ...] = ()
+    proposal: ChangeProposal | None = None
+    source: str = OFFLINE_SOURCE
+    notes: tuple[str, ...] = ()
+    model_calls: int = 0
+
+    def to_entry(self) -> dict[str, Any]:
+        """The fields stored in the conversation (besides role and text)."""
+        entry: dict[str, Any] = {
+            "kind": self.kind,
+            "rules": list(self.rule_ids),
+            "source": self.source,
+            "notes": list(self.notes),
+            "cells": [
+                {"path": c.path, "location": c.location, "value": c.value} for c in self.cells
+            ],
+        }
+        if self.proposal is not None:
+            entry["proposal"] = self.proposal.to_dict()
+        if self.model_calls:
+            entry["model_calls"] = self.model_calls
+        return entry
+
+
+@dataclass
+class Assistant:
+    """The assistant for one report; `settings` with an LLM endpoint enable the model path."""
+
+    book: RuleBook = field(default_factory=load_rules)
+    settings: Any = None
+    conversation: Conversation | None = None
+
+    # --- one turn ---------------------------------------------------------------------------
+
+    def answer(self, report: Report, message: str) -> Reply:
+        """The reply to `message` about `report`; nothing in the report is changed."""
+        text = message.strip()
+        if not text:
+            return Reply("error", "请输入问题，或说明要修改的数字。")
+        if len(text) > MAX_QUESTION_CHARS:
+            return Reply(
+                "error",
+                f"这段话有 {len(text)} 字，超过了 {MAX_QUESTION_CHARS} 字；请分几次提问（原文已保存在对话记录中）。",
+            )
+        if is_finding_question(text):
+            return self._findings(report, text)
+        if looks_like_change(text) and not _QUESTION_CUES.search(text):
+            return self._proposal(report, text)
+        if is_data_question(text):
+            data = answer_from_data(report, text)
+            if data is not None:
+                rules = self._rules_for_cells([c.path for c in data.cells])
+                return Reply("data", data.text, rules, data.cells)
+        return self._rules_answer(report, text)
+
+    def ask(self, report: Report, message: str) -> Reply:
+        """`answer`, with the clerk's words stored first and the reply after (if a conversation)."""
+        if self.conversation is not None:
+            self.conversation.append("clerk", message)
+        reply = self.answer(report, message)
+        if self.conversation is not None:
+            self.conversation.append("assistant", reply.text, **reply.to_entry())
+        return reply
+
+    def confirm(self, report: Report, proposal_id: str) -> Report:
+        """The report with the stored proposal applied; the caller saves it.
+
+        Raises ChangeError (StaleProposal when the tables changed since) with a Chinese message;
+        a refused or applied proposal is settled in the conversation and cannot be used again.
+        """
+        if self.conversation is None:
+            raise ChangeError("没有对话记录，无法确认修改")
+        data = self.conversation.proposal(proposal_id)
+        if data is None:
+            raise ChangeError("这项修改建议不存在，或已经确认、放弃过；请重新提出")
+        proposal = ChangeProposal.from_dict(data)
+        try:
+            updated = apply_proposal(report, proposal)
+        except ChangeError as exc:
+            self.conversation.append("system", str(exc), settles=proposal_id, status="refused")
+            raise
+        return updated
+
+    def record_applied(self, proposal_id: str, version: int | None = None) -> None:
+        """Note in the conversation that the proposal was saved (at store `version`, if any)."""
+        if self.conversation is not None:
+            where = f"（第 {version} 版）" if version is not None else ""
+            self.conversation.append(
+                "system",
+                f"已按确认修改并保存{where}。",
+                settles=proposal_id,
+                status="applied",
+                version=version,
+            )
+
+    def dismiss(self, proposal_id: str) -> None:
+        if self.conversation is not None:
+            self.conversation.append(
+                "system", "已放弃这项修改。", settles=proposal_id, status="dismissed"
+            )
+
+    # --- kinds of answer --------------------------------------------------------------------
+
+    def _findings(self, report: Report, text: str) -> Reply:
+        codes = {}
+        for rule in self.book.rules:
+            for code in rule.checks:
+                codes.setdefault(code, []).append(rule.id)
+        explanations = explain_findings(report, text, codes)
+        if not explanations:
+            retrieval = index_for(self.book).search(text)
+            return Reply(
+                "finding",
+                "本报告目前没有这方面的检查问题：各项检查都已通过。"
+                + _closest(retrieval, "相关规则"),
+                tuple(retrieval.ids),
+            )
+        body = "\n\n".join(e.text() for e in explanations)
+        rule_ids = tuple(dict.fromkeys(r for e in explanations for r in e.rule_ids))
+        cells = tuple(dict.fromkeys(c for e in explanations for c in e.cells))
+        cited = self._quote(rule_ids)
+        return Reply("finding", body + (f"\n\n依据：\n{cited}" if cited else ""), rule_ids, cells)
+
+    def _proposal(self, report: Report, text: str) -> Reply:
+        try:
+            proposal = propose_change(report, text, self.settings, self._extraction_prompt())
+        except ChangeError as exc:
+            return Reply("error", str(exc))
+        if not proposal.changes:
+            reasons = "；".join(proposal.unplaced) or "没有找到要修改的单元格和数字"
+            return Reply(
+                "error",
+                f"没能从这句话确定要修改的单元格（{reasons}）。请写明表、行和件数，"
+                "如“予以公开改为5件，都是自然人”。",
+                notes=proposal.notes,
+            )
+        lines = [f"{c.location}：{c.before} → {c.after}" for c in proposal.changes]
+        text_out = "建议这样修改（确认后才会保存）：\n" + "\n".join(lines)
+        if proposal.unplaced:
+            text_out += "\n未采用：" + "；".join(proposal.unplaced)
+        return Reply(
+            "proposal", text_out, proposal=proposal, notes=proposal.notes, source=proposal.parser
+        )
+
+    def _rules_answer(self, report: Report, text: str) -> Reply:
+        retrieval = index_for(self.book).search(text)
+        offline = _offline_rules_reply(self.book, retrieval)
+        if not _llm_on(self.settings):
+            return offline
+        cap = self._cap_reason()
+        if cap:
+            return _with_note(offline, cap)
+        from .model_answer import model_rules_answer
+
+        return model_rules_answer(self.settings, self.book, report, text, retrieval, offline)
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _quote(self, rule_ids: tuple[str, ...]) -> str:
+        return "\n".join(r.quoted() for i in rule_ids if (r := self.book.get(i)) is not None)
+
+    def _rules_for_cells(self, paths: list[str]) -> tuple[str, ...]:
+        for rule in self.book.rules:
+            if rule.id.startswith(("T2-R", "T3-R", "T4-R")) and any(
+                p.startswith(c + ".") or p == c for p in paths for c in rule.cells
+            ):
+                return (rule.id,)
+        return ()
+
+    def _extraction_prompt(self) -> str:
+        if not _llm_on(self.settings):
+            return ""
+        from ..questions import load_bank
+
+        return load_bank().freetext.system_prompt
+
+    def _cap_reason(self) -> str:
+        per_report = int(getattr(self.settings, "assistant_calls_per_report", 50))
+        per_day = int(getattr(self.settings, "assistant_calls_per_day", 500))
+        today = dt.datetime.now(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+        if self.conversation is not None and self.conversation.calls_since(today) >= per_report:
+            return f"本报告今天向大模型提问已达 {per_report} 次的上限，以下为规则原文"
+        if daily_calls(self.settings) >= per_day:
+            return f"今天向大模型提问已达 {per_day} 次的上限，以下为规则原文"
+        return ""
+
+
+def _llm_on(settings: Any) -> bool:
+    return bool(getattr(settings, "llm_configured", False))
+
+
+def _offline_rules_reply(book: RuleBook, retrieval: Retrieval) -> Reply:
+    if not retrieval.covered:
+        return Reply(
+            "not_covered",
+            NOT_COVERED + "。" + _closest(retrieval, "最接近的规则"),
+            tuple(retrieval.ids),
+        )
+    quoted = "\n".join(hit.rule.quoted() for hit in retrieval.hits)
+    return Reply("rules", f"根据填报规则：\n{quoted}", tuple(retrieval.ids))
+
+
+def _closest(retrieval: Retrieval, label: str) -> str:
+    if not retrieval.hits:
+        return "可以问表二、表三、表四各行各列怎么填，勾稽关系，正文各部分写什么，发布期限和信息处理费。"
+    return f"{label}：\n" + "\n".join(hit.rule.quoted() for hit in retrieval.hits)
+
+
+def _with_note(reply: Reply, note: str) -> Reply:
+    return Reply(
+        reply.kind, reply.text, reply.rule_ids, reply.cells, reply.proposal, reply.source,
+        (*reply.notes, note), reply.model_calls,
+    )  # fmt: skip
+
+
+# --- the per-day cap across reports -------------------------------------------------------------
+
+
+def _calls_file(settings: Any) -> Path:
+    return Path(settings.data_dir) / "assistant-calls.json"
+
+
+def daily_calls(settings: Any) -> int:
+    """Model calls the assistant made today (UTC) on this machine's data folder."""
+    import json
+
+    try:
+        data = json.loads(_calls_file(settings).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    return int(data.get(_today(), 0)) if isinstance(data, dict) else 0
+
+
+def count_calls(settings: Any, calls: int) -> None:
+    """Add `calls` to today's count (only today's count is kept)."""
+    import json
+
+    from ..datafile import atomic_write_text
+
+    if calls <= 0:
+        return
+    path = _calls_file(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, json.dumps({_today(): daily_calls(settings) + calls}))
+
+
+def _today() -> str:
+    return dt.datetime.now(dt.timezone.utc).date().isoformat()

@@ -1,0 +1,102 @@
+"""The conversation with the assistant, kept beside the report: an append-only JSON-lines file.
+
+For a data file `2023年报.yaml` it is `.2023年报.yaml.chat.jsonl` in the same folder; in the web
+app one file per report under the data folder's `chat/`. The clerk's words are written (and
+fsync'ed) before anything is done with them, so nothing typed is lost; a line that cannot be
+read (a torn write at a power cut) is skipped, the rest is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+MAX_MESSAGE_CHARS = 20000
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+_REPORT_ID = re.compile(r"^[0-9a-f]{8,64}$")
+
+
+def conversation_for_file(report_path: str | Path) -> Conversation:
+    """The conversation kept beside a report data file."""
+    path = Path(report_path)
+    return Conversation(path.with_name(f".{path.name}.chat.jsonl"))
+
+
+def conversation_for_report(data_dir: str | Path, report_id: str) -> Conversation:
+    """The conversation of a stored report (web app); `report_id` is the store's hex id."""
+    if not _REPORT_ID.match(report_id):
+        raise ValueError("报告编号无效")
+    return Conversation(Path(data_dir) / "chat" / f"{report_id}.jsonl")
+
+
+class Conversation:
+    """Append-only log of entries (dicts with at least `role` and `text`)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _lock(self) -> threading.Lock:
+        key = str(self.path.resolve())
+        with _locks_guard:
+            return _locks.setdefault(key, threading.Lock())
+
+    def append(self, role: str, text: str, **extra: Any) -> dict[str, Any]:
+        """Write one entry durably and return it (with its time)."""
+        entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(), "role": role, "text": text}
+        entry.update(extra)
+        line = json.dumps(entry, ensure_ascii=False, default=str) + "\n"
+        with self._lock():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.path, "a", encoding="utf-8") as out:
+                out.write(line)
+                out.flush()
+                os.fsync(out.fileno())
+        return entry
+
+    def entries(self) -> list[dict[str, Any]]:
+        """All readable entries, oldest first."""
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+        out = []
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict) and "role" in entry:
+                out.append(entry)
+        return out
+
+    def proposal(self, proposal_id: str) -> dict[str, Any] | None:
+        """The stored proposal with this id, if it is still open (neither applied nor refused)."""
+        found = None
+        for entry in self.entries():
+            data = entry.get("proposal")
+            if isinstance(data, dict) and data.get("id") == proposal_id:
+                found = data
+            if entry.get("settles") == proposal_id:
+                return None
+        return found
+
+    def calls_since(self, since: dt.datetime) -> int:
+        """Model calls recorded in this conversation since `since` (for the per-report cap)."""
+        total = 0
+        for entry in self.entries():
+            calls = entry.get("model_calls", 0)
+            if not calls:
+                continue
+            try:
+                at = dt.datetime.fromisoformat(str(entry["at"]))
+            except (KeyError, ValueError):
+                continue
+            if at >= since:
+                total += int(calls)
+        return total
