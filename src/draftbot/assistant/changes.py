@@ -21,17 +21,22 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..datafile import problems_from_validation
-from ..freetext import APPLICANT_WORDS, TABLE3_ROWS, Proposal, find_numbers, propose
+from ..freetext import (
+    APPLICANT_WORDS,
+    OFFLINE_PARSER,
+    TABLE3_ROWS,
+    Proposal,
+    find_numbers,
+    propose,
+)
+from ..model import OTHER_ROWS_2021 as _OTHER_2021
 from ..model import Report
 from ..questions import cell_label
+from ..tables import APPLICANT_LABELS
 from .report_answers import cell_value, fmt_value
 
 TABLE2_WORDS = ("规章", "规范性文件", "行政许可", "行政处罚", "行政强制", "事业性收费")
 TABLE4_WORDS = ("复议", "诉讼", "起诉", "维持", "纠正", "审结")
-_CHANGE_CUES = re.compile(
-    r"改为|改成|应该是|应为|应当是|其实是|实际是|实际上|写错|填错|弄错|搞错|不是|多填|少填|漏填|"
-    r"更正|修改|调整|补上|加上|减去|去掉|挪到|移到|换成|只有|共有|一共|收到|有\s*\d|有[一二两三四五六七八九十]"
-)
 _NOT_BEFORE = re.compile(r"(?:不是|并非|而非|不属于|不该算|不应算)\s*$")
 
 
@@ -118,8 +123,11 @@ def tables_digest(report: Report) -> str:
 
 
 def looks_like_change(text: str) -> bool:
-    """The clerk states figures or a correction, rather than asking a question."""
-    return bool(_CHANGE_CUES.search(text)) and bool(find_numbers(text))
+    """The clerk states a count ("予以公开改为5件", "有一件是企业的"): a change to propose.
+
+    The caller first rules out questions (a question mark or question word).
+    """
+    return any(not m.fraction for m in find_numbers(text))
 
 
 def scope_for(text: str) -> list[str]:
@@ -137,7 +145,8 @@ def propose_change(
     """Cell edits `text` asks for, with the values before and after; nothing is applied."""
     moved = _column_move(report, text)
     if moved is not None:
-        values, sources, notes, parser = moved, dict.fromkeys(moved, text), (), "离线规则"
+        values, notes = moved
+        sources, parser = dict.fromkeys(values, text), OFFLINE_PARSER
         unplaced: tuple[str, ...] = ()
     else:
         proposal: Proposal = propose(
@@ -162,15 +171,16 @@ def propose_change(
     )
 
 
-def _column_move(report: Report, text: str) -> dict[str, int] | None:
-    """ "（row）里有 N 件是 A 的，不是 B" → {row.A: +N, row.B: −N} as new values, else None."""
+def _column_move(report: Report, text: str) -> tuple[dict[str, int], tuple[str, ...]] | None:
+    """ "（row）里有 N 件是 A 的，不是 B" → new values moving N from column B to A, else None.
+
+    A result row (or 结转下年度) names an application that was received this year, so
+    一、本年新收 moves with it, keeping 表三 balanced (T3-01); a note says so.
+    """
     row = next((k for k, words in TABLE3_ROWS if any(w in text for w in words)), None)
     if row is None or row.startswith("?"):
         return None
-    if (
-        row in ("other_no_correction", "other_no_fee_paid", "other_other")
-        and report.format_version == "2019"
-    ):
+    if row in _OTHER_2021 and report.format_version == "2019":
         row = "other_processing"
     to_col, from_col = None, None
     for key, words in APPLICANT_WORDS:
@@ -187,17 +197,27 @@ def _column_move(report: Report, text: str) -> dict[str, int] | None:
     if not (to_col and from_col and to_col != from_col and len(counts) == 1):
         return None
     n = int(counts[0].value)
-    current = report.table3.row(row)
-    source_value = current.column(from_col)
-    if n <= 0 or source_value < n:
-        raise ChangeError(
-            f"{cell_label(f'table3.{row}.{from_col}')} 现在是 {source_value} 件，不够移出 {n} 件；"
-            "请直接说明各列应填的件数"
+    rows = [row]
+    notes: tuple[str, ...] = ()
+    if row not in ("new_received", "carried_over"):
+        rows.append("new_received")
+        notes = (
+            f"同一申请在“一、本年新收政府信息公开申请数量”中也从{APPLICANT_LABELS[from_col]}"
+            f"移到{APPLICANT_LABELS[to_col]}，表三才能平衡；如果这件申请是上年结转的，"
+            "请改为说明“上年结转”的调整",
         )
-    return {
-        f"table3.{row}.{from_col}": source_value - n,
-        f"table3.{row}.{to_col}": current.column(to_col) + n,
-    }
+    values: dict[str, int] = {}
+    for key in rows:
+        current = report.table3.row(key)
+        held = current.column(from_col)
+        if n <= 0 or held < n:
+            raise ChangeError(
+                f"{cell_label(f'table3.{key}.{from_col}')} 现在是 {held} 件，不够移出 {n} 件；"
+                "请直接说明各列应填的件数"
+            )
+        values[f"table3.{key}.{from_col}"] = held - n
+        values[f"table3.{key}.{to_col}"] = current.column(to_col) + n
+    return values, notes
 
 
 def apply_proposal(report: Report, proposal: ChangeProposal) -> Report:

@@ -53,8 +53,12 @@ class Conversation:
         line = json.dumps(entry, ensure_ascii=False, default=str) + "\n"
         with self._lock():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.path, "a", encoding="utf-8") as out:
-                out.write(line)
+            with open(self.path, "a+b") as out:
+                if out.tell() > 0:
+                    out.seek(-1, os.SEEK_END)
+                    if out.read(1) != b"\n":  # a line torn by a crash: end it, keep ours whole
+                        line = "\n" + line
+                out.write(line.encode("utf-8"))
                 out.flush()
                 os.fsync(out.fileno())
         return entry
