@@ -11,6 +11,7 @@ any failure falls back to the offline answer with the cause said.
 from __future__ import annotations
 
 import asyncio
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,10 @@ from .retrieval import Retrieval
 from .rules import RuleBook
 
 MAX_RULES_IN_PROMPT = 6
+# The model cannot change anything; an answer claiming it did (an obeyed injection) is refused.
+_ACTION_CLAIM = re.compile(
+    r"已(?:经)?(?:为您|帮您|替您)?(?:将|把)?[^。；\n]{0,30}?(?:改为|改成|修改|更改|保存|删除|清零|更新|调整为)"
+)
 
 
 def system_prompt(settings: Any) -> str:
@@ -95,10 +100,14 @@ def model_rules_answer(
     if not valid:
         valid = list(retrieval.ids)
     wrong = unmatched_numbers(text, report, [book.get(i) for i in valid])
-    if wrong:
+    note = ""
+    if _ACTION_CLAIM.search(text):
+        note = "模型的回答声称修改了数据；助手不能修改表格（修改须由您确认），已改用规则原文"
+    elif wrong:
         note = (
             f"模型回答中的数字 {'、'.join(wrong)} 在本报告数据和所引规则中都找不到，已改用规则原文"
         )
+    if note:
         reply = _with_note(offline, note)
         return Reply(
             reply.kind, reply.text, reply.rule_ids, reply.cells, None, reply.source,
@@ -112,6 +121,9 @@ def model_rules_answer(
 
 def unmatched_numbers(text: str, report: Report, rules: list[Any]) -> list[str]:
     """Numbers in `text` that are neither this report's data nor written in the cited rules."""
+    from .chat import RULE_ID_IN_TEXT
+
+    text = RULE_ID_IN_TEXT.sub("", text)  # rule ids are not quantities
     sheet = build_fact_sheet(report)
     allowed: set[Decimal] = set()
     for rule in rules:
