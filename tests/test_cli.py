@@ -82,7 +82,16 @@ def test_demo_runs_the_bundled_example():
     assert "稷山县工科局2022年政府信息公开工作年度报告" in result.output
 
 
-HEAVY = ("langchain", "langchain_core", "langchain_openai", "openai", "docx", "httpx")
+HEAVY = (
+    "langchain",
+    "langchain_core",
+    "langchain_openai",
+    "openai",
+    "docx",
+    "httpx",
+    "jieba",
+    "rank_bm25",
+)
 
 
 @pytest.mark.parametrize(

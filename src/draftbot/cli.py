@@ -263,6 +263,29 @@ def interview(
 
 
 @app.command()
+def chat(
+    file: FileArg,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="不调用大模型，只引用规则原文和本报告的数据回答")
+    ] = False,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="自定义填报规则文件（默认用自带的 rules.yaml）")
+    ] = None,
+) -> None:
+    """助手：问填报规则、本报告的检查问题和数字，或说明要改的数字（确认后才保存）；对话记录保存在报告旁。"""
+    from .assistant.terminal import run_chat
+    from .config import SettingsError, load_settings
+
+    if not file.exists():
+        raise _fail(f"找不到数据文件 {file}；可先用 draftbot interview {file} 填写")
+    try:
+        settings = None if offline else load_settings()
+    except SettingsError as exc:
+        raise _fail(str(exc)) from None
+    raise typer.Exit(run_chat(file, settings=settings, rules_path=rules))
+
+
+@app.command()
 def draft(
     file: FileArg,
     section: Annotated[
