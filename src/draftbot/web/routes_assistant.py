@@ -1,0 +1,141 @@
+"""The assistant panel on every report page: ask, see the cited rules, confirm a change.
+
+Thin: `draftbot.assistant` answers; this stores nothing itself except through it (the
+conversation file under the data folder's `chat/`) and saves confirmed changes through the
+store with the version check, like the forms' autosave. Answers run in a worker thread (the
+tokenizer's first load and a model call block), never on the event loop.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse, Response
+
+from ..assistant.changes import ChangeError, StaleProposal
+from ..assistant.chat import MAX_QUESTION_CHARS, Assistant, Reply
+from ..assistant.conversation import conversation_for_report
+from ..assistant.rules import RuleBook, load_rules
+from .context import json_body, page, store_of
+from .routes_reports import live_state
+from .security import GuardError
+
+router = APIRouter()
+
+
+def rule_url(rule_id: str) -> str:
+    return f"/rules#rule-{rule_id}"
+
+
+def _book() -> RuleBook:
+    return load_rules()
+
+
+def _assistant(request: Request, report_id: str) -> Assistant:
+    conversation = conversation_for_report(request.app.state.config.data_dir, report_id)
+    return Assistant(_book(), request.app.state.settings, conversation)
+
+
+def reply_json(reply: Reply, book: RuleBook) -> dict[str, Any]:
+    """What the panel shows: text, cited rules as links, cells, the proposal as before → after."""
+    proposal = None
+    if reply.proposal is not None:
+        proposal = {
+            "id": reply.proposal.id,
+            "changes": [
+                {"path": c.path, "location": c.location, "before": c.before, "after": c.after}
+                for c in reply.proposal.changes
+            ],
+        }
+    return {
+        "ok": True,
+        "kind": reply.kind,
+        "text": reply.text,
+        "rules": [_rule_link(book, i) for i in reply.rule_ids if book.get(i) is not None],
+        "cells": [{"path": c.path, "location": c.location, "value": c.value} for c in reply.cells],
+        "proposal": proposal,
+        "notes": list(reply.notes),
+        "source": reply.source,
+    }
+
+
+def _rule_link(book: RuleBook, rule_id: str) -> dict[str, str]:
+    rule = book.get(rule_id)
+    assert rule is not None
+    return {"id": rule.id, "title": rule.title, "url": rule_url(rule.id)}
+
+
+@router.get("/rules")
+def rules_page(request: Request) -> Response:
+    """Every rule with its id as an anchor (the links in answers point here)."""
+    book = _book()
+    topics: dict[str, list[Any]] = {}
+    for rule in book.rules:
+        topics.setdefault(rule.topic, []).append(rule)
+    return page(request, "rules.html", topics=topics, active="rules")
+
+
+@router.get("/api/reports/{report_id}/assistant")
+def history(request: Request, report_id: str) -> Response:
+    """The conversation so far, oldest first."""
+    store_of(request).get(report_id)  # 404 for an unknown report
+    book = _book()
+    entries = []
+    for entry in _assistant(request, report_id).conversation.entries():  # type: ignore[union-attr]
+        entries.append(
+            {
+                "role": entry.get("role"),
+                "text": entry.get("text", ""),
+                "rules": [_rule_link(book, i) for i in entry.get("rules", []) if book.get(i)],
+                "notes": entry.get("notes", []),
+            }
+        )
+    return JSONResponse({"ok": True, "entries": entries})
+
+
+@router.post("/api/reports/{report_id}/assistant/ask")
+async def ask(request: Request, report_id: str) -> Response:
+    data = await json_body(request)
+    text = data.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise GuardError(400, "请输入问题，或说明要修改的数字")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise GuardError(400, f"一次最多输入 {MAX_QUESTION_CHARS} 字，请分几次提问")
+    stored = store_of(request).get(report_id)
+    assistant = _assistant(request, report_id)
+    reply = await run_in_threadpool(assistant.ask, stored.report, text)
+    return JSONResponse(reply_json(reply, assistant.book))
+
+
+@router.post("/api/reports/{report_id}/assistant/confirm")
+async def confirm(request: Request, report_id: str) -> Response:
+    """Apply a proposal through the store's versioned save; a stale proposal is refused (409)."""
+    data = await json_body(request)
+    proposal_id = data.get("proposal")
+    if not isinstance(proposal_id, str) or not proposal_id:
+        raise GuardError(400, "缺少要确认的修改，请刷新页面后重试")
+    store = store_of(request)
+    stored = store.get(report_id)
+    assistant = _assistant(request, report_id)
+    try:
+        updated = assistant.confirm(stored.report, proposal_id)
+    except StaleProposal as exc:
+        return JSONResponse({"ok": False, "message": str(exc)}, status_code=409)
+    except ChangeError as exc:
+        return JSONResponse({"ok": False, "message": str(exc)}, status_code=422)
+    saved = store.save(report_id, updated, stored.version)
+    assistant.record_applied(proposal_id, saved.version)
+    return JSONResponse({**live_state(saved), "message": f"已修改并保存（第 {saved.version} 版）"})
+
+
+@router.post("/api/reports/{report_id}/assistant/dismiss")
+async def dismiss(request: Request, report_id: str) -> Response:
+    data = await json_body(request)
+    proposal_id = data.get("proposal")
+    if not isinstance(proposal_id, str) or not proposal_id:
+        raise GuardError(400, "缺少要放弃的修改")
+    store_of(request).get(report_id)
+    _assistant(request, report_id).dismiss(proposal_id)
+    return JSONResponse({"ok": True})
