@@ -103,3 +103,27 @@ def test_bad_requests_are_explained(client, busy_id) -> None:
     assert ask(client, "0" * 32, "去年结转几件？").status_code == 404
     no_token = client.post(f"/api/reports/{busy_id}/assistant/ask", json={"text": "去年结转几件？"})
     assert no_token.status_code == 403
+
+
+def test_with_a_model_the_answer_names_it_and_the_key_stays_out_of_pages(
+    tmp_path: Path, examples_dir: Path, fake_openai
+) -> None:
+    from fake_openai import normal
+    from web_helpers import offline_settings
+
+    key = "sk-CANARY-web-assistant-77"
+    settings = offline_settings(
+        tmp_path, llm_base_url=fake_openai.base_url, llm_model="fake-model", llm_api_key=key,
+        llm_timeout=2.0, llm_retries=0,
+    )  # fmt: skip
+    fake_openai.default = normal("区分处理的申请只计入部分公开一次 [T3-02]。")
+    with make_client(tmp_path, settings) as client:
+        report_id = client.app.state.store.create(load_report(examples_dir / "busy-2023.yaml")).id
+        answer = ask(client, report_id, "部分公开和不予公开都沾边的申请，算在哪一项？")
+        assert (
+            answer.json()["source"] == "fake-model" and answer.json()["rules"][0]["id"] == "T3-02"
+        )
+        page = client.get(f"/reports/{report_id}/tables/3").text
+        history = client.get(f"/api/reports/{report_id}/assistant").text
+        assert key not in answer.text + page + history
+        assert key not in (tmp_path / "chat" / f"{report_id}.jsonl").read_text(encoding="utf-8")
