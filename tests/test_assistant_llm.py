@@ -181,3 +181,25 @@ def test_rule_ids_are_not_read_as_numbers(fake_openai, examples_dir) -> None:
     fake_openai.default = normal("撤回的申请计入其他处理 [T3-R25]，结转的看 [T3-R27]。")
     reply = Assistant(settings=settings_for(fake_openai)).answer(seed, "申请人撤回了申请算哪一项？")
     assert reply.source == "fake-model" and reply.rule_ids == ("T3-R25", "T3-R27")
+
+
+def test_a_change_is_proposed_through_tool_calling_and_checked(fake_openai, busy) -> None:
+    from fake_openai import tool_call
+
+    fake_openai.script(
+        tool_call(
+            {
+                "cells": [
+                    {"cell": "table3.granted.natural_person", "value": 12},
+                    {"cell": "table3.granted.commercial", "value": 99},  # not in the words
+                ]
+            }
+        )
+    )
+    reply = Assistant(settings=settings_for(fake_openai)).answer(busy, "予以公开改为12件，都是个人")
+    assert reply.kind == "proposal" and reply.source == "fake-model"
+    assert [(c.path, c.before, c.after) for c in reply.proposal.changes] == [
+        ("table3.granted.natural_person", "10", "12")
+    ]
+    assert fake_openai.calls == 1
+    assert _fenced(fake_openai.requests[0].prompt_text, "予以公开改为12件，都是个人")

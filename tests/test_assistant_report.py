@@ -225,3 +225,10 @@ def test_an_overlong_message_is_kept_but_not_processed(busy, tmp_path) -> None:
 def test_a_report_id_cannot_escape_the_chat_folder(tmp_path) -> None:
     with pytest.raises(ValueError):
         conversation_for_report(tmp_path, "../../etc/passwd")
+
+
+def test_a_row_of_the_other_format_is_explained(examples_dir) -> None:
+    report = load_report(examples_dir / "errors-2020.yaml")  # a 2021-only row filled in 2020
+    reply = Assistant().answer(report, "表三（六）其他处理为什么报错？")
+    assert "【F-02】" in reply.text and "T3-R25" in reply.rule_ids
+    assert "table3.other_no_fee_paid.total" in {c.path for c in reply.cells}
