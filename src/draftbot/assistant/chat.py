@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -290,7 +291,11 @@ def count_calls(settings: Any, calls: int) -> None:
         return
     path = _calls_file(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, json.dumps({_today(): daily_calls(settings) + calls}))
+    with _calls_lock:  # the web app answers in several worker threads
+        atomic_write_text(path, json.dumps({_today(): daily_calls(settings) + calls}))
+
+
+_calls_lock = threading.Lock()
 
 
 def _today() -> str:
