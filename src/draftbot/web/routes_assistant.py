@@ -23,6 +23,7 @@ from .routes_reports import live_state
 from .security import GuardError
 
 router = APIRouter()
+HISTORY_SHOWN = 200  # the panel shows the latest entries; the file keeps every one
 
 
 def rule_url(rule_id: str) -> str:
@@ -79,11 +80,12 @@ def rules_page(request: Request) -> Response:
 
 @router.get("/api/reports/{report_id}/assistant")
 def history(request: Request, report_id: str) -> Response:
-    """The conversation so far, oldest first."""
+    """The latest entries of the conversation, oldest first."""
     store_of(request).get(report_id)  # 404 for an unknown report
     book = _book()
     entries = []
-    for entry in _assistant(request, report_id).conversation.entries():  # type: ignore[union-attr]
+    conversation = conversation_for_report(request.app.state.config.data_dir, report_id)
+    for entry in conversation.entries()[-HISTORY_SHOWN:]:
         entries.append(
             {
                 "role": entry.get("role"),
