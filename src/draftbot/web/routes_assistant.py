@@ -8,6 +8,7 @@ tokenizer's first load and a model call block), never on the event loop.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -32,6 +33,24 @@ def rule_url(rule_id: str) -> str:
 
 def _book() -> RuleBook:
     return load_rules()
+
+
+_warm = threading.Event()
+
+
+def warm_up() -> None:
+    """Build the rule index in the background once (the tokenizer's dictionary takes seconds
+    to load), so the clerk's first question, typed after the panel opens, is answered at once."""
+    if _warm.is_set():
+        return
+    _warm.set()
+
+    def build() -> None:
+        from ..assistant.retrieval import index_for
+
+        index_for(_book()).search("上年结转")
+
+    threading.Thread(target=build, name="assistant-warm-up", daemon=True).start()
 
 
 def _assistant(request: Request, report_id: str) -> Assistant:
@@ -82,6 +101,7 @@ def rules_page(request: Request) -> Response:
 def history(request: Request, report_id: str) -> Response:
     """The latest entries of the conversation, oldest first."""
     store_of(request).get(report_id)  # 404 for an unknown report
+    warm_up()
     book = _book()
     entries = []
     conversation = conversation_for_report(request.app.state.config.data_dir, report_id)
