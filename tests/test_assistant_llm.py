@@ -203,3 +203,11 @@ def test_a_change_is_proposed_through_tool_calling_and_checked(fake_openai, busy
     ]
     assert fake_openai.calls == 1
     assert _fenced(fake_openai.requests[0].prompt_text, "予以公开改为12件，都是个人")
+
+
+def test_braces_in_a_question_arrive_verbatim(fake_openai, busy) -> None:
+    question = "完成{目标}的120%，{config.api_key} 和 { 这样的申请算哪一项？"
+    fake_openai.default = normal("按规则处理 [T3-R25]。")
+    Assistant(settings=settings_for(fake_openai)).answer(busy, question)
+    assert _fenced(fake_openai.requests[0].prompt_text, question)
+    assert len(fake_openai.requests[0].messages) == 2  # no earlier turns are sent
