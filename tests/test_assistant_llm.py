@@ -211,3 +211,23 @@ def test_braces_in_a_question_arrive_verbatim(fake_openai, busy) -> None:
     Assistant(settings=settings_for(fake_openai)).answer(busy, question)
     assert _fenced(fake_openai.requests[0].prompt_text, question)
     assert len(fake_openai.requests[0].messages) == 2  # no earlier turns are sent
+
+
+def test_proposals_count_against_the_cap_and_fall_back_to_the_rules(
+    fake_openai, busy, tmp_path
+) -> None:
+    from fake_openai import tool_call
+
+    fake_openai.script(
+        tool_call({"cells": [{"cell": "table3.granted.natural_person", "value": 12}]})
+    )
+    settings = settings_for(fake_openai, assistant_calls_per_report=1)
+    assistant = Assistant(
+        settings=settings, conversation=conversation_for_report(tmp_path, "d" * 32)
+    )
+    first = assistant.ask(busy, "予以公开改为12件，都是个人")
+    assert first.source == "fake-model" and first.model_calls == 1
+    second = assistant.ask(busy, "予以公开改为11件，都是个人")
+    assert second.source == "离线规则" and "已改用离线规则识别" in second.notes[-1]
+    assert second.proposal.changes[0].after == "11"
+    assert fake_openai.calls == 1

@@ -68,6 +68,7 @@ class ChangeProposal:
     notes: tuple[str, ...] = ()
     parser: str = ""
     unplaced: tuple[str, ...] = field(default_factory=tuple)
+    model_calls: int = 0  # requests made to the model for this proposal (for the call caps)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -148,6 +149,7 @@ def propose_change(
         values, notes = moved
         sources, parser = dict.fromkeys(values, text), OFFLINE_PARSER
         unplaced: tuple[str, ...] = ()
+        calls = 0
     else:
         proposal: Proposal = propose(
             text, scope_for(text), report.format_version, settings, system_prompt
@@ -155,6 +157,7 @@ def propose_change(
         values, sources = proposal.values, proposal.sources
         notes, parser = tuple(proposal.notes), proposal.parser
         unplaced = tuple(f"{u.text}：{u.reason}" for u in proposal.unplaced)
+        calls = int(bool(getattr(settings, "llm_configured", False) and system_prompt))
     changes = tuple(
         CellChange(
             path,
@@ -167,7 +170,7 @@ def propose_change(
         for path, value in values.items()
     )
     return ChangeProposal(
-        uuid.uuid4().hex[:12], changes, tables_digest(report), notes, parser, unplaced
+        uuid.uuid4().hex[:12], changes, tables_digest(report), notes, parser, unplaced, calls
     )
 
 

@@ -172,25 +172,35 @@ class Assistant:
         return Reply("finding", body + (f"\n\n依据：\n{cited}" if cited else ""), rule_ids, cells)
 
     def _proposal(self, report: Report, text: str) -> Reply:
+        cap = self._cap_reason() if _llm_on(self.settings) else ""
+        settings = None if cap else self.settings
+        prompt = self._extraction_prompt() if settings is not None else ""
         try:
-            proposal = propose_change(report, text, self.settings, self._extraction_prompt())
+            proposal = propose_change(report, text, settings, prompt)
         except ChangeError as exc:
             return Reply("error", str(exc))
+        count_calls(self.settings, proposal.model_calls)
+        notes = (
+            *proposal.notes,
+            *([cap.replace("以下为规则原文", "已改用离线规则识别")] if cap else []),
+        )
         if not proposal.changes:
             reasons = "；".join(proposal.unplaced) or "没有找到要修改的单元格和数字"
             return Reply(
                 "error",
                 f"没能从这句话确定要修改的单元格（{reasons}）。请写明表、行和件数，"
                 "如“予以公开改为5件，都是自然人”。",
-                notes=proposal.notes,
+                notes=notes,
+                model_calls=proposal.model_calls,
             )
         lines = [f"{c.location}：{c.before} → {c.after}" for c in proposal.changes]
         text_out = "建议这样修改（确认后才会保存）：\n" + "\n".join(lines)
         if proposal.unplaced:
             text_out += "\n未采用：" + "；".join(proposal.unplaced)
         return Reply(
-            "proposal", text_out, proposal=proposal, notes=proposal.notes, source=proposal.parser
-        )
+            "proposal", text_out, proposal=proposal, notes=notes, source=proposal.parser,
+            model_calls=proposal.model_calls,
+        )  # fmt: skip
 
     def _rules_answer(self, report: Report, text: str) -> Reply:
         retrieval = index_for(self.book).search(text)
