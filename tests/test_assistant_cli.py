@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -86,3 +87,27 @@ def test_a_missing_file_or_bad_rules_file_is_explained(tmp_path, examples_dir) -
     result = chat(path, [], "--rules", str(bad))
     assert result.returncode == 2 and "规则文件" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_chat_uses_the_configured_model_and_says_so(tmp_path, examples_dir, fake_openai) -> None:
+    from fake_openai import normal
+
+    path = tmp_path / "r.yaml"
+    shutil.copy(examples_dir / "busy-2023.yaml", path)
+    fake_openai.default = normal("撤回的申请计入其他处理 [T3-R25]。")
+    env = {
+        **os.environ,
+        "DRAFTBOT_LLM_BASE_URL": fake_openai.base_url,
+        "DRAFTBOT_LLM_MODEL": "fake-model",
+        "DRAFTBOT_LLM_API_KEY": "sk-test",
+        "DRAFTBOT_LLM_RETRIES": "0",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "draftbot", "chat", str(path)],
+        input="申请人撤回了申请算哪一项？\n退出\n",
+        capture_output=True, text=True, check=False, cwd=tmp_path, env=env, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "撤回的申请计入其他处理 [T3-R25]" in result.stdout
+    assert "（由 fake-model 回答）" in result.stdout
+    assert fake_openai.calls == 1

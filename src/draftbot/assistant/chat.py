@@ -198,8 +198,8 @@ class Assistant:
         if proposal.unplaced:
             text_out += "\n未采用：" + "；".join(proposal.unplaced)
         return Reply(
-            "proposal", text_out, proposal=proposal, notes=notes, source=proposal.parser,
-            model_calls=proposal.model_calls,
+            "proposal", text_out, self._rules_for_cells([c.path for c in proposal.changes]),
+            proposal=proposal, notes=notes, source=proposal.parser, model_calls=proposal.model_calls,
         )  # fmt: skip
 
     def _rules_answer(self, report: Report, text: str) -> Reply:
@@ -220,11 +220,21 @@ class Assistant:
         return "\n".join(r.quoted() for i in rule_ids if (r := self.book.get(i)) is not None)
 
     def _rules_for_cells(self, paths: list[str]) -> tuple[str, ...]:
-        for rule in self.book.rules:
-            if rule.id.startswith(("T2-R", "T3-R", "T4-R")) and any(
-                p.startswith(c + ".") or p == c for p in paths for c in rule.cells
-            ):
-                return (rule.id,)
+        """The row rules (T2-R/T3-R/T4-R) about these cells, in rule order; rules about a whole
+        table only when no rule names the rows."""
+        row_rules = [r for r in self.book.rules if r.id.startswith(("T2-R", "T3-R", "T4-R"))]
+        for specific in (True, False):
+            found = [
+                rule.id
+                for rule in row_rules
+                if any(
+                    p.startswith(c + ".") and ("." in c) == specific
+                    for p in paths
+                    for c in rule.cells
+                )
+            ]
+            if found:
+                return tuple(found)
         return ()
 
     def _extraction_prompt(self) -> str:
