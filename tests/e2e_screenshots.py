@@ -77,6 +77,14 @@ def main(out: Path) -> None:
                 page.wait_for_selector("td.flagged")
                 page.wait_for_timeout(300)
                 shot("table3")
+                page.click("#assistant-open")
+                for text in ("为什么表三不平衡？", "予以公开改为10件，都是个人"):
+                    page.fill("#assistant-text", text)
+                    page.click("#assistant-send")
+                    page.wait_for_selector("#assistant-send:enabled")
+                page.wait_for_selector(".assistant-confirm")
+                shot("assistant")
+                page.click("#assistant-open")  # close the panel again
                 cell.fill("10")
                 page.wait_for_selector("#findings .ok")
                 page.goto(base + "/tables/4")

@@ -121,6 +121,7 @@
     input.value = "";
     const item = message("assistant", result.data);
     if (result.data.proposal) proposalBox(item, result.data.proposal);
+    log.scrollTop = log.scrollHeight;
   }
 
   async function loadHistory() {
