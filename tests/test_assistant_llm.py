@@ -26,7 +26,7 @@ def settings_for(fake: FakeOpenAI, **overrides: object) -> Settings:
         "llm_base_url": fake.base_url,
         "llm_model": "fake-model",
         "llm_api_key": CANARY,
-        "llm_timeout": 2.0,
+        "llm_timeout": 10.0,  # generous: the fake answers at once, the machine may be loaded
         "llm_retries": 1,
     }
     values.update(overrides)

@@ -114,7 +114,7 @@ def test_with_a_model_the_answer_names_it_and_the_key_stays_out_of_pages(
     key = "sk-CANARY-web-assistant-77"
     settings = offline_settings(
         tmp_path, llm_base_url=fake_openai.base_url, llm_model="fake-model", llm_api_key=key,
-        llm_timeout=2.0, llm_retries=0,
+        llm_timeout=10.0, llm_retries=0,
     )  # fmt: skip
     fake_openai.default = normal("区分处理的申请只计入部分公开一次 [T3-02]。")
     with make_client(tmp_path, settings) as client:
