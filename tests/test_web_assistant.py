@@ -127,3 +127,26 @@ def test_with_a_model_the_answer_names_it_and_the_key_stays_out_of_pages(
         history = client.get(f"/api/reports/{report_id}/assistant").text
         assert key not in answer.text + page + history
         assert key not in (tmp_path / "chat" / f"{report_id}.jsonl").read_text(encoding="utf-8")
+
+
+def test_a_confirmed_change_goes_through_the_forms_edit_path(client, examples_dir: Path) -> None:
+    """In a published report a confirmed cell is the clerk's now: its note about how the
+    report printed it goes, as when the cell is typed into the table form."""
+    data = load_report(examples_dir / "busy-2023.yaml").model_dump(mode="json", exclude_none=True)
+    data["source"] = {
+        "kind": "published",
+        "notes": {"table3.granted.commercial": {"kind": "mark", "printed": "/"}},
+    }
+    from draftbot.model import Report
+
+    stored = client.app.state.store.create(Report.model_validate(data))
+    reply = ask(client, stored.id, "予以公开里有一件是企业的，不是个人").json()
+    done = client.post(
+        f"/api/reports/{stored.id}/assistant/confirm",
+        json={"proposal": reply["proposal"]["id"]},
+        headers=headers(client),
+    )
+    assert done.status_code == 200, done.text
+    saved = client.app.state.store.get(stored.id).report
+    assert saved.table3.granted.commercial == 4
+    assert "table3.granted.commercial" not in saved.source.notes

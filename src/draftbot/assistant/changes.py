@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -223,9 +224,15 @@ def _column_move(report: Report, text: str) -> tuple[dict[str, int], tuple[str, 
     return values, notes
 
 
-def apply_proposal(report: Report, proposal: ChangeProposal) -> Report:
+Apply = Callable[[Report, dict[str, str]], Report]
+
+
+def apply_proposal(report: Report, proposal: ChangeProposal, apply: Apply | None = None) -> Report:
     """The report with the proposal's cells set, validated.
 
+    `apply` is the caller's own edit path (path → typed text, as a form would send), e.g. the
+    web app's form edits; it raises ChangeError for values it refuses. Without it the values
+    are set here (a changed cell's note about how a published report printed it is dropped).
     Raises StaleProposal if the tables changed since the proposal was made, ChangeError if
     the proposal is empty or the values are not accepted (message names the cell).
     """
@@ -236,9 +243,13 @@ def apply_proposal(report: Report, proposal: ChangeProposal) -> Report:
             "表格在提出这项修改之后已经被改动（可能是在另一个窗口或由其他人修改），"
             "为免覆盖新的数字，这项修改没有应用；请查看当前表格，需要时重新提出"
         )
+    if apply is not None:
+        return apply(report, {c.path: str(c.value) for c in proposal.changes})
     data = report.model_dump(mode="json", exclude_none=True)
+    notes = data.get("source", {}).get("notes", {})
     for change in proposal.changes:
         _set(data, change.path, change.value)
+        notes.pop(change.path, None)
     try:
         return Report.model_validate(data)
     except ValidationError as exc:

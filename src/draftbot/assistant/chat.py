@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Report
-from .changes import ChangeError, ChangeProposal, apply_proposal, looks_like_change, propose_change
+from .changes import (
+    Apply,
+    ChangeError,
+    ChangeProposal,
+    apply_proposal,
+    looks_like_change,
+    propose_change,
+)
 from .conversation import Conversation
 from .report_answers import (
     CellView,
@@ -112,8 +119,9 @@ class Assistant:
             self.conversation.append("assistant", reply.text, **reply.to_entry())
         return reply
 
-    def confirm(self, report: Report, proposal_id: str) -> Report:
-        """The report with the stored proposal applied; the caller saves it.
+    def confirm(self, report: Report, proposal_id: str, apply: Apply | None = None) -> Report:
+        """The report with the stored proposal applied (through `apply`, the caller's edit path,
+        if given); the caller saves it.
 
         Raises ChangeError (StaleProposal when the tables changed since) with a Chinese message;
         a refused or applied proposal is settled in the conversation and cannot be used again.
@@ -125,7 +133,7 @@ class Assistant:
             raise ChangeError("这项修改建议不存在，或已经确认、放弃过；请重新提出")
         proposal = ChangeProposal.from_dict(data)
         try:
-            updated = apply_proposal(report, proposal)
+            updated = apply_proposal(report, proposal, apply)
         except ChangeError as exc:
             self.conversation.append("system", str(exc), settles=proposal_id, status="refused")
             raise

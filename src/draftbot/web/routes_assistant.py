@@ -19,7 +19,9 @@ from ..assistant.changes import ChangeError, StaleProposal
 from ..assistant.chat import MAX_QUESTION_CHARS, Assistant, Reply
 from ..assistant.conversation import conversation_for_report
 from ..assistant.rules import RuleBook, load_rules
+from ..model import Report
 from .context import json_body, page, store_of
+from .edits import EditRejected, apply_changes
 from .routes_reports import live_state
 from .security import GuardError
 
@@ -142,7 +144,7 @@ async def confirm(request: Request, report_id: str) -> Response:
     stored = store.get(report_id)
     assistant = _assistant(request, report_id)
     try:
-        updated = assistant.confirm(stored.report, proposal_id)
+        updated = assistant.confirm(stored.report, proposal_id, _form_edit)
     except StaleProposal as exc:
         return JSONResponse({"ok": False, "message": str(exc)}, status_code=409)
     except ChangeError as exc:
@@ -150,6 +152,14 @@ async def confirm(request: Request, report_id: str) -> Response:
     saved = store.save(report_id, updated, stored.version)
     assistant.record_applied(proposal_id, saved.version)
     return JSONResponse({**live_state(saved), "message": f"已修改并保存（第 {saved.version} 版）"})
+
+
+def _form_edit(report: Report, changes: dict[str, str]) -> Report:
+    """The table forms' edit path (typed rules, published notes), refusals as ChangeError."""
+    try:
+        return apply_changes(report, changes)
+    except EditRejected as exc:
+        raise ChangeError("；".join(f"{p.location}：{p.message}" for p in exc.problems)) from None
 
 
 @router.post("/api/reports/{report_id}/assistant/dismiss")
