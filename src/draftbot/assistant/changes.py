@@ -72,6 +72,7 @@ class ChangeProposal:
     model_calls: int = 0  # requests made to the model for this proposal (for the call caps)
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, as stored in the conversation."""
         return {
             "id": self.id,
             "digest": self.digest,
@@ -93,6 +94,7 @@ class ChangeProposal:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ChangeProposal:
+        """The proposal stored by `to_dict`."""
         return cls(
             id=str(data["id"]),
             digest=str(data["digest"]),

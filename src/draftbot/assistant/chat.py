@@ -152,6 +152,7 @@ class Assistant:
             )
 
     def dismiss(self, proposal_id: str) -> None:
+        """Note that the clerk declined the proposal; it can no longer be confirmed."""
         if self.conversation is not None:
             self.conversation.append(
                 "system", "已放弃这项修改。", settles=proposal_id, status="dismissed"

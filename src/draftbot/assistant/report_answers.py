@@ -52,6 +52,7 @@ class Explanation:
     rule_ids: tuple[str, ...]
 
     def text(self) -> str:
+        """The finding, what to do and the cells to check, as the clerk reads it."""
         lines = [f"【{self.finding.code}】{self.finding.location}：{self.finding.message}。"]
         if self.finding.hint:
             lines.append(f"怎么改：{self.finding.hint}。")
@@ -130,6 +131,7 @@ def _table3_row_at(location: str) -> str | None:
 
 
 def cell_view(report: Report, path: str) -> CellView:
+    """The cell at data path `path` with its official location and shown value."""
     return CellView(path, cell_label(path), fmt_value(cell_value(report, path)))
 
 
@@ -148,6 +150,7 @@ def cell_value(report: Report, path: str) -> int | Decimal:
 
 
 def fmt_value(value: int | Decimal) -> str:
+    """A cell value as the tables print it (amounts without trailing zeros)."""
     return fmt(value)
 
 

@@ -87,6 +87,7 @@ class Retrieval:
 
     @property
     def ids(self) -> list[str]:
+        """Ids of the rules shown, best first."""
         return [hit.rule.id for hit in self.hits]
 
 

@@ -86,9 +86,11 @@ class RuleBook(BaseModel):
 
     @functools.cached_property
     def by_id(self) -> dict[str, Rule]:
+        """Rule id → rule."""
         return {rule.id: rule for rule in self.rules}
 
     def get(self, rule_id: str) -> Rule | None:
+        """The rule with this id, or None when there is none (e.g. an id a model invented)."""
         return self.by_id.get(rule_id)
 
     def for_check(self, code: str) -> list[Rule]:

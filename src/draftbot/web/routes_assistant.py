@@ -30,6 +30,7 @@ HISTORY_SHOWN = 200  # the panel shows the latest entries; the file keeps every 
 
 
 def rule_url(rule_id: str) -> str:
+    """Where the rules page shows rule `rule_id`."""
     return f"/rules#rule-{rule_id}"
 
 
