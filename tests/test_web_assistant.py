@@ -150,3 +150,17 @@ def test_a_confirmed_change_goes_through_the_forms_edit_path(client, examples_di
     saved = client.app.state.store.get(stored.id).report
     assert saved.table3.granted.commercial == 4
     assert "table3.granted.commercial" not in saved.source.notes
+
+
+def test_a_broken_rules_file_is_named_not_a_traceback(
+    client, busy_id, tmp_path, monkeypatch
+) -> None:
+    bad = tmp_path / "rules.yaml"
+    bad.write_text("version: 1\nrules:\n  - id: 坏编号\n", encoding="utf-8")
+    monkeypatch.setenv("DRAFTBOT_RULES_FILE", str(bad))
+    response = ask(client, busy_id, "申请人撤回申请算哪一项？")
+    assert response.status_code == 500
+    assert (
+        "助手无法使用：规则文件" in response.json()["message"]
+        and "坏编号" in response.json()["message"]
+    )

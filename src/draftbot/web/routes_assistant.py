@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from ..assistant.changes import ChangeError, StaleProposal
 from ..assistant.chat import MAX_QUESTION_CHARS, Assistant, Reply
 from ..assistant.conversation import conversation_for_report
-from ..assistant.rules import RuleBook, load_rules
+from ..assistant.rules import RuleBook, RulesError, load_rules
 from ..model import Report
 from .context import json_body, page, store_of
 from .edits import EditRejected, apply_changes
@@ -35,7 +35,10 @@ def rule_url(rule_id: str) -> str:
 
 
 def _book() -> RuleBook:
-    return load_rules()
+    try:
+        return load_rules()
+    except RulesError as exc:  # a user's rules file with a mistake: say which, no traceback
+        raise GuardError(500, f"助手无法使用：{exc}") from None
 
 
 _warm = threading.Event()
