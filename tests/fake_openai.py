@@ -11,12 +11,17 @@ Usage::
 Each request is answered by the next scripted `Scenario`, or by `fake.default` when the script
 is empty. A request with `"stream": true` is answered with server-sent events. Every request is
 recorded (time, path, headers, JSON body) in `fake.requests`.
+
+Like real providers the server speaks HTTP/1.1 and keeps connections alive (streams use chunked
+transfer encoding), so a client's connection pool is exercised; `fake.connections` counts the
+TCP connections accepted. `close()` also closes the idle kept-alive connections.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import socket
 import threading
 import time
 from collections import deque
@@ -155,6 +160,8 @@ class FakeOpenAI:
         self._script: deque[Scenario] = deque()
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._open: set[Any] = set()  # sockets of the connections being served
+        self.connections = 0
         self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -167,6 +174,11 @@ class FakeOpenAI:
         self._stop.set()
         self._server.shutdown()
         self._server.server_close()
+        with self._lock:
+            sockets = list(self._open)
+        for sock in sockets:  # idle kept-alive connections would otherwise stay open
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     def __enter__(self) -> FakeOpenAI:
         return self.start()
@@ -200,6 +212,15 @@ class FakeOpenAI:
             self.requests.append(RecordedRequest(time.monotonic(), path, headers, body))
             return self._script.popleft() if self._script else self.default
 
+    def _opened(self, sock: Any) -> None:
+        with self._lock:
+            self._open.add(sock)
+            self.connections += 1
+
+    def _closed(self, sock: Any) -> None:
+        with self._lock:
+            self._open.discard(sock)
+
     def _wait(self, seconds: float) -> bool:
         """Sleep, but wake when the server stops; True if stopped."""
         return self._stop.wait(seconds)
@@ -210,10 +231,27 @@ class _Server(ThreadingHTTPServer):
     # The default backlog of 5 makes concurrent clients wait for TCP SYN retries.
     request_queue_size = 128
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client dropping a kept-alive connection (timeout, shutdown) is normal, not an error.
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
 
 def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.0"
+        protocol_version = "HTTP/1.1"  # keep-alive, as real providers
+        timeout = 60  # an idle kept-alive connection is closed after a minute
+
+        def setup(self) -> None:
+            super().setup()
+            fake._opened(self.connection)
+
+        def finish(self) -> None:
+            fake._closed(self.connection)
+            with contextlib.suppress(OSError):
+                super().finish()
 
         def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
             pass
@@ -227,6 +265,7 @@ def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 body = {}
             scenario = fake._next(body, self.path, {k.lower(): v for k, v in self.headers.items()})
             if scenario.delay and fake._wait(scenario.delay):
+                self.close_connection = True
                 return
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 _respond(self, fake, scenario, body)
@@ -242,6 +281,7 @@ def _respond(
         _send_json(h, s.status, s.body, s.headers)
     elif s.kind == "hang":
         fake._wait(60)
+        h.close_connection = True
     elif s.kind == "drip":
         _drip(h, fake, streaming)
     elif s.kind == "html":
@@ -332,10 +372,22 @@ def _chunks(text: str, size: int = 8) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), size)] or [""]
 
 
+def _start_chunked(h: BaseHTTPRequestHandler, content_type: str) -> None:
+    h.send_response(200)
+    h.send_header("Content-Type", content_type)
+    h.send_header("Transfer-Encoding", "chunked")
+    h.end_headers()
+
+
+def _chunk(h: BaseHTTPRequestHandler, data: bytes) -> None:
+    """One piece of a chunked body; an empty `data` ends the body (the connection stays open)."""
+    h.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+    h.wfile.flush()
+
+
 def _sse(h: BaseHTTPRequestHandler, payload: Any) -> None:
     data = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
-    h.wfile.write(f"data: {data}\n\n".encode())
-    h.wfile.flush()
+    _chunk(h, f"data: {data}\n\n".encode())
 
 
 def _delta(body: dict[str, Any], content: str | None, finish: str | None) -> dict[str, Any]:
@@ -348,30 +400,29 @@ def _delta(body: dict[str, Any], content: str | None, finish: str | None) -> dic
 
 
 def _send_stream(h: BaseHTTPRequestHandler, body: dict[str, Any], text: str, s: Scenario) -> None:
-    h.send_response(200)
-    h.send_header("Content-Type", "text/event-stream")
-    h.end_headers()
+    _start_chunked(h, "text/event-stream")
     pieces = _chunks(text) if s.finish_reason != "content_filter" else []
     for i, piece in enumerate(pieces):
         if s.kind == "stream_cut" and i == s.chunks_before_cut:
             h.wfile.flush()
+            h.close_connection = True
             h.connection.shutdown(2)  # drop the socket mid-stream: no finish_reason, no [DONE]
             return
         if s.kind == "sse_error" and i == s.chunks_before_cut:
             _sse(
                 h, {"error": {"message": "stream interrupted by upstream", "type": "server_error"}}
             )
+            _chunk(h, b"")
             return
         _sse(h, _delta(body, piece, None))
     _sse(h, _delta(body, None, s.finish_reason))
     _sse(h, "[DONE]")
+    _chunk(h, b"")
 
 
 def _drip(h: BaseHTTPRequestHandler, fake: FakeOpenAI, streaming: bool) -> None:
-    h.send_response(200)
-    h.send_header("Content-Type", "text/event-stream" if streaming else "application/json")
-    h.end_headers()
+    _start_chunked(h, "text/event-stream" if streaming else "application/json")
     padding = b": keep-alive\n\n" if streaming else b"\n"
     while not fake._wait(0.2):
-        h.wfile.write(padding)
-        h.wfile.flush()
+        _chunk(h, padding)
+    h.close_connection = True

@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..config import Settings
 from ..datafile import atomic_write_text
 
 log = logging.getLogger(__name__)
@@ -22,6 +24,18 @@ CACHE_VERSION = 1
 def request_key(payload: dict[str, Any]) -> str:
     data = json.dumps({"v": CACHE_VERSION, **payload}, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def cache_key(settings: Settings, messages: Sequence[tuple[str, str]]) -> str:
+    """The cache key of one chat request: endpoint, model, temperature and the exact messages."""
+    return request_key(
+        {
+            "base_url": settings.llm_base_url or "",
+            "model": settings.model_name,
+            "temperature": settings.llm_temperature,
+            "messages": [list(m) for m in messages],
+        }
+    )
 
 
 class ResponseCache:

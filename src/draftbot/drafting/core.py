@@ -4,30 +4,36 @@ Per section the LLM path is: render the prompts → answer (cache or model, boun
 → clean up → number guard → one re-ask naming unmatched numbers → accept, or fall back to
 the offline text with a finding that says why. Sections are drafted concurrently (at most
 `llm_max_concurrency` at a time); the whole report is bounded by `timeout × attempts`.
+
+The cache is looked up before anything else: a fully cached run never imports LangChain or
+openai. On the first miss `drafting.llm` is imported in a worker thread (once per process)
+while the other sections' prompts are rendered. The offline texts are rendered only when a
+section needs them (offline mode or a fallback).
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import importlib
+import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from types import ModuleType
+from typing import Literal
 
 from ..checks import Finding
 from ..config import Settings
 from ..facts import FactSheet, build_fact_sheet
 from ..model import SECTION_KEYS, Report, Revision
 from .aio import run_sync
-from .cache import ResponseCache
+from .cache import ResponseCache, cache_key
+from .calls import Completion, LLMError, Message, deadline_exceeded
 from .cleanup import clean_text
 from .guard import describe, unmatched_numbers
 from .offline import OfflineDraft, render_offline
 from .prompts import PromptSet, fence, load_llm_prompts
 from .sections import SECTION_TITLES, SECTION_TOPICS, resolve_section, section_material
-
-if TYPE_CHECKING:
-    from .llm import Message
 
 OFFLINE_SOURCE = "offline"
 EventKind = Literal["token", "restart", "done"]
@@ -73,12 +79,18 @@ class _Job:
     report: Report
     settings: Settings
     sheet: FactSheet
-    offline: OfflineDraft
     instruction: str | None
     prompts: PromptSet | None = None
     cache: ResponseCache | None = None
     calls: int = 0
-    models: dict[bool, Any] = field(default_factory=dict)  # ChatOpenAI clients of this run
+    _offline: OfflineDraft | None = None
+
+    @property
+    def offline(self) -> OfflineDraft:
+        """The offline texts of every section, rendered on first use."""
+        if self._offline is None:
+            self._offline = render_offline(self.report, self.settings.prompts_dir, self.sheet)
+        return self._offline
 
 
 def _location(section: str) -> str:
@@ -127,8 +139,6 @@ async def _draft_with_llm(
     job: _Job, section: str, emit: Emit | None, deadline: float
 ) -> SectionDraft:
     """One section on the LLM path; `deadline` (loop time) bounds it, retries and re-ask included."""
-    from .llm import LLMError, deadline_exceeded
-
     settings = job.settings
     remaining = deadline - asyncio.get_running_loop().time()
     try:
@@ -153,18 +163,12 @@ async def _draft_with_llm(
 async def _guarded_answer(
     job: _Job, section: str, emit: Emit | None, deadline: float
 ) -> SectionDraft:
-    from .llm import LLMError, complete
-
     settings = job.settings
     on_chunk = (lambda text: emit(DraftEvent("token", section, text))) if emit else None
     on_restart = (lambda: emit(DraftEvent("restart", section))) if emit else None
     messages = section_messages(job, section)
     heading = SECTION_TITLES[section]
-    first = await complete(
-        settings, messages, deadline=deadline, on_chunk=on_chunk, on_restart=on_restart,
-        cache=job.cache, models=job.models,
-    )  # fmt: skip
-    job.calls += first.calls
+    first = await _answer(job, messages, deadline, on_chunk, on_restart)
     text = clean_text(first.text, heading)
     if not text:
         raise LLMError("模型返回的内容去掉格式符号后为空")
@@ -175,11 +179,7 @@ async def _guarded_answer(
         on_restart()
     reask = job.prompts["reask"].render(unmatched=describe(unmatched))  # type: ignore[index]
     messages = [*messages, ("ai", first.text), ("human", reask)]
-    second = await complete(
-        settings, messages, deadline=deadline, on_chunk=on_chunk, on_restart=on_restart,
-        cache=job.cache, models=job.models,
-    )  # fmt: skip
-    job.calls += second.calls
+    second = await _answer(job, messages, deadline, on_chunk, on_restart)
     text = clean_text(second.text, heading)
     still = unmatched_numbers(text, job.sheet)
     if text and not still:
@@ -196,10 +196,42 @@ async def _guarded_answer(
     )
 
 
+async def _answer(
+    job: _Job,
+    messages: list[Message],
+    deadline: float,
+    on_chunk: Callable[[str], None] | None,
+    on_restart: Callable[[], None] | None,
+) -> Completion:
+    """The cached answer to `messages`, else one from the model (stored in the cache)."""
+    key = cache_key(job.settings, messages) if job.cache else ""
+    if job.cache and (hit := job.cache.get(key)) is not None:
+        if on_chunk:
+            on_chunk(hit)
+        return Completion(hit, cached=True)
+    llm = await client_module()
+    answer = await llm.complete(
+        job.settings, messages, deadline=deadline, on_chunk=on_chunk, on_restart=on_restart
+    )
+    job.calls += answer.calls
+    if job.cache:
+        job.cache.put(key, answer.text)
+    return answer
+
+
+async def client_module() -> ModuleType:
+    """`drafting.llm`, imported in a worker thread on first use so the event loop (the web
+    server's, or the one preparing the other sections) keeps running meanwhile."""
+    name = f"{__package__}.llm"
+    module = sys.modules.get(name)
+    if module is not None and not getattr(module.__spec__, "_initializing", False):
+        return module
+    return await asyncio.to_thread(importlib.import_module, name)
+
+
 def _prepare(report: Report, settings: Settings, instruction: str | None, use_llm: bool) -> _Job:
     sheet = build_fact_sheet(report)
-    offline = render_offline(report, settings.prompts_dir, sheet)
-    job = _Job(report, settings, sheet, offline, (instruction or "").strip() or None)
+    job = _Job(report, settings, sheet, (instruction or "").strip() or None)
     if use_llm:
         job.prompts = load_llm_prompts(settings.prompts_dir)
         job.cache = ResponseCache(settings.effective_cache_dir)

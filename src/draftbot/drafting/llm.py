@@ -7,14 +7,23 @@ Retry-After when the wait fits the section's budget, and non-retryable errors (c
 400s, bad key, unknown model, context overflow) stop at once. Only `finish_reason == "stop"`
 with non-empty text is an accepted answer; every other outcome becomes an `LLMError` whose
 message names the cause in Chinese.
+
+Models are built once per event loop and configuration (`chat_model`) with their own HTTP
+clients, so keep-alive connections are reused across drafts and never used on a loop that did
+not open them; an http:// endpoint loads no TLS certificates. Importing this module is the
+expensive part of the LLM path (about a second): `drafting.core` does it in a worker thread,
+and only when a request is not answered by the cache.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import ssl
+import threading
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import openai
@@ -24,12 +33,24 @@ from pydantic import BaseModel
 
 from ..config import Settings
 from .aio import run_sync
-from .cache import ResponseCache, request_key
+from .calls import Completion, ExtractionError, LLMError, Message, deadline_exceeded
 from .prompts import fence
 
-Message = tuple[str, str]  # (role, content): role is "system", "human" or "ai"
+__all__ = [
+    "Completion",
+    "ExtractionError",
+    "LLMError",
+    "Message",
+    "build_chat_model",
+    "chat_model",
+    "complete",
+    "deadline_exceeded",
+    "extract_structured",
+]
+
 OnChunk = Callable[[str], None]
 M = TypeVar("M", bound=BaseModel)
+MODELS_PER_LOOP = 8  # distinct configurations kept per event loop (oldest dropped first)
 
 _SAFETY_MARKERS = (
     "data_inspection_failed",
@@ -50,33 +71,38 @@ _CONTEXT_MARKERS = (
     "prompt is too long",
 )
 _BLOCKED_FINISH = ("content_filter", "sensitive")
+_STREAM_CUT = "与模型服务的连接在输出过程中中断，内容不完整"
+_models_lock = threading.Lock()
+_models: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[Any, ...], ChatOpenAI]]
+_models = weakref.WeakKeyDictionary()
 
 
-class LLMError(Exception):
-    """A failed model call; `cause` is a Chinese sentence fit to show to the user."""
+@lru_cache(maxsize=1)
+def _verified_tls() -> ssl.SSLContext:
+    """The certificate store for https endpoints, loaded once per process (honours
+    SSL_CERT_FILE / SSL_CERT_DIR like httpx's default)."""
+    import httpx
 
-    def __init__(
-        self, cause: str, *, retryable: bool = False, retry_after: float | None = None
-    ) -> None:
-        super().__init__(cause)
-        self.cause = cause
-        self.retryable = retryable
-        self.retry_after = retry_after
+    return httpx.create_ssl_context()
 
 
-class ExtractionError(LLMError):
-    """Structured extraction failed; the message says why, in Chinese."""
-
-
-@dataclass(frozen=True)
-class Completion:
-    text: str
-    cached: bool = False
-    calls: int = 0
+def _tls_for(base_url: str | None) -> ssl.SSLContext:
+    """TLS settings for the endpoint. An http:// endpoint needs no certificates: it gets a
+    context with none loaded, which still requires verification, so a redirect to https fails
+    closed instead of connecting unverified."""
+    if (base_url or "").lower().startswith("http://"):
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    return _verified_tls()
 
 
 def build_chat_model(settings: Settings, *, streaming: bool = False) -> ChatOpenAI:
+    """A new `ChatOpenAI` for `settings` with its own HTTP clients (timeout, no hidden retries).
+
+    Prefer `chat_model`, which reuses one per event loop; a model's async connections may only
+    be used on the loop that opened them.
+    """
     api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+    tls = _tls_for(settings.llm_base_url)
     return ChatOpenAI(
         model=settings.model_name,
         base_url=settings.llm_base_url,
@@ -85,18 +111,38 @@ def build_chat_model(settings: Settings, *, streaming: bool = False) -> ChatOpen
         timeout=settings.llm_timeout,
         max_retries=0,
         streaming=streaming,
+        http_client=openai.DefaultHttpxClient(verify=tls, timeout=settings.llm_timeout),
+        http_async_client=openai.DefaultAsyncHttpxClient(verify=tls, timeout=settings.llm_timeout),
     )
 
 
-def cache_key(settings: Settings, messages: Sequence[Message]) -> str:
-    return request_key(
-        {
-            "base_url": settings.llm_base_url or "",
-            "model": settings.model_name,
-            "temperature": settings.llm_temperature,
-            "messages": [list(m) for m in messages],
-        }
+def chat_model(settings: Settings, *, streaming: bool = False) -> ChatOpenAI:
+    """The chat model for `settings` on the running event loop, built once per loop and
+    configuration, so pooled keep-alive connections are reused and never cross loops.
+
+    Must be called from a coroutine (raises `RuntimeError` otherwise).
+    """
+    loop = asyncio.get_running_loop()
+    api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else ""
+    key = (
+        settings.llm_base_url,
+        settings.model_name,
+        api_key,
+        settings.llm_temperature,
+        settings.llm_timeout,
+        streaming,
     )
+    with _models_lock:
+        per_loop = _models.setdefault(loop, {})
+        model = per_loop.get(key)
+    if model is not None:
+        return model
+    model = build_chat_model(settings, streaming=streaming)
+    with _models_lock:
+        model = per_loop.setdefault(key, model)
+        while len(per_loop) > MODELS_PER_LOOP:
+            del per_loop[next(iter(per_loop))]
+    return model
 
 
 async def complete(
@@ -106,25 +152,15 @@ async def complete(
     deadline: float,
     on_chunk: OnChunk | None = None,
     on_restart: Callable[[], None] | None = None,
-    cache: ResponseCache | None = None,
-    models: dict[bool, ChatOpenAI] | None = None,
 ) -> Completion:
-    """One accepted answer for `messages`, from the cache or the model, within `deadline`.
+    """One accepted answer for `messages` from the model, within `deadline`.
 
     `deadline` is an absolute `loop.time()`. With `on_chunk` the answer is streamed; before a
-    retry `on_restart` is called so a caller can discard partial text. `models` lets the
-    calls of one event loop share their clients (keyed by streaming or not).
+    retry `on_restart` is called so a caller can discard partial text. The cache is the
+    caller's business (`drafting.core`), so a cached answer needs no client import.
+    Raises `LLMError` with a Chinese cause.
     """
-    key = cache_key(settings, messages) if cache else ""
-    if cache and (hit := cache.get(key)) is not None:
-        if on_chunk:
-            on_chunk(hit)
-        return Completion(hit, cached=True)
-    streaming = on_chunk is not None
-    models = {} if models is None else models
-    if streaming not in models:
-        models[streaming] = build_chat_model(settings, streaming=streaming)
-    llm = models[streaming]
+    llm = chat_model(settings, streaming=on_chunk is not None)
     calls = 0
 
     async def attempt() -> str:
@@ -135,20 +171,24 @@ async def complete(
         return await _stream_once(llm, messages, on_chunk)
 
     text = await with_retries(settings, attempt, deadline=deadline, on_restart=on_restart)
-    if cache:
-        cache.put(key, text)
     return Completion(text, calls=calls)
 
 
 async def _stream_once(llm: ChatOpenAI, messages: Sequence[Message], on_chunk: OnChunk) -> str:
     parts: list[str] = []
     finish: str | None = None
-    async for chunk in llm.astream(list(messages)):
-        piece = _content(chunk)
-        if piece:
-            parts.append(piece)
-            on_chunk(piece)
-        finish = chunk.response_metadata.get("finish_reason") or finish
+    try:
+        async for chunk in llm.astream(list(messages)):
+            piece = _content(chunk)
+            if piece:
+                parts.append(piece)
+                on_chunk(piece)
+            finish = chunk.response_metadata.get("finish_reason") or finish
+    except openai.APIConnectionError:
+        if not parts:
+            raise
+        # A kept-alive (chunked) stream cut after some output: say so, not "cannot connect".
+        raise LLMError(_STREAM_CUT, retryable=True) from None
     return _accept("".join(parts), finish, streamed=True)
 
 
@@ -171,7 +211,7 @@ def _accept(text: str, finish: str | None, *, streamed: bool = False) -> str:
     if finish == "length":
         raise LLMError("模型输出被截断（finish_reason=length），内容不完整", retryable=True)
     if finish is None and streamed:
-        raise LLMError("与模型服务的连接在输出过程中中断，内容不完整", retryable=True)
+        raise LLMError(_STREAM_CUT, retryable=True)
     if finish != "stop":
         raise LLMError(f"模型输出未正常结束（finish_reason={finish}）", retryable=True)
     if not text.strip():
@@ -216,13 +256,6 @@ async def with_retries(
             break
         await asyncio.sleep(wait)
     raise failure
-
-
-def deadline_exceeded(settings: Settings) -> LLMError:
-    return LLMError(
-        f"超过起草的时间上限 {settings.section_deadline:g} 秒"
-        f"（单次超时 {settings.llm_timeout:g} 秒 × {settings.attempts} 次）仍未完成"
-    )
 
 
 def _backoff(number: int) -> float:
@@ -319,7 +352,7 @@ async def aextract_structured(
 ) -> M:
     if not settings.llm_configured:
         raise ExtractionError(settings.llm_problem)
-    llm = build_chat_model(settings).with_structured_output(
+    llm = chat_model(settings).with_structured_output(
         schema, method="function_calling", include_raw=True
     )
     messages: list[Message] = [

@@ -22,7 +22,7 @@ from ..model import SECTION_KEYS, Report
 from ..numbers import format_amount
 from .cleanup import clean_text
 from .guard import unmatched_numbers
-from .prompts import PromptError, find_file, sandbox, undeclared_variables
+from .prompts import PromptError, find_file, free_names, parse_template, sandbox
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _INSTRUCTION_CUES = re.compile(
@@ -107,14 +107,14 @@ def load_offline_templates(prompts_dir: Path | None = None) -> dict[str, Templat
 def _compile(paths: tuple[Path, ...], _mtimes: tuple[int, ...]) -> dict[str, Template]:
     compiled = {}
     for path in paths:
-        source = path.read_text(encoding="utf-8-sig")
-        unknown = sorted(undeclared_variables(source, path) - OFFLINE_INPUTS)
+        ast = parse_template(path.read_text(encoding="utf-8-sig"), path)
+        unknown = sorted(free_names(ast) - OFFLINE_INPUTS)
         if unknown:
             raise PromptError(
                 f"离线模板 {path.name} 使用了未知变量“{unknown[0]}”；可用的变量有："
                 + "、".join(sorted(OFFLINE_INPUTS))
             )
-        compiled[path.stem] = sandbox().from_string(source)
+        compiled[path.stem] = sandbox().from_string(ast)
     return compiled
 
 

@@ -91,11 +91,17 @@ def find_file(kind: str, name: str, override: Path | None) -> Path:
     raise PromptError(f"找不到提示词文件 {kind}/{name}；draftbot 安装可能不完整")
 
 
-def undeclared_variables(source: str, path: Path) -> set[str]:
+def parse_template(source: str, path: Path) -> nodes.Template:
+    """`source` parsed once by the sandbox; compile the result with `sandbox().from_string`
+    (which accepts the parsed tree) instead of parsing the text a second time."""
     try:
-        ast = sandbox().parse(source)
+        return sandbox().parse(source)
     except TemplateSyntaxError as exc:
         raise PromptError(f"{path.name} 第 {exc.lineno} 行模板语法错误：{exc.message}") from None
+
+
+def free_names(ast: nodes.Template) -> set[str]:
+    """The variables a parsed template uses without assigning them."""
     assigned = {
         name.name
         for node in ast.find_all((nodes.Assign, nodes.AssignBlock))
@@ -121,12 +127,13 @@ def parse_prompt(path: Path) -> Prompt:
             f"提示词 {path.name} 声明了未知输入“{unknown[0]}”；可用的输入有："
             + "、".join(sorted(LLM_INPUTS))
         )
-    undeclared = sorted(undeclared_variables(body, path) - set(prompt_meta.inputs))
+    ast = parse_template(body, path)
+    undeclared = sorted(free_names(ast) - set(prompt_meta.inputs))
     if undeclared:
         raise PromptError(
             f"提示词 {path.name} 使用了未声明的变量“{undeclared[0]}”，请在头部 inputs 中声明"
         )
-    return Prompt(prompt_meta, path, body, sandbox().from_string(body))
+    return Prompt(prompt_meta, path, body, sandbox().from_string(ast))
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:

@@ -1,0 +1,157 @@
+"""Connections to the model over a process's life, against the keep-alive fake server.
+
+Real providers keep HTTP/1.1 connections alive; a client whose pooled connections belong to a
+closed event loop fails after the server has already answered and pays for the retry. These
+tests count the calls and connections over successive drafts in one process, check that a
+fully cached run needs no client library, and that an http:// endpoint loads no certificates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from draftbot.config import Settings
+from draftbot.datafile import load_report
+from draftbot.drafting import DraftEvent, draft_report, stream_section
+from draftbot.drafting.aio import run_sync, shared_loop
+from draftbot.model import SECTION_KEYS, Report
+from fake_openai import FakeOpenAI, normal
+
+ANSWER = "本年，本机关按照《条例》要求开展相关工作，自觉接受社会监督。"
+
+
+def llm_settings(fake: FakeOpenAI, cache: Path) -> Settings:
+    return Settings(
+        _env_file=None,
+        llm_base_url=fake.base_url,
+        llm_model="fake-model",
+        llm_api_key="sk-test",
+        llm_timeout=5.0,
+        llm_retries=1,
+        cache_dir=cache,
+    )
+
+
+@pytest.fixture
+def reports(examples_dir: Path) -> list[Report]:
+    return [load_report(examples_dir / n) for n in ("busy-2023.yaml", "seed-2022.yaml")]
+
+
+def test_five_drafts_in_one_process_pay_the_same_calls(
+    fake_openai: FakeOpenAI, tmp_path: Path, reports: list[Report]
+) -> None:
+    fake_openai.default = normal(ANSWER)
+    per_draft = []
+    for i in range(5):
+        before = fake_openai.calls
+        outcome = draft_report(reports[i % 2], llm_settings(fake_openai, tmp_path / f"c{i}"))
+        per_draft.append(fake_openai.calls - before)
+        assert {d.source for d in outcome.sections.values()} == {"fake-model"}
+        assert outcome.llm_calls == per_draft[-1]
+    assert per_draft == [len(SECTION_KEYS)] * 5
+    # The connections of the first draft are kept alive and reused by the next four.
+    settings = llm_settings(fake_openai, tmp_path)
+    assert 1 <= fake_openai.connections <= settings.llm_max_concurrency
+
+
+def _stream(report: Report, settings: Settings) -> list[DraftEvent]:
+    async def run() -> list[DraftEvent]:
+        return [e async for e in stream_section(report, settings, "主动公开")]
+
+    return run_sync(run())
+
+
+def test_streamed_sections_reuse_one_connection(
+    fake_openai: FakeOpenAI, tmp_path: Path, reports: list[Report]
+) -> None:
+    fake_openai.default = normal(ANSWER)
+    for i in range(3):
+        events = _stream(reports[0], llm_settings(fake_openai, tmp_path / f"s{i}"))
+        assert "".join(e.text for e in events if e.kind == "token") == ANSWER
+        assert (events[-1].kind, events[-1].source) == ("done", "fake-model")
+    assert fake_openai.calls == 3
+    assert fake_openai.connections == 1
+
+
+def test_drafts_from_threads_and_from_inside_a_loop_share_the_process_loop(
+    fake_openai: FakeOpenAI, tmp_path: Path, reports: list[Report]
+) -> None:
+    fake_openai.default = normal(ANSWER)
+    calls: list[int] = []
+
+    def draft(i: int) -> None:
+        outcome = draft_report(reports[0], llm_settings(fake_openai, tmp_path / f"t{i}"))
+        calls.append(outcome.llm_calls)
+
+    threads = [threading.Thread(target=draft, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    async def inside_a_running_loop() -> None:  # a synchronous call made from async code
+        draft(2)
+
+    asyncio.run(inside_a_running_loop())
+    assert calls == [len(SECTION_KEYS)] * 3 and fake_openai.calls == 3 * len(SECTION_KEYS)
+
+
+def test_waiting_on_the_shared_loop_from_itself_is_refused() -> None:
+    async def nested() -> None:
+        async def nothing() -> None:
+            return None
+
+        run_sync(nothing())
+
+    future = asyncio.run_coroutine_threadsafe(nested(), shared_loop())
+    with pytest.raises(RuntimeError, match="await instead"):
+        future.result(timeout=30)
+
+
+def test_a_fully_cached_rerun_imports_no_client_library(
+    fake_openai: FakeOpenAI, tmp_path: Path, examples_dir: Path
+) -> None:
+    fake_openai.default = normal(ANSWER)
+    path = examples_dir / "busy-2023.yaml"
+    draft_report(load_report(path), llm_settings(fake_openai, tmp_path / "cache"))
+    assert fake_openai.calls == len(SECTION_KEYS)
+    code = (
+        "import sys; from draftbot.drafting import draft_report;"
+        "from draftbot.config import Settings; from draftbot.datafile import load_report;"
+        f"o = draft_report(load_report({str(path)!r}), Settings());"
+        "print(o.llm_calls, all(d.cached for d in o.sections.values()),"
+        " any(m.startswith(('langchain', 'openai', 'httpx')) for m in sys.modules))"
+    )
+    env = {
+        **os.environ,
+        "DRAFTBOT_LLM_BASE_URL": fake_openai.base_url,
+        "DRAFTBOT_LLM_MODEL": "fake-model",
+        "DRAFTBOT_LLM_API_KEY": "sk-test",
+        "DRAFTBOT_LLM_TIMEOUT": "5",
+        "DRAFTBOT_LLM_RETRIES": "1",
+        "DRAFTBOT_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env,
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.stdout.split() == ["0", "True", "False"]
+    assert fake_openai.calls == len(SECTION_KEYS)
+
+
+def test_an_http_endpoint_loads_no_certificates_and_https_loads_them_once() -> None:
+    from draftbot.drafting.llm import _tls_for
+
+    plain = _tls_for("http://127.0.0.1:9/v1")
+    assert plain.cert_store_stats()["x509_ca"] == 0
+    assert plain.check_hostname  # a redirect to https would fail verification, not skip it
+    secure = _tls_for("https://api.example.cn/v1")
+    assert secure is _tls_for("https://other.example.cn/v1")
+    assert secure.check_hostname
