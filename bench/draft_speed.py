@@ -1,18 +1,23 @@
-"""Drafting speed: LLM path against a fake server with a fixed 1 s latency, the cache, and
-offline drafting of 1,000 reports.
+"""Drafting speed where users wait: `draftbot draft` in a fresh process against a keep-alive
+fake model server answering after 1 s, a fully cached re-run, and calls over 5 drafts in one
+process.
 
-Usage: .venv/bin/python bench/draft_speed.py [--runs 7] [--reports 1000]
-                                            [--write bench/results/draft_speed.md]
+Usage: .venv/bin/python bench/draft_speed.py [--runs 5] [--write bench/results/draft_speed.md]
 
-Targets (issue 4): one report ≤ 1.3 s wall with a server answering after 1 s (sections are
-drafted concurrently); a second run with unchanged inputs makes zero calls; offline drafting
-of 1,000 reports < 10 s. Medians; the machine is shared and noisy.
+Goals (issue 19): CLI wall ≤ slowest call + 0.8 s; fully cached re-run ≤ 0.5 s with 0 calls;
+5 drafts in one process = 5 × the calls of one. Nothing is warmed up: every CLI sample is a
+new process that pays every import, as a user does. The fake server speaks HTTP/1.1 and keeps
+connections alive, like real providers. The cost of `import langchain_openai` alone (a fresh
+process) is measured in the same run, because it is the floor of the cold path.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,152 +27,138 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "tests"))  # the fake OpenAI-compatible server lives with the tests
 
-from machine import machine_line  # noqa: E402
+from machine import machine_line, publish  # noqa: E402
 
 from draftbot.config import Settings  # noqa: E402
 from draftbot.datafile import load_report  # noqa: E402
-from draftbot.drafting import draft_offline, draft_report  # noqa: E402
-from draftbot.model import Report  # noqa: E402
+from draftbot.drafting import draft_report  # noqa: E402
 from fake_openai import FakeOpenAI, normal  # noqa: E402
 
 ANSWER = "本年，本机关按照《条例》要求开展政府信息公开工作，自觉接受社会监督。"
+LATENCY = 1.0
+GOAL_OVER_CALL = 0.8
+GOAL_CACHED = 0.5
 
 
-def llm_settings(fake: FakeOpenAI, cache: Path) -> Settings:
-    return Settings(
-        _env_file=None,
-        llm_base_url=fake.base_url,
-        llm_model="fake-model",
-        llm_api_key="sk-bench",
-        llm_timeout=10,
-        cache_dir=cache,
-    )
-
-
-def bench_llm(report: Report, runs: int) -> dict[str, object]:
-    with FakeOpenAI() as fake, tempfile.TemporaryDirectory() as tmp:
-        fake.default = normal(ANSWER, delay=1.0)
-        draft_report(report, llm_settings(fake, Path(tmp) / "warm-up"))  # imports, first connect
-        cold, calls = [], []
-        for i in range(runs):
-            before = fake.calls
-            start = time.perf_counter()
-            outcome = draft_report(report, llm_settings(fake, Path(tmp) / f"cold-{i}"))
-            cold.append(time.perf_counter() - start)
-            calls.append(fake.calls - before)
-            assert all(d.source == "fake-model" for d in outcome.sections.values())
-        cached_settings = llm_settings(fake, Path(tmp) / "cold-0")
-        before = fake.calls
-        start = time.perf_counter()
-        second = draft_report(report, cached_settings)
-        cached_time = time.perf_counter() - start
-        cached_calls = fake.calls - before
-        assert all(d.cached for d in second.sections.values())
+def _env(fake: FakeOpenAI, cache: Path) -> dict[str, str]:
     return {
-        "cold": cold,
-        "calls": calls,
-        "cached_time": cached_time,
-        "cached_calls": cached_calls,
+        **os.environ,
+        "DRAFTBOT_LLM_BASE_URL": fake.base_url,
+        "DRAFTBOT_LLM_MODEL": "fake-model",
+        "DRAFTBOT_LLM_API_KEY": "sk-bench",
+        "DRAFTBOT_CACHE_DIR": str(cache),
     }
 
 
-def bench_cli(runs: int) -> list[float]:
-    """`draftbot draft` in a fresh process (imports included), against the same 1 s server."""
-    import os
-    import shutil
-    import subprocess
-
-    samples = []
-    with FakeOpenAI() as fake, tempfile.TemporaryDirectory() as tmp:
-        fake.default = normal(ANSWER, delay=1.0)
-        for i in range(runs):
-            path = Path(tmp) / f"busy-{i}.yaml"
-            shutil.copy(ROOT / "examples" / "busy-2023.yaml", path)
-            env = {
-                **os.environ,
-                "DRAFTBOT_LLM_BASE_URL": fake.base_url,
-                "DRAFTBOT_LLM_MODEL": "fake-model",
-                "DRAFTBOT_LLM_API_KEY": "sk-bench",
-                "DRAFTBOT_CACHE_DIR": str(Path(tmp) / f"cache-{i}"),
-            }
-            start = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-m", "draftbot", "draft", str(path)],
-                env=env, check=True, stdout=subprocess.DEVNULL,
-            )  # fmt: skip
-            samples.append(time.perf_counter() - start)
-    return samples
+def _run(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
 
 
-def many_reports(count: int) -> list[Report]:
-    bases = [load_report(ROOT / "examples" / name) for name in ("busy-2023.yaml", "seed-2022.yaml")]
-    reports = []
-    for i in range(count):
-        report = bases[i % 2].model_copy(deep=True)
-        report.meta.agency = f"示例县第{i}局"
-        report.table3.new_received.natural_person += i % 7
-        report.table3.carried_forward.natural_person += i % 7
-        if report.facts.proactive_total is not None:
-            report.facts.proactive_total += i
-        reports.append(report)
-    return reports
+def bench_cli(fake: FakeOpenAI, tmp: Path, runs: int) -> dict[str, list[float]]:
+    """Cold (empty cache) and fully cached `draftbot draft`, each a fresh process."""
+    cold, cached, cold_calls, cached_calls = [], [], [], []
+    for i in range(runs):
+        path = tmp / f"busy-{i}.yaml"
+        shutil.copy(ROOT / "examples" / "busy-2023.yaml", path)
+        cache = tmp / f"cache-{i}"
+        argv = [sys.executable, "-m", "draftbot", "draft", str(path)]
+        before = fake.calls
+        cold.append(_run(argv, _env(fake, cache)))
+        cold_calls.append(fake.calls - before)
+        shutil.copy(ROOT / "examples" / "busy-2023.yaml", path)  # same inputs again
+        before = fake.calls
+        cached.append(_run(argv, _env(fake, cache)))
+        cached_calls.append(fake.calls - before)
+    return {"cold": cold, "cached": cached, "cold_calls": cold_calls, "cached_calls": cached_calls}
 
 
-def bench_offline(count: int, runs: int) -> list[float]:
-    reports = many_reports(count)
-    draft_offline(reports[0])  # compile the templates once
-    samples = []
-    for _ in range(runs):
+def bench_import(runs: int) -> list[float]:
+    argv = [sys.executable, "-c", "import langchain_openai"]
+    return [_run(argv, dict(os.environ)) for _ in range(runs)]
+
+
+def bench_baseline(runs: int) -> list[float]:
+    return [_run([sys.executable, "-c", "pass"], dict(os.environ)) for _ in range(runs)]
+
+
+def bench_in_process(fake: FakeOpenAI, tmp: Path, drafts: int) -> tuple[list[int], list[float]]:
+    """Calls and wall per draft over successive drafts in this process (first one included)."""
+    reports = [load_report(ROOT / "examples" / n) for n in ("busy-2023.yaml", "seed-2022.yaml")]
+    calls, walls = [], []
+    for i in range(drafts):
+        settings = Settings(
+            _env_file=None,
+            llm_base_url=fake.base_url,
+            llm_model="fake-model",
+            llm_api_key="sk-bench",
+            cache_dir=tmp / f"in-process-{i}",
+        )
+        before = fake.calls
         start = time.perf_counter()
-        for report in reports:
-            draft_offline(report)
-        samples.append(time.perf_counter() - start)
-    return samples
+        draft_report(reports[i % 2], settings)
+        walls.append(time.perf_counter() - start)
+        calls.append(fake.calls - before)
+    return calls, walls
+
+
+def _ms(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} s ({min(values):.2f}–{max(values):.2f})"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--reports", type=int, default=1000)
-    parser.add_argument("--write", type=Path)
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
-
-    report = load_report(ROOT / "examples" / "busy-2023.yaml")
-    llm = bench_llm(report, args.runs)
-    offline = bench_offline(args.reports, max(3, args.runs // 2))
-    cli = bench_cli(max(3, args.runs // 2))
-    cold = llm["cold"]
+    with FakeOpenAI() as fake, tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        fake.default = normal(ANSWER, delay=LATENCY)
+        cli = bench_cli(fake, tmp, args.runs)
+        calls, walls = bench_in_process(fake, tmp, 5)
+        connections = fake.connections
+    imports = bench_import(args.runs)
+    baseline = bench_baseline(args.runs)
+    cold = statistics.median(cli["cold"])
+    cached = statistics.median(cli["cached"])
+    over = cold - LATENCY
     lines = [
-        "# Drafting speed",
-        "",
-        f"Machine: {machine_line()}",
+        "# Drafting speed (issue 19)",
         "",
         f"Command: `.venv/bin/python bench/draft_speed.py --runs {args.runs} "
-        f"--reports {args.reports} --write bench/results/draft_speed.md`",
+        "--write bench/results/draft_speed.md`  ",
+        f"Machine: {machine_line()}",
         "",
-        "| Case | Result | Target |",
-        "|---|---|---|",
-        f"| LLM path, one report (busy-2023, 8 sections), fake server answering after 1 s, empty cache"
-        f" — median of {len(cold)} (min–max) | {statistics.median(cold):.3f} s "
-        f"({min(cold):.3f}–{max(cold):.3f}) | ≤ 1.3 s |",
-        f"| HTTP calls per report on that run | {sorted(set(llm['calls']))} | 8 (one per section) |",
-        f"| Second run, unchanged inputs (cache) | {llm['cached_calls']} calls, "
-        f"{llm['cached_time'] * 1000:.1f} ms | 0 calls |",
-        f"| `draftbot draft examples/busy-2023.yaml` in a fresh process (imports, load, draft, "
-        f"atomic save), same 1 s server — median of {len(cli)} | {statistics.median(cli):.3f} s "
-        f"({min(cli):.3f}–{max(cli):.3f}) | (not a target; shows the one-off import cost) |",
-        f"| Offline drafting of {args.reports} reports, in-process — median of {len(offline)} "
-        f"| {statistics.median(offline):.2f} s ({statistics.median(offline) / args.reports * 1000:.2f} ms/report) "
-        "| < 10 s |",
+        f"Fake OpenAI-compatible server on 127.0.0.1, HTTP/1.1 keep-alive, every answer after "
+        f"{LATENCY:g} s; report `examples/busy-2023.yaml` (8 sections, drafted concurrently). "
+        f"Medians of {args.runs} (min–max); every CLI sample is a fresh process.",
         "",
-        "The LLM runs are measured in a warm process (LangChain/openai already imported by one "
-        "warm-up run, which is not counted); each measured run uses a new, empty cache folder.",
+        "| case | result | goal | ratio to goal |",
+        "|---|---|---|---:|",
+        f"| `draftbot draft`, empty cache: wall | {_ms(cli['cold'])}; calls {cli['cold_calls']} "
+        f"| ≤ slowest call + {GOAL_OVER_CALL:g} s = {LATENCY + GOAL_OVER_CALL:g} s "
+        f"| {cold / (LATENCY + GOAL_OVER_CALL):.2f} |",
+        f"| same, wall − slowest call | {over:.2f} s | ≤ {GOAL_OVER_CALL:g} s "
+        f"| {over / GOAL_OVER_CALL:.2f} |",
+        f"| `draftbot draft`, fully cached re-run | {_ms(cli['cached'])}; calls "
+        f"{cli['cached_calls']} | ≤ {GOAL_CACHED:g} s, 0 calls | {cached / GOAL_CACHED:.2f} |",
+        f"| 5 successive drafts in one process (busy, seed, busy, …): calls per draft | {calls} "
+        f"| {[calls[0]] * 5} | {sum(calls) / (5 * calls[0]):.2f} |",
+        f"| same: wall per draft (the 1st pays the LangChain import) "
+        f"| {', '.join(f'{w:.2f}' for w in walls)} s | — | — |",
+        f"| TCP connections opened for all of the above | {connections} | — | — |",
+        f"| `python -c 'import langchain_openai'` (floor of the cold path) | {_ms(imports)} "
+        "| — | — |",
+        f"| `python -c pass` | {_ms(baseline)} | — | — |",
         "",
+        "The cold CLI path is: interpreter and draftbot imports, reading and validating the data, "
+        "rendering the prompts and looking them up in the cache (no LangChain/openai import for "
+        "that), then importing LangChain/openai in a worker thread on the first miss, one round "
+        "of concurrent calls, and the atomic save. The remaining gap to the goal is the client "
+        "import measured in the last rows.",
     ]
-    text = "\n".join(lines)
-    print(text)
-    if args.write:
-        args.write.write_text(text, encoding="utf-8")
+    publish(lines, args.write)
 
 
 if __name__ == "__main__":

@@ -327,10 +327,10 @@ def test_api_key_never_reaches_a_page(tmp_path: Path) -> None:
 def test_unexpected_error_shows_no_traceback(tmp_path: Path, monkeypatch) -> None:
     from draftbot.store import Store
 
-    def broken(self):
+    def broken(self, *args, **kwargs):
         raise RuntimeError("/secret/path sk-CANARY-x")
 
-    monkeypatch.setattr(Store, "headers", broken)
+    monkeypatch.setattr(Store, "summaries", broken)
     with make_client(tmp_path, raise_server_exceptions=False) as client:
         response = client.get("/", headers={"Accept": "text/html"})
     assert response.status_code == 500

@@ -60,6 +60,15 @@ CREATE TRIGGER IF NOT EXISTS section_revisions_no_update
 CREATE TRIGGER IF NOT EXISTS section_revisions_no_delete
     BEFORE DELETE ON section_revisions
     BEGIN SELECT RAISE(ABORT, 'section revisions are append-only'); END;
+CREATE INDEX IF NOT EXISTS reports_by_update ON reports (updated_at DESC);
+CREATE TABLE IF NOT EXISTS report_summaries (
+    report_id TEXT PRIMARY KEY REFERENCES reports(id) ON DELETE CASCADE,
+    agency TEXT NOT NULL,
+    report_year INTEGER NOT NULL,
+    errors INTEGER,
+    warnings INTEGER,
+    counted_version INTEGER
+);
 CREATE TABLE IF NOT EXISTS app_secrets (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -121,6 +130,34 @@ class StoredReport(ReportHeader):
 
 
 @dataclass(frozen=True)
+class ReportSummary:
+    """One line of the report list, read without parsing the report: agency and year are
+    stored on every save; `errors`/`warnings` are the check counts of `counted_version`
+    (None, or a version older than `header.version`, means they must be recounted)."""
+
+    header: ReportHeader
+    agency: str
+    report_year: int
+    errors: int | None
+    warnings: int | None
+    counted_version: int | None
+
+    @property
+    def counted(self) -> bool:
+        return self.counted_version == self.header.version
+
+
+@dataclass(frozen=True)
+class SummaryPage:
+    """A page of the report list: its rows, the number of matching reports, and the page."""
+
+    rows: list[ReportSummary]
+    total: int
+    offset: int
+    limit: int
+
+
+@dataclass(frozen=True)
 class SectionRevision:
     id: int
     report_id: str
@@ -151,6 +188,7 @@ class Store:
         self._local = threading.local()
         # executescript commits on its own; the schema is idempotent (IF NOT EXISTS)
         self._connection().executescript(_SCHEMA)
+        self._summarize_missing()
 
     @classmethod
     def in_folder(cls, folder: str | Path) -> Store:
@@ -199,6 +237,7 @@ class Store:
                 " VALUES (?, 1, 'drafting', ?, ?, ?)",
                 (report_id, _dump(report), now, now),
             )
+            _write_summary(db, report_id, report.meta.agency, report.meta.report_year)
         return self.get(report_id)
 
     def get(self, report_id: str) -> StoredReport:
@@ -232,10 +271,59 @@ class Store:
             for row in rows
         ]
 
+    def summaries(self, query: str = "", *, offset: int = 0, limit: int = 50) -> SummaryPage:
+        """A page of the report list, last edited first (then last created), without parsing any report.
+
+        `query` keeps reports whose agency contains it or whose year equals it (spaces
+        trimmed; matched in SQL). `offset`/`limit` are clamped to the matching rows (limit
+        1–500).
+        """
+        limit = max(1, min(int(limit), 500))
+        where, params = _summary_filter(query.strip())
+        db = self._connection()
+        total = db.execute(
+            "SELECT COUNT(*) FROM reports r JOIN report_summaries s ON s.report_id = r.id" + where,
+            params,
+        ).fetchone()[0]
+        offset = max(0, min(int(offset), max(total - 1, 0) // limit * limit))
+        rows = db.execute(
+            "SELECT r.id, r.version, r.status, r.created_at, r.updated_at, s.agency,"
+            " s.report_year, s.errors, s.warnings, s.counted_version"
+            " FROM reports r JOIN report_summaries s ON s.report_id = r.id"
+            + where
+            + " ORDER BY r.updated_at DESC, r.rowid DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return SummaryPage([_summary(row) for row in rows], total, offset, limit)
+
+    def store_counts(self, report_id: str, version: int, errors: int, warnings: int) -> None:
+        """Record the check counts of `version` for the list (ignored if it is not current)."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE report_summaries SET errors = ?, warnings = ?, counted_version = ?"
+                " WHERE report_id = ?"
+                " AND ? = (SELECT version FROM reports WHERE id = report_id)",
+                (errors, warnings, version, report_id, version),
+            )
+
+    def _summarize_missing(self) -> None:
+        """Summaries for reports saved before the summary table existed (once, on upgrade)."""
+        db = self._connection()
+        rows = db.execute(
+            "SELECT id, data FROM reports WHERE id NOT IN (SELECT report_id FROM report_summaries)"
+        ).fetchall()
+        if not rows:
+            return
+        with self._transaction() as db:
+            for row in rows:
+                meta = json.loads(row["data"]).get("meta", {})
+                _write_summary(db, row["id"], meta.get("agency", ""), meta.get("report_year", 0))
+
     def save(self, report_id: str, report: Report, based_on: int) -> StoredReport:
         """Replace the report data if nobody saved since version `based_on`."""
         with self._transaction() as db:
             self._bump(db, report_id, based_on, data=_dump(report))
+            _write_summary(db, report_id, report.meta.agency, report.meta.report_year)
         return self.get(report_id)
 
     def set_status(self, report_id: str, status: ReportStatus, based_on: int) -> StoredReport:
@@ -293,6 +381,7 @@ class Store:
             except ValidationError as exc:
                 raise StoreError("正文过长，单节最多 20000 字，请精简") from exc
             version = self._bump(db, report_id, based_on, data=_dump(report))
+            _write_summary(db, report_id, report.meta.agency, report.meta.report_year)
             self._append(db, report_id, section, text, source, "accepted", note, version)
         return self.get(report_id)
 
@@ -378,6 +467,41 @@ def _row_or_missing(db: sqlite3.Connection, report_id: str) -> sqlite3.Row:
     if row is None:
         raise ReportNotFound(report_id)
     return row
+
+
+def _write_summary(db: sqlite3.Connection, report_id: str, agency: str, year: int) -> None:
+    db.execute(
+        "INSERT INTO report_summaries (report_id, agency, report_year) VALUES (?, ?, ?)"
+        " ON CONFLICT (report_id) DO UPDATE SET agency = excluded.agency,"
+        " report_year = excluded.report_year",
+        (report_id, agency, year),
+    )
+
+
+def _summary_filter(query: str) -> tuple[str, tuple[object, ...]]:
+    if not query:
+        return "", ()
+    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    year = int(query) if query.isdigit() and len(query) == 4 else -1
+    return " WHERE (s.agency LIKE ? ESCAPE '\\' OR s.report_year = ?)", (pattern, year)
+
+
+def _summary(row: sqlite3.Row) -> ReportSummary:
+    header = ReportHeader(
+        row["id"],
+        row["version"],
+        row["status"],
+        dt.datetime.fromisoformat(row["created_at"]),
+        dt.datetime.fromisoformat(row["updated_at"]),
+    )
+    return ReportSummary(
+        header,
+        row["agency"],
+        row["report_year"],
+        row["errors"],
+        row["warnings"],
+        row["counted_version"],
+    )
 
 
 def _stored(row: sqlite3.Row) -> StoredReport:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 from urllib.parse import quote
 
@@ -16,7 +15,7 @@ from ..datafile import DataFileError, dump_report, parse_report
 from ..model import AgencyLevel, Report
 from ..published import SUFFIXES as PUBLISHED_SUFFIXES
 from ..rollover import start_from_previous
-from ..store import STATUS_LABELS, StoredReport
+from ..store import STATUS_LABELS, ReportSummary, Store, StoredReport
 from .context import (
     findings_for,
     json_body,
@@ -50,37 +49,50 @@ DATA_SUFFIXES = (".yaml", ".yml", ".json")
 # --- list and new --------------------------------------------------------------------------
 
 
+PAGE_SIZE = 50
+PREVIOUS_CHOICES = 500  # most recently edited reports offered on the new-report page
+MAX_QUERY_CHARS = 100
+
+
 @router.get("/")
 def report_list(request: Request) -> Response:
+    """The report list: one page (`?page=`) of stored summaries, filtered in SQL by agency or
+    year (`?q=`); no report is parsed unless its check counts are out of date."""
     store = store_of(request)
-    rows = [list_row(store, header) for header in store.headers()]
-    return page(request, "list.html", rows=rows, active="list")
+    query = request.query_params.get("q", "").strip()[:MAX_QUERY_CHARS]
+    raw_page = request.query_params.get("page", "1")
+    page_no = int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1
+    result = store.summaries(query, offset=(max(page_no, 1) - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    rows = [list_row(store, summary) for summary in result.rows]
+    pages = max(1, -(-result.total // PAGE_SIZE))
+    return page(
+        request,
+        "list.html",
+        rows=rows,
+        active="list",
+        query=query,
+        total=result.total,
+        page_no=result.offset // PAGE_SIZE + 1,
+        pages=pages,
+    )
 
 
-def list_row(store: Any, header: Any) -> dict[str, Any]:
-    """One line of the report list, computed once per report version."""
-    key = (header.id, header.version)
-    with _list_lock:
-        row = _list_cache.get(key)
-    if row is None:
-        stored = store.get(header.id)
-        errors, warnings = counts(findings_for(stored))
-        meta = stored.report.meta
-        row = {
-            "agency": meta.agency,
-            "year": meta.report_year,
-            "errors": errors,
-            "warnings": warnings,
-        }
-        with _list_lock:
-            _list_cache[key] = row
-            while len(_list_cache) > 1024:
-                _list_cache.pop(next(iter(_list_cache)))
-    return {**row, "header": header, "updated": local_time(header.updated_at)}
-
-
-_list_cache: dict[tuple[str, int], dict[str, Any]] = {}
-_list_lock = threading.Lock()
+def list_row(store: Store, summary: ReportSummary) -> dict[str, Any]:
+    """One line of the report list; check counts are recounted (and stored) only when the
+    report changed since they were counted."""
+    header = summary.header
+    errors, warnings = summary.errors, summary.warnings
+    if not summary.counted or errors is None or warnings is None:
+        errors, warnings = counts(findings_for(store.get(header.id)))
+        store.store_counts(header.id, header.version, errors, warnings)
+    return {
+        "header": header,
+        "agency": summary.agency,
+        "year": summary.report_year,
+        "errors": errors,
+        "warnings": warnings,
+        "updated": local_time(header.updated_at),
+    }
 
 
 @router.get("/reports/new")
@@ -97,7 +109,7 @@ def _new_page(request: Request, status: int = 200, **context: Any) -> Response:
         "new.html",
         status,
         levels=[level.value for level in AgencyLevel],
-        previous=store_of(request).list(),
+        previous=store_of(request).summaries(limit=PREVIOUS_CHOICES),
         max_mb=request.app.state.config.max_upload_bytes // (1024 * 1024),
         active="new",
         **context,

@@ -1,0 +1,67 @@
+"""The report list page: paging, filtering, and check counts computed once per version."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from draftbot.model import Meta, Report
+from draftbot.store import Store
+from web_helpers import make_client
+
+
+def _fill(data_dir: Path, count: int) -> Store:
+    store = Store.in_folder(data_dir)
+    for i in range(count):
+        store.create(Report(meta=Meta(agency=f"示例县第{i:03d}局", report_year=2020 + i % 4)))
+    return store
+
+
+def _agencies(html: str) -> list[str]:
+    return re.findall(r'<a href="/reports/[0-9a-f]+">([^<]+)</a>', html)
+
+
+def test_the_list_is_paged_newest_first(tmp_path: Path) -> None:
+    _fill(tmp_path, 120)
+    client = make_client(tmp_path)
+    first = client.get("/").text
+    assert _agencies(first) == [f"示例县第{i:03d}局" for i in range(119, 69, -1)]
+    assert "第 1 / 3 页，共 120 份" in first and 'rel="next"' in first and 'rel="prev"' not in first
+    third = client.get("/?page=3").text
+    assert len(_agencies(third)) == 20 and "第 3 / 3 页" in third
+    assert _agencies(client.get("/?page=99").text) == _agencies(third)  # past the end
+    assert _agencies(client.get("/?page=abc").text) == _agencies(first)
+
+
+def test_the_list_is_filtered_by_agency_or_year(tmp_path: Path) -> None:
+    _fill(tmp_path, 60)
+    client = make_client(tmp_path)
+    assert _agencies(client.get("/", params={"q": "第05"}).text) == [
+        f"示例县第{i:03d}局" for i in range(59, 49, -1)
+    ]
+    by_year = client.get("/", params={"q": "2021"}).text
+    assert len(_agencies(by_year)) == 15 and "共" not in by_year  # one page: no pager
+    none = client.get("/", params={"q": "不存在"}).text
+    assert 'id="list-no-match"' in none and "没有机关名称含“不存在”" in none
+
+
+def test_counts_are_computed_for_the_page_shown_and_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _fill(tmp_path, 60)
+    client = make_client(tmp_path)
+    client.get("/")
+    counted = [r.counted for r in store.summaries(limit=60).rows]
+    assert counted == [True] * 50 + [False] * 10  # only the rows shown were checked
+
+    def no_checks(*args: object) -> list[object]:
+        raise AssertionError("the list re-checked a report whose version did not change")
+
+    monkeypatch.setattr("draftbot.web.context.check_report", no_checks)
+    fresh = make_client(tmp_path)  # a restarted server: counts come from the database
+    html = fresh.get("/").text
+    assert len(_agencies(html)) == 50
+    cells = re.findall(r'<td class="num[^"]*">(\d+)</td>', html)
+    assert len(cells) == 100
