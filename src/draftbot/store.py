@@ -60,15 +60,16 @@ CREATE TRIGGER IF NOT EXISTS section_revisions_no_update
 CREATE TRIGGER IF NOT EXISTS section_revisions_no_delete
     BEFORE DELETE ON section_revisions
     BEGIN SELECT RAISE(ABORT, 'section revisions are append-only'); END;
-CREATE INDEX IF NOT EXISTS reports_by_update ON reports (updated_at DESC);
 CREATE TABLE IF NOT EXISTS report_summaries (
     report_id TEXT PRIMARY KEY REFERENCES reports(id) ON DELETE CASCADE,
     agency TEXT NOT NULL,
     report_year INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
     errors INTEGER,
     warnings INTEGER,
     counted_version INTEGER
 );
+CREATE INDEX IF NOT EXISTS report_summaries_by_update ON report_summaries (updated_at DESC);
 CREATE TABLE IF NOT EXISTS app_secrets (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -237,7 +238,7 @@ class Store:
                 " VALUES (?, 1, 'drafting', ?, ?, ?)",
                 (report_id, _dump(report), now, now),
             )
-            _write_summary(db, report_id, report.meta.agency, report.meta.report_year)
+            _write_summary(db, report_id, report.meta.agency, report.meta.report_year, now)
         return self.get(report_id)
 
     def get(self, report_id: str) -> StoredReport:
@@ -272,7 +273,7 @@ class Store:
         ]
 
     def summaries(self, query: str = "", *, offset: int = 0, limit: int = 50) -> SummaryPage:
-        """A page of the report list, last edited first (then last created), without parsing any report.
+        """A page of the report list, last edited first (then last created), parsing no report.
 
         `query` keeps reports whose agency contains it or whose year equals it (spaces
         trimmed; matched in SQL). `offset`/`limit` are clamped to the matching rows (limit
@@ -281,17 +282,15 @@ class Store:
         limit = max(1, min(int(limit), 500))
         where, params = _summary_filter(query.strip())
         db = self._connection()
-        total = db.execute(
-            "SELECT COUNT(*) FROM reports r JOIN report_summaries s ON s.report_id = r.id" + where,
-            params,
-        ).fetchone()[0]
+        total = db.execute("SELECT COUNT(*) FROM report_summaries s" + where, params).fetchone()[0]
         offset = max(0, min(int(offset), max(total - 1, 0) // limit * limit))
+        # Filter, sort and page on the small summary rows; read only the page's report rows.
         rows = db.execute(
             "SELECT r.id, r.version, r.status, r.created_at, r.updated_at, s.agency,"
             " s.report_year, s.errors, s.warnings, s.counted_version"
-            " FROM reports r JOIN report_summaries s ON s.report_id = r.id"
+            " FROM report_summaries s JOIN reports r ON r.id = s.report_id"
             + where
-            + " ORDER BY r.updated_at DESC, r.rowid DESC LIMIT ? OFFSET ?",
+            + " ORDER BY s.updated_at DESC, s.rowid DESC LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
         return SummaryPage([_summary(row) for row in rows], total, offset, limit)
@@ -310,20 +309,22 @@ class Store:
         """Summaries for reports saved before the summary table existed (once, on upgrade)."""
         db = self._connection()
         rows = db.execute(
-            "SELECT id, data FROM reports WHERE id NOT IN (SELECT report_id FROM report_summaries)"
+            "SELECT id, data, updated_at FROM reports"
+            " WHERE id NOT IN (SELECT report_id FROM report_summaries)"
         ).fetchall()
         if not rows:
             return
         with self._transaction() as db:
             for row in rows:
                 meta = json.loads(row["data"]).get("meta", {})
-                _write_summary(db, row["id"], meta.get("agency", ""), meta.get("report_year", 0))
+                agency, year = meta.get("agency", ""), meta.get("report_year", 0)
+                _write_summary(db, row["id"], agency, year, row["updated_at"])
 
     def save(self, report_id: str, report: Report, based_on: int) -> StoredReport:
         """Replace the report data if nobody saved since version `based_on`."""
         with self._transaction() as db:
             self._bump(db, report_id, based_on, data=_dump(report))
-            _write_summary(db, report_id, report.meta.agency, report.meta.report_year)
+            _write_summary(db, report_id, report.meta.agency, report.meta.report_year, None)
         return self.get(report_id)
 
     def set_status(self, report_id: str, status: ReportStatus, based_on: int) -> StoredReport:
@@ -342,11 +343,15 @@ class Store:
         data: str | None = None,
         status: str | None = None,
     ) -> int:
+        now = _now().isoformat()
         cursor = db.execute(
             "UPDATE reports SET version = version + 1, updated_at = ?,"
             " data = COALESCE(?, data), status = COALESCE(?, status)"
             " WHERE id = ? AND version = ? AND (? IS NULL OR status != 'final')",
-            (_now().isoformat(), data, status, report_id, based_on, data),
+            (now, data, status, report_id, based_on, data),
+        )
+        db.execute(
+            "UPDATE report_summaries SET updated_at = ? WHERE report_id = ?", (now, report_id)
         )
         if cursor.rowcount != 1:
             current = db.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
@@ -381,7 +386,7 @@ class Store:
             except ValidationError as exc:
                 raise StoreError("正文过长，单节最多 20000 字，请精简") from exc
             version = self._bump(db, report_id, based_on, data=_dump(report))
-            _write_summary(db, report_id, report.meta.agency, report.meta.report_year)
+            _write_summary(db, report_id, report.meta.agency, report.meta.report_year, None)
             self._append(db, report_id, section, text, source, "accepted", note, version)
         return self.get(report_id)
 
@@ -469,12 +474,17 @@ def _row_or_missing(db: sqlite3.Connection, report_id: str) -> sqlite3.Row:
     return row
 
 
-def _write_summary(db: sqlite3.Connection, report_id: str, agency: str, year: int) -> None:
+def _write_summary(
+    db: sqlite3.Connection, report_id: str, agency: str, year: int, updated_at: str | None
+) -> None:
+    """Agency and year of a report for the list; `updated_at` for a new summary row (an
+    existing row keeps the time set by `_bump`)."""
     db.execute(
-        "INSERT INTO report_summaries (report_id, agency, report_year) VALUES (?, ?, ?)"
+        "INSERT INTO report_summaries (report_id, agency, report_year, updated_at)"
+        " VALUES (?, ?, ?, COALESCE(?, (SELECT updated_at FROM reports WHERE id = ?)))"
         " ON CONFLICT (report_id) DO UPDATE SET agency = excluded.agency,"
         " report_year = excluded.report_year",
-        (report_id, agency, year),
+        (report_id, agency, year, updated_at, report_id),
     )
 
 

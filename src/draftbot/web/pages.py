@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -27,6 +28,11 @@ def environment() -> Environment:
 def render(name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
     html = _env.get_template(name).render(**context)
     return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+
+def fragment(name: str, context: dict[str, Any]) -> Markup:
+    """A template rendered (escaped) to HTML that can be cached and inserted into a page."""
+    return Markup(_env.get_template(name).render(**context))
 
 
 def error_page(status: int, message: str) -> HTMLResponse:

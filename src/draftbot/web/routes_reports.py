@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -25,6 +27,7 @@ from .context import (
     version_of,
 )
 from .edits import EditRejected, apply_changes
+from .pages import fragment
 from .security import GuardError, login_response
 from .sentences import MAX_SENTENCE_CHARS, llm_parser, parse_sentence, proposal_view
 from .views import (
@@ -77,22 +80,40 @@ def report_list(request: Request) -> Response:
     )
 
 
-def list_row(store: Store, summary: ReportSummary) -> dict[str, Any]:
-    """One line of the report list; check counts are recounted (and stored) only when the
-    report changed since they were counted."""
+def list_row(store: Store, summary: ReportSummary) -> Markup:
+    """One line of the report list as HTML, rendered once per report version. Check counts
+    are recounted (and stored) only when the report changed since they were counted."""
     header = summary.header
+    key = (header.id, header.version)  # a report's version fixes its row: data, status, time
+    with _rows_lock:
+        html = _rows.get(key)
+    if html is not None:
+        return html
     errors, warnings = summary.errors, summary.warnings
     if not summary.counted or errors is None or warnings is None:
         errors, warnings = counts(findings_for(store.get(header.id)))
         store.store_counts(header.id, header.version, errors, warnings)
-    return {
-        "header": header,
-        "agency": summary.agency,
-        "year": summary.report_year,
-        "errors": errors,
-        "warnings": warnings,
-        "updated": local_time(header.updated_at),
-    }
+    html = fragment(
+        "list_row.html",
+        {
+            "header": header,
+            "agency": summary.agency,
+            "year": summary.report_year,
+            "errors": errors,
+            "warnings": warnings,
+            "updated": local_time(header.updated_at),
+        },
+    )
+    with _rows_lock:
+        _rows[key] = html
+        while len(_rows) > ROW_CACHE_SIZE:
+            _rows.pop(next(iter(_rows)))
+    return html
+
+
+ROW_CACHE_SIZE = 4096  # rendered list rows kept (about 0.5 KB each)
+_rows: dict[tuple[str, int], Markup] = {}
+_rows_lock = threading.Lock()
 
 
 @router.get("/reports/new")

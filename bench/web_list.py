@@ -1,0 +1,166 @@
+"""The report list with 10,000 stored reports: page latency and server memory.
+
+Usage: .venv/bin/python bench/web_list.py [--reports 10000] [--clients 20] [--seconds 20]
+                                          [--write bench/results/web_list.md]
+
+Goal (issue 19): list page p95 ≤ 100 ms with 10,000 stored reports; server RSS < 200 MB.
+The reports are written straight into a fresh SQLite file (a copy of examples/busy-2023.yaml
+with a different agency each), without summaries, so opening the store also measures the
+one-off upgrade that creates them. Then one `draftbot serve` process is started; the first
+view of each list page checks its 50 reports once (measured separately: "first view"); then
+`--clients` threads fetch pages 1–10 and filtered lists (agency text, year) over keep-alive
+connections for `--seconds`. RSS is the server's peak (VmHWM) at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import machine_line, publish
+from web_latency import free_port, percentile, start_server
+
+from draftbot.datafile import load_report
+from draftbot.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+GOAL_P95_MS = 100.0
+GOAL_RSS_MB = 200.0
+WARM_PAGES = 10
+QUERIES = ("第1", "第23", "2023", "示例县第9999局", "没有这个机关")
+
+
+def seed(data_dir: Path, count: int) -> float:
+    """`count` reports written directly (one transaction); returns the store-open seconds."""
+    store = Store.in_folder(data_dir)
+    store.close()
+    report = load_report(ROOT / "examples" / "busy-2023.yaml")
+    base = json.loads(report.model_dump_json(exclude_none=True))
+    db = sqlite3.connect(data_dir / "draftbot.sqlite3")
+    rows = []
+    for i in range(count):
+        base["meta"]["agency"] = f"示例县第{i}局"
+        stamp = f"2026-01-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:00+00:00"
+        data = json.dumps(base, ensure_ascii=False)
+        rows.append((uuid.uuid4().hex, data, stamp, stamp))
+    db.executemany(
+        "INSERT INTO reports (id, version, status, data, created_at, updated_at)"
+        " VALUES (?, 1, 'drafting', ?, ?, ?)",
+        rows,
+    )
+    db.execute("DELETE FROM report_summaries")
+    db.commit()
+    db.close()
+    start = time.perf_counter()
+    Store.in_folder(data_dir).close()  # creates the summaries, as on upgrade
+    return time.perf_counter() - start
+
+
+def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, float]:
+    start = time.perf_counter()
+    conn.request("GET", path, headers={"Accept": "text/html"})
+    response = conn.getresponse()
+    response.read()
+    return response.status, time.perf_counter() - start
+
+
+def paths() -> list[str]:
+    pages = [f"/?page={n}" for n in range(1, WARM_PAGES + 1)]
+    return pages + [f"/?q={quote(q)}" for q in QUERIES]
+
+
+def client(port: int, until: float, times: list[float], errors: list[str]) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    choices = paths()
+    rng = random.Random()
+    while time.perf_counter() < until:
+        path = rng.choice(choices)
+        status, seconds = get(conn, path)
+        times.append(seconds)
+        if status != 200:
+            errors.append(f"{path}: HTTP {status}")
+    conn.close()
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reports", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--write", type=Path, default=None)
+    args = parser.parse_args()
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp)
+        upgrade = seed(data_dir, args.reports)
+        port = free_port()
+        server = start_server(data_dir, port)
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            first = [get(conn, path)[1] for path in paths()]
+            conn.close()
+            times: list[float] = []
+            errors: list[str] = []
+            until = time.perf_counter() + args.seconds
+            threads = [
+                threading.Thread(target=client, args=(port, until, times, errors))
+                for _ in range(args.clients)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            rss = peak_rss_mb(server.pid)
+        finally:
+            server.terminate()
+            server.wait()
+    p95 = percentile(times, 0.95) * 1000
+    lines = [
+        f"# Report list with {args.reports:,} stored reports",
+        "",
+        f"Command: `.venv/bin/python bench/web_list.py --reports {args.reports} "
+        f"--clients {args.clients} --seconds {args.seconds:g} --write bench/results/web_list.md`  ",
+        f"Machine: {machine_line()}; 1-minute load average before the run {load:.1f} "
+        "(other work on the shared machine shows up in the tail)",
+        "",
+        "| measure | result | goal | ratio to goal |",
+        "|---|---:|---:|---:|",
+        f"| list page p95, {args.clients} clients for {args.seconds:g} s (pages 1–{WARM_PAGES} and "
+        f"{len(QUERIES)} filters; {len(times)} requests, {len(errors)} errors) "
+        f"| {p95:.0f} ms | ≤ {GOAL_P95_MS:.0f} ms | {p95 / GOAL_P95_MS:.2f} |",
+        f"| same, p50 | {statistics.median(times) * 1000:.0f} ms | — | — |",
+        f"| server peak RSS (VmHWM) | {rss:.0f} MB | < {GOAL_RSS_MB:.0f} MB "
+        f"| {rss / GOAL_RSS_MB:.2f} |",
+        f"| first view of each of those {len(first)} lists (checks its uncounted rows once), "
+        f"median (max) | {statistics.median(first) * 1000:.0f} ms ({max(first) * 1000:.0f}) "
+        "| — | — |",
+        f"| opening a database of {args.reports:,} reports written before summaries existed "
+        f"(one-off) | {upgrade:.2f} s | — | — |",
+    ]
+    if errors:
+        lines += ["", "Errors: " + "; ".join(errors[:5])]
+    publish(lines, args.write)
+
+
+if __name__ == "__main__":
+    main()
