@@ -519,7 +519,7 @@ def _stored(row: sqlite3.Row) -> StoredReport:
         id=row["id"],
         version=row["version"],
         status=row["status"],
-        report=Report.model_validate(json.loads(row["data"])),
+        report=Report.model_validate_json(row["data"]),
         created_at=dt.datetime.fromisoformat(row["created_at"]),
         updated_at=dt.datetime.fromisoformat(row["updated_at"]),
     )
