@@ -9,7 +9,7 @@ import pytest
 
 from draftbot.model import Meta, Report
 from draftbot.store import Store
-from web_helpers import make_client
+from web_helpers import create_report, edit, make_client
 
 
 def _fill(data_dir: Path, count: int) -> Store:
@@ -65,3 +65,33 @@ def test_counts_are_computed_for_the_page_shown_and_kept(
     assert len(_agencies(html)) == 50
     cells = re.findall(r'<td class="num[^"]*">(\d+)</td>', html)
     assert len(cells) == 100
+
+
+def test_a_table_grid_is_built_once_per_version_and_follows_every_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import draftbot.web.context as context
+
+    built: list[str] = []
+    real = context.grid_for
+
+    def counting(report: Report, table: str):  # type: ignore[no-untyped-def]
+        built.append(table)
+        return real(report, table)
+
+    monkeypatch.setattr("draftbot.web.context.grid_for", counting)
+    client = make_client(tmp_path)
+    report_id = create_report(client)
+    url = f"/reports/{report_id}/tables/3"
+    first = client.get(url).text
+    assert client.get(url).text == first and built == ["3"]  # the second view is cached
+    assert edit(client, report_id, {"table3.new_received.natural_person": "三"}).status_code == 200
+    after = client.get(url).text
+    # v1: the page built 表三, the state request 表二 and 表四; v2: the autosave answer built
+    # all three, and the page after it none: each table once per version.
+    assert built == ["3", "2", "4", "2", "3", "4"]
+    cell = r'data-cell="table3\.new_received\.natural_person" value="(\d*)"'
+    assert re.search(cell, first).group(1) == "0"  # type: ignore[union-attr]
+    assert re.search(cell, after).group(1) == "3"  # type: ignore[union-attr]
+    total = r'<output data-cell="table3\.new_received\.total"[^>]*>(\d*)</output>'
+    assert re.search(total, after).group(1) == "3"  # type: ignore[union-attr]

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from fastapi import Request
 from starlette.responses import HTMLResponse
 
 from ..checks import Finding, check_report
 from ..store import Store, StoredReport
+from ..tables import Grid
 from .pages import render
 from .security import GuardError, csrf_token
-from .views import counts
+from .views import counts, grid_for
 
+K = TypeVar("K")
+V = TypeVar("V")
 MAX_JSON_BYTES = 2 * 1024 * 1024
 OFFLINE_LABEL = "离线模板"
 
@@ -54,23 +58,46 @@ def report_page(
     )
 
 
-def findings_for(stored: StoredReport) -> list[Finding]:
-    """check_report, computed once per saved version (every change bumps the version)."""
-    key = (stored.id, stored.version)
-    with _findings_lock:
-        cached = _findings_cache.get(key)
-    if cached is None:
-        cached = tuple(check_report(stored.report))
-        with _findings_lock:
-            _findings_cache[key] = cached
-            while len(_findings_cache) > FINDINGS_CACHE_SIZE:
-                _findings_cache.pop(next(iter(_findings_cache)))
-    return list(cached)
+class VersionCache(Generic[K, V]):
+    """A bounded, thread-safe map for values derived from one saved report version (checks,
+    rendered rows and grids). Every change bumps the version, so entries never go stale;
+    the oldest are dropped beyond `size`."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: dict[K, V] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: K, compute: Callable[[], V]) -> V:
+        """The cached value for `key`, computing (outside the lock) and storing it if absent."""
+        with self._lock:
+            if key in self._items:
+                return self._items[key]
+        value = compute()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.pop(next(iter(self._items)))
+        return value
 
 
 FINDINGS_CACHE_SIZE = 256
-_findings_cache: dict[tuple[str, int], tuple[Finding, ...]] = {}
-_findings_lock = threading.Lock()
+_findings: VersionCache[tuple[str, int], tuple[Finding, ...]] = VersionCache(FINDINGS_CACHE_SIZE)
+
+
+def findings_for(stored: StoredReport) -> list[Finding]:
+    """check_report, computed once per saved version (every change bumps the version)."""
+    key = (stored.id, stored.version)
+    return list(_findings.get(key, lambda: tuple(check_report(stored.report))))
+
+
+_grids: VersionCache[tuple[str, int, str], Grid] = VersionCache(3 * FINDINGS_CACHE_SIZE)
+
+
+def stored_grid(stored: StoredReport, table: str) -> Grid:
+    """Table `table` ("2", "3", "4") of a saved version as a grid (totals computed), built
+    once per version and shared by the table page and the autosave answer."""
+    return _grids.get((stored.id, stored.version, table), lambda: grid_for(stored.report, table))
 
 
 async def json_body(request: Request) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 from urllib.parse import quote
 
@@ -19,11 +18,13 @@ from ..published import SUFFIXES as PUBLISHED_SUFFIXES
 from ..rollover import start_from_previous
 from ..store import STATUS_LABELS, ReportSummary, Store, StoredReport
 from .context import (
+    VersionCache,
     findings_for,
     json_body,
     page,
     report_page,
     store_of,
+    stored_grid,
     version_of,
 )
 from .edits import EditRejected, apply_changes
@@ -81,39 +82,30 @@ def report_list(request: Request) -> Response:
 
 
 def list_row(store: Store, summary: ReportSummary) -> Markup:
-    """One line of the report list as HTML, rendered once per report version. Check counts
-    are recounted (and stored) only when the report changed since they were counted."""
+    """One line of the report list as HTML, rendered once per report version (its data,
+    status and time). Check counts are recounted (and stored) only when the report changed
+    since they were counted."""
     header = summary.header
-    key = (header.id, header.version)  # a report's version fixes its row: data, status, time
-    with _rows_lock:
-        html = _rows.get(key)
-    if html is not None:
-        return html
-    errors, warnings = summary.errors, summary.warnings
-    if not summary.counted or errors is None or warnings is None:
-        errors, warnings = counts(findings_for(store.get(header.id)))
-        store.store_counts(header.id, header.version, errors, warnings)
-    html = fragment(
-        "list_row.html",
-        {
+
+    def render() -> Markup:
+        errors, warnings = summary.errors, summary.warnings
+        if not summary.counted or errors is None or warnings is None:
+            errors, warnings = counts(findings_for(store.get(header.id)))
+            store.store_counts(header.id, header.version, errors, warnings)
+        context = {
             "header": header,
             "agency": summary.agency,
             "year": summary.report_year,
             "errors": errors,
             "warnings": warnings,
             "updated": local_time(header.updated_at),
-        },
-    )
-    with _rows_lock:
-        _rows[key] = html
-        while len(_rows) > ROW_CACHE_SIZE:
-            _rows.pop(next(iter(_rows)))
-    return html
+        }
+        return fragment("list_row.html", context)
+
+    return _rows.get((header.id, header.version), render)
 
 
-ROW_CACHE_SIZE = 4096  # rendered list rows kept (about 0.5 KB each)
-_rows: dict[tuple[str, int], Markup] = {}
-_rows_lock = threading.Lock()
+_rows: VersionCache[tuple[str, int], Markup] = VersionCache(4096)  # about 0.5 KB each
 
 
 @router.get("/reports/new")
@@ -273,11 +265,10 @@ def table_form(request: Request, report_id: str, table: str) -> Response:
     if table not in TABLES:
         raise GuardError(404, "没有这张表")
     stored = store_of(request).get(report_id)
-    grid = grid_for(stored.report, table)
-    keys = [c.key for c in grid.value_cells() if c.key]
     findings = findings_for(stored)
-    mine = finding_views(table_findings(findings, grid.name), keys)
-    flagged = {key for view in mine for key in view.keys}
+    grid, html, mine = _grids.get(
+        (stored.id, stored.version, table), lambda: _table_view(stored, table, findings)
+    )
     return report_page(
         request,
         "table.html",
@@ -287,14 +278,29 @@ def table_form(request: Request, report_id: str, table: str) -> Response:
         table=table,
         title=TABLES[table],
         grid=grid,
-        rows=grid_rows(grid),
-        computed=is_computed,
-        stated=stated_totals(stored.report),
-        location=cell_location,
+        grid_html=html,
         table_findings=mine,
-        flagged=flagged,
         llm_parser=llm_parser(request.app.state.settings),
     )
+
+
+def _table_view(stored: StoredReport, table: str, findings: list[Any]) -> tuple[Any, Markup, Any]:
+    """The grid of one table, its rendered HTML and its findings, for one report version."""
+    grid = stored_grid(stored, table)
+    keys = [c.key for c in grid.value_cells() if c.key]
+    mine = finding_views(table_findings(findings, grid.name), keys)
+    context = {
+        "table": table,
+        "rows": grid_rows(grid),
+        "computed": is_computed,
+        "stated": stated_totals(stored.report),
+        "location": cell_location,
+        "flagged": {key for view in mine for key in view.keys},
+    }
+    return grid, fragment("_table_grid.html", context), mine
+
+
+_grids: VersionCache[tuple[str, int, str], tuple[Any, Markup, Any]] = VersionCache(256)
 
 
 @router.post("/api/reports/{report_id}/edit")
@@ -331,7 +337,7 @@ def live_state(stored: StoredReport) -> dict[str, Any]:
     """Version, every table cell's text (totals recomputed) and the findings with their cells."""
     values: dict[str, str] = {}
     for table in TABLES:
-        values.update(grid_values(grid_for(stored.report, table)))
+        values.update(grid_values(stored_grid(stored, table)))
     findings = findings_for(stored)
     views = finding_views(findings, list(values))
     errors = sum(f.severity == "error" for f in findings)

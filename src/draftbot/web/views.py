@@ -6,6 +6,7 @@ Nothing here decides a number or a rule; it only arranges what tables.py and che
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,7 +53,9 @@ def is_computed(key: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def cell_location(key: str) -> str:
+    """The official name of a cell key, e.g. `表三 · 三、本年度办理结果 ·（一）予以公开 · 自然人`."""
     parts = key.split(".")
     if parts[0] == "table3":
         return table3_location(parts[1], parts[2])
