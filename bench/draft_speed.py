@@ -112,6 +112,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
+    load = os.getloadavg()[0]
     with FakeOpenAI() as fake, tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         fake.default = normal(ANSWER, delay=LATENCY)
@@ -128,7 +129,8 @@ def main() -> None:
         "",
         f"Command: `.venv/bin/python bench/draft_speed.py --runs {args.runs} "
         "--write bench/results/draft_speed.md`  ",
-        f"Machine: {machine_line()}",
+        f"Machine: {machine_line()}; 1-minute load average before the run {load:.1f} (the machine "
+        "is shared: compare each row with the `python -c pass` and import rows of the same run)",
         "",
         f"Fake OpenAI-compatible server on 127.0.0.1, HTTP/1.1 keep-alive, every answer after "
         f"{LATENCY:g} s; report `examples/busy-2023.yaml` (8 sections, drafted concurrently). "

@@ -225,7 +225,11 @@ def overview(request: Request, report_id: str) -> Response:
 
     findings = findings_for(stored)
     in_tables = [f for f in findings if f.location.startswith(("表二", "表三", "表四"))]
-    remaining = qb.next_question(bank(), stored.report)
+
+    def guide_state() -> str:
+        remaining = qb.next_question(bank(), stored.report)
+        return str(qb.progress(bank(), stored.report)) if remaining else "已全部回答"
+
     return report_page(
         request,
         "overview.html",
@@ -233,11 +237,14 @@ def overview(request: Request, report_id: str) -> Response:
         "overview",
         findings=findings,
         table_counts=counts(in_tables),
-        guide_state=str(qb.progress(bank(), stored.report)) if remaining else "已全部回答",
+        guide_state=_guide_states.get((stored.id, stored.version), guide_state),
         levels=[level.value for level in AgencyLevel],
         statuses=STATUS_LABELS,
         updated=local_time(stored.updated_at),
     )
+
+
+_guide_states: VersionCache[tuple[str, int], str] = VersionCache(1024)  # 引导填报 progress
 
 
 @router.post("/reports/{report_id}/status")
