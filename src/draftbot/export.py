@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -349,19 +350,29 @@ def _template_values(report: Report, findings: list[Finding]) -> dict[str, str]:
     return values
 
 
-def gate(report: Report, *, force: bool = False) -> list[Finding]:
-    """Raise `ExportBlocked` when the checks report errors (unless forced); the findings."""
-    findings = check_report(report)
+def gate(
+    report: Report, *, force: bool = False, findings: Sequence[Finding] | None = None
+) -> list[Finding]:
+    """Raise `ExportBlocked` when the checks report errors (unless forced); the findings.
+
+    `findings` are `check_report(report)` when the caller already has them (the web caches
+    them per version), so a report is checked once.
+    """
+    findings = check_report(report) if findings is None else list(findings)
     if has_errors(findings) and not force:
         raise ExportBlocked(findings)
     return findings
 
 
 def plan_document(
-    report: Report, *, force: bool = False, template: DocumentTemplate | None = None
+    report: Report,
+    *,
+    force: bool = False,
+    template: DocumentTemplate | None = None,
+    findings: Sequence[Finding] | None = None,
 ) -> DocumentPlan:
-    """The whole document as blocks, after the export gate."""
-    check_findings = gate(report, force=force)
+    """The whole document as blocks, after the export gate (`findings`: see `gate`)."""
+    check_findings = gate(report, force=force, findings=findings)
     draft = has_errors(check_findings)
     findings: list[Finding] = []
     if draft:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -230,14 +231,19 @@ class ExportResult:
 
 
 def build_docx(
-    report: Report, *, force: bool = False, template: DocumentTemplate | None = None
+    report: Report,
+    *,
+    force: bool = False,
+    template: DocumentTemplate | None = None,
+    findings: Sequence[Finding] | None = None,
 ) -> ExportResult:
     """The report as .docx bytes, and the export-time warnings.
 
     Raises `ExportBlocked` when the checks find errors, unless `force` (then every page
-    header says 草稿).
+    header says 草稿). Pass `findings` (= `check_report(report)`) when already computed, so
+    the report is checked once.
     """
-    plan = plan_document(report, force=force, template=template)
+    plan = plan_document(report, force=force, template=template, findings=findings)
     doc = Document()
     _set_properties(doc, plan.title, plan.agency)
     _set_styles(doc)

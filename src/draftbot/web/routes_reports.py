@@ -374,7 +374,7 @@ def download_docx(request: Request, report_id: str, force: bool = False) -> Resp
 
     stored = store_of(request).get(report_id)
     try:
-        result = word.build_docx(stored.report, force=force)
+        result = word.build_docx(stored.report, force=force, findings=findings_for(stored))
     except word.ExportBlocked as exc:
         return report_page(
             request,
