@@ -11,6 +11,7 @@ resumes wherever it stopped.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import typing
 from collections.abc import Iterable, Iterator
@@ -147,11 +148,14 @@ class QuestionBank(BaseModel):
             raise ValueError("；".join(problems))
         return self
 
+    @functools.cached_property
+    def questions_by_id(self) -> dict[str, Question]:
+        """Every question by its id (the bank is frozen, so built once)."""
+        return {q.id: q for q in self.questions}
+
     def get(self, question_id: str) -> Question:
-        for question in self.questions:
-            if question.id == question_id:
-                return question
-        raise KeyError(question_id)
+        """The question `question_id`; `KeyError` if the bank has none."""
+        return self.questions_by_id[question_id]
 
     def group_title(self, group_id: str) -> str:
         return next(g.title for g in self.groups if g.id == group_id)
