@@ -64,6 +64,7 @@ CREATE TABLE IF NOT EXISTS report_summaries (
     report_id TEXT PRIMARY KEY REFERENCES reports(id) ON DELETE CASCADE,
     agency TEXT NOT NULL,
     report_year INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     errors INTEGER,
     warnings INTEGER,
@@ -286,7 +287,9 @@ class Store:
         offset = max(0, min(int(offset), max(total - 1, 0) // limit * limit))
         # Filter, sort and page on the small summary rows; read only the page's report rows.
         rows = db.execute(
-            "SELECT r.id, r.version, r.status, r.created_at, r.updated_at, s.agency,"
+            # version and status come before the (large) data column of `reports`; the
+            # times are read from the summary so no report's data pages are touched
+            "SELECT r.id, r.version, r.status, s.created_at, s.updated_at, s.agency,"
             " s.report_year, s.errors, s.warnings, s.counted_version"
             " FROM report_summaries s JOIN reports r ON r.id = s.report_id"
             + where
@@ -480,8 +483,8 @@ def _write_summary(
     """Agency and year of a report for the list; `updated_at` for a new summary row (an
     existing row keeps the time set by `_bump`)."""
     db.execute(
-        "INSERT INTO report_summaries (report_id, agency, report_year, updated_at)"
-        " VALUES (?, ?, ?, COALESCE(?, (SELECT updated_at FROM reports WHERE id = ?)))"
+        "INSERT INTO report_summaries (report_id, agency, report_year, created_at, updated_at)"
+        " SELECT ?, ?, ?, created_at, COALESCE(?, updated_at) FROM reports WHERE id = ?"
         " ON CONFLICT (report_id) DO UPDATE SET agency = excluded.agency,"
         " report_year = excluded.report_year",
         (report_id, agency, year, updated_at, report_id),
