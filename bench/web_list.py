@@ -9,7 +9,8 @@ with a different agency each), without summaries, so opening the store also meas
 one-off upgrade that creates them. Then one `draftbot serve` process is started; the first
 view of each list page checks its 50 reports once (measured separately: "first view"); then
 `--clients` threads fetch pages 1–10 and filtered lists (agency text, year) over keep-alive
-connections for `--seconds`. RSS is the server's peak (VmHWM) at the end.
+connections for `--seconds`, then one client alone for a quarter of that. RSS is the server's
+peak (VmHWM) at the end.
 """
 
 from __future__ import annotations
@@ -130,6 +131,8 @@ def main() -> None:
                 thread.start()
             for thread in threads:
                 thread.join()
+            alone: list[float] = []
+            client(port, time.perf_counter() + args.seconds / 4, alone, errors)
             rss = peak_rss_mb(server.pid)
         finally:
             server.terminate()
@@ -149,6 +152,9 @@ def main() -> None:
         f"{len(QUERIES)} filters; {len(times)} requests, {len(errors)} errors) "
         f"| {p95:.0f} ms | ≤ {GOAL_P95_MS:.0f} ms | {p95 / GOAL_P95_MS:.2f} |",
         f"| same, p50 | {statistics.median(times) * 1000:.0f} ms | — | — |",
+        f"| one client alone for {args.seconds / 4:g} s: p50 / p95 ({len(alone)} requests) "
+        f"| {statistics.median(alone) * 1000:.1f} / {percentile(alone, 0.95) * 1000:.1f} ms "
+        "| — | — |",
         f"| server peak RSS (VmHWM) | {rss:.0f} MB | < {GOAL_RSS_MB:.0f} MB "
         f"| {rss / GOAL_RSS_MB:.2f} |",
         f"| first view of each of those {len(first)} lists (checks its uncounted rows once), "
