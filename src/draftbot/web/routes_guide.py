@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from .. import questions as qb
 from ..store import StoredReport, VersionConflict
-from .context import report_page, store_of
+from .context import VersionCache, report_page, store_of
 from .security import GuardError
 from .sentences import MAX_SENTENCE_CHARS, llm_parser, parse_sentence, proposal_view
 from .views import finding_views
@@ -57,6 +57,23 @@ def _steps(report: Any) -> list[dict[str, Any]]:
     return steps
 
 
+def _interview_of(report: Any) -> dict[str, Any]:
+    """Where the interview of `report` stands: groups, progress, answered questions."""
+    return {
+        "steps": _steps(report),
+        "progress": qb.progress(bank(), report),
+        "answered": [
+            {"id": q.id, "prompt": q.prompt, "answer": qb.current_answer(q, report)}
+            for q in qb.applicable_questions(bank(), report)
+            if qb.is_answered(report, q.id)
+        ],
+    }
+
+
+# Computed once per saved version (every answer bumps the version).
+_interview_state: VersionCache[tuple[str, int], dict[str, Any]] = VersionCache(256)
+
+
 def guide_page(
     request: Request,
     stored: StoredReport,
@@ -71,19 +88,13 @@ def guide_page(
 ) -> Response:
     report = stored.report
     context: dict[str, Any] = {
-        "steps": _steps(report),
-        "progress": qb.progress(bank(), report),
+        **_interview_state.get((stored.id, stored.version), lambda: _interview_of(report)),
         "question": question,
         "problem": problem,
         "notice": notice or [],
         "finished": finished,
         "proposal": proposal,
         "llm_parser": llm_parser(request.app.state.settings),
-        "answered": [
-            {"id": q.id, "prompt": q.prompt, "answer": qb.current_answer(q, report)}
-            for q in qb.applicable_questions(bank(), report)
-            if qb.is_answered(report, q.id)
-        ],
     }
     if question is not None:
         context.update(
