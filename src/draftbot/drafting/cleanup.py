@@ -1,6 +1,11 @@
-"""Turning a model's answer into plain section text: no markdown, no chat, no heading.
+"""Turning a model's answer into plain section text: no reasoning, no markdown, no chat,
+no heading.
 
-Each non-empty line of the result is one paragraph (the exporter makes it so).
+Reasoning models (DeepSeek-R1, QwQ, Qwen3 behind Ollama or vLLM) put their thinking in a
+`<think>…</think>` block before the answer, sometimes without the opening tag, sometimes
+empty; `strip_reasoning` removes it before anything else looks at the text. (A
+`reasoning_content` field next to the answer never reaches the text: the client reads only
+`content`.) Each non-empty line of the result is one paragraph (the exporter makes it so).
 """
 
 from __future__ import annotations
@@ -27,10 +32,33 @@ _SIGN_OFF = re.compile(
     r"^(?:以上(?:是|为|内容)|如(?:需|果需要|有需要)|希望|请(?:根据|核对|审阅)|注[：:]|说明[：:]|备注[：:])"
 )
 _INDENT = re.compile(r"^[\s\u3000]+")
+_REASONING_TAGS = r"(?:think|thinking|reasoning|reflection)"
+_REASONING_BLOCK = re.compile(rf"<{_REASONING_TAGS}\b[^>]*>.*?</{_REASONING_TAGS}\s*>", re.I | re.S)
+_REASONING_CLOSE = re.compile(rf"</{_REASONING_TAGS}\s*>", re.I)
+_REASONING_OPEN = re.compile(rf"<{_REASONING_TAGS}\b[^>]*>", re.I)
+
+
+def strip_reasoning(text: str) -> str:
+    """The answer without its reasoning block, in every form models send it.
+
+    `<think>…</think>` blocks (also empty ones) are removed; a lone `</think>` means the
+    opening tag was left out, so everything before it is reasoning; an opening tag that is
+    never closed means the answer is all reasoning and nothing is left.
+    """
+    text = _REASONING_BLOCK.sub("", text)
+    closes = list(_REASONING_CLOSE.finditer(text))
+    if closes:
+        text = text[closes[-1].end() :]
+    opened = _REASONING_OPEN.search(text)
+    if opened:
+        text = text[: opened.start()]
+    return text
 
 
 def clean_text(text: str, heading: str = "") -> str:
-    """Plain paragraphs: markdown, chatty preamble/sign-off and a repeated heading removed."""
+    """Plain paragraphs: reasoning blocks, markdown, chatty preamble/sign-off and a repeated
+    heading removed."""
+    text = strip_reasoning(text)
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _FENCE.sub("", text)
     lines = [_clean_line(line) for line in text.split("\n")]
