@@ -1,8 +1,9 @@
 """Drafting a report's prose: LLM when configured, offline templates otherwise or as fallback.
 
 Per section the LLM path is: render the prompts → answer (cache or model, bounded retries)
-→ clean up → number guard → one re-ask naming unmatched numbers → accept, or fall back to
-the offline text with a finding that says why. Sections are drafted concurrently (at most
+→ clean up (reasoning blocks first) → claim guard → one re-ask naming the clauses and what
+the data says → accept; else drop only the offending sentences when the rest still reads as a
+paragraph (with a finding quoting them), or fall back to the offline text with a finding. Sections are drafted concurrently (at most
 `llm_max_concurrency` at a time); the whole report is bounded by `timeout × attempts`.
 """
 
@@ -21,7 +22,7 @@ from ..model import SECTION_KEYS, Report, Revision
 from .aio import run_sync
 from .cache import ResponseCache
 from .cleanup import clean_text
-from .guard import describe, unmatched_numbers
+from .guard import describe_claims, drop_clauses, ungrounded_claims
 from .offline import OfflineDraft, render_offline
 from .prompts import PromptSet, fence, load_llm_prompts
 from .sections import SECTION_TITLES, SECTION_TOPICS, resolve_section, section_material
@@ -168,12 +169,12 @@ async def _guarded_answer(
     text = clean_text(first.text, heading)
     if not text:
         raise LLMError("模型返回的内容去掉格式符号后为空")
-    unmatched = unmatched_numbers(text, job.sheet)
+    unmatched = ungrounded_claims(text, job.sheet)
     if not unmatched:
         return SectionDraft(section, text, settings.model_name, cached=first.cached)
     if on_restart:
         on_restart()
-    reask = job.prompts["reask"].render(unmatched=describe(unmatched))  # type: ignore[index]
+    reask = job.prompts["reask"].render(unmatched=describe_claims(unmatched))  # type: ignore[index]
     messages = [*messages, ("ai", first.text), ("human", reask)]
     second = await complete(
         settings, messages, deadline=deadline, on_chunk=on_chunk, on_restart=on_restart,
@@ -181,16 +182,27 @@ async def _guarded_answer(
     )  # fmt: skip
     job.calls += second.calls
     text = clean_text(second.text, heading)
-    still = unmatched_numbers(text, job.sheet)
+    still = ungrounded_claims(text, job.sheet)
     if text and not still:
         return SectionDraft(section, text, settings.model_name, cached=second.cached)
     if on_restart:
         on_restart()
+    kept = drop_clauses(text, still) if text else None
+    if kept is not None and not ungrounded_claims(kept, job.sheet):
+        finding = Finding(
+            "D-01",
+            "warning",
+            _location(section),
+            f"大模型写出的数字与数据不符，要求改正后仍未改正：{describe_claims(still)}；"
+            "已删去这些句子，本段其余文字保留",
+            "请核对删去的内容；如需写入，请把数字填到对应的表格或字段中后重新起草本段",
+        )
+        return SectionDraft(section, kept, settings.model_name, [finding], second.cached)
     return _fallback(
         job,
         section,
         "D-01",
-        f"大模型写出的数字 {describe(still or unmatched)} 在数据中找不到，要求改正后仍未改正；"
+        f"大模型写出的数字与数据不符，要求改正后仍未改正：{describe_claims(still or unmatched)}；"
         "本段已改用离线模板起草",
         "正文中的每个数字都应能在表格或填报事实中找到；可补充数据后重新起草本段",
     )
