@@ -450,6 +450,9 @@ def _window(masked: str, at: int) -> tuple[str, int]:
     return masked[start:at], start
 
 
+_OTHER_THING = re.compile(
+    r"信息|结果|公示|公告|事项|目录|专栏|栏目|资料|数据|文书|清单|标准|流程|指南"
+)
 _QUOTED = re.compile(r"“[^“”]{0,40}”|\"[^\"]{0,40}\"")
 
 
@@ -485,6 +488,8 @@ def _subject_and_scope(
     if best is None:
         return None, False, scope
     gap = window[best[0] :]
+    if _OTHER_THING.search(gap):
+        return None, False, scope  # 行政处罚结果55条: other things, named after the subject
     certain = len(gap) <= 8 and not re.search(r"[的中其]其?中|其中|包括|涉及|占", gap)
     return best[1].key, certain, scope
 

@@ -1,10 +1,13 @@
-"""P-01: numbers stated in the prose against the tables and the filled-in facts.
+"""P-01: what the prose claims against the tables and the filled-in facts.
 
-Each `Quantity` is one common phrasing of a table quantity (收到申请 N 件, 予以公开 N 件,
-行政复议 N 起 …) with the values the data allows for it. A phrase whose number is not among
-them is an error. `N余`/`N多` is accepted when the data is at least N. Sentences that say
-there were none (未收到申请, 未发生行政复议) are compared with 0. Parts listed after 其中 that
-add up to more than the stated 共 N total are an error too.
+The claims of each sentence (`claims.find_claims`: subject, value, exact or approximate,
+scope) are grounded against the data (`claims.ground`): a claim whose subject is named right
+before its number and whose value differs is an error, one whose subject is only nearby a
+warning. Also: a 同比 percentage or a share that does not follow from the figures; sentences
+that say there were none (未收到申请, 未发生行政复议) compared with 0; parts listed after 其中
+(also in brackets and in ；lists) adding up to more than the stated total; the same quantity
+given two different values in one report; enumerations that skip or repeat (一是…三是…三是).
+A bare mention of 规章/规范性文件 (法规规章 5 条) is compared with 表二 as a warning.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..checks import Finding, Severity
+from ..claims import Claim, ClaimData, claim_data, data_value_text, find_claims, ground
 from ..model import Report, result_rows
-from ._text import NUM, Sentence, parse_prose_number, quote, report_sentences
+from ._text import NUM, Sentence, drafted_sections, parse_prose_number, quote, report_sentences
 
 CODE = "P-01"
 HINT = "正文中的数字应与表格和填报数据一致：请改正正文，或核对表格中的数字"
@@ -100,82 +105,9 @@ _T3 = "表三 "
 _NOT_AFTER_VERBS = "".join(
     f"(?<!{verb})(?<!{verb}行政)" for verb in ("清理", "审查", "备案", "审核", "评估", "解读")
 )
+# A bare mention (法规规章 5 条 among the published items) may count re-published documents
+# of higher levels, which 表二 does not: a warning, and only when no claim subject is named.
 QUANTITIES: tuple[Quantity, ...] = (
-    _q(
-        "申请",
-        "表三 一、本年新收政府信息公开申请数量（总计）",
-        rf"(?:新收|收到|受理|接到|接收){_GAP}申请(?:数量?)?(?:为|达)?(?:共|合计|总计|累计|共计)?{{N}}(?:件|个|份)",
-        _new_received,
-    ),
-    _q(
-        "结转",
-        "表三 二、上年结转政府信息公开申请数量（总计）",
-        rf"上一?年度?结转{_GAP}{{N}}件",
-        lambda r: (r.table3.carried_over.shown_total,),
-    ),
-    _q(
-        "予以公开",
-        _T3 + "（一）予以公开（总计）",
-        r"予以公开(?:的)?(?:申请)?{N}件",
-        lambda r: (r.table3.granted.shown_total,),
-    ),
-    _q(
-        "部分公开",
-        _T3 + "（二）部分公开（总计）",
-        r"部分公开(?:的)?(?:申请)?{N}件",
-        lambda r: (r.table3.partially_granted.shown_total,),
-    ),
-    _q(
-        "不予公开",
-        _T3 + "（三）不予公开（合计）",
-        r"不予公开(?:的)?{N}件",
-        lambda r: (_rows_total(r, "denied_"),),
-    ),
-    _q(
-        "无法提供",
-        _T3 + "（四）无法提供（合计）",
-        r"无法提供(?:的)?{N}件",
-        lambda r: (_rows_total(r, "unable_"),),
-    ),
-    _q(
-        "不予处理",
-        _T3 + "（五）不予处理（合计）",
-        r"不予处理(?:的)?{N}件",
-        lambda r: (_rows_total(r, "not_processed_"),),
-    ),
-    _q("办结", _T3 + "（七）总计", r"(?:共|累计|全部)?办结(?:申请)?{N}件", _results_total),
-    _q(
-        "结转",
-        "表三 四、结转下年度继续办理（总计）",
-        r"结转(?:至|到)?(?:下一?年度?|\d{4}年度?)(?:继续办理)?(?:的)?(?:申请)?{N}件",
-        lambda r: (r.table3.carried_forward.shown_total,),
-    ),
-    _q(
-        "行政复议",
-        "表四 行政复议（总计）",
-        r"行政复议(?:的)?(?:案件|申请)?(?:共)?{N}(?:起|件|宗)",
-        lambda r: (r.table4.review.shown_total,),
-    ),
-    _q(
-        "行政诉讼",
-        "表四 行政诉讼（两类总计之和）",
-        r"行政诉讼(?:的)?(?:案件)?(?:共)?{N}(?:起|件|宗)",
-        _litigation,
-    ),
-    _q(
-        "规范性文件",
-        "表二 行政规范性文件 本年制发件数",
-        r"(?:制发|印发|出台|制定)(?:行政)?规范性文件(?:共)?{N}(?:件|个|份)",
-        lambda r: _documents(r, "normative_documents"),
-    ),
-    _q(
-        "规章",
-        "表二 规章 本年制发件数",
-        r"(?:制发|印发|出台|制定)规章(?:共)?{N}(?:件|部|个)",
-        lambda r: _documents(r, "regulations"),
-    ),
-    # A bare mention (法规规章 5 条 among the published items) may count re-published
-    # documents of higher levels, which 表二 does not: a warning, not an error.
     _q(
         "规",
         "表二中规章和行政规范性文件的本年制发件数合计",
@@ -183,48 +115,6 @@ QUANTITIES: tuple[Quantity, ...] = (
         r"[^，,。；;、\d]{0,8}?{N}(?:件|条|部|个|份|篇)",
         _any_documents,
         "warning",
-    ),
-    _q(
-        "行政许可",
-        "表二 行政许可 本年处理决定数量",
-        r"行政许可(?:决定|处理决定)?(?:共)?{N}(?:件|项)",
-        _decisions("licensing"),
-    ),
-    _q(
-        "行政处罚",
-        "表二 行政处罚 本年处理决定数量",
-        r"行政处罚(?:决定|处理决定)?(?:共)?{N}(?:件|项)",
-        _decisions("penalty"),
-    ),
-    _q(
-        "行政强制",
-        "表二 行政强制 本年处理决定数量",
-        r"行政强制(?:决定|措施)?(?:共)?{N}(?:件|项)",
-        _decisions("coercion"),
-    ),
-    _q(
-        "主动公开",
-        "填报的本年主动公开政府信息条数",
-        r"主动公开(?:了)?(?:各类)?(?:政府|政务)?信息(?:共|合计|累计|总计|共计)?{N}条",
-        _fact("proactive_total"),
-    ),
-    _q(
-        "政策解读",
-        "填报的政策解读条数",
-        r"政策解读(?:材料|信息|文章|稿件)?(?:共)?{N}(?:条|篇|期|件)",
-        _fact("policy_interpretations"),
-    ),
-    _q(
-        "新闻发布会",
-        "填报的新闻发布会场次",
-        r"新闻发布会(?:共)?{N}(?:场|次)",
-        _fact("press_conferences"),
-    ),
-    _q(
-        "培训",
-        "填报的培训次数",
-        r"培训(?:会|班)?(?:共)?{N}(?:次|场|期)",
-        _fact("training_sessions"),
     ),
 )
 
@@ -243,14 +133,173 @@ _PART = rf"(?P<n>{NUM})\s*(?P<approx>余|多)?\s*"
 
 
 def check_prose_numbers(report: Report) -> Iterator[Finding]:
+    data = claim_data(report)
+    stated: dict[tuple[str, str], tuple[Claim, Sentence]] = {}
     for sentence in report_sentences(report):
-        yield from _quantity_findings(report, sentence)
+        claims = find_claims(sentence.text)
+        yield from _claim_findings(data, sentence, claims)
+        yield from _percent_findings(data, sentence, claims)
+        yield from _repeated_findings(data, sentence, claims, stated)
+        yield from _quantity_findings(report, sentence, claims)
         yield from _zero_findings(report, sentence)
         yield from _sum_findings(sentence)
+    yield from _enumeration_findings(report)
 
 
-def _quantity_findings(report: Report, sentence: Sentence) -> Iterator[Finding]:
-    taken: list[tuple[int, int]] = []
+def _claim_findings(data: ClaimData, sentence: Sentence, claims: list[Claim]) -> Iterator[Finding]:
+    """A count whose subject the sentence names and the data contradicts."""
+    for claim in claims:
+        if claim.subject is None or claim.percent or ground(claim, data) != "contradicts":
+            continue
+        phrase = _claim_phrase(sentence.text, claim)
+        severity: Severity = "error" if claim.certain else "warning"
+        yield Finding(
+            CODE,
+            severity,
+            sentence.location,
+            f"{quote(sentence.text, phrase)}中写的是“{phrase}”，但{data_value_text(claim, data)}",
+            HINT,
+        )
+
+
+def _claim_phrase(text: str, claim: Claim) -> str:
+    start = claim.start
+    while start > 0 and text[start - 1] not in "，,。；;：:（(":
+        start -= 1
+    end = claim.end
+    while end < len(text) and end < claim.end + 4 and text[end] not in "，,。；;：:（()）、":
+        end += 1
+        if text[end - 1] in "件条次场起项个篇期份名人宗":
+            break
+    return re.sub(r"[“”‘’\"]", "", text[start:end]).strip()
+
+
+def _percent_findings(
+    data: ClaimData, sentence: Sentence, claims: list[Claim]
+) -> Iterator[Finding]:
+    """同比 percentages and shares that do not follow from the figures (the data's, or the
+    two the sentence states), at the sentence's precision."""
+    for claim in claims:
+        if not claim.reading.percent or claim.reading.approximate:
+            continue
+        expected = _expected_percent(claim, data)
+        if expected is None:
+            continue
+        value, how = expected
+        if _at_precision(value, claim.value) == claim.value.normalize():
+            continue
+        phrase = _claim_phrase(sentence.text, claim)
+        yield Finding(
+            CODE,
+            "error",
+            sentence.location,
+            f"{quote(sentence.text, phrase)}中写的是“{claim.text}”，但{how}应为 "
+            f"{_at_precision(value, claim.value)}%",
+            "百分比应由数字算出：请按表格中的数字重新计算，或核对句中的数字",
+        )
+
+
+def _expected_percent(claim: Claim, data: ClaimData) -> tuple[Decimal, str] | None:
+    if claim.scope == "同比" and claim.subject is not None:
+        now, before = data.subjects.get(claim.subject), data.previous.get(claim.subject)
+        if now is not None and before:
+            change = abs(now[0] - before) * 100 / before
+            return change, f"按本年 {now[0]}、上年 {before} 计算，变化幅度"
+    if claim.scope == "同比" and len(claim.near) >= 2 and claim.near[-1]:
+        now_said, before_said = claim.near[-2], claim.near[-1]
+        change = abs(now_said - before_said) * 100 / before_said
+        return change, f"按句中的 {now_said} 和 {before_said} 计算，变化幅度"
+    if claim.scope == "占比" and claim.subject is not None and claim.near:
+        whole = data.subjects.get(claim.subject)
+        part = claim.near[-1]
+        if whole and whole[0] and part <= whole[0] and part != whole[0]:
+            return part * 100 / whole[0], f"按 {part} ÷ {whole[0]} 计算，占比"
+    return None
+
+
+def _at_precision(actual: Decimal, said: Decimal) -> Decimal:
+    exponent = said.normalize().as_tuple().exponent
+    places = Decimal(1).scaleb(min(exponent, 0) if isinstance(exponent, int) else 0)
+    return actual.quantize(places, ROUND_HALF_UP).normalize()
+
+
+def _repeated_findings(
+    data: ClaimData,
+    sentence: Sentence,
+    claims: list[Claim],
+    stated: dict[tuple[str, str], tuple[Claim, Sentence]],
+) -> Iterator[Finding]:
+    """The same quantity given two different values in one report (20 here, 16 there)."""
+    for claim in claims:
+        if claim.subject is None or not claim.certain or claim.reading.approximate:
+            continue
+        key = (claim.subject, claim.scope)
+        if key not in stated:
+            stated[key] = (claim, sentence)
+            continue
+        first, where = stated[key]
+        allowed = data.subjects.get(claim.subject, ())
+        if first.value == claim.value or (first.value in allowed and claim.value in allowed):
+            continue
+        yield Finding(
+            CODE,
+            "warning",
+            sentence.location,
+            f"{quote(sentence.text, claim.text)}中写的是“{_claim_phrase(sentence.text, claim)}”，"
+            f"但{where.location}写的是“{_claim_phrase(where.text, first)}”，同一个数前后不一致",
+            "同一个数在报告中应前后一致：请核对表格后统一",
+        )
+
+
+_ENUMERATION = re.compile(r"(?<![一二三四五六七八九十])([一二三四五六七八九十]{1,2})是(?=[^否])")
+_ORDINAL_VALUES = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+
+
+def _enumeration_findings(report: Report) -> Iterator[Finding]:
+    """一是…二是…三是 in one paragraph must count up by one: no skip, no repeat."""
+    from ._text import SECTION_LABELS
+
+    for key, text in drafted_sections(report.narrative):
+        for paragraph in text.split("\n"):
+            numbers = [
+                (_ORDINAL_VALUES.get(m.group(1), 0), m.group(0))
+                for m in _ENUMERATION.finditer(paragraph)
+            ]
+            if not numbers or numbers[0][0] != 1:
+                continue
+            previous = 0
+            for value, word in numbers:
+                if value == 1 and previous:
+                    previous = 1  # a second list in the same paragraph
+                    continue
+                if value != previous + 1:
+                    what = "重复" if value <= previous else "跳过了序号"
+                    yield Finding(
+                        CODE,
+                        "warning",
+                        SECTION_LABELS[key],
+                        f"{quote(paragraph, word)}中的列举序号{what}：“{word}”前面是第 {previous} 项",
+                        "列举的序号应依次递增（一是、二是、三是……）：请核对序号",
+                    )
+                    break
+                previous = value
+
+
+def _quantity_findings(
+    report: Report, sentence: Sentence, claims: list[Claim]
+) -> Iterator[Finding]:
+    taken = [(c.start, c.end) for c in claims if c.subject]  # the claims speak for these
     for quantity in QUANTITIES:
         if quantity.cue not in sentence.text:
             continue
