@@ -644,9 +644,9 @@ def _rounds_to(actual: Decimal, said: Decimal, reading: Reading) -> bool:
     """44.65 may be written 44.7% or 45%: the sentence's precision, rounded half-up."""
     if reading.approximate:
         return abs(actual - said) <= 5
-    exponent = said.normalize().as_tuple().exponent
+    exponent = said.as_tuple().exponent  # 15.0% is said to one decimal
     places = Decimal(1).scaleb(min(exponent, 0) if isinstance(exponent, int) else 0)
-    return actual.quantize(places, ROUND_HALF_UP) == said.quantize(places)
+    return actual.quantize(places, ROUND_HALF_UP) == said
 
 
 def data_value_text(claim: Claim, data: ClaimData) -> str:

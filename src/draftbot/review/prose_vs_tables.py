@@ -127,7 +127,8 @@ _ZERO_CASES = re.compile(
 )
 # A total directly followed by 其中: 共收到申请 4 件，其中 … / 主动公开信息 20 条，其中 …
 _TOTAL = re.compile(
-    rf"(?<![\d.])(?P<n>{NUM})\s*(?P<approx>余|多)?\s*(?P<unit>件|条|起|场|次|篇)[，,]?\s*(?=其中)"
+    rf"(?<![\d.])(?P<n>{NUM})\s*(?P<approx>余|多)?\s*(?P<unit>件|条|起|场|次|篇)"
+    r"(?P<open>[，,]?\s*[（(]|[，,]?)\s*其中(?P<colon>\s*[：:])?"
 )
 _PART = rf"(?P<n>{NUM})\s*(?P<approx>余|多)?\s*"
 
@@ -142,7 +143,9 @@ def check_prose_numbers(report: Report) -> Iterator[Finding]:
         yield from _repeated_findings(data, sentence, claims, stated)
         yield from _quantity_findings(report, sentence, claims)
         yield from _zero_findings(report, sentence)
-        yield from _sum_findings(sentence)
+    for key, text in drafted_sections(report.narrative):
+        for long_sentence in re.findall(r"[^。！？!?\n]+[。！？!?]?", text):
+            yield from _sum_findings(Sentence(key, long_sentence.strip()))
     yield from _enumeration_findings(report)
 
 
@@ -186,7 +189,7 @@ def _percent_findings(
         if expected is None:
             continue
         value, how = expected
-        if _at_precision(value, claim.value) == claim.value.normalize():
+        if _at_precision(value, claim.value) == claim.value:
             continue
         phrase = _claim_phrase(sentence.text, claim)
         yield Finding(
@@ -218,9 +221,9 @@ def _expected_percent(claim: Claim, data: ClaimData) -> tuple[Decimal, str] | No
 
 
 def _at_precision(actual: Decimal, said: Decimal) -> Decimal:
-    exponent = said.normalize().as_tuple().exponent
+    exponent = said.as_tuple().exponent  # 15.0% is said to one decimal
     places = Decimal(1).scaleb(min(exponent, 0) if isinstance(exponent, int) else 0)
-    return actual.quantize(places, ROUND_HALF_UP).normalize()
+    return actual.quantize(places, ROUND_HALF_UP)
 
 
 def _repeated_findings(
@@ -371,10 +374,21 @@ def _zero_findings(report: Report, sentence: Sentence) -> Iterator[Finding]:
 _NOT_A_PART = re.compile(r"另|此外|结转|较|比|增|减|占|超|共|合计|累计|总计")
 
 
-def _listed_parts(text: str, unit: str) -> list[re.Match[str]]:
+def _listed_parts(text: str, unit: str, layout: str = "") -> list[re.Match[str]]:
     """The items after 其中: `a 件、b 件` in one clause, or one item per clause
-    (其中，a 5 条，b 3 条), stopping at a clause that is not an item (另有结转 2 件, 较上年…)."""
-    clauses = [c for c in re.split(r"[，,]", re.split(r"[；;。]", text)[0]) if c.strip()]
+    (其中，a 5 条，b 3 条), stopping at a clause that is not an item (另有结转 2 件, 较上年…).
+    `layout` "bracket" (N 条（其中…）) reads up to the closing bracket, "colon" (其中：a；b；c)
+    reads a ；list to the end of the sentence; otherwise the list ends at the first ；."""
+    if layout == "bracket":
+        segment = re.split(r"[）)]", text)[0]
+        splitter = r"[，,；;]"
+    elif layout == "colon":
+        segment = re.split(r"[。]", text)[0]
+        splitter = r"[，,；;]"
+    else:
+        segment = re.split(r"[；;。]", text)[0]
+        splitter = r"[，,]"
+    clauses = [c for c in re.split(splitter, segment) if c.strip()]
     parts: list[re.Match[str]] = []
     for index, clause in enumerate(clauses):
         found = list(re.finditer(_PART + unit, clause))
@@ -391,7 +405,9 @@ def _sum_findings(sentence: Sentence) -> Iterator[Finding]:
     for total in _TOTAL.finditer(sentence.text):
         if total.group("approx"):
             continue
-        parts = _listed_parts(sentence.text[total.end() + 2 :], total.group("unit"))
+        layout = "bracket" if "（" in total.group("open") or "(" in total.group("open") else ""
+        layout = layout or ("colon" if total.group("colon") else "")
+        parts = _listed_parts(sentence.text[total.end() :], total.group("unit"), layout)
         values = [parse_prose_number(p.group("n")) for p in parts]
         stated = parse_prose_number(total.group("n"))
         if len(parts) < 2 or stated is None or None in values:
@@ -403,7 +419,7 @@ def _sum_findings(sentence: Sentence) -> Iterator[Finding]:
                 CODE,
                 "error",
                 sentence.location,
-                f"{quote(sentence.text, total.group(0))}中总数为 {stated}{total.group('unit')}，"
+                f"{quote(sentence.text, total.group('n'))}中总数为 {stated}{total.group('unit')}，"
                 f"但“其中”各项相加为 {shown} = {added}{total.group('unit')}，多于总数",
                 "分项之和不应超过总数：请核对总数和各分项的数字",
             )
