@@ -57,6 +57,7 @@ NON_QUANTITY_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("电话", r"(?<!\d)(?:0\d{2,3}[-－—]?)\d{7,8}(?:[-－—]\d{1,5})?(?!\d)"),
         ("电话", r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)[48]00[-－]?\d{3}[-－]?\d{4}(?!\d)"),
         ("邮编", r"(?:邮编|邮政编码)[:：\s]*\d{6}"),
+        ("热线", r"(?<!\d)12\d{3}(?!\d)(?=[^。；;]{0,12}(?:热线|专线|服务电话|平台))"),
         (
             "热线",
             r"(?<!\d)(?:12345|12315|12320|12333|12348|12366|12369|12388|12390|110|119|120)(?=\s*(?:政务|便民|热线|服务|平台|专线|电话|等))|(?<!\d)(?:12345|12315|12366|12369|12388)(?!\d)",
@@ -216,7 +217,8 @@ SUBJECTS: tuple[Subject, ...] = (
         previous=_previous("new_received_total"),
     ),
     Subject("carried_over", "表三 二、上年结转政府信息公开申请数量（总计）",
-            ("上年结转", "上年度结转", "上一年度结转", "上一年结转", "去年结转", "上年遗留"),
+            ("上年结转政府信息公开申请", "上年结转的申请", "上年结转申请", "上年结转", "上年度结转",
+             "上一年度结转", "上一年结转", "去年结转", "上年遗留"),
             _t3("carried_over")),
     Subject("natural_person", "表三 一、本年新收 · 自然人", ("自然人", "个人"),
             _applicant("natural_person"), context=_APPLICATION),
@@ -323,7 +325,8 @@ DATA_UNITS = frozenset(
     ]
 )
 _SCOPE_CHANGE = re.compile(
-    r"(?:较|比|同比|环比)(?:上年|去年|上一年度?|\d{4}年)?[^，。；]{0,6}?(?:增加|减少|增长|下降|上升|提高|降低|多|少)|同比"
+    r"(?:较|比|同比|环比)(?:上年|去年|上一年度?|□{4}年)?[^，。；]{0,6}?"
+    r"(?:增加|减少|增长|下降|上升|提高|降低|多|少)|同比|增长|下降|增幅|降幅"
 )
 _SCOPE_PREVIOUS = re.compile(r"上年|去年|上一年度?|上年度")
 _SCOPE_SHARE = re.compile(r"占|比例|比重|的比率|率为|率达")
@@ -349,6 +352,7 @@ class Claim:
     scope: Scope = "本年"
     clause: str = ""
     near: tuple[Decimal, ...] = ()  # exact counts stated before it in the same sentence
+    part_subject: str | None = None  # for a share: the subject of the part (自然人 … 占 …)
 
     @property
     def value(self) -> Decimal:
@@ -361,7 +365,9 @@ class Claim:
     @property
     def unit_word(self) -> str:
         """The measure word, or "" when the number is followed by something else (共30，)."""
-        return self.unit if self.unit in DATA_UNITS or self.unit in _MEASURE else ""
+        if self.unit in DATA_UNITS or self.unit in _MEASURE or self.unit.startswith("个"):
+            return self.unit
+        return ""
 
 
 def find_claims(text: str) -> list[Claim]:
@@ -412,10 +418,11 @@ def _claim(plain: str, masked: str, m: re.Match[str]) -> Claim | None:
         end = m.end("pct")
     if plain[m.start("num") - 1 : m.start("num")].isalpha() and plain[m.start("num") - 1].isascii():
         return None  # 5G, H7N9
-    subject, certain, scope = _subject_and_scope(plain, masked, m.start("num"), start)
-    return Claim(
-        raw.strip(), start, end, reading, unit, subject, certain, scope, _clause(plain, start)
-    )
+    subject, certain, scope, part = _subject_and_scope(plain, masked, m.start("num"), start)
+    if unit == "个" and re.match(r"[\u4e00-\u9fff]", masked[m.end() : m.end() + 1] or " "):
+        unit = "个" + masked[m.end()]  # 17个村: the noun says what is counted
+    clause = _clause(plain, start)
+    return Claim(raw.strip(), start, end, reading, unit, subject, certain, scope, clause, (), part)
 
 
 def _read(number: str, m: re.Match[str]) -> Reading:
@@ -458,7 +465,9 @@ _QUOTED = re.compile(r"“[^“”]{0,40}”|\"[^\"]{0,40}\"")
 
 def _subject_and_scope(
     plain: str, masked: str, at: int, claim_start: int
-) -> tuple[str | None, bool, Scope]:
+) -> tuple[str | None, bool, Scope, str | None]:
+    """(subject, certain, scope, part subject): for 自然人提出的占新收申请的73.3% the subject is
+    the whole (新收) and the part subject 自然人."""
     window, _ = _window(masked, claim_start)
     window = _QUOTED.sub(lambda m: _MASK * len(m.group(0)), window)  # a name, not a subject
     scope: Scope = "本年"
@@ -470,6 +479,30 @@ def _subject_and_scope(
         scope = "上年"
     elif _SCOPE_TOTAL.search(window):
         scope = "累计"
+    part: str | None = None
+    if scope == "占比" and "占" in window:
+        head, _, tail = window.rpartition("占")
+        found = _last_subject(head, masked, claim_start)
+        part = found[1].key if found else None
+        whole = _last_subject(tail, masked, claim_start)
+        if whole is None and found is not None:  # 新收申请中自然人提出的占七成: 新收 is the whole
+            whole = _last_subject(head[: found[0] - len(found[2])], masked, claim_start)
+        if whole is None:
+            return None, False, scope, part
+        return whole[1].key, True, scope, part
+    best = _last_subject(window, masked, claim_start)
+    if best is None:
+        after = _subject_after(masked, at)
+        return (after, True, scope, None) if after else (None, False, scope, None)
+    gap = window[best[0] :]
+    if _OTHER_THING.search(gap):
+        return None, False, scope, None  # 行政处罚结果55条: other things, named after the subject
+    certain = len(gap) <= 8 and not re.search(r"其中|包括|涉及|占", gap)
+    return best[1].key, certain, scope, None
+
+
+def _last_subject(window: str, masked: str, claim_start: int) -> tuple[int, Subject, str] | None:
+    """The subject whose words end last in `window` (the longer words first at a tie)."""
     best: tuple[int, Subject, str] | None = None
     for word, subject in _WORDS:
         pos = window.rfind(word)
@@ -485,13 +518,22 @@ def _subject_and_scope(
             continue
         if best is None or end > best[0] or (end == best[0] and len(word) > len(best[2])):
             best = (end, subject, word)
-    if best is None:
-        return None, False, scope
-    gap = window[best[0] :]
-    if _OTHER_THING.search(gap):
-        return None, False, scope  # 行政处罚结果55条: other things, named after the subject
-    certain = len(gap) <= 8 and not re.search(r"[的中其]其?中|其中|包括|涉及|占", gap)
-    return best[1].key, certain, scope
+    return best
+
+
+_AFTER_NOUNS = {"渠道": "channels", "公开渠道": "channels"}
+
+
+def _subject_after(masked: str, at: int) -> str | None:
+    """3个渠道: a subject named by the noun after the measure word."""
+    m = re.match(r"\s*[\d" + _CN + r"]+\s*个?", masked[at:])
+    if not m:
+        return None
+    following = masked[at + m.end() : at + m.end() + 4]
+    for noun, key in _AFTER_NOUNS.items():
+        if following.startswith(noun):
+            return key
+    return None
 
 
 def _inherit_subjects(text: str, claims: list[Claim]) -> list[Claim]:
@@ -509,7 +551,7 @@ def _inherit_subjects(text: str, claims: list[Claim]) -> list[Claim]:
             subject = previous.subject
         claim = replace(claim, subject=subject, near=tuple(near))
         out.append(claim)
-        if claim.subject and claim.scope == "本年" and not claim.percent:
+        if claim.subject and claim.scope in ("本年", "上年") and not claim.percent:
             previous = claim
         if not claim.percent and not claim.reading.approximate:
             near.append(claim.value)
@@ -553,6 +595,8 @@ def claim_data(report: Report) -> ClaimData:
                 data.add_counts(previous)
                 data.bases.add(Decimal(previous[0]))
     facts = report.facts
+    if facts.channels:
+        data.subjects["channels"] = (Decimal(len(facts.channels)),)
     listed = [c.count for c in facts.proactive_categories]
     data.add_counts(listed)
     data.bases.update(Decimal(v) for v in listed)
@@ -610,34 +654,64 @@ def ground(claim: Claim, data: ClaimData) -> Verdict:
 
 def _ground_percent(claim: Claim, data: ClaimData) -> Verdict:
     said = claim.value
-    if claim.subject is not None and claim.scope == "同比":
-        now, before = data.subjects.get(claim.subject), data.previous.get(claim.subject)
-        if now is not None and before:
-            change = (now[0] - before) * 100 / before
-            ok = _rounds_to(abs(change), said, claim.reading)
-            return "grounded" if ok else "contradicts"
+    candidates, determinate = percent_candidates(claim, data)
+    if claim.reading.approximate and not determinate:
+        candidates = []  # 约占八成 of an unknown whole: only the shares the data states
+    if any(_rounds_to(value, said, claim.reading) for value, _ in candidates):
+        return "grounded"
+    if determinate:
+        return "contradicts"
     if any(_rounds_to(p, said, claim.reading) for p in data.percents):
         return "grounded"
-    if claim.reading.approximate:  # 约占九成: only against the shares the data states
-        return "unexplained"
-    # A share or change of two data quantities, one of which the sentence names: the subject
-    # (占主动公开信息总数的) or a count stated before it (予以公开13件，占…).
-    named = set(claim.near) & data.bases
-    if claim.subject is not None:
-        named.update(data.subjects.get(claim.subject, ()))
-        if claim.subject in data.previous:
-            named.add(data.previous[claim.subject])
-    for one in named:
-        for other in data.bases:
-            if one == other:
-                continue
-            for part, whole in ((one, other), (other, one)):
-                if whole > 0 and any(
-                    _rounds_to(derived, said, claim.reading)
-                    for derived in (part * 100 / whole, abs(part - whole) * 100 / whole)
-                ):
-                    return "grounded"
     return "unexplained"
+
+
+def percent_candidates(claim: Claim, data: ClaimData) -> tuple[list[tuple[Decimal, str]], bool]:
+    """The values a percentage claim may have, each with how it is computed, and whether the
+    sentence pins them down (both figures known) or only one side is known.
+
+    同比: the change of the subject's figures (this year vs last), or of the two figures the
+    sentence states. 占比 and other shares: part ÷ whole, where the part is the part subject
+    (自然人…占…) or the last count stated before, and the whole is the subject (占办结总数);
+    when only one side is known, any data quantity may be the other.
+    """
+    if claim.scope == "同比":
+        now = data.subjects.get(claim.subject or "")
+        before = data.previous.get(claim.subject or "")
+        if now is not None and before:
+            change = abs(now[0] - before) * 100 / before
+            return [(change, f"按本年 {_fmt(now[0])}、上年 {_fmt(before)} 计算，变化幅度")], True
+        if len(claim.near) >= 2:  # the sentence's own figures: now and before, or now and change
+            out = []
+            for a in claim.near:
+                for b in claim.near:
+                    if a == b or b <= 0:
+                        continue
+                    how = f"按句中的 {_fmt(a)} 和 {_fmt(b)} 计算，变化幅度"
+                    out.append((abs(a - b) * 100 / b, how))
+                    out.append((a * 100 / b, how))
+                    if b > a:
+                        out.append((a * 100 / (b - a), how))
+                    out.append((a * 100 / (b + a), how))
+            return out, True
+    parts: tuple[Decimal, ...] = ()
+    if claim.part_subject is not None:
+        parts = data.subjects.get(claim.part_subject, ())[:1]
+    elif claim.near:
+        parts = claim.near[-1:]
+    wholes = data.subjects.get(claim.subject or "", ())[:1] if claim.scope == "占比" else ()
+    if parts and wholes:
+        pairs = [(p, w) for p in parts for w in wholes]
+    elif parts:
+        pairs = [(p, w) for p in parts for w in data.bases if w > p]
+    elif wholes:
+        pairs = [(p, w) for w in wholes for p in data.bases if p < w]
+    else:
+        return [], False
+    out = [(p * 100 / w, f"按 {_fmt(p)} ÷ {_fmt(w)} 计算，占比") for p, w in pairs if w > 0]
+    if claim.scope == "同比" and parts:  # 增长 N%: a change from some data figure
+        out += [(abs(p - w) * 100 / w, "变化幅度") for p in parts for w in data.bases if w > 0]
+    return out, bool(parts and wholes)
 
 
 def _rounds_to(actual: Decimal, said: Decimal, reading: Reading) -> bool:
@@ -667,3 +741,91 @@ def data_value_text(claim: Claim, data: ClaimData) -> str:
 def _fmt(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return "0" if text in {"0", "-0"} else text
+
+
+# --- parts against stated totals ----------------------------------------------------------
+
+_PROSE_NUM = rf"(?:\d[\d,]*|[{_CN}]+)"
+_TOTAL = re.compile(
+    rf"(?<![\d.])(?P<n>{_PROSE_NUM})\s*(?P<approx>余|多)?\s*(?P<unit>件|条|起|场|次|篇)"
+    r"(?P<open>[，,]?\s*[（(]|[，,]?)\s*其中(?P<colon>\s*[：:])?"
+)
+_PART = rf"(?P<n>{_PROSE_NUM})\s*(?P<approx>余|多)?\s*"
+
+
+@dataclass(frozen=True)
+class PartsOverTotal:
+    """A stated total whose listed parts add up to more: `total_text` as written."""
+
+    total_text: str
+    total: int
+    unit: str
+    parts: list[tuple[str, int]]
+
+    @property
+    def added(self) -> int:
+        return sum(v for _, v in self.parts)
+
+
+_NOT_A_PART = re.compile(r"另|此外|结转|较|比|增|减|占|超|共|合计|累计|总计")
+
+
+def _listed_parts(text: str, unit: str, layout: str = "") -> list[re.Match[str]]:
+    """The items after 其中: `a 件、b 件` in one clause, or one item per clause
+    (其中，a 5 条，b 3 条), stopping at a clause that is not an item (另有结转 2 件, 较上年…).
+    `layout` "bracket" (N 条（其中…）) reads up to the closing bracket, "colon" (其中：a；b；c)
+    reads a ；list to the end of the sentence; otherwise the list ends at the first ；."""
+    if layout == "bracket":
+        segment = re.split(r"[）)]", text)[0]
+        splitter = r"[，,；;]"
+    elif layout == "colon":
+        segment = re.split(r"[。]", text)[0]
+        splitter = r"[，,；;]"
+    else:
+        segment = re.split(r"[；;。]", text)[0]
+        splitter = r"[，,]"
+    clauses = [c for c in re.split(splitter, segment) if c.strip()]
+    parts: list[re.Match[str]] = []
+    for index, clause in enumerate(clauses):
+        found = list(re.finditer(_PART + unit, clause))
+        if not found or _NOT_A_PART.search(clause):
+            break
+        if len(found) > 1:
+            return found if index == 0 else parts
+        parts += found
+    return parts
+
+
+def parts_over_totals(text: str) -> list[PartsOverTotal]:
+    """Totals followed by 其中 (N 件，其中 a、b; N 条（其中 a、b）; N 条，其中：a；b) whose parts
+    add up to more than the total. Fewer than two parts, or an approximate total, are not
+    judged (a list may name only some kinds)."""
+    found = []
+    for total in _TOTAL.finditer(text):
+        if total.group("approx"):
+            continue
+        opening = total.group("open")
+        layout = "bracket" if "（" in opening or "(" in opening else ""
+        layout = layout or ("colon" if total.group("colon") else "")
+        parts = _listed_parts(text[total.end() :], total.group("unit"), layout)
+        values = [_plain_count(p.group("n")) for p in parts]
+        stated = _plain_count(total.group("n"))
+        if len(parts) < 2 or stated is None or None in values:
+            continue
+        listed = [
+            (p.group(0).strip(), v) for p, v in zip(parts, values, strict=True) if v is not None
+        ]
+        item = PartsOverTotal(total.group("n"), stated, total.group("unit"), listed)
+        if item.added > stated:
+            found.append(item)
+    return found
+
+
+def _plain_count(token: str) -> int | None:
+    try:
+        reading = read_number(token.replace(",", ""))
+    except NumberError:
+        return None
+    if reading.approximate or reading.value != reading.value.to_integral_value():
+        return None
+    return int(reading.value)

@@ -25,6 +25,7 @@ from ..claims import (
     data_value_text,
     find_claims,
     ground,
+    parts_over_totals,
 )
 from ..facts import FactSheet
 from ..numbers import NumberError, parse_chinese_numeral
@@ -192,12 +193,30 @@ def ungrounded_claims(text: str, sheet: FactSheet) -> list[Ungrounded]:
     seen: dict[tuple[str, str], Ungrounded] = {}
     for claim in find_claims(text):
         verdict = ground(claim, data)
-        if verdict == "contradicts" and not claim.certain and _in_pool(claim, data):
+        nearby = not claim.certain and claim.scope != "同比"
+        if verdict == "contradicts" and nearby and _in_pool(claim, data):
             verdict = "grounded"  # a subject only nearby: the value has some meaning
         if verdict != "grounded":
             said = data_value_text(claim, data) if verdict == "contradicts" else ""
             seen.setdefault((claim.text, claim.clause), Ungrounded(claim.text, claim.clause, said))
+    for item in parts_over_totals(text):
+        said = f"其中各项相加为 {item.added}，多于总数 {item.total}"
+        for part, _ in item.parts:
+            seen.setdefault((part, ""), Ungrounded(_number_of(part), _clause_of(text, part), said))
     return list(seen.values())
+
+
+def _number_of(part: str) -> str:
+    match = re.search(r"\d[\d,]*|[零〇一二两三四五六七八九十百千万]+", part)
+    return match.group(0) if match else part
+
+
+def _clause_of(text: str, piece: str) -> str:
+    at = text.find(piece)
+    start = at
+    while start > 0 and text[start - 1] not in "，,。；;：:（(":
+        start -= 1
+    return text[start : at + len(piece)]
 
 
 def _in_pool(claim: Claim, data: ClaimData) -> bool:

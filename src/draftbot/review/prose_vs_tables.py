@@ -18,7 +18,17 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..checks import Finding, Severity
-from ..claims import Claim, ClaimData, claim_data, data_value_text, find_claims, ground
+from ..claims import (
+    DATA_UNITS,
+    Claim,
+    ClaimData,
+    claim_data,
+    data_value_text,
+    find_claims,
+    ground,
+    parts_over_totals,
+    percent_candidates,
+)
 from ..model import Report, result_rows
 from ._text import NUM, Sentence, drafted_sections, parse_prose_number, quote, report_sentences
 
@@ -126,11 +136,6 @@ _ZERO_CASES = re.compile(
     rf"(?P<what>行政复议(?:(?:和|及|、|或)行政诉讼)?|行政诉讼)(?!\s*(?:案件)?(?:共)?\s*{NUM})"
 )
 # A total directly followed by 其中: 共收到申请 4 件，其中 … / 主动公开信息 20 条，其中 …
-_TOTAL = re.compile(
-    rf"(?<![\d.])(?P<n>{NUM})\s*(?P<approx>余|多)?\s*(?P<unit>件|条|起|场|次|篇)"
-    r"(?P<open>[，,]?\s*[（(]|[，,]?)\s*其中(?P<colon>\s*[：:])?"
-)
-_PART = rf"(?P<n>{NUM})\s*(?P<approx>余|多)?\s*"
 
 
 def check_prose_numbers(report: Report) -> Iterator[Finding]:
@@ -139,6 +144,7 @@ def check_prose_numbers(report: Report) -> Iterator[Finding]:
     for sentence in report_sentences(report):
         claims = find_claims(sentence.text)
         yield from _claim_findings(data, sentence, claims)
+        yield from _unlisted_findings(data, sentence, claims)
         yield from _percent_findings(data, sentence, claims)
         yield from _repeated_findings(data, sentence, claims, stated)
         yield from _quantity_findings(report, sentence, claims)
@@ -165,6 +171,28 @@ def _claim_findings(data: ClaimData, sentence: Sentence, claims: list[Claim]) ->
         )
 
 
+def _unlisted_findings(
+    data: ClaimData, sentence: Sentence, claims: list[Claim]
+) -> Iterator[Finding]:
+    """A quantity with a measure word no data quantity uses (四十二宗、七十二封、三倍) and no
+    subject: nothing in the data can be its source. (Counts of places such as 15个乡镇 are
+    left alone: hand-written prose may name them.)"""
+    for claim in claims:
+        unit = claim.unit_word
+        if claim.subject or claim.percent or unit in DATA_UNITS or unit.startswith("个"):
+            continue
+        if ground(claim, data) == "grounded":
+            continue
+        phrase = _claim_phrase(sentence.text, claim)
+        yield Finding(
+            CODE,
+            "warning",
+            sentence.location,
+            f"{quote(sentence.text, phrase)}中的“{claim.text}{unit}”在表格和填报数据中找不到来源",
+            "正文中的数量应能在表格或填报数据中找到：请核对这个数，或把它填到对应的字段中",
+        )
+
+
 def _claim_phrase(text: str, claim: Claim) -> str:
     start = claim.start
     while start > 0 and text[start - 1] not in "，,。；;：:（(":
@@ -181,43 +209,35 @@ def _percent_findings(
     data: ClaimData, sentence: Sentence, claims: list[Claim]
 ) -> Iterator[Finding]:
     """同比 percentages and shares that do not follow from the figures (the data's, or the
-    two the sentence states), at the sentence's precision."""
+    ones the sentence states), at the sentence's precision: an error when both figures are
+    known, a warning when no data quantity gives the percentage."""
     for claim in claims:
-        if not claim.reading.percent or claim.reading.approximate:
+        if not claim.reading.percent:
             continue
-        expected = _expected_percent(claim, data)
-        if expected is None:
-            continue
-        value, how = expected
-        if _at_precision(value, claim.value) == claim.value:
+        candidates, determinate = percent_candidates(claim, data)
+        if not candidates or ground(claim, data) == "grounded":
             continue
         phrase = _claim_phrase(sentence.text, claim)
+        if determinate:
+            value, how = candidates[0]
+            shown = (
+                _at_precision(value, claim.value)
+                if not claim.reading.approximate
+                else value.quantize(Decimal("0.1"), ROUND_HALF_UP)
+            )
+            message = f"{quote(sentence.text, phrase)}中写的是“{claim.text}”，但{how}应为 {shown}%"
+        else:
+            message = (
+                f"{quote(sentence.text, phrase)}中写的是“{claim.text}”，但用表格和填报数据中的数字"
+                "算不出这个百分比"
+            )
         yield Finding(
             CODE,
-            "error",
+            "error" if determinate else "warning",
             sentence.location,
-            f"{quote(sentence.text, phrase)}中写的是“{claim.text}”，但{how}应为 "
-            f"{_at_precision(value, claim.value)}%",
+            message,
             "百分比应由数字算出：请按表格中的数字重新计算，或核对句中的数字",
         )
-
-
-def _expected_percent(claim: Claim, data: ClaimData) -> tuple[Decimal, str] | None:
-    if claim.scope == "同比" and claim.subject is not None:
-        now, before = data.subjects.get(claim.subject), data.previous.get(claim.subject)
-        if now is not None and before:
-            change = abs(now[0] - before) * 100 / before
-            return change, f"按本年 {now[0]}、上年 {before} 计算，变化幅度"
-    if claim.scope == "同比" and len(claim.near) >= 2 and claim.near[-1]:
-        now_said, before_said = claim.near[-2], claim.near[-1]
-        change = abs(now_said - before_said) * 100 / before_said
-        return change, f"按句中的 {now_said} 和 {before_said} 计算，变化幅度"
-    if claim.scope == "占比" and claim.subject is not None and claim.near:
-        whole = data.subjects.get(claim.subject)
-        part = claim.near[-1]
-        if whole and whole[0] and part <= whole[0] and part != whole[0]:
-            return part * 100 / whole[0], f"按 {part} ÷ {whole[0]} 计算，占比"
-    return None
 
 
 def _at_precision(actual: Decimal, said: Decimal) -> Decimal:
@@ -371,55 +391,16 @@ def _zero_findings(report: Report, sentence: Sentence) -> Iterator[Finding]:
             )
 
 
-_NOT_A_PART = re.compile(r"另|此外|结转|较|比|增|减|占|超|共|合计|累计|总计")
-
-
-def _listed_parts(text: str, unit: str, layout: str = "") -> list[re.Match[str]]:
-    """The items after 其中: `a 件、b 件` in one clause, or one item per clause
-    (其中，a 5 条，b 3 条), stopping at a clause that is not an item (另有结转 2 件, 较上年…).
-    `layout` "bracket" (N 条（其中…）) reads up to the closing bracket, "colon" (其中：a；b；c)
-    reads a ；list to the end of the sentence; otherwise the list ends at the first ；."""
-    if layout == "bracket":
-        segment = re.split(r"[）)]", text)[0]
-        splitter = r"[，,；;]"
-    elif layout == "colon":
-        segment = re.split(r"[。]", text)[0]
-        splitter = r"[，,；;]"
-    else:
-        segment = re.split(r"[；;。]", text)[0]
-        splitter = r"[，,]"
-    clauses = [c for c in re.split(splitter, segment) if c.strip()]
-    parts: list[re.Match[str]] = []
-    for index, clause in enumerate(clauses):
-        found = list(re.finditer(_PART + unit, clause))
-        if not found or _NOT_A_PART.search(clause):
-            break
-        if len(found) > 1:
-            return found if index == 0 else parts
-        parts += found
-    return parts
-
-
 def _sum_findings(sentence: Sentence) -> Iterator[Finding]:
-    """N 件，其中 a 件、b 件 …: the parts may not add up to more than the total."""
-    for total in _TOTAL.finditer(sentence.text):
-        if total.group("approx"):
-            continue
-        layout = "bracket" if "（" in total.group("open") or "(" in total.group("open") else ""
-        layout = layout or ("colon" if total.group("colon") else "")
-        parts = _listed_parts(sentence.text[total.end() :], total.group("unit"), layout)
-        values = [parse_prose_number(p.group("n")) for p in parts]
-        stated = parse_prose_number(total.group("n"))
-        if len(parts) < 2 or stated is None or None in values:
-            continue
-        added = sum(v for v in values if v is not None)
-        if added > stated:
-            shown = " + ".join(str(v) for v in values)
-            yield Finding(
-                CODE,
-                "error",
-                sentence.location,
-                f"{quote(sentence.text, total.group('n'))}中总数为 {stated}{total.group('unit')}，"
-                f"但“其中”各项相加为 {shown} = {added}{total.group('unit')}，多于总数",
-                "分项之和不应超过总数：请核对总数和各分项的数字",
-            )
+    """N 件，其中 a 件、b 件 … (also in brackets and ；lists): the parts may not add up to more
+    than the total (`claims.parts_over_totals`)."""
+    for item in parts_over_totals(sentence.text):
+        shown = " + ".join(str(v) for _, v in item.parts)
+        yield Finding(
+            CODE,
+            "error",
+            sentence.location,
+            f"{quote(sentence.text, item.total_text)}中总数为 {item.total}{item.unit}，"
+            f"但“其中”各项相加为 {shown} = {item.added}{item.unit}，多于总数",
+            "分项之和不应超过总数：请核对总数和各分项的数字",
+        )
