@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/draft_speed.py --write bench/results/draft_speed.md
 	$(BIN)/python bench/import_speed.py --write bench/results/import_speed.md
 	$(BIN)/python bench/assistant_retrieval.py --write bench/results/assistant_retrieval.md
+	$(BIN)/python bench/claims_eval.py --write bench/results/claims_eval.md
 	$(BIN)/python bench/web_latency.py
 
 clean:

@@ -276,6 +276,9 @@ SUBJECTS: tuple[Subject, ...] = (
             _decisions("penalty")),
     Subject("coercion", "表二 行政强制 本年处理决定数量", ("行政强制决定", "行政强制措施", "行政强制"),
             _decisions("coercion")),
+    Subject("fees", "表二 行政事业性收费 本年收费金额（万元）",
+            ("行政事业性收费金额", "行政事业性收费", "收费金额"),
+            lambda r: None if r.format_version == "2019" else (r.table2.fees_wan_yuan,)),
     Subject("proactive_total", "填报的本年主动公开政府信息条数",
             ("主动公开政府信息", "主动公开政务信息", "主动公开各类信息", "主动公开信息", "主动公开"),
             _fact("proactive_total"), previous=_previous("proactive_total")),
@@ -377,8 +380,8 @@ def find_claims(text: str) -> list[Claim]:
     claims: list[Claim] = []
     for m in _NUMBER.finditer(masked):
         claim = _claim(plain, masked, m)
-        if claim is not None:
-            claims.append(claim)
+        if claim is not None:  # quote the clause as the text has it (⑨, full-width digits)
+            claims.append(replace(claim, clause=_clause(text, claim.start)))
     return _inherit_subjects(plain, claims)
 
 
