@@ -241,7 +241,7 @@ def llm_settings(fake: FakeOpenAI, tmp_path: Path) -> Settings:
         llm_base_url=fake.base_url,
         llm_model="fake-model",
         llm_api_key="sk-test",
-        llm_timeout=5.0,
+        llm_timeout=30.0,
         llm_retries=0,
         cache_dir=tmp_path / "cache",
     )
@@ -296,3 +296,48 @@ def test_a_number_a_person_typed_is_reported_by_check(busy: Report) -> None:
 def test_claim_values_are_decimals(busy: Report) -> None:
     (claim,) = find_claims("行政事业性收费12.5万元")
     assert claim.value == Decimal("12.5") and ground(claim, claim_data(busy)) == "grounded"
+
+
+# --- the other false alarms of the issue ---------------------------------------------------------
+
+
+def test_a_zone_type_unit_may_say_quan_qu(busy: Report) -> None:
+    def p04(agency: str) -> list[str]:
+        meta = busy.meta.model_copy(update={"agency": agency})
+        narrative = busy.narrative.model_copy(
+            update={"overview_intro": "全区政务公开工作稳步推进。"}
+        )
+        updated = busy.model_copy(update={"meta": meta, "narrative": narrative})
+        return [f.code for f in review_report(updated) if f.code == "P-04"]
+
+    assert p04("安吉县自然资源和规划局") == ["P-04"]  # a county bureau: 全区 is the wrong level
+    for agency in (
+        "安吉县某某综合实验区管理委员会",
+        "安吉县某某新区管委会",
+        "安吉县经济开发区管委会",
+    ):
+        assert p04(agency) == []
+
+
+def test_an_offices_own_mailbox_is_not_personal_data(busy: Report) -> None:
+    def p08(text: str) -> list[str]:
+        narrative = busy.narrative.model_copy(update={"other_matters": text})
+        found = review_report(busy.model_copy(update={"narrative": narrative}))
+        return [f.code for f in found if f.code == "P-08"]
+
+    assert p08("本年未收取信息处理费。联系邮箱：ajzrgh@163.com。") == []
+    assert p08("本年未收取信息处理费。申请人通过 wang.wu@163.com 提交申请。") == ["P-08"]
+
+
+def test_a_2019_format_report_is_not_asked_about_the_information_fee(examples_dir: Path) -> None:
+    seed = load_report(examples_dir / "seed-2022.yaml")
+    meta = seed.meta.model_copy(update={"report_year": 2020, "format_version": "2019"})
+    report = seed.model_copy(update={"meta": meta})
+    assert report.format_version == "2019"
+    narrative = report.narrative.model_copy(update={"other_matters": "无其他需要报告的事项。"})
+    found = review_report(report.model_copy(update={"narrative": narrative}))
+    assert not [f for f in found if "信息处理费" in f.message]
+    busy = load_report(examples_dir / "busy-2023.yaml")
+    narrative = busy.narrative.model_copy(update={"other_matters": "无其他需要报告的事项。"})
+    found = review_report(busy.model_copy(update={"narrative": narrative}))
+    assert [f for f in found if "信息处理费" in f.message]

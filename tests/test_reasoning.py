@@ -41,7 +41,7 @@ def llm_settings(fake: FakeOpenAI, tmp_path: Path) -> Settings:
         llm_base_url=fake.base_url,
         llm_model="fake-model",
         llm_api_key="sk-test",
-        llm_timeout=5.0,
+        llm_timeout=30.0,
         llm_retries=0,
         cache_dir=tmp_path / "cache",
     )
