@@ -341,3 +341,27 @@ def test_a_2019_format_report_is_not_asked_about_the_information_fee(examples_di
     narrative = busy.narrative.model_copy(update={"other_matters": "无其他需要报告的事项。"})
     found = review_report(busy.model_copy(update={"narrative": narrative}))
     assert [f for f in found if "信息处理费" in f.message]
+
+
+def test_english_model_text_falls_back(
+    fake_openai: FakeOpenAI, tmp_path: Path, busy: Report
+) -> None:
+    settings = llm_settings(fake_openai, tmp_path)
+    fake_openai.default = normal(
+        "In 2023 the bureau proactively disclosed 215 items of government information online."
+    )
+    draft = draft_report(busy, settings, sections=["主动公开"]).sections["overview_proactive"]
+    assert draft.source == "offline"
+    assert [f.code for f in draft.findings] == ["D-02"]
+    assert "模型用英文写了这一段" in draft.findings[0].message
+
+
+def test_traditional_characters_get_a_finding(
+    fake_openai: FakeOpenAI, tmp_path: Path, busy: Report
+) -> None:
+    settings = llm_settings(fake_openai, tmp_path)
+    traditional = "本年主動公開政府信息215條，發布政策解讀6條，進一步規範公開工作。"
+    fake_openai.default = normal(traditional)
+    draft = draft_report(busy, settings, sections=["主动公开"]).sections["overview_proactive"]
+    assert (draft.source, draft.text) == ("fake-model", traditional)
+    assert [f.code for f in draft.findings] == ["D-04"]

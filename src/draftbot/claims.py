@@ -39,7 +39,18 @@ Scope = Literal["本年", "上年", "同比", "占比", "累计"]
 _CN = "零〇○一二两三四五六七八九十百千万亿"
 _CN_DIGIT = "一二两三四五六七八九十"
 _CIRCLED = {chr(0x2460 + i): str(i + 1) for i in range(20)}  # ① … ⑳
-_MASK = "\u25a1"  # □: same length, never a digit or a Chinese numeral
+_MASK = "\u25a1"
+# Traditional characters common in report prose → simplified, one for one, so that a model's
+# traditional text is read (and flagged by the guard) rather than misread.
+_PAIRS = (
+    "這这個个們们來来時时為为國国與与說说對对會会過过還还開开關关發发經经務务資资處处辦办機机"
+    "構构統统計计應应當当規规範范請请並并將将從从於于進进體体質质實实現现條条報报據据電电網网"
+    "絡络護护權权總总數数單单審审議议訴诉訟讼結结轉转區区縣县鄉乡鎮镇劃划門门戶户專专欄栏項项"
+    "場场讀读動动億亿萬万種种類类書书範范徵征後后臺台灣湾問问題题導导員员費费"
+)
+TRADITIONAL_TO_SIMPLIFIED = dict(
+    zip(_PAIRS[0::2], _PAIRS[1::2], strict=True)
+)  # □: same length, never a digit or a Chinese numeral
 
 # --- non-quantities -----------------------------------------------------------------------
 
@@ -389,6 +400,7 @@ def normalize_text_keep(text: str) -> str:
     """Full-width digits to ASCII and circled digits to digits, one character for one."""
     out = []
     for ch in text:
+        ch = TRADITIONAL_TO_SIMPLIFIED.get(ch, ch)
         if ch in _CIRCLED:
             out.append(_CIRCLED[ch] if len(_CIRCLED[ch]) == 1 else "□")
         elif ch in "０１２３４５６７８９":

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from ..claims import TRADITIONAL_TO_SIMPLIFIED
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _FENCE = re.compile(r"^\s*```.*$", re.M)
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
@@ -100,3 +102,22 @@ def _is_heading(line: str, heading: str) -> bool:
     bare = re.sub(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[)）]", "", heading)
     stripped = line.strip("：: ")
     return stripped in (heading, bare) or (len(stripped) <= len(heading) + 2 and bare in stripped)
+
+
+# Characters that exist only in traditional writing (their simplified forms differ), common in
+# report prose; `claims` reads them as their simplified forms (`TRADITIONAL_TO_SIMPLIFIED`).
+_TRADITIONAL = frozenset(TRADITIONAL_TO_SIMPLIFIED)
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def script_problem(text: str) -> str:
+    """“英文” when the text is mostly English words, “繁体字” when it uses traditional
+    characters (three or more), else "": a report is written in simplified Chinese."""
+    latin = sum(len(w) for w in _LATIN_WORD.findall(text))
+    cjk = len(_CJK.findall(text))
+    if latin > 20 and latin > cjk:
+        return "英文"
+    if sum(ch in _TRADITIONAL for ch in text) >= 3:
+        return "繁体字"
+    return ""

@@ -21,7 +21,7 @@ from ..facts import FactSheet, build_fact_sheet
 from ..model import SECTION_KEYS, Report, Revision
 from .aio import run_sync
 from .cache import ResponseCache
-from .cleanup import clean_text
+from .cleanup import clean_text, script_problem
 from .guard import describe_claims, drop_clauses, ungrounded_claims
 from .offline import OfflineDraft, render_offline
 from .prompts import PromptSet, fence, load_llm_prompts
@@ -101,6 +101,20 @@ def _offline_draft(job: _Job, section: str, findings: list[Finding]) -> SectionD
     return SectionDraft(section, job.offline.texts[section], OFFLINE_SOURCE, findings + dropped)
 
 
+def _script_findings(section: str, script: str) -> list[Finding]:
+    if script != "繁体字":
+        return []
+    return [
+        Finding(
+            "D-04",
+            "warning",
+            _location(section),
+            "大模型写出的文字中有繁体字，报告正文应使用简体中文",
+            "请把繁体字改为简体字后再发布，或重新起草本段",
+        )
+    ]
+
+
 def _fallback(job: _Job, section: str, code: str, message: str, hint: str) -> SectionDraft:
     finding = Finding(code, "warning", _location(section), message, hint)
     return _offline_draft(job, section, [finding])
@@ -169,9 +183,14 @@ async def _guarded_answer(
     text = clean_text(first.text, heading)
     if not text:
         raise LLMError("模型返回的内容去掉格式符号后为空")
+    script = script_problem(text)
+    if script == "英文":
+        raise LLMError("模型用英文写了这一段，报告正文应使用简体中文")
     unmatched = ungrounded_claims(text, job.sheet)
     if not unmatched:
-        return SectionDraft(section, text, settings.model_name, cached=first.cached)
+        return SectionDraft(
+            section, text, settings.model_name, _script_findings(section, script), first.cached
+        )
     if on_restart:
         on_restart()
     reask = job.prompts["reask"].render(unmatched=describe_claims(unmatched))  # type: ignore[index]
