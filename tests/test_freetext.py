@@ -367,3 +367,32 @@ def test_litigation_without_its_kind_needs_a_choice(text: str) -> None:
 def test_litigation_kind_stated_after_the_number_is_placed() -> None:
     got = values("行政诉讼1件，复议后起诉，结果维持", ["table4"])
     assert got == {"table4.litigation_after_review.maintained": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "cell", "scope"),
+    [
+        ("行政诉讼3件，均维持", "table4.litigation_direct.maintained", "table4"),
+        ("其他处理2件", "table3.other_other.natural_person", "table3"),
+    ],
+)
+def test_llm_cells_of_an_unstated_kind_need_a_choice(
+    fake: FakeOpenAI, tmp_path, text: str, cell: str, scope: str
+) -> None:
+    value = int(text.split("件")[0][-1])
+    fake.script(tool_call({"cells": [{"cell": cell, "value": value, "quote": text}]}))
+    proposal = propose_with_llm(
+        settings_for(fake, tmp_path), text, [scope], "2021", load_bank().freetext.system_prompt
+    )
+    assert proposal.values == {}
+    assert proposal.unplaced[0].reason.startswith("需要选择")
+
+
+def test_llm_cells_whose_kind_the_text_states_are_proposed(fake: FakeOpenAI, tmp_path) -> None:
+    text = "行政诉讼1件，复议后起诉，结果维持"
+    cell = "table4.litigation_after_review.maintained"
+    fake.script(tool_call({"cells": [{"cell": cell, "value": 1, "quote": text}]}))
+    proposal = propose_with_llm(
+        settings_for(fake, tmp_path), text, ["table4"], "2021", load_bank().freetext.system_prompt
+    )
+    assert proposal.values == {cell: 1}

@@ -591,6 +591,8 @@ def _checked_extraction(result: Extraction, text: str, cells: dict[str, str]) ->
             proposal.unplaced.append(
                 Unplaced(shown, f"模型给出的单元格“{item.cell}”不在本题范围内，未采用")
             )
+        elif (choice := _unstated_kind(item.cell, text)) is not None:
+            proposal.unplaced.append(Unplaced(shown, choice))
         elif item.approximate or _approximate_in_text(value, mentions):
             proposal.unplaced.append(Unplaced(shown, "是约数，表中只能填确切数字"))
         elif value not in exact:
@@ -609,6 +611,28 @@ def _checked_extraction(result: Extraction, text: str, cells: dict[str, str]) ->
     proposal.unplaced += unplaced_numbers(text, proposal)
     _drop_matching_totals(proposal)
     return proposal
+
+
+_KIND_WORDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "table4.litigation_direct.": (dict(TABLE4_BLOCKS)["litigation_direct"], _LITIGATION_CHOICE),
+    "table4.litigation_after_review.": (
+        dict(TABLE4_BLOCKS)["litigation_after_review"],
+        _LITIGATION_CHOICE,
+    ),
+    **{
+        f"table3.{row}.": (dict(TABLE3_ROWS)[row], _VAGUE_ROW_REASONS["?其他处理"])
+        for row in ("other_no_correction", "other_no_fee_paid", "other_other")
+    },
+}
+
+
+def _unstated_kind(cell: str, text: str) -> str | None:
+    """A model that puts 行政诉讼 N 件 under 直接起诉, or 其他处理 N 件 under one of its three
+    sub-rows, guessed: the text must name the kind, else the cell needs a choice."""
+    for prefix, (words, reason) in _KIND_WORDS.items():
+        if cell.startswith(prefix) and not any(word in text for word in words):
+            return reason
+    return None
 
 
 def _as_number(value: float) -> int | Decimal:
