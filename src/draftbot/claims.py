@@ -30,6 +30,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Literal
 
 from .model import Report, result_rows
@@ -386,6 +387,12 @@ class Claim:
 
 def find_claims(text: str) -> list[Claim]:
     """Every quantity `text` states, in order, each with its subject and scope when known."""
+    return list(_claims_of(text))
+
+
+@lru_cache(maxsize=4096)
+def _claims_of(text: str) -> tuple[Claim, ...]:
+    """`find_claims`, remembered: the web review re-reads the same sentences after each edit."""
     plain = normalize_text_keep(text)
     masked = mask_non_quantities(plain)
     claims: list[Claim] = []
@@ -393,7 +400,7 @@ def find_claims(text: str) -> list[Claim]:
         claim = _claim(plain, masked, m)
         if claim is not None:  # quote the clause as the text has it (⑨, full-width digits)
             claims.append(replace(claim, clause=_clause(text, claim.start)))
-    return _inherit_subjects(plain, claims)
+    return tuple(_inherit_subjects(plain, claims))
 
 
 def normalize_text_keep(text: str) -> str:
