@@ -591,14 +591,14 @@ def _checked_extraction(result: Extraction, text: str, cells: dict[str, str]) ->
             proposal.unplaced.append(
                 Unplaced(shown, f"模型给出的单元格“{item.cell}”不在本题范围内，未采用")
             )
-        elif (choice := _unstated_kind(item.cell, text)) is not None:
-            proposal.unplaced.append(Unplaced(shown, choice))
         elif item.approximate or _approximate_in_text(value, mentions):
             proposal.unplaced.append(Unplaced(shown, "是约数，表中只能填确切数字"))
         elif value not in exact:
             proposal.unplaced.append(
                 Unplaced(shown, "原文中没有这个确切数字，未采用（不推算、不猜测）")
             )
+        elif (choice := _unstated_kind(item.cell, text)) is not None:
+            proposal.unplaced.append(Unplaced(shown, choice))
         elif isinstance(value, Decimal) and not cells[item.cell].endswith("万元）"):
             proposal.unplaced.append(Unplaced(shown, "件数应为整数"))
         else:
