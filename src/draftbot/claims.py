@@ -224,6 +224,7 @@ SUBJECTS: tuple[Subject, ...] = (
         ("新收政府信息公开申请", "收到政府信息公开申请", "受理政府信息公开申请", "新收申请",
          "收到申请", "受理申请", "接到申请", "接收申请", "依申请公开申请", "新收", "申请数量",
          "公开申请"),
+        # new, then new + carried over (allowed when the sentence says 含上年结转)
         lambda r: (r.table3.new_received.shown_total,
                    r.table3.new_received.shown_total + r.table3.carried_over.shown_total),
         previous=_previous("new_received_total"),
@@ -367,6 +368,7 @@ class Claim:
     scope: Scope = "本年"
     clause: str = ""
     near: tuple[Decimal, ...] = ()  # exact counts stated before it in the same sentence
+    with_carried: bool = False  # its sentence counts last year's carry-over in (含上年结转)
     part_subject: str | None = None  # for a share: the subject of the part (自然人 … 占 …)
 
     @property
@@ -444,7 +446,9 @@ def _claim(plain: str, masked: str, m: re.Match[str]) -> Claim | None:
     if unit == "个" and re.match(r"[\u4e00-\u9fff]", masked[m.end() : m.end() + 1] or " "):
         unit = "个" + masked[m.end()]  # 17个村: the noun says what is counted
     clause = _clause(plain, start)
-    return Claim(raw.strip(), start, end, reading, unit, subject, certain, scope, clause, (), part)
+    return Claim(
+        raw.strip(), start, end, reading, unit, subject, certain, scope, clause, part_subject=part
+    )
 
 
 def _read(number: str, m: re.Match[str]) -> Reading:
@@ -558,6 +562,12 @@ def _subject_after(masked: str, at: int) -> str | None:
     return None
 
 
+def _sentence_at(text: str, at: int) -> str:
+    start = max(text.rfind(p, 0, at) for p in "。；;\n") + 1
+    ends = [i for i in (text.find(p, at) for p in "。；;\n") if i >= 0]
+    return text[start : min(ends) if ends else len(text)]
+
+
 def _inherit_subjects(text: str, claims: list[Claim]) -> list[Claim]:
     """较上年增加4件 after 收到申请30件 speaks of the same subject; every claim also learns
     the exact counts stated before it in its sentence (the parts a share may be of)."""
@@ -571,7 +581,9 @@ def _inherit_subjects(text: str, claims: list[Claim]) -> list[Claim]:
         subject = claim.subject
         if subject is None and claim.scope == "同比" and previous and previous.subject:
             subject = previous.subject
-        claim = replace(claim, subject=subject, near=tuple(near))
+        sentence = _sentence_at(text, claim.start)
+        with_carried = "结转" in sentence and "新收" not in claim.clause
+        claim = replace(claim, subject=subject, near=tuple(near), with_carried=with_carried)
         out.append(claim)
         if claim.subject and claim.scope in ("本年", "上年") and not claim.percent:
             previous = claim
@@ -663,6 +675,8 @@ def ground(claim: Claim, data: ClaimData) -> Verdict:
             return "grounded" if claim.reading.admits(before) else "contradicts"
     if claim.subject is not None and claim.scope in ("本年", "累计"):
         allowed = data.subjects.get(claim.subject)
+        if allowed is not None and claim.subject == "new_received" and not claim.with_carried:
+            allowed = allowed[:1]  # 新收 32 件 when 30 are new and 2 carried over: wrong
         if allowed is not None:
             if any(claim.reading.admits(v) for v in allowed):
                 return "grounded"
