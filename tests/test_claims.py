@@ -113,6 +113,9 @@ def test_any_measure_word_makes_a_quantity(text: str, value: int, unit: str) -> 
     ("text", "verdicts"),
     [
         ("部分公开4件", ["grounded"]),
+        ("本年新收申请32件", ["contradicts"]),  # 30 new + 2 carried over is not 新收
+        ("共受理申请32件（含上年结转2件）", ["grounded", "grounded"]),
+        ("结转下年度继续办理2件", ["contradicts"]),  # 2 is last year's carry-over
         ("部分公开3件", ["contradicts"]),  # 3 is the carry-forward: another meaning
         ("本年新收申请30件，较上年增加5件", ["grounded", "contradicts"]),
         ("主动公开政府信息215条，同比增长19.4%", ["grounded", "grounded"]),
