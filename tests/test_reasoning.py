@@ -117,3 +117,22 @@ def test_streamed_reasoning_content_and_think_blocks_end_as_the_answer(
         if scenario.reasoning:  # the separate field is not even shown while streaming
             assert THINKING not in "".join(e.text for e in events if e.kind == "token")
         assert fake_openai.requests[-1].body["stream"] is True
+
+
+@pytest.mark.parametrize("raw", FORMS.values(), ids=FORMS.keys())
+def test_a_streamed_reasoning_block_is_never_shown(
+    fake_openai: FakeOpenAI, tmp_path: Path, busy: Report, raw: str
+) -> None:
+    settings = llm_settings(fake_openai, tmp_path)
+    fake_openai.default = normal(raw)
+
+    async def run() -> list:
+        return [e async for e in stream_section(busy, settings, "主动公开")]
+
+    events = asyncio.run(run())
+    kinds = [e.kind for e in events]
+    last_restart = max((i for i, k in enumerate(kinds) if k == "restart"), default=-1)
+    shown = "".join(e.text for e in events[last_restart + 1 :] if e.kind == "token")
+    assert shown.strip() == ANSWER and events[-1].text == ANSWER
+    if raw.lstrip().startswith("<"):  # with its opening tag: not even a glimpse
+        assert not any(THINKING[:6] in e.text for e in events if e.kind == "token")

@@ -57,6 +57,35 @@ def strip_reasoning(text: str) -> str:
     return text
 
 
+class VisibleStream:
+    """What to show of a streamed answer while it arrives: reasoning blocks never appear.
+
+    `feed(piece)` returns (restart, text): when a lone `</think>` shows that the text shown
+    so far was reasoning, `restart` is True and `text` is everything visible from scratch;
+    otherwise `text` is the newly visible part. A tag still being typed (`<thi`) is held back.
+    """
+
+    def __init__(self) -> None:
+        self._raw = ""
+        self._shown = ""
+
+    def feed(self, piece: str) -> tuple[bool, str]:
+        self._raw += piece
+        raw = self._raw
+        cut = raw.rfind("<")
+        if cut >= 0 and ">" not in raw[cut:] and len(raw) - cut <= 12:
+            raw = raw[:cut]  # perhaps the start of a tag
+        visible = strip_reasoning(raw)
+        if visible.startswith(self._shown):
+            new, self._shown = visible[len(self._shown) :], visible
+            return False, new
+        self._shown = visible
+        return True, visible
+
+    def reset(self) -> None:
+        self._raw = self._shown = ""
+
+
 def clean_text(text: str, heading: str = "") -> str:
     """Plain paragraphs: reasoning blocks, markdown, chatty preamble/sign-off and a repeated
     heading removed."""

@@ -21,7 +21,7 @@ from ..facts import FactSheet, build_fact_sheet
 from ..model import SECTION_KEYS, Report, Revision
 from .aio import run_sync
 from .cache import ResponseCache
-from .cleanup import clean_text, script_problem
+from .cleanup import VisibleStream, clean_text, script_problem
 from .guard import describe_claims, drop_clauses, ungrounded_claims
 from .offline import OfflineDraft, render_offline
 from .prompts import PromptSet, fence, load_llm_prompts
@@ -101,6 +101,24 @@ def _offline_draft(job: _Job, section: str, findings: list[Finding]) -> SectionD
     return SectionDraft(section, job.offline.texts[section], OFFLINE_SOURCE, findings + dropped)
 
 
+def _visible_stream(section: str, emit: Emit) -> tuple[Callable[[str], None], Callable[[], None]]:
+    """Token and restart callbacks that never show a reasoning block (`VisibleStream`)."""
+    stream = VisibleStream()
+
+    def on_chunk(piece: str) -> None:
+        restart, text = stream.feed(piece)
+        if restart:
+            emit(DraftEvent("restart", section))
+        if text:
+            emit(DraftEvent("token", section, text))
+
+    def on_restart() -> None:
+        stream.reset()
+        emit(DraftEvent("restart", section))
+
+    return on_chunk, on_restart
+
+
 def _script_findings(section: str, script: str) -> list[Finding]:
     if script != "繁体字":
         return []
@@ -171,8 +189,7 @@ async def _guarded_answer(
     from .llm import LLMError, complete
 
     settings = job.settings
-    on_chunk = (lambda text: emit(DraftEvent("token", section, text))) if emit else None
-    on_restart = (lambda: emit(DraftEvent("restart", section))) if emit else None
+    on_chunk, on_restart = _visible_stream(section, emit) if emit else (None, None)
     messages = section_messages(job, section)
     heading = SECTION_TITLES[section]
     first = await complete(
