@@ -396,3 +396,10 @@ def test_llm_cells_whose_kind_the_text_states_are_proposed(fake: FakeOpenAI, tmp
         settings_for(fake, tmp_path), text, ["table4"], "2021", load_bank().freetext.system_prompt
     )
     assert proposal.values == {cell: 1}
+
+
+def test_sentences_skip_numbers_that_are_not_quantities() -> None:
+    text = "依据《条例》第三十三条，在20个工作日内答复，收到申请5件；按某政办发〔2023〕14号办理"
+    proposal = propose_cells(text, ["table3"], "2021")
+    assert proposal.values == {"table3.new_received.total": 5}
+    assert proposal.unplaced == []

@@ -101,7 +101,7 @@ NON_QUANTITY_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
-_LINE_NUMBERING = re.compile(rf"(?m)^\s*(?:\d+|[{_CN}]+)\s*[.、．]")
+_LINE_NUMBERING = re.compile(rf"(?m)^\s*(?:\d+|[{_CN}]+)\s*(?:、|[.．](?!\d))")
 # Words whose numeral characters are not numbers.
 _NOT_NUMERAL_WORDS = (
     "十分", "百姓", "千万", "万一", "一些", "一直", "一般", "一起", "一定", "一道", "一致",
@@ -109,7 +109,7 @@ _NOT_NUMERAL_WORDS = (
     "千方百计", "万众", "一旦", "一律", "一并", "一同", "一切", "一体", "一站", "同一",
     "一手", "一把", "一步", "三番五次", "五花八门", "一级", "二级", "三级", "一类", "二类",
     "三类", "四类", "五类", "第一时间", "一网", "一门", "一窗", "一次性", "一号", "两级",
-    "三级", "四级", "五级", "两个", "几个",
+    "三级", "四级", "五级",
 )  # fmt: skip
 
 

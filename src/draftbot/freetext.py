@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
+from .claims import non_quantities
 from .model import APPLICANT_COLUMNS, CASE_COLUMNS, FormatVersion
 from .numbers import CHINESE_NUMERAL_CHARS, NumberError, read_number
 
@@ -69,12 +70,15 @@ def _normalize(text: str) -> str:
 
 
 def find_numbers(text: str) -> list[Mention]:
-    """Every count, amount, approximate number or fraction in `text`, in order."""
+    """Every count, amount, approximate number or fraction in `text`, in order. Numbers that
+    are not quantities (文号, 第二十条, 20个工作日内, 12345热线 … see `claims.non_quantities`)
+    are left out."""
     text = _normalize(text)
+    skip = [(n.start, n.end) for n in non_quantities(text)]
     out: list[Mention] = []
     for match in _MENTION_RE.finditer(text):
         mention = _mention(text, match)
-        if mention is not None:
+        if mention is not None and not any(s <= mention.start < e for s, e in skip):
             out.append(mention)
     return out
 
