@@ -72,8 +72,14 @@ def test_non_quantities_are_recognised_and_give_no_claim(text: str, kind: str) -
     assert find_claims(text) == []
 
 
+def test_a_fixed_phrase_never_eats_part_of_a_number() -> None:
+    assert [c.text for c in find_claims("增长3100%，覆盖率100%，服务124小时")] == ["3100%", "124"]
+
+
 def test_an_article_one_is_not_a_count() -> None:
     assert find_claims("年内开展一次专项检查，安排一名同志负责") == []
+    (one,) = find_claims("本年收到一件申请")  # but one application is a count
+    assert one.value == 1
 
 
 # --- claims ---------------------------------------------------------------------------------

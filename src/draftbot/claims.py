@@ -76,7 +76,7 @@ NON_QUANTITY_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "固定用语",
-            r"7\s*[×xX*＊]\s*24\s*小时|[5５]\s*[×xX*＊]\s*8\s*小时|24\s*小时|一件事一次办|最多跑一次|一次都不跑|只进一扇门|一网通办|一网统管|一窗受理|一件事|一次性|一站式|一对一|一把手|一张网|一码通|一览表|一事一申请|三安全一稳定|两微一端|两个维护|四个意识|四个自信|两个确立|十[三四五六]五|二?十[一二三四五六七八九]?大|[十二]十?[一二三四五六七八九]?届[一二三四五六七八九]?中全会|第[一二三四五六七八九十]批|百分之百|100\s*[%％]|全覆盖",
+            r"7\s*[×xX*＊]\s*24\s*小时|[5５]\s*[×xX*＊]\s*8\s*小时|(?<![\d.])24\s*小时|一件事一次办|最多跑一次|一次都不跑|只进一扇门|一网通办|一网统管|一窗受理|一件事|一次性|一站式|一对一|一把手|一张网|一码通|一览表|一事一申请|三安全一稳定|两微一端|两个维护|四个意识|四个自信|两个确立|十[三四五六]五|二?十[一二三四五六七八九]?大|[十二]十?[一二三四五六七八九]?届[一二三四五六七八九]?中全会|第[一二三四五六七八九十]批|百分之百|(?<![\d.])100\s*[%％]|全覆盖",
         ),
         (
             "时间",
@@ -429,8 +429,9 @@ def _claim(plain: str, masked: str, m: re.Match[str]) -> Claim | None:
         has_unit = unit in _MEASURE or unit in ("万元", "亿元", "人次", "个百分点")
         if not has_unit and not (len(number) >= 2 and any(c in "十百千万" for c in number)):
             return None
-        if number == "一" and not m.group("before") and not m.group("after"):
-            return None  # 一次检查, 一名同志: an article, not a count
+        solo = number == "一" and not m.group("before") and not m.group("after")
+        if solo and unit not in ("件", "起", "宗"):
+            return None  # 一次检查, 一名同志: an article, not a count (一件申请 is a count)
     raw = (m.group("before") or "") + number + (m.group("after") or "") + (m.group("pct") or "")
     try:
         reading = _read(number, m)
