@@ -389,12 +389,21 @@ class Claim:
 
 def find_claims(text: str) -> list[Claim]:
     """Every quantity `text` states, in order, each with its subject and scope when known."""
+    if len(text) > _CACHED_LENGTH:
+        return list(_read_claims(text))
     return list(_claims_of(text))
 
 
-@lru_cache(maxsize=4096)
+_CACHED_LENGTH = 1000  # sentences up to this long are remembered (at most 2,048 of them)
+
+
+@lru_cache(maxsize=2048)
 def _claims_of(text: str) -> tuple[Claim, ...]:
     """`find_claims`, remembered: the web review re-reads the same sentences after each edit."""
+    return _read_claims(text)
+
+
+def _read_claims(text: str) -> tuple[Claim, ...]:
     plain = normalize_text_keep(text)
     masked = mask_non_quantities(plain)
     claims: list[Claim] = []
