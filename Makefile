@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/web_latency.py --clients 20 --write bench/results/web_latency.md
 	$(BIN)/python bench/web_latency.py --clients 100 --write bench/results/web_latency_100.md
 	$(BIN)/python bench/web_list.py --write bench/results/web_list.md
+	$(BIN)/python bench/claims_eval.py --write bench/results/claims_eval.md
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

@@ -80,6 +80,7 @@ class Scenario:
     finish_reason: str = "stop"
     arguments: dict[str, Any] | None = None  # for tool_call
     chunks_before_cut: int = 2
+    reasoning: str | None = None  # sent as `reasoning_content` before the answer (DeepSeek-R1)
 
 
 def normal(text: str | None = None, delay: float = 0.0) -> Scenario:
@@ -126,6 +127,11 @@ def filtered() -> Scenario:
 
 def stream_cut(text: str | None = None, after: int = 2) -> Scenario:
     return Scenario("stream_cut", text=text, chunks_before_cut=after)
+
+
+def reasoning(text: str, thinking: str) -> Scenario:
+    """An answer with a separate `reasoning_content` field, as DeepSeek-R1 and vLLM send it."""
+    return Scenario(text=text, reasoning=thinking)
 
 
 def tool_call(arguments: dict[str, Any]) -> Scenario:
@@ -297,7 +303,7 @@ def _respond(
         if streaming:
             _send_stream(h, body, text, s)
         else:
-            _send_json(h, 200, _completion(body, text, s.finish_reason))
+            _send_json(h, 200, _completion(body, text, s.finish_reason, s.reasoning))
 
 
 def _envelope(body: dict[str, Any]) -> dict[str, Any]:
@@ -309,14 +315,19 @@ def _envelope(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _completion(body: dict[str, Any], text: str, finish_reason: str) -> dict[str, Any]:
+def _completion(
+    body: dict[str, Any], text: str, finish_reason: str, reasoning: str | None = None
+) -> dict[str, Any]:
     content = text if finish_reason != "content_filter" else None
+    message: dict[str, Any] = {"role": "assistant", "content": content}
+    if reasoning is not None:
+        message["reasoning_content"] = reasoning
     return {
         **_envelope(body),
         "choices": [
             {
                 "index": 0,
-                "message": {"role": "assistant", "content": content},
+                "message": message,
                 "finish_reason": finish_reason,
             }
         ],
@@ -401,6 +412,10 @@ def _delta(body: dict[str, Any], content: str | None, finish: str | None) -> dic
 
 def _send_stream(h: BaseHTTPRequestHandler, body: dict[str, Any], text: str, s: Scenario) -> None:
     _start_chunked(h, "text/event-stream")
+    for piece in _chunks(s.reasoning) if s.reasoning else []:
+        chunk = _delta(body, None, None)
+        chunk["choices"][0]["delta"] = {"reasoning_content": piece}
+        _sse(h, chunk)
     pieces = _chunks(text) if s.finish_reason != "content_filter" else []
     for i, piece in enumerate(pieces):
         if s.kind == "stream_cut" and i == s.chunks_before_cut:

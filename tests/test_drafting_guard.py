@@ -120,4 +120,5 @@ def test_citations_and_the_period_are_exempt_but_their_numbers_are_not_free(
     )
     assert unmatched_numbers(cited + "，统计期为2022年1月1日至12月31日。", sheet) == []
     assert unmatched_numbers("本年收到申请30件，办结12件。", sheet) == ["30", "12"]
-    assert unmatched_numbers("依据国办函〔2020〕110号", sheet) == ["2020", "110"]
+    # a document number of any issuer is a citation, not a quantity (issue 11)
+    assert unmatched_numbers("依据某政办发〔2023〕14号和国办函[2019]60号", sheet) == []

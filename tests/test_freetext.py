@@ -323,3 +323,83 @@ def test_the_rest_goes_to_the_named_applicant_type() -> None:
         "table3.granted.natural_person": 4,
         "table3.granted.commercial": 1,
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("收到申请二百五件", 250), ("收到申请1万2千件", 12000), ("收到申请两万三件", 23000),
+     ("收到申请一千二件", 1200)],
+)  # fmt: skip
+def test_sentences_read_elided_units_and_mixed_forms(text: str, expected: int) -> None:
+    assert values(text, ["table3"]) == {"table3.new_received.total": expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("收到申请三四件", "是约数"), ("收到申请十几件", "是约数"),
+     ("收到申请三十二十件", "“三十二十”不是规范的中文数字")],
+)  # fmt: skip
+def test_sentences_never_place_ranges_or_malformed_numerals(text: str, reason: str) -> None:
+    proposal = propose_cells(text, ["table3"], "2021")
+    assert proposal.values == {}
+    assert [u.reason for u in proposal.unplaced if reason in u.reason]
+
+
+def test_other_processing_without_its_kind_needs_a_choice() -> None:
+    proposal = propose_cells("收到个人申请14件，予以公开12件，其他处理2件", ["table3"], "2021")
+    assert not [p for p in proposal.values if p.startswith("table3.other_")]
+    (choice,) = [u for u in proposal.unplaced if u.text.startswith("2")]
+    assert choice.reason.startswith("需要选择")
+    # the 2019 format has one row for it: nothing to choose
+    got = values("收到个人申请14件，予以公开12件，其他处理2件", ["table3"], "2019")
+    assert got["table3.other_processing.natural_person"] == 2
+
+
+@pytest.mark.parametrize(
+    "text", ["行政诉讼3件", "被提起行政诉讼2件，1件维持，1件尚未审结", "行政诉讼1件维持"]
+)
+def test_litigation_without_its_kind_needs_a_choice(text: str) -> None:
+    proposal = propose_cells(text, ["table4"], "2021")
+    assert not [p for p in proposal.values if p.startswith("table4.litigation")]
+    assert proposal.unplaced and all(u.reason.startswith("需要选择") for u in proposal.unplaced)
+
+
+def test_litigation_kind_stated_after_the_number_is_placed() -> None:
+    got = values("行政诉讼1件，复议后起诉，结果维持", ["table4"])
+    assert got == {"table4.litigation_after_review.maintained": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "cell", "scope"),
+    [
+        ("行政诉讼3件，均维持", "table4.litigation_direct.maintained", "table4"),
+        ("其他处理2件", "table3.other_other.natural_person", "table3"),
+    ],
+)
+def test_llm_cells_of_an_unstated_kind_need_a_choice(
+    fake: FakeOpenAI, tmp_path, text: str, cell: str, scope: str
+) -> None:
+    value = int(text.split("件")[0][-1])
+    fake.script(tool_call({"cells": [{"cell": cell, "value": value, "quote": text}]}))
+    proposal = propose_with_llm(
+        settings_for(fake, tmp_path), text, [scope], "2021", load_bank().freetext.system_prompt
+    )
+    assert proposal.values == {}
+    assert proposal.unplaced[0].reason.startswith("需要选择")
+
+
+def test_llm_cells_whose_kind_the_text_states_are_proposed(fake: FakeOpenAI, tmp_path) -> None:
+    text = "行政诉讼1件，复议后起诉，结果维持"
+    cell = "table4.litigation_after_review.maintained"
+    fake.script(tool_call({"cells": [{"cell": cell, "value": 1, "quote": text}]}))
+    proposal = propose_with_llm(
+        settings_for(fake, tmp_path), text, ["table4"], "2021", load_bank().freetext.system_prompt
+    )
+    assert proposal.values == {cell: 1}
+
+
+def test_sentences_skip_numbers_that_are_not_quantities() -> None:
+    text = "依据《条例》第三十三条，在20个工作日内答复，收到申请5件；按某政办发〔2023〕14号办理"
+    proposal = propose_cells(text, ["table3"], "2021")
+    assert proposal.values == {"table3.new_received.total": 5}
+    assert proposal.unplaced == []

@@ -232,7 +232,10 @@ def test_invented_numbers_are_re_asked_once_and_then_accepted(
     assert fake_openai.calls == 2
     reask = fake_openai.requests[1].messages
     assert reask[-2] == {"role": "assistant", "content": "本年收到申请9999件。"}
-    assert "以下数字在事实清单中找不到：“9999”" in reask[-1]["content"]
+    assert (
+        "以下数字与事实清单不符（括号内是数据中的实际情况）：“本年收到申请9999件”中的“9999”"
+        "（表三 一、本年新收政府信息公开申请数量（总计）为 30）" in reask[-1]["content"]
+    )
 
 
 def test_invented_numbers_that_persist_fall_back_offline(
@@ -248,7 +251,9 @@ def test_invented_numbers_that_persist_fall_back_offline(
             "D-01",
             "warning",
             "正文 · 五、存在的主要问题及改进情况",
-            "大模型写出的数字 “9999”、“十五” 在数据中找不到，要求改正后仍未改正；本段已改用离线模板起草",
+            "大模型写出的数字与数据不符，要求改正后仍未改正："
+            "“本年收到申请9999件”中的“9999”（表三 一、本年新收政府信息公开申请数量（总计）为 30）；"
+            "“培训十五次”中的“十五”（填报的培训次数为 3）；本段已改用离线模板起草",
             "正文中的每个数字都应能在表格或填报事实中找到；可补充数据后重新起草本段",
         )
     ]

@@ -95,3 +95,92 @@ def test_format_amount_drops_trailing_zeros():
     assert format_amount(Decimal("12.500")) == "12.5"
     assert format_amount(Decimal("0.0000")) == "0"
     assert format_amount(Decimal("3")) == "3"
+
+
+# --- issue 11: one reader for numbers in Chinese text -----------------------------------
+
+from draftbot.numbers import read_number  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("二百五", 250),
+        ("一千二", 1200),
+        ("两万三", 23000),
+        ("三万五千二", 35200),
+        ("九十万零二", 900_002),
+        ("二百零五", 205),
+        ("一百一十", 110),
+        ("1万2千", 12000),
+        ("1万2", 12000),
+        ("3.5万", 35000),
+        ("１,２００", 1200),
+        ("二〇二三", 2023),
+        ("一九九九", 1999),
+        ("〇", 0),
+    ],
+)
+def test_elided_units_and_mixed_forms_are_exact(raw, expected):
+    reading = read_number(raw)
+    assert reading.value == expected
+    assert not reading.approximate and not reading.percent
+    assert parse_count(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "low", "high"),
+    [
+        ("三四", 3, 4),
+        ("两三", 2, 3),
+        ("三四十", 30, 40),
+        ("十三四", 13, 14),
+        ("十几", 11, 19),
+        ("二十几", 21, 29),
+        ("十余", 10, 20),
+        ("20余件", 20, 30),
+        ("200多", 200, 300),
+        ("约20", 10, 30),
+        ("近百", 0, 100),
+        ("逾千", 1000, 2000),
+        ("20件左右", 10, 30),
+    ],
+)
+def test_approximate_forms_are_marked_and_never_exact(raw, low, high):
+    reading = read_number(raw)
+    assert reading.approximate
+    assert (reading.low, reading.high) == (low, high)
+    assert reading.admits(Decimal(low)) and reading.admits(Decimal(high))
+    assert not reading.admits(Decimal(high + 1))
+    with pytest.raises(NumberError) as info:
+        parse_count(raw)
+    assert "约数" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "approximate"),
+    [("百分之三十", 30, False), ("百分之三十五点五", Decimal("35.5"), False), ("30%", 30, False),
+     ("３０％", 30, False), ("三成", 30, True), ("约30%", 30, True)],
+)  # fmt: skip
+def test_percentages(raw, value, approximate):
+    reading = read_number(raw)
+    assert reading.percent and reading.value == value and reading.approximate is approximate
+    with pytest.raises(NumberError) as info:
+        parse_count(raw)
+    assert "比例" in str(info.value)
+
+
+@pytest.mark.parametrize("raw", ["三十二十", "两两", "万三", "百十", "一万二万", "五五"])
+def test_malformed_numerals_are_refused_with_a_message(raw):
+    with pytest.raises(NumberError) as info:
+        read_number(raw)
+    assert f"“{raw}”" in str(info.value)
+    with pytest.raises(NumberError) as info:
+        parse_count(raw)
+    assert raw in str(info.value)
+
+
+def test_a_range_is_not_read_digit_by_digit():
+    with pytest.raises(NumberError) as info:
+        parse_chinese_numeral("三四")
+    assert str(info.value) == "“三四”是约数（三到四），请填写确切的数字"

@@ -153,6 +153,11 @@ def test_gate_no_fills_zeros_and_skips_its_questions(bank: qs.QuestionBank) -> N
         ("无", 0),
         ("没有", 0),
         ("12件", 12),
+        ("二百五", 250),
+        ("一千二", 1200),
+        ("两万三", 23000),
+        ("1万2千", 12000),
+        ("3.5万", 35000),
     ],
 )
 def test_count_answers_accept_numerals(bank: qs.QuestionBank, typed: str, saved: int) -> None:
@@ -170,6 +175,11 @@ def test_count_answers_accept_numerals(bank: qs.QuestionBank, typed: str, saved:
         ("十余件", "“十余件”是约数"),
         ("约20", "“约20”是约数"),
         ("三分之一", "“三分之一”是比例"),
+        ("三四件", "“三四件”是约数"),
+        ("十几", "“十几”是约数"),
+        ("百分之三十", "“百分之三十”是比例"),
+        ("三十二十", "“三十二十”不是规范的中文数字"),
+        ("两两", "“两两”不是规范的中文数字"),
         ("", "此题需要回答"),
     ],
 )

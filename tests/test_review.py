@@ -108,8 +108,10 @@ def test_p01_statements_of_none_are_compared_with_zero():
 
 def test_p01_parts_adding_up_to_more_than_the_total():
     findings = _review("共收到申请4件，其中自然人3件、商业企业2件。", "overview_on_request")
-    assert [f.code for f in findings] == ["P-01"]
-    assert "3 + 2 = 5件，多于总数" in findings[0].message
+    assert [f.code for f in findings] == ["P-01", "P-01"]
+    # the part that contradicts 表三, and the sum
+    assert "“其中自然人3件、商业企业2件”，但表三 一、本年新收 · 商业企业为 1" in findings[0].message
+    assert "3 + 2 = 5件，多于总数" in findings[1].message
 
 
 def test_p01_parts_after_a_total_without_gong():

@@ -99,6 +99,24 @@ def test_invalid_cell_is_rejected_with_its_official_location(client) -> None:
     assert version_of(client, report_id) == version  # nothing saved
 
 
+@pytest.mark.parametrize(
+    ("typed", "saved", "refused"),
+    [("二百五", "250", ""), ("1万2千", "12000", ""), ("两万三", "23000", ""),
+     ("三四", "", "“三四”是约数"), ("三十二十", "", "“三十二十”不是规范的中文数字")],
+)  # fmt: skip
+def test_table_cells_read_chinese_numerals_like_the_interview(
+    client, typed: str, saved: str, refused: str
+) -> None:
+    report_id = create_report(client)
+    response = edit(client, report_id, {"table3.new_received.natural_person": typed})
+    if saved:
+        assert response.status_code == 200
+        assert response.json()["values"]["table3.new_received.natural_person"] == saved
+    else:
+        assert response.status_code == 422
+        assert refused in response.json()["problems"][0]["message"]
+
+
 def test_two_tabs_get_a_conflict_and_nothing_is_overwritten(client) -> None:
     report_id = create_report(client)
     version = version_of(client, report_id)

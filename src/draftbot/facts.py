@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from .claims import ClaimData, claim_data
 from .model import FormatVersion, Report, result_rows
 from .numbers import format_amount
 from .tables import APPLICANT_LABELS, CASE_LABELS, TABLE3_ROW_LABELS
@@ -94,6 +95,7 @@ class FactSheet:
     year: int
     facts: list[Fact] = field(default_factory=list)
     numbers: list[AllowedNumber] = field(default_factory=list)
+    claims: ClaimData | None = None  # the report's quantities by subject (`claims.claim_data`)
 
     def lines(self, *topics: str) -> list[str]:
         wanted = set(topics) or set(TOPICS)
@@ -208,6 +210,7 @@ def build_fact_sheet(report: Report) -> FactSheet:
     _case_facts(b, cases(report))
     _listed_facts(b, report)
     _fee_facts(b, report)
+    b.sheet.claims = claim_data(report)
     return b.sheet
 
 

@@ -20,15 +20,17 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
+from .claims import non_quantities
 from .model import APPLICANT_COLUMNS, CASE_COLUMNS, FormatVersion
-from .numbers import CHINESE_NUMERAL_CHARS, NumberError, parse_chinese_numeral
+from .numbers import CHINESE_NUMERAL_CHARS, NumberError, read_number
 
 if TYPE_CHECKING:
     from .config import Settings
 
 _DIGITS_ONLY = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 _CN = "零〇一二两三四五六七八九十百千万亿"
-_NUM = rf"\d+(?:\.\d+)?|[{_CN}]+"
+# 12, 3.5, 1万2千, 3.5万 (not 3.5万元: there 万元 is the unit), 二百五, 两万三.
+_NUM = rf"\d+(?:\.\d+)?(?:[十百千万亿](?!元)\d*)*|[{_CN}]+"
 _MEASURE = "件个条次场起份项家名人位宗"
 _APPROX_BEFORE = r"(?:约有|大约|大概|约|近|将近|接近|超过|逾|差不多|不到|不足)"
 _APPROX_AFTER = r"(?:余|多|来|左右|上下|以上|以下|有余)"
@@ -53,10 +55,13 @@ class Mention:
     unit: str = ""
     approximate: bool = False
     fraction: bool = False
+    error: str = ""  # why a malformed numeral (三十二十) cannot be read
 
     @property
     def exact(self) -> bool:
-        return self.value is not None and not self.approximate and not self.fraction
+        return (
+            self.value is not None and not self.approximate and not self.fraction and not self.error
+        )
 
 
 def _normalize(text: str) -> str:
@@ -65,12 +70,15 @@ def _normalize(text: str) -> str:
 
 
 def find_numbers(text: str) -> list[Mention]:
-    """Every count, amount, approximate number or fraction in `text`, in order."""
+    """Every count, amount, approximate number or fraction in `text`, in order. Numbers that
+    are not quantities (文号, 第二十条, 20个工作日内, 12345热线 … see `claims.non_quantities`)
+    are left out."""
     text = _normalize(text)
+    skip = [(n.start, n.end) for n in non_quantities(text)]
     out: list[Mention] = []
     for match in _MENTION_RE.finditer(text):
         mention = _mention(text, match)
-        if mention is not None:
+        if mention is not None and not any(s <= mention.start < e for s, e in skip):
             out.append(mention)
     return out
 
@@ -90,12 +98,13 @@ def _mention(text: str, match: re.Match[str]) -> Mention | None:
     if number[0] in CHINESE_NUMERAL_CHARS and not _plausible_chinese(number, unit):
         return None
     try:
-        value = _value(number)
-    except NumberError:
-        return None
+        reading = read_number(number)
+    except NumberError as exc:
+        return Mention(raw, start, end, None, unit, error=str(exc))
+    if reading.approximate:  # 三四件, 十几件: a range, not a count
+        return Mention(raw, start, end, None, unit, approximate=True)
+    value = _value(reading.value)
     approx = bool(match.group("before") or match.group("after1") or match.group("after2"))
-    if unit in ("万元", "元") or isinstance(value, Decimal):
-        return Mention(raw, start, end, Decimal(number) if "." in number else value, unit, approx)
     return Mention(raw, start, end, value, unit, approx)
 
 
@@ -112,17 +121,17 @@ def _plausible_chinese(number: str, unit: str) -> bool:
     return bool(unit) or (len(number) >= 2 and any(c in "十百千万亿" for c in number))
 
 
-def _value(number: str) -> int | Decimal:
-    if "." in number:
-        return Decimal(number)
-    if number.isdigit():
-        return int(number)
-    return parse_chinese_numeral(number)
+def _value(value: Decimal) -> int | Decimal:
+    """Whole numbers as int (counts), others as Decimal (amounts such as 3.5 万元)."""
+    return int(value) if value == value.to_integral_value() else value.normalize()
 
 
 def approximate_reason(text: str) -> str:
-    """A Chinese message when a single answer is an approximate number or a fraction, else ""."""
+    """A Chinese message when a single answer is an approximate number, a fraction or a
+    malformed numeral, else ""."""
     for mention in find_numbers(text):
+        if mention.error:
+            return mention.error
         if mention.fraction:
             return f"“{mention.text}”是比例，表中要填具体的件数或金额，请换算后填写确切数字"
         if mention.approximate:
@@ -224,7 +233,8 @@ TABLE3_ROWS: list[tuple[str, tuple[str, ...]]] = [
     ("not_processed_confirm", ("要求确认", "重新出具")),
     ("other_no_correction", ("不补正", "未补正")),
     ("other_no_fee_paid", ("未缴纳", "未缴费", "未按收费通知", "逾期未缴")),
-    ("other_other", ("撤回", "其他处理")),
+    ("other_other", ("撤回",)),
+    ("?其他处理", ("其他处理", "其他方式处理", "其他情形")),
     ("?不予公开", ("不予公开",)),
     ("?无法提供", ("无法提供",)),
     ("?不予处理", ("不予处理",)),
@@ -235,6 +245,7 @@ _VAGUE_ROW_REASONS = {
     "?不予公开": "没有说明不予公开的理由（表三分 8 种理由），请逐项填写",
     "?无法提供": "没有说明无法提供的原因（表三分 3 种），请逐项填写",
     "?不予处理": "没有说明不予处理的原因（表三分 5 种），请逐项填写",
+    "?其他处理": "需要选择：没有说明属于其他处理的哪一种（逾期不补正、逾期未缴费、其他），请选择后填写",
 }
 APPLICANT_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("natural_person", ("自然人", "个人", "公民", "群众", "市民", "村民")),
@@ -275,6 +286,9 @@ def _within_scope(proposal: Proposal, scope: list[str]) -> Proposal:
 
 
 def _unusable(proposal: Proposal, mention: Mention) -> bool:
+    if mention.error:
+        proposal.unplaced.append(Unplaced(mention.text, mention.error))
+        return True
     if mention.fraction:
         proposal.unplaced.append(Unplaced(mention.text, "是比例，不是件数，请换算后填写确切数字"))
         return True
@@ -290,7 +304,7 @@ def _table3(text: str, version: FormatVersion) -> Proposal:
     current: str | None = None
     for clause in _clauses(text):
         row = _first_key(clause, TABLE3_ROWS)
-        if row in _OTHER_2019 and version == "2019":
+        if (row in _OTHER_2019 or row == "?其他处理") and version == "2019":
             row = "other_processing"
         applicant = _first_key(clause, APPLICANT_WORDS)
         mentions = find_numbers(clause)
@@ -371,11 +385,16 @@ def _single_column(proposal: Proposal, table: str, columns: tuple[str, ...]) -> 
     return used.pop() if len(used) == 1 else None
 
 
+_LITIGATION = "?行政诉讼"
 TABLE4_BLOCKS: list[tuple[str, tuple[str, ...]]] = [
     ("litigation_after_review", ("复议后起诉", "复议后提起", "经复议后", "复议后又起诉")),
-    ("litigation_direct", ("直接起诉", "未经复议", "行政诉讼", "起诉", "诉讼")),
+    ("litigation_direct", ("直接起诉", "未经复议", "直接向法院", "直接提起")),
+    (_LITIGATION, ("行政诉讼", "起诉", "诉讼")),
     ("review", ("行政复议", "复议")),
 ]
+_LITIGATION_CHOICE = (
+    "需要选择：没有说明行政诉讼是未经复议直接起诉还是复议后起诉（表四分两类），请选择后填写"
+)
 CASE_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("pending", ("尚未审结", "未审结", "审理中", "尚未结案", "未结")),
     ("maintained", ("维持", "驳回")),
@@ -385,15 +404,20 @@ CASE_WORDS: list[tuple[str, tuple[str, ...]]] = [
 
 
 def _table4(text: str) -> Proposal:
+    """表四 from a sentence; 行政诉讼 N 件 waits for 直接起诉 / 复议后起诉 and is never guessed."""
     proposal = Proposal()
     totals: dict[str, tuple[int, str]] = {}
     current: str | None = None
     for clause in _clauses(text):
         block = _first_key(clause, TABLE4_BLOCKS)
         column = _first_key(clause, CASE_WORDS)
-        target = block or current
         mentions = [m for m in find_numbers(clause) if not _unusable(proposal, m)]
-        if not mentions and column and target in totals:
+        # 行政诉讼1件，直接起诉: the kind comes after the number
+        stated_later = block not in (None, _LITIGATION) and current == _LITIGATION
+        if stated_later and not mentions and _LITIGATION in totals:
+            totals[str(block)] = totals.pop(_LITIGATION)
+        target = block or current
+        if not mentions and column and target in totals and target != _LITIGATION:
             value, _ = totals.pop(target)
             proposal.place(f"table4.{target}.{column}", value, clause)
         for i, mention in enumerate(mentions):
@@ -401,12 +425,17 @@ def _table4(text: str) -> Proposal:
                 proposal.unplaced.append(
                     Unplaced(mention.text, "未能确定是复议还是诉讼、是哪种结果")
                 )
+            elif target == _LITIGATION and (column or _LITIGATION in totals):
+                proposal.unplaced.append(Unplaced(mention.text, _LITIGATION_CHOICE))
             elif column:
                 proposal.place(f"table4.{target}.{column}", mention.value, clause)
             else:
                 totals[target] = (mention.value, clause)
         if block is not None:
             current = block
+    if _LITIGATION in totals:
+        value, source = totals.pop(_LITIGATION)
+        proposal.unplaced.append(Unplaced(f"{value}（{source}）", _LITIGATION_CHOICE))
     _settle_totals(proposal, totals, "table4", CASE_COLUMNS)
     return proposal
 
@@ -572,6 +601,8 @@ def _checked_extraction(result: Extraction, text: str, cells: dict[str, str]) ->
             proposal.unplaced.append(
                 Unplaced(shown, "原文中没有这个确切数字，未采用（不推算、不猜测）")
             )
+        elif (choice := _unstated_kind(item.cell, text)) is not None:
+            proposal.unplaced.append(Unplaced(shown, choice))
         elif isinstance(value, Decimal) and not cells[item.cell].endswith("万元）"):
             proposal.unplaced.append(Unplaced(shown, "件数应为整数"))
         else:
@@ -584,6 +615,28 @@ def _checked_extraction(result: Extraction, text: str, cells: dict[str, str]) ->
     proposal.unplaced += unplaced_numbers(text, proposal)
     _drop_matching_totals(proposal)
     return proposal
+
+
+_KIND_WORDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "table4.litigation_direct.": (dict(TABLE4_BLOCKS)["litigation_direct"], _LITIGATION_CHOICE),
+    "table4.litigation_after_review.": (
+        dict(TABLE4_BLOCKS)["litigation_after_review"],
+        _LITIGATION_CHOICE,
+    ),
+    **{
+        f"table3.{row}.": (dict(TABLE3_ROWS)[row], _VAGUE_ROW_REASONS["?其他处理"])
+        for row in ("other_no_correction", "other_no_fee_paid", "other_other")
+    },
+}
+
+
+def _unstated_kind(cell: str, text: str) -> str | None:
+    """A model that puts 行政诉讼 N 件 under 直接起诉, or 其他处理 N 件 under one of its three
+    sub-rows, guessed: the text must name the kind, else the cell needs a choice."""
+    for prefix, (words, reason) in _KIND_WORDS.items():
+        if cell.startswith(prefix) and not any(word in text for word in words):
+            return reason
+    return None
 
 
 def _as_number(value: float) -> int | Decimal:

@@ -1,7 +1,13 @@
-"""Parsing of counts and amounts as clerks type them: 3, ３, 3.0, 三, 十二, 两百零五, 无.
+"""Numbers as clerks and reports write them: 3, ３, 1,200, 三, 十二, 二百五, 两万三, 1万2千, 3.5万,
+百分之三十, 三成, and the approximate forms 三四, 两三, 十几, 十余, 20余, 约20, 近百, 逾千.
 
-Every parser either returns an exact value or raises `NumberError` with a Chinese
-message; nothing is rounded or guessed.
+One reader for the interview, the web forms, the sentence parser and the prose checks:
+`read_number` gives a `Reading` (value, exact or approximate with its range, percent or not);
+`parse_count` and `parse_amount` accept only exact values. Every parser either returns a value
+or raises `NumberError` with a Chinese message; nothing is rounded or guessed. Malformed
+numerals (三十二十, 两两) are refused, never summed.
+
+cn2an was tried and not used: it reads 三四 as 34 and 两两 as 22, and knows no approximate forms.
 """
 
 from __future__ import annotations
@@ -33,8 +39,8 @@ PUBLISHED_BOUNDS = Bounds(10**10, Decimal(10) ** 12, 8)
 BLANK_MARKS = frozenset({"", "/", "-", "—", "–", "－", "——", "\\", "×", "无数据"})
 
 _FULL_WIDTH = str.maketrans(
-    "０１２３４５６７８９．－＋，　",
-    "0123456789.-+, ",
+    "０１２３４５６７８９．－＋，　％",
+    "0123456789.-+, %",
 )
 _DIGITS = {
     "零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3,
@@ -43,14 +49,57 @@ _DIGITS = {
 }  # fmt: skip
 _SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _BIG_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
+_UNITS = {**_SMALL_UNITS, **_BIG_UNITS}
 CHINESE_NUMERAL_CHARS = "".join([*_DIGITS, *_SMALL_UNITS, *_BIG_UNITS])
 ZERO_WORDS = frozenset({"无", "没有", "否", "零", "〇", "暂无", "均无", "没", "无此情况"})
 _INTEGER_RE = re.compile(r"[+]?\d+(?:\.0+)?")
 _AMOUNT_RE = re.compile(r"[+]?\d+(?:\.\d+)?")
+_ZEROS = "零〇○"
+
+_CN_DIGIT = "零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
+_CN_ANY = _CN_DIGIT + "十拾百佰千仟万萬亿億"
+# A number token: digits (with a decimal part) and Chinese numerals and units, mixed (1万2千).
+NUMBER_TOKEN = rf"(?:[\d{_CN_ANY}][\d.{_CN_ANY}]*)"
+# Approximate marks and which side of the stated value they allow: -1 below, 0 both, 1 above.
+_APPROX_BEFORE = {
+    "约有": 0, "大约": 0, "大概": 0, "约": 0, "差不多": 0, "将近": -1, "接近": -1, "近": -1,
+    "不到": -1, "不足": -1, "超过": 1, "逾": 1,
+}  # fmt: skip
+_APPROX_AFTER = {"有余": 1, "余": 1, "多": 1, "来": 0, "左右": 0, "上下": 0}
+_MEASURE_END = re.compile(
+    r"(?<=[\d"
+    + "零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖十拾百佰千仟万萬亿億"
+    + r"余多来几])[件个条次场起份项家名人位宗篇期元]$"
+)
+_ADJACENT = "一二三四五六七八九"
 
 
 class NumberError(ValueError):
     """A value that is not an acceptable number; the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A number as read from text.
+
+    `value` is the stated value (for 三四 / 十几 the lower bound; a percentage in percent,
+    百分之三十 → 30). `low`/`high` bound what an approximate form may mean (inclusive).
+    """
+
+    text: str
+    value: Decimal
+    approximate: bool = False
+    percent: bool = False
+    low: Decimal | None = None
+    high: Decimal | None = None
+
+    def admits(self, actual: Decimal) -> bool:
+        """Whether `actual` is what this reading may mean (exact: equal; approximate: in range)."""
+        if not self.approximate:
+            return actual == self.value
+        low = self.value if self.low is None else self.low
+        high = self.high if self.high is not None else low * 2 + 10
+        return low <= actual <= high
 
 
 def normalize_text(raw: str) -> str:
@@ -59,29 +108,205 @@ def normalize_text(raw: str) -> str:
 
 
 def parse_chinese_numeral(text: str) -> int:
-    """Value of a Chinese numeral such as 十二, 两百零五, 十万零三 or 二〇二二 (digit by digit)."""
-    if not text or any(ch not in CHINESE_NUMERAL_CHARS for ch in text):
-        raise NumberError(f"“{text}”不是中文数字")
-    has_units = any(ch in _SMALL_UNITS or ch in _BIG_UNITS for ch in text)
-    if not has_units and (len(text) == 1 or "两" not in text):
-        return int("".join(str(_DIGITS[ch]) for ch in text))
-    total, section, digit = 0, 0, None
-    for ch in text:
-        if ch in _DIGITS:
-            if digit is not None and _DIGITS[ch] != 0:
-                raise NumberError(f"“{text}”不是规范的中文数字")
-            digit = _DIGITS[ch] if _DIGITS[ch] != 0 else None
-        elif ch in _SMALL_UNITS:
-            section += (1 if digit is None else digit) * _SMALL_UNITS[ch]
-            digit = None
+    """Value of an exact Chinese numeral: 十二, 两百零五, 二百五 (= 250), 一千二 (= 1200),
+    两万三 (= 23000), 十万零三, or 二〇二二 / 一九九九 read digit by digit.
+
+    Raises `NumberError` for malformed numerals (三十二十, 两两, 万三) and for two adjacent
+    digits such as 三四, which mean “three or four” (read them with `read_number`).
+    """
+    return int(_numeral_value(text, text))
+
+
+def _numeral_value(text: str, shown: str) -> Decimal:
+    if not text or any(
+        ch not in CHINESE_NUMERAL_CHARS and not ch.isdigit() and ch != "." for ch in text
+    ):
+        raise NumberError(f"“{shown}”不是数字")
+    if not any(ch in _UNITS for ch in text):
+        return _digit_by_digit(text, shown)
+    return _with_units(text, shown)
+
+
+def _digit_by_digit(text: str, shown: str) -> Decimal:
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return Decimal(text)
+    if any(ch.isdigit() for ch in text):
+        raise NumberError(f"“{shown}”不是规范的数字")
+    if len(text) == 1:
+        return Decimal(_DIGITS[text])
+    if len(text) == 2 and not any(ch in _ZEROS for ch in text):
+        if _is_range_pair(text[0], text[1]):
+            raise NumberError(f"“{shown}”是约数（{text[0]}到{text[1]}），请填写确切的数字")
+        raise NumberError(f"“{shown}”不是规范的中文数字")
+    if "两" in text:
+        raise NumberError(f"“{shown}”不是规范的中文数字")
+    return Decimal("".join(str(_DIGITS[ch]) for ch in text))
+
+
+def _is_range_pair(first: str, second: str) -> bool:
+    a, b = _DIGITS.get(first), _DIGITS.get(second)
+    return a is not None and b is not None and a > 0 and b == a + 1
+
+
+def _tokens(text: str, shown: str) -> list[tuple[str, Decimal]]:
+    """("n", value) for a coefficient (一, 3, 3.5), ("u", size) for a unit."""
+    out: list[tuple[str, Decimal]] = []
+    for m in re.finditer(r"\d+(?:\.\d+)?|.", text):
+        piece = m.group(0)
+        if piece[0].isdigit():
+            out.append(("n", Decimal(piece)))
+        elif piece in _DIGITS:
+            out.append(("n", Decimal(_DIGITS[piece])) if _DIGITS[piece] else ("z", Decimal(0)))
+        elif piece in _UNITS:
+            out.append(("u", Decimal(_UNITS[piece])))
         else:
-            unit = _BIG_UNITS[ch]
+            raise NumberError(f"“{shown}”不是规范的数字")
+    return out
+
+
+def _with_units(text: str, shown: str) -> Decimal:
+    bad = NumberError(f"“{shown}”不是规范的中文数字，请核对后重新填写")
+    tokens = _tokens(text, shown)
+    total, section = Decimal(0), Decimal(0)
+    digit: Decimal | None = None
+    last_small: Decimal | None = None  # the last small unit in this section
+    last_big: Decimal | None = None
+    last_unit: Decimal | None = None  # the unit just before a trailing digit (for 二百五)
+    zero_seen = False
+    for index, (kind, amount) in enumerate(tokens):
+        if kind == "z":
+            zero_seen, digit = True, None
+            continue
+        if kind == "n":
+            if digit is not None:
+                raise bad
+            digit = amount
+            continue
+        if amount < 10_000:  # 十 百 千
+            if last_small is not None and amount >= last_small:
+                raise bad
+            if digit is None and (index > 0 and tokens[index - 1][0] != "z"):
+                raise bad  # 百十: no coefficient where one is needed
+            section += (Decimal(1) if digit is None else digit) * amount
+            last_small, last_unit, digit, zero_seen = amount, amount, None, False
+        else:  # 万 亿
             section += digit or 0
-            if section == 0:
-                raise NumberError(f"“{text}”不是规范的中文数字")
-            total = (total + section) * unit if unit > 10_000 else total + section * unit
-            section, digit = 0, None
-    return total + section + (digit or 0)
+            if section == 0 or (last_big is not None and amount >= last_big and amount != 10_000):
+                raise bad
+            if last_big is not None and amount == last_big:
+                raise bad
+            if amount > 10_000:
+                total = (total + section) * amount
+            else:
+                total += section * amount
+            last_big, last_unit, section, digit, last_small, zero_seen = (
+                amount, amount, Decimal(0), None, None, False,
+            )  # fmt: skip
+    if digit is not None:
+        elided = (
+            not zero_seen
+            and tokens[-2][0] == "u"
+            and last_unit is not None
+            and last_unit >= 100
+            and digit < 10
+            and digit == digit.to_integral_value()
+        )
+        section += digit * (last_unit / 10) if elided else digit
+    value = total + section
+    if value != value.to_integral_value():
+        raise bad
+    return value
+
+
+def read_number(raw: str) -> Reading:
+    """One number as written, with its approximate or percent marks: 二百五, 1万2千, 3.5万,
+    百分之三十, 30%, 三成, 三四, 三四十, 十几, 二十几, 十余, 20余, 约20, 近百, 20件左右.
+
+    A measure word after the number (件, 条 …) is ignored. Raises `NumberError` with a Chinese
+    message when the text is not one number.
+    """
+    text = normalize_text(raw)
+    shown = raw.strip()
+    side: int | None = None
+    for word, where in _APPROX_BEFORE.items():
+        if text.startswith(word) and len(text) > len(word):
+            text, side = text[len(word) :], where
+            break
+    for _ in range(2):  # 20件左右 and 20余件
+        for word, where in _APPROX_AFTER.items():
+            if text.endswith(word) and len(text) > len(word):
+                text, side = text[: -len(word)], where if side is None else side
+                break
+        text = _MEASURE_END.sub("", text)
+    if text.startswith("百分之"):
+        return _reading(shown, _decimal_numeral(text[3:], shown), side, percent=True)
+    if text.endswith("%"):
+        return _reading(shown, _decimal_numeral(text[:-1], shown), side, percent=True)
+    tenths = re.fullmatch(r"([一二两三四五六七八九])成([一二三四五六七八九])?", text)
+    if tenths:
+        value = Decimal(
+            _DIGITS[tenths.group(1)] * 10 + (_DIGITS[tenths.group(2)] if tenths.group(2) else 0)
+        )
+        return Reading(shown, value, True, True, value - 5, value + 5)
+    ranged = _range(text)
+    if ranged is not None:
+        low, high = ranged
+        return Reading(shown, low, True, False, low, high)
+    return _reading(shown, _decimal_numeral(text, shown), side)
+
+
+def _reading(shown: str, value: Decimal, side: int | None, *, percent: bool = False) -> Reading:
+    if side is None:
+        return Reading(shown, value, percent=percent)
+    step = _step(value)
+    low = value - step if side <= 0 else value
+    high = value + step if side >= 0 else value
+    return Reading(shown, value, True, percent, max(low, Decimal(0)), high)
+
+
+def _step(value: Decimal) -> Decimal:
+    """10 for 十余 / 20余, 100 for 200余: the span an approximate form covers."""
+    whole = int(value)
+    if whole < 10:
+        return Decimal(1)
+    digits = len(str(whole))
+    return Decimal(10) ** (digits - 1) if whole % 10 ** (digits - 1) == 0 else Decimal(10)
+
+
+_RANGE_RE = re.compile(
+    r"(?P<tens>十)?(?P<a>[一二两三四五六七八九])(?P<b>[一二三四五六七八九])(?P<unit>[十百千万]*)"
+)
+
+
+def _range(text: str) -> tuple[Decimal, Decimal] | None:
+    """三四 → (3, 4); 三四十 → (30, 40); 十三四 → (13, 14); 十几 → (11, 19); 二十几 → (21, 29)."""
+    if text in {"几", "十几"} or re.fullmatch(r"[一二两三四五六七八九]十几", text):
+        tens = Decimal(_DIGITS[text[0]] * 10) if len(text) == 3 else Decimal(10)
+        return (tens + 1, tens + 9) if text != "几" else (Decimal(1), Decimal(9))
+    m = _RANGE_RE.fullmatch(text)
+    if not m or not _is_range_pair(m.group("a"), m.group("b")):
+        return None
+    scale = Decimal(1)
+    for ch in m.group("unit"):
+        scale *= _UNITS[ch]
+    base = Decimal(10) if m.group("tens") else Decimal(0)
+    return (base + _DIGITS[m.group("a")] * scale, base + _DIGITS[m.group("b")] * scale)
+
+
+def _decimal_numeral(text: str, shown: str) -> Decimal:
+    """Digits, Chinese numerals or a mix, with a decimal part in digits or after 点."""
+    if not text:
+        raise NumberError(f"“{shown}”不是数字")
+    if "点" in text:
+        whole, _, frac = text.partition("点")
+        if not frac or any(ch not in _DIGITS for ch in frac):
+            raise NumberError(f"“{shown}”不是规范的数字")
+        head = _numeral_value(whole, shown) if whole else Decimal(0)
+        return head + Decimal("0." + "".join(str(_DIGITS[ch]) for ch in frac))
+    if _range(text) is not None:
+        low, high = _range(text)  # type: ignore[misc]
+        raise NumberError(f"“{shown}”是约数（{low}到{high}），请填写确切的数字")
+    return _numeral_value(text, shown)
 
 
 def blank_message(raw: object) -> str | None:
@@ -123,9 +348,42 @@ def _count_from_text(raw: str) -> int:
         return 0
     if _INTEGER_RE.fullmatch(text):
         return int(Decimal(text))
-    if text and all(ch in CHINESE_NUMERAL_CHARS for ch in text):
-        return parse_chinese_numeral(text)
-    raise NumberError(f"应为不小于 0 的整数，收到“{raw.strip()}”")
+    if not text or text[0] in "+-" or not re.fullmatch(NUMBER_TOKEN, text):
+        if _looks_numeric(text):
+            reading = _try_read(raw)
+            if reading is not None:
+                raise NumberError(_not_exact_message(reading, raw))
+        raise NumberError(f"应为不小于 0 的整数，收到“{raw.strip()}”")
+    reading = _try_read(text)
+    if reading is None:
+        value = _numeral_value(text, raw.strip())  # raises with the reason
+    elif reading.approximate or reading.percent:
+        raise NumberError(_not_exact_message(reading, raw))
+    else:
+        value = reading.value
+    if value != value.to_integral_value():
+        raise NumberError(f"应为不小于 0 的整数，收到“{raw.strip()}”")
+    return int(value)
+
+
+def _looks_numeric(text: str) -> bool:
+    return bool(re.search(r"[\d" + _CN_ANY + r"]", text)) and bool(
+        re.search(r"百分之|%|成$|余|多|来|几|左右|上下|^约|^近|^逾|^大约|^超过", text)
+    )
+
+
+def _try_read(text: str) -> Reading | None:
+    try:
+        return read_number(text)
+    except NumberError:
+        return None
+
+
+def _not_exact_message(reading: Reading, raw: str) -> str:
+    shown = raw.strip()
+    if reading.percent:
+        return f"“{shown}”是比例，表中要填具体的数字，请换算后填写"
+    return f"“{shown}”是约数，表中要填确切的数字，请核对台账后填写准确数字"
 
 
 def _bounded_count(value: int, raw: object, limit: int) -> int:

@@ -199,7 +199,7 @@ def _column_move(report: Report, text: str) -> tuple[dict[str, int], tuple[str, 
             else:
                 to_col = to_col or key
             break
-    counts = [m for m in find_numbers(text) if not m.approximate and not m.fraction]
+    counts = [m for m in find_numbers(text) if m.exact]
     if not (to_col and from_col and to_col != from_col and len(counts) == 1):
         return None
     n = int(counts[0].value)

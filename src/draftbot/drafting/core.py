@@ -1,8 +1,9 @@
 """Drafting a report's prose: LLM when configured, offline templates otherwise or as fallback.
 
 Per section the LLM path is: render the prompts → answer (cache or model, bounded retries)
-→ clean up → number guard → one re-ask naming unmatched numbers → accept, or fall back to
-the offline text with a finding that says why. Sections are drafted concurrently (at most
+→ clean up (reasoning blocks first) → claim guard → one re-ask naming the clauses and what
+the data says → accept; else drop only the offending sentences when the rest still reads as a
+paragraph (with a finding quoting them), or fall back to the offline text with a finding. Sections are drafted concurrently (at most
 `llm_max_concurrency` at a time); the whole report is bounded by `timeout × attempts`.
 
 The cache is looked up before anything else: a fully cached run never imports LangChain or
@@ -29,8 +30,8 @@ from ..model import SECTION_KEYS, Report, Revision
 from .aio import run_sync
 from .cache import ResponseCache, cache_key
 from .calls import Completion, LLMError, Message, deadline_exceeded
-from .cleanup import clean_text
-from .guard import describe, unmatched_numbers
+from .cleanup import VisibleStream, clean_text, script_problem
+from .guard import describe_claims, drop_clauses, ungrounded_claims
 from .offline import OfflineDraft, render_offline
 from .prompts import PromptSet, fence, load_llm_prompts
 from .sections import SECTION_TITLES, SECTION_TOPICS, resolve_section, section_material
@@ -112,6 +113,38 @@ def _offline_draft(job: _Job, section: str, findings: list[Finding]) -> SectionD
     return SectionDraft(section, job.offline.texts[section], OFFLINE_SOURCE, findings + dropped)
 
 
+def _visible_stream(section: str, emit: Emit) -> tuple[Callable[[str], None], Callable[[], None]]:
+    """Token and restart callbacks that never show a reasoning block (`VisibleStream`)."""
+    stream = VisibleStream()
+
+    def on_chunk(piece: str) -> None:
+        restart, text = stream.feed(piece)
+        if restart:
+            emit(DraftEvent("restart", section))
+        if text:
+            emit(DraftEvent("token", section, text))
+
+    def on_restart() -> None:
+        stream.reset()
+        emit(DraftEvent("restart", section))
+
+    return on_chunk, on_restart
+
+
+def _script_findings(section: str, script: str) -> list[Finding]:
+    if script != "繁体字":
+        return []
+    return [
+        Finding(
+            "D-04",
+            "warning",
+            _location(section),
+            "大模型写出的文字中有繁体字，报告正文应使用简体中文",
+            "请把繁体字改为简体字后再发布，或重新起草本段",
+        )
+    ]
+
+
 def _fallback(job: _Job, section: str, code: str, message: str, hint: str) -> SectionDraft:
     finding = Finding(code, "warning", _location(section), message, hint)
     return _offline_draft(job, section, [finding])
@@ -164,33 +197,48 @@ async def _guarded_answer(
     job: _Job, section: str, emit: Emit | None, deadline: float
 ) -> SectionDraft:
     settings = job.settings
-    on_chunk = (lambda text: emit(DraftEvent("token", section, text))) if emit else None
-    on_restart = (lambda: emit(DraftEvent("restart", section))) if emit else None
+    on_chunk, on_restart = _visible_stream(section, emit) if emit else (None, None)
     messages = section_messages(job, section)
     heading = SECTION_TITLES[section]
     first = await _answer(job, messages, deadline, on_chunk, on_restart)
     text = clean_text(first.text, heading)
     if not text:
         raise LLMError("模型返回的内容去掉格式符号后为空")
-    unmatched = unmatched_numbers(text, job.sheet)
+    script = script_problem(text)
+    if script == "英文":
+        raise LLMError("模型用英文写了这一段，报告正文应使用简体中文")
+    unmatched = ungrounded_claims(text, job.sheet)
     if not unmatched:
-        return SectionDraft(section, text, settings.model_name, cached=first.cached)
+        return SectionDraft(
+            section, text, settings.model_name, _script_findings(section, script), first.cached
+        )
     if on_restart:
         on_restart()
-    reask = job.prompts["reask"].render(unmatched=describe(unmatched))  # type: ignore[index]
+    reask = job.prompts["reask"].render(unmatched=describe_claims(unmatched))  # type: ignore[index]
     messages = [*messages, ("ai", first.text), ("human", reask)]
     second = await _answer(job, messages, deadline, on_chunk, on_restart)
     text = clean_text(second.text, heading)
-    still = unmatched_numbers(text, job.sheet)
+    still = ungrounded_claims(text, job.sheet)
     if text and not still:
         return SectionDraft(section, text, settings.model_name, cached=second.cached)
     if on_restart:
         on_restart()
+    kept = drop_clauses(text, still) if text else None
+    if kept is not None and not ungrounded_claims(kept, job.sheet):
+        finding = Finding(
+            "D-01",
+            "warning",
+            _location(section),
+            f"大模型写出的数字与数据不符，要求改正后仍未改正：{describe_claims(still)}；"
+            "已删去这些句子，本段其余文字保留",
+            "请核对删去的内容；如需写入，请把数字填到对应的表格或字段中后重新起草本段",
+        )
+        return SectionDraft(section, kept, settings.model_name, [finding], second.cached)
     return _fallback(
         job,
         section,
         "D-01",
-        f"大模型写出的数字 {describe(still or unmatched)} 在数据中找不到，要求改正后仍未改正；"
+        f"大模型写出的数字与数据不符，要求改正后仍未改正：{describe_claims(still or unmatched)}；"
         "本段已改用离线模板起草",
         "正文中的每个数字都应能在表格或填报事实中找到；可补充数据后重新起草本段",
     )

@@ -45,7 +45,7 @@ def check_content(report: Report) -> Iterator[Finding]:
     for key, text in drafted_sections(report.narrative):
         if key in TOPICS:
             yield from _topic_finding(key, text)
-        elif key == "other_matters" and not _mentions(text, FEE_WORDS):
+        elif key == "other_matters" and _fee_due(report) and not _mentions(text, FEE_WORDS):
             yield _finding(
                 key,
                 "没有说明信息处理费的收取情况",
@@ -53,6 +53,12 @@ def check_content(report: Report) -> Iterator[Finding]:
             )
         elif key == "problems":
             yield from _problems_findings(text)
+
+
+def _fee_due(report: Report) -> bool:
+    """信息处理费 is reported from the 2021 format on (国办函〔2020〕109号 took effect in 2021);
+    a report in the 2019 format (years 2019 and 2020) has nothing to say about it."""
+    return report.format_version != "2019"
 
 
 def _mentions(text: str, words: tuple[str, ...]) -> bool:

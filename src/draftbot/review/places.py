@@ -3,7 +3,8 @@
 The agency's own region comes from `meta.region` (else from its name) and is resolved with
 the shipped division data; its province, city and county, and every division inside it, may
 be named. Anything else is reported unless listed in `meta.allowed_places`, which also
-silences a level word (e.g. 区政府) the agency legitimately uses.
+silences a level word (e.g. 区政府) the agency legitimately uses. Zone-type units (综合实验区,
+新区, 开发区, 高新区 …) in the agency name or region use 区 for themselves (全区, 区委).
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ PLACE_CODE = "P-03"
 LEVEL_CODE = "P-04"
 CHECKED_KINDS = ("街道", "县", "区", "旗", "乡", "镇")
 _TOWNSHIP_KINDS = ("街道", "镇", "乡")
+# Zone-type units (not administrative divisions) whose reports rightly say 全区 and 区委.
+ZONE_UNITS = re.compile(
+    r"综合实验区|综合试验区|新区|开发区|高新区|高新技术产业园区|经济技术开发区|保税区|示范区|"
+    r"管理区|合作区|自贸区|自由贸易试验区|产业园区|工业园区"
+)
 _BELOW = {
     "county": frozenset({"乡", "镇", "街道"}),
     "city": frozenset({"县", "区", "市", "旗", "乡", "镇", "街道"}),
@@ -88,6 +94,8 @@ def own_region(report: Report, divisions: Divisions) -> OwnRegion | None:
     own_kind = _own_kind(scope, chains[0], meta.agency)
     if scope == "township" and own_kind:
         kinds.add(own_kind)
+    if ZONE_UNITS.search(meta.agency) or ZONE_UNITS.search(meta.region):
+        kinds.add("区")  # a 综合实验区 or 新区 says 全区, 区委, 区管委会 of itself
     return OwnRegion(name, tuple(resolved), codes, frozenset(kinds), own_kind, _BELOW[scope])
 
 

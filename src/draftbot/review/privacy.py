@@ -83,8 +83,19 @@ def _mobiles(sentence: Sentence) -> Iterator[Finding]:
         yield _finding(sentence, "error", "手机号码", match.group(0), _REMOVE)
 
 
+# An address given as the office's contact (联系邮箱：…, 来信请发送至…) is not personal data,
+# even on a public mail provider, unless the sentence is about an applicant.
+_OFFICE_MAIL_CUE = re.compile(
+    r"(?:联系|咨询|电子|公开|专用|办公|受理)?(?:邮箱|信箱|电子邮件|E-?mail|来信|发送至|联系方式)",
+    re.I,
+)
+
+
 def _emails(sentence: Sentence) -> Iterator[Finding]:
     for match in _EMAIL_RE.finditer(sentence.text):
+        before = sentence.text[max(0, match.start() - 15) : match.start()]
+        if _OFFICE_MAIL_CUE.search(before) and "申请人" not in sentence.text:
+            continue
         if match.group("domain").lower() in PERSONAL_MAIL_DOMAINS:
             yield _finding(
                 sentence,

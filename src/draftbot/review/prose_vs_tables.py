@@ -1,10 +1,13 @@
-"""P-01: numbers stated in the prose against the tables and the filled-in facts.
+"""P-01: what the prose claims against the tables and the filled-in facts.
 
-Each `Quantity` is one common phrasing of a table quantity (收到申请 N 件, 予以公开 N 件,
-行政复议 N 起 …) with the values the data allows for it. A phrase whose number is not among
-them is an error. `N余`/`N多` is accepted when the data is at least N. Sentences that say
-there were none (未收到申请, 未发生行政复议) are compared with 0. Parts listed after 其中 that
-add up to more than the stated 共 N total are an error too.
+The claims of each sentence (`claims.find_claims`: subject, value, exact or approximate,
+scope) are grounded against the data (`claims.ground`): a claim whose subject is named right
+before its number and whose value differs is an error, one whose subject is only nearby a
+warning. Also: a 同比 percentage or a share that does not follow from the figures; sentences
+that say there were none (未收到申请, 未发生行政复议) compared with 0; parts listed after 其中
+(also in brackets and in ；lists) adding up to more than the stated total; the same quantity
+given two different values in one report; enumerations that skip or repeat (一是…三是…三是).
+A bare mention of 规章/规范性文件 (法规规章 5 条) is compared with 表二 as a warning.
 """
 
 from __future__ import annotations
@@ -12,10 +15,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..checks import Finding, Severity
+from ..claims import (
+    DATA_UNITS,
+    Claim,
+    ClaimData,
+    claim_data,
+    data_value_text,
+    find_claims,
+    ground,
+    parts_over_totals,
+    percent_candidates,
+)
 from ..model import Report, result_rows
-from ._text import NUM, Sentence, parse_prose_number, quote, report_sentences
+from ._text import NUM, Sentence, drafted_sections, parse_prose_number, quote, report_sentences
 
 CODE = "P-01"
 HINT = "正文中的数字应与表格和填报数据一致：请改正正文，或核对表格中的数字"
@@ -100,82 +115,9 @@ _T3 = "表三 "
 _NOT_AFTER_VERBS = "".join(
     f"(?<!{verb})(?<!{verb}行政)" for verb in ("清理", "审查", "备案", "审核", "评估", "解读")
 )
+# A bare mention (法规规章 5 条 among the published items) may count re-published documents
+# of higher levels, which 表二 does not: a warning, and only when no claim subject is named.
 QUANTITIES: tuple[Quantity, ...] = (
-    _q(
-        "申请",
-        "表三 一、本年新收政府信息公开申请数量（总计）",
-        rf"(?:新收|收到|受理|接到|接收){_GAP}申请(?:数量?)?(?:为|达)?(?:共|合计|总计|累计|共计)?{{N}}(?:件|个|份)",
-        _new_received,
-    ),
-    _q(
-        "结转",
-        "表三 二、上年结转政府信息公开申请数量（总计）",
-        rf"上一?年度?结转{_GAP}{{N}}件",
-        lambda r: (r.table3.carried_over.shown_total,),
-    ),
-    _q(
-        "予以公开",
-        _T3 + "（一）予以公开（总计）",
-        r"予以公开(?:的)?(?:申请)?{N}件",
-        lambda r: (r.table3.granted.shown_total,),
-    ),
-    _q(
-        "部分公开",
-        _T3 + "（二）部分公开（总计）",
-        r"部分公开(?:的)?(?:申请)?{N}件",
-        lambda r: (r.table3.partially_granted.shown_total,),
-    ),
-    _q(
-        "不予公开",
-        _T3 + "（三）不予公开（合计）",
-        r"不予公开(?:的)?{N}件",
-        lambda r: (_rows_total(r, "denied_"),),
-    ),
-    _q(
-        "无法提供",
-        _T3 + "（四）无法提供（合计）",
-        r"无法提供(?:的)?{N}件",
-        lambda r: (_rows_total(r, "unable_"),),
-    ),
-    _q(
-        "不予处理",
-        _T3 + "（五）不予处理（合计）",
-        r"不予处理(?:的)?{N}件",
-        lambda r: (_rows_total(r, "not_processed_"),),
-    ),
-    _q("办结", _T3 + "（七）总计", r"(?:共|累计|全部)?办结(?:申请)?{N}件", _results_total),
-    _q(
-        "结转",
-        "表三 四、结转下年度继续办理（总计）",
-        r"结转(?:至|到)?(?:下一?年度?|\d{4}年度?)(?:继续办理)?(?:的)?(?:申请)?{N}件",
-        lambda r: (r.table3.carried_forward.shown_total,),
-    ),
-    _q(
-        "行政复议",
-        "表四 行政复议（总计）",
-        r"行政复议(?:的)?(?:案件|申请)?(?:共)?{N}(?:起|件|宗)",
-        lambda r: (r.table4.review.shown_total,),
-    ),
-    _q(
-        "行政诉讼",
-        "表四 行政诉讼（两类总计之和）",
-        r"行政诉讼(?:的)?(?:案件)?(?:共)?{N}(?:起|件|宗)",
-        _litigation,
-    ),
-    _q(
-        "规范性文件",
-        "表二 行政规范性文件 本年制发件数",
-        r"(?:制发|印发|出台|制定)(?:行政)?规范性文件(?:共)?{N}(?:件|个|份)",
-        lambda r: _documents(r, "normative_documents"),
-    ),
-    _q(
-        "规章",
-        "表二 规章 本年制发件数",
-        r"(?:制发|印发|出台|制定)规章(?:共)?{N}(?:件|部|个)",
-        lambda r: _documents(r, "regulations"),
-    ),
-    # A bare mention (法规规章 5 条 among the published items) may count re-published
-    # documents of higher levels, which 表二 does not: a warning, not an error.
     _q(
         "规",
         "表二中规章和行政规范性文件的本年制发件数合计",
@@ -183,48 +125,6 @@ QUANTITIES: tuple[Quantity, ...] = (
         r"[^，,。；;、\d]{0,8}?{N}(?:件|条|部|个|份|篇)",
         _any_documents,
         "warning",
-    ),
-    _q(
-        "行政许可",
-        "表二 行政许可 本年处理决定数量",
-        r"行政许可(?:决定|处理决定)?(?:共)?{N}(?:件|项)",
-        _decisions("licensing"),
-    ),
-    _q(
-        "行政处罚",
-        "表二 行政处罚 本年处理决定数量",
-        r"行政处罚(?:决定|处理决定)?(?:共)?{N}(?:件|项)",
-        _decisions("penalty"),
-    ),
-    _q(
-        "行政强制",
-        "表二 行政强制 本年处理决定数量",
-        r"行政强制(?:决定|措施)?(?:共)?{N}(?:件|项)",
-        _decisions("coercion"),
-    ),
-    _q(
-        "主动公开",
-        "填报的本年主动公开政府信息条数",
-        r"主动公开(?:了)?(?:各类)?(?:政府|政务)?信息(?:共|合计|累计|总计|共计)?{N}条",
-        _fact("proactive_total"),
-    ),
-    _q(
-        "政策解读",
-        "填报的政策解读条数",
-        r"政策解读(?:材料|信息|文章|稿件)?(?:共)?{N}(?:条|篇|期|件)",
-        _fact("policy_interpretations"),
-    ),
-    _q(
-        "新闻发布会",
-        "填报的新闻发布会场次",
-        r"新闻发布会(?:共)?{N}(?:场|次)",
-        _fact("press_conferences"),
-    ),
-    _q(
-        "培训",
-        "填报的培训次数",
-        r"培训(?:会|班)?(?:共)?{N}(?:次|场|期)",
-        _fact("training_sessions"),
     ),
 )
 
@@ -236,21 +136,193 @@ _ZERO_CASES = re.compile(
     rf"(?P<what>行政复议(?:(?:和|及|、|或)行政诉讼)?|行政诉讼)(?!\s*(?:案件)?(?:共)?\s*{NUM})"
 )
 # A total directly followed by 其中: 共收到申请 4 件，其中 … / 主动公开信息 20 条，其中 …
-_TOTAL = re.compile(
-    rf"(?<![\d.])(?P<n>{NUM})\s*(?P<approx>余|多)?\s*(?P<unit>件|条|起|场|次|篇)[，,]?\s*(?=其中)"
-)
-_PART = rf"(?P<n>{NUM})\s*(?P<approx>余|多)?\s*"
 
 
 def check_prose_numbers(report: Report) -> Iterator[Finding]:
+    data = claim_data(report)
+    stated: dict[tuple[str, str], tuple[Claim, Sentence]] = {}
     for sentence in report_sentences(report):
-        yield from _quantity_findings(report, sentence)
+        claims = find_claims(sentence.text)
+        yield from _claim_findings(data, sentence, claims)
+        yield from _unlisted_findings(data, sentence, claims)
+        yield from _percent_findings(data, sentence, claims)
+        yield from _repeated_findings(data, sentence, claims, stated)
+        yield from _quantity_findings(report, sentence, claims)
         yield from _zero_findings(report, sentence)
-        yield from _sum_findings(sentence)
+    for key, text in drafted_sections(report.narrative):
+        for long_sentence in re.findall(r"[^。！？!?\n]+[。！？!?]?", text):
+            yield from _sum_findings(Sentence(key, long_sentence.strip()))
+    yield from _enumeration_findings(report)
 
 
-def _quantity_findings(report: Report, sentence: Sentence) -> Iterator[Finding]:
-    taken: list[tuple[int, int]] = []
+def _claim_findings(data: ClaimData, sentence: Sentence, claims: list[Claim]) -> Iterator[Finding]:
+    """A count whose subject the sentence names and the data contradicts."""
+    for claim in claims:
+        if claim.subject is None or claim.percent or ground(claim, data) != "contradicts":
+            continue
+        phrase = _claim_phrase(sentence.text, claim)
+        severity: Severity = "error" if claim.certain else "warning"
+        yield Finding(
+            CODE,
+            severity,
+            sentence.location,
+            f"{quote(sentence.text, phrase)}中写的是“{phrase}”，但{data_value_text(claim, data)}",
+            HINT,
+        )
+
+
+def _unlisted_findings(
+    data: ClaimData, sentence: Sentence, claims: list[Claim]
+) -> Iterator[Finding]:
+    """A quantity with a measure word no data quantity uses (四十二宗、七十二封、三倍) and no
+    subject: nothing in the data can be its source. (Counts of places such as 15个乡镇 are
+    left alone: hand-written prose may name them.)"""
+    for claim in claims:
+        unit = claim.unit_word
+        if claim.subject or claim.percent or unit in DATA_UNITS or unit.startswith("个"):
+            continue
+        if ground(claim, data) == "grounded":
+            continue
+        phrase = _claim_phrase(sentence.text, claim)
+        yield Finding(
+            CODE,
+            "warning",
+            sentence.location,
+            f"{quote(sentence.text, phrase)}中的“{claim.text}{unit}”在表格和填报数据中找不到来源",
+            "正文中的数量应能在表格或填报数据中找到：请核对这个数，或把它填到对应的字段中",
+        )
+
+
+def _claim_phrase(text: str, claim: Claim) -> str:
+    start = claim.start
+    while start > 0 and text[start - 1] not in "，,。；;：:（(":
+        start -= 1
+    end = claim.end
+    while end < len(text) and end < claim.end + 4 and text[end] not in "，,。；;：:（()）、":
+        end += 1
+        if text[end - 1] in "件条次场起项个篇期份名人宗":
+            break
+    return re.sub(r"[“”‘’\"]", "", text[start:end]).strip()
+
+
+def _percent_findings(
+    data: ClaimData, sentence: Sentence, claims: list[Claim]
+) -> Iterator[Finding]:
+    """同比 percentages and shares that do not follow from the figures (the data's, or the
+    ones the sentence states), at the sentence's precision: an error when both figures are
+    known, a warning when no data quantity gives the percentage."""
+    for claim in claims:
+        if not claim.reading.percent:
+            continue
+        candidates, determinate = percent_candidates(claim, data)
+        if not candidates or ground(claim, data) == "grounded":
+            continue
+        phrase = _claim_phrase(sentence.text, claim)
+        if determinate:
+            value, how = candidates[0]
+            shown = (
+                _at_precision(value, claim.value)
+                if not claim.reading.approximate
+                else value.quantize(Decimal("0.1"), ROUND_HALF_UP)
+            )
+            message = f"{quote(sentence.text, phrase)}中写的是“{claim.text}”，但{how}应为 {shown}%"
+        else:
+            message = (
+                f"{quote(sentence.text, phrase)}中写的是“{claim.text}”，但用表格和填报数据中的数字"
+                "算不出这个百分比"
+            )
+        yield Finding(
+            CODE,
+            "error" if determinate else "warning",
+            sentence.location,
+            message,
+            "百分比应由数字算出：请按表格中的数字重新计算，或核对句中的数字",
+        )
+
+
+def _at_precision(actual: Decimal, said: Decimal) -> Decimal:
+    exponent = said.as_tuple().exponent  # 15.0% is said to one decimal
+    places = Decimal(1).scaleb(min(exponent, 0) if isinstance(exponent, int) else 0)
+    return actual.quantize(places, ROUND_HALF_UP)
+
+
+def _repeated_findings(
+    data: ClaimData,
+    sentence: Sentence,
+    claims: list[Claim],
+    stated: dict[tuple[str, str], tuple[Claim, Sentence]],
+) -> Iterator[Finding]:
+    """The same quantity given two different values in one report (20 here, 16 there)."""
+    for claim in claims:
+        if claim.subject is None or not claim.certain or claim.reading.approximate:
+            continue
+        key = (claim.subject, claim.scope)
+        if key not in stated:
+            stated[key] = (claim, sentence)
+            continue
+        first, where = stated[key]
+        allowed = data.subjects.get(claim.subject, ())
+        if first.value == claim.value or (first.value in allowed and claim.value in allowed):
+            continue
+        yield Finding(
+            CODE,
+            "warning",
+            sentence.location,
+            f"{quote(sentence.text, claim.text)}中写的是“{_claim_phrase(sentence.text, claim)}”，"
+            f"但{where.location}写的是“{_claim_phrase(where.text, first)}”，同一个数前后不一致",
+            "同一个数在报告中应前后一致：请核对表格后统一",
+        )
+
+
+_ENUMERATION = re.compile(r"(?<![一二三四五六七八九十])([一二三四五六七八九十]{1,2})是(?=[^否])")
+_ORDINAL_VALUES = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+
+
+def _enumeration_findings(report: Report) -> Iterator[Finding]:
+    """一是…二是…三是 in one paragraph must count up by one: no skip, no repeat."""
+    from ._text import SECTION_LABELS
+
+    for key, text in drafted_sections(report.narrative):
+        for paragraph in text.split("\n"):
+            numbers = [
+                (_ORDINAL_VALUES.get(m.group(1), 0), m.group(0))
+                for m in _ENUMERATION.finditer(paragraph)
+            ]
+            if not numbers or numbers[0][0] != 1:
+                continue
+            previous = 0
+            for value, word in numbers:
+                if value == 1 and previous:
+                    previous = 1  # a second list in the same paragraph
+                    continue
+                if value != previous + 1:
+                    what = "重复" if value <= previous else "跳过了序号"
+                    yield Finding(
+                        CODE,
+                        "warning",
+                        SECTION_LABELS[key],
+                        f"{quote(paragraph, word)}中的列举序号{what}：“{word}”前面是第 {previous} 项",
+                        "列举的序号应依次递增（一是、二是、三是……）：请核对序号",
+                    )
+                    break
+                previous = value
+
+
+def _quantity_findings(
+    report: Report, sentence: Sentence, claims: list[Claim]
+) -> Iterator[Finding]:
+    taken = [(c.start, c.end) for c in claims if c.subject]  # the claims speak for these
     for quantity in QUANTITIES:
         if quantity.cue not in sentence.text:
             continue
@@ -319,42 +391,16 @@ def _zero_findings(report: Report, sentence: Sentence) -> Iterator[Finding]:
             )
 
 
-_NOT_A_PART = re.compile(r"另|此外|结转|较|比|增|减|占|超|共|合计|累计|总计")
-
-
-def _listed_parts(text: str, unit: str) -> list[re.Match[str]]:
-    """The items after 其中: `a 件、b 件` in one clause, or one item per clause
-    (其中，a 5 条，b 3 条), stopping at a clause that is not an item (另有结转 2 件, 较上年…)."""
-    clauses = [c for c in re.split(r"[，,]", re.split(r"[；;。]", text)[0]) if c.strip()]
-    parts: list[re.Match[str]] = []
-    for index, clause in enumerate(clauses):
-        found = list(re.finditer(_PART + unit, clause))
-        if not found or _NOT_A_PART.search(clause):
-            break
-        if len(found) > 1:
-            return found if index == 0 else parts
-        parts += found
-    return parts
-
-
 def _sum_findings(sentence: Sentence) -> Iterator[Finding]:
-    """N 件，其中 a 件、b 件 …: the parts may not add up to more than the total."""
-    for total in _TOTAL.finditer(sentence.text):
-        if total.group("approx"):
-            continue
-        parts = _listed_parts(sentence.text[total.end() + 2 :], total.group("unit"))
-        values = [parse_prose_number(p.group("n")) for p in parts]
-        stated = parse_prose_number(total.group("n"))
-        if len(parts) < 2 or stated is None or None in values:
-            continue
-        added = sum(v for v in values if v is not None)
-        if added > stated:
-            shown = " + ".join(str(v) for v in values)
-            yield Finding(
-                CODE,
-                "error",
-                sentence.location,
-                f"{quote(sentence.text, total.group(0))}中总数为 {stated}{total.group('unit')}，"
-                f"但“其中”各项相加为 {shown} = {added}{total.group('unit')}，多于总数",
-                "分项之和不应超过总数：请核对总数和各分项的数字",
-            )
+    """N 件，其中 a 件、b 件 … (also in brackets and ；lists): the parts may not add up to more
+    than the total (`claims.parts_over_totals`)."""
+    for item in parts_over_totals(sentence.text):
+        shown = " + ".join(str(v) for _, v in item.parts)
+        yield Finding(
+            CODE,
+            "error",
+            sentence.location,
+            f"{quote(sentence.text, item.total_text)}中总数为 {item.total}{item.unit}，"
+            f"但“其中”各项相加为 {shown} = {item.added}{item.unit}，多于总数",
+            "分项之和不应超过总数：请核对总数和各分项的数字",
+        )

@@ -1,0 +1,155 @@
+"""False alarms and misses of the claim layer on the labelled corpus (tests/corpus/claims.yaml).
+
+Usage: .venv/bin/python bench/claims_eval.py [--write bench/results/claims_eval.md] [--list]
+For every legitimate sentence, a false alarm is any ungrounded claim (guard) or any P-01
+finding (review); for every sentence with one wrong number, a miss is a guard result that
+does not name that number, or a review without a P-01 finding. Goal: false alarms ≤ 2 % and
+misses ≤ 5 %, for the guard and for the review. `--list` prints every false alarm and miss.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import machine_line, publish
+
+from draftbot.claims import normalize_text_keep
+from draftbot.datafile import load_report
+from draftbot.drafting.guard import ungrounded_claims
+from draftbot.facts import FactSheet, build_fact_sheet
+from draftbot.model import Report
+from draftbot.review import review_report
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus" / "claims.yaml"
+EXAMPLES = ROOT / "examples"
+DEFAULT_EXAMPLE = "busy-2023.yaml"
+GOAL_FALSE_ALARMS = 0.02
+GOAL_MISSES = 0.05
+
+
+@dataclass
+class Tally:
+    total: int = 0
+    failed: list[str] = field(default_factory=list)
+    by_kind: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def rate(self) -> float:
+        return len(self.failed) / self.total if self.total else 0.0
+
+
+@dataclass
+class Evaluation:
+    legitimate: int = 0
+    wrong: int = 0
+    guard_false_alarms: Tally = field(default_factory=Tally)
+    guard_misses: Tally = field(default_factory=Tally)
+    review_false_alarms: Tally = field(default_factory=Tally)
+    review_misses: Tally = field(default_factory=Tally)
+
+
+def load_corpus(path: Path = CORPUS) -> dict[str, list[dict[str, str]]]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@cache
+def _example(name: str) -> tuple[Report, FactSheet]:
+    report = load_report(EXAMPLES / name)
+    return report, build_fact_sheet(report)
+
+
+def guard_names(text: str, sheet: FactSheet) -> list[str]:
+    return [item.text for item in ungrounded_claims(text, sheet)]
+
+
+def review_p01(report: Report, text: str) -> list[str]:
+    narrative = report.narrative.model_copy(update={"overview_on_request": text})
+    updated = report.model_copy(update={"narrative": narrative})
+    return [f.message for f in review_report(updated) if f.code == "P-01"]
+
+
+def evaluate(corpus: dict[str, list[dict[str, str]]]) -> Evaluation:
+    """Run the guard and the review over every sentence of `corpus`."""
+    result = Evaluation()
+    for entry in corpus["legitimate"]:
+        result.legitimate += 1
+        report, sheet = _example(entry.get("example", DEFAULT_EXAMPLE))
+        text, kind = entry["text"], entry["kind"]
+        for tally, found in (
+            (result.guard_false_alarms, guard_names(text, sheet)),
+            (result.review_false_alarms, review_p01(report, text)),
+        ):
+            tally.total += 1
+            if found:
+                tally.failed.append(f"[{kind}] {text} → {found}")
+                tally.by_kind[kind] += 1
+    for entry in corpus["wrong"]:
+        result.wrong += 1
+        report, sheet = _example(entry.get("example", DEFAULT_EXAMPLE))
+        text, kind, wrong = entry["text"], entry["kind"], normalize_text_keep(str(entry["wrong"]))
+        named = guard_names(text, sheet)
+        result.guard_misses.total += 1
+        if wrong not in named:
+            result.guard_misses.failed.append(f"[{kind}] {text} → {named}")
+            result.guard_misses.by_kind[kind] += 1
+        result.review_misses.total += 1
+        if not review_p01(report, text):
+            result.review_misses.failed.append(f"[{kind}] {text}")
+            result.review_misses.by_kind[kind] += 1
+    return result
+
+
+def _row(name: str, tally: Tally, goal: float) -> str:
+    verdict = "met" if tally.rate <= goal else "NOT met"
+    return (
+        f"| {name} | {len(tally.failed)} / {tally.total} | {tally.rate:.1%} | ≤ {goal:.0%} | "
+        f"{verdict} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--write", type=Path, default=None)
+    parser.add_argument("--list", action="store_true", help="print every false alarm and miss")
+    args = parser.parse_args()
+    result = evaluate(load_corpus())
+    lines = [
+        "# Claim layer: false alarms and misses on the labelled corpus",
+        "",
+        "Command: `.venv/bin/python bench/claims_eval.py`  ",
+        f"Machine: {machine_line()}",
+        "",
+        f"Corpus: tests/corpus/claims.yaml — {result.legitimate} legitimate sentences, "
+        f"{result.wrong} sentences with one wrong number each.",
+        f"Goal: false alarms ≤ {GOAL_FALSE_ALARMS:.0%}, misses ≤ {GOAL_MISSES:.0%}, "
+        "for the guard and for the review.",
+        "",
+        "| measure | count | rate | goal | |",
+        "|---|---:|---:|---:|---|",
+        _row("guard false alarms", result.guard_false_alarms, GOAL_FALSE_ALARMS),
+        _row("guard misses", result.guard_misses, GOAL_MISSES),
+        _row("review (P-01) false alarms", result.review_false_alarms, GOAL_FALSE_ALARMS),
+        _row("review (P-01) misses", result.review_misses, GOAL_MISSES),
+    ]
+    for name, tally in (
+        ("guard false alarms", result.guard_false_alarms),
+        ("guard misses", result.guard_misses),
+        ("review false alarms", result.review_false_alarms),
+        ("review misses", result.review_misses),
+    ):
+        if tally.failed:
+            lines += ["", f"{name}:", *(f"- {line}" for line in tally.failed)]
+    publish(lines, args.write)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,877 @@
+"""What a Chinese sentence claims about the report's numbers, and whether the data bears it out.
+
+One text layer for the LLM guard (`drafting.guard`), the prose review (`review.prose_vs_tables`)
+and their tests. `find_claims(text)` returns every quantity the text states, with
+
+- its reading (`numbers.Reading`: value, exact or approximate, percent or not),
+- the measure word after it (件、条、宗、封、户、位、处、册、倍 … any word: an unlisted measure
+  word is still a quantity),
+- its subject when the words before it name one (a cell or sum of cells of 表二/三/四, or a
+  fact the clerk entered: see `SUBJECTS`), and whether that subject is certain (named right
+  before the number) or only nearby,
+- its scope: 本年 (default), 上年, 同比 (a year-on-year change), 占比 (a share), 累计/截至.
+
+Numbers that are not quantities are recognised first and never become claims
+(`non_quantities`): years and dates, the statistical period, document numbers of any issuer
+in 〔〕 or [] brackets, 令第N号, article numbers and ordinals (第二十条, （一）, 一是, ①),
+enumerations (三个方面, 以下两点), phone numbers, postcodes, hotlines (12345), statutory
+periods (20个工作日, 60日内, 6个月内), numbers inside 《》 titles, web and mail addresses, and
+fixed phrases (十四五, 二十大, 7×24小时, 一件事一次办, 最多跑一次, 100%).
+
+`ground(claim, data)` says whether a claim is borne out by `ClaimData` (built from a `Report`
+by `claim_data`): equal to its subject's value; a share or change computed from two data
+quantities with the rounding the sentence uses; for a claim without subject, a value the data
+holds. Approximate claims must bracket the value; they are never taken as exact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from typing import Literal
+
+from .model import Report, result_rows
+from .numbers import NumberError, Reading, read_number
+
+Scope = Literal["本年", "上年", "同比", "占比", "累计"]
+_CN = "零〇○一二两三四五六七八九十百千万亿"
+_CN_DIGIT = "一二两三四五六七八九十"
+_CIRCLED = {chr(0x2460 + i): str(i + 1) for i in range(20)}  # ① … ⑳
+_MASK = "\u25a1"
+# Traditional characters common in report prose → simplified, one for one, so that a model's
+# traditional text is read (and flagged by the guard) rather than misread.
+_PAIRS = (
+    "這这個个們们來来時时為为國国與与說说對对會会過过還还開开關关發发經经務务資资處处辦办機机"
+    "構构統统計计應应當当規规範范請请並并將将從从於于進进體体質质實实現现條条報报據据電电網网"
+    "絡络護护權权總总數数單单審审議议訴诉訟讼結结轉转區区縣县鄉乡鎮镇劃划門门戶户專专欄栏項项"
+    "場场讀读動动億亿萬万種种類类書书範范徵征後后臺台灣湾問问題题導导員员費费"
+)
+TRADITIONAL_TO_SIMPLIFIED = dict(
+    zip(_PAIRS[0::2], _PAIRS[1::2], strict=True)
+)  # □: same length, never a digit or a Chinese numeral
+
+# --- non-quantities -----------------------------------------------------------------------
+
+_N = rf"(?:\d+|[{_CN}]+)"
+NON_QUANTITY_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in (
+        ("网址或邮箱", r"(?:https?://|www\.)[\w./%?=&#:-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+        ("书名", r"《[^《》]{0,60}》"),
+        (
+            "文号",
+            r"[\u4e00-\u9fff]{0,16}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\d+\s*号",
+        ),
+        ("文号", r"[\u4e00-\u9fff]{0,12}令?第\s*\d+\s*号"),
+        ("电话", r"(?<!\d)(?:0\d{2,3}[-－—]?)\d{7,8}(?:[-－—]\d{1,5})?(?!\d)"),
+        ("电话", r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)[48]00[-－]?\d{3}[-－]?\d{4}(?!\d)"),
+        ("邮编", r"(?:邮编|邮政编码)[:：\s]*\d{6}"),
+        ("热线", r"(?<!\d)12\d{3}(?!\d)(?=[^。；;]{0,12}(?:热线|专线|服务电话|平台))"),
+        (
+            "热线",
+            r"(?<!\d)(?:12345|12315|12320|12333|12348|12366|12369|12388|12390|110|119|120)(?=\s*(?:政务|便民|热线|服务|平台|专线|电话|等))|(?<!\d)(?:12345|12315|12366|12369|12388)(?!\d)",
+        ),
+        (
+            "固定用语",
+            r"7\s*[×xX*＊]\s*24\s*小时|[5５]\s*[×xX*＊]\s*8\s*小时|(?<![\d.])24\s*小时|一件事一次办|最多跑一次|一次都不跑|只进一扇门|一网通办|一网统管|一窗受理|一件事|一次性|一站式|一对一|一把手|一张网|一码通|一览表|一事一申请|三安全一稳定|两微一端|两个维护|四个意识|四个自信|两个确立|十[三四五六]五|二?十[一二三四五六七八九]?大|[十二]十?[一二三四五六七八九]?届[一二三四五六七八九]?中全会|第[一二三四五六七八九十]批|百分之百|(?<![\d.])100\s*[%％]|全覆盖",
+        ),
+        (
+            "时间",
+            r"(?:19|20)\d{2}\s*(?:[-—－~～至到]\s*(?:19|20)?\d{2}\s*)?(?=年)|[二][〇○零][一二三四五六七八九〇○零]{2}(?=年)",
+        ),
+        (
+            "时间",
+            rf"{_N}\s*月(?:份)?\s*(?:{_N}\s*[日号])?|(?<![\d{_CN}])\d{{1,2}}\s*日(?!内)(?=[^\d]|$)",
+        ),
+        ("时间", rf"{_N}\s*(?:个)?(?:季度|半年|周|小时|分钟|秒)"),
+        (
+            "法定期限",
+            rf"{_N}\s*(?:个)?工作日(?:内)?|{_N}\s*(?:日|天|个月)内|(?<=延长)(?:答复期限)?{_N}\s*(?:日|天)|(?<=期限为){_N}\s*(?:日|天)",
+        ),
+        (
+            "序号",
+            rf"第\s*{_N}\s*(?:条|款|项|章|节|次会议|季度|批|届|号|名|部分|阶段|轮)?|[（(]\s*{_N}\s*[)）]|(?<![{_CN}])[{_CN_DIGIT}]+是(?=[^否])|其[一二三四五六七八九十]|[①-⑳]",
+        ),
+        (
+            "枚举",
+            rf"(?:以下|如下|下列|这|以上|主要有|包括)\s*{_N}\s*(?:个|项|点|类|方面|条)|{_N}\s*个\s*方面|{_N}\s*(?:个)?(?:环节|步骤|层级|维度)|[{_CN_DIGIT}]\s*(?:类|项)(?=[^\d]{{0,3}}(?:信息|内容|事项|工作|措施))",
+        ),
+    )
+)
+_LINE_NUMBERING = re.compile(rf"(?m)^\s*(?:\d+|[{_CN}]+)\s*(?:、|[.．](?!\d))")
+# Words whose numeral characters are not numbers.
+_NOT_NUMERAL_WORDS = (
+    "十分", "百姓", "千万", "万一", "一些", "一直", "一般", "一起", "一定", "一道", "一致",
+    "一体", "一方面", "一批", "一线", "一体化", "统一", "唯一", "进一步", "之一", "一贯",
+    "千方百计", "万众", "一旦", "一律", "一并", "一同", "一切", "一体", "一站", "同一",
+    "一手", "一把", "一步", "三番五次", "五花八门", "一级", "二级", "三级", "一类", "二类",
+    "三类", "四类", "五类", "第一时间", "一网", "一门", "一窗", "一次性", "一号", "两级",
+    "三级", "四级", "五级",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NonQuantity:
+    kind: str  # 文号、电话、热线、法定期限、时间、序号、枚举、固定用语 …
+    text: str
+    start: int
+    end: int
+
+
+def non_quantities(text: str) -> list[NonQuantity]:
+    """Every span of `text` whose numbers are not quantities, with its kind, in order."""
+    found: list[NonQuantity] = []
+    masked = text
+    for kind, pattern in NON_QUANTITY_PATTERNS:
+        for m in pattern.finditer(masked):
+            if m.end() > m.start() and any(
+                ch.isdigit() or ch in _CN or ch in _CIRCLED for ch in m.group(0)
+            ):
+                found.append(NonQuantity(kind, text[m.start() : m.end()], m.start(), m.end()))
+        masked = pattern.sub(lambda m: _MASK * len(m.group(0)), masked)
+    for m in _LINE_NUMBERING.finditer(masked):
+        found.append(NonQuantity("序号", text[m.start() : m.end()], m.start(), m.end()))
+    return sorted(found, key=lambda n: n.start)
+
+
+def mask_non_quantities(text: str) -> str:
+    """`text` with every non-quantity span replaced by □ (same length, same positions)."""
+    chars = list(text)
+    for span in non_quantities(text):
+        chars[span.start : span.end] = _MASK * (span.end - span.start)
+    masked = "".join(chars)
+    for word in _NOT_NUMERAL_WORDS:
+        masked = masked.replace(word, _MASK * len(word))
+    return masked
+
+
+# --- subjects -----------------------------------------------------------------------------
+
+Values = Callable[[Report], tuple[int | Decimal, ...] | None]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A quantity the prose may state: its key, its name in messages, the words that name it
+    in prose (longest first wins), and the values the data allows (first one shown)."""
+
+    key: str
+    label: str
+    words: tuple[str, ...]
+    values: Values
+    previous: Values | None = None  # last year's value, for 较上年 / 同比
+    blocked_by: tuple[str, ...] = ()  # words right before the subject that change its meaning
+    context: tuple[str, ...] = ()  # one of these must occur shortly before (自然人 → 申请)
+
+
+def _rows_total(report: Report, prefix: str) -> int:
+    rows = [k for k in result_rows(report.format_version) if k.startswith(prefix)]
+    return sum(report.table3.row(k).shown_total for k in rows)
+
+
+def _t3(name: str) -> Values:
+    return lambda r: (getattr(r.table3, name).shown_total,)
+
+
+def _applicant(column: str) -> Values:
+    return lambda r: (r.table3.new_received.column(column),)
+
+
+def _documents(key: str, column21: str, column19: str) -> Values:
+    def values(r: Report) -> tuple[int, ...]:
+        if r.format_version == "2019":
+            return (getattr(getattr(r.table2_for_format, key), column19),)
+        return (getattr(getattr(r.table2, key), column21),)
+
+    return values
+
+
+def _decisions(key: str) -> Values:
+    def values(r: Report) -> tuple[int, ...]:
+        if r.format_version == "2019":
+            item = getattr(r.table2_for_format, key)
+            return (item.decisions,)
+        return (getattr(r.table2, key),)
+
+    return values
+
+
+def _fact(name: str) -> Values:
+    def values(r: Report) -> tuple[int, ...] | None:
+        value = getattr(r.facts, name)
+        return None if value is None else (value,)
+
+    return values
+
+
+def _previous(name: str) -> Values:
+    def values(r: Report) -> tuple[int, ...] | None:
+        value = getattr(r.previous_year, name) if r.previous_year else None
+        return None if value is None else (value,)
+
+    return values
+
+
+_T3 = "表三 "
+_APPLICATION = ("申请",)
+_REVIEW_VERBS = ("清理", "审查", "备案", "审核", "评估", "解读", "梳理", "合法性审查", "宣传")
+SUBJECTS: tuple[Subject, ...] = (
+    Subject(
+        "new_received", "表三 一、本年新收政府信息公开申请数量（总计）",
+        ("新收政府信息公开申请", "收到政府信息公开申请", "受理政府信息公开申请", "新收申请",
+         "收到申请", "受理申请", "接到申请", "接收申请", "依申请公开申请", "新收", "申请数量",
+         "公开申请"),
+        # new, then new + carried over (allowed when the sentence says 含上年结转)
+        lambda r: (r.table3.new_received.shown_total,
+                   r.table3.new_received.shown_total + r.table3.carried_over.shown_total),
+        previous=_previous("new_received_total"),
+    ),
+    Subject("carried_over", "表三 二、上年结转政府信息公开申请数量（总计）",
+            ("上年结转政府信息公开申请", "上年结转的申请", "上年结转申请", "上年结转", "上年度结转",
+             "上一年度结转", "上一年结转", "去年结转", "上年遗留"),
+            _t3("carried_over")),
+    Subject("natural_person", "表三 一、本年新收 · 自然人", ("自然人", "个人"),
+            _applicant("natural_person"), context=_APPLICATION),
+    Subject("commercial", "表三 一、本年新收 · 商业企业", ("商业企业", "企业"), _applicant("commercial"),
+            context=_APPLICATION),
+    Subject("research", "表三 一、本年新收 · 科研机构", ("科研机构",), _applicant("research"),
+            context=_APPLICATION),
+    Subject("social_welfare", "表三 一、本年新收 · 社会公益组织", ("社会公益组织", "公益组织"),
+            _applicant("social_welfare"), context=_APPLICATION),
+    Subject("legal_service", "表三 一、本年新收 · 法律服务机构", ("法律服务机构", "律师事务所", "律师"),
+            _applicant("legal_service"), context=_APPLICATION),
+    Subject("granted_or_partial", "表三（一）予以公开与（二）部分公开之和",
+            ("予以公开及部分公开", "予以公开和部分公开", "予以公开与部分公开", "全部或部分公开",
+             "全部公开和部分公开", "公开和部分公开"),
+            lambda r: (r.table3.granted.shown_total + r.table3.partially_granted.shown_total,)),
+    Subject("granted", _T3 + "（一）予以公开（总计）", ("予以公开", "全部公开", "同意公开"),
+            _t3("granted")),
+    Subject("partially_granted", _T3 + "（二）部分公开（总计）", ("部分公开", "区分处理"),
+            _t3("partially_granted")),
+    Subject("denied", _T3 + "（三）不予公开（合计）", ("不予公开",),
+            lambda r: (_rows_total(r, "denied_"),)),
+    Subject("unable", _T3 + "（四）无法提供（合计）", ("无法提供",), lambda r: (_rows_total(r, "unable_"),)),
+    Subject("not_processed", _T3 + "（五）不予处理（合计）", ("不予处理",),
+            lambda r: (_rows_total(r, "not_processed_"),)),
+    Subject("other_processing", _T3 + "（六）其他处理（合计）", ("其他处理",),
+            lambda r: (_rows_total(r, "other_"),)),
+    Subject("done", _T3 + "（七）总计", ("办结", "办理完毕"),
+            lambda r: (r.table3.results_column_total(r.format_version, "total"),),
+            blocked_by=("按时", "依法")),
+    Subject("carried_forward", "表三 四、结转下年度继续办理（总计）",
+            ("结转下年度继续办理", "结转下一年度", "结转下年度", "结转下年", "结转至下年度",
+             "结转到下年度", "继续办理", "结转至2", "结转到2", "正在办理"),
+            _t3("carried_forward")),
+    Subject("review", "表四 行政复议（总计）", ("行政复议",), lambda r: (r.table4.review.shown_total,)),
+    Subject("litigation", "表四 行政诉讼（两类总计之和）", ("行政诉讼",),
+            lambda r: (r.table4.litigation_direct.shown_total
+                       + r.table4.litigation_after_review.shown_total,)),
+    Subject("normative_repealed", "表二 行政规范性文件 本年废止件数",
+            ("废止行政规范性文件", "废止规范性文件", "规范性文件废止", "废止"),
+            _documents("normative_documents", "repealed", "published"),
+            blocked_by=_REVIEW_VERBS),
+    Subject("normative_in_force", "表二 行政规范性文件 现行有效件数",
+            ("现行有效行政规范性文件", "现行有效规范性文件", "规范性文件现行有效", "现行有效"),
+            _documents("normative_documents", "in_force", "total_public")),
+    Subject("normative_issued", "表二 行政规范性文件 本年制发件数",
+            ("制发行政规范性文件", "印发行政规范性文件", "出台行政规范性文件", "制定行政规范性文件",
+             "制发规范性文件", "印发规范性文件", "出台规范性文件", "制定规范性文件"),
+            _documents("normative_documents", "issued", "made")),
+    Subject("regulations_issued", "表二 规章 本年制发件数",
+            ("制发规章", "印发规章", "出台规章", "制定规章"),
+            _documents("regulations", "issued", "made")),
+    Subject("licensing", "表二 行政许可 本年处理决定数量", ("行政许可决定", "行政许可"),
+            _decisions("licensing")),
+    Subject("penalty", "表二 行政处罚 本年处理决定数量", ("行政处罚决定", "行政处罚"),
+            _decisions("penalty")),
+    Subject("coercion", "表二 行政强制 本年处理决定数量", ("行政强制决定", "行政强制措施", "行政强制"),
+            _decisions("coercion")),
+    Subject("fees", "表二 行政事业性收费 本年收费金额（万元）",
+            ("行政事业性收费金额", "行政事业性收费", "收费金额"),
+            lambda r: None if r.format_version == "2019" else (r.table2.fees_wan_yuan,)),
+    Subject("proactive_total", "填报的本年主动公开政府信息条数",
+            ("主动公开政府信息", "主动公开政务信息", "主动公开各类信息", "主动公开信息", "主动公开"),
+            _fact("proactive_total"), previous=_previous("proactive_total")),
+    Subject("policy_interpretations", "填报的政策解读条数", ("政策解读",),
+            _fact("policy_interpretations")),
+    Subject("press_conferences", "填报的新闻发布会场次", ("新闻发布会",), _fact("press_conferences")),
+    Subject("training_sessions", "填报的培训次数", ("培训",), _fact("training_sessions")),
+)  # fmt: skip
+SUBJECTS_BY_KEY = {s.key: s for s in SUBJECTS}
+_WORDS = sorted(((w, s) for s in SUBJECTS for w in s.words), key=lambda p: -len(p[0]))
+
+# --- claims -------------------------------------------------------------------------------
+
+_APPROX_BEFORE = r"(?:约有|大约|大概|约|将近|接近|近|超过|逾|差不多|不到|不足)"
+_APPROX_AFTER = r"(?:有余|余|多|来|左右|上下)"
+_NUMBER = re.compile(
+    rf"(?P<before>{_APPROX_BEFORE})?\s*"
+    rf"(?P<num>百分之[{_CN}点]+|[{_CN_DIGIT}]成[一二三四五六七八九]?"
+    rf"|\d+(?:\.\d+)?(?:[十百千万亿](?!元)\d*)*|[{_CN}]+|[几数])"
+    rf"(?P<after>{_APPROX_AFTER}|几)?\s*(?P<pct>%|％)?\s*"
+    rf"(?P<unit>个百分点|人次|万元|亿元|[\u4e00-\u9fff]?)"
+)
+_MEASURE = "件条次场个项家期篇份起名人类天元页批轮栏套部所宗封户位处册倍张台辆本期届项余"
+# Measure words the data's quantities use: a number with another measure word (宗、封、户、
+# 位、处、册、倍 …) and no subject is unexplained even when its value occurs in the data.
+DATA_UNITS = frozenset(
+    [
+        "",
+        "件",
+        "条",
+        "次",
+        "场",
+        "个",
+        "项",
+        "篇",
+        "期",
+        "起",
+        "份",
+        "家",
+        "类",
+        "名",
+        "人",
+        "人次",
+        "元",
+        "万元",
+        "个百分点",
+    ]
+)
+_SCOPE_CHANGE = re.compile(
+    r"(?:较|比|同比|环比)(?:上年|去年|上一年度?|□{4}年)?[^，。；]{0,6}?"
+    r"(?:增加|减少|增长|下降|上升|提高|降低|多|少)|同比|增长|下降|增幅|降幅"
+)
+_SCOPE_PREVIOUS = re.compile(r"上年|去年|上一年度?|上年度")
+_SCOPE_SHARE = re.compile(r"占|比例|比重|的比率|率为|率达")
+_SCOPE_TOTAL = re.compile(r"累计|截至|截止|总数达")
+_CLAUSE_END = "，,。；;：:！？!?\n（）()"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One quantity stated in a text.
+
+    `start`/`end` index the original text; `subject` is a `SUBJECTS` key or None;
+    `certain` is True when the subject's words come right before the number.
+    """
+
+    text: str  # the number as written, with its approximate marks and %: 十余、44.7%
+    start: int
+    end: int
+    reading: Reading
+    unit: str
+    subject: str | None = None
+    certain: bool = False
+    scope: Scope = "本年"
+    clause: str = ""
+    near: tuple[Decimal, ...] = ()  # exact counts stated before it in the same sentence
+    with_carried: bool = False  # its sentence counts last year's carry-over in (含上年结转)
+    part_subject: str | None = None  # for a share: the subject of the part (自然人 … 占 …)
+
+    @property
+    def value(self) -> Decimal:
+        return self.reading.value
+
+    @property
+    def percent(self) -> bool:
+        return self.reading.percent or self.unit == "个百分点"
+
+    @property
+    def unit_word(self) -> str:
+        """The measure word, or "" when the number is followed by something else (共30，)."""
+        if self.unit in DATA_UNITS or self.unit in _MEASURE or self.unit.startswith("个"):
+            return self.unit
+        return ""
+
+
+def find_claims(text: str) -> list[Claim]:
+    """Every quantity `text` states, in order, each with its subject and scope when known."""
+    if len(text) > _CACHED_LENGTH:
+        return list(_read_claims(text))
+    return list(_claims_of(text))
+
+
+_CACHED_LENGTH = 1000  # sentences up to this long are remembered (at most 2,048 of them)
+
+
+@lru_cache(maxsize=2048)
+def _claims_of(text: str) -> tuple[Claim, ...]:
+    """`find_claims`, remembered: the web review re-reads the same sentences after each edit."""
+    return _read_claims(text)
+
+
+def _read_claims(text: str) -> tuple[Claim, ...]:
+    plain = normalize_text_keep(text)
+    masked = mask_non_quantities(plain)
+    claims: list[Claim] = []
+    for m in _NUMBER.finditer(masked):
+        claim = _claim(plain, masked, m)
+        if claim is not None:  # quote the clause as the text has it (⑨, full-width digits)
+            claims.append(replace(claim, clause=_clause(text, claim.start)))
+    return tuple(_inherit_subjects(plain, claims))
+
+
+def normalize_text_keep(text: str) -> str:
+    """Full-width digits to ASCII and circled digits to digits, one character for one."""
+    out = []
+    for ch in text:
+        ch = TRADITIONAL_TO_SIMPLIFIED.get(ch, ch)
+        if ch in _CIRCLED:
+            out.append(_CIRCLED[ch] if len(_CIRCLED[ch]) == 1 else "□")
+        elif ch in "０１２３４５６７８９":
+            out.append(chr(ord(ch) - 0xFEE0))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _claim(plain: str, masked: str, m: re.Match[str]) -> Claim | None:
+    number = m.group("num")
+    unit = m.group("unit") or ""
+    is_cn = number[0] in _CN or number in "几数"
+    if number in "几数" and not m.group("after") and (not unit or unit not in _MEASURE):
+        return None
+    if is_cn and not number.startswith("百分之") and "成" not in number:
+        has_unit = unit in _MEASURE or unit in ("万元", "亿元", "人次", "个百分点")
+        if not has_unit and not (len(number) >= 2 and any(c in "十百千万" for c in number)):
+            return None
+        solo = number == "一" and not m.group("before") and not m.group("after")
+        if solo and unit not in ("件", "起", "宗"):
+            return None  # 一次检查, 一名同志: an article, not a count (一件申请 is a count)
+    raw = (m.group("before") or "") + number + (m.group("after") or "") + (m.group("pct") or "")
+    try:
+        reading = _read(number, m)
+    except NumberError:
+        return None
+    start = m.start("num") if not m.group("before") else m.start("before")
+    end = m.end("pct") if m.group("pct") else (m.end("after") if m.group("after") else m.end("num"))
+    if m.group("pct"):
+        end = m.end("pct")
+    if plain[m.start("num") - 1 : m.start("num")].isalpha() and plain[m.start("num") - 1].isascii():
+        return None  # 5G, H7N9
+    subject, certain, scope, part = _subject_and_scope(plain, masked, m.start("num"), start)
+    if unit == "个" and re.match(r"[\u4e00-\u9fff]", masked[m.end() : m.end() + 1] or " "):
+        unit = "个" + masked[m.end()]  # 17个村: the noun says what is counted
+    clause = _clause(plain, start)
+    return Claim(
+        raw.strip(), start, end, reading, unit, subject, certain, scope, clause, part_subject=part
+    )
+
+
+def _read(number: str, m: re.Match[str]) -> Reading:
+    text = number
+    if number in "几数":
+        text = "几"
+    raw = (m.group("before") or "") + text + (m.group("after") or "") + (m.group("pct") or "")
+    if number in "几数":
+        return Reading(raw, Decimal(1), True, False, Decimal(1), Decimal(9))
+    if m.group("after") == "几":  # 二十几
+        raw = text + "几"
+    return read_number(raw)
+
+
+def _clause(text: str, at: int) -> str:
+    start = at
+    while start > 0 and text[start - 1] not in _CLAUSE_END:
+        start -= 1
+    end = at
+    while end < len(text) and text[end] not in _CLAUSE_END:
+        end += 1
+    return text[start:end]
+
+
+def _window(masked: str, at: int) -> tuple[str, int]:
+    """The words before position `at` back to the clause start or the previous number."""
+    start = at
+    while start > 0 and masked[start - 1] not in _CLAUSE_END:
+        if masked[start - 1].isdigit() and start < at - 1:
+            break
+        start -= 1
+    return masked[start:at], start
+
+
+_OTHER_THING = re.compile(
+    r"信息|结果|公示|公告|事项|目录|专栏|栏目|资料|数据|文书|清单|标准|流程|指南"
+)
+_QUOTED = re.compile(r"“[^“”]{0,40}”|\"[^\"]{0,40}\"")
+
+
+def _subject_and_scope(
+    plain: str, masked: str, at: int, claim_start: int
+) -> tuple[str | None, bool, Scope, str | None]:
+    """(subject, certain, scope, part subject): for 自然人提出的占新收申请的73.3% the subject is
+    the whole (新收) and the part subject 自然人."""
+    window, _ = _window(masked, claim_start)
+    window = _QUOTED.sub(lambda m: _MASK * len(m.group(0)), window)  # a name, not a subject
+    scope: Scope = "本年"
+    if _SCOPE_CHANGE.search(window):
+        scope = "同比"
+    elif _SCOPE_SHARE.search(window):
+        scope = "占比"
+    elif _SCOPE_PREVIOUS.search(window) and "结转" not in window:
+        scope = "上年"
+    elif _SCOPE_TOTAL.search(window):
+        scope = "累计"
+    part: str | None = None
+    if scope == "占比" and "占" in window:
+        head, _, tail = window.rpartition("占")
+        found = _last_subject(head, masked, claim_start)
+        part = found[1].key if found else None
+        whole = _last_subject(tail, masked, claim_start)
+        if whole is None and found is not None:  # 新收申请中自然人提出的占七成: 新收 is the whole
+            whole = _last_subject(head[: found[0] - len(found[2])], masked, claim_start)
+        if whole is None:
+            return None, False, scope, part
+        return whole[1].key, True, scope, part
+    best = _last_subject(window, masked, claim_start)
+    if best is None:
+        after = _subject_after(masked, at)
+        return (after, True, scope, None) if after else (None, False, scope, None)
+    gap = window[best[0] :]
+    if _OTHER_THING.search(gap):
+        return None, False, scope, None  # 行政处罚结果55条: other things, named after the subject
+    certain = len(gap) <= 8 and not re.search(r"其中|包括|涉及|占", gap)
+    return best[1].key, certain, scope, None
+
+
+def _last_subject(window: str, masked: str, claim_start: int) -> tuple[int, Subject, str] | None:
+    """The subject whose words end last in `window` (the longer words first at a tie)."""
+    best: tuple[int, Subject, str] | None = None
+    for word, subject in _WORDS:
+        pos = window.rfind(word)
+        if pos < 0:
+            continue
+        end = pos + len(word)
+        before = window[max(0, pos - 6) : pos]
+        if any(b in before for b in subject.blocked_by):
+            continue
+        if subject.context and not any(
+            c in masked[max(0, claim_start - 80) : claim_start] for c in subject.context
+        ):
+            continue
+        if best is None or end > best[0] or (end == best[0] and len(word) > len(best[2])):
+            best = (end, subject, word)
+    return best
+
+
+_AFTER_NOUNS = {"渠道": "channels", "公开渠道": "channels"}
+
+
+def _subject_after(masked: str, at: int) -> str | None:
+    """3个渠道: a subject named by the noun after the measure word."""
+    m = re.match(r"\s*[\d" + _CN + r"]+\s*个?", masked[at:])
+    if not m:
+        return None
+    following = masked[at + m.end() : at + m.end() + 4]
+    for noun, key in _AFTER_NOUNS.items():
+        if following.startswith(noun):
+            return key
+    return None
+
+
+def _sentence_at(text: str, at: int) -> str:
+    start = max(text.rfind(p, 0, at) for p in "。；;\n") + 1
+    ends = [i for i in (text.find(p, at) for p in "。；;\n") if i >= 0]
+    return text[start : min(ends) if ends else len(text)]
+
+
+def _inherit_subjects(text: str, claims: list[Claim]) -> list[Claim]:
+    """较上年增加4件 after 收到申请30件 speaks of the same subject; every claim also learns
+    the exact counts stated before it in its sentence (the parts a share may be of)."""
+    out: list[Claim] = []
+    previous: Claim | None = None
+    near: list[Decimal] = []
+    last_end = 0
+    for claim in claims:
+        if any(ch in "。；;\n" for ch in text[last_end : claim.start]):
+            previous, near = None, []
+        subject = claim.subject
+        if subject is None and claim.scope == "同比" and previous and previous.subject:
+            subject = previous.subject
+        sentence = _sentence_at(text, claim.start)
+        with_carried = "结转" in sentence and "新收" not in claim.clause
+        claim = replace(claim, subject=subject, near=tuple(near), with_carried=with_carried)
+        out.append(claim)
+        if claim.subject and claim.scope in ("本年", "上年") and not claim.percent:
+            previous = claim
+        if not claim.percent and not claim.reading.approximate:
+            near.append(claim.value)
+        last_end = claim.end
+    return out
+
+
+# --- data and grounding -------------------------------------------------------------------
+
+
+@dataclass
+class ClaimData:
+    """What claims are checked against: subject values (allowed values, first shown), last
+    year's values, every count and percent the data holds, and the base quantities from which
+    shares and changes may be derived."""
+
+    subjects: dict[str, tuple[Decimal, ...]] = field(default_factory=dict)
+    previous: dict[str, Decimal] = field(default_factory=dict)
+    counts: set[Decimal] = field(default_factory=set)
+    percents: set[Decimal] = field(default_factory=set)
+    bases: set[Decimal] = field(default_factory=set)
+
+    def add_counts(self, values: Iterable[int | Decimal]) -> None:
+        for v in values:
+            self.counts.add(Decimal(v))
+
+
+def claim_data(report: Report) -> ClaimData:
+    """The values of every `SUBJECTS` entry for `report`, and the pools derived from them."""
+    data = ClaimData()
+    for subject in SUBJECTS:
+        values = subject.values(report)
+        if values is not None:
+            data.subjects[subject.key] = tuple(Decimal(v) for v in values)
+            data.add_counts(values)
+            data.bases.update(Decimal(v) for v in values)
+        if subject.previous is not None:
+            previous = subject.previous(report)
+            if previous is not None:
+                data.previous[subject.key] = Decimal(previous[0])
+                data.add_counts(previous)
+                data.bases.add(Decimal(previous[0]))
+    facts = report.facts
+    if facts.channels:
+        data.subjects["channels"] = (Decimal(len(facts.channels)),)
+    listed = [c.count for c in facts.proactive_categories]
+    data.add_counts(listed)
+    data.bases.update(Decimal(v) for v in listed)
+    data.add_counts(
+        len(items) for items in (facts.proactive_categories, facts.channels, facts.problems,
+                                 facts.measures, facts.previous_problems) if items
+    )  # fmt: skip
+    fee = facts.info_fee
+    data.add_counts([fee.notices_issued, fee.notices_amount_yuan, fee.collected_yuan])
+    return data
+
+
+def add_sheet_numbers(
+    data: ClaimData, counts: Iterable[Decimal], percents: Iterable[Decimal]
+) -> None:
+    """Also allow the numbers a fact sheet lists (`facts.FactSheet`), as counts and bases."""
+    counts = list(counts)
+    data.counts.update(counts)
+    data.bases.update(counts)
+    data.percents.update(percents)
+
+
+Verdict = Literal["grounded", "contradicts", "unexplained"]
+
+
+def ground(claim: Claim, data: ClaimData) -> Verdict:
+    """Whether the data bears `claim` out.
+
+    "contradicts": the claim names a subject whose value differs (or a 同比 change that does
+    not follow from this year's and last year's values); "unexplained": no subject and no
+    data value or derived share/change fits; else "grounded".
+    """
+    if claim.percent:
+        return _ground_percent(claim, data)
+    if claim.subject is not None and claim.scope == "同比":
+        now, before = data.subjects.get(claim.subject), data.previous.get(claim.subject)
+        if now is not None and before is not None:
+            return "grounded" if claim.reading.admits(abs(now[0] - before)) else "contradicts"
+    if claim.subject is not None and claim.scope == "上年":
+        before = data.previous.get(claim.subject)
+        if before is not None:
+            return "grounded" if claim.reading.admits(before) else "contradicts"
+    if claim.subject is not None and claim.scope in ("本年", "累计"):
+        allowed = data.subjects.get(claim.subject)
+        if allowed is not None and claim.subject == "new_received" and not claim.with_carried:
+            allowed = allowed[:1]  # 新收 32 件 when 30 are new and 2 carried over: wrong
+        if allowed is not None:
+            if any(claim.reading.admits(v) for v in allowed):
+                return "grounded"
+            return "contradicts"
+    if claim.unit_word not in DATA_UNITS:
+        return "unexplained"
+    if any(claim.reading.admits(v) for v in data.counts):
+        return "grounded"
+    return "unexplained"
+
+
+def _ground_percent(claim: Claim, data: ClaimData) -> Verdict:
+    said = claim.value
+    candidates, determinate = percent_candidates(claim, data)
+    if claim.reading.approximate and not determinate:
+        candidates = []  # 约占八成 of an unknown whole: only the shares the data states
+    if any(_rounds_to(value, said, claim.reading) for value, _ in candidates):
+        return "grounded"
+    if determinate:
+        return "contradicts"
+    if any(_rounds_to(p, said, claim.reading) for p in data.percents):
+        return "grounded"
+    return "unexplained"
+
+
+def percent_candidates(claim: Claim, data: ClaimData) -> tuple[list[tuple[Decimal, str]], bool]:
+    """The values a percentage claim may have, each with how it is computed, and whether the
+    sentence pins them down (both figures known) or only one side is known.
+
+    同比: the change of the subject's figures (this year vs last), or of the two figures the
+    sentence states. 占比 and other shares: part ÷ whole, where the part is the part subject
+    (自然人…占…) or the last count stated before, and the whole is the subject (占办结总数);
+    when only one side is known, any data quantity may be the other.
+    """
+    if claim.scope == "同比":
+        now = data.subjects.get(claim.subject or "")
+        before = data.previous.get(claim.subject or "")
+        if now is not None and before:
+            change = abs(now[0] - before) * 100 / before
+            return [(change, f"按本年 {_fmt(now[0])}、上年 {_fmt(before)} 计算，变化幅度")], True
+        if len(claim.near) >= 2:  # the sentence's own figures: now and before, or now and change
+            out = []
+            for a in claim.near:
+                for b in claim.near:
+                    if a == b or b <= 0:
+                        continue
+                    how = f"按句中的 {_fmt(a)} 和 {_fmt(b)} 计算，变化幅度"
+                    out.append((abs(a - b) * 100 / b, how))
+                    out.append((a * 100 / b, how))
+                    if b > a:
+                        out.append((a * 100 / (b - a), how))
+                    out.append((a * 100 / (b + a), how))
+            return out, True
+    parts: tuple[Decimal, ...] = ()
+    if claim.part_subject is not None:
+        parts = data.subjects.get(claim.part_subject, ())[:1]
+    elif claim.near:
+        parts = claim.near[-1:]
+    wholes = data.subjects.get(claim.subject or "", ())[:1] if claim.scope == "占比" else ()
+    if parts and wholes:
+        pairs = [(p, w) for p in parts for w in wholes]
+    elif parts:
+        pairs = [(p, w) for p in parts for w in data.bases if w > p]
+    elif wholes:
+        pairs = [(p, w) for w in wholes for p in data.bases if p < w]
+    else:
+        return [], False
+    out = [(p * 100 / w, f"按 {_fmt(p)} ÷ {_fmt(w)} 计算，占比") for p, w in pairs if w > 0]
+    if claim.scope == "同比" and parts:  # 增长 N%: a change from some data figure
+        out += [(abs(p - w) * 100 / w, "变化幅度") for p in parts for w in data.bases if w > 0]
+    return out, bool(parts and wholes)
+
+
+def _rounds_to(actual: Decimal, said: Decimal, reading: Reading) -> bool:
+    """44.65 may be written 44.7% or 45%: the sentence's precision, rounded half-up."""
+    if reading.approximate:
+        return abs(actual - said) <= 5
+    exponent = said.as_tuple().exponent  # 15.0% is said to one decimal
+    places = Decimal(1).scaleb(min(exponent, 0) if isinstance(exponent, int) else 0)
+    return actual.quantize(places, ROUND_HALF_UP) == said
+
+
+def data_value_text(claim: Claim, data: ClaimData) -> str:
+    """What the data says for the claim's subject, for messages: `表三 …（总计）为 4`."""
+    if claim.subject is None:
+        return ""
+    subject = SUBJECTS_BY_KEY[claim.subject]
+    if claim.scope == "同比" and claim.subject in data.previous:
+        now = data.subjects[claim.subject][0]
+        before = data.previous[claim.subject]
+        return f"{subject.label}本年为 {_fmt(now)}、上年为 {_fmt(before)}"
+    if claim.scope == "上年" and claim.subject in data.previous:
+        return f"上年{subject.label}为 {_fmt(data.previous[claim.subject])}"
+    values = data.subjects.get(claim.subject)
+    return f"{subject.label}为 {_fmt(values[0])}" if values else ""
+
+
+def _fmt(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return "0" if text in {"0", "-0"} else text
+
+
+# --- parts against stated totals ----------------------------------------------------------
+
+_PROSE_NUM = rf"(?:\d[\d,]*|[{_CN}]+)"
+_TOTAL = re.compile(
+    rf"(?<![\d.])(?P<n>{_PROSE_NUM})\s*(?P<approx>余|多)?\s*(?P<unit>件|条|起|场|次|篇)"
+    r"(?P<open>[，,]?\s*[（(]|[，,]?)\s*其中(?P<colon>\s*[：:])?"
+)
+_PART = rf"(?P<n>{_PROSE_NUM})\s*(?P<approx>余|多)?\s*"
+
+
+@dataclass(frozen=True)
+class PartsOverTotal:
+    """A stated total whose listed parts add up to more: `total_text` as written."""
+
+    total_text: str
+    total: int
+    unit: str
+    parts: list[tuple[str, int]]
+
+    @property
+    def added(self) -> int:
+        return sum(v for _, v in self.parts)
+
+
+_NOT_A_PART = re.compile(r"另|此外|结转|较|比|增|减|占|超|共|合计|累计|总计")
+
+
+def _listed_parts(text: str, unit: str, layout: str = "") -> list[re.Match[str]]:
+    """The items after 其中: `a 件、b 件` in one clause, or one item per clause
+    (其中，a 5 条，b 3 条), stopping at a clause that is not an item (另有结转 2 件, 较上年…).
+    `layout` "bracket" (N 条（其中…）) reads up to the closing bracket, "colon" (其中：a；b；c)
+    reads a ；list to the end of the sentence; otherwise the list ends at the first ；."""
+    if layout == "bracket":
+        segment = re.split(r"[）)]", text)[0]
+        splitter = r"[，,；;]"
+    elif layout == "colon":
+        segment = re.split(r"[。]", text)[0]
+        splitter = r"[，,；;]"
+    else:
+        segment = re.split(r"[；;。]", text)[0]
+        splitter = r"[，,]"
+    clauses = [c for c in re.split(splitter, segment) if c.strip()]
+    parts: list[re.Match[str]] = []
+    for index, clause in enumerate(clauses):
+        found = list(re.finditer(_PART + unit, clause))
+        if not found or _NOT_A_PART.search(clause):
+            break
+        if len(found) > 1:
+            return found if index == 0 else parts
+        parts += found
+    return parts
+
+
+def parts_over_totals(text: str) -> list[PartsOverTotal]:
+    """Totals followed by 其中 (N 件，其中 a、b; N 条（其中 a、b）; N 条，其中：a；b) whose parts
+    add up to more than the total. Fewer than two parts, or an approximate total, are not
+    judged (a list may name only some kinds)."""
+    found = []
+    for total in _TOTAL.finditer(text):
+        if total.group("approx"):
+            continue
+        opening = total.group("open")
+        layout = "bracket" if "（" in opening or "(" in opening else ""
+        layout = layout or ("colon" if total.group("colon") else "")
+        parts = _listed_parts(text[total.end() :], total.group("unit"), layout)
+        values = [_plain_count(p.group("n")) for p in parts]
+        stated = _plain_count(total.group("n"))
+        if len(parts) < 2 or stated is None or None in values:
+            continue
+        listed = [
+            (p.group(0).strip(), v) for p, v in zip(parts, values, strict=True) if v is not None
+        ]
+        item = PartsOverTotal(total.group("n"), stated, total.group("unit"), listed)
+        if item.added > stated:
+            found.append(item)
+    return found
+
+
+def _plain_count(token: str) -> int | None:
+    try:
+        reading = read_number(token.replace(",", ""))
+    except NumberError:
+        return None
+    if reading.approximate or reading.value != reading.value.to_integral_value():
+        return None
+    return int(reading.value)
