@@ -662,3 +662,25 @@ class Report(Strict):
                 "请改填 table2，或把 meta.format_version 设为 2019",
             )
         return self
+
+
+def drop_redundant_totals(report: Report) -> None:
+    """Forget every stated 总计 that equals its sum, so the tool computes it (in place).
+
+    Readers of printed tables (Word, Excel) call this: a printed total that adds up is not
+    a stated total, and dropping it makes data → table → data the identity.
+    """
+    t3 = report.table3
+    for name in type(t3).model_fields:
+        row = getattr(t3, name)
+        if row is not None and row.total is not None and row.total == row.computed_total:
+            row.total = None
+    if t3.results_total is not None:
+        computed = t3.computed_results_total(report.format_version)
+        stated = t3.results_total
+        if stated.values() == computed.values() and stated.shown_total == computed.shown_total:
+            t3.results_total = None
+    for block in ("review", "litigation_direct", "litigation_after_review"):
+        counts = getattr(report.table4, block)
+        if counts.total is not None and counts.total == counts.computed_total:
+            counts.total = None

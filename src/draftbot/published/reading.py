@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from ..checks import Finding, check_report
 from ..datafile import problems_from_validation
 from ..export import DRAFT_PLACEHOLDER
-from ..model import Meta, Report, default_format_for
+from ..model import Meta, Report, default_format_for, drop_redundant_totals
 from ..numbers import BLANK_MARKS, NumberError, normalize_text, parse_amount, parse_count
 from ..tables import TABLE2_LABELS, Grid, table2_grid, table3_grid, table4_grid
 from .document import Lattice, PublishedDocument, ReportImportError, visible_columns
@@ -86,7 +86,7 @@ def report_from_document(
     except ValidationError as exc:
         problems = "；".join(str(p) for p in problems_from_validation(exc))
         raise ReportImportError(f"表格中的数字无法读取：{problems}") from None
-    _drop_redundant_totals(report)
+    drop_redundant_totals(report)
     read = [
         f"标题：{agency}{report_year}年度，{version} 格式",
         f"表二（{table2_version} 格式）、表三（{version} 格式）、表四",
@@ -414,24 +414,6 @@ def import_table4(tables: list[Lattice], notes: dict[str, dict[str, str]]) -> di
             out.setdefault(block, {})[column] = _cell_value(text, cell.key or "", notes)
         return out
     raise ReportImportError("表四（行政复议、行政诉讼情况）中没有找到数字行；请核对表格是否完整")
-
-
-def _drop_redundant_totals(report: Report) -> None:
-    """A 总计 equal to the sum is not a stated total: let the tool compute it (identity round trip)."""
-    t3 = report.table3
-    for name in type(t3).model_fields:
-        row = getattr(t3, name)
-        if row is not None and row.total is not None and row.total == row.computed_total:
-            row.total = None
-    if t3.results_total is not None:
-        computed = t3.computed_results_total(report.format_version)
-        stated = t3.results_total
-        if stated.values() == computed.values() and stated.shown_total == computed.shown_total:
-            t3.results_total = None
-    for block in ("review", "litigation_direct", "litigation_after_review"):
-        counts = getattr(report.table4, block)
-        if counts.total is not None and counts.total == counts.computed_total:
-            counts.total = None
 
 
 # --- title, prose, closing ---
