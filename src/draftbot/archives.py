@@ -8,7 +8,9 @@ declared sizes, and the compression ratio of large members (zip bombs). Every re
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import PurePosixPath
 
@@ -69,14 +71,23 @@ def member_name(member: zipfile.ZipInfo) -> str | None:
     return str(path)
 
 
-def stable_zip(data: bytes) -> bytes:
-    """The same zip with every member's timestamp fixed, so equal content gives equal bytes."""
+def stable_package(data: bytes, when: dt.datetime) -> bytes:
+    """The same Office package (.docx/.xlsx) with every timestamp set to `when`: the zip
+    members' dates and docProps/core.xml's created/modified. Equal content, equal bytes."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    date_time = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for member in source.infolist():
-            info = zipfile.ZipInfo(member.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            content = source.read(member)
+            if member.filename == "docProps/core.xml":
+                content = _CORE_TIME_RE.sub(rb"\g<1>" + stamp + rb"\2", content)
+            info = zipfile.ZipInfo(member.filename, date_time=date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = member.external_attr
-            target.writestr(info, source.read(member))
+            target.writestr(info, content)
     return out.getvalue()
+
+
+_CORE_TIME_RE = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)")

@@ -28,7 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
-from .archives import ZipRefused, open_zip, stable_zip
+from .archives import ZipRefused, open_zip, stable_package
 from .datafile import DataFileError, Problem, problems_from_validation
 from .model import SECTION_KEYS, AgencyLevel, Report, drop_redundant_totals
 from .tables import Grid, report_grids
@@ -230,28 +230,7 @@ def save_stable(wb: Workbook) -> bytes:
     wb.properties.lastModifiedBy = None
     out = io.BytesIO()
     wb.save(out)
-    return stable_zip(_fix_core_times(out.getvalue()))
-
-
-def _fix_core_times(data: bytes) -> bytes:
-    """openpyxl stamps docProps/core.xml with the current time on save; put FIXED_TIME back."""
-    import re
-    import zipfile
-
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            content = source.read(member)
-            if member.filename == "docProps/core.xml":
-                content = re.sub(
-                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
-                    rb"\g<1>" + stamp + rb"\2",
-                    content,
-                )
-            target.writestr(member, content)
-    return out.getvalue()
+    return stable_package(out.getvalue(), FIXED_TIME)
 
 
 @dataclass(frozen=True)
