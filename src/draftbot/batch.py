@@ -20,6 +20,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cache
 from multiprocessing import get_context
@@ -36,6 +37,7 @@ Progress = Callable[[str, int, int], None]
 """progress(phase label, done, total)."""
 
 STATUS_UNREADABLE = "无法读取"
+STATUS_FAILED = "处理失败"
 STATUS_ERRORS = "有错误"
 STATUS_WARNINGS = "有提示"
 STATUS_OK = "通过"
@@ -160,7 +162,7 @@ class BatchItem:
 
     source: str
     report: Report | None = None
-    error: str = ""  # why the file could not be read
+    error: str = ""  # why the file could not be read or processed
     findings: list[Finding] = field(default_factory=list)
     previous_source: str = ""  # the file holding last year's report of the same agency
     drafted: list[str] = field(default_factory=list)  # section keys drafted here
@@ -180,6 +182,8 @@ class BatchItem:
     def status(self) -> str:
         if self.report is None:
             return STATUS_UNREADABLE
+        if self.error:
+            return STATUS_FAILED
         if self.errors:
             return STATUS_ERRORS
         return STATUS_WARNINGS if self.warnings else STATUS_OK
@@ -201,7 +205,7 @@ class BatchResult:
         return [(item.source, item.report) for item in self.items if item.report is not None]
 
     def status_counts(self) -> dict[str, int]:
-        order = (STATUS_OK, STATUS_WARNINGS, STATUS_ERRORS, STATUS_UNREADABLE)
+        order = (STATUS_OK, STATUS_WARNINGS, STATUS_ERRORS, STATUS_FAILED, STATUS_UNREADABLE)
         return {s: sum(item.status == s for item in self.items) for s in order}
 
     def code_counts(self) -> dict[str, int]:
@@ -222,11 +226,21 @@ def run_batch(
     progress: Progress | None = None,
 ) -> BatchResult:
     """Read, audit, check and (optionally) draft and export every report under `paths`."""
-    from .audit import audit
-
     options = options or BatchOptions()
     sources = collect_sources(paths)
-    loaded = _map(_load_one, sources, options.jobs, "读取", progress)
+    with _Workers(options.jobs) as workers:
+        return _run(sources, options, workers, progress)
+
+
+_CRASHED = "处理该文件的工作进程意外退出（可能是内存不足）；请单独检查该文件"
+
+
+def _run(
+    sources: list[Source], options: BatchOptions, workers: _Workers, progress: Progress | None
+) -> BatchResult:
+    from .audit import audit
+
+    loaded = workers.map(_load_one, sources, "读取", progress, lambda _: (None, _CRASHED))
     items = [
         BatchItem(s.name, report=r, error=e) for s, (r, e) in zip(sources, loaded, strict=True)
     ]
@@ -239,13 +253,18 @@ def run_batch(
             continue
         report = result.reports[index]
         tasks.append(_Task(index, report, options, names.get(index, ""), item.source))
-    done = _map(_process_one, tasks, options.jobs, "检查", progress)
+    done = workers.map(_process_one, tasks, "检查", progress, _crashed_outcome)
     for task, outcome in zip(tasks, done, strict=True):
         item = items[task.index]
         item.findings = outcome.findings + result.findings.get(task.index, [])
         item.drafted, item.drafted_by = outcome.drafted, outcome.drafted_by
         item.exported, item.export_note = outcome.exported, outcome.export_note
+        item.error = outcome.failure
     return BatchResult(items, options)
+
+
+def _crashed_outcome(task: _Task) -> _Outcome:
+    return _Outcome([], failure=_CRASHED)
 
 
 def _load_one(source: Source) -> tuple[Report | None, str]:
@@ -280,14 +299,16 @@ class _Outcome:
     drafted_by: str = ""
     exported: str = ""
     export_note: str = ""
+    failure: str = ""
 
 
 def _process_one(task: _Task) -> _Outcome:
-    outcome = _Outcome(check_report(task.report))
+    outcome = _Outcome([])
     try:
+        outcome.findings = check_report(task.report)
         _draft_and_export(task, outcome)
     except Exception as exc:  # one unexpected failure must not stop the batch
-        outcome.export_note = _unexpected(exc)
+        outcome.failure = _unexpected(exc)
     return outcome
 
 
@@ -382,33 +403,61 @@ def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _map(
-    fn: Callable[[T], R], items: Sequence[T], jobs: int, label: str, progress: Progress | None
-) -> list[R]:
-    """`fn` over `items` in worker processes (in this process for small batches), in order."""
-    jobs = jobs or default_jobs()
-    total = len(items)
-    if progress:
-        progress(label, 0, total)
-    if jobs <= 1 or total < 4:
-        out = []
-        for i, item in enumerate(items, start=1):
-            out.append(fn(item))
-            if progress:
-                progress(label, i, total)
-        return out
-    size = max(1, min(25, total // (jobs * 4)))
-    chunks = [items[i : i + size] for i in range(0, total, size)]
-    results: list[list[R] | None] = [None] * len(chunks)
-    done = 0
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        futures = {pool.submit(_run_chunk, fn, chunk): i for i, chunk in enumerate(chunks)}
+class _Workers:
+    """A pool of worker processes, started on first use and shared by the batch's phases.
+
+    Workers are spawned (not forked), so a script calling `run_batch` with more than one
+    job needs the usual `if __name__ == "__main__":` guard.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs or default_jobs()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def map(
+        self,
+        fn: Callable[[T], R],
+        items: Sequence[T],
+        label: str,
+        progress: Progress | None,
+        on_crash: Callable[[T], R],
+    ) -> list[R]:
+        """`fn` over `items`, results in order; small batches run in this process. Items of
+        a worker that dies (out of memory, killed) get `on_crash(item)`."""
+        total = len(items)
+        if progress:
+            progress(label, 0, total)
+        if self.jobs <= 1 or total < 4:
+            out = []
+            for i, item in enumerate(items, start=1):
+                out.append(fn(item))
+                if progress:
+                    progress(label, i, total)
+            return out
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("spawn"))
+        size = max(1, min(25, total // (self.jobs * 4)))
+        chunks = [items[i : i + size] for i in range(0, total, size)]
+        results: list[list[R]] = [[] for _ in chunks]
+        futures = {self._pool.submit(_run_chunk, fn, chunk): i for i, chunk in enumerate(chunks)}
+        done = 0
         for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            done += len(chunks[futures[future]])
+            index = futures[future]
+            try:
+                results[index] = future.result()
+            except BrokenProcessPool:
+                results[index] = [on_crash(item) for item in chunks[index]]
+            done += len(chunks[index])
             if progress:
                 progress(label, done, total)
-    return [r for chunk in results if chunk is not None for r in chunk]
+        return [r for chunk in results for r in chunk]
 
 
 def _run_chunk(fn: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
