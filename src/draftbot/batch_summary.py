@@ -12,10 +12,13 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .batch import BatchItem, BatchResult
 from .model import Report
+
+if TYPE_CHECKING:
+    from .rollup import RollUp
 
 FIXED_COLUMNS: tuple[str, ...] = (
     "序号",
@@ -199,3 +202,20 @@ def write_summary(result: BatchResult, folder: Path, extra: list[Any] | None = N
     atomic_write_bytes(csv_path, summary_csv(result).encode("utf-8-sig"))
     atomic_write_text(json_path, summary_json(result))
     return [xlsx, csv_path, json_path]
+
+
+def rollup_sheets(rollup: RollUp) -> list[Any]:
+    """The roll-up's sheets for a workbook: 汇总明细 (every roll-up cell and each agency's
+    value in it) and 汇总范围 (who is summed, who is left out and why, who is missing)."""
+    from .excel import SheetData
+    from .rollup import breakdown_rows
+
+    header, rows = breakdown_rows(rollup)
+    scope = [[agency, source, "已汇总"] for source, agency in rollup.contributors]
+    scope += [[agency, source, f"未汇总：{why}"] for source, agency, why in rollup.excluded]
+    scope += [[agency, "", "缺报：本批没有该机关本年度的报告"] for agency in rollup.missing]
+    scope += [["", "", f"提示：{note}"] for note in rollup.notes]
+    return [
+        SheetData("汇总明细", header, rows, [60, 10, *([12] * (len(header) - 2))]),
+        SheetData("汇总范围", ["机关", "文件", "情况"], scope, [30, 40, 60]),
+    ]

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from . import cli_batch
+
 if TYPE_CHECKING:
     from .checks import Finding
     from .model import Report
@@ -40,6 +42,16 @@ def _load(path: Path) -> Report:
 
     try:
         return load_report(path)
+    except DataFileError as exc:
+        raise _fail(exc.render()) from None
+
+
+def _load_any(path: Path) -> Report:
+    from .datafile import DataFileError
+    from .intake import load_path
+
+    try:
+        return load_path(path)
     except DataFileError as exc:
         raise _fail(exc.render()) from None
 
@@ -188,7 +200,9 @@ def export_(
 def import_(
     file: Annotated[
         Path,
-        typer.Argument(help="已发布的年度报告：.docx、.doc、.wps、.html、.htm、.mht 或 .pdf"),
+        typer.Argument(
+            help="已发布的年度报告：.docx、.doc、.wps、.html、.htm、.mht 或 .pdf；或填好的 Excel 填报模板（.xlsx）"
+        ),
     ],
     output: Annotated[
         Path | None,
@@ -205,7 +219,7 @@ def import_(
     """从已发布的年度报告（Word、网页、PDF）读回三张表和正文，写成数据文件，并列出读到了什么、哪些单元格存疑。
 
     数字按原样保留：空白、“/”、缺少的行、错印的栏目名都记录在数据文件的 source.notes 中，
-    并在 draftbot check 中以提示列出，不会当作 0 悄悄带过。
+    并在 draftbot check 中以提示列出，不会当作 0 悄悄带过。Excel 填报模板（draftbot excel template）同样可以读回。
     """
     from .datafile import SUPPORTED_SUFFIXES, dump_report, save_report
     from .published import ReportImportError, import_report
@@ -216,10 +230,16 @@ def import_(
         raise _fail(
             f"{output} 已存在，为免覆盖已填写的内容未写入；请换一个文件名，或加 --overwrite"
         )
-    try:
-        result = import_report(file, agency=agency, report_year=year)
-    except ReportImportError as exc:
-        raise _fail(f"无法导入 {file}：{exc}") from None
+    if file.suffix.lower() == ".xlsx":
+        from .published import ImportResult
+
+        read = ["Excel 填报模板的基本信息、表二、表三、表四和正文"]
+        result = ImportResult(_load_any(file), read=read)
+    else:
+        try:
+            result = import_report(file, agency=agency, report_year=year)
+        except ReportImportError as exc:
+            raise _fail(f"无法导入 {file}：{exc}") from None
     if output is None:
         typer.echo(dump_report(result.report), nl=False)
     else:
@@ -335,6 +355,11 @@ def draft(
         typer.echo(f"[{f.code}] {f.location}：{f.message}\n    建议：{f.hint}")
     kept = len(updated.revisions) - len(report.revisions)
     typer.echo(f"已写入 {file}" + (f"；被替换的 {kept} 段原文已保存为修订记录" if kept else ""))
+
+
+app.command("batch")(cli_batch.batch)
+app.command("rollup")(cli_batch.rollup)
+app.add_typer(cli_batch.excel_app, name="excel")
 
 
 def main() -> None:

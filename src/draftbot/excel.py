@@ -64,6 +64,7 @@ NARRATIVE_LABELS = {
     "other_matters": "六、其他需要报告的事项",
 }
 FIXED_TIME = dt.datetime(2000, 1, 1)
+AGENCY_PLACEHOLDER = "（请填写机关全称）"  # a blank template's agency: written as an empty cell
 MAX_XLSX_MEMBERS = 200
 
 _FONT = Font(name="宋体", size=10)
@@ -113,7 +114,7 @@ def _meta_sheet(ws: Worksheet, report: Report) -> None:
             value = meta.level.value
         elif name == "allowed_places":
             value = PLACE_SEPARATOR.join(meta.allowed_places) or None
-        elif value == "":
+        elif value in ("", AGENCY_PLACEHOLDER):
             value = None
         cell = _put(ws, i, 2, value, _FONT, _LEFT, border=True, fill=True)
         if name == "publish_date":
