@@ -214,7 +214,7 @@ def rollup(
         raise _fail(str(exc)) from None
     report = summed.report
     if draft:
-        report = _draft(report, offline)
+        report = _draft(summed, offline)
     save_report(report, output)
     typer.echo(
         f"已写入 {output}：汇总了 {len(summed.contributors)} 个机关的 {report.meta.report_year} 年度报告"
@@ -242,18 +242,21 @@ def _expected(path: Path | None) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _draft(report: Report, offline: bool) -> Report:
+def _draft(summed: Any, offline: bool) -> Report:
     from .config import SettingsError, load_settings
-    from .drafting import apply_draft, draft_report
+    from .drafting import apply_draft
+    from .rollup import draft_rollup
 
     try:
         settings = load_settings()
     except SettingsError as exc:
         raise _fail(str(exc)) from None
-    outcome = draft_report(report, settings, offline=offline)
+    if not offline and not settings.llm_configured:
+        typer.echo(settings.llm_problem)
+    outcome = draft_rollup(summed, settings, offline=offline)
     for f in outcome.findings:
         typer.echo(f"[{f.code}] {f.location}：{f.message}")
-    return apply_draft(report, outcome)
+    return apply_draft(summed.report, outcome)
 
 
 def _write_breakdown(summed: Any, path: Path) -> None:

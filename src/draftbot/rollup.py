@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -25,6 +25,10 @@ from .audit import agency_key
 from .datafile import describe_location, problems_from_validation
 from .model import AgencyLevel, Report, drop_redundant_totals
 from .tables import report_grids
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .drafting import DraftOutcome
 
 SUMMED_FACTS: dict[str, str] = {
     "proactive_total": "主动公开政府信息条数",
@@ -225,6 +229,15 @@ def _missing(
             keys.add(key)
             out.append(name)
     return out
+
+
+def draft_rollup(rollup: RollUp, settings: Settings, *, offline: bool = False) -> DraftOutcome:
+    """Draft the roll-up report's prose from its summed facts, through the same path (and
+    number guard) as any report: the offline templates, or the configured model with the
+    offline draft as fallback. Apply with `drafting.apply_draft`."""
+    from .drafting import draft_report
+
+    return draft_report(rollup.report, settings, offline=offline)
 
 
 def cell_location(key: str) -> str:
