@@ -22,6 +22,8 @@ from . import tables
 from .model import OTHER_ROWS_2021, Report, result_rows
 
 SUPPORTED_SUFFIXES = (".yaml", ".yml", ".json")
+# libyaml's safe loader when PyYAML has it (ten times faster: batches of a thousand files).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _FIELD_LABELS = {
     "meta": "基本信息",
@@ -94,7 +96,7 @@ def parse_report(text: str, source: str | Path = "<数据>") -> Report:
 def _parse_mapping(text: str, source: str | Path) -> dict[str, Any]:
     is_json = str(source).lower().endswith(".json")
     try:
-        data = json.loads(text) if is_json else yaml.safe_load(text)
+        data = json.loads(text) if is_json else yaml.load(text, Loader=_SAFE_LOADER)
     except json.JSONDecodeError as exc:
         raise DataFileError(
             source,
