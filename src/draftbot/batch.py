@@ -78,14 +78,20 @@ def _open_archive(path: Path) -> zipfile.ZipFile:
     return open_zip(path.read_bytes())
 
 
-def collect_sources(paths: Iterable[str | Path]) -> list[Source]:
+def collect_sources(paths: Iterable[str | Path], shown_from: Path | None = None) -> list[Source]:
     """Every report file under `paths`, in order: files as given, folders and archives sorted.
 
     Unsupported files inside folders and archives are listed with a message, except office
     lock files, hidden files and folders. A missing path or a bad archive is one source with
-    its message.
+    its message. Names are shown as given, or relative to `shown_from`.
     """
     out: list[Source] = []
+
+    def shown(path: Path) -> str:
+        if shown_from is not None and path.is_relative_to(shown_from):
+            return str(path.relative_to(shown_from))
+        return str(path)
+
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -93,9 +99,9 @@ def collect_sources(paths: Iterable[str | Path]) -> list[Source]:
             for file in files:
                 rel = file.relative_to(path)
                 if not _ignored(rel.parts):
-                    out.extend(_file_sources(file, str(file)))
+                    out.extend(_file_sources(file, shown(file)))
         elif path.exists():
-            out.extend(_file_sources(path, str(path)))
+            out.extend(_file_sources(path, shown(path)))
         else:
             out.append(Source(str(path), path, error="找不到该文件或文件夹，请检查路径"))
     return out
@@ -154,6 +160,7 @@ class BatchOptions:
     force: bool = False  # export reports with errors too, marked 草稿
     jobs: int = 0  # worker processes; 0 = one per CPU core
     renames: dict[str, str] = field(default_factory=dict)  # old agency name → new name
+    shown_from: Path | None = None  # show file names relative to this folder
 
 
 @dataclass
@@ -227,7 +234,7 @@ def run_batch(
 ) -> BatchResult:
     """Read, audit, check and (optionally) draft and export every report under `paths`."""
     options = options or BatchOptions()
-    sources = collect_sources(paths)
+    sources = collect_sources(paths, options.shown_from)
     with _Workers(options.jobs) as workers:
         return _run(sources, options, workers, progress)
 

@@ -94,13 +94,14 @@ def create_app(config: WebConfig, settings: Any = None, *, store: Store | None =
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_error_handlers(app)
-    from . import routes_assistant, routes_draft, routes_guide, routes_reports
+    from . import routes_assistant, routes_draft, routes_guide, routes_reports, routes_workspace
 
     routes_guide.bank()  # load and validate the question bank now, not on the first page
     app.include_router(routes_reports.router)
     app.include_router(routes_guide.router)
     app.include_router(routes_draft.router)
     app.include_router(routes_assistant.router)
+    app.include_router(routes_workspace.router)
     return app
 
 
