@@ -194,6 +194,9 @@ def test_cli_rollup_writes_report_and_breakdown(tmp_path: Path):
         in done.output
     )
     assert "无法读取" in done.output  # the three bad files are named, not silently dropped
+    (note,) = [line for line in done.output.splitlines() if "的报告有错误，已按原样汇总" in line]
+    named = note.removeprefix("提示：").split(" ")[0].split("、")
+    assert sorted(named) == sorted(corpus.UNBALANCED + corpus.BAD_REVIEW_TOTAL)
     report = load_report(out)
     assert report.meta.level is AgencyLevel.county_government
     assert report.narrative.overview_intro

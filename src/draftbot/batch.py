@@ -211,6 +211,10 @@ class BatchResult:
         """(source, report) of every readable item, in batch order."""
         return [(item.source, item.report) for item in self.items if item.report is not None]
 
+    def sources_with_errors(self) -> list[str]:
+        """Sources of the readable reports whose checks found errors."""
+        return [item.source for item in self.items if item.report is not None and item.errors]
+
     def status_counts(self) -> dict[str, int]:
         order = (STATUS_OK, STATUS_WARNINGS, STATUS_ERRORS, STATUS_FAILED, STATUS_UNREADABLE)
         return {s: sum(item.status == s for item in self.items) for s in order}

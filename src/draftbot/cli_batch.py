@@ -209,6 +209,7 @@ def rollup(
             year=year,
             expected=names,
             renames=mapping,
+            with_errors=result.sources_with_errors(),
         )
     except RollUpError as exc:
         raise _fail(str(exc)) from None

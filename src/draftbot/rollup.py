@@ -83,11 +83,14 @@ def roll_up(
     expected: Sequence[str] = (),
     renames: dict[str, str] | None = None,
     publish_date: dt.date | None = None,
+    with_errors: Sequence[str] = (),
 ) -> RollUp:
     """Sum the tables of `reports` ((source, report) in batch order) into `agency`'s report.
 
     Reports of another year, the 本级政府's own report and a second report of the same
-    agency are left out and listed in `excluded`. Raises `RollUpError` when nothing is left.
+    agency are left out and listed in `excluded`. `with_errors` names the sources whose
+    checks found errors: they are summed as they are, and a note lists them. Raises
+    `RollUpError` when nothing is left.
     """
     year = year or default_year(reports)
     own_key = agency_key(agency, renames)
@@ -108,6 +111,12 @@ def roll_up(
     summed = _build(agency, level, region, year, publish_date, cells, included)
     rollup = RollUp(summed, [(s, r.meta.agency) for s, r in included], cells, excluded)
     rollup.notes = _sum_facts(rollup, included)
+    flawed = [r.meta.agency for s, r in included if s in set(with_errors)]
+    if flawed:
+        rollup.notes.insert(
+            0,
+            f"{'、'.join(flawed)} 的报告有错误，已按原样汇总，汇总数会受影响；请改正后重新汇总",
+        )
     rollup.missing = _missing(reports, included, expected, year, renames)
     return rollup
 

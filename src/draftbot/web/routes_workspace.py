@@ -276,6 +276,7 @@ async def build_rollup(request: Request, batch_id: str) -> Response:
             agency=agency,
             level=AgencyLevel(level),
             region=str(form.get("region", "")).strip()[:60],
+            with_errors=result.sources_with_errors(),
         )
     except ValueError:
         raise GuardError(400, "机关层级无效，请从列表中选择") from None
