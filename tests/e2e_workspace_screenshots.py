@@ -35,6 +35,8 @@ def main(out: Path) -> None:
                 page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
                 page.goto(server.url + "/workspace")
                 page.set_input_files("#upload-files", str(archive))
+                old, new = next(iter(corpus.RENAMES.items()))
+                page.fill("#upload-renames", f"{old} → {new}")
                 page.click("#upload-submit")
                 expect(page.locator("#summary-table")).to_be_visible(timeout=300_000)
                 page.goto(page.url + "?sort=错误&desc=1")

@@ -52,7 +52,10 @@ def uploaded(tmp_path_factory: pytest.TempPathFactory):
     data = county_zip(folder / "src")
     response = client.post(
         "/workspace",
-        data={"csrf_token": csrf(client)},
+        data={
+            "csrf_token": csrf(client),
+            "renames": f"{corpus.OLD_NAME} → {corpus.RENAMES[corpus.OLD_NAME]}\n随便写的一行\n",
+        },
         files=[("files", ("各单位报告.zip", data, "application/zip"))],
         follow_redirects=False,
     )
@@ -116,13 +119,20 @@ def test_rollup_goes_into_the_normal_flow(uploaded):
     assert response.status_code == 303, response.text
     page = client.get(str(response.headers["location"])).text
     assert "汇总了 51 个机关" in page
-    missing = re.search(r'id="rollup-missing">缺报机关：([^<]*)<', page)
-    assert missing and corpus.GONE in missing.group(1).split("、")
+    # the renamed agency is matched through the rename lines given with the upload
+    assert f'id="rollup-missing">缺报机关：{corpus.GONE}<' in page
     report_id = re.search(r'/reports/([^/"]+)/draft" id="continue-report"', page)
     assert report_id
     stored = Store.in_folder(data_dir).get(report_id.group(1))
     assert stored.report.meta.agency == corpus.GOVERNMENT
     assert client.get(f"/reports/{report_id.group(1)}/export").status_code == 200
+
+
+def test_rename_lines_are_parsed_leniently():
+    from draftbot.web.routes_workspace import parse_renames
+
+    text = "甲县文化局 → 甲县文旅局\n乙局：丙局\n只有一个名称\n丁局 -> 戊局"
+    assert parse_renames(text) == {"甲县文化局": "甲县文旅局", "乙局": "丙局", "丁局": "戊局"}
 
 
 def test_bad_upload_requests_are_refused(uploaded):

@@ -46,6 +46,7 @@ class Job:
     id: str
     folder: Path
     files: int
+    renames: dict[str, str] = field(default_factory=dict)
     label: str = "排队"
     done: int = 0
     total: int = 0
@@ -79,7 +80,7 @@ def _job(request: Request, batch_id: str) -> Job:
     folder = _root(request) / batch_id / "inputs"
     if not folder.is_dir():
         raise GuardError(404, "找不到这批报告")
-    job = Job(batch_id, folder, sum(1 for _ in folder.iterdir()))
+    job = Job(batch_id, folder, sum(1 for _ in folder.iterdir()), _read_renames(folder.parent))
     with _lock:
         job = _jobs.setdefault(key, job)
     if job.running and job.label == "排队":
@@ -95,7 +96,8 @@ def _start(job: Job) -> None:
 
     def work() -> None:
         try:
-            job.result = run_batch([job.folder], BatchOptions(shown_from=job.folder), progress)
+            options = BatchOptions(shown_from=job.folder, renames=job.renames)
+            job.result = run_batch([job.folder], options, progress)
         except Exception as exc:  # the page shows it; the server goes on
             job.failure = f"处理时出错（{type(exc).__name__}），请重新上传"
 
@@ -134,11 +136,36 @@ async def upload(request: Request) -> Response:
         if len(data) > limit or total > limit * 4:
             raise GuardError(413, f"上传的文件过大（单个不超过 {limit // (1024 * 1024)} MB）")
         atomic_write_bytes(folder / _safe_name(i, item.filename or ""), data)
-    job = Job(batch_id, folder, len(uploads))
+    renames = parse_renames(str(form.get("renames", "")))
+    (folder.parent / RENAMES_FILE).write_text(
+        "".join(f"{old}\t{new}\n" for old, new in renames.items()), encoding="utf-8"
+    )
+    job = Job(batch_id, folder, len(uploads), renames)
     with _lock:
         _jobs[f"{_root(request)}/{batch_id}"] = job
     _start(job)
     return RedirectResponse(f"/workspace/{batch_id}", status_code=303)
+
+
+RENAMES_FILE = "renames.tsv"
+_RENAME_SPLIT_RE = re.compile(r"\s*(?:→|->|:|：|\t)\s*")
+
+
+def parse_renames(text: str) -> dict[str, str]:
+    """Lines “旧名称 → 新名称” (or with ：/:) → {old: new}; other lines are ignored."""
+    out: dict[str, str] = {}
+    for line in text.splitlines()[:500]:
+        parts = [p.strip() for p in _RENAME_SPLIT_RE.split(line.strip(), maxsplit=1)]
+        if len(parts) == 2 and all(2 <= len(p) <= 100 for p in parts):
+            out[parts[0]] = parts[1]
+    return out
+
+
+def _read_renames(folder: Path) -> dict[str, str]:
+    try:
+        return parse_renames((folder / RENAMES_FILE).read_text(encoding="utf-8"))
+    except OSError:
+        return {}
 
 
 def _safe_name(number: int, name: str) -> str:
@@ -277,6 +304,7 @@ async def build_rollup(request: Request, batch_id: str) -> Response:
             level=AgencyLevel(level),
             region=str(form.get("region", "")).strip()[:60],
             with_errors=result.sources_with_errors(),
+            renames=_job(request, batch_id).renames,
         )
     except ValueError:
         raise GuardError(400, "机关层级无效，请从列表中选择") from None
