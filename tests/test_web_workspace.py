@@ -140,3 +140,18 @@ def test_bad_upload_requests_are_refused(uploaded):
     assert client.post("/workspace", data={"csrf_token": csrf(client)}).status_code == 400
     assert client.get("/workspace/../../etc").status_code == 404
     assert client.get("/workspace/AAAAAAAAAAAA").status_code == 404
+
+
+def test_too_big_upload_is_refused_and_nothing_is_kept(tmp_path: Path):
+    client = make_client(tmp_path, max_upload_bytes=1000)
+    response = client.post(
+        "/workspace",
+        data={"csrf_token": csrf(client)},
+        files=[
+            ("files", ("a.yaml", b"x" * 500, "text/plain")),
+            ("files", ("b.zip", b"y" * 2000, "application/zip")),
+        ],
+    )
+    assert response.status_code == 413
+    assert "上传的文件过大" in response.text
+    assert list((tmp_path / "workspace").iterdir()) == []

@@ -27,7 +27,9 @@ RenamesOpt = Annotated[
         "--renames", help="机关更名对照表（YAML：每行“旧名称: 新名称”），用于匹配上年报告"
     ),
 ]
-JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="并行的工作进程数，默认等于 CPU 核数")]
+JobsOpt = Annotated[
+    int, typer.Option("--jobs", "-j", help="并行的工作进程数；0（默认）表示等于 CPU 核数")
+]
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -128,14 +129,11 @@ async def upload(request: Request) -> Response:
     batch_id = secrets.token_urlsafe(12)
     folder = _root(request) / batch_id / "inputs"
     folder.mkdir(parents=True)
-    limit = request.app.state.config.max_upload_bytes
-    total = 0
-    for i, item in enumerate(uploads, start=1):
-        data = await item.read(limit + 1)
-        total += len(data)
-        if len(data) > limit or total > limit * 4:
-            raise GuardError(413, f"上传的文件过大（单个不超过 {limit // (1024 * 1024)} MB）")
-        atomic_write_bytes(folder / _safe_name(i, item.filename or ""), data)
+    try:
+        await _save_uploads(request, uploads, folder)
+    except GuardError:
+        shutil.rmtree(folder.parent, ignore_errors=True)  # nothing half-uploaded is kept
+        raise
     renames = parse_renames(str(form.get("renames", "")))
     (folder.parent / RENAMES_FILE).write_text(
         "".join(f"{old}\t{new}\n" for old, new in renames.items()), encoding="utf-8"
@@ -166,6 +164,17 @@ def _read_renames(folder: Path) -> dict[str, str]:
         return parse_renames((folder / RENAMES_FILE).read_text(encoding="utf-8"))
     except OSError:
         return {}
+
+
+async def _save_uploads(request: Request, uploads: list[UploadFile], folder: Path) -> None:
+    limit = request.app.state.config.max_upload_bytes
+    total = 0
+    for i, item in enumerate(uploads, start=1):
+        data = await item.read(limit + 1)
+        total += len(data)
+        if len(data) > limit or total > limit * 4:
+            raise GuardError(413, f"上传的文件过大（单个不超过 {limit // (1024 * 1024)} MB）")
+        atomic_write_bytes(folder / _safe_name(i, item.filename or ""), data)
 
 
 def _safe_name(number: int, name: str) -> str:
