@@ -223,3 +223,27 @@ def _renames(folder: Path) -> Path:
     path = folder / "更名.yaml"
     path.write_text(f"{corpus.OLD_NAME}: {corpus.RENAMES[corpus.OLD_NAME]}\n", encoding="utf-8")
     return path
+
+
+def test_agency_names_are_compared_normalised_and_through_renames():
+    from draftbot.audit import agency_key
+
+    assert agency_key("安吉县 教育局") == agency_key("安吉县教育局") == agency_key("安吉县·教育局")
+    chain = {"甲县文化局": "甲县文化和旅游局", "甲县文化和旅游局": "甲县文化广电旅游局"}
+    assert agency_key("甲县文化局", chain) == agency_key("甲县文化广电旅游局")
+    loop = {"甲局": "乙局", "乙局": "甲局"}
+    assert agency_key("甲局", loop) in {"甲局", "乙局"}  # a loop in the map ends, it does not hang
+
+
+def test_publish_deadline_by_level(examples_dir: Path):
+    import datetime as dt
+
+    from draftbot.audit import publish_deadline
+    from draftbot.model import AgencyLevel
+
+    report = load_report(examples_dir / "busy-2023.yaml")
+    assert publish_deadline(report) == dt.date(2024, 1, 31)
+    report.meta.level = AgencyLevel.township
+    assert publish_deadline(report) == dt.date(2024, 1, 31)
+    report.meta.level = AgencyLevel.city_government
+    assert publish_deadline(report) == dt.date(2024, 3, 31)
