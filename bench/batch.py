@@ -43,7 +43,6 @@ def write_reports(folder: Path, n: int) -> None:
         report.meta.agency = county + DEPARTMENTS[i % len(DEPARTMENTS)]
         report.meta.level = LEVELS[i % len(LEVELS)]
         report.previous_year = None
-        report.facts.proactive_total = 10 + i % 50
         (folder / f"{i:04d}.yaml").write_text(dump_report(report), encoding="utf-8")
 
 

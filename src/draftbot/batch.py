@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, TypeVar
@@ -73,7 +73,7 @@ def _problem(message: str) -> Any:
     return Problem("文件", message)
 
 
-@cache
+@lru_cache(maxsize=4)  # a batch reads one archive member after another; keep a few open
 def _open_archive(path: Path) -> zipfile.ZipFile:
     return open_zip(path.read_bytes())
 

@@ -53,9 +53,8 @@ class Job:
     total: int = 0
     result: BatchResult | None = None
     failure: str = ""
-    rollups: dict[str, tuple[RollUp, str]] = field(
-        default_factory=dict
-    )  # agency → (roll-up, report id)
+    rollups: dict[str, tuple[RollUp, str]] = field(default_factory=dict)  # by report id
+    started: bool = False
 
     @property
     def running(self) -> bool:
@@ -64,6 +63,16 @@ class Job:
 
 _jobs: dict[str, Job] = {}
 _lock = threading.Lock()
+KEPT_RESULTS = 8  # finished batches kept in memory; older ones are checked again when opened
+
+
+def _remember(key: str, job: Job) -> Job:
+    with _lock:
+        job = _jobs.setdefault(key, job)
+        done = [k for k, j in _jobs.items() if not j.running and k != key]
+        for old in done[: max(0, len(done) - KEPT_RESULTS)]:
+            del _jobs[old]
+    return job
 
 
 def _root(request: Request) -> Path:
@@ -81,15 +90,19 @@ def _job(request: Request, batch_id: str) -> Job:
     folder = _root(request) / batch_id / "inputs"
     if not folder.is_dir():
         raise GuardError(404, "找不到这批报告")
-    job = Job(batch_id, folder, sum(1 for _ in folder.iterdir()), _read_renames(folder.parent))
-    with _lock:
-        job = _jobs.setdefault(key, job)
-    if job.running and job.label == "排队":
-        _start(job)
+    job = _remember(
+        key, Job(batch_id, folder, sum(1 for _ in folder.iterdir()), _read_renames(folder.parent))
+    )
+    _start(job)
     return job
 
 
 def _start(job: Job) -> None:
+    """Run the batch in a background thread, once per job."""
+    with _lock:
+        if job.started:
+            return
+        job.started = True
     job.label = "读取"
 
     def progress(label: str, done: int, total: int) -> None:
@@ -138,9 +151,7 @@ async def upload(request: Request) -> Response:
     (folder.parent / RENAMES_FILE).write_text(
         "".join(f"{old}\t{new}\n" for old, new in renames.items()), encoding="utf-8"
     )
-    job = Job(batch_id, folder, len(uploads), renames)
-    with _lock:
-        _jobs[f"{_root(request)}/{batch_id}"] = job
+    job = _remember(f"{_root(request)}/{batch_id}", Job(batch_id, folder, len(uploads), renames))
     _start(job)
     return RedirectResponse(f"/workspace/{batch_id}", status_code=303)
 
