@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/web_latency.py --clients 100 --write bench/results/web_latency_100.md
 	$(BIN)/python bench/web_list.py --write bench/results/web_list.md
 	$(BIN)/python bench/claims_eval.py --write bench/results/claims_eval.md
+	$(BIN)/python bench/batch.py --write bench/results/batch.md
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
