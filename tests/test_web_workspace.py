@@ -155,3 +155,39 @@ def test_too_big_upload_is_refused_and_nothing_is_kept(tmp_path: Path):
     assert response.status_code == 413
     assert "上传的文件过大" in response.text
     assert list((tmp_path / "workspace").iterdir()) == []
+
+
+def test_new_report_from_last_years_excel_template(tmp_path: Path):
+    from draftbot.datafile import load_report
+    from draftbot.excel import template_bytes
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    last = load_report(examples / "busy-2023.yaml")
+    client = make_client(tmp_path)
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = client.post(
+        "/reports/from-previous",
+        data={"csrf_token": csrf(client)},
+        files={"file": ("上年.xlsx", template_bytes(last), kind)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    report_id = str(response.headers["location"]).rsplit("/", 1)[1]
+    stored = Store.in_folder(tmp_path).get(report_id).report
+    assert (stored.meta.agency, stored.meta.report_year) == (last.meta.agency, 2024)
+    assert stored.table3.carried_over.values() == last.table3.carried_forward.values()
+    # a bad cell is named with its sheet and cell, as for any input
+    broken = io.BytesIO()
+    wb = openpyxl.load_workbook(io.BytesIO(template_bytes(last)))
+    wb["表四"]["A6"] = "很多"
+    wb.save(broken)
+    response = client.post(
+        "/reports/from-previous",
+        data={"csrf_token": csrf(client)},
+        files={"file": ("上年.xlsx", broken.getvalue(), kind)},
+    )
+    assert response.status_code == 400
+    assert (
+        "表四 · 行政复议 · 结果维持（工作表“表四” 单元格 A6）：应为不小于 0 的整数，收到“很多”"
+        in response.text
+    )

@@ -188,6 +188,10 @@ async def _read_upload(
     name = (upload.filename or "").lower()
     if name.endswith(PUBLISHED_SUFFIXES):
         return await run_in_threadpool(_import_published, data, name, agency or None, year)
+    if name.endswith(".xlsx"):
+        from ..intake import load_bytes
+
+        return await run_in_threadpool(load_bytes, data, "上传的填报模板.xlsx")
     if name.endswith(DATA_SUFFIXES):
         try:
             text = data.decode("utf-8-sig")
@@ -197,7 +201,7 @@ async def _read_upload(
         return parse_report(text, f"上传的文件{suffix}")
     raise GuardError(
         415,
-        "只能上传上年度发布的报告（.docx、.doc、.wps、.html、.htm、.mht、.pdf）"
+        "只能上传上年度发布的报告（.docx、.doc、.wps、.html、.htm、.mht、.pdf）、Excel 填报模板（.xlsx）"
         "或 .yaml / .yml / .json（数据文件）",
     )
 
