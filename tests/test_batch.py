@@ -247,3 +247,45 @@ def test_publish_deadline_by_level(examples_dir: Path):
     assert publish_deadline(report) == dt.date(2024, 1, 31)
     report.meta.level = AgencyLevel.city_government
     assert publish_deadline(report) == dt.date(2024, 3, 31)
+
+
+def test_cli_exports_word_and_pdf(tmp_path: Path):
+    import os
+    import shutil
+
+    if shutil.which("soffice") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have soffice (see .ci/run)")
+        pytest.skip("soffice not installed on this machine")
+    source = tmp_path / "in"
+    source.mkdir()
+    for name in ("seed-2022.yaml", "busy-2023.yaml"):
+        (source / name).write_bytes((EXAMPLES / name).read_bytes())
+    out = tmp_path / "报告"
+    args = [
+        "batch",
+        str(source),
+        "--export",
+        str(out),
+        "--pdf",
+        "-o",
+        str(tmp_path / "s"),
+        "-j",
+        "1",
+    ]
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 0, done.output
+    assert "已导出 2 份 Word 报告、2 份 PDF 到" in done.output
+    pdfs = sorted(p.name for p in out.glob("*.pdf"))
+    assert pdfs == [
+        "安吉县自然资源和规划局2023年政府信息公开工作年度报告.pdf",
+        "稷山县工科局2022年政府信息公开工作年度报告.pdf",
+    ]
+    assert all((out / p).read_bytes().startswith(b"%PDF") for p in pdfs)
+    items = json.loads((tmp_path / "s" / "汇总.json").read_text(encoding="utf-8"))["items"]
+    assert sorted(i["exported_pdf"] for i in items) == pdfs
+
+
+def test_pdf_needs_export():
+    done = CliRunner().invoke(app, ["batch", str(EXAMPLES), "--pdf"])
+    assert done.exit_code == 2 and "--pdf 需要与 --export" in done.output

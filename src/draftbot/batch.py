@@ -158,6 +158,7 @@ class BatchOptions:
     offline: bool = False  # draft with the offline templates even when a model is configured
     export_dir: Path | None = None
     force: bool = False  # export reports with errors too, marked 草稿
+    pdf: bool = False  # also convert every exported .docx to PDF (LibreOffice)
     jobs: int = 0  # worker processes; 0 = one per CPU core
     renames: dict[str, str] = field(default_factory=dict)  # old agency name → new name
     shown_from: Path | None = None  # show file names relative to this folder
@@ -175,6 +176,7 @@ class BatchItem:
     drafted: list[str] = field(default_factory=list)  # section keys drafted here
     drafted_by: str = ""
     exported: str = ""  # file name of the exported .docx
+    exported_pdf: str = ""  # file name of its PDF
     export_note: str = ""
 
     @property
@@ -271,7 +273,32 @@ def _run(
         item.drafted, item.drafted_by = outcome.drafted, outcome.drafted_by
         item.exported, item.export_note = outcome.exported, outcome.export_note
         item.error = outcome.failure
+    if options.pdf and options.export_dir is not None:
+        _convert_pdfs(items, options.export_dir, progress)
     return BatchResult(items, options)
+
+
+def _convert_pdfs(items: list[BatchItem], folder: Path, progress: Progress | None) -> None:
+    """Every exported .docx to PDF in one LibreOffice run; a failure is noted per report."""
+    from .pdf import PdfError, convert_to_pdf
+
+    exported = [item for item in items if item.exported]
+    if progress:
+        progress("转换 PDF", 0, len(exported))
+    try:
+        pdfs = convert_to_pdf([folder / item.exported for item in exported], folder)
+    except PdfError as exc:
+        for item in exported:
+            item.export_note += f"；未转换 PDF：{exc}"
+        return
+    for item in exported:
+        pdf = pdfs.get(folder / item.exported)
+        if pdf is None:
+            item.export_note += "；PDF 转换失败（LibreOffice 未能打开该文件）"
+        else:
+            item.exported_pdf = pdf.name
+    if progress:
+        progress("转换 PDF", len(exported), len(exported))
 
 
 def _crashed_outcome(task: _Task) -> _Outcome:

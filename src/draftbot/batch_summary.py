@@ -131,6 +131,7 @@ def summary_json(result: BatchResult) -> str:
                 "drafted_sections": item.drafted,
                 "drafted_by": item.drafted_by or None,
                 "exported": item.exported or None,
+                "exported_pdf": item.exported_pdf or None,
                 "export_note": item.export_note or None,
                 "findings": [f.to_dict() for f in item.findings],
             }

@@ -121,6 +121,12 @@ def batch(
     force: Annotated[
         bool, typer.Option("--force", help="有错误的报告也导出，每页页眉标注“草稿”")
     ] = False,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf", help="导出的 Word 同时转换为 PDF（需要 LibreOffice；与 --export 一起使用）"
+        ),
+    ] = False,
     output: Annotated[
         Path,
         typer.Option(
@@ -134,11 +140,14 @@ def batch(
     from .batch import BatchOptions
     from .batch_summary import write_summary
 
+    if pdf and export is None:
+        raise _fail("--pdf 需要与 --export 文件夹 一起使用")
     options = BatchOptions(
         draft=draft,
         offline=offline,
         export_dir=export,
         force=force,
+        pdf=pdf,
         jobs=max(jobs, 0),
         renames=_renames(renames),
     )
@@ -151,7 +160,10 @@ def batch(
     typer.echo("汇总结果：" + "、".join(str(p) for p in written))
     if export is not None:
         n = sum(1 for item in result.items if item.exported)
-        typer.echo(f"已导出 {n} 份 Word 报告到 {export}")
+        n_pdf = sum(1 for item in result.items if item.exported_pdf)
+        typer.echo(
+            f"已导出 {n} 份 Word 报告" + (f"、{n_pdf} 份 PDF" if pdf else "") + f"到 {export}"
+        )
     bad = sum(item.status in ("有错误", "无法读取", "处理失败") for item in result.items)
     raise typer.Exit(1 if bad else 0)
 
