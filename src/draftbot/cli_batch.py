@@ -162,7 +162,7 @@ def batch(
         n = sum(1 for item in result.items if item.exported)
         n_pdf = sum(1 for item in result.items if item.exported_pdf)
         typer.echo(
-            f"已导出 {n} 份 Word 报告" + (f"、{n_pdf} 份 PDF" if pdf else "") + f"到 {export}"
+            f"已导出 {n} 份 Word 报告" + (f"、{n_pdf} 份 PDF " if pdf else "") + f"到 {export}"
         )
     bad = sum(item.status in ("有错误", "无法读取", "处理失败") for item in result.items)
     raise typer.Exit(1 if bad else 0)
