@@ -280,7 +280,7 @@ def _run(
 
 def _convert_pdfs(items: list[BatchItem], folder: Path, progress: Progress | None) -> None:
     """Every exported .docx to PDF in one LibreOffice run; a failure is noted per report."""
-    from .pdf import PdfError, convert_to_pdf
+    from .pdf_export import PdfError, convert_to_pdf
 
     exported = [item for item in items if item.exported]
     if progress:

@@ -435,7 +435,7 @@ def _cell_number(value: Any) -> Any:
 
 
 def _label(text: Any) -> str:
-    from .word import normalize_label
+    from .published.reading import normalize_label
 
     return normalize_label(str(text or ""))
 

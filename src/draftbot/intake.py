@@ -1,10 +1,12 @@
 """One entry point that reads a report from any file format the tool understands.
 
 `load_bytes(data, name)` picks a reader by the file name's suffix: data files (.yaml/.yml/
-.json), Word reports in the official layout (.docx) and the Excel 填报模板 (.xlsx). Readers
-for further formats (published HTML/PDF reports) plug in with `register_reader`. Every
-problem, whatever the format, is raised as `datafile.DataFileError` with Chinese messages
-naming the field (table, row, column) and what to do.
+.json), published reports (.docx, .doc, .wps, .html, .htm, .mht, .mhtml, .pdf, through
+`published.import_report`) and the Excel 填报模板 (.xlsx). Further formats plug in with
+`register_reader`. Every problem, whatever the format, is raised as `datafile.DataFileError`
+with Chinese messages naming the field (table, row, column) and what to do. What a published
+report's import could not take at face value stays in `report.source.notes`, which
+`check_report` lists (I-01).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from .datafile import SUPPORTED_SUFFIXES as DATA_SUFFIXES
 from .datafile import DataFileError, Problem, parse_report
 from .model import Report
+from .published import SUFFIXES as PUBLISHED_SUFFIXES
 
 Reader = Callable[[bytes, str], Report]
 """A reader gets the file's bytes and its display name; returns a Report or raises
@@ -75,13 +78,16 @@ def _read_data_file(data: bytes, name: str) -> Report:
     return parse_report(text, name)
 
 
-def _read_docx(data: bytes, name: str) -> Report:
-    from .word import DocxImportError, import_docx
+def _read_published(data: bytes, name: str) -> Report:
+    from .published import ReportImportError, import_report
 
     try:
-        return import_docx(data)
-    except DocxImportError as exc:
+        result = import_report(data, filename=Path(name).name)
+    except ReportImportError as exc:
         raise DataFileError(name, [Problem("文件", str(exc))]) from None
+    except MemoryError:
+        raise DataFileError(name, [Problem("文件", "文件解压后过大，已拒绝读取")]) from None
+    return result.report
 
 
 def _read_xlsx(data: bytes, name: str) -> Report:
@@ -91,5 +97,5 @@ def _read_xlsx(data: bytes, name: str) -> Report:
 
 
 register_reader(DATA_SUFFIXES, _read_data_file)
-register_reader((".docx",), _read_docx)
+register_reader(PUBLISHED_SUFFIXES, _read_published)
 register_reader((".xlsx",), _read_xlsx)

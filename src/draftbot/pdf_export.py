@@ -1,5 +1,6 @@
-"""Word → PDF through LibreOffice (`soffice --headless`), the only module that runs it.
+"""Word → PDF through LibreOffice (`soffice --headless`), for exports.
 
+LibreOffice is found as `published.legacy` finds it (which converts .doc/.wps for import).
 One `soffice` run converts many files (starting LibreOffice costs seconds; each file then
 takes a fraction of a second). A private profile folder keeps it from clashing with a
 LibreOffice the user has open.
@@ -7,7 +8,6 @@ LibreOffice the user has open.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -23,7 +23,9 @@ class PdfError(Exception):
 
 def soffice_path() -> str:
     """The LibreOffice command; raises `PdfError` when it is not installed."""
-    path = shutil.which("soffice") or shutil.which("libreoffice")
+    from .published.legacy import find_office
+
+    path = find_office()
     if path is None:
         raise PdfError(
             "导出 PDF 需要 LibreOffice（soffice 命令），本机没有安装；"
