@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -74,6 +74,8 @@ class Block:
     lead: str = ""
     grid: Grid | None = None
     placeholder: bool = False
+    section: str = ""  # the narrative key (SECTION_KEYS) a prose block belongs to
+    fields: tuple[str, ...] = ()  # meta fields (TEMPLATE_VARIABLES) printed in this line
 
 
 @dataclass
@@ -86,14 +88,26 @@ class DocumentPlan:
 
 
 class ExportBlocked(Exception):
-    """The checks found errors; export needs them fixed (or `force`)."""
+    """A formal export is refused: the checks found errors, or prose sections are unwritten.
 
-    def __init__(self, findings: list[Finding]) -> None:
+    `findings` are the check findings plus one error (W-01) per unwritten section;
+    `unwritten` the labels of the sections still reading （待起草）. `force` exports a 草稿.
+    """
+
+    def __init__(self, findings: list[Finding], unwritten: list[str] | None = None) -> None:
         self.findings = findings
-        errors = sum(f.severity == "error" for f in findings)
+        self.unwritten = list(unwritten or [])
+        errors = sum(f.severity == "error" for f in findings) - len(self.unwritten)
+        reasons = []
+        if errors:
+            reasons.append(f"数据检查发现 {errors} 个错误")
+        if self.unwritten:
+            reasons.append(
+                f"正文还有 {len(self.unwritten)} 部分{DRAFT_PLACEHOLDER}：{'、'.join(self.unwritten)}"
+            )
         super().__init__(
-            f"数据检查发现 {errors} 个错误，未导出。请先改正（draftbot check 可查看详情），"
-            "或使用 --force 导出标有“草稿”的文档"
+            "；".join(reasons) + "，未导出正式文档。请先改正或起草（draftbot check 可查看详情，"
+            "draftbot draft 可起草正文），或使用 --force 导出标有“草稿”的文档"
         )
 
 
@@ -292,7 +306,7 @@ def _section_blocks(report: Report, key: str, findings: list[Finding]) -> list[B
     location = join_location("正文", SECTION_LABELS[key])
     text, bad = clean_text(getattr(report.narrative, key), location)
     findings.extend(bad)
-    blocks = prose_blocks(text)
+    blocks = [replace(block, section=key) for block in prose_blocks(text)]
     if blocks:
         return blocks
     findings.append(
@@ -304,7 +318,7 @@ def _section_blocks(report: Report, key: str, findings: list[Finding]) -> list[B
             "请起草或填写这一部分后重新导出",
         )
     )
-    return [Block("body", DRAFT_PLACEHOLDER, placeholder=True)]
+    return [Block("body", DRAFT_PLACEHOLDER, placeholder=True, section=key)]
 
 
 # --- the plan --------------------------------------------------------------------------------
@@ -350,17 +364,43 @@ def _template_values(report: Report, findings: list[Finding]) -> dict[str, str]:
     return values
 
 
+def unwritten_sections(report: Report) -> list[str]:
+    """Labels (as printed in the document) of prose sections without text: （待起草） in export."""
+    return [
+        SECTION_LABELS[key]
+        for key in SECTION_LABELS
+        if not _lines(_XML_INVALID.sub("", getattr(report.narrative, key)))
+    ]
+
+
+def unwritten_findings(report: Report) -> list[Finding]:
+    """One error (W-01) per unwritten section: a formal document cannot print （待起草）."""
+    return [
+        Finding(
+            EMPTY_SECTION,
+            "error",
+            join_location("正文", label),
+            f"这一部分还没有正文，正式文档中不能以“{DRAFT_PLACEHOLDER}”发布",
+            "请起草或填写这一部分；确需先给领导看，可导出标注“草稿”的文档",
+        )
+        for label in unwritten_sections(report)
+    ]
+
+
 def gate(
     report: Report, *, force: bool = False, findings: Sequence[Finding] | None = None
 ) -> list[Finding]:
-    """Raise `ExportBlocked` when the checks report errors (unless forced); the findings.
+    """The check findings plus unwritten-section errors (W-01).
 
-    `findings` are `check_report(report)` when the caller already has them (the web caches
-    them per version), so a report is checked once.
+    Raises `ExportBlocked` when any is an error (unless forced): a formal document has no
+    errors and no （待起草） section. `findings` are `check_report(report)` when the caller
+    already has them (the web caches them per version), so a report is checked once.
     """
-    findings = check_report(report) if findings is None else list(findings)
+    unwritten = unwritten_findings(report)
+    checked = check_report(report) if findings is None else list(findings)
+    findings = checked + unwritten
     if has_errors(findings) and not force:
-        raise ExportBlocked(findings)
+        raise ExportBlocked(findings, [f.location.removeprefix("正文 · ") for f in unwritten])
     return findings
 
 
@@ -376,22 +416,13 @@ def plan_document(
     draft = has_errors(check_findings)
     findings: list[Finding] = []
     if draft:
-        errors = sum(f.severity == "error" for f in check_findings)
-        findings.append(
-            Finding(
-                FORCED_DRAFT,
-                "warning",
-                "导出",
-                f"数据检查有 {errors} 个错误，按要求强制导出；每页页眉标注“{DRAFT_MARK}”",
-                "改正错误后重新导出正式文档",
-            )
-        )
+        findings.append(_forced_draft_finding(check_findings))
     template = template or load_document_template()
     values = _template_values(report, findings)
     title = "\n".join(title_lines(values["agency"], report.meta.report_year))
 
     blocks = [Block("title", title)]
-    blocks += [Block("body", line) for line in template.render_preamble(values)]
+    blocks += _template_blocks("body", template.render_preamble, values)
     blocks.append(Block("heading", SECTION_HEADINGS[0]))
     blocks += _section_blocks(report, "overview_intro", findings)
     for key, subheading in OVERVIEW_SUBHEADINGS.items():
@@ -409,6 +440,52 @@ def plan_document(
     blocks += _section_blocks(report, "problems", findings)
     blocks.append(Block("heading", SECTION_HEADINGS[5]))
     blocks += _section_blocks(report, "other_matters", findings)
-    blocks += [Block("closing", line) for line in template.render_closing(values)]
+    blocks += _template_blocks("closing", template.render_closing, values)
     title = f"{values['agency']}{report.meta.report_year}{TITLE_SUFFIX}"
     return DocumentPlan(title, values["agency"], blocks, findings, draft)
+
+
+def _forced_draft_finding(findings: list[Finding]) -> Finding:
+    unwritten = sum(f.code == EMPTY_SECTION for f in findings)
+    errors = sum(f.severity == "error" for f in findings) - unwritten
+    reasons = [f"数据检查有 {errors} 个错误"] if errors else []
+    if unwritten:
+        reasons.append(f"正文有 {unwritten} 部分{DRAFT_PLACEHOLDER}")
+    return Finding(
+        FORCED_DRAFT,
+        "warning",
+        "导出",
+        f"{'，'.join(reasons)}，按要求强制导出；每页页眉标注“{DRAFT_MARK}”",
+        "改正错误、起草全部正文后重新导出正式文档",
+    )
+
+
+_FIELD_MARK = "\ue000{}\ue001"
+
+
+def _template_blocks(
+    kind: BlockKind, render: Callable[[dict[str, str]], list[str]], values: dict[str, str]
+) -> list[Block]:
+    """The rendered lines as blocks, each knowing which meta fields it prints."""
+    lines = render(values)
+    fields: list[set[str]] = [set() for _ in lines]
+    for name in TEMPLATE_VARIABLES:
+        marked = render({**values, name: _FIELD_MARK.format(name)})
+        if len(marked) != len(lines):
+            continue  # a field that changes the line count (an {% if %}): not located
+        for i, line in enumerate(marked):
+            if _FIELD_MARK.format(name) in line:
+                fields[i].add(name)
+    return [
+        Block(kind, line, fields=tuple(sorted(names)))
+        for line, names in zip(lines, fields, strict=True)
+    ]
+
+
+def meta_field_of(location: str) -> str | None:
+    """The meta field (TEMPLATE_VARIABLES) a 基本信息 location names, or None."""
+    label = location.removeprefix("基本信息 · ")
+    for name, full in _META_LABELS.items():
+        if label and (full == label or full.startswith(label)):
+            return name
+    return None

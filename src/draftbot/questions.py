@@ -564,7 +564,14 @@ def _single(question: Question, report: Report, text: str) -> dict[str, Any]:
 
 
 def _text(question: Question, report: Report, text: str) -> dict[str, Any]:
-    return {question.fills[0]: text}
+    path = question.fills[0]
+    if path.startswith("meta."):
+        from .review.meta import meta_value_problem
+
+        problem = meta_value_problem(path.removeprefix("meta."), text)
+        if problem is not None and problem[1] == "error":
+            raise AnswerError(f"{cell_label(path)}：{problem[2]}。{problem[3]}")
+    return {path: text}
 
 
 def _choice(question: Question, report: Report, text: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,17 +19,23 @@ from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
-from .checks import Finding
+from .anchors import finding_keys, finding_section, quoted_pieces
+from .checks import SEVERITY_LABELS, Finding
 from .datafile import atomic_write_bytes
 from .export import (
     DRAFT_MARK,
+    EMPTY_SECTION,
+    FORCED_DRAFT,
     Block,
+    DocumentPlan,
     DocumentTemplate,
     ExportBlocked,
+    meta_field_of,
     plan_document,
 )
 from .model import Report
@@ -40,6 +47,7 @@ __all__ = [
     "ExportBlocked",
     "ExportResult",
     "build_docx",
+    "build_review_docx",
     "export_docx",
     "import_docx",
 ]
@@ -118,7 +126,7 @@ def _ppr(
     )
 
 
-def _paragraph_xml(block: Block, *, first_closing: bool = False) -> str:
+def _paragraph_xml(block: Block, *, first_closing: bool = False, by_sentence: bool = False) -> str:
     body_rpr = _rpr(BODY_FONT, SIZE_BODY)
     if block.kind == "title":
         rpr = _rpr(TITLE_FONT, SIZE_TITLE)
@@ -139,9 +147,17 @@ def _paragraph_xml(block: Block, *, first_closing: bool = False) -> str:
         ppr = _ppr(align="right", first_line=0, right=INDENT, before=before)
         return f"<w:p {nsdecls('w')}>{ppr}{_run(block.text, body_rpr)}</w:p>"
     runs = _run(block.lead, _rpr(SUBHEADING_FONT, SIZE_BODY)) if block.lead else ""
-    if block.text:
-        runs += _run(block.text, body_rpr)
+    pieces = sentence_pieces(block.text) if by_sentence else [block.text]
+    runs += "".join(_run(piece, body_rpr) for piece in pieces if piece)
     return f"<w:p {nsdecls('w')}>{_ppr()}{runs}</w:p>"
+
+
+_SENTENCE_PIECE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+|[^。！？；!?;]+$")
+
+
+def sentence_pieces(text: str) -> list[str]:
+    """`text` cut after each 。！？； so that the pieces join back to exactly `text`."""
+    return _SENTENCE_PIECE.findall(text)
 
 
 # --- tables -----------------------------------------------------------------------------------
@@ -239,37 +255,59 @@ def build_docx(
 ) -> ExportResult:
     """The report as .docx bytes, and the export-time warnings.
 
-    Raises `ExportBlocked` when the checks find errors, unless `force` (then every page
-    header says 草稿). Pass `findings` (= `check_report(report)`) when already computed, so
-    the report is checked once.
+    Raises `ExportBlocked` when the checks find errors or a prose section is unwritten,
+    unless `force` (then every page header says 草稿). Pass `findings` (= `check_report(report)`)
+    when already computed, so the report is checked once.
     """
     plan = plan_document(report, force=force, template=template, findings=findings)
+    doc, _ = _render(plan, DRAFT_MARK if plan.draft else "")
+    return ExportResult(_save(doc), plan.findings)
+
+
+def _save(doc: Any) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _render(
+    plan: DocumentPlan, header_mark: str, *, by_sentence: bool = False
+) -> tuple[Any, list[tuple[Block, Any]]]:
+    """The python-docx Document of a plan, and each block with its `w:p` / `w:tbl` element.
+
+    `header_mark` (草稿, 审阅稿) is printed in every page header when given; `by_sentence`
+    writes body text one run per sentence, so a comment can be anchored at a sentence.
+    """
     doc = Document()
     _set_properties(doc, plan.title, plan.agency)
     _set_styles(doc)
     _set_page(doc.sections[0], landscape=False)
     _add_page_numbers(doc)
-    if plan.draft:
-        _add_draft_header(doc)
+    if header_mark:
+        _add_draft_header(doc, header_mark)
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
+    placed: list[tuple[Block, Any]] = []
     closing_seen = False
     for block in plan.blocks:
         if block.kind == "landscape":
             _set_page(doc.add_section(WD_SECTION.NEW_PAGE), landscape=block.text == "on")
-        elif block.kind == "table":
+            continue
+        if block.kind == "table":
             assert block.grid is not None
-            body.sectPr.addprevious(parse_xml(_table_xml(block.grid)))
+            element = parse_xml(_table_xml(block.grid))
+            body.sectPr.addprevious(element)
             body.sectPr.addprevious(parse_xml(_table_gap_xml()))
         else:
             first_closing = block.kind == "closing" and not closing_seen
             closing_seen = closing_seen or block.kind == "closing"
-            xml = _paragraph_xml(block, first_closing=first_closing)
-            body.sectPr.addprevious(parse_xml(xml))
-    out = io.BytesIO()
-    doc.save(out)
-    return ExportResult(out.getvalue(), plan.findings)
+            element = parse_xml(
+                _paragraph_xml(block, first_closing=first_closing, by_sentence=by_sentence)
+            )
+            body.sectPr.addprevious(element)
+        placed.append((block, element))
+    return doc, placed
 
 
 def export_docx(
@@ -380,11 +418,11 @@ def _add_page_numbers(doc: Any) -> None:
     _replace_paragraphs(section.even_page_footer, _page_number_xml("left"))
 
 
-def _add_draft_header(doc: Any) -> None:
+def _add_draft_header(doc: Any, mark: str = DRAFT_MARK) -> None:
     section = doc.sections[0]
     xml = (
         f'<w:p {nsdecls("w")}><w:pPr><w:jc w:val="center"/></w:pPr>'
-        + _run(DRAFT_MARK, _rpr(HEADING_FONT, SIZE_BODY, bold=True))
+        + _run(mark, _rpr(HEADING_FONT, SIZE_BODY, bold=True))
         + "</w:p>"
     )
     _replace_paragraphs(section.header, xml)
@@ -407,3 +445,119 @@ def import_docx(
     Raises `DocxImportError` (a `ReportImportError`) with a Chinese message.
     """
     return import_report(source, agency=agency, report_year=report_year, docx_only=True).report
+
+
+# --- review copy (审阅稿) ----------------------------------------------------------------------
+
+REVIEW_MARK = "审阅稿"
+REVIEW_AUTHOR = "draftbot 检查"
+UNREVIEWED_NOTE = "待人工审核：本部分由模型或离线模板生成，尚无人修改或确认，请逐句核对后再定稿"
+
+
+@dataclass(frozen=True)
+class ReviewComment:
+    """One comment of the 审阅稿: its text and where it is anchored (a cell key, a section)."""
+
+    text: str
+    anchor: str  # "cell:table3.granted.total", "section:problems", "title"
+
+
+def build_review_docx(
+    report: Report,
+    *,
+    unreviewed: tuple[str, ...] | list[str] = (),
+    template: DocumentTemplate | None = None,
+) -> ExportResult:
+    """The 审阅稿: the report (header 审阅稿) with every finding as a Word comment.
+
+    A table finding is anchored at its value cell, a prose finding at the sentence it quotes
+    (else at the section's first paragraph), other findings at the title. Sections whose keys
+    are in `unreviewed` are highlighted yellow and carry a 待人工审核 comment; （待起草）
+    placeholders carry the W-01 comment. Never blocked: errors are what the reviewer reads.
+    """
+    from .export import gate
+
+    findings = gate(report, force=True)
+    plan = plan_document(report, force=True, template=template)
+    doc, placed = _render(plan, REVIEW_MARK, by_sentence=True)
+    keys = [key for block, _ in placed if block.grid for key in _grid_keys(block.grid)]
+    added: list[ReviewComment] = []
+    extra = [f for f in plan.findings if f.code not in (FORCED_DRAFT, EMPTY_SECTION)]
+    for finding in [*findings, *extra]:
+        run, anchor = _anchor_run(doc, placed, finding, keys)
+        text = f"[{finding.code}] {SEVERITY_LABELS[finding.severity]}：{finding.message}"
+        if finding.hint:
+            text += f"\n建议：{finding.hint}"
+        doc.add_comment(run, text=text, author=REVIEW_AUTHOR, initials="DB")
+        added.append(ReviewComment(text, anchor))
+    for key in unreviewed:
+        runs = _section_runs(doc, placed, key)
+        if not runs:
+            continue
+        for run in runs:
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+        doc.add_comment(runs, text=UNREVIEWED_NOTE, author=REVIEW_AUTHOR, initials="DB")
+    return ExportResult(_save(doc), plan.findings)
+
+
+def _grid_keys(grid: Grid) -> list[str]:
+    return [cell.key for cell in grid.value_cells() if cell.key]
+
+
+def _anchor_run(
+    doc: Any, placed: list[tuple[Block, Any]], finding: Finding, keys: list[str]
+) -> tuple[Any, str]:
+    """The run a finding's comment is anchored at, and a description of the anchor."""
+    cells = finding_keys(finding, keys)
+    if cells:
+        return _cell_run(doc, placed, cells[0]), f"cell:{cells[0]}"
+    section = finding_section(finding)
+    if section is not None:
+        runs = _section_runs(doc, placed, section)
+        for piece in quoted_pieces(finding):
+            for run in runs:
+                if piece in run.text:
+                    return run, f"section:{section}"
+        if runs:
+            return runs[0], f"section:{section}"
+    if finding.location.startswith("基本信息"):
+        run = _meta_run(doc, placed, finding.location)
+        if run is not None:
+            return run, "preamble"
+    return _paragraph(doc, placed[0][1]).runs[0], "title"
+
+
+def _paragraph(doc: Any, element: Any) -> Any:
+    from docx.text.paragraph import Paragraph
+
+    return Paragraph(element, doc._body)
+
+
+def _section_runs(doc: Any, placed: list[tuple[Block, Any]], section: str) -> list[Any]:
+    runs = []
+    for block, element in placed:
+        if block.section == section and block.kind == "body":
+            runs += [run for run in _paragraph(doc, element).runs if run.text]
+    return runs
+
+
+def _cell_run(doc: Any, placed: list[tuple[Block, Any]], key: str) -> Any:
+    from docx.table import Table
+
+    for block, element in placed:
+        if block.grid is None:
+            continue
+        cell = next((c for c in block.grid.value_cells() if c.key == key), None)
+        if cell is not None:
+            paragraph = Table(element, doc._body).cell(cell.row, cell.col).paragraphs[0]
+            return paragraph.runs[0]
+    raise KeyError(key)
+
+
+def _meta_run(doc: Any, placed: list[tuple[Block, Any]], location: str) -> Any | None:
+    """The first run of the preamble or closing line printing the field a finding names."""
+    field = meta_field_of(location)
+    for block, element in placed:
+        if field and field in block.fields:
+            return _paragraph(doc, element).runs[0]
+    return None

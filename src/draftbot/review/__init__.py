@@ -14,6 +14,7 @@ from ..model import Report
 from ._text import SECTION_LABELS
 from .content import check_content
 from .copying import check_copying, similarity
+from .meta import check_meta
 from .placeholders import check_placeholders
 from .places import check_places, own_region
 from .privacy import check_privacy, is_id_number
@@ -23,6 +24,7 @@ from .years import check_years
 __all__ = ["REVIEWS", "SECTION_LABELS", "is_id_number", "own_region", "review_report", "similarity"]
 
 REVIEWS: tuple[Callable[[Report], Iterator[Finding]], ...] = (
+    check_meta,
     check_prose_numbers,
     check_years,
     check_places,

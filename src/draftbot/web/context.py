@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from fastapi import Request
 from starlette.responses import HTMLResponse
 
 from ..checks import Finding, check_report
+from ..export import SECTION_LABELS, unwritten_sections
 from ..store import Store, StoredReport
 from ..tables import Grid
 from .pages import render
@@ -46,6 +48,8 @@ def report_page(
     if findings is None:
         findings = findings_for(stored)
     errors, warnings = counts(findings)
+    if "prose" not in context:
+        context["prose"] = prose_status(store_of(request), stored)
     return page(
         request,
         name,
@@ -79,6 +83,39 @@ class VersionCache(Generic[K, V]):
             while len(self._items) > self.size:
                 self._items.pop(next(iter(self._items)))
         return value
+
+
+HUMAN_SOURCES = ("user", "restore")
+
+
+@dataclass(frozen=True)
+class ProseStatus:
+    """Where the 8 prose sections stand: labels of the unwritten and the not-yet-reviewed.
+
+    A section is 待人工审核 while its current text is the latest generated one (model or
+    offline template) and no person has edited or restored it since.
+    """
+
+    unwritten: list[str]
+    unreviewed: list[str]
+
+    @property
+    def total(self) -> int:
+        return len(SECTION_LABELS)
+
+
+def prose_status(store: Store, stored: StoredReport) -> ProseStatus:
+    latest: dict[str, str] = {}
+    for revision in store.revisions(stored.id):  # newest first
+        if revision.kind == "accepted":
+            latest.setdefault(revision.section, revision.source)
+    unwritten = unwritten_sections(stored.report)
+    unreviewed = [
+        label
+        for key, label in SECTION_LABELS.items()
+        if label not in unwritten and latest.get(key, "user") not in HUMAN_SOURCES
+    ]
+    return ProseStatus(unwritten, unreviewed)
 
 
 FINDINGS_CACHE_SIZE = 256

@@ -12,6 +12,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from .. import questions as qb
+from ..anchors import cell_location
 from ..datafile import DataFileError, dump_report, parse_report
 from ..model import AgencyLevel, Report
 from ..published import SUFFIXES as PUBLISHED_SUFFIXES
@@ -33,7 +34,6 @@ from .security import GuardError, login_response
 from .sentences import MAX_SENTENCE_CHARS, llm_parser, parse_sentence, proposal_view
 from .views import (
     TABLES,
-    cell_location,
     counts,
     finding_views,
     grid_for,

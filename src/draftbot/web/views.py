@@ -6,10 +6,10 @@ Nothing here decides a number or a rule; it only arranges what tables.py and che
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 from typing import Any
 
+from ..anchors import finding_keys
 from ..checks import Finding
 from ..export import SECTION_LABELS as EXPORT_SECTION_LABELS
 from ..model import APPLICANT_COLUMNS, Report
@@ -17,11 +17,8 @@ from ..tables import (
     Cell,
     Grid,
     table2_grid,
-    table2_location,
     table3_grid,
-    table3_location,
     table4_grid,
-    table4_location,
 )
 
 TABLES: dict[str, tuple[str, str]] = {
@@ -29,7 +26,6 @@ TABLES: dict[str, tuple[str, str]] = {
     "3": ("表三", "收到和处理政府信息公开申请情况"),
     "4": ("表四", "政府信息公开行政复议、行政诉讼情况"),
 }
-BALANCE_ROWS = ("new_received", "carried_over", "results_total", "carried_forward")
 SECTION_LABELS: dict[str, str] = dict(EXPORT_SECTION_LABELS)
 
 
@@ -53,35 +49,8 @@ def is_computed(key: str) -> bool:
     )
 
 
-@functools.lru_cache(maxsize=4096)
-def cell_location(key: str) -> str:
-    """The official name of a cell key, e.g. `表三 · 三、本年度办理结果 ·（一）予以公开 · 自然人`."""
-    parts = key.split(".")
-    if parts[0] == "table3":
-        return table3_location(parts[1], parts[2])
-    if parts[0] == "table4":
-        return table4_location(parts[1], parts[2])
-    return table2_location(key)
-
-
 def grid_values(grid: Grid) -> dict[str, str]:
     return {cell.key: cell.text for cell in grid.value_cells() if cell.key}
-
-
-def finding_keys(finding: Finding, keys: list[str]) -> list[str]:
-    """The value cells a finding is about, so the page can highlight them."""
-    if finding.code == "T3-01":
-        column = finding.location.rsplit(" · ", 1)[-1]
-        from ..tables import APPLICANT_LABELS
-
-        name = next((k for k, v in APPLICANT_LABELS.items() if v == column), None)
-        return [f"table3.{row}.{name}" for row in BALANCE_ROWS if f"table3.{row}.{name}" in keys]
-    hits = []
-    for key in keys:
-        location = cell_location(key)
-        if location == finding.location or location.startswith(finding.location + " "):
-            hits.append(key)
-    return hits
 
 
 @dataclass(frozen=True)
