@@ -11,7 +11,16 @@ from docx import Document
 
 from draftbot.datafile import parse_report
 from draftbot.store import Store
-from web_helpers import create_report, csrf, edit, headers, make_client, version_of
+from web_helpers import (
+    create_report,
+    csrf,
+    draft_all,
+    edit,
+    headers,
+    make_client,
+    version_of,
+)
+from written import with_prose
 
 
 @pytest.fixture
@@ -217,6 +226,7 @@ def test_export_docx_tables_match_the_data_and_data_file_round_trips(client) -> 
         "table4.review.maintained": "2",
     }
     assert edit(client, report_id, changes).json()["n_errors"] == 0
+    draft_all(client, report_id)
     response = client.get(f"/reports/{report_id}/download.docx")
     assert response.status_code == 200
     from draftbot.word import import_docx
@@ -260,7 +270,7 @@ def test_start_from_an_uploaded_data_file_and_docx(client, examples_dir: Path) -
     from draftbot.datafile import load_report
     from draftbot.word import build_docx
 
-    docx = build_docx(load_report(examples_dir / "busy-2023.yaml")).data
+    docx = build_docx(with_prose(load_report(examples_dir / "busy-2023.yaml"))).data
     response = client.post(
         "/reports/from-previous",
         data={"csrf_token": csrf(client)},
@@ -298,9 +308,14 @@ def test_busy_database_answers_503_and_the_edit_can_be_retried(client, monkeypat
 
 def test_final_report_is_frozen_until_its_status_changes(client) -> None:
     report_id = create_report(client)
+    draft_all(client, report_id)
     client.post(
         f"/reports/{report_id}/status",
-        data={"csrf_token": csrf(client), "status": "final", "version": "1"},
+        data={
+            "csrf_token": csrf(client),
+            "status": "final",
+            "version": str(version_of(client, report_id)),
+        },
     )
     assert "本报告已定稿" in client.get(f"/reports/{report_id}/tables/2").text
     frozen = edit(client, report_id, {"table2.licensing": "3"})
@@ -320,6 +335,10 @@ def test_final_report_is_frozen_until_its_status_changes(client) -> None:
     assert client.get(f"/reports/{report_id}/download.docx").status_code == 200  # still exportable
     client.post(
         f"/reports/{report_id}/status",
-        data={"csrf_token": csrf(client), "status": "reviewing", "version": "2"},
+        data={
+            "csrf_token": csrf(client),
+            "status": "reviewing",
+            "version": str(version_of(client, report_id)),
+        },
     )
     assert edit(client, report_id, {"table2.licensing": "3"}).status_code == 200

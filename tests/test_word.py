@@ -25,6 +25,7 @@ from draftbot.export import (
 from draftbot.model import Report
 from draftbot.tables import Grid, report_grids
 from draftbot.word import DocxImportError, build_docx, export_docx, import_docx
+from written import with_prose
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLE_NAMES = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
@@ -37,8 +38,9 @@ def _report(name: str) -> Report:
 
 @pytest.fixture(scope="module")
 def exported() -> dict[str, bytes]:
-    """Each example exported once (forced where the checks find errors)."""
-    return {name: build_docx(_report(name), force=True).data for name in EXAMPLE_NAMES}
+    """Each example with its prose drafted offline, exported once (forced where the checks
+    find errors)."""
+    return {name: build_docx(with_prose(_report(name)), force=True).data for name in EXAMPLE_NAMES}
 
 
 def _open(data: bytes) -> docx.document.Document:
@@ -141,7 +143,7 @@ def test_header_rows_repeat_and_rows_do_not_split(exported: dict[str, bytes]) ->
 
 def test_2019_format_tables(tmp_path: Path) -> None:
     report = _report_2019()
-    document = _open(build_docx(report).data)
+    document = _open(build_docx(with_prose(report)).data)
     for table, grid in zip(document.tables, report_grids(report), strict=True):
         assert [[c.text for c in row.cells] for row in table.rows] == grid.matrix()
         _assert_merges(table._tbl, grid)
@@ -247,10 +249,36 @@ def test_title_preamble_and_closing_come_from_meta(exported: dict[str, bytes]) -
     assert closing.alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def test_empty_sections_get_a_placeholder_and_a_warning() -> None:
+def test_a_formal_export_with_unwritten_sections_is_refused_with_their_list() -> None:
     report = _report("busy-2023")
     report.narrative.overview_proactive = "本年主动公开信息215条。"
-    result = build_docx(report)
+    with pytest.raises(ExportBlocked) as info:
+        build_docx(report)
+    assert info.value.unwritten == [
+        "一、总体情况 导语",
+        "一、总体情况 ·（二）依申请公开",
+        "一、总体情况 ·（三）政府信息管理",
+        "一、总体情况 ·（四）政府信息公开平台建设",
+        "一、总体情况 ·（五）监督保障",
+        "五、存在的主要问题及改进情况",
+        "六、其他需要报告的事项",
+    ]
+    message = str(info.value)
+    assert "正文还有 7 部分（待起草）" in message and "六、其他需要报告的事项" in message
+    assert "数据检查" not in message  # the tables are fine: only the prose is missing
+    w01 = [f for f in info.value.findings if f.code == "W-01"]
+    assert len(w01) == 7 and all(f.severity == "error" for f in w01)
+    assert build_docx(with_prose(report)).findings == []  # written: a formal export
+
+
+def test_empty_sections_get_a_placeholder_and_a_warning_in_a_draft() -> None:
+    report = _report("busy-2023")
+    report.narrative.overview_proactive = "本年主动公开信息215条。"
+    result = build_docx(report, force=True)
+    document = _open(result.data)
+    assert document.sections[0].header.paragraphs[0].text == "草稿"
+    forced = [f.message for f in result.findings if f.code == "W-04"]
+    assert forced == ["正文有 7 部分（待起草），按要求强制导出；每页页眉标注“草稿”"]
     texts = [p.text for p in _open(result.data).paragraphs]
     placeholders = [f for f in result.findings if f.code == "W-01"]
     assert len(placeholders) == 7  # eight sections, one written
@@ -263,7 +291,7 @@ def test_empty_sections_get_a_placeholder_and_a_warning() -> None:
 
 
 def test_missing_meta_is_a_visible_placeholder_with_a_warning() -> None:
-    report = _report("seed-2022")  # no website, no contact
+    report = with_prose(_report("seed-2022"))  # no website, no contact
     result = build_docx(report)
     codes = [(f.code, f.location) for f in result.findings if f.code == "W-03"]
     assert codes == [("W-03", "基本信息 · 电子版下载网址"), ("W-03", "基本信息 · 联系方式")]
@@ -274,7 +302,7 @@ def test_missing_meta_is_a_visible_placeholder_with_a_warning() -> None:
 def test_each_line_of_prose_is_its_own_indented_paragraph() -> None:
     report = _report("busy-2023")
     report.narrative.problems = "（一）存在的问题。部分栏目更新不及时。\n1.政策解读形式单一。\r\n\n（二）改进措施\n加强培训。"
-    document = _open(build_docx(report).data)
+    document = _open(build_docx(with_prose(report)).data)
     paragraphs = document.paragraphs
     start = [p.text for p in paragraphs].index(SECTION_HEADINGS[4]) + 1
     chunk = paragraphs[start : start + 4]
@@ -347,7 +375,7 @@ def test_forced_export_marks_every_page_draft(exported: dict[str, bytes]) -> Non
 
 def test_export_docx_writes_atomically(tmp_path: Path) -> None:
     target = tmp_path / "sub" / "report.docx"
-    findings = export_docx(_report("busy-2023"), target)
+    findings = export_docx(with_prose(_report("busy-2023")), target)
     assert target.read_bytes()[:2] == b"PK"
     assert [p.name for p in target.parent.iterdir()] == ["report.docx"]
     assert all(f.severity == "warning" for f in findings)
@@ -375,7 +403,7 @@ def test_round_trip_is_the_identity(exported: dict[str, bytes], name: str) -> No
 def test_round_trip_2019_format(tmp_path: Path) -> None:
     report = _report_2019()
     path = tmp_path / "r.docx"
-    export_docx(report, path)
+    export_docx(with_prose(report), path)
     back = import_docx(path)
     assert back.format_version == "2019"
     assert back.table2_2019 == report.table2_2019
@@ -450,7 +478,7 @@ def test_export_is_fast_enough_for_batches() -> None:
     import statistics
     import time
 
-    report = _report("busy-2023")
+    report = with_prose(_report("busy-2023"))
     samples = []
     for _ in range(9):
         start = time.perf_counter()
@@ -492,7 +520,7 @@ def test_control_characters_in_meta_are_cleaned_everywhere() -> None:
     report = _report("busy-2023")
     report.meta.agency = "安吉县\x0b自然资源和规划局"
     report.meta.contact = "电话\x000572-5000000"
-    result = build_docx(report)
+    result = build_docx(with_prose(report))
     locations = sorted(f.location for f in result.findings if f.code == "W-02")
     assert locations == ["基本信息 · 机关全称", "基本信息 · 联系方式"]
     document = _open(result.data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,6 +16,7 @@ from draftbot.cli import app
 from draftbot.datafile import load_report
 from draftbot.export import TemplateError, load_document_template
 from draftbot.word import DocxImportError, build_docx, import_docx
+from written import with_prose
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 WORD_CONTENT_TYPES = (
@@ -26,7 +28,7 @@ WORD_CONTENT_TYPES = (
 
 @pytest.fixture(scope="module")
 def busy_docx() -> bytes:
-    return build_docx(load_report(EXAMPLES / "busy-2023.yaml")).data
+    return build_docx(with_prose(load_report(EXAMPLES / "busy-2023.yaml"))).data
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
@@ -156,7 +158,8 @@ def test_override_template_changes_the_wording(tmp_path: Path) -> None:
     )
     report = load_report(EXAMPLES / "busy-2023.yaml")
     report.meta.agency = "{{ 7*7 }}局"  # user text is data, never a template
-    data = build_docx(report, template=load_document_template(folder)).data
+    # the braces are also a placeholder to the basic-information check (M-01): a draft
+    data = build_docx(report, force=True, template=load_document_template(folder)).data
     texts = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
     assert texts[1] == "{{ 7*7 }}局报告2023。"
     assert texts[-1] == "{{ 7*7 }}局（盖章）"
@@ -184,9 +187,17 @@ def test_bad_templates_are_refused_on_load(tmp_path: Path, text: str, message: s
 def test_cli_export_and_import(tmp_path: Path) -> None:
     runner = CliRunner()
     target = tmp_path / "report.docx"
-    result = runner.invoke(app, ["export", str(EXAMPLES / "busy-2023.yaml"), "-o", str(target)])
+    source = tmp_path / "busy.yaml"
+    shutil.copy(EXAMPLES / "busy-2023.yaml", source)
+    refused = runner.invoke(app, ["export", str(source), "-o", str(target)])
+    assert refused.exit_code == 1 and not target.exists()
+    assert "正文还有 8 部分（待起草）" in refused.output and "W-01" in refused.output
+    assert "五、存在的主要问题及改进情况" in refused.output
+    drafted = runner.invoke(app, ["draft", str(source), "--offline"])
+    assert drafted.exit_code == 0, drafted.output
+    result = runner.invoke(app, ["export", str(source), "-o", str(target)])
     assert result.exit_code == 0, result.output
-    assert "已导出" in result.output and "W-01" in result.output
+    assert "已导出" in result.output and "W-01" not in result.output
     data_file = tmp_path / "data.yaml"
     result = runner.invoke(app, ["import", str(target), "-o", str(data_file)])
     assert result.exit_code == 0, result.output

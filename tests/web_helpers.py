@@ -65,6 +65,19 @@ def edit(client: TestClient, report_id: str, changes: dict[str, Any], version: i
     )
 
 
+def draft_all(client: TestClient, report_id: str) -> None:
+    """Generate every prose section (offline drafter), as the page's 起草全部 button does."""
+    from draftbot.model import SECTION_KEYS
+
+    for key in SECTION_KEYS:
+        response = client.post(
+            f"/api/reports/{report_id}/sections/{key}/generate",
+            json={"version": version_of(client, report_id)},
+            headers=headers(client),
+        )
+        assert response.status_code == 200 and "event: done" in response.text, response.text
+
+
 def visible_text(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html)
 

@@ -158,10 +158,24 @@ def export_(
     file: FileArg,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="写入的 .docx 文件；省略则与数据文件同名"),
+        typer.Option(
+            "-o",
+            "--output",
+            help="写入的文件（.docx 或 .pdf）；省略则与数据文件同名（审阅稿加“-审阅稿”）",
+        ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="检查有错误时仍然导出，每页页眉标注“草稿”")
+        bool, typer.Option("--force", help="检查有错误或正文未起草时仍然导出，每页页眉标注“草稿”")
+    ] = False,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="导出 PDF（需安装 LibreOffice）；-o 以 .pdf 结尾时相同")
+    ] = False,
+    review: Annotated[
+        bool,
+        typer.Option(
+            "--review",
+            help="导出审阅稿（.docx）：每条检查结果作为 Word 批注标在对应的单元格或句子上",
+        ),
     ] = False,
     templates: Annotated[
         Path | None,
@@ -171,29 +185,69 @@ def export_(
         ),
     ] = None,
 ) -> None:
-    """按官方格式导出 Word 年度报告（.docx）。数据检查有错误时拒绝导出，除非加 --force。"""
+    """按官方格式导出 Word（.docx）或 PDF 年度报告，或导出带批注的审阅稿。
+
+    数据检查有错误、或正文还有（待起草）的部分时拒绝导出正式文档，除非加 --force。
+    """
     from .export import ExportBlocked, TemplateError, load_document_template
-    from .word import export_docx
 
     report = _load(file)
-    target = output or file.with_suffix(".docx")
-    if target.suffix.lower() != ".docx":
-        raise _fail(f"输出文件应以 .docx 结尾：{target}")
+    target = _export_target(file, output, pdf=pdf, review=review)
     try:
         template = load_document_template(templates)
-        findings = export_docx(report, target, force=force, template=template)
+        data, findings = _export_bytes(
+            report, target, force=force, review=review, template=template
+        )
     except ExportBlocked as exc:
         _print_findings(exc.findings)
         raise _fail(str(exc), 1) from None
     except TemplateError as exc:
         raise _fail(str(exc)) from None
+    from .datafile import atomic_write_bytes
+
+    try:
+        atomic_write_bytes(target, data)
     except OSError as exc:
         raise _fail(
-            f"无法写入 {target}：{exc.strerror}（文件是否正在 Word/WPS 中打开？）"
+            f"无法写入 {target}：{exc.strerror}（文件是否正在 Word/WPS 或 PDF 阅读器中打开？）"
         ) from None
     for f in findings:
         typer.echo(f"提示 {f.code} {f.location}：{f.message}")
     typer.echo(f"已导出 {target}")
+
+
+def _export_target(file: Path, output: Path | None, *, pdf: bool, review: bool) -> Path:
+    if output is None:
+        stem = file.stem + ("-审阅稿" if review else "")
+        return file.with_name(stem + (".pdf" if pdf else ".docx"))
+    suffix = output.suffix.lower()
+    if review and suffix != ".docx":
+        raise _fail(f"审阅稿是带批注的 Word 文档，输出文件应以 .docx 结尾：{output}")
+    if pdf and suffix != ".pdf":
+        raise _fail(f"加 --pdf 时输出文件应以 .pdf 结尾：{output}")
+    if suffix not in (".docx", ".pdf"):
+        raise _fail(f"输出文件应以 .docx 或 .pdf 结尾：{output}")
+    return output
+
+
+def _export_bytes(
+    report: Report, target: Path, *, force: bool, review: bool, template: object
+) -> tuple[bytes, list[Finding]]:
+    """The exported file's bytes and the export-time warnings; exits with a message on failure."""
+    from .word import build_docx, build_review_docx
+
+    if review:
+        result = build_review_docx(report, template=template)  # type: ignore[arg-type]
+        return result.data, []
+    result = build_docx(report, force=force, template=template)  # type: ignore[arg-type]
+    if target.suffix.lower() != ".pdf":
+        return result.data, result.findings
+    from .pdf import PdfFailed, PdfUnavailable, docx_to_pdf
+
+    try:
+        return docx_to_pdf(result.data), result.findings
+    except (PdfUnavailable, PdfFailed) as exc:
+        raise _fail(f"未能导出 PDF：{exc}") from None
 
 
 @app.command("import")
