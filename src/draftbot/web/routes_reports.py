@@ -23,6 +23,7 @@ from .context import (
     findings_for,
     json_body,
     page,
+    prose_status,
     report_page,
     store_of,
     stored_grid,
@@ -392,6 +393,51 @@ def download_docx(request: Request, report_id: str, force: bool = False) -> Resp
     return _download(
         result.data,
         f"{_base_name(stored.report)}{suffix}.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+@router.get("/reports/{report_id}/download.pdf")
+def download_pdf(request: Request, report_id: str, force: bool = False) -> Response:
+    """The report as PDF through LibreOffice; the export page says what to do without it."""
+    from .. import word
+    from ..pdf import PdfFailed, PdfUnavailable, docx_to_pdf
+
+    stored = store_of(request).get(report_id)
+    try:
+        data = docx_to_pdf(word.build_docx(stored.report, force=force).data)
+    except word.ExportBlocked as exc:
+        return report_page(
+            request,
+            "export.html",
+            stored,
+            "export",
+            status=409,
+            blocked=finding_views(list(exc.findings)),
+        )
+    except (PdfUnavailable, PdfFailed) as exc:
+        status = 503 if isinstance(exc, PdfUnavailable) else 500
+        return report_page(
+            request, "export.html", stored, "export", status=status, blocked=None, problem=str(exc)
+        )
+    suffix = "（草稿）" if force else ""
+    return _download(data, f"{_base_name(stored.report)}{suffix}.pdf", "application/pdf")
+
+
+@router.get("/reports/{report_id}/download-review.docx")
+def download_review(request: Request, report_id: str) -> Response:
+    """The 审阅稿: every finding a Word comment, 待人工审核 sections highlighted."""
+    from .. import word
+    from ..export import SECTION_LABELS
+
+    store = store_of(request)
+    stored = store.get(report_id)
+    unreviewed = prose_status(store, stored).unreviewed
+    keys = [key for key, label in SECTION_LABELS.items() if label in unreviewed]
+    result = word.build_review_docx(stored.report, unreviewed=keys)
+    return _download(
+        result.data,
+        f"{_base_name(stored.report)}（审阅稿）.docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
 
