@@ -521,7 +521,7 @@ def _anchor_run(
         if runs:
             return runs[0], f"section:{section}"
     if finding.location.startswith("基本信息"):
-        run = _meta_run(doc, placed, finding.location)
+        run = _meta_run(doc, placed, finding)
         if run is not None:
             return run, "preamble"
     return _paragraph(doc, placed[0][1]).runs[0], "title"
@@ -554,10 +554,16 @@ def _cell_run(doc: Any, placed: list[tuple[Block, Any]], key: str) -> Any:
     raise KeyError(key)
 
 
-def _meta_run(doc: Any, placed: list[tuple[Block, Any]], location: str) -> Any | None:
-    """The first run of the preamble or closing line printing the field a finding names."""
-    field = meta_field_of(location)
+def _meta_run(doc: Any, placed: list[tuple[Block, Any]], finding: Finding) -> Any | None:
+    """The run of the preamble or closing line printing the field a finding names: the
+    sentence holding the quoted value if there is one, else the line's first run."""
+    field = meta_field_of(finding.location)
     for block, element in placed:
         if field and field in block.fields:
-            return _paragraph(doc, element).runs[0]
+            runs = _paragraph(doc, element).runs
+            for piece in quoted_pieces(finding):
+                for run in runs:
+                    if piece in run.text:
+                        return run
+            return runs[0]
     return None
