@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -36,8 +37,24 @@ def _no_real_llm(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     monkeypatch.setenv("DRAFTBOT_DATA_DIR", str(tmp_path_factory.mktemp("draftbot-data")))
 
 
+@pytest.fixture(scope="session")
+def warm_llm_stack() -> None:
+    """Import LangChain/openai and run one request once per test run, before any test times
+    a model call: on a loaded 2-core machine the first import alone takes seconds, which a
+    test's model timeout must not absorb."""
+    from draftbot.config import Settings
+    from draftbot.drafting.llm import build_chat_model
+
+    settings = Settings(
+        _env_file=None, llm_model="warm-up", llm_base_url="http://127.0.0.1:9/v1", llm_timeout=30
+    )
+    # port 9 (discard) refuses at once: the client, transport and parser are all loaded
+    with contextlib.suppress(Exception):
+        build_chat_model(settings).invoke("warm-up")
+
+
 @pytest.fixture
-def fake_openai():
+def fake_openai(warm_llm_stack: None):
     """A started `fake_openai.FakeOpenAI` server; see tests/fake_openai.py for scenarios."""
     from fake_openai import FakeOpenAI
 

@@ -22,6 +22,18 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+# Upper bounds on waiting for a state (a text, a saved mark), never fixed sleeps: generous so
+# that a loaded 2-core CI machine passes, and no slower when the state comes at once.
+STATE_TIMEOUT_MS = 60_000
+SERVER_START_TIMEOUT_S = 120.0
+
+
+def patient_expect() -> None:
+    """Playwright's `expect` waits 5 s by default, whatever the page's timeout: wait longer."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=STATE_TIMEOUT_MS)
+
 
 def chromium_path() -> str:
     path = shutil.which("chromium") or CHROMIUM
@@ -61,7 +73,7 @@ class Server:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(self.url + "/", timeout=1):

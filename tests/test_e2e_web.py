@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from draftbot.store import Store
 from draftbot.tables import report_grids
 from draftbot.word import import_docx
-from e2e_server import CHROMIUM_ARGS, Server, chromium_path
+from e2e_server import CHROMIUM_ARGS, STATE_TIMEOUT_MS, Server, chromium_path, patient_expect
 from fake_openai import server_error
 
 ANSWERS = {
@@ -48,6 +48,7 @@ EDITED = "本机关将进一步规范政府信息公开栏目，做到及时更�
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    patient_expect()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield browser
@@ -59,8 +60,8 @@ def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(
         viewport={"width": 1366, "height": 768}, locale="zh-CN", accept_downloads=True
     )
+    context.set_default_timeout(STATE_TIMEOUT_MS)  # also for a second tab of this context
     page = context.new_page()
-    page.set_default_timeout(20000)
     yield page
     context.close()
 
@@ -167,7 +168,7 @@ def test_server_killed_and_restarted_mid_session_loses_nothing(page: Page, serve
     page.fill('input[data-key="table2.coercion"]', "5")  # typed while the server is down
     expect(page.locator("#save-state")).to_contain_text("连接中断")
     server.start()  # same port and data folder
-    expect(page.locator("#save-state")).to_contain_text("已保存", timeout=15000)
+    expect(page.locator("#save-state")).to_contain_text("已保存")
     page.reload()
     expect(page.locator('input[data-key="table2.penalty"]')).to_have_value("37")
     expect(page.locator('input[data-key="table2.coercion"]')).to_have_value("5")

@@ -92,7 +92,7 @@ def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
         cwd=str(tmp_path),
         env=user_env(tmp_path),
         encoding="utf-8",
-        timeout=30,
+        timeout=120,  # an upper bound on waiting for a prompt on a loaded machine
         dimensions=(50, 200),
     )
 

@@ -17,7 +17,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from draftbot.questions import create_report as new_report
 from draftbot.store import Store
-from e2e_server import CHROMIUM_ARGS, Server, chromium_path
+from e2e_server import CHROMIUM_ARGS, STATE_TIMEOUT_MS, Server, chromium_path, patient_expect
 from fake_openai import FakeOpenAI, Scenario, server_error, tool_call
 from web_helpers import (
     answer_guide,
@@ -241,7 +241,9 @@ def test_chat_box_in_chromium_shows_the_model_then_the_fallback(
         "DRAFTBOT_LLM_API_KEY": "sk-test",
         "DRAFTBOT_LLM_MODEL": "fake-model",
         "DRAFTBOT_LLM_RETRIES": "0",
-        "DRAFTBOT_LLM_TIMEOUT": "5",
+        # the fake answers at once; a generous deadline so a loaded machine's first request
+        # (importing the LLM stack in the server process) is not mistaken for a slow model
+        "DRAFTBOT_LLM_TIMEOUT": "60",
     }
     server = Server(tmp_path, env).start()
     try:
@@ -250,7 +252,8 @@ def test_chat_box_in_chromium_shows_the_model_then_the_fallback(
                 executable_path=chromium_path(), args=CHROMIUM_ARGS
             )
             page = browser.new_page(locale="zh-CN")
-            page.set_default_timeout(20000)
+            page.set_default_timeout(STATE_TIMEOUT_MS)
+            patient_expect()
             report_id = Store.in_folder(tmp_path).create(new_report("浏览器县司法局", "2024")).id
             page.goto(f"{server.url}/reports/{report_id}/tables/4")
             expect(page.locator("#chat-llm")).to_contain_text("fake-model")
