@@ -14,6 +14,7 @@ from draftbot.tables import report_grids
 from draftbot.word import import_docx
 from e2e_server import CHROMIUM_ARGS, STATE_TIMEOUT_MS, Server, chromium_path, patient_expect
 from fake_openai import server_error
+from written import with_prose
 
 ANSWERS = {
     "level": "县级部门",
@@ -291,7 +292,7 @@ def test_start_from_last_years_word_document_and_refuse_a_huge_upload(
 
     last = load_report(examples_dir / "busy-2023.yaml")
     docx = tmp_path / "上年报告.docx"
-    docx.write_bytes(build_docx(last).data)
+    docx.write_bytes(build_docx(with_prose(last)).data)  # last year's published report
     page.goto(server.url + "/reports/new")
     page.set_input_files("#upload-form input[type=file]", str(docx))
     page.click("#upload-form button[type=submit]")
@@ -349,3 +350,73 @@ def test_start_from_last_years_portal_page(
         "个别科室做好公开工作的主动性不强",
     ]
     assert new.previous_year.narrative.overview_intro == last.narrative.overview_intro.strip()
+
+
+def test_export_page_refuses_a_formal_file_until_every_section_is_written(
+    page: Page, server: Server
+) -> None:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    report_id = new_report(page, server)
+    page.goto(f"{server.url}/reports/{report_id}/export")
+    expect(page.locator("#download-docx")).to_be_disabled()
+    expect(page.locator("#download-pdf")).to_be_disabled()
+    expect(page.locator("#formal-why")).to_contain_text("正文还有 8 部分（待起草）")
+    expect(page.locator("[data-prose-status]")).to_contain_text("8 部分（待起草）")
+    expect(page.locator("[data-prose-status]")).to_contain_text("六、其他需要报告的事项")
+    with page.expect_download() as info:
+        page.click("#download-draft")  # a 草稿 still downloads
+    from docx import Document
+
+    draft = Document(info.value.path())
+    assert draft.sections[0].header.paragraphs[0].text == "草稿"
+
+    page.goto(f"{server.url}/reports/{report_id}/draft")
+    page.click("#draft-all")
+    expect(page.locator("#draft-all-state")).to_contain_text("已起草 8 个部分")
+    page.goto(f"{server.url}/reports/{report_id}/export")
+    expect(page.locator("[data-prose-status]")).to_contain_text("8 部分待人工审核")
+    expect(page.locator("#formal-why")).to_have_count(0)
+    with page.expect_download() as info:
+        page.click("#download-docx")
+    assert Document(info.value.path()).sections[0].header.paragraphs[0].text != "草稿"
+    with page.expect_download() as info:
+        page.click("#download-review")
+    review = Document(info.value.path())
+    assert sum(c.text.startswith("待人工审核") for c in review.comments) == 8
+
+    # a table error disables the formal download again (no button leading to a 409 page)
+    page.goto(f"{server.url}/reports/{report_id}/tables/3")
+    page.fill('input[data-key="table3.new_received.natural_person"]', "2")
+    expect(page.locator("#save-state")).to_contain_text("已保存")
+    page.goto(f"{server.url}/reports/{report_id}/export")
+    expect(page.locator("#download-docx")).to_be_disabled()
+    expect(page.locator("#formal-why")).to_contain_text("检查结果中还有")
+    assert errors == []
+
+
+def test_no_console_errors_on_any_main_page(page: Page, server: Server) -> None:
+    """No CSP violation (inline handlers), no missing favicon, no script error anywhere."""
+    errors: list[str] = []
+    page.on(
+        "console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None
+    )
+    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+    report_id = new_report(page, server)
+    paths = ["/", "/reports/new", f"/reports/{report_id}"]
+    paths += [f"/reports/{report_id}/{p}" for p in ("guide", "facts", "draft", "export")]
+    paths += [f"/reports/{report_id}/tables/{n}" for n in (2, 3, 4)]
+    for path in paths:
+        page.goto(server.url + path)
+        expect(page.locator("#main")).to_be_visible()
+        page.keyboard.press("Tab")  # focus moves; nothing is submitted inline
+    page.goto(f"{server.url}/reports/{report_id}/facts")
+    field = page.locator('input[data-key="facts.training_sessions"]')
+    field.fill("3")
+    field.press("Enter")  # an autosaved form has nothing to submit: the page stays
+    expect(page.locator("#save-state")).to_contain_text("已保存")
+    page.reload()
+    expect(field).to_have_value("3")
+    icon = page.request.get(server.url + "/static/favicon.svg")
+    assert icon.ok and "svg" in icon.headers["content-type"]
+    assert errors == []

@@ -93,6 +93,12 @@ function applyState(data) {
 
 // --- autosave of [data-key] fields -------------------------------------------------------
 
+// Autosaved forms have nothing to submit: Enter in a field must not reload the page.
+// (A listener, not an inline onsubmit: the page's CSP allows no inline script.)
+document.querySelectorAll("form[data-autosave]").forEach((form) => {
+  form.addEventListener("submit", (event) => event.preventDefault());
+});
+
 const pending = new Map();
 let timer = null;
 let inFlight = false;
