@@ -19,6 +19,7 @@ from draftbot.datafile import load_report
 from draftbot.export import SECTION_HEADINGS
 from draftbot.tables import report_grids
 from draftbot.word import build_docx
+from written import with_prose
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLE_NAMES = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
@@ -42,7 +43,8 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     sources = []
     for name in EXAMPLE_NAMES:
         path = folder / f"{name}.docx"
-        path.write_bytes(build_docx(load_report(EXAMPLES / f"{name}.yaml"), force=True).data)
+        report = with_prose(load_report(EXAMPLES / f"{name}.yaml"))  # as it would be published
+        path.write_bytes(build_docx(report, force=True).data)
         sources.append(str(path))
     profile = (folder / "lo-profile").as_uri()
     command = [
@@ -126,3 +128,38 @@ def test_forced_draft_shows_the_mark_on_every_page(pdfs: dict[str, Path]) -> Non
             check=True,
         ).stdout
         assert "草稿" in raw, page
+
+
+MM = 72 / 25.4
+# 版心 top and bottom margins (mm) of a portrait and a landscape page, as word.py sets them
+MARGINS_MM = {"portrait": (37, 35), "landscape": (28, 26)}
+
+
+def page_fill(pdf: Path) -> list[tuple[str, float]]:
+    """Per page: orientation and how far down the 版心 the text reaches (0 … 1), footer excluded."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = []
+    for width, height, body in re.findall(
+        r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S
+    ):
+        orientation = "landscape" if float(width) > float(height) else "portrait"
+        top, bottom = (m * MM for m in MARGINS_MM[orientation])
+        limit = float(height) - bottom
+        lows = [float(y) for y in re.findall(r'yMax="([\d.]+)"', body) if float(y) <= limit + 2]
+        pages.append((orientation, (max(lows) - top) / (limit - top) if lows else 0.0))
+    return pages
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_no_page_is_less_than_half_full_but_the_last_of_a_section_with_a_table(
+    pdfs: dict[str, Path], name: str
+) -> None:
+    """A table may break between rows (its header repeats), so no page is left mostly empty
+    in front of it; only the last page of a section (before the orientation changes, where
+    表二 ends and where 表四 stands after a full-page 表三) and the document's last page may be."""
+    pages = page_fill(pdfs[name])
+    for number, (orientation, fill) in enumerate(pages, 1):
+        last_of_section = number == len(pages) or pages[number][0] != orientation
+        assert last_of_section or fill >= 0.5, f"page {number}: {pages}"

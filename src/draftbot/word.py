@@ -167,7 +167,8 @@ def _table_xml(grid: Grid) -> str:
     widths = [round(mm * TWIPS_PER_MM) for mm in COLUMN_WIDTHS_MM[(grid.name, grid.cols)]]
     size = SIZE_TABLE if grid.name == "表二" else SIZE_TABLE_SMALL
     starts = _cell_starts(grid)
-    rows = "".join(_row_xml(grid, r, starts[r], widths, size) for r in range(grid.rows))
+    keep = _kept_rows(grid)
+    rows = "".join(_row_xml(grid, r, starts[r], widths, size, r in keep) for r in range(grid.rows))
     return f"<w:tbl {nsdecls('w')}>{_table_properties(widths)}{rows}</w:tbl>"
 
 
@@ -207,12 +208,25 @@ def _cell_starts(grid: Grid) -> list[list[tuple[Cell, bool]]]:
     return starts
 
 
+def _kept_rows(grid: Grid) -> set[int]:
+    """Rows kept on the page of the next row: the repeated header, a row without values (a
+    block's heading or column labels) and every row of a merged label but its last.
+
+    Elsewhere a table may break between rows (its header repeats), so a table that does not
+    fit the rest of a page no longer leaves that page mostly empty.
+    """
+    keep = set(range(grid.header_rows))
+    valued = {cell.row for cell in grid.value_cells()}
+    keep |= {r for r in range(grid.rows) if r not in valued}
+    for cell in grid.cells:
+        keep |= set(range(cell.row, cell.row + cell.rowspan - 1))
+    return keep - {grid.rows - 1}
+
+
 def _row_xml(
-    grid: Grid, r: int, cells: list[tuple[Cell, bool]], widths: list[int], size: float
+    grid: Grid, r: int, cells: list[tuple[Cell, bool]], widths: list[int], size: float, keep: bool
 ) -> str:
     header = "<w:tblHeader/>" if r < grid.header_rows else ""
-    # keep-with-next on every row but the last keeps a table on one page where it fits
-    keep = r < grid.rows - 1
     tcs = "".join(_cell_xml(cell, continued, widths, size, keep) for cell, continued in cells)
     return f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>{tcs}</w:tr>"
 
