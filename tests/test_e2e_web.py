@@ -420,3 +420,45 @@ def test_no_console_errors_on_any_main_page(page: Page, server: Server) -> None:
     icon = page.request.get(server.url + "/static/favicon.svg")
     assert icon.ok and "svg" in icon.headers["content-type"]
     assert errors == []
+
+
+def test_a_final_report_is_locked_on_every_page_until_its_status_changes(
+    page: Page, server: Server
+) -> None:
+    report_id = new_report(page, server)
+    store = Store.in_folder(server.data_dir)
+    store.set_status(report_id, "final", store.get(report_id).version)
+
+    page.goto(f"{server.url}/reports/{report_id}/tables/2")
+    banner = page.locator("#final-banner")
+    expect(banner).to_contain_text("本报告已定稿")
+    assert banner.evaluate("b => getComputedStyle(b).backgroundColor") != "rgb(218, 251, 225)"
+    cell = page.locator('input[data-key="table2.licensing"]')
+    expect(cell).not_to_be_editable()
+    cell.focus()
+    page.keyboard.type("7")
+    expect(cell).to_have_value("0")  # typing does nothing
+    expect(page.locator("#save-state")).to_have_text("已定稿：内容不能修改")
+    expect(page.locator("#chat-propose")).to_be_disabled()
+
+    page.goto(f"{server.url}/reports/{report_id}/draft")
+    expect(page.locator('[data-section-text="problems"]')).not_to_be_editable()
+    expect(page.locator('[data-generate="problems"]')).to_be_disabled()
+    expect(page.locator("#draft-all")).to_be_disabled()
+    expect(page.locator('[data-history="problems"]')).to_be_enabled()  # reading is fine
+
+    for path in ("facts", "guide", ""):
+        page.goto(f"{server.url}/reports/{report_id}/{path}".rstrip("/"))
+        expect(page.locator("#main")).to_be_visible()
+        editable = page.locator(
+            "main :is(input:not([type=hidden]), textarea, select, button)"
+            ":not([readonly]):not([disabled]):not([data-final-ok] *):not([data-history])"
+        )
+        expect(editable).to_have_count(0)
+    page.select_option("#status-form select", "reviewing")  # the way back stays open
+    page.click("#status-form button[type=submit]")
+    expect(page.locator("#final-banner")).to_have_count(0)
+    page.goto(f"{server.url}/reports/{report_id}/tables/2")
+    page.fill('input[data-key="table2.licensing"]', "7")
+    expect(page.locator("#save-state")).to_contain_text("已保存")
+    assert store.get(report_id).report.table2.licensing == 7

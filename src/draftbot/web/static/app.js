@@ -21,7 +21,34 @@ function setState(text, kind) {
   node.className = "save-state " + (kind || "");
 }
 
-function showConflict(message) {
+// --- 已定稿: every control that would change the report is locked, not just refused ------
+
+const isFinal = body.dataset.final === "1";
+const FINAL_STATE = "已定稿：内容不能修改";
+
+function lockFinal(root) {
+  if (!isFinal) return;
+  root.querySelectorAll("input, textarea, select, button").forEach((control) => {
+    if (!control.closest("main") || control.closest("[data-final-ok]")) return;
+    if (control.matches("[data-history]")) return; // reading the history changes nothing
+    const typed = control.matches("textarea, input:not([type]), input[type=text], input[type=number], input[type=date]");
+    if (typed) control.readOnly = true;
+    else control.disabled = true;
+    control.setAttribute("aria-disabled", "true");
+    control.title = FINAL_STATE;
+  });
+  setState(FINAL_STATE, "locked");
+}
+
+function showConflict(message, status) {
+  if (status === 423) { // final meanwhile (another tab): lock the page instead of a conflict
+    conflicted = true;
+    body.dataset.final = "1";
+    const box = document.getElementById("conflict");
+    if (box) { box.replaceChildren(el("span", "", message)); box.hidden = false; }
+    setState(FINAL_STATE, "locked");
+    return;
+  }
   conflicted = true;
   const box = document.getElementById("conflict");
   if (!box) return;
@@ -95,6 +122,7 @@ function applyState(data) {
 
 // Autosaved forms have nothing to submit: Enter in a field must not reload the page.
 // (A listener, not an inline onsubmit: the page's CSP allows no inline script.)
+lockFinal(document);
 document.querySelectorAll("form[data-autosave]").forEach((form) => {
   form.addEventListener("submit", (event) => event.preventDefault());
 });
@@ -134,7 +162,7 @@ async function flush() {
     if (document.querySelector("[data-key].invalid")) setState("已保存其他修改；标红的格填写不正确，未保存", "bad");
     else setState("已保存 " + data.saved_at, "good");
   } else if (status === 409 || status === 423) {
-    showConflict(data.message);
+    showConflict(data.message, status);
   } else if (status === 422) {
     // Only the fields named in the answer are wrong: drop them, save the rest of the batch.
     let named = 0;
@@ -230,7 +258,7 @@ function saveSection(key) {
       applySectionState(key, result.data);
       setState("已保存 " + result.data.saved_at, "good");
     } else if (result.status === 409 || result.status === 423) {
-      showConflict(result.data.message);
+      showConflict(result.data.message, result.status);
     } else {
       setState("未保存：" + (result.data.message || "服务器出错") + "（稍后自动重试）", "bad");
       setTimeout(() => saveSection(key), 3000);
@@ -354,6 +382,7 @@ async function showHistory(key) {
     const restoreButton = el("button", "", "恢复此版本");
     restoreButton.type = "button";
     restoreButton.addEventListener("click", () => restoreRevision(key, r.id));
+    if (isFinal) { restoreButton.disabled = true; restoreButton.title = FINAL_STATE; }
     item.append(diffButton, " ", restoreButton);
     list.append(item);
   }
@@ -382,7 +411,7 @@ async function restoreRevision(key, revisionId) {
     genState(key, "已恢复所选版本", false);
     const box = document.querySelector('[data-history-box="' + key + '"]');
     box.hidden = true;
-  } else if (result.status === 409 || result.status === 423) showConflict(result.data.message);
+  } else if (result.status === 409 || result.status === 423) showConflict(result.data.message, result.status);
   else genState(key, result.data.message || "恢复失败", true);
 }
 
