@@ -462,3 +462,38 @@ def test_a_final_report_is_locked_on_every_page_until_its_status_changes(
     page.fill('input[data-key="table2.licensing"]', "7")
     expect(page.locator("#save-state")).to_contain_text("已保存")
     assert store.get(report_id).report.table2.licensing == 7
+
+
+def test_duplicate_warning_archive_and_restore(page: Page, server: Server) -> None:
+    first = new_report(page, server, agency="重复县民政局")
+    page.goto(server.url + "/reports/new")
+    page.fill("input[name=agency]", "重复县民政局")
+    page.fill("input[name=report_year]", "2024")
+    page.click("#new-form button[type=submit]")
+    warning = page.locator("#duplicate-warning")
+    expect(warning).to_contain_text("已有 重复县民政局 2024 年度的报告")
+    expect(warning.locator(f'a[href="/reports/{first}"]')).to_have_text("打开已有的报告")
+    page.click("#duplicate-form button[type=submit]")  # the clerk insists: a second one
+    page.wait_for_url(re.compile(r"/reports/[0-9a-f]{32}$"))
+    second = page.url.rsplit("/", 1)[1]
+    assert second != first
+
+    page.goto(server.url + "/")
+    rows = page.locator("#report-list tbody tr", has_text="重复县民政局")
+    expect(rows).to_have_count(2)
+    expect(page.locator("[data-duplicate]")).to_have_count(2)
+    rows.filter(has=page.locator(f'a[href="/reports/{second}"]')).locator(
+        ".archive-form button"
+    ).click()
+    expect(rows).to_have_count(1)
+    expect(page.locator("[data-duplicate]")).to_have_count(0)
+    page.click("#show-archived")
+    expect(page.locator("h1")).to_have_text("已归档的报告")
+    archived = page.locator("#report-list tbody tr")
+    expect(archived).to_have_count(1)
+    expect(archived.locator(f'a[href="/reports/{second}"]')).to_be_visible()
+    page.goto(f"{server.url}/reports/{second}")  # archived, not deleted: it still opens
+    expect(page.locator("h1")).to_contain_text("重复县民政局")
+    page.goto(server.url + "/?archived=1")
+    page.click("#report-list .archive-form button")  # 恢复到列表
+    expect(page.locator("#report-list tbody tr", has_text="重复县民政局")).to_have_count(2)

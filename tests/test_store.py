@@ -185,3 +185,19 @@ def test_final_report_refuses_content_changes_but_not_a_status_change(store: Sto
         store.save_section(stored.id, "problems", "x", source="user", based_on=final.version)
     back = store.set_status(stored.id, "reviewing", based_on=final.version)
     assert store.save(stored.id, _report(agency="改名县教育局"), based_on=back.version).version == 4
+
+
+def test_archive_hides_nothing_it_only_marks(tmp_path) -> None:
+    from draftbot.model import Meta, Report
+    from draftbot.store import ReportNotFound, Store
+
+    store = Store.in_folder(tmp_path)
+    stored = store.create(Report(meta=Meta(agency="某县某局", report_year=2024)))
+    store.archive(stored.id)
+    store.archive(stored.id)  # twice is harmless
+    assert store.archived_ids() == {stored.id}
+    assert store.get(stored.id).report.meta.agency == "某县某局"  # still there
+    store.unarchive(stored.id)
+    assert store.archived_ids() == set()
+    with pytest.raises(ReportNotFound):
+        store.archive("no-such-report")

@@ -71,6 +71,12 @@ CREATE TABLE IF NOT EXISTS report_summaries (
     counted_version INTEGER
 );
 CREATE INDEX IF NOT EXISTS report_summaries_by_update ON report_summaries (updated_at DESC);
+
+
+CREATE TABLE IF NOT EXISTS archived_reports (
+    report_id TEXT PRIMARY KEY REFERENCES reports(id),
+    archived_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS app_secrets (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -273,15 +279,20 @@ class Store:
             for row in rows
         ]
 
-    def summaries(self, query: str = "", *, offset: int = 0, limit: int = 50) -> SummaryPage:
+    def summaries(
+        self, query: str = "", *, offset: int = 0, limit: int = 50, archived: bool = False
+    ) -> SummaryPage:
         """A page of the report list, last edited first (then last created), parsing no report.
 
         `query` keeps reports whose agency contains it or whose year equals it (spaces
         trimmed; matched in SQL). `offset`/`limit` are clamped to the matching rows (limit
-        1–500).
+        1–500). Archived reports are listed only with `archived` (and then only they).
         """
         limit = max(1, min(int(limit), 500))
         where, params = _summary_filter(query.strip())
+        where = (where + " AND" if where else " WHERE") + (
+            f" s.report_id {'' if archived else 'NOT '}IN (SELECT report_id FROM archived_reports)"
+        )
         db = self._connection()
         total = db.execute("SELECT COUNT(*) FROM report_summaries s" + where, params).fetchone()[0]
         offset = max(0, min(int(offset), max(total - 1, 0) // limit * limit))
@@ -442,6 +453,35 @@ class Store:
         if row is None:
             raise StoreError("找不到这条历史版本")
         return _revision(row)
+
+    # --- archive: a report out of the list, never deleted --------------------------------
+
+    def archive(self, report_id: str) -> None:
+        """Take a report out of the main list; its data and history stay (`unarchive` undoes)."""
+        with self._transaction() as db:
+            _row_or_missing(db, report_id)
+            db.execute(
+                "INSERT OR IGNORE INTO archived_reports (report_id, archived_at) VALUES (?, ?)",
+                (report_id, _now().isoformat()),
+            )
+
+    def unarchive(self, report_id: str) -> None:
+        with self._transaction() as db:
+            _row_or_missing(db, report_id)
+            db.execute("DELETE FROM archived_reports WHERE report_id = ?", (report_id,))
+
+    def archived_ids(self) -> set[str]:
+        rows = self._connection().execute("SELECT report_id FROM archived_reports")
+        return {row["report_id"] for row in rows}
+
+    def duplicated(self) -> set[tuple[str, int]]:
+        """(agency, year) held by more than one report in the list (archived ones aside)."""
+        rows = self._connection().execute(
+            "SELECT agency, report_year FROM report_summaries"
+            " WHERE report_id NOT IN (SELECT report_id FROM archived_reports)"
+            " GROUP BY agency, report_year HAVING COUNT(*) > 1"
+        )
+        return {(row["agency"], row["report_year"]) for row in rows}
 
     # --- secrets -----------------------------------------------------------------------
 

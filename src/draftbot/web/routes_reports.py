@@ -60,15 +60,26 @@ MAX_QUERY_CHARS = 100
 
 
 @router.get("/")
-def report_list(request: Request) -> Response:
+def report_list(request: Request, archived: bool = False) -> Response:
     """The report list: one page (`?page=`) of stored summaries, filtered in SQL by agency or
-    year (`?q=`); no report is parsed unless its check counts are out of date."""
+    year (`?q=`); no report is parsed unless its check counts are out of date. Archived
+    reports only with `?archived=1`; two reports of the same agency and year are marked."""
     store = store_of(request)
     query = request.query_params.get("q", "").strip()[:MAX_QUERY_CHARS]
     raw_page = request.query_params.get("page", "1")
     page_no = int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1
-    result = store.summaries(query, offset=(max(page_no, 1) - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    rows = [list_row(store, summary) for summary in result.rows]
+    result = store.summaries(
+        query, offset=(max(page_no, 1) - 1) * PAGE_SIZE, limit=PAGE_SIZE, archived=archived
+    )
+    duplicated = set() if archived else store.duplicated()
+    rows = [
+        {
+            "cells": list_row(store, summary),
+            "id": summary.header.id,
+            "duplicate": (summary.agency, summary.report_year) in duplicated,
+        }
+        for summary in result.rows
+    ]
     pages = max(1, -(-result.total // PAGE_SIZE))
     return page(
         request,
@@ -79,7 +90,27 @@ def report_list(request: Request) -> Response:
         total=result.total,
         page_no=result.offset // PAGE_SIZE + 1,
         pages=pages,
+        archived=archived,
+        n_archived=len(store.archived_ids()) if not archived else result.total,
     )
+
+
+@router.post("/reports/{report_id}/archive")
+async def archive_report(request: Request, report_id: str) -> Response:
+    """Archive (or with `restore=1`, bring back) a report: nothing is deleted."""
+    form = await request.form()
+    store = store_of(request)
+    if str(form.get("restore", "")) == "1":
+        store.unarchive(report_id)
+    else:
+        store.archive(report_id)
+    return RedirectResponse("/", status_code=303)
+
+
+def same_report(store: Store, agency: str, year: int) -> list[StoredReport]:
+    """Reports in the list (not archived) of this agency and year: starting one would duplicate."""
+    found = store.summaries(agency, limit=500).rows
+    return [store.get(s.header.id) for s in found if s.agency == agency and s.report_year == year]
 
 
 def list_row(store: Store, summary: ReportSummary) -> Markup:
@@ -118,6 +149,7 @@ def _new_page(request: Request, status: int = 200, **context: Any) -> Response:
     context.setdefault("problems", [])
     context.setdefault("values", {})
     context.setdefault("upload_problems", [])
+    context.setdefault("duplicates", [])
     return page(
         request,
         "new.html",
@@ -138,6 +170,9 @@ async def create_report(request: Request) -> Response:
         report = new_report(values)
     except qb.AnswerError as exc:
         return _new_page(request, 400, problems=str(exc).split("；"), values=values)
+    existing = same_report(store_of(request), report.meta.agency, report.meta.report_year)
+    if existing and str(form.get("allow_duplicate", "")) != "1":
+        return _new_page(request, 409, values=values, duplicates=existing, duplicate_form="new")
     stored = store_of(request).create(report)
     return RedirectResponse(f"/reports/{stored.id}", status_code=303)
 
@@ -175,7 +210,13 @@ async def create_from_previous(request: Request) -> Response:
         return _new_page(request, exc.status, upload_problems=[exc.message])
     except DataFileError as exc:
         return _new_page(request, 400, upload_problems=[str(p) for p in exc.problems])
-    stored = store_of(request).create(start_from_previous(last))
+    report = start_from_previous(last)
+    existing = same_report(store_of(request), report.meta.agency, report.meta.report_year)
+    if existing and source_id and str(form.get("allow_duplicate", "")) != "1":
+        return _new_page(
+            request, 409, duplicates=existing, duplicate_form="previous", source_id=source_id
+        )
+    stored = store_of(request).create(report)
     return RedirectResponse(f"/reports/{stored.id}", status_code=303)
 
 
