@@ -497,3 +497,44 @@ def test_duplicate_warning_archive_and_restore(page: Page, server: Server) -> No
     page.goto(server.url + "/?archived=1")
     page.click("#report-list .archive-form button")  # 恢复到列表
     expect(page.locator("#report-list tbody tr", has_text="重复县民政局")).to_have_count(2)
+
+
+def test_regenerating_a_hand_edited_section_asks_first_and_the_draft_page_has_a_section_nav(
+    page: Page, server: Server
+) -> None:
+    report_id = new_report(page, server)
+    page.goto(f"{server.url}/reports/{report_id}/draft")
+    nav = page.locator("#section-nav a")
+    expect(nav).to_have_count(8)
+    expect(nav.nth(7)).to_contain_text("六、其他需要报告的事项")
+    expect(nav.nth(7)).to_contain_text("待起草")
+    nav.nth(7).click()
+    expect(page.locator("#section-other_matters")).to_be_in_viewport()
+
+    generate = page.locator('[data-generate="problems"]')
+    area = page.locator('[data-section-text="problems"]')
+    generate.click()  # empty: generated at once
+    expect(page.locator('[data-gen-state="problems"]')).to_contain_text("已生成")
+    generated = area.input_value()
+    generate.click()  # generated text: regenerated without asking
+    expect(page.locator('[data-gen-state="problems"]')).to_contain_text("已生成")
+
+    area.fill(EDITED)
+    page.locator('[data-instruction="problems"]').focus()
+    expect(page.locator("#save-state")).to_contain_text("已保存")
+    generate.click()
+    ask = page.locator('[data-gen-state="problems"]')
+    expect(ask).to_contain_text("本部分有手工修改，重新生成会替换它")
+    ask.get_by_role("button", name="取消").click()
+    expect(area).to_have_value(EDITED)
+
+    page.reload()  # the page remembers who wrote the text
+    expect(page.locator('[data-nav="problems"]')).to_contain_text("已人工修改")
+    generate.click()
+    expect(ask).to_contain_text("本部分有手工修改")
+    expect(area).to_have_value(EDITED)
+    page.locator('[data-confirm-generate="problems"]').click()
+    expect(ask).to_contain_text("已生成")
+    expect(area).to_have_value(generated)
+    page.click('[data-history="problems"]')
+    expect(page.locator('[data-history-box="problems"]')).to_contain_text("手工编辑")

@@ -48,10 +48,16 @@ def draft_page(request: Request, report_id: str) -> Response:
             "text": getattr(stored.report.narrative, key),
             "findings": finding_views(section_findings(findings, key)),
             "origin": _origin(latest.get(key)),
+            "human": _written_by_a_person(getattr(stored.report.narrative, key), latest.get(key)),
         }
         for key in SECTION_KEYS
     ]
     return report_page(request, "draft.html", stored, "draft", findings=findings, sections=sections)
+
+
+def _written_by_a_person(text: str, revision: SectionRevision | None) -> bool:
+    """Text typed, restored or brought in with a data file (no generated revision)."""
+    return bool(text.strip()) and (revision is None or revision.source in ("user", "restore"))
 
 
 def _origin(revision: SectionRevision | None) -> str:

@@ -255,6 +255,7 @@ function saveSection(key) {
     }
     if (result.status === 200) {
       if (area.value === text) sectionDirty.delete(key);
+      markHuman(key, true);
       applySectionState(key, result.data);
       setState("已保存 " + result.data.saved_at, "good");
     } else if (result.status === 409 || result.status === 423) {
@@ -287,9 +288,34 @@ window.addEventListener("beforeunload", (event) => {
   if (sectionDirty.size) { event.preventDefault(); event.returnValue = ""; }
 });
 
-async function generate(key, button) {
+function markHuman(key, human) {
+  const card = document.getElementById("section-" + key);
+  if (card) card.dataset.human = human ? "1" : "0";
+}
+
+// Text a person wrote or restored is never replaced without asking (the old text would stay
+// in the history, but the clerk should decide).
+function askBeforeReplacing(key, button) {
+  const node = document.querySelector('[data-gen-state="' + key + '"]');
+  if (!node) return;
+  node.replaceChildren(el("span", "", "本部分有手工修改，重新生成会替换它（原文保留在历史版本中）。"));
+  node.className = "gen-state bad";
+  const go = el("button", "", "仍然重新生成");
+  go.type = "button";
+  go.dataset.confirmGenerate = key;
+  go.addEventListener("click", () => { node.replaceChildren(); generate(key, button, true); });
+  const cancel = el("button", "", "取消");
+  cancel.type = "button";
+  cancel.addEventListener("click", () => { node.replaceChildren(); node.className = "gen-state"; });
+  node.append(" ", go, " ", cancel);
+}
+
+async function generate(key, button, confirmed) {
   const area = document.querySelector('[data-section-text="' + key + '"]');
   const instruction = document.querySelector('[data-instruction="' + key + '"]').value;
+  const card = document.getElementById("section-" + key);
+  const human = sectionDirty.has(key) || (card && card.dataset.human === "1");
+  if (!confirmed && area.value.trim() && human) { askBeforeReplacing(key, button); return; }
   if (sectionDirty.has(key)) await saveSection(key);
   if (conflicted) return;
   button.disabled = true;
@@ -329,6 +355,7 @@ async function generate(key, button) {
       finished = true;
       area.value = data.text;
       applySectionState(key, data);
+      if (data.kind === "accepted") markHuman(key, false);
       genState(key, data.message, data.kind !== "accepted");
       button.textContent = "重新生成";
     } else if (event === "error") {
@@ -408,6 +435,7 @@ async function restoreRevision(key, revisionId) {
   if (result.status === 200) {
     document.querySelector('[data-section-text="' + key + '"]').value = result.data.text;
     applySectionState(key, result.data);
+    markHuman(key, true);
     genState(key, "已恢复所选版本", false);
     const box = document.querySelector('[data-history-box="' + key + '"]');
     box.hidden = true;
