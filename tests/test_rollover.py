@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from draftbot.checks import check_report
 from draftbot.datafile import load_report
+from draftbot.export import ExportBlocked, gate
 from draftbot.rollover import start_from_previous
 
 
@@ -40,13 +43,29 @@ def test_next_year_carries_forward_what_the_format_links(examples_dir: Path):
 
 def test_new_report_from_a_clean_one_is_consistent(examples_dir: Path):
     report = start_from_previous(load_report(examples_dir / "busy-2023.yaml"))
-    # The carried-over applications are still open: the balance says so until they are handled.
+    # The carried-over applications are still open: one reminder says what to fill (not an
+    # error per column before anything was typed); a formal export is still refused.
+    (reminder,) = check_report(report)
+    assert (reminder.code, reminder.severity, reminder.location) == (
+        "T3-01",
+        "warning",
+        "表三 · 勾稽关系",
+    )
+    assert "上年结转的 3 件申请（自然人 2 件、法律服务机构 1 件）" in reminder.message
+    with pytest.raises(ExportBlocked) as info:
+        gate(report)
+    assert [(f.code, f.severity) for f in info.value.findings if f.code == "T3-01"] == [
+        ("T3-01", "error")
+    ]
+    # once the clerk types into 表三, the balance is checked column by column again
+    report.table3.granted.natural_person = 1
     codes = [(f.code, f.location) for f in check_report(report)]
     assert codes == [
         ("T3-01", "表三 · 勾稽关系 · 自然人"),
         ("T3-01", "表三 · 勾稽关系 · 法律服务机构"),
         ("T3-01", "表三 · 勾稽关系 · 总计"),
     ]
+    assert all(f.severity == "error" for f in check_report(report))
 
 
 def test_stated_totals_are_not_carried_as_stated(examples_dir: Path):

@@ -79,10 +79,26 @@ def _col(name: str) -> str:
 # --- 表三 -------------------------------------------------------------------------------
 
 
+def table3_awaits_entries(report: Report) -> bool:
+    """表三 holds only the 上年结转 carried over from last year: nothing typed in it yet."""
+    t3 = report.table3
+    rows = ["new_received", "carried_forward", *result_rows(report.format_version)]
+    untouched = all(t3.row(k).computed_total == 0 and t3.row(k).total is None for k in rows)
+    return untouched and t3.results_total is None and t3.carried_over.shown_total > 0
+
+
 @rule
 def t3_01_balance(report: Report) -> Iterator[Finding]:
-    """T3-01: per column, 一 + 二 = （七）总计 + 四."""
+    """T3-01: per column, 一 + 二 = （七）总计 + 四.
+
+    While 表三 holds only the carried-over applications (a report just started from last
+    year's), one reminder says what is still to fill instead of an error per column; the
+    export gate still refuses a formal document until the table balances.
+    """
     t3, version = report.table3, report.format_version
+    if table3_awaits_entries(report):
+        yield table3_reminder(report, "warning")
+        return
     for name in (*APPLICANT_COLUMNS, "total"):
         new, carried = t3.new_received.column(name), t3.carried_over.column(name)
         done = t3.results_column_total(version, name)
@@ -98,6 +114,25 @@ def t3_01_balance(report: Report) -> Iterator[Finding]:
                 "第一项加第二项之和应等于第三项加第四项之和：请核对本列的新收、上年结转、"
                 "各项办理结果和结转下年度的件数",
             )
+
+
+def table3_reminder(report: Report, severity: Severity) -> Finding:
+    """T3-01 for a 表三 that holds only last year's carried-over applications."""
+    carried = report.table3.carried_over
+    parts = "、".join(
+        f"{APPLICANT_LABELS[name]} {carried.column(name)} 件"
+        for name in APPLICANT_COLUMNS
+        if carried.column(name)
+    )
+    return Finding(
+        "T3-01",
+        severity,
+        join_location("表三", "勾稽关系"),
+        f"表三尚未填写：上年结转的 {carried.shown_total} 件申请（{parts}）"
+        "还没有办理结果，也没有结转下年度",
+        "请在表三填写本年新收的申请、各项办理结果和结转下年度的件数（可用引导填报）；"
+        "填写后按列核对勾稽关系",
+    )
 
 
 @rule

@@ -17,7 +17,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
-from .checks import Finding, check_report, has_errors
+from .checks import Finding, check_report, has_errors, table3_awaits_entries, table3_reminder
 from .model import Report
 from .resources import bundled_dir
 from .tables import Grid, join_location, table2_grid, table3_grid, table4_grid
@@ -399,6 +399,9 @@ def gate(
     unwritten = unwritten_findings(report)
     checked = check_report(report) if findings is None else list(findings)
     findings = checked + unwritten
+    if table3_awaits_entries(report):  # a reminder while editing, a blocker for publishing
+        findings = [f for f in findings if f.code != "T3-01"]
+        findings.append(table3_reminder(report, "error"))
     if has_errors(findings) and not force:
         raise ExportBlocked(findings, [f.location.removeprefix("正文 · ") for f in unwritten])
     return findings

@@ -411,7 +411,25 @@ def live_state(stored: StoredReport) -> dict[str, Any]:
 @router.get("/reports/{report_id}/export")
 def export_page(request: Request, report_id: str) -> Response:
     stored = store_of(request).get(report_id)
-    return report_page(request, "export.html", stored, "export", blocked=None)
+    return _export_page(request, stored)
+
+
+def _export_page(
+    request: Request, stored: StoredReport, status: int = 200, **context: Any
+) -> Response:
+    """The export page; the formal downloads are disabled, with the reason, while the export
+    gate would refuse them (errors, （待起草） sections, an unfilled 表三)."""
+    from ..export import ExportBlocked, gate
+
+    try:
+        gate(stored.report)
+        blocker = ""
+    except ExportBlocked as exc:
+        blocker = str(exc).split("，未导出正式文档")[0]
+    context.setdefault("blocked", None)
+    return report_page(
+        request, "export.html", stored, "export", status=status, formal_blocker=blocker, **context
+    )
 
 
 @router.get("/reports/{report_id}/download.docx")
@@ -422,14 +440,7 @@ def download_docx(request: Request, report_id: str, force: bool = False) -> Resp
     try:
         result = word.build_docx(stored.report, force=force, findings=findings_for(stored))
     except word.ExportBlocked as exc:
-        return report_page(
-            request,
-            "export.html",
-            stored,
-            "export",
-            status=409,
-            blocked=finding_views(list(exc.findings)),
-        )
+        return _export_page(request, stored, 409, blocked=finding_views(list(exc.findings)))
     suffix = "（草稿）" if force else ""
     return _download(
         result.data,
@@ -448,19 +459,10 @@ def download_pdf(request: Request, report_id: str, force: bool = False) -> Respo
     try:
         data = docx_to_pdf(word.build_docx(stored.report, force=force).data)
     except word.ExportBlocked as exc:
-        return report_page(
-            request,
-            "export.html",
-            stored,
-            "export",
-            status=409,
-            blocked=finding_views(list(exc.findings)),
-        )
+        return _export_page(request, stored, 409, blocked=finding_views(list(exc.findings)))
     except (PdfUnavailable, PdfFailed) as exc:
         status = 503 if isinstance(exc, PdfUnavailable) else 500
-        return report_page(
-            request, "export.html", stored, "export", status=status, blocked=None, problem=str(exc)
-        )
+        return _export_page(request, stored, status, problem=str(exc))
     suffix = "（草稿）" if force else ""
     return _download(data, f"{_base_name(stored.report)}{suffix}.pdf", "application/pdf")
 
