@@ -342,3 +342,20 @@ def test_final_report_is_frozen_until_its_status_changes(client) -> None:
         },
     )
     assert edit(client, report_id, {"table2.licensing": "3"}).status_code == 200
+
+
+def test_the_allowed_places_hint_names_a_field_the_page_has(client) -> None:
+    report_id = create_report(client, agency="安吉县自然资源和规划局", year="2023")
+    edit(client, report_id, {"meta.region": "浙江省湖州市安吉县"})
+    saved = client.post(
+        f"/api/reports/{report_id}/sections/overview_platform",
+        json={"version": version_of(client, report_id), "text": "本局协助德清县开展政务公开培训。"},
+        headers=headers(client),
+    ).json()
+    (finding,) = [f for f in saved["section_findings"] if "德清县" in f["message"]]
+    assert "“允许地名”（网页：概况 · 基本信息" in finding["hint"]
+    overview = client.get(f"/reports/{report_id}").text
+    assert 'data-key="meta.allowed_places"' in overview
+    state = edit(client, report_id, {"meta.allowed_places": "德清县\n"}).json()
+    assert not [f for f in state["findings"] if "德清县" in f["message"]]
+    assert "德清县</textarea>" in client.get(f"/reports/{report_id}").text

@@ -15,7 +15,9 @@ from ..datafile import problems_from_validation
 from ..model import Report
 from ..numbers import NumberError, parse_count
 
-LIST_FIELDS = frozenset({"facts.problems", "facts.measures", "facts.channels"})
+LIST_FIELDS = frozenset(
+    {"facts.problems", "facts.measures", "facts.channels", "meta.allowed_places"}
+)
 OPTIONAL_FIELDS = frozenset(
     {
         "meta.publish_date",
