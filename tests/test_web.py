@@ -359,3 +359,34 @@ def test_the_allowed_places_hint_names_a_field_the_page_has(client) -> None:
     state = edit(client, report_id, {"meta.allowed_places": "德清县\n"}).json()
     assert not [f for f in state["findings"] if "德清县" in f["message"]]
     assert "德清县</textarea>" in client.get(f"/reports/{report_id}").text
+
+
+@pytest.mark.parametrize(
+    ("table", "example", "cells"),
+    [
+        ("2", "作出行政许可决定412件", {"table2.licensing": "412", "table2.penalty": "37"}),
+        ("3", "今年共收到申请5件", {"table3.new_received.natural_person": "4"}),
+        ("4", "被申请行政复议2件", {"table4.review.maintained": "1"}),
+    ],
+)
+def test_each_table_shows_its_own_example_sentence_and_it_parses_there(
+    client, table: str, example: str, cells: dict[str, str]
+) -> None:
+    import re
+
+    report_id = create_report(client)
+    page = client.get(f"/reports/{report_id}/tables/{table}").text
+    shown = re.search(r'<p class="hint" id="chat-example">例如：“([^”]+)”', page)
+    assert shown and example in shown.group(1)
+    others = {"2": "作出行政许可决定412件", "3": "今年共收到申请5件", "4": "被申请行政复议2件"}
+    assert all(text not in page for t, text in others.items() if t != table)
+    proposal = client.post(
+        f"/api/reports/{report_id}/tables/{table}/propose",
+        json={"text": shown.group(1)},
+        headers=headers(client),
+    ).json()
+    proposed = {c["key"]: c["value"] for c in proposal["cells"]}
+    assert cells.items() <= proposed.items() and proposal["unplaced"] == []
+    assert all(key.startswith(f"table{table}.") for key in proposed)
+    assert not any("已填入" in note for note in proposal["notes"])  # nothing is written yet
+    assert version_of(client, report_id) == 1

@@ -372,7 +372,9 @@ def _settle_totals(
         if parts:
             proposal.notes.append(f"{where}：总计 {total} 件，但分列合计 {parts} 件，请核对")
         else:
-            proposal.notes.append(f"{where}：共 {total} 件，未说明分类，已填入“总计”，请再分列填写")
+            proposal.notes.append(
+                f"{where}：共 {total} 件，未说明分类，拟填入“总计”（确认后才写入），请再分列填写"
+            )
 
 
 def _single_column(proposal: Proposal, table: str, columns: tuple[str, ...]) -> str | None:

@@ -131,6 +131,9 @@ class FreetextSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     system_prompt: str = Field(min_length=20)
+    examples: dict[Literal["2", "3", "4"], str] = Field(
+        default_factory=dict, description="每张表的一句话示例（表二、表三、表四），显示在输入框旁"
+    )
 
 
 class QuestionBank(BaseModel):

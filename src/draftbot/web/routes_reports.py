@@ -334,6 +334,7 @@ def table_form(request: Request, report_id: str, table: str) -> Response:
         grid_html=html,
         table_findings=mine,
         llm_parser=llm_parser(request.app.state.settings),
+        chat_example=_chat_example(table),
     )
 
 
@@ -354,6 +355,12 @@ def _table_view(stored: StoredReport, table: str, findings: list[Any]) -> tuple[
 
 
 _grids: VersionCache[tuple[str, int, str], tuple[Any, Markup, Any]] = VersionCache(256)
+
+
+def _chat_example(table: str) -> str:
+    from .routes_guide import bank
+
+    return bank().freetext.examples.get(table, "")  # type: ignore[call-overload]
 
 
 @router.post("/api/reports/{report_id}/edit")
