@@ -149,3 +149,20 @@ def test_year_rule_stays_quiet_on_legitimate_mentions(sentence: str):
 
 def test_x02_skipped_without_previous_figure():
     assert findings_of("table2:\n  normative_documents: {issued: 1, in_force: 9}\n") == []
+
+
+def test_results_given_only_as_row_totals_count_in_the_total_column() -> None:
+    """办理结果总计 in the 总计 column adds each result row's 总计, stated or computed."""
+    from draftbot.model import Meta, Report
+
+    report = Report(meta=Meta(agency="某县某局", report_year=2024))
+    report.table3.new_received.natural_person = 10
+    report.table3.new_received.commercial = 2
+    report.table3.granted.total = 7
+    report.table3.partially_granted.total = 2
+    report.table3.unable_not_held.total = 3
+    assert report.table3.results_column_total("2021", "total") == 12
+    balance = [f for f in check_report(report) if f.code == "T3-01"]
+    assert [f.location.rsplit(" · ", 1)[-1] for f in balance] == ["自然人", "商业企业"]
+    # the 自然人 column still says 办理结果总计 0: those rows have no split yet, which is true
+    assert "办理结果总计 0 + 结转下年度 0" in balance[0].message

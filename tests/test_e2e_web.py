@@ -541,3 +541,43 @@ def test_regenerating_a_hand_edited_section_asks_first_and_the_draft_page_has_a_
     expect(area).to_have_value(generated)
     page.click('[data-history="problems"]')
     expect(page.locator('[data-history-box="problems"]')).to_contain_text("手工编辑")
+
+
+ISSUE_SENTENCE = (
+    "今年共收到12件申请，其中自然人10件，企业2件；予以公开7件，部分公开2件，本机关不掌握3件"
+)
+
+
+def test_a_sentence_at_the_table3_gate_is_followed_by_the_splits_it_did_not_give(
+    page: Page, server: Server
+) -> None:
+    report_id = new_report(page, server)
+    page.goto(f"{server.url}/reports/{report_id}/guide?q=t3_gate")
+    expect(page.locator("#answer-form input[name=question_id]")).to_have_value("t3_gate")
+    page.fill("#answer", ISSUE_SENTENCE)
+    page.click("#answer-submit")
+    expect(page.locator("#confirm-proposal")).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text("已填入")  # nothing is written yet
+    page.click("#confirm-proposal")
+    expect(page.locator("#table-notice")).to_have_count(0)  # 表三 is not finished
+    follow_ups = [
+        ("t3_granted", "三、（一）予以公开", "自然人 6，商业企业 1"),
+        ("t3_partially_granted", "三、（二）部分公开", "自然人 2"),
+        ("t3_unable_not_held", "1.本机关不掌握相关政府信息", "自然人 2，商业企业 1"),
+    ]
+    for question, prompt, split in follow_ups:
+        page.goto(f"{server.url}/reports/{report_id}/guide?q={question}")
+        expect(page.locator("label.question")).to_contain_text(f"{prompt}：按申请人类型各几件？")
+        if question == "t3_granted":  # a split that does not add up to the sentence's total
+            page.fill("#answer", "自然人 6")
+            page.click("#answer-submit")
+            expect(page.locator("#answer-problem")).to_contain_text(
+                "这一行共 7 件，这里分列合计 6 件"
+            )
+        page.fill("#answer", split)
+        page.click("#answer-submit")
+        expect(page.locator("#answer-problem")).to_have_count(0)
+    expect(page.locator("#table-notice")).to_contain_text("表三已填完，检查未发现问题")
+    table3 = Store.in_folder(server.data_dir).get(report_id).report.table3
+    assert (table3.granted.natural_person, table3.granted.commercial) == (6, 1)
+    assert table3.results_column_total("2021", "total") == 12

@@ -280,17 +280,24 @@ def test_table_errors_are_explained_and_the_user_corrects_a_cell(tmp_path: Path)
         "今年共收到5件申请，4件来自个人，1件来自企业；予以公开3件，1件本机关不掌握，1件结转到明年"
     )
     lines = [*META, "否", "0", "否", "0", "0", "", "", sentence, "是"]
-    lines += ["1", "自然人 2，商业企业 1", "1", "自然人 1", "1", "自然人 1"]
+    # the sentence gave three rows only as totals: each split is asked as a follow-up
+    lines += ["自然人 2", "自然人 3", "自然人 1", "自然人 1"]  # the first does not add up to 3
+    lines += ["13", "商业企业 1"]  # the balance check then names the row to correct
     done = draftbot(tmp_path, "interview", "r.yaml", "--offline", lines=lines)
     out = done.stdout
-    assert "（一）予以公开：共 3 件，未说明分类" in out
+    assert "（一）予以公开：共 3 件，未说明分类，拟填入“总计”（确认后才写入）" in out
+    follow_ups = ["三、（一）予以公开", "1.本机关不掌握相关政府信息", "四、结转下年度继续办理"]
+    position = out.index("表三 · 三、本年度办理结果")
+    for prompt in follow_ups:
+        position = out.index(f"{prompt}：按申请人类型各几件？", position)
+    assert "您那句话中这一行共 3 件，这里分列合计 2 件" in out
     assert "表三检查发现以下问题" in out
-    assert "总计填写为 3，但六类申请人合计 0 + 0 + 0 + 0 + 0 + 0 = 0" in out
+    assert "自然人列：新收 4 + 上年结转 0 = 4，但办理结果总计 4 + 结转下年度 1 = 5" in out
     assert "请输入要更正的序号" in out
     assert "✓ 表三检查通过" in out
     table3 = load_report(tmp_path / "r.yaml").table3
-    assert (table3.granted.natural_person, table3.granted.commercial) == (2, 1)
-    assert table3.granted.total is None
+    assert (table3.granted.natural_person, table3.granted.total) == (3, None)
+    assert (table3.unable_not_held.commercial, table3.unable_not_held.natural_person) == (1, 0)
     assert table3.carried_forward.natural_person == 1
 
 

@@ -355,14 +355,22 @@ def test_table_checks_name_the_rows_to_correct(bank: qs.QuestionBank) -> None:
     assert qs.finished_table(bank, report, q) is None  # more 表三 questions to come
     values = {"table3.new_received.natural_person": 2, "table3.granted.total": 2}
     report = qs.apply_values(bank, report, "t3_gate", values)
-    assert qs.finished_table(bank, report, bank.get("t3_gate")) == "表三"
     findings = qs.table_findings(report, "表三")
     assert {f.code for f in findings} >= {"T3-01", "T3-03"}
     choices = qs.correction_questions(bank, report, "表三", findings)
     assert choices[0].id == "t3_granted"
     assert qs.current_answer(choices[0], report) == "总计 2（与分列合计 0 不符）"
+    # the sentence gave 予以公开 only as a total: its split is the next question, not skipped
+    assert qs.finished_table(bank, report, bank.get("t3_gate")) is None
+    asked = [
+        q.id for q in qs.applicable_questions(bank, report) if not qs.is_answered(report, q.id)
+    ]
+    assert [q for q in asked if q.startswith("t3_")] == ["t3_granted"]
+    with pytest.raises(qs.AnswerError, match="这一行共 2 件，这里分列合计 1 件"):
+        qs.apply_answer(bank, report, "t3_granted", "自然人 1")
     fixed = qs.apply_answer(bank, report, "t3_granted", "自然人 2")
     assert fixed.table3.granted.total is None
+    assert qs.finished_table(bank, fixed, bank.get("t3_granted")) == "表三"
     assert qs.table_findings(fixed, "表三") == []
 
 

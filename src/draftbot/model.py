@@ -313,9 +313,12 @@ class Table3(Strict):
         return ApplicantCounts(**sums)
 
     def results_column_total(self, version: FormatVersion, column: str) -> int:
-        """The （七）总计 cell: stated if given, else computed."""
+        """The （七）总计 cell: stated if given, else computed. In the 总计 column the computed
+        value is the sum of each result row's 总计 (a row may state only its total)."""
         if self.results_total is not None:
             return self.results_total.column(column)
+        if column == "total":
+            return sum(self.row(key).shown_total for key in result_rows(version))
         return self.computed_results_total(version).column(column)
 
 

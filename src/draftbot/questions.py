@@ -334,17 +334,41 @@ def _progress(report: Report) -> InterviewProgress:
 
 def _gate_allows(bank: QuestionBank, report: Report, question: Question) -> bool:
     """Every gate above the question answered 是 — or answered with a sentence that filled
-    the gate's cells, when this question fills something else (such as notes)."""
+    the gate's cells, when this question fills something else (such as notes) or asks for
+    the split of a row the sentence gave only as a total (a follow-up question)."""
     gates = _progress(report).gates
     gate_id = question.gate
     while gate_id is not None:
         gate = bank.get(gate_id)
         state = gates.get(gate_id)
         inside = all(_within(path, gate.fills) for path in question.fills)
+        if state == "text" and inside:
+            return needs_split(report, question)
         if not (state == "yes" or (state == "text" and not inside)):
+            if state is None and _answered_by_sentence_above(bank, gates, gate):
+                gate_id = gate.gate  # a nested gate the sentence answered for it
+                continue
             return False
         gate_id = gate.gate
     return True
+
+
+def _answered_by_sentence_above(bank: QuestionBank, gates: dict[str, str], gate: Question) -> bool:
+    above = gate.gate
+    while above is not None:
+        if gates.get(above) == "text":
+            return True
+        above = bank.get(above).gate
+    return False
+
+
+def needs_split(report: Report, question: Question) -> bool:
+    """An applicants question whose row holds a total the columns do not yet add up to."""
+    if question.kind != "applicants":
+        return False
+    row = get_value(report, question.fills[0])
+    total = getattr(row, "total", None)
+    return total is not None and row.computed_total != total
 
 
 def _within(path: str, scope: list[str]) -> bool:
@@ -675,9 +699,23 @@ def _row(columns: tuple[str, ...], aliases: dict[str, tuple[str, ...]]) -> Any:
         base = q.fills[0]
         labels = [cell_label(f"{base}.{c}").split(" · ")[-1] for c in columns]
         values = _several(q, text, labels, {c: aliases[c] for c in columns}, columns)
+        if needs_split(report, q):  # a follow-up: the sentence gave this row's total
+            _check_split(q, get_value(report, base).total, values)
         return {base: {**dict(zip(columns, values, strict=True)), "total": None}}
 
     return parse
+
+
+def _check_split(question: Question, total: int, values: list[Any]) -> None:
+    try:
+        split = sum(parse_count(v) for v in values)
+    except NumberError:
+        return  # the model's validation names the bad value
+    if split != total:
+        raise AnswerError(
+            f"{cell_label(question.fills[0])}：您那句话中这一行共 {total} 件，这里分列合计 "
+            f"{split} 件；请按申请人类型分完这 {total} 件（如“自然人 {total}”）"
+        )
 
 
 def _several(
