@@ -199,7 +199,9 @@ def llm_server(tmp_path: Path, fake_openai) -> Iterator[Server]:
         "DRAFTBOT_LLM_API_KEY": "sk-CANARY-e2e",
         "DRAFTBOT_LLM_MODEL": "fake-model",
         "DRAFTBOT_LLM_RETRIES": "0",
-        "DRAFTBOT_LLM_TIMEOUT": "5",
+        # the fake answers at once: a generous deadline, so the server's first model call
+        # (loading the LLM stack) on a loaded machine is not taken for a slow model
+        "DRAFTBOT_LLM_TIMEOUT": "60",
     }
     server = Server(tmp_path, env).start()
     yield server

@@ -188,7 +188,7 @@ def test_allowed_cells_follow_the_format() -> None:
 
 
 @pytest.fixture
-def fake():
+def fake(warm_llm_stack: None):
     with FakeOpenAI() as server:
         yield server
 
@@ -199,7 +199,7 @@ def settings_for(fake: FakeOpenAI, tmp_path):
         llm_model="fake-model",
         llm_api_key="sk-test",
         llm_retries=0,
-        llm_timeout=5,
+        llm_timeout=60,  # an upper bound: the fake answers at once
         data_dir=tmp_path,
     )
 

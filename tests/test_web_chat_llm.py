@@ -46,7 +46,7 @@ def llm_client(tmp_path: Path, fake_openai: FakeOpenAI):
         llm_api_key="sk-test",
         llm_model="fake-model",
         llm_retries=0,
-        llm_timeout=5,
+        llm_timeout=60,  # an upper bound: the fake answers at once
     )
     with make_client(tmp_path, settings=settings) as client:
         yield client
@@ -206,14 +206,14 @@ def test_the_model_call_does_not_hold_up_other_requests(
         target=lambda: answers.append(_chat(llm_client, report_id, "4", CASES))
     )
     worker.start()
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 60  # wait for the state: the model has been called
     while not fake_openai.requests and time.monotonic() < deadline:
         time.sleep(0.02)
     assert fake_openai.requests, "the model was never called"
     started = time.monotonic()
     state = llm_client.get(f"/api/reports/{report_id}/state")
     elapsed = time.monotonic() - started
-    worker.join(10)
+    worker.join(60)
     assert state.status_code == 200 and elapsed < 1.0
     assert answers and answers[0]["parser"] == "fake-model"
 

@@ -117,7 +117,7 @@ def llm_client(tmp_path: Path, fake_openai):
         llm_api_key=CANARY,
         llm_model="fake-model",
         llm_retries=0,
-        llm_timeout=5,
+        llm_timeout=60,  # an upper bound: the fake answers at once
     )
     with make_client(tmp_path, settings=settings) as client:
         yield client
