@@ -2,8 +2,11 @@
 
 Usage: .venv/bin/python bench/export_speed.py [--runs 50] [--write bench/results/export_speed.md]
 Measures `draftbot.word.build_docx` on examples/busy-2023.yaml as shipped (narrative still
-empty, so placeholders) and with all eight sections filled with prose, plus
-`draftbot.word.import_docx` of the result. The first (cold) call is timed separately.
+empty: a 草稿 with placeholders, since a formal export needs every section written) and with
+all eight sections filled with prose, `draftbot.word.build_review_docx` (the 审阅稿 with one
+Word comment per finding) of examples/errors-2020.yaml, plus `draftbot.word.import_docx` of
+the result. The first (cold) call is timed separately. With `--pdf N`, also the PDF
+conversion through LibreOffice (`draftbot.pdf.docx_to_pdf`), N runs.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from machine import machine_line, publish
 
 from draftbot.datafile import load_report
 from draftbot.model import SECTION_KEYS, Report
-from draftbot.word import build_docx, import_docx
+from draftbot.word import build_docx, build_review_docx, import_docx
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "busy-2023.yaml"
@@ -54,15 +57,18 @@ def time_calls(call: Callable[[], object], runs: int) -> tuple[float, list[float
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--pdf", type=int, default=0, help="also time N PDF conversions")
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
     report = load_report(EXAMPLE)
     filled = with_prose(report)
     docx_bytes = build_docx(filled).data
+    errors = load_report(ROOT / "examples" / "errors-2020.yaml")
     cases = {
-        "build_docx(busy-2023) as shipped": lambda: build_docx(report),
+        "build_docx(busy-2023) as shipped (草稿)": lambda: build_docx(report, force=True),
         "build_docx(busy-2023) with all 8 sections written": lambda: build_docx(filled),
         "import_docx(that .docx)": lambda: import_docx(docx_bytes),
+        "build_review_docx(errors-2020), 25 comments": lambda: build_review_docx(errors),
     }
     rows = []
     for name, call in cases.items():
@@ -70,10 +76,20 @@ def main() -> None:
         samples.sort()
         p90 = samples[int(len(samples) * 0.9) - 1]
         rows.append(f"| `{name}` | {statistics.median(samples):.1f} | {p90:.1f} | {cold:.1f} |")
+    if args.pdf:
+        from draftbot.pdf import docx_to_pdf
+
+        cold, samples = time_calls(lambda: docx_to_pdf(docx_bytes), args.pdf)
+        rows.append(
+            f"| `docx_to_pdf(that .docx)` (LibreOffice, {args.pdf} runs) | "
+            f"{statistics.median(samples):.0f} | {max(samples):.0f} | {cold:.0f} |"
+        )
     lines = [
         "# Word export speed (in-process)",
         "",
-        f"Command: `.venv/bin/python bench/export_speed.py --runs {args.runs}`  ",
+        f"Command: `.venv/bin/python bench/export_speed.py --runs {args.runs}"
+        + (f" --pdf {args.pdf}" if args.pdf else "")
+        + "`  ",
         f"Machine: {machine_line()}  ",
         "Load average while measuring (shared machine): "
         + ", ".join(f"{x:.1f}" for x in os.getloadavg()),
@@ -84,6 +100,8 @@ def main() -> None:
         "",
         f"Target: one export well under {TARGET_MS:.0f} ms (median, in-process; design.md §5).",
         "The first call includes loading python-docx's template and compiling the preamble template.",
+        "The PDF row is a separate LibreOffice process per call (seconds, not milliseconds): the",
+        "web PDF download and `draftbot export --pdf` take about this long.",
     ]
     publish(lines, args.write)
 

@@ -74,11 +74,15 @@ def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
 
 
 def seed(data_dir: Path, count: int) -> list[str]:
+    from draftbot.config import Settings
     from draftbot.datafile import load_report
+    from draftbot.drafting import apply_draft, draft_report
     from draftbot.store import Store
 
     store = Store.in_folder(data_dir)
     report = load_report(ROOT / "examples" / "busy-2023.yaml")
+    # prose drafted offline: a formal Word download needs every section written
+    report = apply_draft(report, draft_report(report, Settings(), offline=True))
     return [store.create(report).id for _ in range(count)]
 
 

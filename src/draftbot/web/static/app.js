@@ -543,3 +543,12 @@ document.addEventListener("click", (event) => {
 document.addEventListener("focusin", (event) => {
   if (event.target.matches && event.target.matches("td.value input")) event.target.select();
 });
+
+// --- PDF: LibreOffice takes a few seconds; say so instead of a silent wait -----------------
+
+document.querySelectorAll("[data-slow-download]").forEach((link) => {
+  link.addEventListener("click", () => {
+    const state = document.getElementById("pdf-state");
+    if (state) state.textContent = "正在由 LibreOffice 转换为 PDF，约需几秒，完成后浏览器会开始下载…";
+  });
+});
