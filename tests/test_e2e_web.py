@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -389,6 +391,12 @@ def test_export_page_refuses_a_formal_file_until_every_section_is_written(
         page.click("#download-review")
     review = Document(info.value.path())
     assert sum(c.text.startswith("待人工审核") for c in review.comments) == 8
+    if shutil.which("soffice") or os.environ.get("CI"):
+        with page.expect_download() as info:
+            page.click("#download-pdf")
+            expect(page.locator("#pdf-state")).to_contain_text("正在由 LibreOffice 转换为 PDF")
+        assert Path(info.value.path()).read_bytes()[:5] == b"%PDF-"
+        assert info.value.suggested_filename.endswith("年政府信息公开工作年度报告.pdf")
 
     # a table error disables the formal download again (no button leading to a 409 page)
     page.goto(f"{server.url}/reports/{report_id}/tables/3")
