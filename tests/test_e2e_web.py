@@ -531,6 +531,13 @@ def test_regenerating_a_hand_edited_section_asks_first_and_the_draft_page_has_a_
     generated = area.input_value()
     generate.click()  # generated text: regenerated without asking
     expect(page.locator('[data-gen-state="problems"]')).to_contain_text("已生成")
+    approve = page.locator('[data-approve="problems"]')
+    approve.click()  # read and accepted as it is: no longer 待人工审核
+    expect(page.locator('[data-origin="problems"]')).to_contain_text("人工审核通过于")
+    expect(approve).to_be_hidden()
+    generate.click()  # approved text is a person's decision: asked first
+    expect(page.locator('[data-gen-state="problems"]')).to_contain_text("本部分有手工修改")
+    page.locator('[data-gen-state="problems"]').get_by_role("button", name="取消").click()
 
     area.fill(EDITED)
     page.locator('[data-instruction="problems"]').focus()

@@ -159,3 +159,39 @@ def test_web_pdf_without_libreoffice_says_what_to_do(
     response = client.get(f"/reports/{report_id}/download.pdf?force=1")
     assert response.status_code == 503
     assert "需要 LibreOffice" in response.text and 'id="export-problem"' in response.text
+
+
+def test_approving_a_generated_section_takes_it_off_the_review_list(client) -> None:
+    from web_helpers import headers, version_of
+
+    report_id = create_report(client)
+    empty = client.post(
+        f"/api/reports/{report_id}/sections/problems/approve",
+        json={"version": version_of(client, report_id)},
+        headers=headers(client),
+    )
+    assert empty.status_code == 400 and "还没有正文" in empty.json()["message"]
+    draft_all(client, report_id)
+    text = client.get(f"/reports/{report_id}/draft").text
+    assert text.count('data-approve="') == 8 and "hidden title" not in text
+    approved = client.post(
+        f"/api/reports/{report_id}/sections/problems/approve",
+        json={"version": version_of(client, report_id)},
+        headers=headers(client),
+    )
+    assert approved.status_code == 200
+    assert approved.json()["origin"].startswith("人工审核通过于")
+    page = visible_text(client.get(f"/reports/{report_id}/export").text)
+    assert (
+        "7 部分待人工审核" in page
+        and "五、存在的主要问题及改进情况" not in page.split("待人工审核（")[1]
+    )
+    review = client.get(f"/reports/{report_id}/download-review.docx")
+    notes = [
+        c
+        for c in docx.Document(io.BytesIO(review.content)).comments
+        if c.text.startswith("待人工审核")
+    ]
+    assert len(notes) == 7
+    history = client.get(f"/api/reports/{report_id}/sections/problems/history").json()
+    assert history["revisions"][0]["source"] == "人工审核通过"  # recorded, text unchanged

@@ -85,7 +85,7 @@ class VersionCache(Generic[K, V]):
         return value
 
 
-HUMAN_SOURCES = ("user", "restore")
+HUMAN_SOURCES = ("user", "restore", "reviewed")  # text a person wrote, restored or approved
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,15 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from ..checks import Finding
 from ..model import SECTION_KEYS
 from ..store import ReportFinal, SectionRevision, Store, StoredReport, VersionConflict
-from .context import drafter_label, findings_for, json_body, report_page, store_of, version_of
+from .context import (
+    HUMAN_SOURCES,
+    drafter_label,
+    findings_for,
+    json_body,
+    report_page,
+    store_of,
+    version_of,
+)
 from .security import GuardError
 from .views import SECTION_LABELS, finding_views, local_time, section_findings, text_diff
 
@@ -23,7 +31,13 @@ log = logging.getLogger("draftbot.web")
 MAX_INSTRUCTION_CHARS = 500
 CHANGED_WHILE_DRAFTING = "生成期间本部分已被修改，生成结果未覆盖您的修改（可在历史版本中查看）"
 
-SOURCE_LABELS = {"user": "手工编辑", "offline": "离线模板", "restore": "从历史恢复"}
+SOURCE_LABELS = {
+    "user": "手工编辑",
+    "offline": "离线模板",
+    "restore": "从历史恢复",
+    "reviewed": "人工审核通过",
+}
+APPROVED_NOTE = "经办人审核通过，文字未改动"
 
 
 def _section(key: str) -> str:
@@ -57,7 +71,7 @@ def draft_page(request: Request, report_id: str) -> Response:
 
 def _written_by_a_person(text: str, revision: SectionRevision | None) -> bool:
     """Text typed, restored or brought in with a data file (no generated revision)."""
-    return bool(text.strip()) and (revision is None or revision.source in ("user", "restore"))
+    return bool(text.strip()) and (revision is None or revision.source in HUMAN_SOURCES)
 
 
 def _origin(revision: SectionRevision | None) -> str:
@@ -65,7 +79,7 @@ def _origin(revision: SectionRevision | None) -> str:
     if revision is None:
         return ""
     when = local_time(revision.created_at)
-    if revision.source in ("user", "restore"):
+    if revision.source in HUMAN_SOURCES:
         return f"{SOURCE_LABELS[revision.source]}于 {when}"
     return f"{SOURCE_LABELS.get(revision.source, revision.source)}生成于 {when}，待人工审核"
 
@@ -81,6 +95,23 @@ async def save_section(request: Request, report_id: str, key: str) -> Response:
         report_id, _section(key), text, source="user", based_on=version_of(data)
     )
     return JSONResponse(section_state(stored, key, origin=_latest_origin(store, report_id, key)))
+
+
+@router.post("/api/reports/{report_id}/sections/{key}/approve")
+async def approve_section(request: Request, report_id: str, key: str) -> Response:
+    """A person read the generated text and accepts it as it is: no longer 待人工审核."""
+    data = await json_body(request)
+    store = store_of(request)
+    stored = await run_in_threadpool(store.get, report_id)
+    text = getattr(stored.report.narrative, _section(key))
+    if not text.strip():
+        raise GuardError(400, "这一部分还没有正文，起草后才能审核通过")
+    saved = await run_in_threadpool(
+        lambda: store.save_section(
+            report_id, key, text, source="reviewed", based_on=version_of(data), note=APPROVED_NOTE
+        )
+    )
+    return JSONResponse(section_state(saved, key, origin=_latest_origin(store, report_id, key)))
 
 
 def _latest_origin(store: Store, report_id: str, key: str) -> str:

@@ -291,6 +291,20 @@ window.addEventListener("beforeunload", (event) => {
 function markHuman(key, human) {
   const card = document.getElementById("section-" + key);
   if (card) card.dataset.human = human ? "1" : "0";
+  const approve = document.querySelector('[data-approve="' + key + '"]');
+  if (approve) approve.hidden = human;
+}
+
+async function approveSection(key) {
+  if (sectionDirty.has(key)) await saveSection(key);
+  if (conflicted) return;
+  const result = await postJSON("/api/reports/" + reportId + "/sections/" + key + "/approve", { version: Number(body.dataset.version) });
+  if (result.status === 200) {
+    applySectionState(key, result.data);
+    markHuman(key, true);
+    genState(key, "已标记为人工审核通过", false);
+  } else if (result.status === 409 || result.status === 423) showConflict(result.data.message, result.status);
+  else genState(key, result.data.message || "未能标记", true);
 }
 
 // Text a person wrote or restored is never replaced without asking (the old text would stay
@@ -446,6 +460,8 @@ async function restoreRevision(key, revisionId) {
 document.addEventListener("click", (event) => {
   const gen = event.target.closest("[data-generate]");
   if (gen) { generate(gen.dataset.generate, gen); return; }
+  const approve = event.target.closest("[data-approve]");
+  if (approve) { approveSection(approve.dataset.approve); return; }
   const hist = event.target.closest("[data-history]");
   if (hist) showHistory(hist.dataset.history);
 });
