@@ -142,3 +142,13 @@ def test_no_arguments_shows_the_help():
     )
     assert result.returncode == 0
     assert "政府信息公开工作年度报告起草助手" in result.stdout + result.stderr
+
+
+def test_check_says_which_prose_sections_are_unwritten(examples_dir: Path):
+    plain = run("check", str(examples_dir / "busy-2023.yaml"))
+    assert "正文：已有 0 / 8 部分；8 部分（待起草），导出正式文档前需起草" in plain.output
+    written = run("check", str(examples_dir / "seed-2022-as-published.yaml"))
+    assert "正文：已有 8 / 8 部分\n" in written.output
+    payload = json.loads(run("check", "--json", str(examples_dir / "busy-2023.yaml")).output)
+    assert len(payload["unwritten_sections"]) == 8
+    assert payload["unwritten_sections"][-1] == "六、其他需要报告的事项"

@@ -96,7 +96,13 @@ def check(
     report = _load(file)
     findings = check_report(report)
     if as_json:
-        payload = {"file": str(file), "findings": [f.to_dict() for f in findings]}
+        from .export import unwritten_sections
+
+        payload = {
+            "file": str(file),
+            "findings": [f.to_dict() for f in findings],
+            "unwritten_sections": unwritten_sections(report),
+        }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         _print_summary(report)

@@ -32,4 +32,17 @@ def summary_lines(report: Report) -> list[str]:
         )
     if report.facts.proactive_total is not None:
         lines.append(f"  主动公开政府信息 {report.facts.proactive_total} 条")
+    lines.append(prose_line(report))
     return lines
+
+
+def prose_line(report: Report) -> str:
+    """How many of the 8 prose sections are written; the unwritten ones block a formal export."""
+    from .export import SECTION_LABELS, unwritten_sections
+
+    unwritten = unwritten_sections(report)
+    total = len(SECTION_LABELS)
+    line = f"  正文：已有 {total - len(unwritten)} / {total} 部分"
+    if unwritten:
+        line += f"；{len(unwritten)} 部分（待起草），导出正式文档前需起草：{'、'.join(unwritten)}"
+    return line
