@@ -51,7 +51,7 @@ def llm_settings(fake: FakeOpenAI, tmp_path: Path, **overrides: object) -> Setti
         "llm_base_url": fake.base_url,
         "llm_model": "fake-model",
         "llm_api_key": CANARY,
-        "llm_timeout": 2.0,
+        "llm_timeout": 20.0,  # an upper bound: the fake answers at once (timeouts set their own)
         "llm_retries": 1,
         "cache_dir": tmp_path / "cache",
     }
@@ -85,7 +85,7 @@ def _d02(section_title: str, cause: str) -> Finding:
 def test_sections_are_drafted_concurrently_by_the_model(
     fake_openai: FakeOpenAI, tmp_path: Path, busy: Report
 ) -> None:
-    fake_openai.default = normal(SAFE, delay=0.5)
+    fake_openai.default = normal(SAFE, delay=1.5)
     start = time.monotonic()
     outcome = draft_report(busy, llm_settings(fake_openai, tmp_path))
     elapsed = time.monotonic() - start
@@ -94,7 +94,7 @@ def test_sections_are_drafted_concurrently_by_the_model(
     )
     assert all(d.text == SAFE and d.findings == [] for d in outcome.sections.values())
     assert fake_openai.calls == 8 and outcome.llm_calls == 8
-    assert elapsed < 2.0  # one after another would take 4 s
+    assert elapsed < 6.0  # one after another would take 12 s (generous for a loaded machine)
     assert outcome.drafter == "fake-model"
 
 
@@ -354,7 +354,7 @@ def test_a_short_retry_after_is_honoured(
     outcome = draft_report(busy, llm_settings(fake_openai, tmp_path), sections=["problems"])
     assert outcome.sections["problems"].source == "fake-model"
     first, second = fake_openai.requests
-    assert 0.9 <= second.time - first.time < 1.8
+    assert 0.9 <= second.time - first.time < 5.0  # honoured, not the next attempt at once
 
 
 def test_a_long_retry_after_gives_up_at_once(
@@ -363,7 +363,7 @@ def test_a_long_retry_after_gives_up_at_once(
     fake_openai.default = rate_limited(retry_after=300)
     start = time.monotonic()
     outcome = draft_report(busy, llm_settings(fake_openai, tmp_path), sections=["problems"])
-    assert time.monotonic() - start < 1.5
+    assert time.monotonic() - start < 10.0  # not the 300 s asked for
     assert fake_openai.calls == 1
     assert outcome.sections["problems"].findings == [
         _d02(PROBLEMS, "模型服务限流（HTTP 429），服务要求 300 秒后再试，超出本段的时间预算")
@@ -379,7 +379,7 @@ def test_a_silent_or_dripping_server_is_bounded_by_timeout_times_attempts(
     start = time.monotonic()
     outcome = draft_report(busy, settings)  # all eight sections, concurrently
     elapsed = time.monotonic() - start
-    assert elapsed < settings.section_deadline + 1.0
+    assert elapsed < settings.section_deadline + 5.0  # bounded (slack for a loaded machine)
     assert all(d.source == "offline" for d in outcome.sections.values())
     assert outcome.sections["problems"].findings == [
         _d02(PROBLEMS, "模型服务响应超时（单次请求超过 0.5 秒）")
@@ -603,7 +603,7 @@ def test_the_report_deadline_holds_with_fewer_slots_than_sections(
     )
     start = time.monotonic()
     outcome = draft_report(busy, settings)
-    assert time.monotonic() - start < settings.section_deadline + 1.0
+    assert time.monotonic() - start < settings.section_deadline + 5.0
     assert all(d.source == "offline" for d in outcome.sections.values())
     assert fake_openai.calls <= 4  # two slots × two attempts; the rest never got a slot
     waited = outcome.sections["other_matters"].findings[0]
