@@ -381,9 +381,12 @@ def test_a_silent_or_dripping_server_is_bounded_by_timeout_times_attempts(
     elapsed = time.monotonic() - start
     assert elapsed < settings.section_deadline + 5.0  # bounded (slack for a loaded machine)
     assert all(d.source == "offline" for d in outcome.sections.values())
-    assert outcome.sections["problems"].findings == [
-        _d02(PROBLEMS, "模型服务响应超时（单次请求超过 0.5 秒）")
-    ]
+    # on a loaded machine the section's 1 s budget may run out before the second attempt's
+    # own 0.5 s timeout: either way the finding says the model took too long
+    assert outcome.sections["problems"].findings in (
+        [_d02(PROBLEMS, "模型服务响应超时（单次请求超过 0.5 秒）")],
+        [_d02(PROBLEMS, "超过起草的时间上限 1 秒（单次超时 0.5 秒 × 2 次）仍未完成")],
+    )
     assert 8 <= fake_openai.calls <= 16  # at most two attempts per section
 
 
