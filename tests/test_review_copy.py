@@ -175,3 +175,13 @@ def test_libreoffice_opens_the_review_copy(tmp_path: Path) -> None:
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert REVIEW_MARK in text and "示例县民政局" in text
+
+
+def test_the_unfilled_table3_reminder_is_anchored_at_the_carried_over_applications() -> None:
+    from draftbot.rollover import start_from_previous
+
+    report = start_from_previous(with_prose(_report("busy-2023")))
+    document = _open(build_review_docx(report).data)
+    (reminder,) = _comment(document, "[T3-01] 错误：表三尚未填写")
+    cell = _cell_of(report, "table3.carried_over.total")
+    assert _anchor_cell(document, _anchors(document)[reminder]) == cell

@@ -32,6 +32,9 @@ def cell_location(key: str) -> str:
 
 def finding_keys(finding: Finding, keys: list[str]) -> list[str]:
     """The value cells (among `keys`) a finding is about, in `keys` order; [] if none."""
+    if finding.code == "T3-01" and finding.location == "表三 · 勾稽关系":
+        # the reminder of an unfilled 表三: at the carried-over applications it is about
+        return [k for k in ("table3.carried_over.total",) if k in keys]
     if finding.code == "T3-01":
         column = finding.location.rsplit(" · ", 1)[-1]
         name = next((k for k, v in APPLICANT_LABELS.items() if v == column), None)
