@@ -35,6 +35,7 @@ from .export import (
     DocumentPlan,
     DocumentTemplate,
     ExportBlocked,
+    gate,
     meta_field_of,
     plan_document,
 )
@@ -468,14 +469,6 @@ REVIEW_AUTHOR = "draftbot 检查"
 UNREVIEWED_NOTE = "待人工审核：本部分由模型或离线模板生成，尚无人修改或确认，请逐句核对后再定稿"
 
 
-@dataclass(frozen=True)
-class ReviewComment:
-    """One comment of the 审阅稿: its text and where it is anchored (a cell key, a section)."""
-
-    text: str
-    anchor: str  # "cell:table3.granted.total", "section:problems", "title"
-
-
 def build_review_docx(
     report: Report,
     *,
@@ -489,21 +482,17 @@ def build_review_docx(
     are in `unreviewed` are highlighted yellow and carry a 待人工审核 comment; （待起草）
     placeholders carry the W-01 comment. Never blocked: errors are what the reviewer reads.
     """
-    from .export import gate
-
     findings = gate(report, force=True)
     plan = plan_document(report, force=True, template=template)
     doc, placed = _render(plan, REVIEW_MARK, by_sentence=True)
     keys = [key for block, _ in placed if block.grid for key in _grid_keys(block.grid)]
-    added: list[ReviewComment] = []
     extra = [f for f in plan.findings if f.code not in (FORCED_DRAFT, EMPTY_SECTION)]
     for finding in [*findings, *extra]:
-        run, anchor = _anchor_run(doc, placed, finding, keys)
+        run = _anchor_run(doc, placed, finding, keys)
         text = f"[{finding.code}] {SEVERITY_LABELS[finding.severity]}：{finding.message}"
         if finding.hint:
             text += f"\n建议：{finding.hint}"
         doc.add_comment(run, text=text, author=REVIEW_AUTHOR, initials="DB")
-        added.append(ReviewComment(text, anchor))
     for key in unreviewed:
         runs = _section_runs(doc, placed, key)
         if not runs:
@@ -520,25 +509,26 @@ def _grid_keys(grid: Grid) -> list[str]:
 
 def _anchor_run(
     doc: Any, placed: list[tuple[Block, Any]], finding: Finding, keys: list[str]
-) -> tuple[Any, str]:
-    """The run a finding's comment is anchored at, and a description of the anchor."""
+) -> Any:
+    """The run a finding's comment is anchored at: its cell, its sentence, its preamble line,
+    else the title."""
     cells = finding_keys(finding, keys)
     if cells:
-        return _cell_run(doc, placed, cells[0]), f"cell:{cells[0]}"
+        return _cell_run(doc, placed, cells[0])
     section = finding_section(finding)
     if section is not None:
         runs = _section_runs(doc, placed, section)
         for piece in quoted_pieces(finding):
             for run in runs:
                 if piece in run.text:
-                    return run, f"section:{section}"
+                    return run
         if runs:
-            return runs[0], f"section:{section}"
+            return runs[0]
     if finding.location.startswith("基本信息"):
         run = _meta_run(doc, placed, finding)
         if run is not None:
-            return run, "preamble"
-    return _paragraph(doc, placed[0][1]).runs[0], "title"
+            return run
+    return _paragraph(doc, placed[0][1]).runs[0]
 
 
 def _paragraph(doc: Any, element: Any) -> Any:
