@@ -199,7 +199,7 @@ def test_the_model_call_does_not_hold_up_other_requests(
 ) -> None:
     report_id = create_report(llm_client)
     slow = _model_cells(STATED_CELLS[0])
-    slow.delay = 2.0
+    slow.delay = 5.0
     fake_openai.script(slow)
     answers: list[dict] = []
     worker = threading.Thread(
@@ -214,7 +214,8 @@ def test_the_model_call_does_not_hold_up_other_requests(
     state = llm_client.get(f"/api/reports/{report_id}/state")
     elapsed = time.monotonic() - started
     worker.join(60)
-    assert state.status_code == 200 and elapsed < 1.0
+    # far less than the model's 5 s: the request did not wait for it (slack for a loaded machine)
+    assert state.status_code == 200 and elapsed < 2.5
     assert answers and answers[0]["parser"] == "fake-model"
 
 
