@@ -531,8 +531,10 @@ def test_regenerating_a_hand_edited_section_asks_first_and_the_draft_page_has_a_
     generated = area.input_value()
     generate.click()  # generated text: regenerated without asking
     expect(page.locator('[data-gen-state="problems"]')).to_contain_text("已生成")
+    expect(page.locator('[data-nav="problems"]')).to_contain_text("待人工审核")
     approve = page.locator('[data-approve="problems"]')
     approve.click()  # read and accepted as it is: no longer 待人工审核
+    expect(page.locator('[data-nav="problems"]')).to_contain_text("已人工修改")
     expect(page.locator('[data-origin="problems"]')).to_contain_text("人工审核通过于")
     expect(approve).to_be_hidden()
     generate.click()  # approved text is a person's decision: asked first

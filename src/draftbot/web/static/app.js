@@ -293,6 +293,9 @@ function markHuman(key, human) {
   if (card) card.dataset.human = human ? "1" : "0";
   const approve = document.querySelector('[data-approve="' + key + '"]');
   if (approve) approve.hidden = human;
+  const nav = document.querySelector('[data-nav="' + key + '"] .nav-who');
+  const area = document.querySelector('[data-section-text="' + key + '"]');
+  if (nav && area) nav.textContent = !area.value.trim() ? "待起草" : (human ? "已人工修改" : "待人工审核");
 }
 
 async function approveSection(key) {
