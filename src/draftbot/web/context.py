@@ -48,7 +48,7 @@ def report_page(
     if findings is None:
         findings = findings_for(stored)
     errors, warnings = counts(findings)
-    if "prose" not in context:
+    if name in PROSE_STATUS_PAGES and "prose" not in context:
         context["prose"] = prose_status(store_of(request), stored)
     return page(
         request,
@@ -85,6 +85,7 @@ class VersionCache(Generic[K, V]):
         return value
 
 
+PROSE_STATUS_PAGES = ("overview.html", "export.html")  # pages showing _prose_status.html
 HUMAN_SOURCES = ("user", "restore", "reviewed")  # text a person wrote, restored or approved
 
 
