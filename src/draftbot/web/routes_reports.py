@@ -429,7 +429,7 @@ def _export_page(
     from ..export import ExportBlocked, gate
 
     try:
-        gate(stored.report)
+        gate(stored.report, findings=findings_for(stored))
         blocker = ""
     except ExportBlocked as exc:
         blocker = str(exc).split("，未导出正式文档")[0]
@@ -464,7 +464,8 @@ def download_pdf(request: Request, report_id: str, force: bool = False) -> Respo
 
     stored = store_of(request).get(report_id)
     try:
-        data = docx_to_pdf(word.build_docx(stored.report, force=force).data)
+        built = word.build_docx(stored.report, force=force, findings=findings_for(stored))
+        data = docx_to_pdf(built.data)
     except word.ExportBlocked as exc:
         return _export_page(request, stored, 409, blocked=finding_views(list(exc.findings)))
     except (PdfUnavailable, PdfFailed) as exc:
