@@ -381,8 +381,15 @@ def test_ctrl_c_keeps_every_answer_given(tmp_path: Path) -> None:
     answer(child, *META[:4])
     child.expect_exact("报告电子版可以在哪里下载？")
     child.expect_exact("> ")
-    child.sendintr()
-    child.expect_exact("已中断。已回答的内容都已保存到 r.yaml")
+    # A SIGINT that lands after the prompt is written but before the read() starts is only
+    # seen at the next key (a CPython race, wider on a loaded machine): press Ctrl-C again
+    # if nothing happened, as a user would; the state waited for is the message.
+    for _ in range(10):
+        child.sendintr()
+        if child.expect_exact(["已中断。已回答的内容都已保存到 r.yaml", pexpect.TIMEOUT], 10) == 0:
+            break
+    else:
+        raise AssertionError("Ctrl-C never stopped the interview")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
