@@ -6,7 +6,7 @@ empty: a 草稿 with placeholders, since a formal export needs every section wri
 all eight sections filled with prose, `draftbot.word.build_review_docx` (the 审阅稿 with one
 Word comment per finding) of examples/errors-2020.yaml, plus `draftbot.word.import_docx` of
 the result. The first (cold) call is timed separately. With `--pdf N`, also the PDF
-conversion through LibreOffice (`draftbot.pdf.docx_to_pdf`), N runs.
+conversion through LibreOffice (`draftbot.pdf_export.docx_to_pdf`), N runs.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def main() -> None:
         p90 = samples[int(len(samples) * 0.9) - 1]
         rows.append(f"| `{name}` | {statistics.median(samples):.1f} | {p90:.1f} | {cold:.1f} |")
     if args.pdf:
-        from draftbot.pdf import docx_to_pdf
+        from draftbot.pdf_export import docx_to_pdf
 
         cold, samples = time_calls(lambda: docx_to_pdf(docx_bytes), args.pdf)
         rows.append(

@@ -23,7 +23,7 @@ DPI = 40
 def main() -> int:
     sys.path.insert(0, str(ROOT / "tests"))
     from draftbot.datafile import load_report
-    from draftbot.pdf import docx_to_pdf
+    from draftbot.pdf_export import docx_to_pdf
     from draftbot.word import build_docx
     from test_pdf import page_fill  # the measure the layout test uses
     from written import with_prose

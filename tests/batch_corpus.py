@@ -159,7 +159,8 @@ def write_corpus(folder: Path) -> Path:
         if report.meta.agency in AS_XLSX:
             stem.with_suffix(".xlsx").write_bytes(template_bytes(report))
         elif report.meta.agency in AS_DOCX:
-            stem.with_suffix(".docx").write_bytes(build_docx(report).data)
+            # empty prose prints （待起草）: a formal export refuses that, a 草稿 keeps it
+            stem.with_suffix(".docx").write_bytes(build_docx(report, force=True).data)
         else:
             stem.with_suffix(".yaml").write_text(dump_report(report), encoding="utf-8")
     archive = io.BytesIO()

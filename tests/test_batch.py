@@ -268,6 +268,8 @@ def test_cli_exports_word_and_pdf(tmp_path: Path):
         "--export",
         str(out),
         "--pdf",
+        "--draft",  # a formal export needs every prose section written
+        "--offline",
         "-o",
         str(tmp_path / "s"),
         "-j",

@@ -203,7 +203,7 @@ def test_wrong_files_get_one_friendly_message(data: bytes, words: str):
 def test_word_document_named_xlsx_is_refused(tmp_path: Path):
     from draftbot.word import build_docx
 
-    docx = build_docx(load_report(EXAMPLES / "busy-2023.yaml")).data
+    docx = build_docx(load_report(EXAMPLES / "busy-2023.yaml"), force=True).data
     assert "不是 Excel 表格" in _problems(docx)[0]
 
 

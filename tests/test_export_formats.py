@@ -76,7 +76,7 @@ def test_cli_pdf_is_refused_like_the_docx_and_explains_a_missing_libreoffice(
     target = tmp_path / "x.pdf"
     refused = runner.invoke(app, ["export", str(EXAMPLES / "busy-2023.yaml"), "-o", str(target)])
     assert refused.exit_code == 1 and "正文还有 8 部分（待起草）" in refused.output
-    monkeypatch.setenv("DRAFTBOT_SOFFICE", str(tmp_path / "no-such-soffice"))
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice on PATH
     missing = runner.invoke(
         app, ["export", str(EXAMPLES / "busy-2023.yaml"), "-o", str(target), "--force"]
     )
@@ -155,7 +155,7 @@ def test_web_pdf_without_libreoffice_says_what_to_do(
     client, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     report_id = create_report(client)
-    monkeypatch.setenv("DRAFTBOT_SOFFICE", str(tmp_path / "no-such-soffice"))
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice on PATH
     response = client.get(f"/reports/{report_id}/download.pdf?force=1")
     assert response.status_code == 503
     assert "需要 LibreOffice" in response.text and 'id="export-problem"' in response.text

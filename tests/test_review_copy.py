@@ -167,7 +167,7 @@ def test_libreoffice_opens_the_review_copy(tmp_path: Path) -> None:
         if os.environ.get("CI"):
             pytest.fail("CI must have soffice and pdftotext (see .ci/run)")
         pytest.skip("soffice/pdftotext not installed on this machine")
-    from draftbot.pdf import docx_to_pdf
+    from draftbot.pdf_export import docx_to_pdf
 
     pdf = tmp_path / "review.pdf"
     pdf.write_bytes(docx_to_pdf(build_review_docx(_report("errors-2020")).data))

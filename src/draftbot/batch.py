@@ -388,9 +388,9 @@ def _export(report: Report, task: _Task, outcome: _Outcome) -> None:
     assert task.options.export_dir is not None
     try:
         built = build_docx(report, force=task.options.force)
-    except ExportBlocked as exc:
-        n = sum(f.severity == "error" for f in exc.findings)
-        outcome.export_note = f"有 {n} 个错误，未导出（改正后重新运行，或加 --force 导出草稿）"
+    except ExportBlocked as exc:  # errors, or prose sections still （待起草）
+        why = str(exc).split("，未导出正式文档")[0]
+        outcome.export_note = f"{why}，未导出（改正或起草后重新运行，或加 --force 导出草稿）"
         return
     when = dt.datetime.combine(report.meta.publish_date or dt.date(2000, 1, 1), dt.time())
     target = task.options.export_dir / task.export_name

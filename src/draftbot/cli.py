@@ -248,11 +248,11 @@ def _export_bytes(
     result = build_docx(report, force=force, template=template)  # type: ignore[arg-type]
     if target.suffix.lower() != ".pdf":
         return result.data, result.findings
-    from .pdf import PdfFailed, PdfUnavailable, docx_to_pdf
+    from .pdf_export import PdfError, docx_to_pdf
 
     try:
         return docx_to_pdf(result.data), result.findings
-    except (PdfUnavailable, PdfFailed) as exc:
+    except PdfError as exc:
         raise _fail(f"未能导出 PDF：{exc}") from None
 
 

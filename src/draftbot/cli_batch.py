@@ -119,7 +119,7 @@ def batch(
         Path | None, typer.Option("--export", help="把每份报告导出为 Word（.docx）到这个文件夹")
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="有错误的报告也导出，每页页眉标注“草稿”")
+        bool, typer.Option("--force", help="有错误或正文未起草的报告也导出，每页页眉标注“草稿”")
     ] = False,
     pdf: Annotated[
         bool,

@@ -71,3 +71,20 @@ def convert_to_pdf(docs: Sequence[Path], folder: Path) -> dict[Path, Path | None
         pdf = folder / (doc.stem + ".pdf")
         out[doc] = pdf if pdf.exists() and pdf.stat().st_size > 0 else None
     return out
+
+
+def docx_to_pdf(data: bytes) -> bytes:
+    """The PDF of one .docx (bytes → bytes), for `draftbot export --pdf` and the web download.
+
+    Raises `PdfError` when LibreOffice is missing, too slow, or makes no PDF.
+    """
+    with tempfile.TemporaryDirectory(prefix="draftbot-pdf-") as folder:
+        source = Path(folder) / "report.docx"
+        source.write_bytes(data)
+        pdf = convert_to_pdf([source], Path(folder) / "out")[source]
+        if pdf is None:
+            raise PdfError(
+                "LibreOffice 未能生成 PDF；请关闭正在运行的 LibreOffice 后重试，"
+                "或先导出 Word 文档再另存为 PDF"
+            )
+        return pdf.read_bytes()

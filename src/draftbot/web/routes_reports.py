@@ -460,7 +460,7 @@ def download_docx(request: Request, report_id: str, force: bool = False) -> Resp
 def download_pdf(request: Request, report_id: str, force: bool = False) -> Response:
     """The report as PDF through LibreOffice; the export page says what to do without it."""
     from .. import word
-    from ..pdf import PdfFailed, PdfUnavailable, docx_to_pdf
+    from ..pdf_export import PdfError, docx_to_pdf
 
     stored = store_of(request).get(report_id)
     try:
@@ -468,8 +468,8 @@ def download_pdf(request: Request, report_id: str, force: bool = False) -> Respo
         data = docx_to_pdf(built.data)
     except word.ExportBlocked as exc:
         return _export_page(request, stored, 409, blocked=finding_views(list(exc.findings)))
-    except (PdfUnavailable, PdfFailed) as exc:
-        status = 503 if isinstance(exc, PdfUnavailable) else 500
+    except PdfError as exc:
+        status = 503  # LibreOffice missing, too slow or failing: the page says what to do
         return _export_page(request, stored, status, problem=str(exc))
     suffix = "（草稿）" if force else ""
     return _download(data, f"{_base_name(stored.report)}{suffix}.pdf", "application/pdf")
