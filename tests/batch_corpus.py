@@ -53,15 +53,15 @@ UNBALANCED = DEPARTMENTS[0:3]  # T3-01: one application granted too few (自然�
 BAD_REVIEW_TOTAL = DEPARTMENTS[3:5]  # T4-01: 行政复议 总计 stated wrong
 WITH_LAST_YEAR = (*DEPARTMENTS[5:13],)  # 2022 report in the .zip (文化… under its old name)
 WRONG_CARRY_OVER = DEPARTMENTS[5:7]  # 上年结转 ≠ last year's 结转下年度 (自然人, 总计)
-COPIED_PAIRS = ((DEPARTMENTS[13], DEPARTMENTS[14]), (TOWNSHIPS[0], TOWNSHIPS[1]))  # M-01
-POSES_AS_OTHER = TOWNSHIPS[2]  # M-02: opens a sentence with 安吉县教育局
-LATE = DEPARTMENTS[15]  # M-03: published 2024-02-20
+COPIED_PAIRS = ((DEPARTMENTS[13], DEPARTMENTS[14]), (TOWNSHIPS[0], TOWNSHIPS[1]))
+POSES_AS_OTHER = TOWNSHIPS[2]  # opens a sentence with 安吉县教育局
+LATE = DEPARTMENTS[15]  # published 2024-02-20
 AS_XLSX = DEPARTMENTS[20:25]
 AS_DOCX = DEPARTMENTS[25:27]
 
 EXPECTED_FILES = 1 + len(DEPARTMENTS) + len(TOWNSHIPS) + 9 + 3
 EXPECTED_STATUS = {"通过": 48, "有提示": 8, "有错误": 5, "处理失败": 0, "无法读取": 3}
-EXPECTED_CODES = {"M-01": 4, "M-02": 1, "M-03": 1, "T3-01": 6, "T4-01": 2, "X-01": 4}
+EXPECTED_CODES = {"A-01": 4, "A-02": 1, "A-03": 1, "T3-01": 6, "T4-01": 2, "X-01": 4}
 
 _COPIED_TEXT = (
     "本年度，{name}坚持以公开为常态、不公开为例外，围绕群众关切的重点领域持续加大信息发布力度，"

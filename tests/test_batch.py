@@ -66,11 +66,11 @@ def test_every_defect_is_found_on_its_own_report(checked):
     for pair in corpus.COPIED_PAIRS:
         for agency, other in (pair, pair[::-1]):
             (finding,) = _item(checked, agency).findings
-            assert finding.code == "M-01" and other in finding.message
+            assert finding.code == "A-01" and other in finding.message
     (posing,) = _item(checked, corpus.POSES_AS_OTHER).findings
-    assert posing.code == "M-02" and "安吉县教育局的口吻" in posing.message
+    assert posing.code == "A-02" and "安吉县教育局的口吻" in posing.message
     (late,) = _item(checked, corpus.LATE).findings
-    assert late.code == "M-03" and "2024年1月31日" in late.message
+    assert late.code == "A-03" and "2024年1月31日" in late.message
     assert _item(checked, corpus.GOVERNMENT).findings == []  # 20 March: within 31 March
 
 

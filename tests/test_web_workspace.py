@@ -76,7 +76,7 @@ def test_filters_and_sorting(uploaded):
     client, url, _, _ = uploaded
     errors = client.get(url, params={"status": "有错误"}).text
     assert errors.count('data-status="有错误"') == 5 and 'data-status="通过"' not in errors
-    m01 = client.get(url, params={"code": "M-01"}).text
+    m01 = client.get(url, params={"code": "A-01"}).text
     assert m01.count("<tr data-status=") == 4
     townships = client.get(url, params={"level": "乡镇（街道）"}).text
     assert townships.count("<tr data-status=") == len(corpus.TOWNSHIPS)

@@ -3,12 +3,12 @@
 - last year's report of the same agency, matched by a normalised agency name (with a map of
   renamed agencies), becomes the report's `previous_year` block, so the cross-year rules
   (X-01, X-02, P-06) run as for a single report;
-- M-01: two agencies' reports whose prose is nearly identical, section by section;
-- M-02: a report that speaks of another agency of the batch as itself (that agency's name
+- A-01: two agencies' reports whose prose is nearly identical, section by section;
+- A-02: a report that speaks of another agency of the batch as itself (that agency's name
   opens a sentence, or stands in the contact details);
-- M-03: published after the legal deadline (条例第五十条: 31 January for departments and
+- A-03: published after the legal deadline (条例第五十条: 31 January for departments and
   townships, 31 March for the 本级政府's report, format-spec §2.2);
-- M-04: two reports of the same agency and year in one batch.
+- A-04: two reports of the same agency and year in one batch.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from .review._text import quote, split_sentences
 from .review.copying import MIN_CHARS, THRESHOLD, normalise, similarity
 from .rollover import previous_year_block
 
-COPIED = "M-01"
-OTHER_AGENCY = "M-02"
-LATE = "M-03"
-DUPLICATE = "M-04"
+COPIED = "A-01"
+OTHER_AGENCY = "A-02"
+LATE = "A-03"
+DUPLICATE = "A-04"
 GOVERNMENT_LEVELS = frozenset(
     {
         AgencyLevel.county_government,
