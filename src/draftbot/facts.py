@@ -346,8 +346,9 @@ def _application_facts(b: _Builder, apps: Applications) -> None:
                 for p in apps.by_applicant
             )
             text += f"，其中{parts}"
-            legal = sum(p.value for p in apps.by_applicant if p.label != "自然人")
-            if legal and len(apps.by_applicant) > 2:
+            others = [p.value for p in apps.by_applicant if p.label != "自然人"]
+            legal = sum(others)
+            if len(others) > 1:
                 b.n(legal, "法人或其他组织提出的新收申请合计")
         b.fact("on_request", text)
     if apps.previous_new_total is not None:

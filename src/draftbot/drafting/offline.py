@@ -17,12 +17,14 @@ from typing import Any
 
 from jinja2 import Template
 
-from ..facts import FactSheet, applications, build_fact_sheet, cases, fmt, percent
-from ..model import SECTION_KEYS, Report
+from ..facts import RESULT_GROUPS, FactSheet, applications, build_fact_sheet, cases, fmt, percent
+from ..model import SECTION_KEYS, Report, result_rows
 from ..numbers import format_amount
 from .cleanup import clean_text
 from .guard import unmatched_numbers
+from .instructions import OfflineInstruction, parse_offline_instruction
 from .prompts import PromptError, find_file, free_names, parse_template, sandbox
+from .voice import FALLBACK_SELF, Voice, variant, voice_for
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _INSTRUCTION_CUES = re.compile(
@@ -46,7 +48,10 @@ _HAS_SUBJECT = (
     "围绕",
     "坚持",
     "为",
+    "各",
 )
+# 全县 / 全区 / 全市 / 全镇 … as the first word: the note speaks for the whole area.
+_AREA_START = re.compile(r"全(?:县|区|市|省|州|盟|旗|镇|乡|街道)")
 
 
 @dataclass(frozen=True)
@@ -61,24 +66,36 @@ class Dropped:
 
 @dataclass
 class OfflineDraft:
+    """The offline text of every section, the clerk's sentences left out, and what was made
+    of the 修改要求 (`instruction.message()` says what was and was not applied)."""
+
     texts: dict[str, str]
     dropped: list[Dropped] = field(default_factory=list)
+    instruction: OfflineInstruction = field(default_factory=OfflineInstruction)
 
 
-def draft_offline(report: Report, prompts_dir: Path | None = None) -> dict[str, str]:
+def draft_offline(
+    report: Report, prompts_dir: Path | None = None, instruction: str | None = None
+) -> dict[str, str]:
     """All prose sections from the data, deterministically (same input, same text)."""
-    return render_offline(report, prompts_dir).texts
+    return render_offline(report, prompts_dir, instruction=instruction).texts
 
 
 def render_offline(
-    report: Report, prompts_dir: Path | None = None, sheet: FactSheet | None = None
+    report: Report,
+    prompts_dir: Path | None = None,
+    sheet: FactSheet | None = None,
+    instruction: str | None = None,
 ) -> OfflineDraft:
+    """Every section from the templates; `instruction` may hold 更简洁 / 更详细 / 不写百分比 /
+    不写同比 (anything else is reported in `OfflineDraft.instruction`, not applied)."""
     sheet = sheet or build_fact_sheet(report)
     dropped: list[Dropped] = []
-    context = offline_context(report, sheet, dropped)
+    parsed = parse_offline_instruction(instruction)
+    context = offline_context(report, sheet, dropped, parsed)
     templates = load_offline_templates(prompts_dir)
     texts = {key: _render(templates[key], context) for key in SECTION_KEYS}
-    return OfflineDraft(texts, dropped)
+    return OfflineDraft(texts, dropped, parsed)
 
 
 def _render(template: Template, context: dict[str, Any]) -> str:
@@ -93,7 +110,8 @@ OFFLINE_INPUTS = frozenset(
         "proactive_total", "categories", "proactive_change", "policy_interpretations",
         "press_conferences", "decisions", "channels", "website", "training_sessions", "apps", "apps_change",
         "granted_share", "cases", "notes", "problems", "measures", "previous_problems",
-        "fee", "is_government",
+        "fee", "is_government", "me", "area", "actor", "pick", "opt", "applicants", "results",
+        "signals",
     }
 )  # fmt: skip
 
@@ -148,11 +166,36 @@ def _unusable(sentence: str, sheet: FactSheet) -> bool:
     return bool(years - {sheet.year}) and any(w in sentence for w in _THIS_YEAR_WORDS)
 
 
-def with_subject(text: str, agency: str) -> str:
-    """A note that starts with a verb (开展…、成立…) gets 本机关 as its subject."""
-    if not text or text.startswith((agency, *_HAS_SUBJECT)):
+def with_subject(text: str, agency: str, voice: Voice | None = None) -> str:
+    """A note that starts with a verb (开展…、成立…) gets the agency's own name (我局 …) as
+    its subject; one that starts with 本机关 is put in that voice; one that already has a
+    subject (我局、全区、本年 …) is left as written."""
+    voice = voice or Voice(FALLBACK_SELF)
+    if not text:
         return text
-    return "本机关" + text
+    if text.startswith(FALLBACK_SELF) and voice.self_name != FALLBACK_SELF:
+        return voice.self_name + text[len(FALLBACK_SELF) :]
+    own = tuple(w for w in (agency, voice.self_name, voice.area) if w)
+    if text.startswith((*own, *_HAS_SUBJECT)) or _AREA_START.match(text):
+        return text
+    return voice.self_name + text
+
+
+def without_clauses(text: str, word: str) -> str:
+    """`text` minus its clauses (split at ，；) that mention `word` and hold no number: the
+    template states that fact once, with the figure (培训3次), so the clerk's bare
+    mention (开展业务培训) would say it twice."""
+    sentences = []
+    for sentence in _SENTENCE.findall(text):
+        end = sentence[-1] if sentence[-1] in "。！？!?" else ""
+        body = sentence[: len(sentence) - len(end)]
+        clauses = [c for c in re.split(r"(?<=[，,；;])", body) if c]
+        kept = [c for c in clauses if word not in c or re.search(r"\d", c)]
+        if not kept:
+            continue
+        joined = "".join(kept).rstrip("，,；;")
+        sentences.append(joined + (end or "。"))
+    return "".join(sentences)
 
 
 def _item(text: str) -> str:
@@ -170,17 +213,16 @@ def usable_items(
     return out
 
 
-def _change(now: int, before: int | None, unit: str) -> str:
-    if before is None:
-        return ""
+def _change(now: int, before: int, unit: str, opt: OfflineInstruction) -> str:
+    """增加35条、增长19.4% / 减少2件 / 持平: the change on last year, to follow 比上年."""
     if now == before:
         return "持平"
     word = "增加" if now > before else "减少"
     text = f"{word}{abs(now - before)}{unit}"
     share = percent(abs(now - before), before)
-    return text + (
-        f"，{'增长' if now > before else '下降'}{fmt(share)}%" if share is not None else ""
-    )
+    if share is None or opt.no_percent:
+        return text
+    return text + f"、{'增长' if now > before else '下降'}{fmt(share)}%"
 
 
 def decisions(report: Report) -> list[tuple[str, int]]:
@@ -241,52 +283,68 @@ def _document_counts(report: Report) -> list[int]:
     return [*regs, *norms, *(a + b for a, b in zip(regs, norms, strict=True))]
 
 
-def offline_context(report: Report, sheet: FactSheet, dropped: list[Dropped]) -> dict[str, Any]:
+# 表三 rows → the reason as the prose states it ({me} is the agency's own name).
+REASONS: dict[str, str] = {
+    "denied_state_secret": "属于国家秘密",
+    "denied_law_prohibited": "属于其他法律行政法规禁止公开的信息",
+    "denied_three_security_one_stability": "公开后可能危及“三安全一稳定”",
+    "denied_third_party": "公开会损害第三方合法权益",
+    "denied_internal_affairs": "属于三类内部事务信息",
+    "denied_process_info": "属于四类过程性信息",
+    "denied_enforcement_file": "属于行政执法案卷",
+    "denied_admin_query": "属于行政查询事项",
+    "unable_not_held": "{me}不掌握相关政府信息",
+    "unable_need_creation": "没有现成信息、需要另行制作",
+    "unable_unclear_after_correction": "补正后申请内容仍不明确",
+    "not_processed_petition": "属于信访举报投诉类申请",
+    "not_processed_repeat": "属于重复申请",
+    "not_processed_publication": "要求提供公开出版物",
+    "not_processed_massive": "无正当理由大量反复申请",
+    "not_processed_confirm": "要求确认或重新出具已获取的信息",
+    "other_no_correction": "申请人逾期不补正",
+    "other_no_fee_paid": "申请人逾期未缴纳信息处理费",
+    "other_other": "其他原因",
+    "other_processing": "其他原因",
+}
+_NOTE_SECTIONS = (
+    ("proactive", "主动公开的其他情况"),
+    ("on_request", "依申请公开的工作情况"),
+    ("management", "政府信息管理情况"),
+    ("platform", "政府信息公开平台建设情况"),
+    ("supervision", "监督保障情况"),
+)
+
+
+def offline_context(
+    report: Report,
+    sheet: FactSheet,
+    dropped: list[Dropped],
+    instruction: OfflineInstruction | None = None,
+) -> dict[str, Any]:
+    """Everything the offline templates may use, prepared from the data (see OFFLINE_INPUTS)."""
     meta, f = report.meta, report.facts
+    opt = instruction or OfflineInstruction()
+    voice = voice_for(meta.agency, meta.level)
     apps = applications(report)
-    previous = report.previous_year
-    notes = {
-        name: with_subject(
-            usable_text(getattr(f, f"{name}_notes"), sheet, (f"overview_{name}", label), dropped),
-            meta.agency,
-        )
-        for name, label in (
-            ("proactive", "主动公开的其他情况"),
-            ("on_request", "依申请公开的工作情况"),
-            ("management", "政府信息管理情况"),
-            ("platform", "政府信息公开平台建设情况"),
-            ("supervision", "监督保障情况"),
-        )
-    }
-    where = ("other_matters", "其他需要报告的事项")
-    notes["other_matters"] = usable_text(f.other_matters, sheet, where, dropped)
-    previous_problems = []
-    for i, item in enumerate(f.previous_problems, 1):
-        problem = usable_items([item.problem], sheet, ("problems", f"上年问题 第{i}条"), dropped)
-        if problem:
-            where = ("problems", f"上年问题 第{i}条的整改情况")
-            fix = usable_text(item.rectification, sheet, where, dropped)
-            fix = _item(fix)
-            if fix and not fix.startswith(("本年", "今年", "全年", "已")):
-                fix = "本年" + fix
-            previous_problems.append({"problem": problem[0], "rectification": fix})
-    fee = f.info_fee
+    notes = _notes(report, sheet, dropped, voice)
+    seed = f"{meta.agency}|{meta.report_year}"
     return {
         "agency": meta.agency,
         "level": meta.level.value,
         "region": meta.region,
         "year": meta.report_year,
         "format_version": report.format_version,
-        "is_government": meta.level.value.endswith("政府"),
+        "is_government": voice.is_government,
+        "me": voice.self_name,
+        "area": voice.area,
+        "actor": voice.actor,
+        "pick": functools.partial(variant, seed),
+        "opt": opt,
         "t2": report.table2,
         "t2_2019": report.table2_for_format if report.format_version == "2019" else None,
         "proactive_total": f.proactive_total,
-        "categories": categories(report, dropped),
-        "proactive_change": _change(
-            f.proactive_total or 0, previous.proactive_total if previous else None, "条"
-        )
-        if f.proactive_total is not None
-        else "",
+        "categories": _listed_categories(report, dropped),
+        "proactive_change": _changes(report, opt)[0],
         "decisions": decisions(report),
         "policy_interpretations": f.policy_interpretations,
         "press_conferences": f.press_conferences,
@@ -294,27 +352,204 @@ def offline_context(report: Report, sheet: FactSheet, dropped: list[Dropped]) ->
         "website": meta.website,
         "training_sessions": f.training_sessions,
         "apps": apps,
-        "apps_change": _change(apps.new_total, apps.previous_new_total, "件"),
-        "granted_share": fmt(apps.granted_share) if apps.granted_share is not None else "",
+        "apps_change": _changes(report, opt)[1],
+        "applicants": _applicants(apps),
+        "results": _results(report, apps, voice),
+        "granted_share": fmt(apps.granted_share)
+        if apps.granted_share is not None and not opt.no_percent
+        else "",
         "cases": cases(report),
         "notes": notes,
-        "problems": [
-            (cn_ordinal(i), p)
-            for i, p in enumerate(
-                usable_items(f.problems, sheet, ("problems", "本年存在的问题"), dropped), 1
-            )
-        ],
-        "measures": [
-            (cn_ordinal(i), m)
-            for i, m in enumerate(
-                usable_items(f.measures, sheet, ("problems", "改进措施"), dropped), 1
-            )
-        ],
-        "previous_problems": previous_problems,
-        "fee": {
-            "any": bool(fee.notices_issued or fee.notices_amount_yuan or fee.collected_yuan),
-            "notices": fee.notices_issued,
-            "amount": format_amount(fee.notices_amount_yuan),
-            "collected": format_amount(fee.collected_yuan),
-        },
+        "problems": _numbered(
+            usable_items(f.problems, sheet, ("problems", "本年存在的问题"), dropped)
+        ),
+        "measures": _numbered(
+            [
+                _measure(m)
+                for m in usable_items(f.measures, sheet, ("problems", "改进措施"), dropped)
+            ]
+        ),
+        "signals": _signals(report, apps, notes),
+        "previous_problems": _previous_problems(report, sheet, dropped),
+        "fee": _fee(report),
+    }
+
+
+def _notes(
+    report: Report, sheet: FactSheet, dropped: list[Dropped], voice: Voice
+) -> dict[str, str]:
+    f, agency = report.facts, report.meta.agency
+    notes = {
+        name: with_subject(
+            usable_text(getattr(f, f"{name}_notes"), sheet, (f"overview_{name}", label), dropped),
+            agency,
+            voice,
+        )
+        for name, label in _NOTE_SECTIONS
+    }
+    # A fact the template states with its figure is not stated again by the clerk's words.
+    if f.training_sessions:
+        notes["supervision"] = without_clauses(notes["supervision"], "培训")
+    for word, value in (("政策解读", f.policy_interpretations), ("发布会", f.press_conferences)):
+        if value:
+            notes["proactive"] = without_clauses(notes["proactive"], word)
+    where = ("other_matters", "其他需要报告的事项")
+    notes["other_matters"] = usable_text(f.other_matters, sheet, where, dropped)
+    return notes
+
+
+def _numbered(items: list[str]) -> list[tuple[str, str]]:
+    return [(cn_ordinal(i), item) for i, item in enumerate(items, 1)]
+
+
+def _measure(text: str) -> str:
+    """A measure as the clause after 将: a leading 将/要/下一步 is not doubled."""
+    return re.sub(r"^(?:下一步[，,]?)?(?:我们|本机关)?(?:将|要)?", "", text) or text
+
+
+def _changes(report: Report, opt: OfflineInstruction) -> tuple[str, str]:
+    """(主动公开, 新收申请) changes on last year, "" when unknown or not wanted."""
+    previous = report.previous_year
+    if previous is None or opt.no_change:
+        return "", ""
+    f, apps = report.facts, applications(report)
+    proactive = ""
+    if f.proactive_total is not None and previous.proactive_total is not None:
+        proactive = _change(f.proactive_total, previous.proactive_total, "条", opt)
+    requests = ""
+    if apps.previous_new_total is not None:
+        requests = _change(apps.new_total, apps.previous_new_total, "件", opt)
+    return proactive, requests
+
+
+def _listed_categories(report: Report, dropped: list[Dropped]) -> list[tuple[str, int | None]]:
+    """Categories to list as (name, count or None): one that only repeats the 政策解读 count
+    is left to that sentence; without a total only the names are written."""
+    policy = report.facts.policy_interpretations
+    if report.facts.proactive_total is None:  # counts without a total are not in the sheet
+        return [(c.name, None) for c in report.facts.proactive_categories]
+    return [
+        (name, count)
+        for name, count in categories(report, dropped)
+        if not (policy and count == policy and "解读" in name)
+    ]
+
+
+def _applicants(apps: Any) -> dict[str, Any]:
+    """表三's applicant mix: 自然人 count, the others' total (when the sheet allows it)."""
+    natural = next((p.value for p in apps.by_applicant if p.label == "自然人"), 0)
+    others = [p for p in apps.by_applicant if p.label != "自然人"]
+    return {
+        "natural": natural,
+        "others": others,
+        "others_total": sum(p.value for p in others),
+        "all_natural": bool(natural) and not others,
+        "share_words": share_words(natural, apps.new_total),
+    }
+
+
+def share_words(part: int, whole: int) -> str:
+    """A share in words without figures: 全部, 绝大多数, 多数, 过半, 半数, 近半, 少数 ("" for 0)."""
+    if not whole or not part:
+        return ""
+    if part == whole:
+        return "全部"
+    ratio = part / whole
+    for floor, words in ((0.9, "绝大多数"), (0.6, "多数"), (0.5001, "过半")):
+        if ratio >= floor:
+            return words
+    if part * 2 == whole:
+        return "半数"
+    return "近半" if ratio >= 0.4 else "少数"
+
+
+def _results(report: Report, apps: Any, voice: Voice) -> dict[str, Any]:
+    """表三's results as good reports summarise them: opened (with a share in words), then the
+    other outcomes largest first, each with its main reason; zero rows are left out."""
+    version, t3 = report.format_version, report.table3
+    opened = apps.granted + apps.partial
+    others = []
+    for prefix, label in RESULT_GROUPS:
+        rows = [k for k in result_rows(version) if k.startswith(prefix + "_") or k == prefix]
+        counts = sorted(
+            ((t3.row(k).shown_total, k) for k in rows if k in REASONS and t3.row(k).shown_total),
+            key=lambda pair: -pair[0],
+        )
+        total = sum(n for n, _ in counts)
+        if not total:
+            continue
+        reasons = [REASONS[k].format(me=voice.self_name) for _, k in counts]
+        detail = [(REASONS[k].format(me=voice.self_name), n) for n, k in counts]
+        main = reasons[0] if counts[0][0] * 2 > total or len(counts) == 1 else ""
+        others.append(
+            {"label": label, "total": total, "main": main, "reasons": reasons[:2], "detail": detail}
+        )
+    others.sort(key=lambda g: -g["total"])
+    return {
+        "opened": opened,
+        "opened_words": share_words(opened, apps.done),
+        "others": others,
+    }
+
+
+def _signals(report: Report, apps: Any, notes: dict[str, str]) -> list[str]:
+    """Problems the data supports, most telling first (keys the problems template knows)."""
+    f, t4 = report.facts, report.table4
+    found = []
+    corrected = t4.review.corrected + t4.litigation_direct.corrected
+    if corrected + t4.litigation_after_review.corrected:
+        found.append("corrected")
+    unable = next((g[1] for g in apps.groups if g[0] == "无法提供"), 0)
+    denied = next((g[1] for g in apps.groups if g[0] == "不予公开"), 0)
+    if apps.done >= 3 and unable * 10 >= apps.done * 3:
+        found.append("unable_high")
+    if apps.done >= 3 and denied * 5 >= apps.done:
+        found.append("denied_high")
+    previous = report.previous_year
+    if (
+        f.proactive_total is not None
+        and previous is not None
+        and previous.proactive_total is not None
+        and f.proactive_total < previous.proactive_total
+    ):
+        found.append("proactive_down")
+    if f.policy_interpretations == 0:
+        found.append("no_interpretation")
+    if f.training_sessions == 0:
+        found.append("no_training")
+    t2 = report.table2
+    said = {
+        "management": report.format_version == "2021"
+        and bool(t2.normative_documents.repealed or t2.normative_documents.in_force),
+        "platform": bool(f.channels or report.meta.website),
+        "supervision": f.training_sessions is not None,
+    }
+    thin = [name for name, known in said.items() if not notes[name] and not known]
+    if thin:
+        found.append("thin_" + thin[0])
+    if not found:
+        found.append("general")
+    return found[:3]
+
+
+def _previous_problems(
+    report: Report, sheet: FactSheet, dropped: list[Dropped]
+) -> list[dict[str, str]]:
+    out = []
+    for i, item in enumerate(report.facts.previous_problems, 1):
+        problem = usable_items([item.problem], sheet, ("problems", f"上年问题 第{i}条"), dropped)
+        if problem:
+            where = ("problems", f"上年问题 第{i}条的整改情况")
+            fix = _item(usable_text(item.rectification, sheet, where, dropped))
+            out.append({"problem": problem[0], "rectification": fix})
+    return out
+
+
+def _fee(report: Report) -> dict[str, Any]:
+    fee = report.facts.info_fee
+    return {
+        "any": bool(fee.notices_issued or fee.notices_amount_yuan or fee.collected_yuan),
+        "notices": fee.notices_issued,
+        "amount": format_amount(fee.notices_amount_yuan),
+        "collected": format_amount(fee.collected_yuan),
     }

@@ -67,6 +67,7 @@ def sandbox() -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        extensions=["jinja2.ext.do"],
     )
     env.filters["amount"] = format_amount
     return env
