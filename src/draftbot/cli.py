@@ -405,14 +405,17 @@ def draft(
     if not offline and not settings.llm_configured:
         typer.echo(settings.llm_problem)
     if instruction and (offline or not settings.llm_configured):
-        typer.echo("离线模板按数据起草，不使用修改要求。")
+        from .drafting.instructions import parse_offline_instruction
+
+        typer.echo(parse_offline_instruction(instruction).message())
     updated = apply_draft(report, outcome)
     save_report(updated, file)
     for key, result in outcome.sections.items():
         source = "离线模板" if result.source == "offline" else f"模型 {result.source}"
         typer.echo(f"{SECTION_TITLES[key]}：{source}{'（缓存）' if result.cached else ''}")
     for f in outcome.findings:
-        typer.echo(f"[{f.code}] {f.location}：{f.message}\n    建议：{f.hint}")
+        if f.code != "D-04":  # what was made of the instruction: said once, above
+            typer.echo(f"[{f.code}] {f.location}：{f.message}\n    建议：{f.hint}")
     kept = len(updated.revisions) - len(report.revisions)
     typer.echo(f"已写入 {file}" + (f"；被替换的 {kept} 段原文已保存为修订记录" if kept else ""))
 

@@ -90,7 +90,9 @@ class _Job:
     def offline(self) -> OfflineDraft:
         """The offline texts of every section, rendered on first use."""
         if self._offline is None:
-            self._offline = render_offline(self.report, self.settings.prompts_dir, self.sheet)
+            self._offline = render_offline(
+                self.report, self.settings.prompts_dir, self.sheet, self.instruction
+            )
         return self._offline
 
 
@@ -110,7 +112,26 @@ def _offline_draft(job: _Job, section: str, findings: list[Finding]) -> SectionD
         for d in job.offline.dropped
         if d.section == section
     ]
-    return SectionDraft(section, job.offline.texts[section], OFFLINE_SOURCE, findings + dropped)
+    return SectionDraft(
+        section,
+        job.offline.texts[section],
+        OFFLINE_SOURCE,
+        findings + dropped + _instruction_findings(job, section),
+    )
+
+
+def _instruction_findings(job: _Job, section: str) -> list[Finding]:
+    """D-05: what the offline drafter made of the 修改要求 (only when it drafted offline by
+    choice; on the LLM path the model reads the instruction)."""
+    message = job.offline.instruction.message()
+    if not message or job.prompts is not None:
+        return []
+    hint = (
+        "需要其他修改时，可直接在文本框中修改本段，或配置大模型后重新起草"
+        if job.offline.instruction.ignored
+        else ""
+    )
+    return [Finding("D-05", "warning", _location(section), message, hint)]
 
 
 def _visible_stream(section: str, emit: Emit) -> tuple[Callable[[str], None], Callable[[], None]]:

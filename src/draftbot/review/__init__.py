@@ -1,6 +1,7 @@
-"""Pre-publication review of the prose (codes P-01 … P-08): contradictions with the tables,
+"""Pre-publication review of the prose (codes P-01 … P-09): contradictions with the tables,
 wrong years, other regions' names and wrong level words, placeholders, copying from last
-year, missing content and personal data. Only sections with text are checked.
+year, missing content, personal data and sub-parts with only general wording. Only
+sections with text are checked.
 
 `review_report(report)` returns `checks.Finding`s; `checks.check_report` includes them.
 """
@@ -14,6 +15,7 @@ from ..model import Report
 from ._text import SECTION_LABELS
 from .content import check_content
 from .copying import check_copying, similarity
+from .generic import check_generic
 from .meta import check_meta
 from .placeholders import check_placeholders
 from .places import check_places, own_region
@@ -32,6 +34,7 @@ REVIEWS: tuple[Callable[[Report], Iterator[Finding]], ...] = (
     check_copying,
     check_content,
     check_privacy,
+    check_generic,
 )
 _SECTION_ORDER = {label: i for i, label in enumerate(SECTION_LABELS.values())}
 
