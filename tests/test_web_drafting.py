@@ -235,3 +235,16 @@ def test_generated_text_is_marked_until_a_person_edits_it(tmp_path: Path) -> Non
         ).json()
         assert saved["origin"].startswith("手工编辑于")
         assert "待人工审核" not in client.get(f"/reports/{report_id}/draft").text
+
+
+def test_offline_regeneration_says_which_parts_of_the_instruction_were_applied(
+    tmp_path: Path,
+) -> None:
+    with make_client(tmp_path) as client:
+        report_id = create_report(client)
+        done = _generate(client, report_id, "problems", "更简洁，突出亮点")[-1][1]
+        assert done["kind"] == "accepted"
+        assert "离线模板已按修改要求处理：更简洁" in done["message"]
+        assert "“突出亮点”离线模板无法处理" in done["message"]
+        shown = [f for f in done["section_findings"] if f["code"] == "D-04"]
+        assert len(shown) == 1 and "突出亮点" in shown[0]["message"]

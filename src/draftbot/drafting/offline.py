@@ -402,9 +402,13 @@ def _numbered(items: list[str]) -> list[tuple[str, str]]:
     return [(cn_ordinal(i), item) for i, item in enumerate(items, 1)]
 
 
+_WILL = re.compile(r"^(?:下一步[，,]?)?(?:我们|本机关)?(?:将(?!.*(?:纳入|列入|作为|融入|放在|落实到))|要)?")
+
+
 def _measure(text: str) -> str:
-    """A measure as the clause after 将: a leading 将/要/下一步 is not doubled."""
-    return re.sub(r"^(?:下一步[，,]?)?(?:我们|本机关)?(?:将|要)?", "", text) or text
+    """A measure as the clause after 将: a leading 下一步/将/要 is not doubled, but 将 used
+    as 把 (将学校政务公开纳入考核) stays with its object."""
+    return _WILL.sub("", text) or text
 
 
 def _changes(report: Report, opt: OfflineInstruction) -> tuple[str, str]:

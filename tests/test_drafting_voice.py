@@ -1,0 +1,336 @@
+"""Offline drafts that read like good real reports: the agency's own voice, each fact once,
+no zero rows, no claims of work nobody reported, stable variety, offline 修改要求."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from draftbot.config import Settings
+from draftbot.datafile import load_report
+from draftbot.drafting import draft_offline, draft_report
+from draftbot.drafting.instructions import parse_offline_instruction
+from draftbot.drafting.offline import render_offline
+from draftbot.drafting.voice import Voice, voice_for
+from draftbot.model import AgencyLevel, Report
+from draftbot.review import review_report
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+# Stock phrases that claim work; none may appear unless the clerk reported that work.
+CLAIM_PHRASES = (
+    "相关信息已按规定公开",
+    "自觉接受社会公众监督",
+    "接受社会监督",
+    "公开前进行审查",
+    "保密审查",
+    "三审三校",
+    "领导小组",
+    "培训",
+    "考核",
+    "评议",
+    "专栏",
+    "新媒体",
+    "公众号",
+    "目录",
+    "指南",
+    "清理",
+    "及时、准确",
+    "高度重视",
+    "成效",
+    "不断完善",
+)
+
+
+def _report(**changes: Any) -> Report:
+    data = load_report(EXAMPLES / "busy-2023.yaml").model_dump(mode="json")
+    for path, value in changes.items():
+        *parents, leaf = path.split("__")
+        target = data
+        for key in parents:
+            target = target[key]
+        target[leaf] = value
+    return Report.model_validate(data)
+
+
+def _text(report: Report, instruction: str | None = None) -> str:
+    return "\n".join(draft_offline(report, instruction=instruction).values())
+
+
+# --- voice -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("agency", "level", "voice"),
+    [
+        ("安吉县自然资源和规划局", "县级部门", Voice("我局")),
+        ("湖州市发展和改革委员会", "市级部门", Voice("我委")),
+        ("安吉县人民政府办公室", "县级部门", Voice("我办")),
+        ("安吉县人民政府办公室", "区县政府", Voice("我办")),
+        ("安吉县政务服务中心", "县级部门", Voice("我中心")),
+        ("浙江省教育厅", "省级部门", Voice("我厅")),
+        ("递铺镇人民政府", "乡镇（街道）", Voice("我镇")),
+        ("杭垓乡人民政府", "乡镇（街道）", Voice("我乡")),
+        ("昌硕街道办事处", "乡镇（街道）", Voice("本街道")),
+        ("安吉县人民政府", "区县政府", Voice("县政府", "全县")),
+        ("湖州市吴兴区人民政府", "区县政府", Voice("区政府", "全区")),
+        ("义乌市人民政府", "区县政府", Voice("市政府", "全市")),
+        ("湖州市人民政府", "市级政府", Voice("市政府", "全市")),
+        ("浙江省人民政府", "省级政府", Voice("省政府", "全省")),
+        ("某某工作组", "其他", Voice("本机关")),
+        ("安吉县人力资源和社会保障局（安吉县医疗保障局）", "县级部门", Voice("我局")),
+    ],
+)
+def test_voice_from_level_and_name(agency: str, level: str, voice: Voice) -> None:
+    assert voice_for(agency, AgencyLevel(level)) == voice
+
+
+@pytest.mark.parametrize(
+    ("agency", "level", "region", "own", "area"),
+    [
+        ("递铺镇人民政府", "乡镇（街道）", "浙江省湖州市安吉县", "我镇", ""),
+        ("昌硕街道办事处", "乡镇（街道）", "浙江省湖州市安吉县", "本街道", ""),
+        ("安吉县人民政府", "区县政府", "浙江省湖州市安吉县", "县政府", "全县"),
+        ("湖州市吴兴区人民政府", "区县政府", "浙江省湖州市吴兴区", "区政府", "全区"),
+        ("湖州市人民政府", "市级政府", "浙江省湖州市", "市政府", "全市"),
+    ],
+)
+def test_drafts_speak_in_the_agencys_own_voice(
+    agency: str, level: str, region: str, own: str, area: str
+) -> None:
+    report = _report(meta__agency=agency, meta__level=level, meta__region=region, meta__website="")
+    text = _text(report)
+    assert "本机关" not in text
+    assert own in text
+    if area:
+        assert area in draft_offline(report)["overview_intro"]
+    drafted = report.model_copy(
+        update={"narrative": report.narrative.model_copy(update=draft_offline(report))}
+    )
+    assert review_report(drafted) == []
+
+
+def test_the_regulation_is_defined_once_and_sentences_do_not_all_start_with_this_year() -> None:
+    texts = draft_offline(_report())
+    text = "\n".join(texts.values())
+    assert text.count("（以下简称《条例》）") == 1
+    assert "（以下简称《条例》）" in texts["overview_intro"]
+    sentences = [s for s in re.split(r"[。\n]", text) if s]
+    assert sum(s.startswith("本年") for s in sentences) <= len(sentences) // 4
+
+
+# --- clerk's notes stitched in -----------------------------------------------------------
+
+
+def test_a_note_about_the_whole_area_gets_no_second_subject() -> None:
+    report = _report(
+        meta__agency="湖州市吴兴区人民政府",
+        meta__level="区县政府",
+        meta__region="浙江省湖州市吴兴区",
+        facts__on_request_notes="全区统一使用依申请公开办理系统，实现登记、审核、答复全程留痕。",
+    )
+    text = draft_offline(report)["overview_on_request"]
+    assert "全区统一使用依申请公开办理系统" in text
+    assert "本机关全区" not in text and "区政府全区" not in text
+
+
+def test_a_measure_starting_with_will_is_not_doubled() -> None:
+    listed = _report(facts__measures=["将学校政务公开纳入年度考核", "下一步，将完善答复文书范本"])
+    text = draft_offline(listed)["problems"]
+    assert "将将" not in text and "将下一步" not in text
+    assert "一是将学校政务公开纳入年度考核；二是完善答复文书范本。" in text
+    for measure in ("将学校政务公开纳入年度考核", "将完善答复文书范本", "下一步将建立台账"):
+        single = draft_offline(_report(facts__measures=[measure]))["problems"]
+        assert "将将" not in single and "将下一步" not in single, single
+        assert measure.removeprefix("下一步").removeprefix("将")[:4] in single
+
+
+def test_a_street_office_note_and_the_template_use_one_voice() -> None:
+    report = _report(
+        meta__agency="昌硕街道办事处",
+        meta__level="乡镇（街道）",
+        facts__on_request_notes="对申请内容不属于本街道掌握的，告知申请人向有关机关申请。",
+        facts__management_notes="建立信息发布审核制度。",
+    )
+    texts = draft_offline(report)
+    assert "本机关" not in "".join(texts.values())
+    assert texts["overview_management"].startswith("本街道建立信息发布审核制度。")
+    assert "本街道不掌握相关政府信息" in texts["overview_on_request"]
+
+
+def test_a_note_written_with_this_office_is_put_in_the_agencys_voice() -> None:
+    report = _report(facts__platform_notes="本机关优化门户网站专栏设置。")
+    assert "我局优化门户网站专栏设置。" in draft_offline(report)["overview_platform"]
+
+
+# --- each fact once, in its place --------------------------------------------------------
+
+
+def test_each_fact_is_stated_once() -> None:
+    texts = draft_offline(_report())
+    text = "\n".join(texts.values())
+    assert text.count("215条") == 1 and "215条" in texts["overview_intro"]
+    assert text.count("30件") == 1 and "30件" in texts["overview_intro"]
+    assert text.count("政策解读6条") == 1 and "“政策解读”" not in text  # category = the count
+    assert text.count("培训3次") == 1 and "开展业务培训" not in text
+    assert text.count("政务新媒体") == 1 and "政务新媒体" in texts["overview_platform"]
+    assert text.count("25件") == 1 and "25件" in texts["overview_management"]
+    assert text.count("废止") == 1
+
+
+def test_the_change_on_last_year_follows_its_own_total() -> None:
+    text = draft_offline(_report())["overview_intro"]
+    assert "主动公开政府信息215条，比上年增加35条、增长19.4%" in text
+    assert "新收政府信息公开申请30件，比上年增加4件、增长15.4%" in text
+    proactive = draft_offline(_report())["overview_proactive"]
+    assert not re.search(r"条，(?:较|比)上年", proactive)
+
+
+def test_zero_rows_are_not_listed() -> None:
+    report = _report(
+        table3={
+            "new_received": {"natural_person": 3},
+            "granted": {"natural_person": 2},
+            "unable_not_held": {"natural_person": 1},
+        },
+        table4={"litigation_direct": {"maintained": 1}},
+        previous_year=None,
+    )
+    texts = draft_offline(report)
+    text = "\n".join(texts.values())
+    assert not re.search(r"(?<![\d.])0(?:件|条|次|场|个|元|万元)", text), text
+    assert "部分公开" not in text and "不予公开" not in text and "复议后起诉" not in text
+    assert "予以公开2件" in texts["overview_on_request"]
+    assert "无法提供1件，原因是我局不掌握相关政府信息" in texts["overview_on_request"]
+    assert "行政诉讼的结果为维持。" in texts["overview_on_request"]
+
+
+def test_on_request_is_summarised_not_every_reason_listed() -> None:
+    text = draft_offline(_report())["overview_on_request"]
+    assert "法人或其他组织8件" in text and "商业企业" not in text
+    assert "没有现成信息" not in text  # the minor reason of 无法提供 is not listed
+    assert len(text) < 330
+
+
+# --- nothing empty dressed up ------------------------------------------------------------
+
+
+def test_with_every_optional_fact_empty_no_work_is_claimed() -> None:
+    report = _report(facts={}, table2={}, previous_year=None, meta__website="")
+    texts = draft_offline(report)
+    # 五、问题 holds plans for next year, not claims of work done
+    text = "\n".join(v for k, v in texts.items() if k != "problems")
+    found = [phrase for phrase in CLAIM_PHRASES if phrase in text]
+    assert found == [], found
+    for key in (
+        "overview_proactive",
+        "overview_management",
+        "overview_platform",
+        "overview_supervision",
+    ):
+        assert len(texts[key]) <= 30, texts[key]
+    drafted = report.model_copy(update={"narrative": report.narrative.model_copy(update=texts)})
+    flagged = {f.location for f in review_report(drafted) if f.code == "P-09"}
+    assert flagged == {
+        "一、总体情况 ·（一）主动公开",
+        "一、总体情况 ·（三）政府信息管理",
+        "一、总体情况 ·（四）政府信息公开平台建设",
+        "一、总体情况 ·（五）监督保障",
+    }
+    assert all(
+        f.message == "此部分只有通用表述，建议补充具体做法"
+        for f in review_report(drafted)
+        if f.code == "P-09"
+    )
+
+
+# --- problems from the data --------------------------------------------------------------
+
+
+def test_problems_come_from_the_data_and_differ_between_agencies() -> None:
+    quiet = load_report(EXAMPLES / "seed-2022.yaml")
+    quiet.facts.problems, quiet.facts.measures = [], []
+    busy = _report(facts__problems=[], facts__measures=[], table4={"review": {"corrected": 1}})
+    quiet_text, busy_text = draft_offline(quiet)["problems"], draft_offline(busy)["problems"]
+    assert "结果为纠正" in busy_text and "无法提供的申请占比较高" not in busy_text
+    assert "纠正" not in quiet_text
+    assert quiet_text != busy_text
+    assert "2024年" in busy_text and "2023年" in quiet_text
+
+
+def test_a_high_share_of_unable_to_provide_is_named_as_a_problem_with_a_measure() -> None:
+    report = _report(
+        facts__problems=[],
+        facts__measures=[],
+        table3={
+            "new_received": {"natural_person": 10},
+            "granted": {"natural_person": 5},
+            "unable_not_held": {"natural_person": 5},
+        },
+    )
+    text = draft_offline(report)["problems"]
+    assert "无法提供的申请占比较高" in text
+    assert "修订完善政府信息公开指南" in text
+
+
+# --- variety that stays deterministic ----------------------------------------------------
+
+
+def test_same_input_same_bytes_and_other_agencies_read_differently() -> None:
+    one = _report()
+    assert draft_offline(one) == draft_offline(one.model_copy(deep=True))
+    names = ["安吉县交通运输局", "安吉县民政局", "安吉县财政局", "安吉县水利局", "安吉县卫生健康局"]
+    openings = {draft_offline(_report(meta__agency=n))["overview_intro"][:30] for n in names}
+    assert len(openings) >= 3
+
+
+# --- offline instructions ----------------------------------------------------------------
+
+
+def test_offline_instructions_change_the_text() -> None:
+    report = _report()
+    plain = draft_offline(report)
+    brief = draft_offline(report, instruction="更简洁")
+    assert sum(map(len, brief.values())) < sum(map(len, plain.values()))
+    assert "%" in "".join(plain.values())
+    assert "%" not in "".join(draft_offline(report, instruction="不写百分比").values())
+    no_change = "".join(draft_offline(report, instruction="不写同比").values())
+    assert "比上年" not in no_change and "较上年" not in no_change
+    detailed = draft_offline(report, instruction="更详细")["overview_on_request"]
+    assert "没有现成信息、需要另行制作1件" in detailed
+    assert len(detailed) > len(plain["overview_on_request"])
+
+
+@pytest.mark.parametrize(
+    ("instruction", "applied", "ignored"),
+    [
+        ("更简洁，不要写百分比", ("更简洁", "不写百分比"), ""),
+        ("不写百分比和同比", ("不写百分比", "不写同比"), ""),
+        ("语气更正式一些", (), "语气更正式一些"),
+        ("更简洁，突出乡村振兴", ("更简洁",), "突出乡村振兴"),
+    ],
+)
+def test_what_the_offline_drafter_makes_of_an_instruction(
+    instruction: str, applied: tuple[str, ...], ignored: str
+) -> None:
+    parsed = parse_offline_instruction(instruction)
+    assert parsed.applied == applied
+    assert parsed.ignored == ignored
+    message = parsed.message()
+    if ignored:
+        assert f"“{ignored}”离线模板无法处理" in message
+    if applied:
+        assert "离线模板已按修改要求处理：" + "、".join(applied) in message
+
+
+def test_an_instruction_drafted_offline_says_what_was_applied() -> None:
+    outcome = draft_report(
+        _report(), Settings(_env_file=None), sections=["problems"], instruction="更简洁，突出亮点"
+    )
+    notes = [f for f in outcome.findings if f.code == "D-04"]
+    assert len(notes) == 1
+    assert "已按修改要求处理：更简洁" in notes[0].message
+    assert "“突出亮点”离线模板无法处理" in notes[0].message
+    assert render_offline(_report(), instruction="更简洁").instruction.applied == ("更简洁",)
