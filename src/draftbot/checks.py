@@ -242,6 +242,25 @@ def x_01_carried_over(report: Report) -> Iterator[Finding]:
 
 
 @rule
+def u_01_amount_units(report: Report) -> Iterator[Finding]:
+    """U-01 (warning): a money value that looks entered in 元 where the field is in 万元, or
+    the other way round (rules and thresholds in `draftbot.units`)."""
+    from .units import unit_suspicions
+
+    for s in unit_suspicions(report):
+        location = (
+            table2_location(s.field) if s.field.startswith("table2") else f"六、其他 · {s.label}"
+        )
+        yield Finding(
+            "U-01",
+            "warning",
+            location,
+            s.message(),
+            f"请按{s.declared}填写；如确实是这个数，可忽略本提示",
+        )
+
+
+@rule
 def x_02_in_force(report: Report) -> Iterator[Finding]:
     """X-02 (warning): last in_force + issued − repealed ≈ this year's in_force."""
     previous = report.previous_year

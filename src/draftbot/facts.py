@@ -281,7 +281,7 @@ def _table2_2019_facts(b: _Builder, report: Report) -> None:
     b.fact(
         "proactive",
         f"政府集中采购项目 {b.n(t2.procurement.projects, '政府集中采购项目数量')} 个，"
-        f"采购总金额 {b.n(t2.procurement.amount, '政府集中采购总金额')}",
+        f"采购总金额 {b.n(t2.procurement.amount, '政府集中采购总金额（万元）')} 万元",
     )
 
 

@@ -149,7 +149,7 @@ class Table2(Strict):
     licensing: Count = 0
     penalty: Count = 0
     coercion: Count = 0
-    fees_wan_yuan: Amount = Decimal(0)
+    fees_wan_yuan: Amount = Field(Decimal(0), description="行政事业性收费 本年收费金额（万元）")
 
 
 class DocumentCounts2019(Strict):
@@ -174,8 +174,10 @@ class FeeItems2019(Strict):
 
 
 class Procurement2019(Strict):
-    projects: Count = 0
-    amount: Amount = Decimal(0)
+    projects: Count = Field(0, description="政府集中采购 采购项目数量（个）")
+    amount: Amount = Field(
+        Decimal(0), description="政府集中采购 采购总金额（万元；251000元填 25.1）"
+    )
 
 
 class Table2v2019(Strict):

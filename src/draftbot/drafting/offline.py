@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from jinja2 import Template
 from ..facts import RESULT_GROUPS, FactSheet, applications, build_fact_sheet, cases, fmt, percent
 from ..model import SECTION_KEYS, Report, result_rows
 from ..numbers import format_amount
+from ..units import unit_suspicions
 from .cleanup import clean_text
 from .guard import unmatched_numbers
 from .instructions import OfflineInstruction, parse_offline_instruction
@@ -111,7 +113,7 @@ OFFLINE_INPUTS = frozenset(
         "press_conferences", "decisions", "channels", "website", "training_sessions", "apps", "apps_change",
         "granted_share", "cases", "notes", "problems", "measures", "previous_problems",
         "fee", "is_government", "me", "area", "actor", "pick", "opt", "applicants", "results",
-        "signals",
+        "signals", "amounts",
     }
 )  # fmt: skip
 
@@ -372,7 +374,30 @@ def offline_context(
         "signals": _signals(report, apps, notes),
         "previous_problems": _previous_problems(report, sheet, dropped),
         "fee": _fee(report),
+        "amounts": _amounts(report, dropped),
     }
+
+
+def _amounts(report: Report, dropped: list[Dropped]) -> dict[str, str]:
+    """表二's money values for the prose, in 万元; one that looks entered in 元 is left out
+    of the prose (recorded, so the clerk is told) rather than printed as 3922533.2万元."""
+    suspects = {s.field: s for s in unit_suspicions(report)}
+    out = {}
+    for key, path, value in (
+        ("fees", "table2.fees_wan_yuan", report.table2.fees_wan_yuan),
+        (
+            "procurement",
+            "table2_2019.procurement.amount",
+            report.table2_2019.procurement.amount if report.table2_2019 else Decimal(0),
+        ),
+    ):
+        suspect = suspects.get(path)
+        if suspect is not None:
+            where = ("overview_proactive", suspect.label)
+            reason = suspect.message() + "，正文不写这个金额"
+            dropped.append(Dropped(*where, f"{format_amount(value)}万元", reason))
+        out[key] = "" if suspect is not None or not value else format_amount(value)
+    return out
 
 
 def _notes(
@@ -402,7 +427,9 @@ def _numbered(items: list[str]) -> list[tuple[str, str]]:
     return [(cn_ordinal(i), item) for i, item in enumerate(items, 1)]
 
 
-_WILL = re.compile(r"^(?:下一步[，,]?)?(?:我们|本机关)?(?:将(?!.*(?:纳入|列入|作为|融入|放在|落实到))|要)?")
+_WILL = re.compile(
+    r"^(?:下一步[，,]?)?(?:我们|本机关)?(?:将(?!.*(?:纳入|列入|作为|融入|放在|落实到))|要)?"
+)
 
 
 def _measure(text: str) -> str:
