@@ -67,12 +67,14 @@ def test_agency_without_applications_reads_differently(seed: Report, busy: Repor
     )
     assert "没有因政府信息公开工作被申请行政复议或被提起行政诉讼" in quiet["overview_on_request"]
     # the totals are stated once, in the opening; （二） gives the mix and the outcomes
-    assert "新收政府信息公开申请30件，比上年增加4件、增长15.4%" in active["overview_intro"]
+    assert re.search(
+        r"申请30件，(?:比上年|与上年相比|较上年|同比)增加4件、增长15\.4%", active["overview_intro"]
+    )
     assert "30件" not in active["overview_on_request"]
     assert "从申请人看，自然人22件，占多数；法人或其他组织8件。" in active["overview_on_request"]
     assert "予以公开13件、部分公开4件，过半申请得到全部或部分公开" in active["overview_on_request"]
     assert "无法提供8件，原因是我局不掌握相关政府信息" in active["overview_on_request"]
-    assert "被申请行政复议1件" in active["overview_intro"]
+    assert re.search(r"行政复议1件", active["overview_intro"])
     assert "行政复议的结果为维持。" in active["overview_on_request"]
     assert "我局" in quiet["overview_intro"] and "本机关" not in "".join(quiet.values())
 
@@ -86,9 +88,9 @@ def test_without_last_year_no_comparison_is_written(busy: Report) -> None:
 
 
 def test_fees_or_none(seed: Report) -> None:
-    assert draft_offline(seed)["other_matters"].startswith(
-        "我局本年未发出信息处理费收费通知，未收取信息处理费。"
-    )
+    first = draft_offline(seed)["other_matters"].split("。")[0]
+    assert re.search(r"未收取信息处理费|没有向申请人收费", first), first
+    assert re.findall(r"\d+", first) in ([], ["2022"]), first
     seed.facts.info_fee.notices_issued = 1
     seed.facts.info_fee.notices_amount_yuan = Decimal(200)
     seed.facts.info_fee.collected_yuan = Decimal(200)
