@@ -334,3 +334,13 @@ def test_an_instruction_drafted_offline_says_what_was_applied() -> None:
     assert "已按修改要求处理：更简洁" in notes[0].message
     assert "“突出亮点”离线模板无法处理" in notes[0].message
     assert render_offline(_report(), instruction="更简洁").instruction.applied == ("更简洁",)
+
+
+def test_this_office_in_a_note_follows_the_drafts_voice_throughout() -> None:
+    report = _report(
+        meta__agency="昌硕街道办事处",
+        meta__level="乡镇（街道）",
+        facts__on_request_notes="对不属于本机关掌握的信息，告知申请人有关机关的联系方式。",
+    )
+    text = draft_offline(report)["overview_on_request"]
+    assert "对不属于本街道掌握的信息" in text and "本机关" not in text

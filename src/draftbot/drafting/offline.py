@@ -405,9 +405,14 @@ def _notes(
 ) -> dict[str, str]:
     f, agency = report.facts, report.meta.agency
     notes = {
-        name: with_subject(
-            usable_text(getattr(f, f"{name}_notes"), sheet, (f"overview_{name}", label), dropped),
-            agency,
+        name: _own_voice(
+            with_subject(
+                usable_text(
+                    getattr(f, f"{name}_notes"), sheet, (f"overview_{name}", label), dropped
+                ),
+                agency,
+                voice,
+            ),
             voice,
         )
         for name, label in _NOTE_SECTIONS
@@ -421,6 +426,13 @@ def _notes(
     where = ("other_matters", "其他需要报告的事项")
     notes["other_matters"] = usable_text(f.other_matters, sheet, where, dropped)
     return notes
+
+
+def _own_voice(text: str, voice: Voice) -> str:
+    """The clerk's 本机关 in the draft's own voice (我局 …), so the two never alternate."""
+    if voice.self_name == FALLBACK_SELF:
+        return text
+    return text.replace(FALLBACK_SELF, voice.self_name)
 
 
 def _numbered(items: list[str]) -> list[tuple[str, str]]:
