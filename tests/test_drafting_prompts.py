@@ -99,9 +99,12 @@ def test_a_user_offline_template_replaces_the_bundled_one(
     (folder / "offline" / "other_matters.j2").write_text(
         "{{ agency }}本年无其他需要报告的事项。", encoding="utf-8"
     )
-    texts = draft_offline(load_report(examples_dir / "seed-2022.yaml"), folder)
+    report = load_report(examples_dir / "seed-2022.yaml")
+    texts = draft_offline(report, folder)
     assert texts["other_matters"] == "稷山县工科局本年无其他需要报告的事项。"
-    assert texts["problems"].startswith("本年政府信息公开工作还存在一些不足")
+    bundled = draft_offline(report)
+    assert texts["problems"] == bundled["problems"] != ""  # the other files: bundled ones
+    assert bundled["other_matters"] != texts["other_matters"]
 
 
 def test_an_offline_template_with_an_unknown_variable_is_rejected(tmp_path: Path) -> None:

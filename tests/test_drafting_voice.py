@@ -344,3 +344,36 @@ def test_this_office_in_a_note_follows_the_drafts_voice_throughout() -> None:
     )
     text = draft_offline(report)["overview_on_request"]
     assert "对不属于本街道掌握的信息" in text and "本机关" not in text
+
+
+# --- the LLM prompts follow the same rules -----------------------------------------------
+
+
+def test_the_model_is_told_the_agencys_voice_and_the_drafting_rules(
+    fake_openai: Any, tmp_path: Path
+) -> None:
+    from fake_openai import normal
+
+    fake_openai.default = normal("我镇依照《条例》管理政府信息。")
+    report = _report(meta__agency="递铺镇人民政府", meta__level="乡镇（街道）", meta__website="")
+    settings = Settings(
+        _env_file=None,
+        llm_base_url=fake_openai.base_url,
+        llm_model="fake-model",
+        llm_timeout=5.0,
+        cache_dir=tmp_path / "cache",
+    )
+    draft_report(report, settings, sections=["overview_intro", "overview_management"])
+    by_section = {
+        ("intro" if "一、总体情况\n" in r.prompt_text else "management"): r
+        for r in fake_openai.requests
+    }
+    system = by_section["management"].messages[0]["content"]
+    assert "本机关自称“我镇”" in system and "不要写“本机关”" in system
+    assert "只在“一、总体情况”的导语中写全称" in system
+    assert "件数为 0 的项目不写" in system and "相关信息已按规定公开" in system
+    assert "本机关" not in system.split("写作要求")[0]
+    intro = by_section["intro"].messages[1]["content"]
+    assert "以“我镇”为主语" in intro and "后面各小节不再重复" in intro
+    management = by_section["management"].messages[1]["content"]
+    assert "没有素材时只写一句简短、真实的话" in management

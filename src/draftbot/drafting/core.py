@@ -35,6 +35,7 @@ from .guard import describe_claims, drop_clauses, ungrounded_claims
 from .offline import OfflineDraft, render_offline
 from .prompts import PromptSet, fence, load_llm_prompts
 from .sections import SECTION_TITLES, SECTION_TOPICS, resolve_section, section_material
+from .voice import voice_for
 
 OFFLINE_SOURCE = "offline"
 EventKind = Literal["token", "restart", "done"]
@@ -174,7 +175,13 @@ def _fallback(job: _Job, section: str, code: str, message: str, hint: str) -> Se
 def section_messages(job: _Job, section: str) -> list[Message]:
     assert job.prompts is not None
     meta = job.report.meta
-    common = {"agency": meta.agency, "year": meta.report_year}
+    voice = voice_for(meta.agency, meta.level)
+    common = {
+        "agency": meta.agency,
+        "year": meta.report_year,
+        "me": voice.self_name,
+        "area": voice.area,
+    }
     system = job.prompts["system"].render(**common, level=meta.level.value, region=meta.region)
     material = "\n\n".join(
         fence(label, text) for label, text in section_material(job.report, section)

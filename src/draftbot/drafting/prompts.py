@@ -24,8 +24,11 @@ from ..numbers import format_amount
 from ..resources import bundled_dir
 
 LLM_INPUTS = frozenset(
-    {"agency", "level", "region", "year", "title", "facts", "material", "instruction", "unmatched"}
-)
+    {
+        "agency", "level", "region", "year", "title", "facts", "material", "instruction",
+        "unmatched", "me", "area",
+    }
+)  # fmt: skip
 LLM_PROMPT_IDS = ("system", "reask", *SECTION_KEYS)
 
 
