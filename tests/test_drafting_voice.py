@@ -3,11 +3,13 @@ no zero rows, no claims of work nobody reported, stable variety, offline 修改�
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from docx import Document
 
 from draftbot.config import Settings
 from draftbot.datafile import load_report
@@ -17,6 +19,7 @@ from draftbot.drafting.offline import render_offline
 from draftbot.drafting.voice import Voice, voice_for
 from draftbot.model import AgencyLevel, Report
 from draftbot.review import review_report
+from draftbot.word import build_docx
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 # Stock phrases that claim work; none may appear unless the clerk reported that work.
@@ -113,10 +116,16 @@ def test_drafts_speak_in_the_agencys_own_voice(
 
 
 def test_the_regulation_is_defined_once_and_sentences_do_not_all_start_with_this_year() -> None:
-    texts = draft_offline(_report())
+    report = _report()
+    texts = draft_offline(report)
     text = "\n".join(texts.values())
-    assert text.count("（以下简称《条例》）") == 1
-    assert "（以下简称《条例》）" in texts["overview_intro"]
+    # defined once, in the exported preamble; the prose only uses the short name
+    assert "以下简称" not in text and "中华人民共和国政府信息公开条例" not in text
+    drafted = report.model_copy(update={"narrative": report.narrative.model_copy(update=texts)})
+    document = Document(io.BytesIO(build_docx(drafted).data))
+    published = "\n".join(p.text for p in document.paragraphs)
+    assert published.count("（以下简称《条例》）") == 1
+    assert published.count("中华人民共和国政府信息公开条例") == 1
     sentences = [s for s in re.split(r"[。\n]", text) if s]
     assert sum(s.startswith("本年") for s in sentences) <= len(sentences) // 4
 
@@ -370,7 +379,7 @@ def test_the_model_is_told_the_agencys_voice_and_the_drafting_rules(
     }
     system = by_section["management"].messages[0]["content"]
     assert "本机关自称“我镇”" in system and "不要写“本机关”" in system
-    assert "只在“一、总体情况”的导语中写全称" in system
+    assert "正文各部分（包括导语）一律直接写《条例》" in system
     assert "件数为 0 的项目不写" in system and "相关信息已按规定公开" in system
     assert "本机关" not in system.split("写作要求")[0]
     intro = by_section["intro"].messages[1]["content"]
