@@ -305,9 +305,10 @@ REASONS: dict[str, str] = {
     "not_processed_confirm": "要求确认或重新出具已获取的信息",
     "other_no_correction": "申请人逾期不补正",
     "other_no_fee_paid": "申请人逾期未缴纳信息处理费",
-    "other_other": "其他原因",
-    "other_processing": "其他原因",
+    "other_other": "其他情形",
+    "other_processing": "其他情形",
 }
+_UNNAMED_REASONS = ("other_other", "other_processing")  # 其他: no reason to state
 _NOTE_SECTIONS = (
     ("proactive", "主动公开的其他情况"),
     ("on_request", "依申请公开的工作情况"),
@@ -521,9 +522,10 @@ def _results(report: Report, apps: Any, voice: Voice) -> dict[str, Any]:
         total = sum(n for n, _ in counts)
         if not total:
             continue
-        reasons = [REASONS[k].format(me=voice.self_name) for _, k in counts]
         detail = [(REASONS[k].format(me=voice.self_name), n) for n, k in counts]
-        main = reasons[0] if counts[0][0] * 2 > total or len(counts) == 1 else ""
+        named = [(n, k) for n, k in counts if k not in _UNNAMED_REASONS]
+        reasons = [REASONS[k].format(me=voice.self_name) for _, k in named]
+        main = reasons[0] if named and (named[0][0] * 2 > total or len(counts) == 1) else ""
         others.append(
             {"label": label, "total": total, "main": main, "reasons": reasons[:2], "detail": detail}
         )
