@@ -388,3 +388,46 @@ def test_the_model_is_told_the_agencys_voice_and_the_drafting_rules(
     assert "以“我镇”为主语" in intro and "后面各小节不再重复" in intro
     management = by_section["management"].messages[1]["content"]
     assert "没有素材时只写一句简短、真实的话" in management
+
+
+# --- structured practices: one concrete clause each, in its own sub-part ----------------
+
+
+def test_each_practice_becomes_one_clause_in_its_sub_part() -> None:
+    from draftbot.drafting.guard import unmatched_numbers
+    from draftbot.facts import build_fact_sheet
+
+    report = _report(
+        facts__practices={
+            "interpretation_forms": ["图解", "问答"],
+            "responses": 12,
+            "review_methods": ["保密审查", "三审三校"],
+            "updated_guides": ["政府信息公开指南"],
+            "new_media_accounts": 3,
+            "reading_points": 2,
+            "trained_people": 86,
+            "supervision_methods": ["纳入年度绩效考核", "社会评议"],
+            "circulars": 4,
+        }
+    )
+    texts = draft_offline(report)
+    expected = {
+        "overview_proactive": ("图解、问答", "回应社会关切12次"),
+        "overview_management": ("保密审查、三审三校", "政府信息公开指南"),
+        "overview_platform": ("政务新媒体账号3个", "政府信息公开查阅点2个"),
+        "overview_supervision": ("3次、参训86人次", "纳入年度绩效考核、社会评议", "工作4次"),
+    }
+    text = "\n".join(texts.values())
+    for section, clauses in expected.items():
+        for clause in clauses:
+            assert clause in texts[section], (section, clause, texts[section])
+            assert text.count(clause) == 1
+    sheet = build_fact_sheet(report)
+    assert all(unmatched_numbers(t, sheet) == [] for t in texts.values())
+
+
+def test_a_practice_not_reported_writes_nothing() -> None:
+    plain = draft_offline(_report())
+    skipped = draft_offline(_report(facts__practices={"responses": None, "review_methods": []}))
+    assert plain == skipped
+    assert "回应社会关切" not in "".join(plain.values())

@@ -227,6 +227,16 @@ def busy_answers(table3_answer: list[str], table4_answer: list[str]) -> list[str
         "优化门户网站专栏设置。",
         "将政务公开纳入年度目标考核。",
         "3",
+        "是",  # add this year's practices, one short answer each (Enter skips)
+        "文字解读、图解",
+        "",
+        "保密审查、三审三校",
+        "",
+        "2",
+        "",
+        "45",
+        "纳入年度目标考核、社会评议",
+        "",
         "依申请公开答复文书不够规范：制定答复文书范本",
         "",
         "部分栏目信息更新不够及时",
@@ -248,6 +258,12 @@ def assert_busy_tables(path: Path) -> None:
     assert report.table2 == example.table2
     assert report.facts.proactive_total == 215
     assert report.facts.problems == ["部分栏目信息更新不够及时", "政策解读形式较为单一"]
+    practices = report.facts.practices
+    assert practices.interpretation_forms == ["文字解读", "图解"]
+    assert practices.review_methods == ["保密审查", "三审三校"]
+    assert practices.new_media_accounts == 2 and practices.trained_people == 45
+    assert practices.responses is None and practices.reading_points is None  # skipped
+    assert practices.updated_guides == [] and practices.circulars is None
 
 
 def test_busy_agency_through_sentences_with_the_offline_parser(tmp_path: Path) -> None:

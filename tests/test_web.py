@@ -390,3 +390,29 @@ def test_each_table_shows_its_own_example_sentence_and_it_parses_there(
     assert all(key.startswith(f"table{table}.") for key in proposed)
     assert not any("已填入" in note for note in proposal["notes"])  # nothing is written yet
     assert version_of(client, report_id) == 1
+
+
+def test_practices_are_on_the_facts_page_and_autosave(client) -> None:
+    report_id = create_report(client)
+    page = client.get(f"/reports/{report_id}/facts").text
+    for key in (
+        "facts.practices.review_methods",
+        "facts.practices.trained_people",
+        "facts.practices.supervision_methods",
+    ):
+        assert f'data-key="{key}"' in page
+    changes = {
+        "facts.practices.review_methods": "保密审查\n三审三校",
+        "facts.practices.new_media_accounts": "三",
+        "facts.practices.trained_people": "",
+    }
+    assert edit(client, report_id, changes).status_code == 200
+    practices = (
+        Store.in_folder(client.app.state.config.data_dir).get(report_id).report.facts.practices
+    )
+    assert practices.review_methods == ["保密审查", "三审三校"]
+    assert practices.new_media_accounts == 3 and practices.trained_people is None
+    bad = edit(client, report_id, {"facts.practices.reading_points": "很多"})
+    assert bad.status_code == 422
+    (problem,) = bad.json()["problems"]
+    assert problem["location"] == "填报事实 · 本年的具体做法 · 政府信息公开查阅点、公开专区"

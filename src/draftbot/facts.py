@@ -206,6 +206,7 @@ def build_fact_sheet(report: Report) -> FactSheet:
     else:
         _table2_facts(b, report)
     _proactive_facts(b, report)
+    _practice_facts(b, report)
     _application_facts(b, applications(report))
     _case_facts(b, cases(report))
     _listed_facts(b, report)
@@ -318,6 +319,28 @@ def _proactive_facts(b: _Builder, report: Report) -> None:
         b.fact(
             "supervision", f"组织政务公开培训 {b.n(f.training_sessions, '组织政务公开培训次数')} 次"
         )
+
+
+def _practice_facts(b: _Builder, report: Report) -> None:
+    """The structured practices (facts.practices) as fact lines, with their numbers."""
+    p = report.facts.practices
+    for topic, label, items in (
+        ("management", "信息发布前的审查做法", p.review_methods),
+        ("management", "本年更新的公开指南、目录", p.updated_guides),
+        ("proactive", "政策解读采用的形式", p.interpretation_forms),
+        ("supervision", "监督考核的做法", p.supervision_methods),
+    ):
+        if items:
+            b.fact(topic, f"{label}：{'、'.join(items)}")
+    for topic, text, unit, value in (
+        ("proactive", "回应社会关切", "次", p.responses),
+        ("platform", "运营政务新媒体账号", "个", p.new_media_accounts),
+        ("platform", "设置政府信息公开查阅点（公开专区）", "个", p.reading_points),
+        ("supervision", "参加政务公开培训", "人次", p.trained_people),
+        ("supervision", "通报政务公开工作", "次", p.circulars),
+    ):
+        if value is not None:
+            b.fact(topic, f"{text} {b.n(value, text + unit + '数')} {unit}")
 
 
 def _change_text(b: _Builder, what: str, unit: str, now: int, before: int) -> str:

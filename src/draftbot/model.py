@@ -378,6 +378,44 @@ class InfoFee(Strict):
     collected_yuan: Amount = Field(Decimal(0), description="实际收取的总金额（元）")
 
 
+PracticeItem = Annotated[str, Field(min_length=1, max_length=60)]
+
+
+class Practices(Strict):
+    """Concrete practices of the year, asked one by one; each answer becomes one clause of
+    its sub-part of 一、总体情况 (None / empty: not reported, nothing is written)."""
+
+    review_methods: list[PracticeItem] = Field(
+        default_factory=list,
+        max_length=10,
+        description="信息发布前的审查做法（如 保密审查、三审三校；写入（三））",
+    )
+    updated_guides: list[PracticeItem] = Field(
+        default_factory=list,
+        max_length=10,
+        description="本年更新的公开指南、公开目录（写入（三））",
+    )
+    interpretation_forms: list[PracticeItem] = Field(
+        default_factory=list,
+        max_length=10,
+        description="政策解读采用的形式（如 文字解读、图解、视频、问答；写入（一））",
+    )
+    responses: Count | None = Field(None, description="回应社会关切的次数（次；写入（一））")
+    new_media_accounts: Count | None = Field(
+        None, description="运营的政务新媒体账号（个；写入（四））"
+    )
+    reading_points: Count | None = Field(
+        None, description="政府信息公开查阅点、公开专区（个；写入（四））"
+    )
+    trained_people: Count | None = Field(None, description="参加政务公开培训的人次（写入（五））")
+    supervision_methods: list[PracticeItem] = Field(
+        default_factory=list,
+        max_length=10,
+        description="监督考核的做法（如 纳入年度绩效考核、社会评议、责任追究；写入（五））",
+    )
+    circulars: Count | None = Field(None, description="政务公开工作通报的次数（次；写入（五））")
+
+
 class Facts(Strict):
     """What the clerk tells about the year; the drafter writes the prose from it."""
 
@@ -395,6 +433,7 @@ class Facts(Strict):
     problems: list[str] = Field(default_factory=list, max_length=30, description="本年存在的问题")
     measures: list[str] = Field(default_factory=list, max_length=30, description="改进措施")
     previous_problems: list[PreviousProblem] = Field(default_factory=list, max_length=30)
+    practices: Practices = Field(default_factory=Practices, description="本年的具体做法")
     info_fee: InfoFee = Field(default_factory=InfoFee)
     other_matters: str = Field("", max_length=5000, description="其他需要报告的事项")
 

@@ -544,11 +544,22 @@ def _zero_skipped_dependents(bank: QuestionBank, report: Report) -> Report:
         if q.only_if_positive is None or get_value(report, q.only_if_positive) != 0:
             continue
         for path in q.fills:
-            empty = [] if _is_list(path) else 0
-            if get_value(report, path) != empty:
+            empty = _empty(path)
+            value = get_value(report, path)
+            if (value.model_dump() if isinstance(value, BaseModel) else value) != empty:
                 data = data or report.model_dump()
                 _set_value(data, path, empty)
     return report if data is None else _validated(data)
+
+
+def _empty(path: str) -> Any:
+    """What a skipped question leaves in its field: [] for a list, the blank model for a
+    group of fields (facts.practices), else 0."""
+    if _is_list(path):
+        return []
+    if _model_class(_field_at(path).annotation) is not None:
+        return _blank(path)
+    return 0
 
 
 def _validated(data: dict[str, Any]) -> Report:
@@ -587,6 +598,8 @@ def _values_for(question: Question, report: Report, text: str) -> dict[str, Any]
 
 
 def _single(question: Question, report: Report, text: str) -> dict[str, Any]:
+    if not text and question.optional:
+        return {question.fills[0]: None}  # skipped: not reported
     return {question.fills[0]: text}
 
 

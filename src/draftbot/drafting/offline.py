@@ -113,7 +113,7 @@ OFFLINE_INPUTS = frozenset(
         "press_conferences", "decisions", "channels", "website", "training_sessions", "apps", "apps_change",
         "granted_share", "cases", "notes", "problems", "measures", "previous_problems",
         "fee", "is_government", "me", "area", "actor", "pick", "opt", "applicants", "results",
-        "signals", "amounts",
+        "signals", "amounts", "practices",
     }
 )  # fmt: skip
 
@@ -376,7 +376,33 @@ def offline_context(
         "previous_problems": _previous_problems(report, sheet, dropped),
         "fee": _fee(report),
         "amounts": _amounts(report, dropped),
+        "practices": _practices(report, sheet, dropped),
     }
+
+
+def _practices(report: Report, sheet: FactSheet, dropped: list[Dropped]) -> dict[str, Any]:
+    """facts.practices for the templates: the listed items joined (each checked like the
+    clerk's other text), the counts as entered (None: not reported)."""
+    p = report.facts.practices
+    lists = {
+        "review_methods": ("overview_management", "信息发布前的审查做法"),
+        "updated_guides": ("overview_management", "本年更新的公开指南、目录"),
+        "interpretation_forms": ("overview_proactive", "政策解读的形式"),
+        "supervision_methods": ("overview_supervision", "监督考核的做法"),
+    }
+    out: dict[str, Any] = {
+        name: "、".join(usable_items(getattr(p, name), sheet, where, dropped))
+        for name, where in lists.items()
+    }
+    for name in (
+        "responses",
+        "new_media_accounts",
+        "reading_points",
+        "trained_people",
+        "circulars",
+    ):
+        out[name] = getattr(p, name)
+    return out
 
 
 def _amounts(report: Report, dropped: list[Dropped]) -> dict[str, str]:
@@ -563,11 +589,17 @@ def _signals(report: Report, apps: Any, notes: dict[str, str]) -> list[str]:
     if f.training_sessions == 0:
         found.append("no_training")
     t2 = report.table2
+    p = f.practices
     said = {
-        "management": report.format_version == "2021"
-        and bool(t2.normative_documents.repealed or t2.normative_documents.in_force),
-        "platform": bool(f.channels or report.meta.website),
-        "supervision": f.training_sessions is not None,
+        "management": bool(p.review_methods or p.updated_guides)
+        or (
+            report.format_version == "2021"
+            and bool(t2.normative_documents.repealed or t2.normative_documents.in_force)
+        ),
+        "platform": bool(f.channels or report.meta.website)
+        or bool(p.new_media_accounts or p.reading_points),
+        "supervision": f.training_sessions is not None
+        or bool(p.supervision_methods or p.circulars),
     }
     thin = [name for name, known in said.items() if not notes[name] and not known]
     if thin:

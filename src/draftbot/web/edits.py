@@ -16,7 +16,16 @@ from ..model import Report
 from ..numbers import NumberError, parse_count
 
 LIST_FIELDS = frozenset(
-    {"facts.problems", "facts.measures", "facts.channels", "meta.allowed_places"}
+    {
+        "facts.problems",
+        "facts.measures",
+        "facts.channels",
+        "meta.allowed_places",
+        "facts.practices.review_methods",
+        "facts.practices.updated_guides",
+        "facts.practices.interpretation_forms",
+        "facts.practices.supervision_methods",
+    }
 )
 OPTIONAL_FIELDS = frozenset(
     {
@@ -26,6 +35,11 @@ OPTIONAL_FIELDS = frozenset(
         "facts.policy_interpretations",
         "facts.press_conferences",
         "facts.training_sessions",
+        "facts.practices.responses",
+        "facts.practices.new_media_accounts",
+        "facts.practices.reading_points",
+        "facts.practices.trained_people",
+        "facts.practices.circulars",
     }
 )
 CATEGORY_FIELD = "facts.proactive_categories"
