@@ -172,6 +172,26 @@ def generate(rng: random.Random, index: int) -> Report:
     facts["proactive_categories"] = [
         {"name": c, "count": rng.randint(1, total // 4 + 1)} for c in names
     ]
+    if rng.random() < 0.6:
+        facts["practices"] = {
+            "review_methods": rng.sample(
+                ["保密审查", "三审三校", "合法性审查", "公开属性审查"], rng.randint(0, 2)
+            ),
+            "updated_guides": rng.sample(
+                ["政府信息公开指南", "主动公开基本目录", "依申请公开流程图"], rng.randint(0, 2)
+            ),
+            "interpretation_forms": rng.sample(
+                ["文字解读", "图解", "视频", "问答", "专家解读"], rng.randint(0, 3)
+            ),
+            "responses": rng.choice([None, n(10) + 1]),
+            "new_media_accounts": rng.choice([None, n(3) + 1]),
+            "reading_points": rng.choice([None, n(2) + 1]),
+            "trained_people": rng.choice([None, n(80) + 5]) if facts["training_sessions"] else None,
+            "supervision_methods": rng.sample(
+                ["纳入年度绩效考核", "社会评议", "责任追究", "第三方评估"], rng.randint(0, 2)
+            ),
+            "circulars": rng.choice([None, n(4) + 1]),
+        }
     for key, pool in NOTES.items():
         picked = rng.sample(pool, rng.choice([0, 1, 1, 2, 3]))
         facts[f"{key}_notes"] = "。".join(picked) + ("。" if picked else "")
