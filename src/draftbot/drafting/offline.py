@@ -285,7 +285,8 @@ def _document_counts(report: Report) -> list[int]:
     return [*regs, *norms, *(a + b for a, b in zip(regs, norms, strict=True))]
 
 
-# 表三 rows → the reason as the prose states it ({me} is the agency's own name).
+# 表三 rows → the reason as the prose states it ({me} is the agency's own name); "|" separates
+# phrasings, one chosen per agency.
 REASONS: dict[str, str] = {
     "denied_state_secret": "属于国家秘密",
     "denied_law_prohibited": "属于其他法律行政法规禁止公开的信息",
@@ -295,8 +296,8 @@ REASONS: dict[str, str] = {
     "denied_process_info": "属于四类过程性信息",
     "denied_enforcement_file": "属于行政执法案卷",
     "denied_admin_query": "属于行政查询事项",
-    "unable_not_held": "{me}不掌握相关政府信息",
-    "unable_need_creation": "没有现成信息、需要另行制作",
+    "unable_not_held": "{me}不掌握相关政府信息|所申请的信息不由{me}掌握|相关信息不属于{me}掌握的范围",
+    "unable_need_creation": "没有现成信息、需要另行制作|申请的信息需要另行制作",
     "unable_unclear_after_correction": "补正后申请内容仍不明确",
     "not_processed_petition": "属于信访举报投诉类申请",
     "not_processed_repeat": "属于重复申请",
@@ -538,6 +539,12 @@ def _results(report: Report, apps: Any, voice: Voice) -> dict[str, Any]:
     other outcomes largest first, each with its main reason; zero rows are left out."""
     version, t3 = report.format_version, report.table3
     opened = apps.granted + apps.partial
+    seed = f"{report.meta.agency}|{report.meta.report_year}"
+
+    def reason(key: str) -> str:
+        options = REASONS[key].split("|")
+        return options[variant(seed, key, len(options))].format(me=voice.self_name)
+
     others = []
     for prefix, label in RESULT_GROUPS:
         rows = [k for k in result_rows(version) if k.startswith(prefix + "_") or k == prefix]
@@ -548,9 +555,9 @@ def _results(report: Report, apps: Any, voice: Voice) -> dict[str, Any]:
         total = sum(n for n, _ in counts)
         if not total:
             continue
-        detail = [(REASONS[k].format(me=voice.self_name), n) for n, k in counts]
+        detail = [(reason(k), n) for n, k in counts]
         named = [(n, k) for n, k in counts if k not in _UNNAMED_REASONS]
-        reasons = [REASONS[k].format(me=voice.self_name) for _, k in named]
+        reasons = [reason(k) for _, k in named]
         main = reasons[0] if named and (named[0][0] * 2 > total or len(counts) == 1) else ""
         others.append(
             {"label": label, "total": total, "main": main, "reasons": reasons[:2], "detail": detail}
