@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/draft_speed.py --write bench/results/draft_speed.md
 	$(BIN)/python bench/import_speed.py --write bench/results/import_speed.md
 	$(BIN)/python bench/assistant_retrieval.py --write bench/results/assistant_retrieval.md
+	$(BIN)/python bench/draft_quality.py --write bench/results/draft_quality.md
 	$(BIN)/python bench/web_latency.py --clients 20 --write bench/results/web_latency.md
 	$(BIN)/python bench/web_latency.py --clients 100 --write bench/results/web_latency_100.md
 	$(BIN)/python bench/web_list.py --write bench/results/web_list.md

@@ -30,7 +30,6 @@ from machine import machine_line, publish
 
 from draftbot.datafile import load_report
 from draftbot.drafting.offline import draft_offline
-from draftbot.drafting.voice import voice_for
 from draftbot.model import SECTION_KEYS, Report
 from draftbot.review import review_report
 
@@ -133,6 +132,11 @@ CATEGORIES = [
 
 def generate(rng: random.Random, index: int) -> Report:
     """One agency: level, name and region, tables and facts, all from `rng`."""
+    return Report.model_validate(generate_data(rng, index))
+
+
+def generate_data(rng: random.Random, index: int) -> dict[str, Any]:
+    """The data file of one generated agency (see `generate`)."""
     level = [
         "县级部门", "县级部门", "乡镇（街道）", "市级部门", "区县政府", "市级政府", "省级部门",
     ][index % 7]  # fmt: skip
@@ -219,10 +223,12 @@ def generate(rng: random.Random, index: int) -> Report:
     }
     if rng.random() < 0.5:
         data["previous_year"] = {"new_received_total": n(10), "proactive_total": n(60) + 5}
-    return Report.model_validate(data)
+    return data
 
 
 def _mask(text: str, report: Report) -> str:
+    from draftbot.drafting.voice import voice_for
+
     names = [report.meta.agency, *re.findall(r"[^省市县区]+[省市县区]", report.meta.region)]
     own = voice_for(report.meta.agency, report.meta.level)
     for name in sorted({*names, own.self_name, own.area} - {""}, key=len, reverse=True):
