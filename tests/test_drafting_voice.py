@@ -344,7 +344,7 @@ def test_an_instruction_drafted_offline_says_what_was_applied() -> None:
     outcome = draft_report(
         _report(), Settings(_env_file=None), sections=["problems"], instruction="更简洁，突出亮点"
     )
-    notes = [f for f in outcome.findings if f.code == "D-04"]
+    notes = [f for f in outcome.findings if f.code == "D-05"]
     assert len(notes) == 1
     assert "已按修改要求处理：更简洁" in notes[0].message
     assert "“突出亮点”离线模板无法处理" in notes[0].message

@@ -246,5 +246,5 @@ def test_offline_regeneration_says_which_parts_of_the_instruction_were_applied(
         assert done["kind"] == "accepted"
         assert "离线模板已按修改要求处理：更简洁" in done["message"]
         assert "“突出亮点”离线模板无法处理" in done["message"]
-        shown = [f for f in done["section_findings"] if f["code"] == "D-04"]
+        shown = [f for f in done["section_findings"] if f["code"] == "D-05"]
         assert len(shown) == 1 and "突出亮点" in shown[0]["message"]

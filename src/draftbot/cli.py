@@ -414,7 +414,7 @@ def draft(
         source = "离线模板" if result.source == "offline" else f"模型 {result.source}"
         typer.echo(f"{SECTION_TITLES[key]}：{source}{'（缓存）' if result.cached else ''}")
     for f in outcome.findings:
-        if f.code != "D-04":  # what was made of the instruction: said once, above
+        if f.code != "D-05":  # what was made of the instruction: said once, above
             typer.echo(f"[{f.code}] {f.location}：{f.message}\n    建议：{f.hint}")
     kept = len(updated.revisions) - len(report.revisions)
     typer.echo(f"已写入 {file}" + (f"；被替换的 {kept} 段原文已保存为修订记录" if kept else ""))

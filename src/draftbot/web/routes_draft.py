@@ -290,7 +290,7 @@ def _keep_result(
     else:
         shown = "离线模板" if final.source == "offline" else label
         message = f"已生成（{shown}），请审核后再定稿"
-        applied = [f.message for f in findings if f.code == "D-04"]
+        applied = [f.message for f in findings if f.code == "D-05"]
         if applied:
             message += "。" + applied[0]
     state.update(kind="accepted", message=message, fell_back=fell_back)
