@@ -88,6 +88,16 @@ def test_numbers_in_the_answer_are_checked_against_the_data(fake_openai, busy) -
     assert "X-01" in bad.rule_ids
 
 
+def test_a_number_that_exists_elsewhere_with_another_meaning_is_caught(fake_openai, busy) -> None:
+    # 4 is the report's 部分公开 total, but 上年结转 is 2: checked for what it claims, not
+    # only for whether the number exists somewhere in the data.
+    assert busy.table3.partially_granted.shown_total == 4
+    fake_openai.default = normal("本报告上年结转 4 件，应与上年结转下年度一致 [X-01]。")
+    bad = Assistant(settings=settings_for(fake_openai)).answer(busy, "上年结转要和什么一致？")
+    assert bad.source == "规则原文" and "上年结转 4 件" not in bad.text
+    assert "数字 4 " in bad.notes[0]
+
+
 def test_a_failing_model_falls_back_to_the_rules_with_the_cause(fake_openai, busy) -> None:
     fake_openai.script(server_error(500), server_error(500))
     reply = Assistant(settings=settings_for(fake_openai)).answer(busy, QUESTION)

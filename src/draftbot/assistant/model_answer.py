@@ -16,12 +16,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..drafting.guard import find_numbers, is_allowed
+from ..drafting.guard import find_numbers, ungrounded_claims
 from ..drafting.prompts import fence
 from ..facts import build_fact_sheet
 from ..model import Report
 from ..resources import bundled_dir
-from .report_answers import cell_value
 from .retrieval import Retrieval
 from .rules import RuleBook
 
@@ -120,32 +119,25 @@ def model_rules_answer(
 
 
 def unmatched_numbers(text: str, report: Report, rules: list[Any]) -> list[str]:
-    """Numbers in `text` that are neither this report's data nor written in the cited rules."""
+    """Quantities in `text` that neither this report's data bears out nor the cited rules say.
+
+    The same claims check as drafted prose (`drafting.guard.ungrounded_claims`): a number is
+    checked against the quantity its sentence speaks of, so a figure that exists elsewhere in
+    the data with another meaning is still caught. Numbers written in the cited rules (fee
+    thresholds, periods) are allowed as quoted. Returns the offending number texts, each once.
+    """
     from .chat import RULE_ID_IN_TEXT
 
     text = RULE_ID_IN_TEXT.sub("", text)  # rule ids are not quantities
     sheet = build_fact_sheet(report)
-    allowed: set[Decimal] = set()
+    from_rules: set[Decimal] = set()
     for rule in rules:
         if rule is not None:
-            allowed.update(m.value for m in find_numbers(f"{rule.title}。{rule.text}"))
-    allowed.update(Decimal(str(v)) for v in _all_cells(report))
+            from_rules.update(m.value for m in find_numbers(f"{rule.title}。{rule.text}"))
     out: dict[str, None] = {}
-    for mention in find_numbers(text):
-        if mention.value in allowed or is_allowed(mention, sheet):
+    for item in ungrounded_claims(text, sheet):
+        values = {m.value for m in find_numbers(item.text)}
+        if values and values <= from_rules:
             continue
-        out.setdefault(mention.text, None)
+        out.setdefault(item.text, None)
     return list(out)
-
-
-def _all_cells(report: Report) -> list[int | Decimal]:
-    from ..questions import leaf_paths
-
-    values = []
-    for prefix in ("table2", "table3", "table4"):
-        for path in leaf_paths(prefix):
-            try:
-                values.append(cell_value(report, path))
-            except (AttributeError, KeyError, TypeError):
-                continue
-    return values
