@@ -7,23 +7,35 @@ and what to do. Writes are atomic: a crash mid-write leaves the old file intact.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import io
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml as pyyaml
 from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer, MaxDepthExceededError
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import AliasEvent
 
 from . import tables
+from .excerpt import excerpt
 from .model import OTHER_ROWS_2021, Report, result_rows
 
 SUPPORTED_SUFFIXES = (".yaml", ".yml", ".json")
-# libyaml's safe loader when PyYAML has it (ten times faster: batches of a thousand files).
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DATA_FILE_BYTES = 5 * 1024 * 1024  # a real report's data file is under 50 KB
+MAX_NESTING_DEPTH = 32  # the data model nests at most 6 levels
+MAX_PROBLEMS = 20  # problems listed per file; the rest are counted
+MAX_LINE_INDEX_BYTES = 512 * 1024  # JSON text re-read for line numbers only up to this size
 
 _FIELD_LABELS = {
     "meta": "基本信息",
@@ -68,10 +80,13 @@ class DataFileError(Exception):
 
 
 def load_report(path: str | Path) -> Report:
+    """Read a data file (at most `MAX_DATA_FILE_BYTES`); raises `DataFileError`."""
     path = Path(path)
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise DataFileError(path, [Problem("文件", "请使用 .yaml、.yml 或 .json 格式的数据文件")])
     try:
+        if path.stat().st_size > MAX_DATA_FILE_BYTES:
+            raise DataFileError(path, [Problem("文件", _too_large())])
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise DataFileError(path, [Problem("文件", "找不到该文件，请检查路径")]) from None
@@ -85,18 +100,36 @@ def load_report(path: str | Path) -> Report:
 
 
 def parse_report(text: str, source: str | Path = "<数据>") -> Report:
-    """Parse YAML or JSON text into a `Report`, raising `DataFileError` on any problem."""
+    """Parse YAML or JSON text into a `Report`, raising `DataFileError` on any problem.
+
+    Bounded before anything is built: at most `MAX_DATA_FILE_BYTES` of text, nesting at most
+    `MAX_NESTING_DEPTH` levels, no YAML aliases, no duplicate keys; at most `MAX_PROBLEMS`
+    problems are listed, each quoting at most a short excerpt of the input.
+    """
+    if len(text) > MAX_DATA_FILE_BYTES:
+        raise DataFileError(source, [Problem("文件", _too_large())])
     data = _parse_mapping(text, source)
     try:
         return Report.model_validate(data)
     except ValidationError as exc:
-        raise DataFileError(source, problems_from_validation(exc, text)) from None
+        raise DataFileError(
+            source, problems_from_validation(exc, text, data, limit=MAX_PROBLEMS)
+        ) from None
+
+
+def _too_large() -> str:
+    return f"文件过大（上限 {MAX_DATA_FILE_BYTES // (1024 * 1024)} MB），请检查是否选错了文件"
+
+
+def _is_json(source: str | Path) -> bool:
+    return str(source).lower().endswith(".json")
 
 
 def _parse_mapping(text: str, source: str | Path) -> dict[str, Any]:
-    is_json = str(source).lower().endswith(".json")
     try:
-        data = json.loads(text) if is_json else yaml.load(text, Loader=_SAFE_LOADER)
+        data = _parse_json(text) if _is_json(source) else _load_yaml(text)
+    except _DuplicateKey as exc:
+        raise DataFileError(source, [exc.problem(text)]) from None
     except json.JSONDecodeError as exc:
         raise DataFileError(
             source,
@@ -108,25 +141,217 @@ def _parse_mapping(text: str, source: str | Path) -> dict[str, Any]:
                 )
             ],
         ) from None
-    except yaml.YAMLError as exc:
+    except (RecursionError, MaxDepthExceededError):
+        raise DataFileError(source, [Problem("文件", _too_deep())]) from None
+    except _AliasFound as exc:
+        raise DataFileError(
+            source,
+            [
+                Problem(
+                    "文件",
+                    f"数据文件不支持 YAML 别名（*{excerpt(exc.name)}），请把内容直接写出来",
+                    exc.line,
+                )
+            ],
+        ) from None
+    except (YAMLError, pyyaml.YAMLError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or "格式错误"
+        reason = excerpt(getattr(exc, "problem", None) or "格式错误", 80)
         raise DataFileError(
             source, [Problem("文件", f"不是有效的 YAML（{reason}），请检查缩进和冒号", line)]
         ) from None
     if not isinstance(data, dict):
         raise DataFileError(source, [Problem("文件", "最外层应为键值结构（以 meta: 开头）")])
+    if _depth(data) > MAX_NESTING_DEPTH:
+        raise DataFileError(source, [Problem("文件", _too_deep())])
     return data
 
 
-def problems_from_validation(exc: ValidationError, text: str = "") -> list[Problem]:
-    lines = _line_index(text)
+def _too_deep() -> str:
+    return f"嵌套层数过多（上限 {MAX_NESTING_DEPTH} 层），请检查文件是否损坏或选错了文件"
+
+
+def _depth(data: Any) -> int:
+    """Nesting depth of parsed data, without recursion (stops counting past the limit)."""
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_NESTING_DEPTH:
+            return depth
+        children = node.values() if isinstance(node, dict) else node
+        if isinstance(node, (dict, list)):
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _parse_json(text: str) -> Any:
+    return json.loads(text, object_pairs_hook=_unique_pairs)
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key, None, None)
+        result[key] = value
+    return result
+
+
+class _DuplicateKey(Exception):
+    """A key written twice in one mapping; `first`/`second` are 1-based lines when known."""
+
+    def __init__(self, key: str, first: int | None, second: int | None) -> None:
+        super().__init__(key)
+        self.key, self.first, self.second = key, first, second
+
+    def problem(self, text: str) -> Problem:
+        first, second = self.first, self.second
+        if first is None or second is None:
+            found = _lines_with_key(text, self.key)
+            first, second = [*found, None, None][:2]
+        if first and second:
+            where = f"第 {first} 行和第 {second} 行"
+        else:
+            where = f"第 {first} 行的同一层中" if first else "同一层中"
+        return Problem(
+            "文件",
+            f"键“{excerpt(self.key)}”在{where}重复出现，程序不会替您选择；请删除或合并其中一处",
+            second,
+        )
+
+
+def _lines_with_key(text: str, key: str) -> list[int | None]:
+    pattern = re.compile(r'(?:^|[{,\s])"?' + re.escape(key) + r'"?\s*:')
+    found: list[int | None] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if pattern.search(line):
+            found.append(number)
+            if len(found) == 2:
+                break
+    return found
+
+
+class _AliasFound(Exception):
+    def __init__(self, name: str, line: int) -> None:
+        super().__init__(name)
+        self.name, self.line = name, line
+
+
+class _NoAliasComposer(Composer):
+    """Refuses `*alias` at once: data files never need them, and expanding nested aliases
+    is how a few hundred bytes become gigabytes (issue 13, kind 1)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.peek_event()
+            raise _AliasFound(str(event.anchor), event.start_mark.line + 1)
+        return super().compose_node(parent, index)
+
+
+class _DataConstructor(RoundTripConstructor):
+    """Round-trip constructor that reports duplicate keys with both lines and leaves an
+    impossible date (`2024-13-45`) as text, so the field check names it."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except (ValueError, OverflowError, ConstructorError):
+            return node.value
+
+    def check_mapping_key(
+        self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any
+    ) -> bool:
+        if key in mapping:
+            first = mapping.lc.key(key)[0] + 1 if hasattr(mapping, "lc") else None
+            raise _DuplicateKey(str(key), first, key_node.start_mark.line + 1)
+        return True
+
+
+_DataConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", _DataConstructor.construct_yaml_timestamp
+)
+
+
+def _yaml() -> YAML:
+    """A round-trip YAML instance: keeps comments, key order and styles; bounded depth."""
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Composer = _NoAliasComposer
+    yaml.Constructor = _DataConstructor
+    yaml.max_depth = MAX_NESTING_DEPTH
+    yaml.preserve_quotes = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def _load_yaml(text: str) -> Any:
+    """Data from YAML text. A text without `*` cannot hold an alias and is read by libyaml
+    (about ten times faster, for batches of files); any other is read round-trip, which
+    refuses the alias with its line. Both refuse duplicate keys and deep nesting."""
+    if _flow_depth(text) > MAX_NESTING_DEPTH:
+        raise MaxDepthExceededError(None, None, "too deep", None)
+    if "*" in text:
+        return _yaml().load(text)
+    return pyyaml.load(text, Loader=_FastLoader)  # a SafeLoader subclass
+
+
+def _flow_depth(text: str) -> int:
+    """Deepest `[`/`{` nesting, from the brackets alone (a regex pass in C, then a short loop)."""
+    depth = deepest = 0
+    for ch in _NOT_BRACKET.sub("", text):
+        depth = depth + 1 if ch in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+class _FastLoader(getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's safe loader, refusing duplicate keys (both lines named) and leaving an
+    impossible date such as `2024-13-45` as text for the field check to name."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                raise _DuplicateKey(str(key), seen[key], line)
+            if isinstance(key, (str, int, float, bool)):
+                seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return node.value
+
+
+_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _FastLoader.construct_yaml_timestamp)
+
+
+def problems_from_validation(
+    exc: ValidationError, text: str = "", data: Any = None, *, limit: int | None = None
+) -> list[Problem]:
+    """One `Problem` per pydantic error (the first `limit` of them, then one line saying how
+    many more), located by line when the parsed `data` (or a short `text`) tells it."""
+    errors = exc.errors(include_url=False, include_context=True, include_input=True)
+    shown = errors if limit is None else errors[:limit]
+    lines = _line_index(data, text)
     problems = []
-    for err in exc.errors():
+    for err in shown:
         loc = tuple(err["loc"])
         problems.append(
             Problem(describe_location(loc), _message_for(err, loc), _line_of(lines, loc))
+        )
+    if len(errors) > len(shown):
+        problems.append(
+            Problem("文件", f"另有 {len(errors) - len(shown)} 处问题未列出，请先改正以上各处")
         )
     return problems
 
@@ -182,11 +407,12 @@ def _message_for(err: Any, loc: tuple[Any, ...]) -> str:
     if kind == "extra_forbidden":
         return _unknown_key_message(loc)
     ctx = err.get("ctx") or {}
-    given = err.get("input")
-    if given is None and kind in ("model_type", "model_attributes_type", "dict_type"):
+    raw_input = err.get("input")
+    if raw_input is None and kind in ("model_type", "model_attributes_type", "dict_type"):
         return "此行为空；请填写各格的数字，没有发生的事项填 0（删去这一行也表示全部为 0）"
-    if given is None and kind.endswith("_type"):
+    if raw_input is None and kind.endswith("_type"):
         return "此项为空；请填写，或删去这一项"
+    given = _shown_input(raw_input)
     messages = {
         "missing": "缺少必填项，请补充",
         "string_too_short": f"至少 {ctx.get('min_length')} 个字",
@@ -206,8 +432,40 @@ def _message_for(err: Any, loc: tuple[Any, ...]) -> str:
         "dict_type": "此处应为一组“键: 值”",
         "list_type": "此处应为列表（每行以 - 开头）",
         "string_type": f"应为文字，收到“{given}”",
+        "bool_parsing": f"应为“是”或“否”（true / false），收到“{given}”",
+        "bool_type": f"应为“是”或“否”（true / false），收到“{given}”",
+        "float_parsing": f"应为数字，收到“{given}”",
+        "decimal_parsing": f"应为数字，收到“{given}”",
+        "too_short": f"至少 {ctx.get('min_length')} 项",
+        "value_error": f"取值无效：{excerpt(ctx.get('error', ''), 80)}",
+        "datetime_parsing": f"应为日期和时间，收到“{given}”",
+        "datetime_from_date_parsing": f"应为日期和时间，收到“{given}”",
     }
-    return messages.get(kind, f"取值无效（{err['msg']}）")
+    return messages.get(kind, _GENERIC_MESSAGES.get(kind.split("_")[0], "取值无效，请按说明修改"))
+
+
+_GENERIC_MESSAGES = {
+    "int": "应为整数",
+    "float": "应为数字",
+    "decimal": "应为数字",
+    "bool": "应为“是”或“否”（true / false）",
+    "date": "应为日期（如 2023-01-18）",
+    "datetime": "应为日期和时间（如 2023-01-18 09:30）",
+    "string": "应为文字",
+    "list": "此处应为列表（每行以 - 开头）",
+    "dict": "此处应为一组“键: 值”",
+    "too": "项数不符合要求",
+    "value": "取值无效，请按说明修改",
+}
+
+
+def _shown_input(given: Any) -> str:
+    """The offending input, quoted briefly (a whole sub-tree is summarised, never printed)."""
+    if isinstance(given, dict):
+        return f"含 {len(given)} 个键的键值结构"
+    if isinstance(given, list):
+        return f"含 {len(given)} 项的列表"
+    return excerpt(given)
 
 
 def _unknown_key_message(loc: tuple[Any, ...]) -> str:
@@ -234,28 +492,30 @@ def _line_of(lines: dict[tuple[str, ...], int], loc: tuple[Any, ...]) -> int | N
     return None
 
 
-def _line_index(text: str) -> dict[tuple[str, ...], int]:
-    """Map every key path in a YAML/JSON text to its 1-based line number."""
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
-        return {}
+def _line_index(data: Any, text: str = "") -> dict[tuple[str, ...], int]:
+    """Map key paths to 1-based lines: from round-trip YAML data's own marks, else (JSON) by
+    reading a text of at most `MAX_LINE_INDEX_BYTES` once more as YAML."""
+    if not hasattr(data, "lc") and text and len(text) <= MAX_LINE_INDEX_BYTES:
+        try:
+            data = _load_yaml(text)
+        except Exception:  # line numbers are a nicety: the problems stand without them
+            return {}
     index: dict[tuple[str, ...], int] = {}
-
-    def walk(node: yaml.Node, path: tuple[str, ...]) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                child = (*path, str(key_node.value))
-                index[child] = key_node.start_mark.line + 1
-                walk(value_node, child)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                child = (*path, str(i))
-                index[child] = item.start_mark.line + 1
-                walk(item, child)
-
-    if root is not None:
-        walk(root, ())
+    stack: list[tuple[Any, tuple[str, ...]]] = [(data, ())]
+    while stack:
+        node, path = stack.pop()
+        if not hasattr(node, "lc"):
+            continue
+        if isinstance(node, dict):
+            items = [(str(k), v, node.lc.key(k)) for k, v in node.items()]
+        elif isinstance(node, list):
+            items = [(str(i), v, node.lc.item(i)) for i, v in enumerate(node)]
+        else:
+            continue
+        for name, value, mark in items:
+            child = (*path, name)
+            index[child] = mark[0] + 1
+            stack.append((value, child))
     return index
 
 
@@ -280,17 +540,113 @@ def report_to_data(report: Report) -> dict[str, Any]:
     return data
 
 
-def dump_report(report: Report, fmt: str = "yaml") -> str:
+def dump_report(report: Report, fmt: str = "yaml", previous: str | None = None) -> str:
+    """The report as YAML (default) or JSON text.
+
+    With `previous` (the YAML text the report was read from) the clerk's comments, key order,
+    quoting and flow/block style are kept: only changed values are replaced, keys that now
+    hold an empty default are removed unless the file spelled them out, new keys are
+    inserted in the data model's order."""
     data = report_to_data(report)
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    yaml = _yaml()
+    target: Any = None
+    if previous is not None:
+        try:
+            target = yaml.load(previous)
+        except Exception:  # an unreadable old file is simply replaced
+            target = None
+    full = report.model_dump(mode="json", exclude_none=True)
+    if isinstance(target, dict):
+        _merge_mapping(target, full, data)
+    else:
+        target = _plain(data)
+    stream = io.StringIO()
+    yaml.dump(target, stream)
+    return stream.getvalue()
+
+
+def _merge_mapping(target: Any, full: dict[str, Any], slim: dict[str, Any]) -> None:
+    """Make `target` (round-trip data) hold `full`, keeping what it already says alike."""
+    for key in [
+        k for k in target if k not in full or (k not in slim and not _same(target[k], full[k]))
+    ]:
+        del target[key]
+    position = 0
+    for key, value in full.items():
+        if key in target:
+            target[key] = _merged(target[key], value, slim.get(key, value))
+            position = list(target).index(key) + 1
+        elif key in slim:
+            target.insert(position, key, _plain(slim[key]))
+            position += 1
+
+
+def _merged(old: Any, full: Any, slim: Any) -> Any:
+    if isinstance(old, dict) and isinstance(full, dict):
+        _merge_mapping(old, full, slim if isinstance(slim, dict) else full)
+        return old
+    if isinstance(old, list) and isinstance(full, list):
+        slim_items = slim if isinstance(slim, list) and len(slim) == len(full) else full
+        for i, (item, slim_item) in enumerate(zip(full, slim_items, strict=True)):
+            if i < len(old):
+                old[i] = _merged(old[i], item, slim_item)
+            else:
+                old.append(_plain(slim_item))
+        del old[len(full) :]
+        return old
+    return old if _same(old, full) else _plain(full)
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Whether a value read from the file already says `new` (JSON-mode) data."""
+    if isinstance(old, (dt.date, dt.datetime)):
+        return old.isoformat() == new
+    if isinstance(old, bool) or isinstance(new, bool):
+        return old is new
+    if isinstance(old, (int, float)) and isinstance(new, str):  # amounts are text in JSON mode
+        try:
+            return Decimal(str(old)) == Decimal(new)
+        except ArithmeticError:
+            return False
+    if isinstance(old, dict) and isinstance(new, dict):
+        return old.keys() == new.keys() and all(_same(old[k], new[k]) for k in new)
+    if isinstance(old, list) and isinstance(new, list):
+        return len(old) == len(new) and all(_same(a, b) for a, b in zip(old, new, strict=True))
+    return bool(old == new)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _plain(value: Any) -> Any:
+    """JSON-mode data ready for YAML: ISO dates become dates, so they are written unquoted."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
 def save_report(report: Report, path: str | Path) -> None:
+    """Write the report to `path` atomically; an existing YAML file keeps its comments,
+    order and style (`dump_report(previous=…)`). Raises `OSError` when the disk refuses."""
     path = Path(path)
     fmt = "json" if path.suffix.lower() == ".json" else "yaml"
-    atomic_write_text(path, dump_report(report, fmt))
+    previous = None
+    if fmt == "yaml":
+        try:
+            if path.stat().st_size <= MAX_DATA_FILE_BYTES:
+                previous = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            previous = None
+    atomic_write_text(path, dump_report(report, fmt, previous))
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:

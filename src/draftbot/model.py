@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .excerpt import excerpt
 from .numbers import (
     BLANK_MARKS,
     PUBLISHED_BOUNDS,
@@ -70,7 +71,9 @@ def _signed_count(raw: object) -> int:
     try:
         value = parse_count(text.lstrip("+-"), _BOUNDS.get())
     except NumberError:
-        raise PydanticCustomError("draftbot_count", f"应为整数（可为负数），收到“{raw}”") from None
+        raise PydanticCustomError(
+            "draftbot_count", f"应为整数（可为负数），收到“{excerpt(raw)}”"
+        ) from None
     return -value if negative else value
 
 

@@ -16,9 +16,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from .excerpt import excerpt
+
 MAX_COUNT = 1_000_000
 MAX_AMOUNT = Decimal("10000000")
 AMOUNT_DECIMALS = 4
+_MAX_DIGITS = 30  # longer numbers are refused before any conversion
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ def _numeral_value(text: str, shown: str) -> Decimal:
     if not text or any(
         ch not in CHINESE_NUMERAL_CHARS and not ch.isdigit() and ch != "." for ch in text
     ):
-        raise NumberError(f"“{shown}”不是数字")
+        raise NumberError(f"“{excerpt(shown)}”不是数字")
     if not any(ch in _UNITS for ch in text):
         return _digit_by_digit(text, shown)
     return _with_units(text, shown)
@@ -131,15 +134,15 @@ def _digit_by_digit(text: str, shown: str) -> Decimal:
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         return Decimal(text)
     if any(ch.isdigit() for ch in text):
-        raise NumberError(f"“{shown}”不是规范的数字")
+        raise NumberError(f"“{excerpt(shown)}”不是规范的数字")
     if len(text) == 1:
         return Decimal(_DIGITS[text])
     if len(text) == 2 and not any(ch in _ZEROS for ch in text):
         if _is_range_pair(text[0], text[1]):
-            raise NumberError(f"“{shown}”是约数（{text[0]}到{text[1]}），请填写确切的数字")
-        raise NumberError(f"“{shown}”不是规范的中文数字")
+            raise NumberError(f"“{excerpt(shown)}”是约数（{text[0]}到{text[1]}），请填写确切的数字")
+        raise NumberError(f"“{excerpt(shown)}”不是规范的中文数字")
     if "两" in text:
-        raise NumberError(f"“{shown}”不是规范的中文数字")
+        raise NumberError(f"“{excerpt(shown)}”不是规范的中文数字")
     return Decimal("".join(str(_DIGITS[ch]) for ch in text))
 
 
@@ -160,12 +163,12 @@ def _tokens(text: str, shown: str) -> list[tuple[str, Decimal]]:
         elif piece in _UNITS:
             out.append(("u", Decimal(_UNITS[piece])))
         else:
-            raise NumberError(f"“{shown}”不是规范的数字")
+            raise NumberError(f"“{excerpt(shown)}”不是规范的数字")
     return out
 
 
 def _with_units(text: str, shown: str) -> Decimal:
-    bad = NumberError(f"“{shown}”不是规范的中文数字，请核对后重新填写")
+    bad = NumberError(f"“{excerpt(shown)}”不是规范的中文数字，请核对后重新填写")
     tokens = _tokens(text, shown)
     total, section = Decimal(0), Decimal(0)
     digit: Decimal | None = None
@@ -296,16 +299,16 @@ def _range(text: str) -> tuple[Decimal, Decimal] | None:
 def _decimal_numeral(text: str, shown: str) -> Decimal:
     """Digits, Chinese numerals or a mix, with a decimal part in digits or after 点."""
     if not text:
-        raise NumberError(f"“{shown}”不是数字")
+        raise NumberError(f"“{excerpt(shown)}”不是数字")
     if "点" in text:
         whole, _, frac = text.partition("点")
         if not frac or any(ch not in _DIGITS for ch in frac):
-            raise NumberError(f"“{shown}”不是规范的数字")
+            raise NumberError(f"“{excerpt(shown)}”不是规范的数字")
         head = _numeral_value(whole, shown) if whole else Decimal(0)
         return head + Decimal("0." + "".join(str(_DIGITS[ch]) for ch in frac))
     if _range(text) is not None:
         low, high = _range(text)  # type: ignore[misc]
-        raise NumberError(f"“{shown}”是约数（{low}到{high}），请填写确切的数字")
+        raise NumberError(f"“{excerpt(shown)}”是约数（{low}到{high}），请填写确切的数字")
     return _numeral_value(text, shown)
 
 
@@ -313,7 +316,7 @@ def blank_message(raw: object) -> str | None:
     """For an empty or `/` cell, the message asking for 0; None when `raw` is not blank."""
     if raw is None or (isinstance(raw, str) and normalize_text(raw) in BLANK_MARKS):
         shown = "" if raw is None else normalize_text(raw)
-        what = "此格为空" if not shown else f"此格为“{shown}”"
+        what = "此格为空" if not shown else f"此格为“{excerpt(shown)}”"
         return f"{what}；没有发生的事项请填 0"
     return None
 
@@ -327,17 +330,17 @@ def parse_count(raw: object, bounds: Bounds = TYPED_BOUNDS) -> int:
     if blank:
         raise NumberError(blank)
     if isinstance(raw, bool):
-        raise NumberError(f"应为不小于 0 的整数，收到“{raw}”")
+        raise NumberError(f"应为不小于 0 的整数，收到“{excerpt(raw)}”")
     if isinstance(raw, int):
         value = raw
     elif isinstance(raw, float):
         if not raw.is_integer():
-            raise NumberError(f"应为不小于 0 的整数，收到“{raw:g}”")
+            raise NumberError(f"应为不小于 0 的整数，收到“{excerpt(f'{raw:g}')}”")
         value = int(raw)
     elif isinstance(raw, (str, Decimal)):
         value = _count_from_text(str(raw))
     else:
-        raise NumberError(f"应为不小于 0 的整数，收到“{raw}”")
+        raise NumberError(f"应为不小于 0 的整数，收到“{excerpt(raw)}”")
     return _bounded_count(value, raw, bounds.max_count)
 
 
@@ -346,6 +349,8 @@ def _count_from_text(raw: str) -> int:
     text = text.removesuffix("件").removesuffix("个").removesuffix("条").strip()
     if text in ZERO_WORDS:
         return 0
+    if len(text) > _MAX_DIGITS:  # bound the conversion before it runs
+        raise NumberError(f"数值过大，收到“{excerpt(raw.strip())}”，请核对是否多输了位数")
     if _INTEGER_RE.fullmatch(text):
         return int(Decimal(text))
     if not text or text[0] in "+-" or not re.fullmatch(NUMBER_TOKEN, text):
@@ -353,7 +358,7 @@ def _count_from_text(raw: str) -> int:
             reading = _try_read(raw)
             if reading is not None:
                 raise NumberError(_not_exact_message(reading, raw))
-        raise NumberError(f"应为不小于 0 的整数，收到“{raw.strip()}”")
+        raise NumberError(f"应为不小于 0 的整数，收到“{excerpt(raw.strip())}”")
     reading = _try_read(text)
     if reading is None:
         value = _numeral_value(text, raw.strip())  # raises with the reason
@@ -362,7 +367,7 @@ def _count_from_text(raw: str) -> int:
     else:
         value = reading.value
     if value != value.to_integral_value():
-        raise NumberError(f"应为不小于 0 的整数，收到“{raw.strip()}”")
+        raise NumberError(f"应为不小于 0 的整数，收到“{excerpt(raw.strip())}”")
     return int(value)
 
 
@@ -382,16 +387,16 @@ def _try_read(text: str) -> Reading | None:
 def _not_exact_message(reading: Reading, raw: str) -> str:
     shown = raw.strip()
     if reading.percent:
-        return f"“{shown}”是比例，表中要填具体的数字，请换算后填写"
-    return f"“{shown}”是约数，表中要填确切的数字，请核对台账后填写准确数字"
+        return f"“{excerpt(shown)}”是比例，表中要填具体的数字，请换算后填写"
+    return f"“{excerpt(shown)}”是约数，表中要填确切的数字，请核对台账后填写准确数字"
 
 
 def _bounded_count(value: int, raw: object, limit: int) -> int:
     shown = str(raw).strip()
     if value < 0:
-        raise NumberError(f"应为不小于 0 的整数，收到“{shown}”")
+        raise NumberError(f"应为不小于 0 的整数，收到“{excerpt(shown)}”")
     if value > limit:
-        raise NumberError(f"数值过大（上限 {limit}），收到“{shown}”，请核对是否多输了位数")
+        raise NumberError(f"数值过大（上限 {limit}），收到“{excerpt(shown)}”，请核对是否多输了位数")
     return value
 
 
@@ -404,30 +409,32 @@ def parse_amount(raw: object, bounds: Bounds = TYPED_BOUNDS) -> Decimal:
     if blank:
         raise NumberError(blank)
     if isinstance(raw, bool):
-        raise NumberError(f"应为不小于 0 的金额，收到“{raw}”")
+        raise NumberError(f"应为不小于 0 的金额，收到“{excerpt(raw)}”")
     text = normalize_text(str(raw))
     if text in ZERO_WORDS:
         return Decimal(0)
+    if len(text) > _MAX_DIGITS:
+        raise NumberError(f"金额过大，收到“{excerpt(raw)}”，请核对单位是否为万元")
     if not _AMOUNT_RE.fullmatch(text):
         if text and all(ch in CHINESE_NUMERAL_CHARS for ch in text):
             return _bounded_amount(Decimal(parse_chinese_numeral(text)), raw, bounds)
         raise NumberError(
-            f"应为不小于 0 的金额（数字，最多 {bounds.amount_decimals} 位小数），收到“{raw}”"
+            f"应为不小于 0 的金额（数字，最多 {bounds.amount_decimals} 位小数），收到“{excerpt(raw)}”"
         )
     try:
         value = Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid decimals
-        raise NumberError(f"应为不小于 0 的金额，收到“{raw}”") from exc
+        raise NumberError(f"应为不小于 0 的金额，收到“{excerpt(raw)}”") from exc
     return _bounded_amount(value, raw, bounds)
 
 
 def _bounded_amount(value: Decimal, raw: object, bounds: Bounds) -> Decimal:
     exponent = value.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > bounds.amount_decimals:
-        raise NumberError(f"金额最多保留 {bounds.amount_decimals} 位小数，收到“{raw}”")
+        raise NumberError(f"金额最多保留 {bounds.amount_decimals} 位小数，收到“{excerpt(raw)}”")
     if value > bounds.max_amount:
         raise NumberError(
-            f"金额过大（上限 {bounds.max_amount}），收到“{raw}”，请核对单位是否为万元"
+            f"金额过大（上限 {bounds.max_amount}），收到“{excerpt(raw)}”，请核对单位是否为万元"
         )
     return value
 
