@@ -426,7 +426,16 @@ app.add_typer(cli_batch.excel_app, name="excel")
 
 
 def main() -> None:
-    from .cli_errors import UsageError, click_exceptions, usage_message
+    """Run the CLI. Every way out is a Chinese message and an exit code, never a traceback:
+    usage errors 2, Ctrl+C 130, a closed pipe (`draftbot check … | head`) ends quietly,
+    disk and other OS errors and anything unexpected are described (cli_errors.py)."""
+    from .cli_errors import (
+        UsageError,
+        click_exceptions,
+        os_error_message,
+        unexpected_message,
+        usage_message,
+    )
 
     try:
         code = app(prog_name="draftbot", standalone_mode=False)
@@ -436,10 +445,46 @@ def main() -> None:
     except UsageError as exc:
         typer.echo(usage_message(exc), err=True)
         code = 2
-    except (KeyboardInterrupt, click_exceptions.Abort):
-        typer.echo("\n已中断。", err=True)
+    except (KeyboardInterrupt, EOFError, typer.Abort):
+        _echo_quietly("\n已中断。")
         code = 130
+    except BrokenPipeError:
+        _silence_stdout()
+        code = 141
+    except SystemExit as exc:  # typer ends a closed pipe with sys.exit(1)
+        code = exc.code if isinstance(exc.code, int) else 1
+    except OSError as exc:
+        _echo_quietly(os_error_message(exc))
+        code = 74
+    except MemoryError:
+        _echo_quietly("错误：内存不足，操作未完成；数据文件未被改动。请关闭其他程序后重试。")
+        code = 70
+    except Exception as exc:  # the last resort: a message, never a traceback
+        _echo_quietly(unexpected_message(exc))
+        code = 70
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):
+        _silence_stdout()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _echo_quietly(message: str) -> None:
+    import contextlib
+
+    with contextlib.suppress(OSError, ValueError):  # stderr closed too: nothing more to say
+        typer.echo(message, err=True)
+
+
+def _silence_stdout() -> None:
+    """After the reader of our output went away (a closed pipe), drop what is left."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,7 @@ command whose `--help` explains the usage.
 
 from __future__ import annotations
 
+import errno
 import re
 from typing import Any
 
@@ -67,3 +68,32 @@ def _describe(error: Any) -> str:
     if "Missing command" in (error.message or ""):
         return "缺少命令"
     return f"用法不正确（{error.message}）"
+
+
+_OS_ERRORS = {
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EFBIG: "文件超过了系统允许的大小（磁盘配额或文件大小限制）",
+    errno.EDQUOT: "超出了磁盘配额",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "磁盘是只读的",
+    errno.ENOENT: "找不到文件或文件夹",
+}
+
+
+def os_error_message(exc: OSError) -> str:
+    """An operating-system error (disk full, no permission …) as a Chinese message naming the
+    file; the data file itself is written atomically, so it is never left half-written."""
+    reason = _OS_ERRORS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    where = f"“{exc.filename}”" if exc.filename else "文件"
+    return (
+        f"错误：无法读写{where}：{reason}。原有的数据文件未被改动；请腾出磁盘空间或检查权限后重试。"
+    )
+
+
+def unexpected_message(exc: BaseException) -> str:
+    """The last-resort message for an error draftbot did not foresee (no traceback)."""
+    return (
+        f"错误：draftbot 遇到了未预料的问题（{type(exc).__name__}），操作未完成；"
+        "数据文件未被改动。请把这条信息和所用的命令告诉维护人员。"
+    )

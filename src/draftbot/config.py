@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import SettingsError as _SourceError
 
 OFFLINE_LABEL = "离线模板"
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
@@ -78,9 +80,40 @@ class Settings(BaseSettings):
     web_max_upload_bytes: int = Field(
         5 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024, description="网页上传文件大小上限（字节）"
     )
-    web_allowed_hosts: list[str] = Field(
-        default_factory=list, description="网页版允许的额外主机名（局域网访问时用）"
+    web_allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="网页版允许的额外主机名（局域网访问时用），多个用逗号分隔，如 bgs-pc,192.168.1.20",
     )
+    llm_max_tokens: int = Field(
+        2000, ge=100, le=32000, description="每段正文让模型最多输出的 token 数（max_tokens）"
+    )
+    llm_max_calls_per_report: int = Field(
+        40, ge=1, le=1000, description="起草一份报告（一次起草操作）最多调用模型的次数"
+    )
+    llm_max_calls_per_day: int = Field(
+        0, ge=0, le=100000, description="本机每天最多调用模型的次数；0 表示不限"
+    )
+    langsmith_tracing: bool = Field(
+        False,
+        description="把起草过程发送到 LangSmith 追踪服务（第三方）；默认关闭，"
+        "环境中的 LANGSMITH_TRACING 等变量不会打开它",
+    )
+
+    @field_validator("web_allowed_hosts", mode="before")
+    @classmethod
+    def _host_list(cls, value: Any) -> Any:
+        """`bgs-pc`, `bgs-pc,192.168.1.20` or a JSON list `["bgs-pc"]`."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            import json
+
+            try:
+                return json.loads(text)
+            except ValueError:
+                pass
+        return [part for part in text.replace("，", ",").replace(" ", ",").split(",") if part]
 
     @property
     def model_name(self) -> str:
@@ -136,8 +169,16 @@ def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**values)
     except ValidationError as exc:
+        from .datafile import pydantic_message
+
         problems = []
         for err in exc.errors():
             name = str(err["loc"][0]) if err["loc"] else "?"
-            problems.append(f"DRAFTBOT_{name.upper()}：{err['msg']}")
-        raise SettingsError("配置有误：" + "；".join(problems)) from None
+            problems.append(f"DRAFTBOT_{name.upper()}：{pydantic_message(err)}")
+        raise SettingsError(
+            "配置有误：" + "；".join(problems) + "。请在环境变量或 .env 文件中改正后重试"
+        ) from None
+    except _SourceError as exc:  # a value pydantic-settings cannot even decode
+        raise SettingsError(
+            f"配置有误：无法读取设置（{str(exc)[:120]}）。请在环境变量或 .env 文件中改正后重试"
+        ) from None

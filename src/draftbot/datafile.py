@@ -400,6 +400,11 @@ def _submodel(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def pydantic_message(err: Any) -> str:
+    """A pydantic error dict as a short Chinese sentence (no location), for any model."""
+    return _message_for(err, tuple(err.get("loc", ())))
+
+
 def _message_for(err: Any, loc: tuple[Any, ...]) -> str:
     kind = err["type"]
     if kind.startswith("draftbot_"):
@@ -664,6 +669,9 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:  # disk full, quota, permissions: name the file the user asked for
+        Path(tmp).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
