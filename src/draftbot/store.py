@@ -9,9 +9,11 @@ power cut), foreign keys on. Each write is one transaction.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sqlite3
+import stat
 import threading
 import uuid
 from collections.abc import Iterator
@@ -192,11 +194,13 @@ class Store:
     def __init__(self, path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = Path(path)
         self.busy_timeout_ms = busy_timeout_ms
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(self.path.parent)
         self._local = threading.local()
         # executescript commits on its own; the schema is idempotent (IF NOT EXISTS)
         self._connection().executescript(_SCHEMA)
         self._summarize_missing()
+        for name in (self.path, *(self.path.with_name(self.path.name + s) for s in SIDE_FILES)):
+            make_private_file(name)
 
     @classmethod
     def in_folder(cls, folder: str | Path) -> Store:
@@ -334,11 +338,19 @@ class Store:
                 agency, year = meta.get("agency", ""), meta.get("report_year", 0)
                 _write_summary(db, row["id"], agency, year, row["updated_at"])
 
-    def save(self, report_id: str, report: Report, based_on: int) -> StoredReport:
-        """Replace the report data if nobody saved since version `based_on`."""
+    def save(
+        self, report_id: str, report: Report, based_on: int, *, source: str = "user"
+    ) -> StoredReport:
+        """Replace the report data if nobody saved since version `based_on`. Every narrative
+        section this changes gets a history entry (by `source`), in the same transaction."""
         with self._transaction() as db:
-            self._bump(db, report_id, based_on, data=_dump(report))
+            old = _stored(_row_or_missing(db, report_id)).report.narrative
+            version = self._bump(db, report_id, based_on, data=_dump(report))
             _write_summary(db, report_id, report.meta.agency, report.meta.report_year, None)
+            for section in SECTION_KEYS:
+                text = getattr(report.narrative, section)
+                if text != getattr(old, section):
+                    self._append(db, report_id, section, text, source, "accepted", "", version)
         return self.get(report_id)
 
     def set_status(self, report_id: str, status: ReportStatus, based_on: int) -> StoredReport:
@@ -580,3 +592,22 @@ def _revision(row: sqlite3.Row) -> SectionRevision:
         report_version=row["report_version"],
         created_at=dt.datetime.fromisoformat(row["created_at"]),
     )
+
+
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create `folder` (and parents) and make it readable by this user only (0700): it holds
+    every agency's unpublished figures. Silently left as it is where chmod is not supported."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(OSError):
+        if stat.S_IMODE(folder.stat().st_mode) & 0o077:
+            folder.chmod(0o700)
+
+
+def make_private_file(path: Path) -> None:
+    """Make an existing file readable and writable by this user only (0600)."""
+    with contextlib.suppress(OSError):
+        if path.exists() and stat.S_IMODE(path.stat().st_mode) & 0o077:
+            path.chmod(0o600)

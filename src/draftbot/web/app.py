@@ -9,9 +9,11 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..store import (
     ReportFinal,
@@ -22,7 +24,16 @@ from ..store import (
     VersionConflict,
 )
 from .pages import STATIC_DIR
-from .security import GuardError, GuardMiddleware, allowed_hosts, refusal, require_csrf
+from .pools import make_pools
+from .security import (
+    BodyTooLarge,
+    GuardError,
+    GuardMiddleware,
+    LoginThrottle,
+    allowed_hosts,
+    refusal,
+    require_csrf,
+)
 
 log = logging.getLogger("draftbot.web")
 
@@ -85,6 +96,9 @@ def create_app(config: WebConfig, settings: Any = None, *, store: Store | None =
     app.state.settings = settings
     app.state.store = store or Store.in_folder(config.data_dir)
     app.state.jobs = set()
+    app.state.pools = make_pools()
+    app.state.login_throttle = LoginThrottle()
+    app.add_middleware(LastResortMiddleware)
     app.add_middleware(
         GuardMiddleware,
         hosts=allowed_hosts(config.host, config.extra_hosts),
@@ -122,6 +136,40 @@ def _refuse_with(status: int) -> Any:
     return handler
 
 
+UNEXPECTED_MESSAGE = "系统内部出错，您已保存的内容不受影响；请刷新页面后重试"
+
+
+class LastResortMiddleware:
+    """Answers an unforeseen error with a 500 message *without re-raising it*, so the server
+    keeps the client's keep-alive connection open (Starlette's outermost error middleware
+    re-raises after answering, and the server then resets the connection)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except BodyTooLarge:  # the guard outside answers this one with 413
+            raise
+        except Exception as exc:
+            if started:
+                raise
+            log.error("未预期的错误：%s（%s）", type(exc).__name__, scope.get("path", ""))
+            headers = Headers(scope=scope)
+            await refusal(500, UNEXPECTED_MESSAGE, headers)(scope, receive, send)
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GuardError)
     async def guard_refused(request: Request, exc: GuardError) -> Response:
@@ -143,6 +191,4 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.error("未预期的错误：%s（%s）", type(exc).__name__, request.url.path)
-        return refusal(
-            500, "系统内部出错，您已保存的内容不受影响；请刷新页面后重试", request.headers
-        )
+        return refusal(500, UNEXPECTED_MESSAGE, request.headers)

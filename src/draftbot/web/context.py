@@ -144,7 +144,7 @@ async def json_body(request: Request) -> dict[str, Any]:
         raise GuardError(413, "提交的内容过大，请分次保存")
     try:
         data = json.loads(raw or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise GuardError(400, "提交的内容无法识别，请刷新页面后重试") from None
     if not isinstance(data, dict):
         raise GuardError(400, "提交的内容无法识别，请刷新页面后重试")
@@ -155,4 +155,9 @@ def version_of(data: dict[str, Any]) -> int:
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise GuardError(400, "缺少版本号，请刷新页面后重试")
+    if not 0 <= version <= MAX_VERSION:
+        raise GuardError(400, "版本号无效，请刷新页面后重试")
     return version
+
+
+MAX_VERSION = 2**53  # SQLite stores 64-bit integers; a larger number is never a real version

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..datafile import problems_from_validation
+from ..excerpt import excerpt
 from ..model import Report
 from ..numbers import NumberError, parse_count
 
@@ -71,8 +72,11 @@ def apply_changes(report: Report, changes: dict[str, Any]) -> Report:
     for path, raw in changes.items():
         try:
             _set_path(data, path, _value_for(path, raw))
-        except (KeyError, ValueError, TypeError, NumberError) as exc:
-            problems.append(EditProblem(path, path, str(exc) or "无法识别的字段"))
+        except NumberError as exc:
+            problems.append(EditProblem(path, path, str(exc)))
+        except (KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
+            message = str(exc) if isinstance(exc, ValueError) and _is_chinese(str(exc)) else ""
+            problems.append(EditProblem(path, excerpt(path), message or UNKNOWN_FIELD))
     if problems:
         raise EditRejected(problems)
     if report.is_published:
@@ -125,23 +129,44 @@ def _category(line: str) -> dict[str, Any]:
     return {"name": name.strip(), "count": parse_count(count.strip())}
 
 
+UNKNOWN_FIELD = "没有这个字段或这一项，请刷新页面后重试"
+MAX_PATH_PARTS = 8
+
+
+def _is_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Place `value` at dotted `path`; list positions must exist (0 ≤ i < len), else KeyError."""
+    if not isinstance(path, str) or len(path) > 200:
+        raise KeyError(path)
     parts = path.split(".")
-    if not parts or any(not p for p in parts):
+    if len(parts) > MAX_PATH_PARTS or any(not p for p in parts):
         raise KeyError(path)
     node: Any = data
     for part in parts[:-1]:
         if isinstance(node, list):
-            node = node[int(part)]
+            node = node[_index(node, part)]
             continue
+        if not isinstance(node, dict):
+            raise KeyError(path)
         if node.get(part) is None:
             node[part] = {}
         node = node[part]
     last = parts[-1]
     if isinstance(node, list):
-        node[int(last)] = value
-    else:
+        node[_index(node, last)] = value
+    elif isinstance(node, dict):
         node[last] = value
+    else:
+        raise KeyError(path)
+
+
+def _index(items: list[Any], part: str) -> int:
+    if not part.isdigit() or int(part) >= len(items):
+        raise KeyError(part)
+    return int(part)
 
 
 def _problems(exc: ValidationError, changes: dict[str, Any]) -> list[EditProblem]:

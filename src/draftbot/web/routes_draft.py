@@ -22,6 +22,7 @@ from .context import (
     store_of,
     version_of,
 )
+from .pools import in_pool
 from .security import GuardError
 from .views import SECTION_LABELS, finding_views, local_time, section_findings, text_diff
 
@@ -91,10 +92,13 @@ async def save_section(request: Request, report_id: str, key: str) -> Response:
     if not isinstance(text, str):
         raise GuardError(400, "缺少正文内容")
     store = store_of(request)
-    stored = store.save_section(
-        report_id, _section(key), text, source="user", based_on=version_of(data)
-    )
-    return JSONResponse(section_state(stored, key, origin=_latest_origin(store, report_id, key)))
+    section, based_on = _section(key), version_of(data)
+
+    def save() -> dict[str, Any]:
+        stored = store.save_section(report_id, section, text, source="user", based_on=based_on)
+        return section_state(stored, key, origin=_latest_origin(store, report_id, key))
+
+    return JSONResponse(await in_pool(request, "store", save))
 
 
 @router.post("/api/reports/{report_id}/sections/{key}/approve")
@@ -167,17 +171,22 @@ def diff(request: Request, report_id: str, revision_id: int) -> Response:
 async def restore(request: Request, report_id: str, revision_id: int) -> Response:
     data = await json_body(request)
     store = store_of(request)
-    revision = store.revision(report_id, revision_id)
-    stored = store.save_section(
-        report_id,
-        revision.section,
-        revision.text,
-        source="restore",
-        based_on=version_of(data),
-        note=f"恢复自 {local_time(revision.created_at)} 的版本",
-    )
-    origin = _latest_origin(store, report_id, revision.section)
-    return JSONResponse(section_state(stored, revision.section, origin=origin))
+    based_on = version_of(data)
+
+    def restore_now() -> dict[str, Any]:
+        revision = store.revision(report_id, revision_id)
+        stored = store.save_section(
+            report_id,
+            revision.section,
+            revision.text,
+            source="restore",
+            based_on=based_on,
+            note=f"恢复自 {local_time(revision.created_at)} 的版本",
+        )
+        origin = _latest_origin(store, report_id, revision.section)
+        return section_state(stored, revision.section, origin=origin)
+
+    return JSONResponse(await in_pool(request, "store", restore_now))
 
 
 # --- generation, streamed ------------------------------------------------------------------

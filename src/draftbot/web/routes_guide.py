@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from .. import questions as qb
 from ..store import StoredReport, VersionConflict
 from .context import VersionCache, report_page, store_of
+from .pools import in_pool
 from .security import GuardError
 from .sentences import MAX_SENTENCE_CHARS, llm_parser, parse_sentence, proposal_view
 from .views import finding_views
@@ -118,8 +119,7 @@ def guide(request: Request, report_id: str, q: str | None = None) -> Response:
 @router.post("/reports/{report_id}/guide")
 async def answer(request: Request, report_id: str) -> Response:
     form = await request.form()
-    store = store_of(request)
-    stored = store.get(report_id)
+    stored = await in_pool(request, "store", store_of(request).get, report_id)
     question = _question(str(form.get("question_id", "")))
     text = str(form.get("answer", ""))
     if qb.is_sentence_answer(question, text):
@@ -128,7 +128,10 @@ async def answer(request: Request, report_id: str) -> Response:
             return guide_page(request, stored, question, status=422, answer=text, problem=problem)
         proposal = await _proposal(request, stored, question, text)
         return guide_page(request, stored, question, answer=text, proposal=proposal)
-    return _save_answer(
+    return await in_pool(
+        request,
+        "store",
+        _save_answer,
         request,
         stored,
         question,
@@ -142,11 +145,11 @@ async def answer(request: Request, report_id: str) -> Response:
 async def back(request: Request, report_id: str) -> Response:
     form = await request.form()
     store = store_of(request)
-    stored = store.get(report_id)
+    stored = await in_pool(request, "store", store.get, report_id)
     updated, question = qb.go_back(bank(), stored.report)
     if question is None:
         return RedirectResponse(f"/reports/{report_id}/guide", status_code=303)
-    store.save(report_id, updated, _form_version(form))
+    await in_pool(request, "store", store.save, report_id, updated, _form_version(form))
     return RedirectResponse(f"/reports/{report_id}/guide?q={question.id}", status_code=303)
 
 
@@ -156,7 +159,9 @@ async def _proposal(
     settings = request.app.state.settings
     system_prompt = bank().freetext.system_prompt
     scope = list(question.fills)
-    proposal = await parse_sentence(settings, system_prompt, text, scope, stored.report)
+    proposal = await in_pool(
+        request, "model", parse_sentence, settings, system_prompt, text, scope, stored.report
+    )
     return proposal_view(proposal, stored.report, qb.cell_label)
 
 
@@ -164,15 +169,17 @@ async def _proposal(
 async def confirm(request: Request, report_id: str) -> Response:
     """Save the cells proposed from a sentence at a gate (other cells of the gate become 0)."""
     form = await request.form()
-    store = store_of(request)
-    stored = store.get(report_id)
+    stored = await in_pool(request, "store", store_of(request).get, report_id)
     question = _question(str(form.get("question_id", "")))
     values = {
         key.removeprefix("cell:"): str(value)
         for key, value in form.multi_items()
         if key.startswith("cell:")
     }
-    return _save_answer(
+    return await in_pool(
+        request,
+        "store",
+        _save_answer,
         request,
         stored,
         question,

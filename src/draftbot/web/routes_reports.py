@@ -7,7 +7,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from markupsafe import Markup
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -31,6 +30,7 @@ from .context import (
 )
 from .edits import EditRejected, apply_changes
 from .pages import fragment
+from .pools import in_pool
 from .security import GuardError, login_response
 from .sentences import MAX_SENTENCE_CHARS, llm_parser, parse_sentence, proposal_view
 from .views import (
@@ -173,7 +173,7 @@ async def create_report(request: Request) -> Response:
     existing = same_report(store_of(request), report.meta.agency, report.meta.report_year)
     if existing and str(form.get("allow_duplicate", "")) != "1":
         return _new_page(request, 409, values=values, duplicates=existing, duplicate_form="new")
-    stored = store_of(request).create(report)
+    stored = await in_pool(request, "store", store_of(request).create, report)
     return RedirectResponse(f"/reports/{stored.id}", status_code=303)
 
 
@@ -198,7 +198,7 @@ async def create_from_previous(request: Request) -> Response:
     upload = form.get("file")
     try:
         if source_id:
-            last = store_of(request).get(source_id).report
+            last = (await in_pool(request, "store", store_of(request).get, source_id)).report
         elif isinstance(upload, UploadFile) and upload.filename:
             agency = str(form.get("agency", "")).strip()
             year_text = str(form.get("report_year", "")).strip()
@@ -216,7 +216,7 @@ async def create_from_previous(request: Request) -> Response:
         return _new_page(
             request, 409, duplicates=existing, duplicate_form="previous", source_id=source_id
         )
-    stored = store_of(request).create(report)
+    stored = await in_pool(request, "store", store_of(request).create, report)
     return RedirectResponse(f"/reports/{stored.id}", status_code=303)
 
 
@@ -229,18 +229,18 @@ async def _read_upload(
         raise GuardError(413, f"文件过大（上限 {limit // (1024 * 1024)} MB），请检查是否选错了文件")
     name = (upload.filename or "").lower()
     if name.endswith(PUBLISHED_SUFFIXES):
-        return await run_in_threadpool(_import_published, data, name, agency or None, year)
+        return await in_pool(request, "parse", _import_published, data, name, agency or None, year)
     if name.endswith(".xlsx"):
         from ..intake import load_bytes
 
-        return await run_in_threadpool(load_bytes, data, "上传的填报模板.xlsx")
+        return await in_pool(request, "parse", load_bytes, data, "上传的填报模板.xlsx")
     if name.endswith(DATA_SUFFIXES):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise GuardError(400, "数据文件不是 UTF-8 编码，请另存为 UTF-8 后再上传") from None
         suffix = ".json" if name.endswith(".json") else ".yaml"
-        return parse_report(text, f"上传的文件{suffix}")
+        return await in_pool(request, "parse", parse_report, text, f"上传的文件{suffix}")
     raise GuardError(
         415,
         "只能上传上年度发布的报告（.docx、.doc、.wps、.html、.htm、.mht、.pdf）、Excel 填报模板（.xlsx）"
@@ -300,7 +300,8 @@ async def set_status(request: Request, report_id: str) -> Response:
         based_on = int(str(form.get("version", "")))
     except ValueError:
         raise GuardError(400, "缺少版本号，请刷新页面后重试") from None
-    store_of(request).set_status(report_id, str(form.get("status", "")), based_on)  # type: ignore[arg-type]
+    status = str(form.get("status", ""))
+    await in_pool(request, "store", store_of(request).set_status, report_id, status, based_on)
     return RedirectResponse(f"/reports/{report_id}", status_code=303)
 
 
@@ -371,21 +372,28 @@ async def edit(request: Request, report_id: str) -> Response:
     changes = data.get("changes")
     if not isinstance(changes, dict) or not changes:
         raise GuardError(400, "没有要保存的修改")
-    store = store_of(request)
+    return JSONResponse(
+        *await in_pool(
+            request, "store", _apply_edit, store_of(request), report_id, changes, based_on
+        )
+    )
+
+
+def _apply_edit(
+    store: Any, report_id: str, changes: dict[str, Any], based_on: int
+) -> tuple[dict[str, Any], int]:
+    """Validate and save one autosave (runs in the store pool): (JSON answer, status)."""
     stored = store.get(report_id)
     try:
         updated = apply_changes(stored.report, changes)
     except EditRejected as exc:
-        return JSONResponse(
-            {
-                "ok": False,
-                "message": "有填写不正确的内容，未保存：" + exc.problems[0].message,
-                "problems": [p.to_json() for p in exc.problems],
-            },
-            status_code=422,
-        )
-    saved = store.save(report_id, updated, based_on)
-    return JSONResponse(live_state(saved))
+        answer = {
+            "ok": False,
+            "message": "有填写不正确的内容，未保存：" + exc.problems[0].message,
+            "problems": [p.to_json() for p in exc.problems],
+        }
+        return answer, 422
+    return live_state(store.save(report_id, updated, based_on)), 200
 
 
 @router.get("/api/reports/{report_id}/state")
@@ -440,12 +448,15 @@ def _export_page(
 
 
 @router.get("/reports/{report_id}/download.docx")
-def download_docx(request: Request, report_id: str, force: bool = False) -> Response:
+async def download_docx(request: Request, report_id: str, force: bool = False) -> Response:
     from .. import word
 
-    stored = store_of(request).get(report_id)
+    stored = await in_pool(request, "store", store_of(request).get, report_id)
     try:
-        result = word.build_docx(stored.report, force=force, findings=findings_for(stored))
+        findings = await in_pool(request, "store", findings_for, stored)
+        result = await in_pool(
+            request, "docx", word.build_docx, stored.report, force=force, findings=findings
+        )
     except word.ExportBlocked as exc:
         return _export_page(request, stored, 409, blocked=finding_views(list(exc.findings)))
     suffix = "（草稿）" if force else ""
@@ -528,10 +539,18 @@ def login_form(request: Request) -> Response:
 
 @router.post("/login")
 async def login(request: Request) -> Response:
+    """Check the access token; after too many wrong ones from one address, refuse for a while."""
+    throttle = request.app.state.login_throttle
+    client = request.client.host if request.client else ""
+    wait = throttle.wait_seconds(client)
+    if wait:
+        problem = f"口令错误次数过多，请 {wait} 秒后再试"
+        return page(request, "login.html", 429, problem=problem)
     form = await request.form()
     token = request.app.state.config.access_token
     response = login_response(token, str(form.get("token", ""))) if token else None
     if response is None:
+        throttle.failed(client)
         return page(request, "login.html", 401, problem="口令不正确")
     return response
 
@@ -550,7 +569,7 @@ async def propose(request: Request, report_id: str, table: str) -> Response:
         raise GuardError(400, "请先输入一句话，如“共收到申请5件，其中自然人4件、企业1件”")
     if len(text) > MAX_SENTENCE_CHARS:
         raise GuardError(400, f"一次最多输入 {MAX_SENTENCE_CHARS} 字，请分几次描述")
-    stored = store_of(request).get(report_id)
+    stored = await in_pool(request, "store", store_of(request).get, report_id)
     return JSONResponse(await proposal_json(request, stored.report, table, text))
 
 
@@ -559,7 +578,10 @@ async def proposal_json(request: Request, report: Report, table: str, text: str)
 
     scope = [grid_prefix(grid_for(report, table))]
     system_prompt = bank().freetext.system_prompt
-    proposal = await parse_sentence(request.app.state.settings, system_prompt, text, scope, report)
+    settings = request.app.state.settings
+    proposal = await in_pool(
+        request, "model", parse_sentence, settings, system_prompt, text, scope, report
+    )
     return proposal_view(proposal, report, cell_location)
 
 

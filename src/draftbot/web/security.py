@@ -28,6 +28,8 @@ AUTH_COOKIE = "draftbot_auth"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 OPEN_PATHS = ("/login", "/static/")
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+# Browsers must not guess a download's type (a .yaml shown as HTML): on every response.
+NOSNIFF = (b"x-content-type-options", b"nosniff")
 
 
 class GuardError(Exception):
@@ -48,15 +50,82 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+MIN_TOKEN_CHARS = 12
+
+
 def check_bind(host: str, access_token: str | None) -> None:
-    """Refuse to listen beyond this computer unless an access token is configured."""
-    if not is_loopback(host) and not access_token:
+    """Refuse to listen beyond this computer unless a strong enough access token is set."""
+    if is_loopback(host):
+        return
+    if not access_token:
         raise GuardError(
             400,
             f"拒绝在 {host} 上启动：监听本机以外的地址时，局域网内任何人都能打开本系统。"
             "请在配置中设置访问口令（DRAFTBOT_WEB_ACCESS_TOKEN）后再试，"
             "或去掉 --host 只在本机使用。",
         )
+    weakness = token_weakness(access_token)
+    if weakness:
+        raise GuardError(
+            400,
+            f"拒绝在 {host} 上启动：访问口令 DRAFTBOT_WEB_ACCESS_TOKEN {weakness}。"
+            f"请设置至少 {MIN_TOKEN_CHARS} 个字符、不含空格、不全是同一字符的口令。",
+        )
+
+
+def token_weakness(token: str) -> str:
+    """Why `token` is too weak to guard a LAN server (Chinese), or "" when it is acceptable."""
+    if token != token.strip() or any(ch.isspace() for ch in token):
+        return "含有空格"
+    if len(token) < MIN_TOKEN_CHARS:
+        return f"只有 {len(token)} 个字符，太短"
+    if len(set(token)) < 4:
+        return "重复的字符太多"
+    return ""
+
+
+LOGIN_FAILURES_ALLOWED = 5  # wrong tokens per client address …
+LOGIN_WINDOW_SECONDS = 60.0  # … within this many seconds, then locked out for the window
+LOGIN_TRACKED_CLIENTS = 1024
+
+
+class LoginThrottle:
+    """Counts wrong access tokens per client address; a client with too many recent failures
+    is refused (429) until the window has passed. Memory is bounded by the number of tracked
+    addresses (the oldest are forgotten first)."""
+
+    def __init__(
+        self,
+        allowed: int = LOGIN_FAILURES_ALLOWED,
+        window: float = LOGIN_WINDOW_SECONDS,
+        clock: Any = None,
+    ) -> None:
+        import time
+        from collections import OrderedDict
+
+        self.allowed = allowed
+        self.window = window
+        self.clock = clock or time.monotonic
+        self.failures: OrderedDict[str, list[float]] = OrderedDict()
+
+    def wait_seconds(self, client: str) -> int:
+        """Seconds until `client` may try again; 0 when it may try now."""
+        recent = self._recent(client)
+        if len(recent) < self.allowed:
+            return 0
+        return max(1, int(recent[0] + self.window - self.clock()) + 1)
+
+    def failed(self, client: str) -> None:
+        recent = self._recent(client)
+        recent.append(self.clock())
+        self.failures[client] = recent[-self.allowed :]
+        self.failures.move_to_end(client)
+        while len(self.failures) > LOGIN_TRACKED_CLIENTS:
+            self.failures.popitem(last=False)
+
+    def _recent(self, client: str) -> list[float]:
+        now = self.clock()
+        return [t for t in self.failures.get(client, []) if now - t < self.window]
 
 
 def allowed_hosts(bind_host: str, extra: tuple[str, ...] = ()) -> frozenset[str]:
@@ -182,6 +251,9 @@ class GuardMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
+                raw = message.setdefault("headers", [])
+                if all(name.lower() != NOSNIFF[0] for name, _ in raw):
+                    raw.append(NOSNIFF)
                 if new_csrf:
                     cookie = (
                         f"{CSRF_COOKIE}={new_csrf}; Path=/; HttpOnly; SameSite=Strict; "
@@ -198,7 +270,8 @@ class GuardMiddleware:
             await self.app(scope, limited_receive, send_with_cookie)
         except BodyTooLarge:
             if not started:
-                await refusal(413, _too_large_message(limit), headers)(scope, receive, send)
+                response = refusal(413, _too_large_message(limit), headers)
+                await response(scope, receive, send_with_cookie)
 
 
 def _too_large_message(limit: int) -> str:

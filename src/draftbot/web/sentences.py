@@ -3,16 +3,14 @@
 The same path as the terminal interview (`freetext.propose`): the LLM (tool calling, the
 sentence fenced as material) when an endpoint is configured, else the offline rules; when the
 LLM fails, the offline rules answer and the proposal's first note says so. Nothing is saved
-here. The LLM call is blocking network I/O, so it runs in a worker thread, never on the
-event loop.
+here. The LLM call is blocking network I/O, so callers run it in the bounded "model" worker
+pool (pools.py), never on the event loop.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-
-from starlette.concurrency import run_in_threadpool
 
 from ..freetext import Proposal, propose
 from ..model import Report
@@ -21,13 +19,12 @@ from .views import TABLES, grid_for, grid_values
 MAX_SENTENCE_CHARS = 2000
 
 
-async def parse_sentence(
+def parse_sentence(
     settings: Any, system_prompt: str, text: str, scope: list[str], report: Report
 ) -> Proposal:
-    """Cells of `scope` that `text` states, by the LLM when configured, else the offline rules."""
-    return await run_in_threadpool(
-        propose, text, scope, report.format_version, settings, system_prompt
-    )
+    """Cells of `scope` that `text` states, by the LLM when configured, else the offline rules.
+    Blocking (network I/O): callers run it in the web app's "model" pool (pools.py)."""
+    return propose(text, scope, report.format_version, settings, system_prompt)
 
 
 def llm_parser(settings: Any) -> str:
