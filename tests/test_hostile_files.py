@@ -93,14 +93,23 @@ def test_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path):
     assert "文件过大（上限 5 MB）" in info.value.render()
 
 
-def test_many_unknown_keys_give_a_bounded_message():
+def test_many_keys_are_refused_before_parsing():
     data = {"meta": {"agency": "示例县民政局", "report_year": 2023}}
-    data.update({f"key{i}": i for i in range(200_000)})
+    data.update({f"k{i}": i for i in range(200_000)})
+    assert problems(json.dumps(data), "many.json") == [
+        "文件：文件中的键和列表项过多（约 200003 个，上限 10000）；"
+        "一份年度报告的数据文件只有几百项，请检查是否选错了文件"
+    ]
+
+
+def test_many_problems_are_listed_up_to_the_bound():
+    data = {"meta": {"agency": "示例县民政局", "report_year": 2023}}
+    data.update({f"key{i}": i for i in range(3000)})
     with pytest.raises(DataFileError) as info:
         parse_report(json.dumps(data), "many.json")
     found = [str(p) for p in info.value.problems]
     assert len(found) == MAX_PROBLEMS + 1
-    assert found[-1] == f"文件：另有 {200_000 - MAX_PROBLEMS} 处问题未列出，请先改正以上各处"
+    assert found[-1] == f"文件：另有 {3000 - MAX_PROBLEMS} 处问题未列出，请先改正以上各处"
     assert len(info.value.render()) < 5000
 
 

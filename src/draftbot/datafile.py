@@ -34,6 +34,7 @@ from .model import OTHER_ROWS_2021, Report, result_rows
 SUPPORTED_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_DATA_FILE_BYTES = 5 * 1024 * 1024  # a real report's data file is under 50 KB
 MAX_NESTING_DEPTH = 32  # the data model nests at most 6 levels
+MAX_DATA_ITEMS = 10_000  # keys and list items; a real report has a few hundred
 MAX_PROBLEMS = 20  # problems listed per file; the rest are counted
 MAX_LINE_INDEX_BYTES = 512 * 1024  # JSON text re-read for line numbers only up to this size
 
@@ -108,6 +109,18 @@ def parse_report(text: str, source: str | Path = "<数据>") -> Report:
     """
     if len(text) > MAX_DATA_FILE_BYTES:
         raise DataFileError(source, [Problem("文件", _too_large())])
+    items = _estimated_items(text)
+    if items > MAX_DATA_ITEMS:
+        raise DataFileError(
+            source,
+            [
+                Problem(
+                    "文件",
+                    f"文件中的键和列表项过多（约 {items} 个，上限 {MAX_DATA_ITEMS}）；"
+                    "一份年度报告的数据文件只有几百项，请检查是否选错了文件",
+                )
+            ],
+        )
     data = _parse_mapping(text, source)
     try:
         return Report.model_validate(data)
@@ -115,6 +128,12 @@ def parse_report(text: str, source: str | Path = "<数据>") -> Report:
         raise DataFileError(
             source, problems_from_validation(exc, text, data, limit=MAX_PROBLEMS)
         ) from None
+
+
+def _estimated_items(text: str) -> int:
+    """An estimate of keys and list items (the `:` or the `,`, whichever are more), in a few
+    milliseconds before parsing: the parse and the error list of 200,000 keys take seconds."""
+    return max(text.count(":"), text.count(",")) + text.count("\n-")
 
 
 def _too_large() -> str:
