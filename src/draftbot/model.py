@@ -87,6 +87,9 @@ Amount = Annotated[
 ]
 
 
+MAX_SECTION_CHARS = 20000  # one narrative section; a longer model answer falls back offline
+
+
 class Strict(BaseModel):
     """Base for every data model: unknown keys are errors, assignments are validated."""
 
@@ -456,14 +459,26 @@ SECTION_KEYS: tuple[str, ...] = (
 class Narrative(Strict):
     """The prose of the report, section by section (drafted, then reviewed by a person)."""
 
-    overview_intro: str = Field("", max_length=20000, description="一、总体情况 的导语")
-    overview_proactive: str = Field("", max_length=20000, description="（一）主动公开")
-    overview_on_request: str = Field("", max_length=20000, description="（二）依申请公开")
-    overview_management: str = Field("", max_length=20000, description="（三）政府信息管理")
-    overview_platform: str = Field("", max_length=20000, description="（四）政府信息公开平台建设")
-    overview_supervision: str = Field("", max_length=20000, description="（五）监督保障")
-    problems: str = Field("", max_length=20000, description="五、存在的主要问题及改进情况")
-    other_matters: str = Field("", max_length=20000, description="六、其他需要报告的事项")
+    overview_intro: str = Field("", max_length=MAX_SECTION_CHARS, description="一、总体情况 的导语")
+    overview_proactive: str = Field("", max_length=MAX_SECTION_CHARS, description="（一）主动公开")
+    overview_on_request: str = Field(
+        "", max_length=MAX_SECTION_CHARS, description="（二）依申请公开"
+    )
+    overview_management: str = Field(
+        "", max_length=MAX_SECTION_CHARS, description="（三）政府信息管理"
+    )
+    overview_platform: str = Field(
+        "", max_length=MAX_SECTION_CHARS, description="（四）政府信息公开平台建设"
+    )
+    overview_supervision: str = Field(
+        "", max_length=MAX_SECTION_CHARS, description="（五）监督保障"
+    )
+    problems: str = Field(
+        "", max_length=MAX_SECTION_CHARS, description="五、存在的主要问题及改进情况"
+    )
+    other_matters: str = Field(
+        "", max_length=MAX_SECTION_CHARS, description="六、其他需要报告的事项"
+    )
 
 
 class Revision(Strict):

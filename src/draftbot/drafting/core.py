@@ -26,10 +26,10 @@ from typing import Literal
 from ..checks import Finding
 from ..config import Settings
 from ..facts import FactSheet, build_fact_sheet
-from ..model import SECTION_KEYS, Report, Revision
+from ..model import MAX_SECTION_CHARS, SECTION_KEYS, Report, Revision
 from .aio import run_sync
 from .cache import ResponseCache, cache_key
-from .calls import Completion, LLMError, Message, deadline_exceeded
+from .calls import CallBudget, Completion, LLMError, Message, deadline_exceeded
 from .cleanup import VisibleStream, clean_text, script_problem
 from .guard import describe_claims, drop_clauses, ungrounded_claims
 from .offline import OfflineDraft, render_offline
@@ -85,6 +85,7 @@ class _Job:
     prompts: PromptSet | None = None
     cache: ResponseCache | None = None
     calls: int = 0
+    budget: CallBudget | None = None  # per-report and per-day call caps of this run
     _offline: OfflineDraft | None = None
 
     @property
@@ -232,6 +233,7 @@ async def _guarded_answer(
     text = clean_text(first.text, heading)
     if not text:
         raise LLMError("模型返回的内容去掉格式符号后为空")
+    _check_length(text)
     script = script_problem(text)
     if script == "英文":
         raise LLMError("模型用英文写了这一段，报告正文应使用简体中文")
@@ -246,6 +248,7 @@ async def _guarded_answer(
     messages = [*messages, ("ai", first.text), ("human", reask)]
     second = await _answer(job, messages, deadline, on_chunk, on_restart)
     text = clean_text(second.text, heading)
+    _check_length(text)
     still = ungrounded_claims(text, job.sheet)
     if text and not still:
         return SectionDraft(section, text, settings.model_name, cached=second.cached)
@@ -287,12 +290,23 @@ async def _answer(
         return Completion(hit, cached=True)
     llm = await client_module()
     answer = await llm.complete(
-        job.settings, messages, deadline=deadline, on_chunk=on_chunk, on_restart=on_restart
+        job.settings,
+        messages,
+        deadline=deadline,
+        on_chunk=on_chunk,
+        on_restart=on_restart,
+        budget=job.budget,
     )
     job.calls += answer.calls
     if job.cache:
         job.cache.put(key, answer.text)
     return answer
+
+
+def _check_length(text: str) -> None:
+    """A section longer than the data model allows is refused (then drafted offline)."""
+    if len(text) > MAX_SECTION_CHARS:
+        raise LLMError(f"模型返回的正文过长（{len(text)} 字，每部分上限 {MAX_SECTION_CHARS} 字）")
 
 
 async def client_module() -> ModuleType:
@@ -311,6 +325,7 @@ def _prepare(report: Report, settings: Settings, instruction: str | None, use_ll
     if use_llm:
         job.prompts = load_llm_prompts(settings.prompts_dir)
         job.cache = ResponseCache(settings.effective_cache_dir)
+        job.budget = CallBudget.for_settings(settings)
     return job
 
 

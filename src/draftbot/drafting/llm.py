@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 
+import langsmith
 import openai
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_openai import ChatOpenAI
@@ -33,7 +34,14 @@ from pydantic import BaseModel
 
 from ..config import Settings
 from .aio import run_sync
-from .calls import Completion, ExtractionError, LLMError, Message, deadline_exceeded
+from .calls import (
+    CallBudget,
+    Completion,
+    ExtractionError,
+    LLMError,
+    Message,
+    deadline_exceeded,
+)
 from .prompts import fence
 
 __all__ = [
@@ -99,8 +107,10 @@ def build_chat_model(settings: Settings, *, streaming: bool = False) -> ChatOpen
     """A new `ChatOpenAI` for `settings` with its own HTTP clients (timeout, no hidden retries).
 
     Prefer `chat_model`, which reuses one per event loop; a model's async connections may only
-    be used on the loop that opened them.
+    be used on the loop that opened them. Sends `max_tokens` per answer; third-party tracing
+    is off unless `DRAFTBOT_LANGSMITH_TRACING` turns it on (`configure_tracing`).
     """
+    configure_tracing(settings)
     api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
     tls = _tls_for(settings.llm_base_url)
     return ChatOpenAI(
@@ -110,10 +120,21 @@ def build_chat_model(settings: Settings, *, streaming: bool = False) -> ChatOpen
         temperature=settings.llm_temperature,
         timeout=settings.llm_timeout,
         max_retries=0,
+        # `max_tokens` as most OpenAI-compatible services (DeepSeek, Qwen, vLLM, Ollama) name
+        # it; LangChain would rename its own field to OpenAI's newer `max_completion_tokens`
+        extra_body={"max_tokens": settings.llm_max_tokens},
         streaming=streaming,
         http_client=openai.DefaultHttpxClient(verify=tls, timeout=settings.llm_timeout),
         http_async_client=openai.DefaultAsyncHttpxClient(verify=tls, timeout=settings.llm_timeout),
     )
+
+
+def configure_tracing(settings: Settings) -> None:
+    """LangChain sends every run (the clerk's material, the agency's figures) to LangSmith
+    when LANGSMITH_TRACING / LANGCHAIN_TRACING_V2 is set in the environment. draftbot turns
+    that off process-wide unless its own setting `langsmith_tracing` is true; then the
+    environment's LangSmith variables decide, as LangChain documents."""
+    langsmith.configure(enabled=None if settings.langsmith_tracing else False)
 
 
 def chat_model(settings: Settings, *, streaming: bool = False) -> ChatOpenAI:
@@ -130,6 +151,8 @@ def chat_model(settings: Settings, *, streaming: bool = False) -> ChatOpenAI:
         api_key,
         settings.llm_temperature,
         settings.llm_timeout,
+        settings.llm_max_tokens,
+        settings.langsmith_tracing,
         streaming,
     )
     with _models_lock:
@@ -152,8 +175,10 @@ async def complete(
     deadline: float,
     on_chunk: OnChunk | None = None,
     on_restart: Callable[[], None] | None = None,
+    budget: CallBudget | None = None,
 ) -> Completion:
-    """One accepted answer for `messages` from the model, within `deadline`.
+    """One accepted answer for `messages` from the model, within `deadline`; every attempt
+    is counted against `budget` (per-report and per-day caps) first.
 
     `deadline` is an absolute `loop.time()`. With `on_chunk` the answer is streamed; before a
     retry `on_restart` is called so a caller can discard partial text. The cache is the
@@ -165,6 +190,8 @@ async def complete(
 
     async def attempt() -> str:
         nonlocal calls
+        if budget is not None:
+            budget.take()
         calls += 1
         if on_chunk is None:
             return accepted_text(await llm.ainvoke(list(messages)))
@@ -268,6 +295,13 @@ def classify_failure(exc: Exception, settings: Settings) -> LLMError:
     if isinstance(exc, openai.APITimeoutError):
         return LLMError(f"模型服务响应超时（{host}）", retryable=True)
     if isinstance(exc, openai.APIConnectionError):
+        proxy = proxy_in_use(settings.llm_base_url or "https://api.openai.com/v1")
+        if proxy:
+            return LLMError(
+                f"无法经代理 {proxy} 连接模型服务（{host}）：请检查代理是否可用，"
+                "或在 NO_PROXY 中加入该地址",
+                retryable=True,
+            )
         return LLMError(
             f"无法连接模型服务（{host}），请检查网络或 DRAFTBOT_LLM_BASE_URL", retryable=True
         )
@@ -307,6 +341,23 @@ def _classify_status(exc: openai.APIStatusError, settings: Settings) -> LLMError
     if code >= 500 or code in (408, 409):
         return LLMError(f"模型服务暂时不可用（HTTP {code}）", retryable=True)
     return LLMError(f"请求被模型服务拒绝（HTTP {code}）：{_short(detail)}")
+
+
+def proxy_in_use(url: str) -> str:
+    """The proxy (scheme://host:port, without any password) the HTTP client uses for `url`
+    from HTTPS_PROXY / HTTP_PROXY / ALL_PROXY and NO_PROXY, or "" when it connects directly."""
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    proxies = urllib.request.getproxies()
+    if not parts.hostname or urllib.request.proxy_bypass(parts.hostname):
+        return ""
+    proxy = proxies.get(parts.scheme) or proxies.get("all") or ""
+    if not proxy:
+        return ""
+    shown = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    return f"{shown.scheme}://{shown.hostname}" + (f":{shown.port}" if shown.port else "")
 
 
 def _error_text(exc: openai.APIStatusError) -> str:
@@ -360,9 +411,11 @@ async def aextract_structured(
         ("human", fence("待提取的文字", user_material) + "\n请调用工具，按字段填写提取结果。"),
     ]
     parse_errors = 0
+    budget = CallBudget.for_settings(settings)
 
     async def attempt() -> str:
         nonlocal parse_errors
+        budget.take()
         result = await llm.ainvoke(list(messages))
         raw: AIMessage = result["raw"]
         finish = raw.response_metadata.get("finish_reason")
