@@ -276,7 +276,9 @@ def test_an_injected_instruction_echoed_by_the_model_leaves_no_trace(
     assert all("9999" not in getattr(narrative, key) for key in SECTION_KEYS)
     assert "重点公开工业运行信息。" in narrative.overview_proactive
     request = next(r for r in fake_openai.requests if "（一）主动公开" in r.prompt_text)
-    assert f"<<<\n重点公开工业运行信息。{injection}。\n>>>" in request.prompt_text
+    # the instruction is screened out of the material before the model sees it (issue 13)
+    assert "<<<\n重点公开工业运行信息。\n>>>" in request.prompt_text
+    assert injection not in request.prompt_text
 
 
 # --- faults -------------------------------------------------------------------------------------

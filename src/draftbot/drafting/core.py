@@ -32,6 +32,7 @@ from .cache import ResponseCache, cache_key
 from .calls import CallBudget, Completion, LLMError, Message, deadline_exceeded
 from .cleanup import VisibleStream, clean_text, script_problem
 from .guard import describe_claims, drop_clauses, ungrounded_claims
+from .material import LeftOut, screen_report
 from .offline import OfflineDraft, render_offline
 from .prompts import PromptSet, fence, load_llm_prompts
 from .sections import SECTION_TITLES, SECTION_TOPICS, resolve_section, section_material
@@ -86,6 +87,7 @@ class _Job:
     cache: ResponseCache | None = None
     calls: int = 0
     budget: CallBudget | None = None  # per-report and per-day call caps of this run
+    left_out: list[LeftOut] = field(default_factory=list)  # clerk's lines no drafter saw
     _offline: OfflineDraft | None = None
 
     @property
@@ -102,7 +104,23 @@ def _location(section: str) -> str:
     return f"正文 · {SECTION_TITLES[section]}"
 
 
+def _left_out_findings(job: _Job, section: str) -> list[Finding]:
+    """D-03 for each line of the clerk's material screened out before drafting."""
+    return [
+        Finding(
+            "D-03",
+            "warning",
+            _location(section),
+            item.message,
+            "正文只写报告内容；如这一行确是要写入的情况，请改写成普通的陈述句后重新起草",
+        )
+        for item in job.left_out
+        if item.section == section
+    ]
+
+
 def _offline_draft(job: _Job, section: str, findings: list[Finding]) -> SectionDraft:
+    findings = findings + _left_out_findings(job, section)
     dropped = [
         Finding(
             "D-03",
@@ -240,7 +258,11 @@ async def _guarded_answer(
     unmatched = ungrounded_claims(text, job.sheet)
     if not unmatched:
         return SectionDraft(
-            section, text, settings.model_name, _script_findings(section, script), first.cached
+            section,
+            text,
+            settings.model_name,
+            _script_findings(section, script) + _left_out_findings(job, section),
+            first.cached,
         )
     if on_restart:
         on_restart()
@@ -251,7 +273,9 @@ async def _guarded_answer(
     _check_length(text)
     still = ungrounded_claims(text, job.sheet)
     if text and not still:
-        return SectionDraft(section, text, settings.model_name, cached=second.cached)
+        return SectionDraft(
+            section, text, settings.model_name, _left_out_findings(job, section), second.cached
+        )
     if on_restart:
         on_restart()
     kept = drop_clauses(text, still) if text else None
@@ -264,7 +288,8 @@ async def _guarded_answer(
             "已删去这些句子，本段其余文字保留",
             "请核对删去的内容；如需写入，请把数字填到对应的表格或字段中后重新起草本段",
         )
-        return SectionDraft(section, kept, settings.model_name, [finding], second.cached)
+        findings = [finding, *_left_out_findings(job, section)]
+        return SectionDraft(section, kept, settings.model_name, findings, second.cached)
     return _fallback(
         job,
         section,
@@ -320,8 +345,10 @@ async def client_module() -> ModuleType:
 
 
 def _prepare(report: Report, settings: Settings, instruction: str | None, use_llm: bool) -> _Job:
+    report, left_out = screen_report(report)  # before any drafter sees the clerk's text
     sheet = build_fact_sheet(report)
     job = _Job(report, settings, sheet, (instruction or "").strip() or None)
+    job.left_out = left_out
     if use_llm:
         job.prompts = load_llm_prompts(settings.prompts_dir)
         job.cache = ResponseCache(settings.effective_cache_dir)
