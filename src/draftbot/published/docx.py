@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -273,7 +274,12 @@ def check_package(data: bytes) -> None:
             "文件已损坏，无法作为 .docx 打开；请在 Word 或 WPS 中另存后再导入"
         ) from None
     with archive:
-        _check_members(archive, members)
+        try:
+            _check_members(archive, members)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error):
+            raise ReportImportError(  # a member whose header or data is damaged
+                "文件已损坏，无法作为 .docx 打开；请在 Word 或 WPS 中另存后再导入"
+            ) from None
 
 
 def _check_members(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
