@@ -18,6 +18,7 @@ from draftbot.store import DB_FILENAME, Store
 from draftbot.web.pools import Pool, PoolSpec
 from draftbot.web.security import GuardError, LoginThrottle, check_bind
 from e2e_server import Server
+from fake_openai import hang
 from web_helpers import create_report, csrf, edit, headers, make_client, version_of
 
 
@@ -313,3 +314,65 @@ def test_data_folder_and_database_are_private(tmp_path: Path):
     assert stat.S_IMODE((folder / DB_FILENAME).stat().st_mode) == 0o600
     fresh = Store.in_folder(tmp_path / "new" / "place")
     assert stat.S_IMODE(fresh.path.parent.stat().st_mode) == 0o700
+
+
+def test_a_hung_model_cannot_take_the_threads_pages_need(tmp_path: Path, fake_openai):
+    """45 sentence parses against a model that never answers: 8 run, 16 wait, the rest are
+    told the server is busy at once, and pages keep loading fast meanwhile."""
+    from draftbot.questions import create_report as new_report
+
+    fake_openai.default = hang()
+    env = {
+        "DRAFTBOT_LLM_BASE_URL": fake_openai.base_url,
+        "DRAFTBOT_LLM_API_KEY": "sk-test",
+        "DRAFTBOT_LLM_MODEL": "fake-model",
+        "DRAFTBOT_LLM_RETRIES": "0",
+        "DRAFTBOT_LLM_TIMEOUT": "60",
+    }
+    report_id = Store.in_folder(tmp_path).create(new_report("示例县民政局", "2024")).id
+    server = Server(tmp_path, env).start()
+    statuses: list[int] = []
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        conn.request("GET", "/")
+        first = conn.getresponse()
+        first.read()
+        cookie = first.getheader("set-cookie").split(";", 1)[0]
+
+        def propose() -> None:
+            client = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+            client.request(
+                "POST",
+                f"/api/reports/{report_id}/tables/3/propose",
+                body=json.dumps({"text": "共收到申请5件，其中自然人4件、企业1件"}).encode(),
+                headers={
+                    "Cookie": cookie,
+                    "X-CSRF-Token": cookie.split("=", 1)[1],
+                    "Content-Type": "application/json",
+                },
+            )
+            try:
+                answer = client.getresponse()
+                answer.read()
+                statuses.append(answer.status)
+            except OSError:
+                statuses.append(0)  # the server was stopped while this one hung
+
+        threads = [threading.Thread(target=propose, daemon=True) for _ in range(45)]
+        for thread in threads:
+            thread.start()
+        while fake_openai.calls < 8 or len(statuses) < 45 - 8 - 16:  # pool full, rest refused
+            time.sleep(0.05)
+        assert statuses.count(503) == 45 - 8 - 16
+        for path in ("/", f"/reports/{report_id}", "/static/app.css"):
+            started = time.perf_counter()
+            other = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+            other.request("GET", path)
+            page = other.getresponse()
+            page.read()
+            assert page.status == 200
+            assert time.perf_counter() - started < 0.2, path
+        assert fake_openai.calls == 8
+    finally:
+        fake_openai.close()  # the hung answers end, so the server stops promptly
+        server.stop()
