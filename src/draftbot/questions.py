@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from . import checks
-from .datafile import describe_location, problems_from_validation
+from .datafile import describe_location, problems_from_validation, pydantic_message
 from .model import (
     APPLICANT_COLUMNS,
     CASE_COLUMNS,
@@ -230,7 +230,7 @@ def _bank_problem(data: Any, err: Any) -> str:
         "string_type": "应为文字",
         "model_type": "应为一组“键: 值”",
     }
-    message = messages.get(err["type"], err["msg"])
+    message = messages.get(err["type"]) or pydantic_message(err)
     return message if where == "问题库" and err["type"] == "value_error" else f"{where}：{message}"
 
 
