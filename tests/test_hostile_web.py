@@ -376,3 +376,55 @@ def test_a_hung_model_cannot_take_the_threads_pages_need(tmp_path: Path, fake_op
     finally:
         fake_openai.close()  # the hung answers end, so the server stops promptly
         server.stop()
+
+
+def test_a_locked_database_stalls_only_the_write_that_waits_for_it(tmp_path: Path):
+    """Another program holds the SQLite write lock: the autosave waiting for it does not stop
+    other clients' pages, and it ends with 503 and a message (nothing lost on the page)."""
+    import sqlite3
+
+    from draftbot.questions import create_report as new_report
+
+    store = Store.in_folder(tmp_path)
+    report_id = store.create(new_report("示例县民政局", "2024")).id
+    server = Server(tmp_path).start()
+    locker = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        conn.request("GET", "/")
+        first = conn.getresponse()
+        first.read()
+        cookie = first.getheader("set-cookie").split(";", 1)[0]
+        locker.execute("BEGIN IMMEDIATE")  # the write lock, held as a stuck program would
+        conn.request(
+            "POST",
+            f"/api/reports/{report_id}/edit",
+            body=json.dumps({"version": 1, "changes": {"table2.penalty": "3"}}).encode(),
+            headers={
+                "Cookie": cookie,
+                "X-CSRF-Token": cookie.split("=", 1)[1],
+                "Content-Type": "application/json",
+            },
+        )  # sent: the server now waits for the lock (up to 5 s)
+        result: dict[str, object] = {}
+        waiter = threading.Thread(target=lambda: result.update(r=_read(conn)))
+        waiter.start()
+        timings = []
+        while waiter.is_alive():
+            for path in ("/", f"/reports/{report_id}"):
+                started = time.perf_counter()
+                other = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+                other.request("GET", path)
+                page = other.getresponse()
+                page.read()
+                timings.append((path, time.perf_counter() - started, waiter.is_alive()))
+                assert page.status == 200
+        during = [t for t in timings if t[2]]
+        assert len(during) >= 5, timings
+        assert max(t[1] for t in during) < 0.2, during
+        status, text = result["r"]
+        assert status == 503
+        assert "数据库正忙，请稍后再试；您的修改仍在页面上，未丢失" in text
+    finally:
+        locker.close()
+        server.stop()
