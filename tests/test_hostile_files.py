@@ -300,3 +300,9 @@ def test_changed_value_replaces_only_that_value(tmp_path: Path):
     save_report(report, target)
     written = target.read_text(encoding="utf-8")
     assert written == text.replace("natural_person: 3", "natural_person: 4")
+
+
+def test_size_limit_counts_bytes_not_characters():
+    text = META + "facts:\n  other_matters: " + "政" * (MAX_DATA_FILE_BYTES // 3 + 10) + "\n"
+    assert len(text) < MAX_DATA_FILE_BYTES < len(text.encode())
+    assert problems(text) == ["文件：文件过大（上限 5 MB），请检查是否选错了文件"]

@@ -107,7 +107,7 @@ def parse_report(text: str, source: str | Path = "<数据>") -> Report:
     `MAX_NESTING_DEPTH` levels, no YAML aliases, no duplicate keys; at most `MAX_PROBLEMS`
     problems are listed, each quoting at most a short excerpt of the input.
     """
-    if len(text) > MAX_DATA_FILE_BYTES:
+    if len(text) > MAX_DATA_FILE_BYTES or len(text.encode("utf-8")) > MAX_DATA_FILE_BYTES:
         raise DataFileError(source, [Problem("文件", _too_large())])
     items = _estimated_items(text)
     if items > MAX_DATA_ITEMS:
