@@ -206,3 +206,25 @@ def test_langsmith_variables_in_the_environment_send_nothing(
     finally:
         recorder.shutdown()
         recorder.server_close()
+
+
+def test_an_over_long_answer_in_the_web_falls_back_offline(tmp_path: Path, fake_openai: FakeOpenAI):
+    from test_web_drafting import _generate
+    from web_helpers import create_report, make_client, offline_settings
+
+    fake_openai.default = normal("本年度依法依规做好政府信息公开工作。" * 1500)
+    settings = offline_settings(
+        tmp_path,
+        llm_base_url=fake_openai.base_url,
+        llm_api_key="sk-test",
+        llm_model="fake-model",
+        llm_retries=0,
+        llm_timeout=5,
+    )
+    with make_client(tmp_path, settings=settings) as client:
+        report_id = create_report(client)
+        done = _generate(client, report_id, "problems")[-1]
+    assert done[0] == "done"
+    assert done[1]["fell_back"] is True
+    assert "模型返回的正文过长（27000 字，每部分上限 20000 字）" in done[1]["message"]
+    assert len(done[1]["text"]) < MAX_SECTION_CHARS
