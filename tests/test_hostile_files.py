@@ -306,3 +306,14 @@ def test_size_limit_counts_bytes_not_characters():
     text = META + "facts:\n  other_matters: " + "政" * (MAX_DATA_FILE_BYTES // 3 + 10) + "\n"
     assert len(text) < MAX_DATA_FILE_BYTES < len(text.encode())
     assert problems(text) == ["文件：文件过大（上限 5 MB），请检查是否选错了文件"]
+
+
+def test_text_that_looks_like_a_date_stays_text(tmp_path: Path):
+    target = tmp_path / "r.yaml"
+    target.write_text(META + "  publish_date: 2024-01-18\n", encoding="utf-8")
+    report = load_report(target)
+    report.facts.channels = ["2024-01-18", "政府门户网站"]
+    save_report(report, target)
+    again = load_report(target)
+    assert again.facts.channels == ["2024-01-18", "政府门户网站"]
+    assert "  publish_date: 2024-01-18\n" in target.read_text(encoding="utf-8")

@@ -585,7 +585,7 @@ def dump_report(report: Report, fmt: str = "yaml", previous: str | None = None) 
     if isinstance(target, dict):
         _merge_mapping(target, full, data)
     else:
-        target = _plain(data)
+        target = data
     stream = io.StringIO()
     yaml.dump(target, stream)
     return stream.getvalue()
@@ -603,7 +603,7 @@ def _merge_mapping(target: Any, full: dict[str, Any], slim: dict[str, Any]) -> N
             target[key] = _merged(target[key], value, slim.get(key, value))
             position = list(target).index(key) + 1
         elif key in slim:
-            target.insert(position, key, _plain(slim[key]))
+            target.insert(position, key, slim[key])
             position += 1
 
 
@@ -617,10 +617,10 @@ def _merged(old: Any, full: Any, slim: Any) -> Any:
             if i < len(old):
                 old[i] = _merged(old[i], item, slim_item)
             else:
-                old.append(_plain(slim_item))
+                old.append(slim_item)
         del old[len(full) :]
         return old
-    return old if _same(old, full) else _plain(full)
+    return old if _same(old, full) else full
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -639,23 +639,6 @@ def _same(old: Any, new: Any) -> bool:
     if isinstance(old, list) and isinstance(new, list):
         return len(old) == len(new) and all(_same(a, b) for a, b in zip(old, new, strict=True))
     return bool(old == new)
-
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _plain(value: Any) -> Any:
-    """JSON-mode data ready for YAML: ISO dates become dates, so they are written unquoted."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
 
 
 def save_report(report: Report, path: str | Path) -> None:
