@@ -428,3 +428,44 @@ def test_a_locked_database_stalls_only_the_write_that_waits_for_it(tmp_path: Pat
     finally:
         locker.close()
         server.stop()
+
+
+def test_after_a_500_the_same_keep_alive_connection_still_works(tmp_path: Path, monkeypatch):
+    """A real server (uvicorn in this process, so a fault can be injected into a route)."""
+    import uvicorn
+
+    from draftbot.web import routes_reports
+    from draftbot.web.app import WebConfig, create_app
+    from e2e_server import free_port
+    from web_helpers import offline_settings
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated fault")
+
+    from draftbot.questions import create_report as new_report
+
+    Store.in_folder(tmp_path).create(new_report("示例县民政局", "2024"))
+    monkeypatch.setattr(routes_reports, "list_row", broken)
+    port = free_port()
+    app = create_app(WebConfig(data_dir=tmp_path, port=port), offline_settings(tmp_path))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/", headers={"Accept": "application/json"})
+        failed = conn.getresponse()
+        body = json.loads(failed.read())
+        assert failed.status == 500
+        assert body["message"] == "系统内部出错，您已保存的内容不受影响；请刷新页面后重试"
+        sock = conn.sock
+        conn.request("GET", "/static/app.css")
+        again = conn.getresponse()
+        again.read()
+        assert again.status == 200
+        assert conn.sock is sock
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
