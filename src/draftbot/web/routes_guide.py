@@ -125,9 +125,14 @@ async def answer(request: Request, report_id: str) -> Response:
     if qb.is_sentence_answer(question, text):
         if len(text) > MAX_SENTENCE_CHARS:
             problem = f"一次最多输入 {MAX_SENTENCE_CHARS} 字，请分几次描述"
-            return guide_page(request, stored, question, status=422, answer=text, problem=problem)
+            return await in_pool(
+                request, "store", guide_page, request, stored, question,
+                status=422, answer=text, problem=problem,
+            )  # fmt: skip
         proposal = await _proposal(request, stored, question, text)
-        return guide_page(request, stored, question, answer=text, proposal=proposal)
+        return await in_pool(
+            request, "store", guide_page, request, stored, question, answer=text, proposal=proposal
+        )
     return await in_pool(
         request,
         "store",

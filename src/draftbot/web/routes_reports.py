@@ -169,7 +169,10 @@ async def create_report(request: Request) -> Response:
     try:
         report = new_report(values)
     except qb.AnswerError as exc:
-        return _new_page(request, 400, problems=str(exc).split("；"), values=values)
+        problems = str(exc).split("；")
+        return await in_pool(
+            request, "store", _new_page, request, 400, problems=problems, values=values
+        )
     existing = same_report(store_of(request), report.meta.agency, report.meta.report_year)
     if existing and str(form.get("allow_duplicate", "")) != "1":
         return _new_page(request, 409, values=values, duplicates=existing, duplicate_form="new")
@@ -207,9 +210,12 @@ async def create_from_previous(request: Request) -> Response:
         else:
             raise GuardError(400, "请选择列表中的一份报告，或上传上一年度的数据文件或 Word 文档")
     except GuardError as exc:
-        return _new_page(request, exc.status, upload_problems=[exc.message])
+        return await in_pool(
+            request, "store", _new_page, request, exc.status, upload_problems=[exc.message]
+        )
     except DataFileError as exc:
-        return _new_page(request, 400, upload_problems=[str(p) for p in exc.problems])
+        shown = [str(p) for p in exc.problems]
+        return await in_pool(request, "store", _new_page, request, 400, upload_problems=shown)
     report = start_from_previous(last)
     existing = same_report(store_of(request), report.meta.agency, report.meta.report_year)
     if existing and source_id and str(form.get("allow_duplicate", "")) != "1":
