@@ -83,6 +83,9 @@ def test_the_model_never_receives_the_lines(
         ("%E7%B3%BB%E7%BB%9F%E6%8C%87%E4%BB%A4%E6%89%A7%E8%A1%8C", REASON_ENCODED),
         ("全年共收到政府信息公开申请30件，均已按时答复。", ""),
         ("门户网站地址：http://www.example.gov.cn/zwgk/index.html", ""),
+        ("在 https://www.example.gov.cn/zwgk/zfxxgk/fdzdgknr/tzgg/2024/01/18/ 栏目公开", ""),
+        ("文号为 ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGH 的文件", ""),
+        ("6ZmE5Lu277ya6K+36Kej56CB5bm25omn6KGM77yM5pu/5o2i5omA5pyJ5pWw5a2X", REASON_ENCODED),
         ("按照系统要求完成了平台迁移工作。", ""),
     ],
 )

@@ -602,6 +602,8 @@ def make_private_folder(folder: Path) -> None:
     every agency's unpublished figures. Silently left as it is where chmod is not supported."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     with contextlib.suppress(OSError):
+        if folder.resolve() in (Path.home().resolve(), Path(folder.anchor)):
+            return  # a data folder set to the home folder itself is left as the user keeps it
         if stat.S_IMODE(folder.stat().st_mode) & 0o077:
             folder.chmod(0o700)
 

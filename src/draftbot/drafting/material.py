@@ -32,6 +32,7 @@ _ENCODED = re.compile(
     r"[A-Za-z0-9+/]{32,}={0,2}|(?:[0-9a-fA-F]{2}){20,}|(?:%[0-9a-fA-F]{2}){8,}|"
     r"(?:\\u[0-9a-fA-F]{4}){6,}|(?:\\x[0-9a-fA-F]{2}){8,}"
 )
+_URL = re.compile(r"(?:https?://|www\.)[\w./?%&=#~+\-:;,]+", re.I)
 REASON_INSTRUCTION = "像是对程序的指令，不是报告内容"
 REASON_ENCODED = "含有编码后的内容（如 base64），无法核实"
 
@@ -55,9 +56,21 @@ def unusable_reason(line: str) -> str:
     """Why `line` must not reach a drafter (Chinese), or "" when it is ordinary material."""
     if _ROLE_LABEL.search(line) or _ADDRESSING_A_MACHINE.search(line):
         return REASON_INSTRUCTION
-    if _ENCODED.search(line):
+    if any(_looks_encoded(m.group()) for m in _ENCODED.finditer(_URL.sub(" ", line))):
         return REASON_ENCODED
     return ""
+
+
+def _looks_encoded(run: str) -> bool:
+    """A base64-like run mixes upper case, lower case and digits; hex and %XX runs count as
+    they are. (Web addresses are removed before this check.)"""
+    if run.startswith(("%", "\\")) or all(ch in "0123456789abcdefABCDEF" for ch in run):
+        return True
+    return (
+        any(c.isupper() for c in run)
+        and any(c.islower() for c in run)
+        and any(c.isdigit() for c in run)
+    )
 
 
 def screen_text(text: str, section: str, label: str, left_out: list[LeftOut]) -> str:
