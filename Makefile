@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/web_list.py --write bench/results/web_list.md
 	$(BIN)/python bench/claims_eval.py --write bench/results/claims_eval.md
 	$(BIN)/python bench/batch.py --write bench/results/batch.md
+	$(BIN)/python bench/upload_isolation.py --write bench/results/upload_isolation.md
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
