@@ -69,7 +69,7 @@ def check_bind(host: str, access_token: str | None) -> None:
         raise GuardError(
             400,
             f"拒绝在 {host} 上启动：访问口令 DRAFTBOT_WEB_ACCESS_TOKEN {weakness}。"
-            f"请设置至少 {MIN_TOKEN_CHARS} 个字符、不含空格、不全是同一字符的口令。",
+            f"请设置至少 {MIN_TOKEN_CHARS} 个字符、不含空格、至少有 4 种不同字符的口令。",
         )
 
 
