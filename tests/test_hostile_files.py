@@ -317,3 +317,24 @@ def test_text_that_looks_like_a_date_stays_text(tmp_path: Path):
     again = load_report(target)
     assert again.facts.channels == ["2024-01-18", "政府门户网站"]
     assert "  publish_date: 2024-01-18\n" in target.read_text(encoding="utf-8")
+
+
+def test_interview_keeps_the_clerks_comments_and_style(tmp_path: Path, examples_dir: Path):
+    original = (examples_dir / "busy-2023.yaml").read_text(encoding="utf-8")
+    data = tmp_path / "r.yaml"
+    data.write_text(original, encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DRAFTBOT_DATA_DIR": str(tmp_path / "d")}
+    result = subprocess.run(
+        [sys.executable, "-m", "draftbot", "interview", "--offline", str(data)],
+        input="\n" * 80,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "全部问题已回答" in result.stdout
+    written = data.read_text(encoding="utf-8")
+    assert written != original  # the interview recorded its progress …
+    for line in original.splitlines():  # … and every line the clerk wrote is still there
+        assert line in written.splitlines(), line
