@@ -2,7 +2,11 @@
 
 Every problem with a file becomes a `DataFileError` whose `problems` name the field as
 printed in the official table (or its Chinese description), the line where that is known,
-and what to do. Writes are atomic: a crash mid-write leaves the old file intact.
+and what to do. Input is bounded before it is parsed or reported (size, keys, nesting, no
+YAML aliases, duplicate keys refused, at most `MAX_PROBLEMS` problems quoting short
+excerpts; docs/limits.md). YAML is read and written round-trip (ruamel.yaml): the clerk's
+comments, key order and style survive a save. Writes are atomic: a crash or a full disk
+mid-write leaves the old file intact.
 """
 
 from __future__ import annotations
