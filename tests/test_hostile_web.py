@@ -46,6 +46,13 @@ def many_keys_json(n: int = 200_000) -> bytes:
     [
         ("上年.yaml", b"meta: &m {agency: x}\nfacts: *m\n", "数据文件不支持 YAML 别名（*m）"),
         ("上年.json", b"[" * 100_000 + b"]" * 100_000, "嵌套层数过多"),
+        ("上年.yaml", b"meta: " + b"[" * 20_000 + b"]" * 20_000, "嵌套层数过多"),
+        (
+            "上年.yaml",
+            "meta: {agency: 示例县民政局, report_year: 2023}\ntable3:\n  granted:\n"
+            "    natural_person: 1\u200b000\n".encode(),
+            "收到“1〔零宽空格〕000”",
+        ),
         (
             "上年.yaml",
             "meta: {agency: 示例县民政局, report_year: 2023, publish_date: 2024-13-45}\n".encode(),
