@@ -216,8 +216,8 @@ def test_check_into_a_closed_pipe_ends_quietly(examples_dir: Path, extra: list[s
 
 
 def test_unexpected_error_is_one_chinese_message(tmp_path: Path):
-    """A failure nobody foresaw (here: the bundled examples folder is unreadable in a copy of
-    the package's demo) still ends with a message and exit code 70, never a traceback."""
+    """A failure nobody foresaw (here: the checks raise RuntimeError) still ends with one
+    Chinese message and exit code 70, never a traceback."""
     script = (
         "import sys, draftbot.cli as cli\n"
         "def boom(*a, **k):\n    raise RuntimeError('boom')\n"

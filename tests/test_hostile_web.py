@@ -121,7 +121,7 @@ def test_narrative_edit_gets_a_history_entry(tmp_path: Path):
 # --- kind 2: the connection survives an error ---------------------------------------------
 
 
-def test_keep_alive_connection_survives_an_unexpected_error(tmp_path: Path):
+def test_keep_alive_connection_survives_4xx_refusals(tmp_path: Path):
     server = Server(tmp_path).start()
     try:
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
@@ -130,7 +130,7 @@ def test_keep_alive_connection_survives_an_unexpected_error(tmp_path: Path):
         first.read()
         cookie = first.getheader("set-cookie").split(";", 1)[0]
         token = cookie.split("=", 1)[1]
-        # a 400 (bad version) and a 500-class fault inside a route: both answered, same socket
+        # a 400 (bad version) and a 400 (changes not a mapping): both answered, same socket
         for body in (b'{"version": -1, "changes": {"a": 1}}', b'{"version": 1, "changes": 5}'):
             conn.request(
                 "POST",
