@@ -12,7 +12,6 @@ import threading
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from ..assistant.changes import ChangeError, StaleProposal
@@ -20,8 +19,10 @@ from ..assistant.chat import MAX_QUESTION_CHARS, Assistant, Reply
 from ..assistant.conversation import conversation_for_report
 from ..assistant.rules import RuleBook, RulesError, load_rules
 from ..model import Report
+from ..store import Store
 from .context import json_body, page, store_of
 from .edits import EditRejected, apply_changes
+from .pools import in_pool
 from .routes_reports import live_state
 from .security import GuardError
 
@@ -131,9 +132,9 @@ async def ask(request: Request, report_id: str) -> Response:
         raise GuardError(400, "请输入问题，或说明要修改的数字")
     if len(text) > MAX_QUESTION_CHARS:
         raise GuardError(400, f"一次最多输入 {MAX_QUESTION_CHARS} 字，请分几次提问")
-    stored = store_of(request).get(report_id)
+    stored = await in_pool(request, "store", store_of(request).get, report_id)
     assistant = _assistant(request, report_id)
-    reply = await run_in_threadpool(assistant.ask, stored.report, text)
+    reply = await in_pool(request, "model", assistant.ask, stored.report, text)
     return JSONResponse(reply_json(reply, assistant.book))
 
 
@@ -144,18 +145,27 @@ async def confirm(request: Request, report_id: str) -> Response:
     proposal_id = data.get("proposal")
     if not isinstance(proposal_id, str) or not proposal_id:
         raise GuardError(400, "缺少要确认的修改，请刷新页面后重试")
-    store = store_of(request)
-    stored = store.get(report_id)
     assistant = _assistant(request, report_id)
+    answer, status = await in_pool(
+        request, "store", _confirm, store_of(request), assistant, report_id, proposal_id
+    )
+    return JSONResponse(answer, status_code=status)
+
+
+def _confirm(
+    store: Store, assistant: Assistant, report_id: str, proposal_id: str
+) -> tuple[dict[str, Any], int]:
+    """Apply and save a confirmed proposal (runs in the store pool): (JSON answer, status)."""
+    stored = store.get(report_id)
     try:
         updated = assistant.confirm(stored.report, proposal_id, _form_edit)
     except StaleProposal as exc:
-        return JSONResponse({"ok": False, "message": str(exc)}, status_code=409)
+        return {"ok": False, "message": str(exc)}, 409
     except ChangeError as exc:
-        return JSONResponse({"ok": False, "message": str(exc)}, status_code=422)
+        return {"ok": False, "message": str(exc)}, 422
     saved = store.save(report_id, updated, stored.version)
     assistant.record_applied(proposal_id, saved.version)
-    return JSONResponse({**live_state(saved), "message": f"已修改并保存（第 {saved.version} 版）"})
+    return {**live_state(saved), "message": f"已修改并保存（第 {saved.version} 版）"}, 200
 
 
 def _form_edit(report: Report, changes: dict[str, str]) -> Report:
