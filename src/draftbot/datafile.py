@@ -23,7 +23,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml as pyyaml
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer, MaxDepthExceededError
@@ -177,7 +176,7 @@ def _parse_mapping(text: str, source: str | Path) -> dict[str, Any]:
                 )
             ],
         ) from None
-    except (YAMLError, pyyaml.YAMLError) as exc:
+    except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         reason = excerpt(getattr(exc, "problem", None) or "格式错误", 80)
@@ -311,14 +310,11 @@ def _yaml() -> YAML:
 
 
 def _load_yaml(text: str) -> Any:
-    """Data from YAML text. A text without `*` cannot hold an alias and is read by libyaml
-    (about ten times faster, for batches of files); any other is read round-trip, which
-    refuses the alias with its line. Both refuse duplicate keys and deep nesting."""
+    """Data from YAML text, read round-trip (YAML 1.2: `no` stays text, `9:30` is not a
+    number); refuses aliases with their line, duplicate keys and deep nesting."""
     if _flow_depth(text) > MAX_NESTING_DEPTH:
         raise MaxDepthExceededError(None, None, "too deep", None)
-    if "*" in text:
-        return _yaml().load(text)
-    return pyyaml.load(text, Loader=_FastLoader)  # a SafeLoader subclass
+    return _yaml().load(text)
 
 
 def _flow_depth(text: str) -> int:
@@ -331,31 +327,6 @@ def _flow_depth(text: str) -> int:
 
 
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-
-
-class _FastLoader(getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)):  # type: ignore[misc]
-    """libyaml's safe loader, refusing duplicate keys (both lines named) and leaving an
-    impossible date such as `2024-13-45` as text for the field check to name."""
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            line = key_node.start_mark.line + 1
-            if isinstance(key, (str, int, float, bool)) and key in seen:
-                raise _DuplicateKey(str(key), seen[key], line)
-            if isinstance(key, (str, int, float, bool)):
-                seen[key] = line
-        return super().construct_mapping(node, deep=deep)
-
-    def construct_yaml_timestamp(self, node: Any) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except (ValueError, OverflowError):
-            return node.value
-
-
-_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _FastLoader.construct_yaml_timestamp)
 
 
 def problems_from_validation(
