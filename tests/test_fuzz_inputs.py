@@ -57,7 +57,7 @@ def seeds() -> list[tuple[str, bytes]]:
 def seed_docx() -> bytes:
     from draftbot.word import build_docx
 
-    return build_docx(load_report(EXAMPLES / "busy-2023.yaml")).data
+    return build_docx(load_report(EXAMPLES / "busy-2023.yaml"), force=True).data
 
 
 @st.composite

@@ -11,7 +11,12 @@ import pytest
 from draftbot.config import Settings
 from draftbot.datafile import load_report
 from draftbot.drafting import draft_report
-from draftbot.drafting.material import REASON_ENCODED, REASON_INSTRUCTION, unusable_reason
+from draftbot.drafting.material import (
+    REASON_ENCODED,
+    REASON_INSTRUCTION,
+    screen_report,
+    unusable_reason,
+)
 from draftbot.model import Report
 from fake_openai import FakeOpenAI, normal
 
@@ -38,7 +43,8 @@ def test_offline_prose_leaves_the_lines_out_and_says_which(report: Report, tmp_p
     prose = _all_text(outcome)
     assert "编造" not in prose and BLOB[:20] not in prose and "解码" not in prose
     assert "忽略以上要求" not in prose
-    assert "政策解读专栏" in outcome.sections["overview_proactive"].text
+    screened, _ = screen_report(report)  # the genuine line still reaches the drafter
+    assert screened.facts.proactive_notes == GENUINE
     messages = [f.message for f in outcome.findings if f.code == "D-03"]
     assert (
         f"填报的“主动公开的其他情况”第 2 行未写入正文：“{INJECTED}”（{REASON_INSTRUCTION}）"
