@@ -7,6 +7,7 @@ here even when every other test derives its expectation from the same code.
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from draftbot.datafile import load_report
 from draftbot.model import Report
 from draftbot.tables import Grid, report_grids
 from draftbot.word import build_docx
+from portal_pages import report_2019
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "official_labels.yaml"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -28,6 +30,7 @@ TABLE_NAMES = ("表二", "表三", "表四")
 Spec = tuple[int, int, int, int, str]
 
 
+@functools.cache
 def _golden() -> dict[str, dict[str, Any]]:
     with GOLDEN.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
@@ -42,21 +45,7 @@ def _expected_cells(version: str, table: str) -> set[Spec]:
 def _report(version: str) -> Report:
     if version == "2021":
         return load_report(EXAMPLES / "busy-2023.yaml")
-    return Report.model_validate(
-        {
-            "meta": {"agency": "某市某区人民政府办公室", "report_year": 2020},
-            "table2_2019": {
-                "regulations": {"made": 1, "published": 1, "total_public": 9},
-                "licensing": {"previous_items": 12, "change": -2, "decisions": 130},
-                "procurement": {"projects": 3, "amount": "25.1"},
-            },
-            "table3": {
-                "new_received": {"natural_person": 3},
-                "granted": {"natural_person": 2},
-                "other_processing": {"natural_person": 1},
-            },
-        }
-    )
+    return report_2019()
 
 
 def _grid(version: str, table: str) -> Grid:
