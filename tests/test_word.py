@@ -25,6 +25,7 @@ from draftbot.export import (
 from draftbot.model import Report
 from draftbot.tables import Grid, report_grids
 from draftbot.word import DocxImportError, build_docx, export_docx, import_docx
+from portal_pages import report_2019
 from written import with_prose
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -50,30 +51,6 @@ def _open(data: bytes) -> docx.document.Document:
 def _part(data: bytes, name: str) -> str:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return archive.read(name).decode("utf-8")
-
-
-def _report_2019() -> Report:
-    data = {
-        "meta": {"agency": "某市某区人民政府办公室", "report_year": 2020},
-        "table2_2019": {
-            "regulations": {"made": 1, "published": 1, "total_public": 9},
-            "normative_documents": {"made": 4, "published": 4, "total_public": 31},
-            "licensing": {"previous_items": 12, "change": -2, "decisions": 130},
-            "other_services": {"previous_items": 3, "change": 1, "decisions": 7},
-            "penalty": {"previous_items": 5, "change": 0, "decisions": 11},
-            "fees": {"previous_items": 2, "change": -1},
-            "procurement": {"projects": 3, "amount": "251000"},
-        },
-        "table3": {
-            "new_received": {"natural_person": 6, "commercial": 2},
-            "granted": {"natural_person": 3, "commercial": 1},
-            "other_processing": {"natural_person": 2},
-            "unable_not_held": {"commercial": 1},
-            "carried_forward": {"natural_person": 1},
-        },
-        "table4": {"litigation_direct": {"corrected": 1}},
-    }
-    return Report.model_validate(data)
 
 
 # --- tables -------------------------------------------------------------------------------
@@ -142,7 +119,7 @@ def test_header_rows_repeat_and_rows_do_not_split(exported: dict[str, bytes]) ->
 
 
 def test_2019_format_tables(tmp_path: Path) -> None:
-    report = _report_2019()
+    report = report_2019()
     document = _open(build_docx(with_prose(report)).data)
     for table, grid in zip(document.tables, report_grids(report), strict=True):
         assert [[c.text for c in row.cells] for row in table.rows] == grid.matrix()
@@ -401,7 +378,7 @@ def test_round_trip_is_the_identity(exported: dict[str, bytes], name: str) -> No
 
 
 def test_round_trip_2019_format(tmp_path: Path) -> None:
-    report = _report_2019()
+    report = report_2019()
     path = tmp_path / "r.docx"
     export_docx(with_prose(report), path)
     back = import_docx(path)
