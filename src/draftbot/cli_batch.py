@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from .batch import BatchResult, Progress
+    from .batch import BatchResult
     from .model import Report
 
 PathsArg = Annotated[
@@ -73,8 +73,7 @@ def _run(paths: list[Path], options: Any) -> BatchResult:
                 tasks[label] = bar.add_task(label, total=total)
             bar.update(tasks[label], completed=done)
 
-        on_progress: Progress = progress
-        return run_batch(paths, options, on_progress)
+        return run_batch(paths, options, progress)
 
 
 def _print_table(result: BatchResult) -> None:

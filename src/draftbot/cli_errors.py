@@ -57,7 +57,8 @@ def _describe(error: Any) -> str:
     if isinstance(error, click_exceptions.MissingParameter):
         param = error.param
         what = "参数" if getattr(param, "param_type_name", "") == "argument" else "选项"
-        help_text = f"（{param.help}）" if getattr(param, "help", None) else ""
+        help_words = getattr(param, "help", None)  # an argument has no help
+        help_text = f"（{help_words}）" if help_words else ""
         return f"缺少{what} {_param_name(error)}{help_text}"
     if isinstance(error, click_exceptions.BadParameter):
         expected = _TYPE_WORDS.get(_bare_type(error.param), "")

@@ -163,7 +163,7 @@ class Settings(BaseSettings):
         return self.llm_timeout * self.attempts
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:  # values of any field, validated by Settings
     """Settings from the environment and `.env`, with explicit overrides (e.g. from CLI options)."""
     values = {k: v for k, v in overrides.items() if v is not None}
     try:

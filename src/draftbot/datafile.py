@@ -503,12 +503,13 @@ def _line_index(data: Any, text: str = "") -> dict[tuple[str, ...], int]:
     stack: list[tuple[Any, tuple[str, ...]]] = [(data, ())]
     while stack:
         node, path = stack.pop()
-        if not hasattr(node, "lc"):
+        marks = getattr(node, "lc", None)  # ruamel's line/column marks
+        if marks is None:
             continue
         if isinstance(node, dict):
-            items = [(str(k), v, node.lc.key(k)) for k, v in node.items()]
+            items = [(str(k), v, marks.key(k)) for k, v in node.items()]
         elif isinstance(node, list):
-            items = [(str(i), v, node.lc.item(i)) for i, v in enumerate(node)]
+            items = [(str(i), v, marks.item(i)) for i, v in enumerate(node)]
         else:
             continue
         for name, value, mark in items:

@@ -88,7 +88,9 @@ def template_bytes(report: Report) -> bytes:
     cells are left blank (the tool computes them).
     """
     wb = Workbook()
-    _meta_sheet(wb.active, report)
+    first = wb.active
+    assert isinstance(first, Worksheet)  # a new workbook has one worksheet
+    _meta_sheet(first, report)
     for grid in report_grids(report):
         _grid_sheet(wb.create_sheet(grid.name), grid, report)
     _narrative_sheet(wb.create_sheet(NARRATIVE_SHEET), report)
@@ -188,6 +190,7 @@ def _put(
     fill: bool = False,
 ) -> XlCell:
     cell = ws.cell(row, col)
+    assert isinstance(cell, XlCell)  # cells are written before their ranges are merged
     set_value(cell, value)
     cell.font, cell.alignment = font, align
     if border:
@@ -216,7 +219,7 @@ def _is_blank(report: Report) -> bool:
 
 
 def _is_total(key: str | None) -> bool:
-    return bool(key) and (key.endswith(".total") or ".results_total." in key)
+    return key is not None and (key.endswith(".total") or ".results_total." in key)
 
 
 def _number(text: str) -> int | Decimal:
@@ -247,7 +250,9 @@ class SheetData:
 def tabular_bytes(sheets: Sequence[SheetData]) -> bytes:
     """Plain tables (summary, findings, breakdowns) as one .xlsx, header row frozen."""
     wb = Workbook()
-    wb.remove(wb.active)
+    first = wb.active
+    assert isinstance(first, Worksheet)  # a new workbook has one worksheet
+    wb.remove(first)
     for sheet in sheets:
         ws = wb.create_sheet(sheet.name)
         for col, title in enumerate(sheet.header, start=1):

@@ -417,20 +417,20 @@ def plan_document(
     """The whole document as blocks, after the export gate (`findings`: see `gate`)."""
     check_findings = gate(report, force=force, findings=findings)
     draft = has_errors(check_findings)
-    findings: list[Finding] = []
+    document_findings: list[Finding] = []
     if draft:
-        findings.append(_forced_draft_finding(check_findings))
+        document_findings.append(_forced_draft_finding(check_findings))
     template = template or load_document_template()
-    values = _template_values(report, findings)
+    values = _template_values(report, document_findings)
     title = "\n".join(title_lines(values["agency"], report.meta.report_year))
 
     blocks = [Block("title", title)]
     blocks += _template_blocks("body", template.render_preamble, values)
     blocks.append(Block("heading", SECTION_HEADINGS[0]))
-    blocks += _section_blocks(report, "overview_intro", findings)
+    blocks += _section_blocks(report, "overview_intro", document_findings)
     for key, subheading in OVERVIEW_SUBHEADINGS.items():
         blocks.append(Block("subheading", subheading))
-        blocks += _section_blocks(report, key, findings)
+        blocks += _section_blocks(report, key, document_findings)
     blocks.append(Block("heading", SECTION_HEADINGS[1]))
     blocks.append(Block("table", grid=table2_grid(report)))
     blocks.append(Block("landscape", "on"))
@@ -440,12 +440,12 @@ def plan_document(
     blocks.append(Block("table", grid=table4_grid(report)))
     blocks.append(Block("landscape", "off"))
     blocks.append(Block("heading", SECTION_HEADINGS[4]))
-    blocks += _section_blocks(report, "problems", findings)
+    blocks += _section_blocks(report, "problems", document_findings)
     blocks.append(Block("heading", SECTION_HEADINGS[5]))
-    blocks += _section_blocks(report, "other_matters", findings)
+    blocks += _section_blocks(report, "other_matters", document_findings)
     blocks += _template_blocks("closing", template.render_closing, values)
     title = f"{values['agency']}{report.meta.report_year}{TITLE_SUFFIX}"
-    return DocumentPlan(title, values["agency"], blocks, findings, draft)
+    return DocumentPlan(title, values["agency"], blocks, document_findings, draft)
 
 
 def _forced_draft_finding(findings: list[Finding]) -> Finding:

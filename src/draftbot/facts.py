@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from .claims import ClaimData, claim_data
-from .model import FormatVersion, Report, result_rows
+from .model import FormatVersion, Report, Table2v2019, result_rows
 from .numbers import format_amount
 from .tables import APPLICANT_LABELS, CASE_LABELS, TABLE3_ROW_LABELS
 
@@ -259,6 +259,7 @@ def _table2_facts(b: _Builder, report: Report) -> None:
 
 def _table2_2019_facts(b: _Builder, report: Report) -> None:
     t2 = report.table2_for_format
+    assert isinstance(t2, Table2v2019)  # called for the 2019 format only
     for key, label in (("regulations", "规章"), ("normative_documents", "规范性文件")):
         c = getattr(t2, key)
         b.fact(
@@ -400,11 +401,11 @@ def _application_facts(b: _Builder, apps: Applications) -> None:
                     f"予以公开和部分公开合计 {fmt(both)} 件，占办结总数的 "
                     f"{b.pct(both_share, '予以公开和部分公开占办结总数的比例')}",
                 )
-        for label, total, parts in apps.groups:
+        for label, total, members in apps.groups:
             text = f"{label} {b.n(total, f'{label}件数')} 件"
-            if total and parts:
+            if total and members:
                 text += "，其中" + "、".join(
-                    f"{p.label} {b.n(p.value, f'{label}·{p.label}件数')} 件" for p in parts
+                    f"{p.label} {b.n(p.value, f'{label}·{p.label}件数')} 件" for p in members
                 )
             b.fact("on_request", text)
     b.fact(

@@ -483,11 +483,14 @@ def _table2_path(row: str | None, column: str | None) -> str | None:
 
 
 def _table2_value(row: str | None, mention: Mention) -> int | Decimal | None:
+    value = mention.value
+    if value is None:  # a fraction or a vague word fills no cell
+        return None
     if row == "fees_wan_yuan":
         if mention.unit == "元":
-            return Decimal(mention.value) / Decimal(10000)
-        return Decimal(mention.value) if mention.unit in ("万元", "") else None
-    return mention.value if isinstance(mention.value, int) and mention.unit != "元" else None
+            return Decimal(value) / Decimal(10000)
+        return Decimal(value) if mention.unit in ("万元", "") else None
+    return value if isinstance(value, int) and mention.unit != "元" else None
 
 
 def unplaced_numbers(text: str, proposal: Proposal) -> list[Unplaced]:

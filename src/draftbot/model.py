@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeGuard
 
 from pydantic import (
     BaseModel,
@@ -571,7 +571,7 @@ class Source(Strict):
     )
 
 
-def _is_published(data: object) -> bool:
+def _is_published(data: object) -> TypeGuard[dict[str, object]]:
     source = data.get("source") if isinstance(data, dict) else None
     if isinstance(source, Source):
         return source.kind == "published"
@@ -623,8 +623,12 @@ _PUBLISHED_TABLES: tuple[tuple[str, type[BaseModel]], ...] = (
 def _published_data(data: dict[str, object]) -> dict[str, object]:
     """A published report's raw data with its blank cells and missing rows turned into notes."""
     data = dict(data)
-    source = data["source"]
-    source = source.model_dump() if isinstance(source, Source) else dict(source)  # type: ignore[arg-type]
+    raw = data["source"]
+    if isinstance(raw, Source):
+        source = raw.model_dump()
+    else:
+        assert isinstance(raw, dict)  # `_is_published` lets only a Source or a dict through
+        source = dict(raw)
     given = source.get("notes")
     notes = dict(given) if isinstance(given, dict) else {}
     for table, model in _PUBLISHED_TABLES:
@@ -651,7 +655,7 @@ def _data_format(data: dict[str, object]) -> FormatVersion:
     if isinstance(meta, dict):
         stated = meta.get("format_version")
         if stated in ("2019", "2021"):
-            return stated  # type: ignore[return-value]
+            return stated
         year = meta.get("report_year")
         if isinstance(year, int):
             return default_format_for(year)
@@ -701,7 +705,7 @@ class Report(Strict):
             return handler(data)
         token = _BOUNDS.set(PUBLISHED_BOUNDS)
         try:
-            return handler(_published_data(data))  # type: ignore[arg-type]
+            return handler(_published_data(data))
         finally:
             _BOUNDS.reset(token)
 

@@ -214,7 +214,7 @@ def _with_units(text: str, shown: str) -> Decimal:
             and digit < 10
             and digit == digit.to_integral_value()
         )
-        section += digit * (last_unit / 10) if elided else digit
+        section += digit * (last_unit / 10) if elided and last_unit is not None else digit
     value = total + section
     if value != value.to_integral_value():
         raise bad

@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import re
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -108,7 +108,9 @@ class Question(BaseModel):
     unit: str = ""
     fills: list[str] = Field(min_length=1)
     gate: str | None = None
-    formats: list[FormatVersion] = Field(default_factory=lambda: ["2019", "2021"])
+    formats: list[FormatVersion] = Field(
+        default_factory=lambda: list(typing.get_args(FormatVersion))
+    )
     optional: bool = False
     only_if_positive: str | None = None
     freetext: bool = False
@@ -353,7 +355,9 @@ def _gate_allows(bank: QuestionBank, report: Report, question: Question) -> bool
     return True
 
 
-def _answered_by_sentence_above(bank: QuestionBank, gates: dict[str, str], gate: Question) -> bool:
+def _answered_by_sentence_above(
+    bank: QuestionBank, gates: Mapping[str, str], gate: Question
+) -> bool:
     above = gate.gate
     while above is not None:
         if gates.get(above) == "text":
@@ -925,7 +929,7 @@ def table_findings(report: Report, table: str) -> list[checks.Finding]:
 
 
 def correction_questions(
-    bank: QuestionBank, report: Report, table: str, findings: list[checks.Finding] = ()
+    bank: QuestionBank, report: Report, table: str, findings: Sequence[checks.Finding] = ()
 ) -> list[Question]:
     """The questions that fill the table's cells, those named by a finding first."""
     version = report.format_version

@@ -41,6 +41,7 @@ def start_from_previous(last: Report) -> Report:
         allowed_places=list(last.meta.allowed_places),
     )
     previous = previous_year_block(last)
+    assert previous.carried_forward is not None  # previous_year_block always fills it
     table3 = Table3(carried_over=previous.carried_forward.model_copy())
     report = Report(meta=meta, table3=table3, previous_year=previous)
     # Last year's 现行有效件数 is this year's baseline; 制发 and 废止 move it from there.

@@ -9,6 +9,7 @@ power cut), foreign keys on. Each write is one transaction.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import datetime as dt
 import json
@@ -266,7 +267,7 @@ class Store:
         rows = self._connection().execute("SELECT * FROM reports ORDER BY updated_at DESC, id")
         return [_stored(row) for row in rows]
 
-    def headers(self) -> list[ReportHeader]:
+    def headers(self) -> builtins.list[ReportHeader]:
         """Id, version, status and times of every report, newest first, without parsing data."""
         rows = self._connection().execute(
             "SELECT id, version, status, created_at, updated_at FROM reports"
@@ -443,7 +444,9 @@ class Store:
             (report_id, section, text, source, kind, note, version, _now().isoformat()),
         )
 
-    def revisions(self, report_id: str, section: str | None = None) -> list[SectionRevision]:
+    def revisions(
+        self, report_id: str, section: str | None = None
+    ) -> builtins.list[SectionRevision]:
         """A report's section revisions, newest first."""
         sql = "SELECT * FROM section_revisions WHERE report_id = ?"
         params: tuple[str, ...] = (report_id,)

@@ -177,7 +177,9 @@ def propose_change(
     )
 
 
-def _column_move(report: Report, text: str) -> tuple[dict[str, int], tuple[str, ...]] | None:
+def _column_move(
+    report: Report, text: str
+) -> tuple[dict[str, int | Decimal], tuple[str, ...]] | None:
     """ "（row）里有 N 件是 A 的，不是 B" → new values moving N from column B to A, else None.
 
     A result row (or 结转下年度) names an application that was received this year, so
@@ -199,10 +201,10 @@ def _column_move(report: Report, text: str) -> tuple[dict[str, int], tuple[str, 
             else:
                 to_col = to_col or key
             break
-    counts = [m for m in find_numbers(text) if m.exact]
+    counts = [m.value for m in find_numbers(text) if m.exact and m.value is not None]
     if not (to_col and from_col and to_col != from_col and len(counts) == 1):
         return None
-    n = int(counts[0].value)
+    n = int(counts[0])
     rows = [row]
     notes: tuple[str, ...] = ()
     if row not in ("new_received", "carried_over"):
@@ -212,7 +214,7 @@ def _column_move(report: Report, text: str) -> tuple[dict[str, int], tuple[str, 
             f"移到{APPLICANT_LABELS[to_col]}，表三才能平衡；如果这件申请是上年结转的，"
             "请改为说明“上年结转”的调整",
         )
-    values: dict[str, int] = {}
+    values: dict[str, int | Decimal] = {}
     for key in rows:
         current = report.table3.row(key)
         held = current.column(from_col)

@@ -161,7 +161,7 @@ class Assistant:
     # --- kinds of answer --------------------------------------------------------------------
 
     def _findings(self, report: Report, text: str) -> Reply:
-        codes = {}
+        codes: dict[str, list[str]] = {}
         for rule in self.book.rules:
             for code in rule.checks:
                 codes.setdefault(code, []).append(rule.id)

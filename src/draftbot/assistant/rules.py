@@ -23,6 +23,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from ..resources import bundled_file
 
@@ -145,7 +146,7 @@ def _describe(data: object, exc: ValidationError) -> str:
     return "；".join(parts)
 
 
-def _message(err: dict[str, object]) -> str:
+def _message(err: ErrorDetails) -> str:
     kind = err.get("type")
     if kind == "missing":
         return "缺少此项"

@@ -113,7 +113,9 @@ def build_chat_model(settings: Settings, *, streaming: bool = False) -> ChatOpen
     configure_tracing(settings)
     api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
     tls = _tls_for(settings.llm_base_url)
-    return ChatOpenAI(
+    # LangChain documents these aliases (model, base_url, api_key, timeout); the pydantic
+    # plugin knows only the field names behind them, hence the ignore
+    return ChatOpenAI(  # type: ignore[call-arg]
         model=settings.model_name,
         base_url=settings.llm_base_url,
         api_key=api_key,

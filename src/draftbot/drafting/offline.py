@@ -545,7 +545,7 @@ def _results(report: Report, apps: Any, voice: Voice) -> dict[str, Any]:
         options = REASONS[key].split("|")
         return options[variant(seed, key, len(options))].format(me=voice.self_name)
 
-    others = []
+    others: list[dict[str, Any]] = []  # template values
     for prefix, label in RESULT_GROUPS:
         rows = [k for k in result_rows(version) if k.startswith(prefix + "_") or k == prefix]
         counts = sorted(

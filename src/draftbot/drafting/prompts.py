@@ -106,10 +106,14 @@ def parse_template(source: str, path: Path) -> nodes.Template:
 
 def free_names(ast: nodes.Template) -> set[str]:
     """The variables a parsed template uses without assigning them."""
+    targets = [
+        *(node.target for node in ast.find_all(nodes.Assign)),
+        *(node.target for node in ast.find_all(nodes.AssignBlock)),
+    ]
     assigned = {
         name.name
-        for node in ast.find_all((nodes.Assign, nodes.AssignBlock))
-        for name in (node.target, *node.target.find_all(nodes.Name))
+        for target in targets
+        for name in (target, *target.find_all(nodes.Name))
         if isinstance(name, nodes.Name)
     }
     return set(meta.find_undeclared_variables(ast)) - assigned

@@ -92,7 +92,7 @@ def read_html(data: bytes | str) -> PublishedDocument:
         ) from None
     document = PublishedDocument("html")
     title = root.find(".//title")
-    if title is not None:
+    if isinstance(title, lxml.html.HtmlElement):
         document.paragraphs.append(clean(title.text_content()))
     walker = _Walker(document)
     walker.walk(root.find("body") if root.find("body") is not None else root)
@@ -105,7 +105,9 @@ def read_mht(data: bytes) -> PublishedDocument:
     message = email.message_from_bytes(data, policy=email.policy.default)
     for part in message.walk():
         if part.get_content_type() == "text/html":
-            payload = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)
+            if not isinstance(payload, bytes):  # None for an empty part
+                payload = b""
             charset = part.get_content_charset()
             if charset:
                 try:

@@ -59,7 +59,7 @@ class WebConfig:
 
 def web_config(settings: Any, **overrides: Any) -> WebConfig:
     """WebConfig from the application Settings (config.py), with CLI overrides."""
-    values = {
+    values: dict[str, Any] = {
         "data_dir": Path(getattr(settings, "data_dir", None) or Path.home() / ".draftbot"),
         "host": getattr(settings, "web_host", DEFAULT_HOST),
         "port": getattr(settings, "web_port", DEFAULT_PORT),

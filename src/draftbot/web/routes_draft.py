@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -235,7 +236,8 @@ async def _events(
     settings: Any,
     label: str,
     jobs: set[tuple[str, str]],
-):
+) -> AsyncIterator[str]:
+    """Server-sent events (`_sse` text): chunk/restart while drafting, then done or error."""
     from ..drafting import stream_section
 
     start_text = getattr(stored.report.narrative, key)

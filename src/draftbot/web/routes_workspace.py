@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from ..batch import BatchOptions, BatchResult, run_batch
 from ..batch_summary import key_figures, rollup_sheets, summary_table, summary_xlsx
-from ..compare import compare_reports
+from ..compare import CellPair, SectionDiff, compare_reports
 from ..datafile import atomic_write_bytes
 from ..export import SECTION_LABELS
 from ..model import AgencyLevel
@@ -278,7 +278,9 @@ def item_page(request: Request, batch_id: str, number: int) -> Response:
     if not 1 <= number <= len(result.items):
         raise GuardError(404, "找不到这份报告")
     item = result.items[number - 1]
-    last_number, cells, sections = None, [], []
+    last_number: int | None = None
+    cells: list[CellPair] = []
+    sections: list[SectionDiff] = []
     if item.report is not None and item.previous_source:
         for i, other in enumerate(result.items, start=1):
             if other.source == item.previous_source and other.report is not None:
@@ -303,9 +305,10 @@ def item_page(request: Request, batch_id: str, number: int) -> Response:
 def open_item(request: Request, batch_id: str, number: int) -> Response:
     """Copy one report of the batch into the report list, to edit it in the normal flow."""
     result = _done(request, batch_id)
-    if not 1 <= number <= len(result.items) or result.items[number - 1].report is None:
+    report = result.items[number - 1].report if 1 <= number <= len(result.items) else None
+    if report is None:
         raise GuardError(404, "找不到这份报告")
-    stored = store_of(request).create(result.items[number - 1].report)
+    stored = store_of(request).create(report)
     return RedirectResponse(f"/reports/{stored.id}", status_code=303)
 
 

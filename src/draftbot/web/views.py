@@ -132,7 +132,7 @@ def text_diff(old: str, new: str) -> list[tuple[str, str]]:
 
 def stated_totals(report: Report) -> set[str]:
     """总计 cells holding a stated (typed or imported) total rather than the computed one."""
-    keys = set()
+    keys: set[str] = set()
     t3 = report.table3
     for name in type(t3).model_fields:
         row = getattr(t3, name)
