@@ -14,14 +14,11 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Literal
 
+from .formats import FORMATS, default_format_for
 from .model import (
     APPLICANT_COLUMNS,
-    OTHER_ROWS_2019,
-    OTHER_ROWS_2021,
     ApplicantCounts,
     Report,
-    Table2,
-    default_format_for,
     iter_amount_and_count_cells,
     result_rows,
 )
@@ -183,8 +180,7 @@ def t3_04_results_total(report: Report) -> Iterator[Finding]:
 def t3_rows_of_other_format(report: Report) -> Iterator[Finding]:
     """F-02: 表三 rows that do not exist in the report's format version hold numbers."""
     version = report.format_version
-    foreign = OTHER_ROWS_2021 if version == "2019" else OTHER_ROWS_2019
-    for key in foreign:
+    for key in report.format.other_result_rows:
         row = report.table3.row(key)
         if row.computed_total or row.total:
             label = TABLE3_ROW_LABELS[key][1]
@@ -264,7 +260,7 @@ def u_01_amount_units(report: Report) -> Iterator[Finding]:
 def x_02_in_force(report: Report) -> Iterator[Finding]:
     """X-02 (warning): last in_force + issued − repealed ≈ this year's in_force."""
     previous = report.previous_year
-    if previous is None or report.format_version != "2021":
+    if previous is None or report.format.in_force_column is None:
         return
     for key, label in (("regulations", "规章"), ("normative_documents", "行政规范性文件")):
         last = getattr(previous.in_force, key)
@@ -361,24 +357,33 @@ def i_04_published_sizes(report: Report) -> Iterator[Finding]:
 @rule
 def v_02_tables_of_other_format(report: Report) -> Iterator[Finding]:
     """V-02/V-03: a 表二 of the other format than the stated one (mixed formats)."""
-    version = report.format_version
-    if version == "2021" and report.table2_2019 is not None:
-        # only a published report gets here: the model refuses this for typed data
-        yield Finding(
-            "V-03",
-            "warning",
-            "表二",
-            "原报告使用 2021 格式，但表二仍是 2019（试行）格式（新旧格式混用），已按原样保留在 table2_2019",
-            "起草新报告时请使用 2021 格式的表二",
-        )
-    elif version == "2019" and report.table2 != Table2():
-        yield Finding(
-            "V-02",
-            "warning" if report.is_published else "error",
-            "表二",
-            "填写了 2021 格式的表二（table2），但本报告使用 2019（试行）格式，这张表不会导出",
-            "请把数字填到 2019 格式的表二（table2_2019），或把 meta.format_version 改为 2021",
-        )
+    own = report.format
+    for other in FORMATS.values():
+        table = getattr(report, other.table2_field)
+        if other is own or table is None:
+            continue
+        if not other.table2_optional and table == type(table)():
+            continue  # an untouched default table
+        if other.table2_optional:
+            # only a published report gets here: the model refuses this for typed data
+            yield Finding(
+                "V-03",
+                "warning",
+                "表二",
+                f"原报告使用 {own.phrase}，但表二仍是 {other.phrase}（新旧格式混用），"
+                f"已按原样保留在 {other.table2_field}",
+                f"起草新报告时请使用 {own.phrase}的表二",
+            )
+        else:
+            yield Finding(
+                "V-02",
+                "warning" if report.is_published else "error",
+                "表二",
+                f"填写了 {other.phrase}的表二（{other.table2_field}），"
+                f"但本报告使用 {own.phrase}，这张表不会导出",
+                f"请把数字填到 {own.version} 格式的表二（{own.table2_field}），"
+                f"或把 meta.format_version 改为 {other.version}",
+            )
 
 
 # --- meta and inputs ----------------------------------------------------------------------
@@ -491,7 +496,7 @@ def x_05_fee_notices(report: Report) -> Iterator[Finding]:
     """X-05: applications dropped for unpaid fees need charge notices; collected ≤ billed."""
     fee = report.facts.info_fee
     unpaid = report.table3.other_no_fee_paid.shown_total
-    if report.format_version == "2021" and unpaid > fee.notices_issued:
+    if report.format.info_fee and unpaid > fee.notices_issued:
         yield Finding(
             "X-05",
             "warning",

@@ -180,23 +180,21 @@ def _applicant(column: str) -> Values:
     return lambda r: (r.table3.new_received.column(column),)
 
 
-def _documents(key: str, column21: str, column19: str) -> Values:
-    def values(r: Report) -> tuple[int, ...]:
-        if r.format_version == "2019":
-            return (getattr(getattr(r.table2_for_format, key), column19),)
-        return (getattr(getattr(r.table2, key), column21),)
-
-    return values
+def _documents(key: str, column: int) -> Values:
+    """表二 第二十条第（一）项 figure of row `key` in printed column `column` (0: the year's
+    new documents; 1: 废止 / 新公开; 2: 现行有效 / 对外公开总数量), read as the format says."""
+    return lambda r: (r.format.documents(r, key)[column],)
 
 
 def _decisions(key: str) -> Values:
-    def values(r: Report) -> tuple[int, ...]:
-        if r.format_version == "2019":
-            item = getattr(r.table2_for_format, key)
-            return (item.decisions,)
-        return (getattr(r.table2, key),)
+    """The year's 处理决定数量 of 表二 row `key`, read as the format says."""
+    return lambda r: (r.format.decisions(r, key)[0],)
 
-    return values
+
+def _fee_amount(r: Report) -> tuple[int | Decimal, ...] | None:
+    """表二 行政事业性收费 本年收费金额 (万元); None when the format has no such cell."""
+    value = r.format.table2_value(r, "fees_wan_yuan")
+    return None if value is None else (value,)
 
 
 def _fact(name: str) -> Values:
@@ -271,18 +269,18 @@ SUBJECTS: tuple[Subject, ...] = (
                        + r.table4.litigation_after_review.shown_total,)),
     Subject("normative_repealed", "表二 行政规范性文件 本年废止件数",
             ("废止行政规范性文件", "废止规范性文件", "规范性文件废止", "废止"),
-            _documents("normative_documents", "repealed", "published"),
+            _documents("normative_documents", 1),
             blocked_by=_REVIEW_VERBS),
     Subject("normative_in_force", "表二 行政规范性文件 现行有效件数",
             ("现行有效行政规范性文件", "现行有效规范性文件", "规范性文件现行有效", "现行有效"),
-            _documents("normative_documents", "in_force", "total_public")),
+            _documents("normative_documents", 2)),
     Subject("normative_issued", "表二 行政规范性文件 本年制发件数",
             ("制发行政规范性文件", "印发行政规范性文件", "出台行政规范性文件", "制定行政规范性文件",
              "制发规范性文件", "印发规范性文件", "出台规范性文件", "制定规范性文件"),
-            _documents("normative_documents", "issued", "made")),
+            _documents("normative_documents", 0)),
     Subject("regulations_issued", "表二 规章 本年制发件数",
             ("制发规章", "印发规章", "出台规章", "制定规章"),
-            _documents("regulations", "issued", "made")),
+            _documents("regulations", 0)),
     Subject("licensing", "表二 行政许可 本年处理决定数量", ("行政许可决定", "行政许可"),
             _decisions("licensing")),
     Subject("penalty", "表二 行政处罚 本年处理决定数量", ("行政处罚决定", "行政处罚"),
@@ -291,7 +289,7 @@ SUBJECTS: tuple[Subject, ...] = (
             _decisions("coercion")),
     Subject("fees", "表二 行政事业性收费 本年收费金额（万元）",
             ("行政事业性收费金额", "行政事业性收费", "收费金额"),
-            lambda r: None if r.format_version == "2019" else (r.table2.fees_wan_yuan,)),
+            _fee_amount),
     Subject("proactive_total", "填报的本年主动公开政府信息条数",
             ("主动公开政府信息", "主动公开政务信息", "主动公开各类信息", "主动公开信息", "主动公开"),
             _fact("proactive_total"), previous=_previous("proactive_total")),

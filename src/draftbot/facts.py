@@ -8,7 +8,7 @@ rounded here, years, counts of listed items) are included.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -201,10 +201,7 @@ def build_fact_sheet(report: Report) -> FactSheet:
     """The facts the prose may state, in Chinese, and every number they contain."""
     b = _Builder(report.meta.report_year)
     _basic_facts(b, report)
-    if report.format_version == "2019":
-        _table2_2019_facts(b, report)
-    else:
-        _table2_facts(b, report)
+    _TABLE2_FACTS[report.format.table2_field](b, report)
     _proactive_facts(b, report)
     _practice_facts(b, report)
     _application_facts(b, applications(report))
@@ -258,8 +255,7 @@ def _table2_facts(b: _Builder, report: Report) -> None:
 
 
 def _table2_2019_facts(b: _Builder, report: Report) -> None:
-    t2 = report.table2_for_format
-    assert isinstance(t2, Table2v2019)  # called for the 2019 format only
+    t2 = report.table2_2019 or Table2v2019()
     for key, label in (("regulations", "规章"), ("normative_documents", "规范性文件")):
         c = getattr(t2, key)
         b.fact(
@@ -285,6 +281,12 @@ def _table2_2019_facts(b: _Builder, report: Report) -> None:
         f"政府集中采购项目 {b.n(t2.procurement.projects, '政府集中采购项目数量')} 个，"
         f"采购总金额 {b.n(t2.procurement.amount, '政府集中采购总金额（万元）')} 万元",
     )
+
+
+_TABLE2_FACTS: dict[str, Callable[[_Builder, Report], None]] = {
+    "table2": _table2_facts,
+    "table2_2019": _table2_2019_facts,
+}
 
 
 def _proactive_facts(b: _Builder, report: Report) -> None:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from .claims import non_quantities
+from .formats import format_of
 from .model import APPLICANT_COLUMNS, CASE_COLUMNS, FormatVersion
 from .numbers import CHINESE_NUMERAL_CHARS, NumberError, read_number
 
@@ -257,7 +258,6 @@ APPLICANT_WORDS: list[tuple[str, tuple[str, ...]]] = [
 ]
 _REST_WORDS = ("其余", "其他均", "其他都", "剩下", "剩余", "余下")
 _ALL_WORDS = ("都是", "均为", "均是", "全部", "全是", "全为", "都来自", "均来自", "都为")
-_OTHER_2019 = {"other_no_correction", "other_no_fee_paid", "other_other"}
 
 
 def propose_cells(text: str, scope: list[str], version: FormatVersion) -> Proposal:
@@ -298,14 +298,23 @@ def _unusable(proposal: Proposal, mention: Mention) -> bool:
     return False
 
 
+def _result_row(row: str, version: FormatVersion) -> str:
+    """The row of the report's format a named row goes to; the vague “其他处理” is the 2019
+    format's one （六）其他处理 row (formats.py `merged_rows`)."""
+    form = format_of(version)
+    if row == "?其他处理" and "other_processing" in form.result_rows:
+        return "other_processing"
+    return form.result_row(row)
+
+
 def _table3(text: str, version: FormatVersion) -> Proposal:
     proposal = Proposal()
     totals: dict[str, tuple[int, str]] = {}
     current: str | None = None
     for clause in _clauses(text):
         row = _first_key(clause, TABLE3_ROWS)
-        if (row in _OTHER_2019 or row == "?其他处理") and version == "2019":
-            row = "other_processing"
+        if row is not None:
+            row = _result_row(row, version)
         applicant = _first_key(clause, APPLICANT_WORDS)
         mentions = find_numbers(clause)
         if not mentions:

@@ -26,6 +26,18 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .excerpt import excerpt
+from .formats import (
+    CURRENT_FORMAT,
+    FORMATS,
+    OTHER_ROWS_2019,
+    OTHER_ROWS_2021,
+    RESULT_ROWS_COMMON,
+    FormatDescription,
+    FormatVersion,
+    default_format_for,
+    format_of,
+    parse_format_version,
+)
 from .numbers import (
     BLANK_MARKS,
     PUBLISHED_BOUNDS,
@@ -38,8 +50,8 @@ from .numbers import (
     parse_amount,
     parse_count,
 )
+from .outline import SECTION_KEYS, SECTION_LABELS, SectionKey
 
-FormatVersion = Literal["2019", "2021"]
 FIRST_REPORT_YEAR = 2019
 
 # Set while a report read from a published document is validated (design §7, provenance):
@@ -130,10 +142,6 @@ class Meta(Strict):
         if self.format_version:
             return self.format_version
         return default_format_for(self.report_year)
-
-
-def default_format_for(report_year: int) -> FormatVersion:
-    return "2019" if report_year in (2019, 2020) else "2021"
 
 
 # --- 表二 ---------------------------------------------------------------------------------
@@ -242,33 +250,9 @@ def _row() -> ApplicantCounts:
     return ApplicantCounts()
 
 
-RESULT_ROWS_COMMON: tuple[str, ...] = (
-    "granted",
-    "partially_granted",
-    "denied_state_secret",
-    "denied_law_prohibited",
-    "denied_three_security_one_stability",
-    "denied_third_party",
-    "denied_internal_affairs",
-    "denied_process_info",
-    "denied_enforcement_file",
-    "denied_admin_query",
-    "unable_not_held",
-    "unable_need_creation",
-    "unable_unclear_after_correction",
-    "not_processed_petition",
-    "not_processed_repeat",
-    "not_processed_publication",
-    "not_processed_massive",
-    "not_processed_confirm",
-)
-OTHER_ROWS_2021: tuple[str, ...] = ("other_no_correction", "other_no_fee_paid", "other_other")
-OTHER_ROWS_2019: tuple[str, ...] = ("other_processing",)
-
-
 def result_rows(version: FormatVersion) -> tuple[str, ...]:
     """The 本年度办理结果 rows (（一）…（六）) of a format version, in table order."""
-    return RESULT_ROWS_COMMON + (OTHER_ROWS_2019 if version == "2019" else OTHER_ROWS_2021)
+    return format_of(version).result_rows
 
 
 class Table3(Strict):
@@ -444,56 +428,33 @@ class Facts(Strict):
     other_matters: str = Field("", max_length=5000, description="其他需要报告的事项")
 
 
-SECTION_KEYS: tuple[str, ...] = (
-    "overview_intro",
-    "overview_proactive",
-    "overview_on_request",
-    "overview_management",
-    "overview_platform",
-    "overview_supervision",
-    "problems",
-    "other_matters",
-)
+def _prose(key: SectionKey) -> str:
+    """A narrative field: at most MAX_SECTION_CHARS, described by its place in the outline."""
+    return Field("", max_length=MAX_SECTION_CHARS, description=SECTION_LABELS[key])
 
 
 class Narrative(Strict):
-    """The prose of the report, section by section (drafted, then reviewed by a person)."""
+    """The prose of the report, part by part (drafted, then reviewed by a person); the fields
+    are the prose parts of `outline.SECTIONS`, in document order."""
 
-    overview_intro: str = Field("", max_length=MAX_SECTION_CHARS, description="一、总体情况 的导语")
-    overview_proactive: str = Field("", max_length=MAX_SECTION_CHARS, description="（一）主动公开")
-    overview_on_request: str = Field(
-        "", max_length=MAX_SECTION_CHARS, description="（二）依申请公开"
-    )
-    overview_management: str = Field(
-        "", max_length=MAX_SECTION_CHARS, description="（三）政府信息管理"
-    )
-    overview_platform: str = Field(
-        "", max_length=MAX_SECTION_CHARS, description="（四）政府信息公开平台建设"
-    )
-    overview_supervision: str = Field(
-        "", max_length=MAX_SECTION_CHARS, description="（五）监督保障"
-    )
-    problems: str = Field(
-        "", max_length=MAX_SECTION_CHARS, description="五、存在的主要问题及改进情况"
-    )
-    other_matters: str = Field(
-        "", max_length=MAX_SECTION_CHARS, description="六、其他需要报告的事项"
-    )
+    overview_intro: str = _prose("overview_intro")
+    overview_proactive: str = _prose("overview_proactive")
+    overview_on_request: str = _prose("overview_on_request")
+    overview_management: str = _prose("overview_management")
+    overview_platform: str = _prose("overview_platform")
+    overview_supervision: str = _prose("overview_supervision")
+    problems: str = _prose("problems")
+    other_matters: str = _prose("other_matters")
+
+
+if tuple(Narrative.model_fields) != SECTION_KEYS:  # pragma: no cover - a wrong edit
+    raise RuntimeError("Narrative's fields differ from outline.SECTION_KEYS")
 
 
 class Revision(Strict):
     """A previous text of a section, kept whenever a section is replaced."""
 
-    section: Literal[
-        "overview_intro",
-        "overview_proactive",
-        "overview_on_request",
-        "overview_management",
-        "overview_platform",
-        "overview_supervision",
-        "problems",
-        "other_matters",
-    ]
+    section: SectionKey
     text: str
     source: str = Field("", description="谁写的：模型名、offline（离线模板）或 user（手工编辑）")
     saved_at: dt.datetime | None = None
@@ -653,13 +614,13 @@ def _published_data(data: dict[str, object]) -> dict[str, object]:
 def _data_format(data: dict[str, object]) -> FormatVersion:
     meta = data.get("meta")
     if isinstance(meta, dict):
-        stated = meta.get("format_version")
-        if stated in ("2019", "2021"):
+        stated = parse_format_version(meta.get("format_version"))
+        if stated:
             return stated
         year = meta.get("report_year")
         if isinstance(year, int):
             return default_format_for(year)
-    return "2021"
+    return CURRENT_FORMAT.version
 
 
 def iter_amount_and_count_cells(node: BaseModel, path: str) -> Iterator[tuple[str, int | Decimal]]:
@@ -714,19 +675,27 @@ class Report(Strict):
         return self.meta.effective_format
 
     @property
-    def table2_for_format(self) -> Table2 | Table2v2019:
-        if self.format_version == "2019":
-            return self.table2_2019 or Table2v2019()
-        return self.table2
+    def format(self) -> FormatDescription:
+        """The description of this report's format version (what differs between versions)."""
+        return format_of(self.format_version)
 
     @model_validator(mode="after")
-    def _no_2019_table_in_2021_report(self) -> Report:
-        if self.table2_2019 is not None and self.format_version == "2021" and not self.is_published:
-            raise PydanticCustomError(
-                "draftbot_format",
-                "填写了 table2_2019（2019 试行格式的表二），但本报告使用 2021 格式；"
-                "请改填 table2，或把 meta.format_version 设为 2019",
-            )
+    def _no_optional_table2_of_other_format(self) -> Report:
+        """A typed report holds no 表二 of another format (a published one may: V-03)."""
+        own = self.format
+        for other in FORMATS.values():
+            if (
+                other is not own
+                and other.table2_optional
+                and getattr(self, other.table2_field) is not None
+                and not self.is_published
+            ):
+                raise PydanticCustomError(
+                    "draftbot_format",
+                    f"填写了 {other.table2_field}（{other.version} 试行格式的表二），"
+                    f"但本报告使用 {own.version} 格式；"
+                    f"请改填 {own.table2_field}，或把 meta.format_version 设为 {other.version}",
+                )
         return self
 
 

@@ -7,12 +7,13 @@ from .model import Meta, PreviousInForce, PreviousProblem, PreviousYear, Report,
 
 def previous_year_block(last: Report) -> PreviousYear:
     """What this year's checks and drafting need to know about last year's report."""
+    column = last.format.in_force_column
     in_force = (
         PreviousInForce(
-            regulations=last.table2.regulations.in_force,
-            normative_documents=last.table2.normative_documents.in_force,
+            regulations=last.format.table2_value(last, f"regulations.{column}"),
+            normative_documents=last.format.table2_value(last, f"normative_documents.{column}"),
         )
-        if last.format_version == "2021"
+        if column
         else PreviousInForce()
     )
     return PreviousYear(

@@ -23,7 +23,7 @@ def summary_lines(report: Report) -> list[str]:
         f"  行政复议 {cases[0]} 件，行政诉讼 {cases[1] + cases[2]} 件"
         f"（未经复议直接起诉 {cases[1]} 件，复议后起诉 {cases[2]} 件）",
     ]
-    if version == "2021":
+    if report.format.table2_field == "table2":
         t2 = report.table2
         lines.append(
             f"  规章制发 {t2.regulations.issued} 件，行政规范性文件制发 {t2.normative_documents.issued} 件；"

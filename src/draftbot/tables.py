@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from .formats import CONTENT, FORMATS, table2_format
 from .model import (
     APPLICANT_COLUMNS,
     CASE_COLUMNS,
     FormatVersion,
     Report,
-    Table2v2019,
     result_rows,
 )
 from .numbers import format_amount
@@ -123,52 +123,10 @@ CASE_BLOCK_LABELS: dict[str, str] = {
     "litigation_after_review": "行政诉讼 · 复议后起诉",
 }
 
-ARTICLE_1 = "第二十条第（一）项"
-ARTICLE_5 = "第二十条第（五）项"
-ARTICLE_6 = "第二十条第（六）项"
-ARTICLE_8 = "第二十条第（八）项"
-ARTICLE_9 = "第二十条第（九）项"
-CONTENT = "信息内容"
-DECISIONS = "本年处理决定数量"
-
-# 表二 value paths → (article, row label, column label), both formats.
+# 表二 value paths → (article, row label, column label), both formats (formats.py).
 TABLE2_LABELS: dict[str, tuple[str, str, str]] = {
-    "table2.regulations.issued": (ARTICLE_1, "规章", "本年制发件数"),
-    "table2.regulations.repealed": (ARTICLE_1, "规章", "本年废止件数"),
-    "table2.regulations.in_force": (ARTICLE_1, "规章", "现行有效件数"),
-    "table2.normative_documents.issued": (ARTICLE_1, "行政规范性文件", "本年制发件数"),
-    "table2.normative_documents.repealed": (ARTICLE_1, "行政规范性文件", "本年废止件数"),
-    "table2.normative_documents.in_force": (ARTICLE_1, "行政规范性文件", "现行有效件数"),
-    "table2.licensing": (ARTICLE_5, "行政许可", DECISIONS),
-    "table2.penalty": (ARTICLE_6, "行政处罚", DECISIONS),
-    "table2.coercion": (ARTICLE_6, "行政强制", DECISIONS),
-    "table2.fees_wan_yuan": (ARTICLE_8, "行政事业性收费", "本年收费金额（单位：万元）"),
+    path: labels for f in FORMATS.values() for path, labels in f.table2_labels.items()
 }
-_ITEM_COLS_2019 = {
-    "previous_items": "上一年项目数量",
-    "change": "本年增/减",
-    "decisions": "处理决定数量",
-}
-_DOC_COLS_2019 = {
-    "made": "本年新制作数量",
-    "published": "本年新公开数量",
-    "total_public": "对外公开总数量",
-}
-for _row_key, _label in (("regulations", "规章"), ("normative_documents", "规范性文件")):
-    for _col, _col_label in _DOC_COLS_2019.items():
-        TABLE2_LABELS[f"table2_2019.{_row_key}.{_col}"] = (ARTICLE_1, _label, _col_label)
-for _row_key, _article, _label in (
-    ("licensing", ARTICLE_5, "行政许可"),
-    ("other_services", ARTICLE_5, "其他对外管理服务事项"),
-    ("penalty", ARTICLE_6, "行政处罚"),
-    ("coercion", ARTICLE_6, "行政强制"),
-):
-    for _col, _col_label in _ITEM_COLS_2019.items():
-        TABLE2_LABELS[f"table2_2019.{_row_key}.{_col}"] = (_article, _label, _col_label)
-TABLE2_LABELS["table2_2019.fees.previous_items"] = (ARTICLE_8, "行政事业性收费", "上一年项目数量")
-TABLE2_LABELS["table2_2019.fees.change"] = (ARTICLE_8, "行政事业性收费", "本年增/减")
-TABLE2_LABELS["table2_2019.procurement.projects"] = (ARTICLE_9, "政府集中采购", "采购项目数量")
-TABLE2_LABELS["table2_2019.procurement.amount"] = (ARTICLE_9, "政府集中采购", "采购总金额")
 
 
 def join_location(*parts: str) -> str:
@@ -223,94 +181,28 @@ def _num(value: int | Decimal) -> str:
 
 
 def table2_grid(report: Report) -> Grid:
-    """表二 in the report's format; a published 2021 report whose 表二 was still the 2019 table
-    (kept in `table2_2019`, finding V-03) shows that table, as published."""
-    if report.format_version == "2019" or report.table2_2019 is not None:
-        return _table2_grid_2019(report)
-    t2 = report.table2
+    """表二 as the report's format describes it (formats.py); a published 2021 report whose
+    表二 was still the 2019 table (kept in `table2_2019`, finding V-03) shows that table, as
+    published."""
+    fmt = table2_format(report)
     cells: list[Cell] = []
-
-    def section(row: int, article: str) -> None:
-        cells.append(Cell(row, 0, article, "title", colspan=4))
-
-    def header(row: int, *labels: str) -> None:
-        cells.append(Cell(row, 0, CONTENT, "header"))
-        if len(labels) == 1:
-            cells.append(Cell(row, 1, labels[0], "header", colspan=3))
-        else:
-            cells.extend(Cell(row, i + 1, text, "header") for i, text in enumerate(labels))
-
-    def single(row: int, label: str, path: str, value: int | Decimal) -> None:
-        cells.append(Cell(row, 0, label, "label"))
-        cells.append(Cell(row, 1, _num(value), "value", colspan=3, key=path))
-
-    section(0, ARTICLE_1)
-    header(1, "本年制发件数", "本年废止件数", "现行有效件数")
-    for row, (key, label) in enumerate(
-        (("regulations", "规章"), ("normative_documents", "行政规范性文件")), start=2
-    ):
-        counts = getattr(t2, key)
-        cells.append(Cell(row, 0, label, "label"))
-        for col, field in enumerate(("issued", "repealed", "in_force"), start=1):
-            path = f"table2.{key}.{field}"
-            cells.append(Cell(row, col, _num(getattr(counts, field)), "value", key=path))
-    section(4, ARTICLE_5)
-    header(5, DECISIONS)
-    single(6, "行政许可", "table2.licensing", t2.licensing)
-    section(7, ARTICLE_6)
-    header(8, DECISIONS)
-    single(9, "行政处罚", "table2.penalty", t2.penalty)
-    single(10, "行政强制", "table2.coercion", t2.coercion)
-    section(11, ARTICLE_8)
-    header(12, "本年收费金额（单位：万元）")
-    single(13, "行政事业性收费", "table2.fees_wan_yuan", t2.fees_wan_yuan)
-    return Grid("表二", 14, 4, tuple(cells))
-
-
-def _table2_grid_2019(report: Report) -> Grid:
-    t2 = report.table2_2019 or Table2v2019()
-    cells: list[Cell] = []
-    three = ((1, 1), (2, 2), (4, 1))  # (start col, colspan) for 3-value rows on a 5-col grid
-    two = ((1, 2), (3, 2))
-
-    def section(row: int, article: str) -> None:
-        cells.append(Cell(row, 0, article, "title", colspan=5))
-
-    def header(row: int, labels: tuple[str, ...]) -> None:
-        cells.append(Cell(row, 0, CONTENT, "header"))
-        layout = three if len(labels) == 3 else two
-        for (col, span), text in zip(layout, labels, strict=True):
-            cells.append(Cell(row, col, text, "header", colspan=span))
-
-    def values(row: int, label: str, key: str, fields: tuple[str, ...]) -> None:
-        cells.append(Cell(row, 0, label, "label"))
-        layout = three if len(fields) == 3 else two
-        obj = getattr(t2, key)
-        for (col, span), field in zip(layout, fields, strict=True):
-            path = f"table2_2019.{key}.{field}"
-            cells.append(Cell(row, col, _num(getattr(obj, field)), "value", colspan=span, key=path))
-
-    docs = tuple(_DOC_COLS_2019)
-    items = tuple(_ITEM_COLS_2019)
-    section(0, ARTICLE_1)
-    header(1, tuple(_DOC_COLS_2019.values()))
-    values(2, "规章", "regulations", docs)
-    values(3, "规范性文件", "normative_documents", docs)
-    section(4, ARTICLE_5)
-    header(5, tuple(_ITEM_COLS_2019.values()))
-    values(6, "行政许可", "licensing", items)
-    values(7, "其他对外管理服务事项", "other_services", items)
-    section(8, ARTICLE_6)
-    header(9, tuple(_ITEM_COLS_2019.values()))
-    values(10, "行政处罚", "penalty", items)
-    values(11, "行政强制", "coercion", items)
-    section(12, ARTICLE_8)
-    header(13, ("上一年项目数量", "本年增/减"))
-    values(14, "行政事业性收费", "fees", ("previous_items", "change"))
-    section(15, ARTICLE_9)
-    header(16, ("采购项目数量", "采购总金额"))
-    values(17, "政府集中采购", "procurement", ("projects", "amount"))
-    return Grid("表二", 18, 5, tuple(cells))
+    row = 0
+    for block in fmt.table2_blocks:
+        cells.append(Cell(row, 0, block.article, "title", colspan=fmt.table2_cols))
+        layout = fmt.table2_layouts[len(block.columns)]
+        cells.append(Cell(row + 1, 0, CONTENT, "header"))
+        for (col, span), (_, text) in zip(layout, block.columns, strict=True):
+            cells.append(Cell(row + 1, col, text, "header", colspan=span))
+        row += 2
+        for key, label in block.rows:
+            cells.append(Cell(row, 0, label, "label"))
+            for (col, span), (field, _) in zip(layout, block.columns, strict=True):
+                cell = f"{key}.{field}" if field else key
+                value = fmt.table2_value(report, cell) or 0
+                path = fmt.table2_path(key, field)
+                cells.append(Cell(row, col, _num(value), "value", colspan=span, key=path))
+            row += 1
+    return Grid("表二", row, fmt.table2_cols, tuple(cells))
 
 
 def table3_row_keys(version: FormatVersion) -> tuple[str, ...]:

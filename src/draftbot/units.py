@@ -53,28 +53,32 @@ class UnitSuspicion:
 def unit_suspicions(report: Report) -> list[UnitSuspicion]:
     """Every money value of `report` that looks entered in the wrong unit (see module doc)."""
     found: list[UnitSuspicion] = []
-    if report.format_version == "2019":
-        procurement = report.table2_for_format.procurement  # type: ignore[union-attr]
-        per_project = procurement.amount / max(procurement.projects, 1)
+    form = report.format
+    amount = form.table2_value(report, "procurement.amount")
+    fee = form.table2_value(report, "fees_wan_yuan")
+    if amount is not None:
+        amount = Decimal(amount)
+        per_project = amount / max(int(form.table2_value(report, "procurement.projects") or 0), 1)
         if per_project > PER_PROJECT_LIMIT_WAN:
             found.append(
                 UnitSuspicion(
-                    "table2_2019.procurement.amount",
+                    form.table2_path("procurement", "amount"),
                     "政府集中采购 · 采购总金额",
-                    procurement.amount,
+                    amount,
                     "万元",
                     "元",
-                    procurement.amount / WAN,
+                    amount / WAN,
                 )
             )
     elif (
-        report.meta.level in _SMALL_AGENCIES
-        and report.table2.fees_wan_yuan > SMALL_AGENCY_FEE_LIMIT_WAN
+        fee is not None
+        and report.meta.level in _SMALL_AGENCIES
+        and fee > SMALL_AGENCY_FEE_LIMIT_WAN
     ):
-        fee = report.table2.fees_wan_yuan
+        fee = Decimal(fee)
         found.append(
             UnitSuspicion(
-                "table2.fees_wan_yuan",
+                form.table2_path("fees_wan_yuan"),
                 "行政事业性收费 · 本年收费金额",
                 fee,
                 "万元",

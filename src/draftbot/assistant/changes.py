@@ -30,7 +30,6 @@ from ..freetext import (
     find_numbers,
     propose,
 )
-from ..model import OTHER_ROWS_2021 as _OTHER_2021
 from ..model import Report
 from ..questions import cell_label
 from ..tables import APPLICANT_LABELS
@@ -188,8 +187,7 @@ def _column_move(
     row = next((k for k, words in TABLE3_ROWS if any(w in text for w in words)), None)
     if row is None or row.startswith("?"):
         return None
-    if row in _OTHER_2021 and report.format_version == "2019":
-        row = "other_processing"
+    row = report.format.result_row(row)
     to_col, from_col = None, None
     for key, words in APPLICANT_WORDS:
         for word in words:

@@ -178,11 +178,7 @@ def answer_from_data(report: Report, text: str) -> DataAnswer | None:
         return None
     if row == "new_received" and not re.search(r"收到|新收|申请", text):
         return None
-    if (
-        row in ("other_no_correction", "other_no_fee_paid", "other_other")
-        and report.format_version == "2019"
-    ):
-        row = "other_processing"
+    row = report.format.result_row(row)
     return _table3_answer(report, row, _first(text, APPLICANT_WORDS))
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from jinja2 import Template
 
 from ..facts import RESULT_GROUPS, FactSheet, applications, build_fact_sheet, cases, fmt, percent
-from ..model import SECTION_KEYS, Report, result_rows
+from ..model import SECTION_KEYS, Report, Table2v2019, result_rows
 from ..numbers import format_amount
 from ..units import unit_suspicions
 from .cleanup import clean_text
@@ -229,17 +229,9 @@ def _change(now: int, before: int, unit: str, opt: OfflineInstruction) -> str:
 
 def decisions(report: Report) -> list[tuple[str, int]]:
     """表二's non-zero 处理决定数量 as (label, count), in table order."""
-    if report.format_version == "2019":
-        t = report.table2_for_format
-        pairs = [
-            ("行政许可", t.licensing.decisions),  # type: ignore[union-attr]
-            ("其他对外管理服务事项", t.other_services.decisions),  # type: ignore[union-attr]
-            ("行政处罚", t.penalty.decisions),  # type: ignore[union-attr]
-            ("行政强制", t.coercion.decisions),  # type: ignore[union-attr]
-        ]
-    else:
-        t2 = report.table2
-        pairs = [("行政许可", t2.licensing), ("行政处罚", t2.penalty), ("行政强制", t2.coercion)]
+    form = report.format
+    rows = form.table2_rows("decisions")
+    pairs = [(label, form.decisions(report, key)[0]) for key, label in rows]
     return [(label, n) for label, n in pairs if n]
 
 
@@ -274,14 +266,8 @@ def categories(report: Report, dropped: list[Dropped]) -> list[tuple[str, int | 
 
 
 def _document_counts(report: Report) -> list[int]:
-    if report.format_version == "2019":
-        t = report.table2_for_format
-        fields = ("made", "published", "total_public")
-    else:
-        t = report.table2
-        fields = ("issued", "repealed", "in_force")
-    regs = [getattr(t.regulations, f) for f in fields]
-    norms = [getattr(t.normative_documents, f) for f in fields]
+    regs = report.format.documents(report, "regulations")
+    norms = report.format.documents(report, "normative_documents")
     return [*regs, *norms, *(a + b for a, b in zip(regs, norms, strict=True))]
 
 
@@ -345,7 +331,7 @@ def offline_context(
         "pick": functools.partial(variant, seed),
         "opt": opt,
         "t2": report.table2,
-        "t2_2019": report.table2_for_format if report.format_version == "2019" else None,
+        "t2_2019": _table2_2019(report),
         "proactive_total": f.proactive_total,
         "categories": _listed_categories(report, dropped),
         "proactive_change": _changes(report, opt)[0],
@@ -534,6 +520,14 @@ def share_words(part: int, whole: int) -> str:
     return "近半" if ratio >= 0.4 else "少数"
 
 
+def _table2_2019(report: Report) -> Table2v2019 | None:
+    """The 2019 表二 the templates read as `t2_2019`; None when the report's format has
+    another 表二 (formats.py)."""
+    if report.format.table2_field != "table2_2019":
+        return None
+    return report.table2_2019 or Table2v2019()
+
+
 def _results(report: Report, apps: Any, voice: Voice) -> dict[str, Any]:
     """表三's results as good reports summarise them: opened (with a share in words), then the
     other outcomes largest first, each with its main reason; zero rows are left out."""
@@ -600,7 +594,7 @@ def _signals(report: Report, apps: Any, notes: dict[str, str]) -> list[str]:
     said = {
         "management": bool(p.review_methods or p.updated_guides)
         or (
-            report.format_version == "2021"
+            report.format.in_force_column is not None
             and bool(t2.normative_documents.repealed or t2.normative_documents.in_force)
         ),
         "platform": bool(f.channels or report.meta.website)

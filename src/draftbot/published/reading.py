@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from ..checks import Finding, check_report
 from ..datafile import problems_from_validation
 from ..export import DRAFT_PLACEHOLDER
+from ..formats import CONTENT, FORMATS, FormatVersion, format_of
 from ..model import Meta, Report, default_format_for, drop_redundant_totals
 from ..numbers import BLANK_MARKS, NumberError, normalize_text, parse_amount, parse_count
 from ..tables import TABLE2_LABELS, Grid, table2_grid, table3_grid, table4_grid
@@ -80,7 +81,7 @@ def report_from_document(
         "facts": {"problems": problems_from_prose(narrative.get("problems", ""))},
         "source": {"kind": "published", "file": filename[:300], "notes": notes},
     }
-    data["table2_2019" if table2_version == "2019" else "table2"] = table2
+    data[format_of(table2_version).table2_field] = table2
     try:
         report = Report.model_validate(data)
     except ValidationError as exc:
@@ -152,8 +153,9 @@ def distinct(row: list[tuple[int, str]]) -> list[str]:
 
 
 @lru_cache(maxsize=2)
-def _empty_report(version: str) -> Report:
-    year = 2020 if version == "2019" else 2021
+def _empty_report(version: FormatVersion) -> Report:
+    form = format_of(version)
+    year = form.last_year or form.first_year
     return Report(meta=Meta(agency="示例机关", report_year=year))
 
 
@@ -210,23 +212,18 @@ def _find_table(tables: list[Lattice], name: str, title: str) -> Lattice:
 
 
 @lru_cache(maxsize=2)
-def _table2_layout(version: str) -> tuple[dict[tuple[str, str], str], str]:
-    """(row label, column header) → data path; the header-row marker."""
-    grid = table2_grid(_empty_report(version))
-    matrix = grid.matrix()
-    mapping: dict[tuple[str, str], str] = {}
-    header_marker = matrix[1][0]
-    for cell in grid.value_cells():
-        header_row = max(r for r in range(cell.row) if matrix[r][0] == header_marker)
-        key = (normalize_label(matrix[cell.row][0]), normalize_label(matrix[header_row][cell.col]))
-        mapping[key] = cell.key or ""
-    return mapping, header_marker
+def _table2_layout(version: FormatVersion) -> dict[tuple[str, str], str]:
+    """(row label, column header), normalized → data path, as the format describes 表二."""
+    return {
+        (normalize_label(row), normalize_label(column)): path
+        for path, (_, row, column) in format_of(version).table2_labels.items()
+    }
 
 
-def _table2_cells(table: Lattice, version: str) -> tuple[dict[str, str], dict[str, str]]:
+def _table2_cells(table: Lattice, version: FormatVersion) -> tuple[dict[str, str], dict[str, str]]:
     """Data path → printed text; and data path → row label as printed where it was misprinted."""
-    mapping, header_marker = _table2_layout(version)
-    marker = normalize_label(header_marker)
+    mapping = _table2_layout(version)
+    marker = normalize_label(CONTENT)
     values: dict[str, str] = {}
     misprints: dict[str, str] = {}
     headers: list[str] = []
@@ -252,19 +249,22 @@ def _table2_cells(table: Lattice, version: str) -> tuple[dict[str, str], dict[st
     return values, misprints
 
 
-def import_table2(tables: list[Lattice], notes: dict[str, dict[str, str]]) -> tuple[str, dict]:
+def import_table2(
+    tables: list[Lattice], notes: dict[str, dict[str, str]]
+) -> tuple[FormatVersion, dict]:
     """表二's version and nested data; cells the table lacks are None with a note."""
     table = _find_table(tables, "表二", "表二（主动公开政府信息情况）")
-    found = {version: _table2_cells(table, version) for version in ("2021", "2019")}
-    version = max(found, key=lambda v: len(found[v][0]) / len(_table2_layout(v)[0]))
+    newest_first = sorted(FORMATS, reverse=True)  # on a tie the newer format wins
+    found = {version: _table2_cells(table, version) for version in newest_first}
+    version = max(found, key=lambda v: len(found[v][0]) / len(_table2_layout(v)))
     values, misprints = found[version]
     if not values:
         raise ReportImportError(
             "表二（主动公开政府信息情况）的栏目与 2019（试行）或 2021 格式都不一致；请核对表格是否完整"
         )
-    prefix = "table2_2019" if version == "2019" else "table2"
+    prefix = format_of(version).table2_field
     out: dict[str, Any] = {}
-    for path in _table2_layout(version)[0].values():
+    for path in _table2_layout(version).values():
         parts = path.split(".")
         if path in values:
             value = _cell_value(values[path], path, notes)
@@ -293,7 +293,7 @@ def import_table2(tables: list[Lattice], notes: dict[str, dict[str, str]]) -> tu
 
 
 @lru_cache(maxsize=2)
-def _table3_leaves(version: str) -> dict[str, tuple[str, str]]:
+def _table3_leaves(version: FormatVersion) -> dict[str, tuple[str, str]]:
     """Normalized row label → (row key, label as printed in the format)."""
     grid = table3_grid(_empty_report(version))
     matrix = grid.matrix()
@@ -325,7 +325,7 @@ def _table3_row(
 
 def import_table3(
     tables: list[Lattice], notes: dict[str, dict[str, str]]
-) -> tuple[str | None, dict]:
+) -> tuple[FormatVersion | None, dict]:
     """表三's version (None when its rows do not tell) and nested data; missing rows None."""
     table = _find_table(tables, "表三", "表三（收到和处理政府信息公开申请情况）")
     leaves = {**_table3_leaves("2019"), **_table3_leaves("2021")}
@@ -353,7 +353,7 @@ def import_table3(
         raise ReportImportError(
             "表三（收到和处理政府信息公开申请情况）中没有找到数字行；请核对表格"
         )
-    versions = set()
+    versions: set[FormatVersion] = set()
     if "other_processing" in found:
         versions.add("2019")
     if {"other_no_correction", "other_no_fee_paid", "other_other"} & set(found):

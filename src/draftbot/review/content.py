@@ -58,7 +58,7 @@ def check_content(report: Report) -> Iterator[Finding]:
 def _fee_due(report: Report) -> bool:
     """信息处理费 is reported from the 2021 format on (国办函〔2020〕109号 took effect in 2021);
     a report in the 2019 format (years 2019 and 2020) has nothing to say about it."""
-    return report.format_version != "2019"
+    return report.format.info_fee
 
 
 def _mentions(text: str, words: tuple[str, ...]) -> bool:

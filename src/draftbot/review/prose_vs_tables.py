@@ -71,29 +71,15 @@ def _litigation(r: Report) -> tuple[int, ...]:
     return (t4.litigation_direct.shown_total + t4.litigation_after_review.shown_total,)
 
 
-def _documents(r: Report, key: str) -> tuple[int, ...]:
-    """Numbers of 规章 (key=regulations) or 规范性文件 the table holds: issued first."""
-    if r.format_version == "2019":
-        c19 = getattr(r.table2_for_format, key)
-        return (c19.made, c19.published, c19.total_public)
-    c21 = getattr(r.table2, key)
-    return (c21.issued, c21.repealed, c21.in_force)
-
-
 def _any_documents(r: Report) -> tuple[int, ...]:
-    regs, norms = _documents(r, "regulations"), _documents(r, "normative_documents")
+    regs = r.format.documents(r, "regulations")
+    norms = r.format.documents(r, "normative_documents")
     sums = tuple(a + b for a, b in zip(regs, norms, strict=True))
     return (sums[0], *regs, *norms, *sums[1:])
 
 
 def _decisions(key: str) -> Values:
-    def values(r: Report) -> tuple[int, ...]:
-        if r.format_version == "2019":
-            item = getattr(r.table2_for_format, key)
-            return (item.decisions, item.previous_items)
-        return (getattr(r.table2, key),)
-
-    return values
+    return lambda r: r.format.decisions(r, key)
 
 
 def _fact(name: str) -> Values:
