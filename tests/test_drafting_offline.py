@@ -142,8 +142,8 @@ def test_left_out_sentences_become_findings(seed: Report) -> None:
     seed.facts.supervision_notes = "本年组织2019年度培训两次。"
     outcome = draft_report(seed, Settings(_env_file=None))
     codes = [(f.code, f.location) for f in outcome.findings]
-    assert ("D-03", "正文 · （五）监督保障") in codes
-    assert ("D-03", "正文 · （一）主动公开") in codes  # 法规规章 5 条 vs 表二 0 件
+    assert ("D-03", "正文 · 一、总体情况 ·（五）监督保障") in codes
+    assert ("D-03", "正文 · 一、总体情况 ·（一）主动公开") in codes  # 法规规章 5 条 vs 表二 0 件
     assert "2019" not in outcome.sections["overview_supervision"].text
     assert all(d.source == "offline" for d in outcome.sections.values())
 

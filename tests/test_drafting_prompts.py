@@ -11,8 +11,9 @@ from jinja2.exceptions import SecurityError
 from draftbot.datafile import load_report
 from draftbot.drafting.offline import draft_offline, load_offline_templates
 from draftbot.drafting.prompts import LLM_PROMPT_IDS, PromptError, load_llm_prompts, parse_prompt
-from draftbot.drafting.sections import SECTION_TITLES, resolve_section
+from draftbot.drafting.sections import resolve_section
 from draftbot.model import SECTION_KEYS
+from draftbot.outline import SECTION_TITLES
 from draftbot.resources import bundled_dir
 
 

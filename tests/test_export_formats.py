@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from draftbot.cli import app
 from draftbot.datafile import load_report
-from draftbot.export import SECTION_HEADINGS
+from draftbot.outline import SECTION_HEADINGS
 from web_helpers import create_report, draft_all, edit, make_client, visible_text
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -558,7 +558,7 @@ def test_cli_draft_offline_is_deterministic(tmp_path: Path, examples_dir: Path) 
     assert outputs[0] == outputs[1]
     assert "未配置大模型服务" in result.output
     assert "（一）主动公开：离线模板" in result.output
-    assert "[D-03] 正文 · （一）主动公开" in result.output
+    assert "[D-03] 正文 · 一、总体情况 ·（一）主动公开" in result.output
     report = load_report(tmp_path / "a.yaml")
     assert report.narrative.model_dump() == draft_offline(
         load_report(examples_dir / "seed-2022.yaml")

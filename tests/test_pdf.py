@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from draftbot.datafile import load_report
-from draftbot.export import SECTION_HEADINGS
+from draftbot.outline import SECTION_HEADINGS
 from draftbot.tables import report_grids
 from draftbot.word import build_docx
 from written import with_prose

@@ -18,11 +18,11 @@ from draftbot.datafile import load_report
 from draftbot.export import (
     DRAFT_PLACEHOLDER,
     MISSING_PLACEHOLDER,
-    SECTION_HEADINGS,
     ExportBlocked,
     title_lines,
 )
 from draftbot.model import Report
+from draftbot.outline import SECTION_HEADINGS
 from draftbot.tables import Grid, report_grids
 from draftbot.word import DocxImportError, build_docx, export_docx, import_docx
 from portal_pages import report_2019

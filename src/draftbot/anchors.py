@@ -12,7 +12,7 @@ import functools
 import re
 
 from .checks import Finding
-from .export import SECTION_LABELS
+from .outline import SECTION_LABELS
 from .tables import APPLICANT_LABELS, table2_location, table3_location, table4_location
 
 BALANCE_ROWS = ("new_received", "carried_over", "results_total", "carried_forward")

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from .checks import Finding
-from .export import SECTION_LABELS
-from .model import SECTION_KEYS, AgencyLevel, Report
+from .model import AgencyLevel, Report
+from .outline import SECTION_KEYS, SECTION_LABELS
 from .review._text import quote, split_sentences
 from .review.copying import MIN_CHARS, THRESHOLD, normalise, similarity
 from .rollover import previous_year_block

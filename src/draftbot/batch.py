@@ -360,7 +360,7 @@ def _draft_and_export(task: _Task, outcome: _Outcome) -> None:
 
 def _draft_empty(report: Report, options: BatchOptions, outcome: _Outcome) -> Report:
     from .drafting import apply_draft, draft_report
-    from .model import SECTION_KEYS
+    from .outline import SECTION_KEYS
 
     empty = [key for key in SECTION_KEYS if not getattr(report.narrative, key).strip()]
     if not empty:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .datafile import describe_location
-from .model import SECTION_KEYS, Report
+from .model import Report
+from .outline import SECTION_KEYS
 from .tables import report_grids
 
 Op = Literal["same", "added", "removed"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,16 +31,13 @@ from pydantic import ValidationError
 
 from .archives import ZipRefused, open_zip, stable_package
 from .datafile import DataFileError, Problem, problems_from_validation
-from .model import SECTION_KEYS, AgencyLevel, Report, drop_redundant_totals
+from .model import AgencyLevel, Report, drop_redundant_totals
+from .outline import SECTION_KEYS, SECTION_LABELS, TABLE_SECTIONS
 from .tables import Grid, report_grids
 
 META_SHEET = "基本信息"
 NARRATIVE_SHEET = "正文"
-TABLE_TITLES = {
-    "表二": "二、主动公开政府信息情况",
-    "表三": "三、收到和处理政府信息公开申请情况",
-    "表四": "四、政府信息公开行政复议、行政诉讼情况",
-}
+TABLE_TITLES = {table: section.heading for table, section in TABLE_SECTIONS.items()}
 GRID_TOP = 3  # 1-based worksheet row of a grid's first row (row 1: title, row 2: note)
 META_FIELDS: tuple[tuple[str, str], ...] = (
     ("agency", "机关全称"),
@@ -53,16 +51,7 @@ META_FIELDS: tuple[tuple[str, str], ...] = (
     ("allowed_places", "允许地名（用“、”分隔）"),
 )
 PLACE_SEPARATOR = "、"
-NARRATIVE_LABELS = {
-    "overview_intro": "一、总体情况（导语）",
-    "overview_proactive": "一、总体情况 （一）主动公开",
-    "overview_on_request": "一、总体情况 （二）依申请公开",
-    "overview_management": "一、总体情况 （三）政府信息管理",
-    "overview_platform": "一、总体情况 （四）政府信息公开平台建设",
-    "overview_supervision": "一、总体情况 （五）监督保障",
-    "problems": "五、存在的主要问题及改进情况",
-    "other_matters": "六、其他需要报告的事项",
-}
+NARRATIVE_LABELS = SECTION_LABELS
 FIXED_TIME = dt.datetime(2000, 1, 1)
 AGENCY_PLACEHOLDER = "（请填写机关全称）"  # a blank template's agency: written as an empty cell
 MAX_XLSX_MEMBERS = 200
@@ -459,14 +448,23 @@ def _set_path(data: dict[str, Any], key: str, value: Any) -> None:
     node[parts[-1]] = value
 
 
+def _narrative_key(label: str) -> str | None:
+    """The section a 正文 sheet label names: the outline's label, or the spacing of workbooks
+    written before (一、总体情况 （一）主动公开, 一、总体情况（导语））."""
+    squeezed = re.sub(r"[\s·]", "", label).replace("（导语）", "导语")
+    for key, known in SECTION_LABELS.items():
+        if squeezed == re.sub(r"[\s·]", "", known):
+            return key
+    return None
+
+
 def _read_narrative(values: Any, problems: list[Problem]) -> dict[str, str]:
     if NARRATIVE_SHEET not in values.sheetnames:
         return {}
     ws = values[NARRATIVE_SHEET]
-    labels = {label: key for key, label in NARRATIVE_LABELS.items()}
     out: dict[str, str] = {}
     for row in range(2, min(ws.max_row, 50) + 1):
-        key = labels.get(str(ws.cell(row, 1).value or "").strip())
+        key = _narrative_key(str(ws.cell(row, 1).value or ""))
         text = ws.cell(row, 2).value
         if key and text is not None and str(text).strip():
             out[key] = str(text)

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from .checks import Finding, check_report, has_errors, table3_awaits_entries, table3_reminder
 from .model import Report
+from .outline import SECTION_KEYS, SECTION_LABELS, SECTIONS, section_location
 from .resources import bundled_dir
 from .tables import Grid, join_location, table2_grid, table3_grid, table4_grid
 
@@ -26,26 +27,11 @@ DRAFT_PLACEHOLDER = "（待起草）"
 MISSING_PLACEHOLDER = "（待填写）"
 DRAFT_MARK = "草稿"
 
-SECTION_HEADINGS: tuple[str, ...] = (
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-)
-OVERVIEW_SUBHEADINGS: dict[str, str] = {
-    "overview_proactive": "（一）主动公开",
-    "overview_on_request": "（二）依申请公开",
-    "overview_management": "（三）政府信息管理",
-    "overview_platform": "（四）政府信息公开平台建设",
-    "overview_supervision": "（五）监督保障",
-}
-SECTION_LABELS: dict[str, str] = {
-    "overview_intro": f"{SECTION_HEADINGS[0]} 导语",
-    **{key: f"{SECTION_HEADINGS[0]} ·{text}" for key, text in OVERVIEW_SUBHEADINGS.items()},
-    "problems": SECTION_HEADINGS[4],
-    "other_matters": SECTION_HEADINGS[5],
+LANDSCAPE_TABLES = frozenset({"表三", "表四"})  # wide tables, printed on landscape pages
+_GRIDS: dict[str, Callable[[Report], Grid]] = {
+    "表二": table2_grid,
+    "表三": table3_grid,
+    "表四": table4_grid,
 }
 
 TEMPLATE_VARIABLES = frozenset(
@@ -303,7 +289,7 @@ def prose_blocks(text: str) -> list[Block]:
 
 
 def _section_blocks(report: Report, key: str, findings: list[Finding]) -> list[Block]:
-    location = join_location("正文", SECTION_LABELS[key])
+    location = section_location(key)
     text, bad = clean_text(getattr(report.narrative, key), location)
     findings.extend(bad)
     blocks = [replace(block, section=key) for block in prose_blocks(text)]
@@ -319,6 +305,29 @@ def _section_blocks(report: Report, key: str, findings: list[Finding]) -> list[B
         )
     )
     return [Block("body", DRAFT_PLACEHOLDER, placeholder=True, section=key)]
+
+
+def _outline_blocks(report: Report, findings: list[Finding]) -> list[Block]:
+    """The six sections of `outline.SECTIONS` in order: heading, table or prose, sub-parts;
+    the wide tables on landscape pages."""
+    blocks: list[Block] = []
+    landscape = False
+    for section in SECTIONS:
+        wide = section.table in LANDSCAPE_TABLES
+        if wide != landscape:
+            blocks.append(Block("landscape", "on" if wide else "off"))
+            landscape = wide
+        blocks.append(Block("heading", section.heading))
+        if section.table:
+            blocks.append(Block("table", grid=_GRIDS[section.table](report)))
+        if section.body:
+            blocks += _section_blocks(report, section.body.key, findings)
+        for part in section.parts:
+            blocks.append(Block("subheading", part.title))
+            blocks += _section_blocks(report, part.key, findings)
+    if landscape:
+        blocks.append(Block("landscape", "off"))
+    return blocks
 
 
 # --- the plan --------------------------------------------------------------------------------
@@ -366,9 +375,13 @@ def _template_values(report: Report, findings: list[Finding]) -> dict[str, str]:
 
 def unwritten_sections(report: Report) -> list[str]:
     """Labels (as printed in the document) of prose sections without text: （待起草） in export."""
+    return [SECTION_LABELS[key] for key in _unwritten_keys(report)]
+
+
+def _unwritten_keys(report: Report) -> list[str]:
     return [
-        SECTION_LABELS[key]
-        for key in SECTION_LABELS
+        key
+        for key in SECTION_KEYS
         if not _lines(_XML_INVALID.sub("", getattr(report.narrative, key)))
     ]
 
@@ -379,11 +392,11 @@ def unwritten_findings(report: Report) -> list[Finding]:
         Finding(
             EMPTY_SECTION,
             "error",
-            join_location("正文", label),
+            section_location(key),
             f"这一部分还没有正文，正式文档中不能以“{DRAFT_PLACEHOLDER}”发布",
             "请起草或填写这一部分；确需先给领导看，可导出标注“草稿”的文档",
         )
-        for label in unwritten_sections(report)
+        for key in _unwritten_keys(report)
     ]
 
 
@@ -426,23 +439,7 @@ def plan_document(
 
     blocks = [Block("title", title)]
     blocks += _template_blocks("body", template.render_preamble, values)
-    blocks.append(Block("heading", SECTION_HEADINGS[0]))
-    blocks += _section_blocks(report, "overview_intro", document_findings)
-    for key, subheading in OVERVIEW_SUBHEADINGS.items():
-        blocks.append(Block("subheading", subheading))
-        blocks += _section_blocks(report, key, document_findings)
-    blocks.append(Block("heading", SECTION_HEADINGS[1]))
-    blocks.append(Block("table", grid=table2_grid(report)))
-    blocks.append(Block("landscape", "on"))
-    blocks.append(Block("heading", SECTION_HEADINGS[2]))
-    blocks.append(Block("table", grid=table3_grid(report)))
-    blocks.append(Block("heading", SECTION_HEADINGS[3]))
-    blocks.append(Block("table", grid=table4_grid(report)))
-    blocks.append(Block("landscape", "off"))
-    blocks.append(Block("heading", SECTION_HEADINGS[4]))
-    blocks += _section_blocks(report, "problems", document_findings)
-    blocks.append(Block("heading", SECTION_HEADINGS[5]))
-    blocks += _section_blocks(report, "other_matters", document_findings)
+    blocks += _outline_blocks(report, document_findings)
     blocks += _template_blocks("closing", template.render_closing, values)
     title = f"{values['agency']}{report.meta.report_year}{TITLE_SUFFIX}"
     return DocumentPlan(title, values["agency"], blocks, document_findings, draft)

@@ -25,7 +25,8 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from .model import SECTION_KEYS, Report
+from .model import Report
+from .outline import SECTION_KEYS
 
 DB_FILENAME = "draftbot.sqlite3"
 BUSY_TIMEOUT_MS = 5000

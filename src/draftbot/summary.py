@@ -38,7 +38,8 @@ def summary_lines(report: Report) -> list[str]:
 
 def prose_line(report: Report) -> str:
     """How many of the 8 prose sections are written; the unwritten ones block a formal export."""
-    from .export import SECTION_LABELS, unwritten_sections
+    from .export import unwritten_sections
+    from .outline import SECTION_LABELS
 
     unwritten = unwritten_sections(report)
     total = len(SECTION_LABELS)

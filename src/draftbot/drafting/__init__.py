@@ -5,6 +5,7 @@ Public API (see docs/drafting.md): `draft_report`, `adraft_report`, `stream_sect
 LangChain/openai are imported only by `drafting.llm`, and only when a model is called.
 """
 
+from ..outline import SECTION_TITLES
 from .core import (
     OFFLINE_SOURCE,
     DraftEvent,
@@ -16,7 +17,7 @@ from .core import (
     stream_section,
 )
 from .offline import draft_offline
-from .sections import SECTION_TITLES, UnknownSectionError, resolve_section
+from .sections import UnknownSectionError, resolve_section
 
 __all__ = [
     "OFFLINE_SOURCE",

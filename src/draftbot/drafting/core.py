@@ -26,7 +26,8 @@ from typing import Literal
 from ..checks import Finding
 from ..config import Settings
 from ..facts import FactSheet, build_fact_sheet
-from ..model import MAX_SECTION_CHARS, SECTION_KEYS, Report, Revision
+from ..model import MAX_SECTION_CHARS, Report, Revision
+from ..outline import SECTION_KEYS, SECTION_TITLES, section_location
 from .aio import run_sync
 from .cache import ResponseCache, cache_key
 from .calls import CallBudget, Completion, LLMError, Message, deadline_exceeded
@@ -35,7 +36,7 @@ from .guard import describe_claims, drop_clauses, ungrounded_claims
 from .material import LeftOut, screen_report
 from .offline import OfflineDraft, render_offline
 from .prompts import PromptSet, fence, load_llm_prompts
-from .sections import SECTION_TITLES, SECTION_TOPICS, resolve_section, section_material
+from .sections import SECTION_TOPICS, resolve_section, section_material
 from .voice import voice_for
 
 OFFLINE_SOURCE = "offline"
@@ -100,17 +101,13 @@ class _Job:
         return self._offline
 
 
-def _location(section: str) -> str:
-    return f"正文 · {SECTION_TITLES[section]}"
-
-
 def _left_out_findings(job: _Job, section: str) -> list[Finding]:
     """D-03 for each line of the clerk's material screened out before drafting."""
     return [
         Finding(
             "D-03",
             "warning",
-            _location(section),
+            section_location(section),
             item.message,
             "正文只写报告内容；如这一行确是要写入的情况，请改写成普通的陈述句后重新起草",
         )
@@ -125,7 +122,7 @@ def _offline_draft(job: _Job, section: str, findings: list[Finding]) -> SectionD
         Finding(
             "D-03",
             "warning",
-            _location(section),
+            section_location(section),
             f"填报的“{d.label}”中有内容未写入正文：“{d.sentence}”（{d.reason}）",
             "如需写入，请把数字填到对应的表格或字段中，或修改这句话后重新起草",
         )
@@ -151,7 +148,7 @@ def _instruction_findings(job: _Job, section: str) -> list[Finding]:
         if job.offline.instruction.ignored
         else ""
     )
-    return [Finding("D-05", "warning", _location(section), message, hint)]
+    return [Finding("D-05", "warning", section_location(section), message, hint)]
 
 
 def _visible_stream(section: str, emit: Emit) -> tuple[Callable[[str], None], Callable[[], None]]:
@@ -179,7 +176,7 @@ def _script_findings(section: str, script: str) -> list[Finding]:
         Finding(
             "D-04",
             "warning",
-            _location(section),
+            section_location(section),
             "大模型写出的文字中有繁体字，报告正文应使用简体中文",
             "请把繁体字改为简体字后再发布，或重新起草本段",
         )
@@ -187,7 +184,7 @@ def _script_findings(section: str, script: str) -> list[Finding]:
 
 
 def _fallback(job: _Job, section: str, code: str, message: str, hint: str) -> SectionDraft:
-    finding = Finding(code, "warning", _location(section), message, hint)
+    finding = Finding(code, "warning", section_location(section), message, hint)
     return _offline_draft(job, section, [finding])
 
 
@@ -283,7 +280,7 @@ async def _guarded_answer(
         finding = Finding(
             "D-01",
             "warning",
-            _location(section),
+            section_location(section),
             f"大模型写出的数字与数据不符，要求改正后仍未改正：{describe_claims(still)}；"
             "已删去这些句子，本段其余文字保留",
             "请核对删去的内容；如需写入，请把数字填到对应的表格或字段中后重新起草本段",

@@ -19,8 +19,9 @@ from typing import Any
 from jinja2 import Template
 
 from ..facts import RESULT_GROUPS, FactSheet, applications, build_fact_sheet, cases, fmt, percent
-from ..model import SECTION_KEYS, Report, Table2v2019, result_rows
+from ..model import Report, Table2v2019, result_rows
 from ..numbers import format_amount
+from ..outline import SECTION_KEYS
 from ..units import unit_suspicions
 from .cleanup import clean_text
 from .guard import unmatched_numbers

@@ -19,8 +19,8 @@ from jinja2.exceptions import UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..model import SECTION_KEYS
 from ..numbers import format_amount
+from ..outline import SECTION_KEYS
 from ..resources import bundled_dir
 
 LLM_INPUTS = frozenset(

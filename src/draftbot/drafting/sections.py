@@ -1,21 +1,12 @@
-"""The narrative sections: titles as printed, fact topics and the clerk's material for each."""
+"""The narrative sections for the drafter: fact topics and the clerk's material for each
+(keys, titles and names: `outline.py`)."""
 
 from __future__ import annotations
 
 import re
 
-from ..model import SECTION_KEYS, Report
-
-SECTION_TITLES: dict[str, str] = {
-    "overview_intro": "一、总体情况",
-    "overview_proactive": "（一）主动公开",
-    "overview_on_request": "（二）依申请公开",
-    "overview_management": "（三）政府信息管理",
-    "overview_platform": "（四）政府信息公开平台建设",
-    "overview_supervision": "（五）监督保障",
-    "problems": "五、存在的主要问题及改进情况",
-    "other_matters": "六、其他需要报告的事项",
-}
+from ..model import Report
+from ..outline import SECTION_TITLES, section_by_name
 
 SECTION_TOPICS: dict[str, tuple[str, ...]] = {
     "overview_intro": ("basic", "proactive", "on_request", "cases"),
@@ -28,21 +19,6 @@ SECTION_TOPICS: dict[str, tuple[str, ...]] = {
     "other_matters": ("basic", "fees"),
 }
 
-_SHORT_NAMES: dict[str, str] = {
-    "总体情况": "overview_intro",
-    "导语": "overview_intro",
-    "主动公开": "overview_proactive",
-    "依申请公开": "overview_on_request",
-    "政府信息管理": "overview_management",
-    "政府信息公开平台建设": "overview_platform",
-    "平台建设": "overview_platform",
-    "监督保障": "overview_supervision",
-    "存在的主要问题及改进情况": "problems",
-    "问题": "problems",
-    "其他需要报告的事项": "other_matters",
-    "其他": "other_matters",
-}
-
 
 class UnknownSectionError(ValueError):
     """A section name that is not one of the report's prose sections."""
@@ -51,14 +27,10 @@ class UnknownSectionError(ValueError):
 def resolve_section(name: str) -> str:
     """A section key from its key or its Chinese name (主动公开, （一）主动公开, 问题…)."""
     name = name.strip()
-    if name in SECTION_KEYS:
-        return name
     bare = re.sub(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[)）]", "", name)
-    for key, title in SECTION_TITLES.items():
-        if name == title:
-            return key
-    if bare in _SHORT_NAMES:
-        return _SHORT_NAMES[bare]
+    key = section_by_name(name) or section_by_name(bare)
+    if key is not None:
+        return key
     choices = "、".join(f"{k}（{t}）" for k, t in SECTION_TITLES.items())
     raise UnknownSectionError(f"没有名为“{name}”的段落；可选：{choices}")
 

@@ -1,6 +1,6 @@
 """Shared helpers of the prose checks: sections, sentences, quotes and numbers in prose.
 
-Locations use the section labels of the exported document (`export.SECTION_LABELS`), so a
+Locations use the section labels of the outline (`outline.SECTION_LABELS`), so a
 finding names the section as the report prints it.
 """
 
@@ -10,9 +10,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..export import SECTION_LABELS
-from ..model import SECTION_KEYS, Narrative, Report
+from ..model import Narrative, Report
 from ..numbers import NumberError, normalize_text, parse_chinese_numeral
+from ..outline import SECTION_KEYS, SECTION_LABELS
 
 QUOTE_LIMIT = 60
 

@@ -12,7 +12,8 @@ from fastapi import Request
 from starlette.responses import HTMLResponse
 
 from ..checks import Finding, check_report
-from ..export import SECTION_LABELS, unwritten_sections
+from ..export import unwritten_sections
+from ..outline import SECTION_LABELS
 from ..store import Store, StoredReport
 from ..tables import Grid
 from .pages import render

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from ..checks import Finding
-from ..model import SECTION_KEYS
+from ..outline import SECTION_KEYS, SECTION_LABELS
 from ..store import ReportFinal, SectionRevision, Store, StoredReport, VersionConflict
 from .context import (
     HUMAN_SOURCES,
@@ -25,7 +25,7 @@ from .context import (
 )
 from .pools import in_pool
 from .security import GuardError
-from .views import SECTION_LABELS, finding_views, local_time, section_findings, text_diff
+from .views import finding_views, local_time, section_findings, text_diff
 
 router = APIRouter()
 log = logging.getLogger("draftbot.web")

@@ -496,7 +496,7 @@ def download_pdf(request: Request, report_id: str, force: bool = False) -> Respo
 def download_review(request: Request, report_id: str) -> Response:
     """The 审阅稿: every finding a Word comment, 待人工审核 sections highlighted."""
     from .. import word
-    from ..export import SECTION_LABELS
+    from ..outline import SECTION_LABELS
 
     store = store_of(request)
     stored = store.get(report_id)

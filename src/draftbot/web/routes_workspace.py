@@ -26,8 +26,8 @@ from ..batch import BatchOptions, BatchResult, run_batch
 from ..batch_summary import key_figures, rollup_sheets, summary_table, summary_xlsx
 from ..compare import CellPair, SectionDiff, compare_reports
 from ..datafile import atomic_write_bytes
-from ..export import SECTION_LABELS
 from ..model import AgencyLevel
+from ..outline import SECTION_LABELS
 from ..rollup import RollUp, RollUpError, breakdown_rows, roll_up
 from .context import page, store_of
 from .security import GuardError

@@ -11,8 +11,8 @@ from typing import Any
 
 from ..anchors import finding_keys
 from ..checks import Finding
-from ..export import SECTION_LABELS as EXPORT_SECTION_LABELS
 from ..model import APPLICANT_COLUMNS, Report
+from ..outline import SECTION_LABELS, TABLE_SECTIONS, section_location
 from ..tables import (
     Cell,
     Grid,
@@ -21,12 +21,11 @@ from ..tables import (
     table4_grid,
 )
 
+# Page number of a table → (table, its section's name), from the outline.
 TABLES: dict[str, tuple[str, str]] = {
-    "2": ("表二", "主动公开政府信息情况"),
-    "3": ("表三", "收到和处理政府信息公开申请情况"),
-    "4": ("表四", "政府信息公开行政复议、行政诉讼情况"),
+    str(number): (table, TABLE_SECTIONS[table].name)
+    for number, table in ((2, "表二"), (3, "表三"), (4, "表四"))
 }
-SECTION_LABELS: dict[str, str] = dict(EXPORT_SECTION_LABELS)
 
 
 def grid_for(report: Report, table: str) -> Grid:
@@ -98,9 +97,7 @@ def table_findings(findings: list[Finding], table_name: str) -> list[Finding]:
 
 def section_findings(findings: list[Finding], section: str) -> list[Finding]:
     """Findings located in this narrative section: prose review and drafting findings."""
-    from ..drafting.sections import SECTION_TITLES
-
-    here = {SECTION_LABELS[section], f"正文 · {SECTION_TITLES[section]}"}
+    here = {SECTION_LABELS[section], section_location(section)}
     return [f for f in findings if f.location in here]
 
 
