@@ -117,7 +117,7 @@ SECTIONS: tuple[Section, ...] = (
 PROSE_PARTS: tuple[ProsePart, ...] = tuple(p for s in SECTIONS for p in s.prose)
 PARTS: dict[str, ProsePart] = {p.key: p for p in PROSE_PARTS}
 
-SECTION_KEYS: tuple[SectionKey, ...] = tuple(p.key for p in PROSE_PARTS)
+SECTION_KEYS: tuple[str, ...] = tuple(p.key for p in PROSE_PARTS)
 SECTION_HEADINGS: tuple[str, ...] = tuple(s.heading for s in SECTIONS)
 SECTION_TITLES: dict[str, str] = {p.key: p.title for p in PROSE_PARTS}
 SECTION_LABELS: dict[str, str] = {p.key: p.label for p in PROSE_PARTS}
