@@ -32,7 +32,8 @@ from ruamel.yaml.events import AliasEvent
 
 from . import tables
 from .excerpt import excerpt
-from .model import OTHER_ROWS_2021, Report, result_rows
+from .formats import OTHER_ROWS_2021
+from .model import Report, result_rows
 
 SUPPORTED_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_DATA_FILE_BYTES = 5 * 1024 * 1024  # a real report's data file is under 50 KB

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from .claims import ClaimData, claim_data
-from .model import FormatVersion, Report, Table2v2019, result_rows
+from .formats import FormatVersion
+from .model import Report, Table2v2019, result_rows
 from .numbers import format_amount
 from .tables import APPLICANT_LABELS, CASE_LABELS, TABLE3_ROW_LABELS
 

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from .claims import non_quantities
-from .formats import format_of
-from .model import APPLICANT_COLUMNS, CASE_COLUMNS, FormatVersion
+from .formats import FormatVersion, format_of
+from .model import APPLICANT_COLUMNS, CASE_COLUMNS
 from .numbers import CHINESE_NUMERAL_CHARS, NumberError, read_number
 
 if TYPE_CHECKING:

@@ -43,6 +43,11 @@ class ProsePart:
     aliases: tuple[str, ...] = ()
 
     @property
+    def name(self) -> str:
+        """The short name a message uses (总体情况, 主动公开, 存在的主要问题及改进情况)."""
+        return self.aliases[0] if self.aliases else self.title
+
+    @property
     def location(self) -> str:
         """Where findings on this part point: `正文 · <label>`."""
         return f"{PROSE_AREA} · {self.label}"

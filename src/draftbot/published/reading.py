@@ -22,9 +22,10 @@ from pydantic import ValidationError
 from ..checks import Finding, check_report
 from ..datafile import problems_from_validation
 from ..export import DRAFT_PLACEHOLDER
-from ..formats import CONTENT, FORMATS, FormatVersion, format_of
-from ..model import Meta, Report, default_format_for, drop_redundant_totals
+from ..formats import CONTENT, FORMATS, FormatVersion, default_format_for, format_of
+from ..model import Meta, Report, drop_redundant_totals
 from ..numbers import BLANK_MARKS, NumberError, normalize_text, parse_amount, parse_count
+from ..outline import PROSE_PARTS
 from ..tables import TABLE2_LABELS, Grid, table2_grid, table3_grid, table4_grid
 from .document import Lattice, PublishedDocument, ReportImportError, visible_columns
 
@@ -435,16 +436,7 @@ def title_meta(paragraphs: list[str]) -> tuple[str | None, int | None]:
     return None, None
 
 
-SECTION_NAMES: dict[str, str] = {
-    "overview_intro": "总体情况",
-    "overview_proactive": "主动公开",
-    "overview_on_request": "依申请公开",
-    "overview_management": "政府信息管理",
-    "overview_platform": "平台建设",
-    "overview_supervision": "监督保障",
-    "problems": "存在的主要问题及改进情况",
-    "other_matters": "其他需要报告的事项",
-}
+SECTION_NAMES: dict[str, str] = {p.key: p.name for p in PROSE_PARTS}
 _NUM = "一二三四五六七八九十"
 _HEADINGS: tuple[tuple[re.Pattern[str], str | None], ...] = (
     (re.compile(rf"^[{_NUM}][、.．]\s*总体情况"), "overview_intro"),
