@@ -52,7 +52,7 @@ from .numbers import (
 )
 from .outline import SECTION_KEYS, SECTION_LABELS, SectionKey
 
-FIRST_REPORT_YEAR = 2019
+FIRST_REPORT_YEAR = min(f.first_year for f in FORMATS.values())  # the first format's first year
 
 # Set while a report read from a published document is validated (design §7, provenance):
 # its values get the wide `PUBLISHED_BOUNDS`; values a clerk types keep `TYPED_BOUNDS`.
