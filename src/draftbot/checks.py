@@ -259,22 +259,22 @@ def u_01_amount_units(report: Report) -> Iterator[Finding]:
 @rule
 def x_02_in_force(report: Report) -> Iterator[Finding]:
     """X-02 (warning): last in_force + issued − repealed ≈ this year's in_force."""
-    previous = report.previous_year
-    if previous is None or report.format.in_force_column is None:
+    previous, form = report.previous_year, report.format
+    if previous is None or form.in_force_column is None:
         return
-    for key, label in (("regulations", "规章"), ("normative_documents", "行政规范性文件")):
+    for key, label in form.table2_rows("documents"):
         last = getattr(previous.in_force, key)
         if last is None:
             continue
-        counts = getattr(report.table2, key)
-        expected = last + counts.issued - counts.repealed
-        if expected != counts.in_force:
+        issued, repealed, in_force = form.documents(report, key)
+        expected = last + issued - repealed
+        if expected != in_force:
             yield Finding(
                 "X-02",
                 "warning",
-                table2_location(f"table2.{key}.in_force"),
-                f"{label}：上年现行有效 {last} + 本年制发 {counts.issued} - 本年废止 "
-                f"{counts.repealed} = {expected}，但本年现行有效填写为 {counts.in_force}",
+                table2_location(form.table2_path(key, form.in_force_column)),
+                f"{label}：上年现行有效 {last} + 本年制发 {issued} - 本年废止 "
+                f"{repealed} = {expected}，但本年现行有效填写为 {in_force}",
                 "如有修订、失效或重新发布，相差属正常；否则请核对现行有效件数",
             )
 
