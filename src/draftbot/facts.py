@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from .claims import ClaimData, claim_data
-from .formats import FormatVersion
+from .formats import FORMAT_2019, FORMAT_2021, FormatVersion
 from .model import Report, Table2v2019, result_rows
 from .numbers import format_amount
 from .tables import APPLICANT_LABELS, CASE_LABELS, TABLE3_ROW_LABELS
@@ -230,7 +230,7 @@ def _basic_facts(b: _Builder, report: Report) -> None:
 
 def _table2_facts(b: _Builder, report: Report) -> None:
     t2 = report.table2
-    for key, label in (("regulations", "规章"), ("normative_documents", "行政规范性文件")):
+    for key, label in FORMAT_2021.table2_rows("documents"):
         c = getattr(t2, key)
         b.fact(
             "proactive",
@@ -257,7 +257,7 @@ def _table2_facts(b: _Builder, report: Report) -> None:
 
 def _table2_2019_facts(b: _Builder, report: Report) -> None:
     t2 = report.table2_2019 or Table2v2019()
-    for key, label in (("regulations", "规章"), ("normative_documents", "规范性文件")):
+    for key, label in FORMAT_2019.table2_rows("documents"):
         c = getattr(t2, key)
         b.fact(
             "proactive",
@@ -265,12 +265,7 @@ def _table2_2019_facts(b: _Builder, report: Report) -> None:
             f"本年新公开 {b.n(c.published, f'{label}本年新公开数量')} 件，"
             f"对外公开总数量 {b.n(c.total_public, f'{label}对外公开总数量')} 件",
         )
-    for key, label in (
-        ("licensing", "行政许可"),
-        ("other_services", "其他对外管理服务事项"),
-        ("penalty", "行政处罚"),
-        ("coercion", "行政强制"),
-    ):
+    for key, label in FORMAT_2019.table2_rows("decisions"):
         c = getattr(t2, key)
         b.fact("proactive", f"{label}处理决定 {b.n(c.decisions, f'{label}处理决定数量')} 件")
         b.n(c.previous_items, f"{label}上一年项目数量")
