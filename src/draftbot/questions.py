@@ -24,10 +24,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from . import checks
 from .datafile import describe_location, problems_from_validation, pydantic_message
+from .formats import FORMATS, FormatVersion
 from .model import (
     APPLICANT_COLUMNS,
     CASE_COLUMNS,
-    FormatVersion,
     InterviewProgress,
     PreviousProblem,
     Report,
@@ -108,9 +108,7 @@ class Question(BaseModel):
     unit: str = ""
     fills: list[str] = Field(min_length=1)
     gate: str | None = None
-    formats: list[FormatVersion] = Field(
-        default_factory=lambda: list(typing.get_args(FormatVersion))
-    )
+    formats: list[FormatVersion] = Field(default_factory=lambda: list(FORMATS))
     optional: bool = False
     only_if_positive: str | None = None
     freetext: bool = False
