@@ -90,6 +90,12 @@ def test_table3_result_rows_match_the_official_table(version: str) -> None:
     fmt = _fmt(version)
     assert results[2] == len(fmt.result_rows) + 1  # + （七）总计
     assert set(fmt.other_result_rows).isdisjoint(fmt.result_rows)
+    own = [c[4] for c in body if c[1] == 1 and c[4].startswith("（六）")]
+    assert len(own) == 1  # （六）其他处理: the rows that tell the formats apart
+    assert set(fmt.own_result_rows) <= {r for r in fmt.result_rows if r.startswith("other_")}
+    assert fmt.own_result_rows and all(
+        set(fmt.own_result_rows).isdisjoint(f.result_rows) for f in FORMATS.values() if f is not fmt
+    )
     assert set(fmt.other_result_rows) | set(fmt.result_rows) == set(
         FORMAT_2019.result_rows + FORMAT_2021.result_rows
     )

@@ -124,6 +124,12 @@ class FormatDescription:
         return tuple(dict.fromkeys(r for r in rows if r not in self.result_rows))
 
     @cached_property
+    def own_result_rows(self) -> tuple[str, ...]:
+        """表三 result rows only this format has: they tell a printed table's format."""
+        shared = set.intersection(*(set(f.result_rows) for f in FORMATS.values()))
+        return tuple(r for r in self.result_rows if r not in shared)
+
+    @cached_property
     def table2_labels(self) -> dict[str, tuple[str, str, str]]:
         """Every 表二 value cell in printed order: data path → (article, row label, column
         label). Read-only."""

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from ..checks import Finding, check_report
 from ..datafile import problems_from_validation
 from ..export import DRAFT_PLACEHOLDER
-from ..formats import CONTENT, FORMATS, FormatVersion, default_format_for, format_of
+from ..formats import CONTENT, CURRENT_FORMAT, FORMATS, FormatVersion, default_format_for, format_of
 from ..model import Meta, Report, drop_redundant_totals
 from ..numbers import BLANK_MARKS, NumberError, normalize_text, parse_amount, parse_count
 from ..outline import PROSE_PARTS
@@ -163,7 +163,7 @@ def _empty_report(version: FormatVersion) -> Report:
 @lru_cache(maxsize=1)
 def _markers() -> dict[str, str]:
     """One label only each table has, normalized: 表二, 表三, 表四."""
-    report = _empty_report("2021")
+    report = _empty_report(CURRENT_FORMAT.version)
     return {
         "表二": normalize_label(table2_grid(report).matrix()[0][0]),
         "表三": normalize_label(table3_grid(report).matrix()[0][3]),
@@ -329,7 +329,7 @@ def import_table3(
 ) -> tuple[FormatVersion | None, dict]:
     """表三's version (None when its rows do not tell) and nested data; missing rows None."""
     table = _find_table(tables, "表三", "表三（收到和处理政府信息公开申请情况）")
-    leaves = {**_table3_leaves("2019"), **_table3_leaves("2021")}
+    leaves = {label: row for v in FORMATS for label, row in _table3_leaves(v).items()}
     official = {key: text for key, text in leaves.values()}
     found: dict[str, list[str]] = {}
     for row in table:
@@ -354,17 +354,13 @@ def import_table3(
         raise ReportImportError(
             "表三（收到和处理政府信息公开申请情况）中没有找到数字行；请核对表格"
         )
-    versions: set[FormatVersion] = set()
-    if "other_processing" in found:
-        versions.add("2019")
-    if {"other_no_correction", "other_no_fee_paid", "other_other"} & set(found):
-        versions.add("2021")
+    versions = {f.version for f in FORMATS.values() if set(f.own_result_rows) & set(found)}
     if len(versions) > 1:
         raise ReportImportError(
             "表三同时含有 2019（试行）和 2021 格式的“（六）其他处理”行；请核对表格"
         )
     version = versions.pop() if versions else None
-    grid = table3_grid(_empty_report(version or "2021"))
+    grid = table3_grid(_empty_report(version or CURRENT_FORMAT.version))
     _check_header_columns(table, grid, "表三")
     order = _applicant_order(grid)
     out: dict[str, Any] = {}
@@ -399,7 +395,7 @@ def _check_header_columns(table: Lattice, grid: Grid, name: str) -> None:
 
 def import_table4(tables: list[Lattice], notes: dict[str, dict[str, str]]) -> dict[str, Any]:
     """表四's nested data from its one row of numbers."""
-    grid = table4_grid(_empty_report("2021"))
+    grid = table4_grid(_empty_report(CURRENT_FORMAT.version))
     table = _find_table(tables, "表四", "表四（政府信息公开行政复议、行政诉讼情况）")
     _check_header_columns(table, grid, "表四")
     value_cells = sorted(grid.value_cells(), key=lambda c: c.col)
