@@ -7,15 +7,14 @@ from .model import Meta, PreviousInForce, PreviousProblem, PreviousYear, Report,
 
 def previous_year_block(last: Report) -> PreviousYear:
     """What this year's checks and drafting need to know about last year's report."""
-    column = last.format.in_force_column
-    in_force = (
-        PreviousInForce(
-            regulations=last.format.table2_value(last, f"regulations.{column}"),
-            normative_documents=last.format.table2_value(last, f"normative_documents.{column}"),
+    form = last.format
+    in_force = PreviousInForce()  # a format without 现行有效件数 carries nothing over (X-02)
+    if form.in_force_column is not None:
+        at = form.document_columns.index(form.in_force_column)
+        in_force = PreviousInForce(
+            regulations=form.documents(last, "regulations")[at],
+            normative_documents=form.documents(last, "normative_documents")[at],
         )
-        if column
-        else PreviousInForce()
-    )
     return PreviousYear(
         in_force=in_force,
         carried_forward=last.table3.carried_forward.model_copy(update={"total": None}),
