@@ -17,6 +17,7 @@ import pytest
 from draftbot import excel, outline
 from draftbot.datafile import load_report
 from draftbot.drafting import draft_offline, resolve_section
+from draftbot.drafting.prompts import load_llm_prompts
 from draftbot.export import plan_document, unwritten_findings
 from draftbot.model import Narrative, Report, Revision
 from draftbot.review import copying, review_report
@@ -213,3 +214,12 @@ def test_no_module_but_outline_spells_a_section_title() -> None:
         text = path.read_text(encoding="utf-8")
         offenders += [f"web/templates/{path.name} {t}" for t in titles if t in text]
     assert offenders == []
+
+
+def test_bundled_section_prompts_name_their_section_as_the_outline() -> None:
+    prompts = load_llm_prompts()
+    for p in outline.PROSE_PARTS:
+        meta = prompts[p.key].meta
+        assert meta.id == p.key
+        assert meta.title in (p.title, p.label), (p.key, meta.title)
+        assert p.title in prompts[p.key].source  # the instruction names the part as printed
