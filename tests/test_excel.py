@@ -15,14 +15,14 @@ from typer.testing import CliRunner
 
 from draftbot.cli import app
 from draftbot.datafile import DataFileError, load_report, parse_report
-from draftbot.excel import GRID_TOP, import_xlsx, template_bytes
+from draftbot.excel import FACTS_SHEET, GRID_TOP, fact_rows, import_xlsx, template_bytes
 from draftbot.intake import load_bytes
 from draftbot.model import Meta, Report, drop_redundant_totals
 from draftbot.tables import report_grids
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.glob("*.yaml"))
-CARRIED = ("meta", "table2", "table2_2019", "table3", "table4", "narrative")
+CARRIED = ("meta", "table2", "table2_2019", "table3", "table4", "narrative", "facts")
 
 
 def _normalised(report: Report) -> Report:
@@ -80,7 +80,10 @@ def test_same_data_gives_same_bytes():
 def test_table_sheets_are_laid_out_as_printed():
     report = load_report(EXAMPLES / "busy-2023.yaml")
     wb = openpyxl.load_workbook(io.BytesIO(template_bytes(report)))
-    assert wb.sheetnames == ["基本信息", "表二", "表三", "表四", "正文"]
+    assert wb.sheetnames == [
+        *("基本信息", "表二", "表三", "表四"),
+        *("填报事实", "主动公开类别", "上年问题整改", "正文"),
+    ]
     for grid in report_grids(report):
         ws = wb[grid.name]
         merged = {str(r) for r in ws.merged_cells.ranges}
@@ -284,3 +287,108 @@ def test_template_opens_in_libreoffice_calc_and_survives_its_save(tmp_path: Path
         saved = tmp_path / "out" / source.name
         assert saved.exists(), f"Calc did not convert {source.name}: {done.stdout}{done.stderr}"
         assert import_xlsx(saved.read_bytes()) == import_xlsx(source.read_bytes()), source.name
+
+
+def _rich_facts_report() -> Report:
+    """busy-2023 with every practice, fee and list filled (issue 12's facts)."""
+    report = load_report(EXAMPLES / "busy-2023.yaml")
+    facts = report.facts
+    facts.practices = facts.practices.model_validate(
+        {
+            "review_methods": ["保密审查", "三审三校"],
+            "updated_guides": ["政府信息公开指南", "主动公开目录"],
+            "interpretation_forms": ["图解", "短视频"],
+            "responses": 7,
+            "new_media_accounts": 2,
+            "reading_points": 3,
+            "trained_people": 45,
+            "supervision_methods": ["纳入年度绩效考核", "社会评议"],
+            "circulars": 4,
+        }
+    )
+    facts.info_fee = facts.info_fee.model_validate(
+        {"notices_issued": 1, "notices_amount_yuan": "120.50", "collected_yuan": "120.5"}
+    )
+    facts.supervision_notes = "将政务公开纳入年度考核。\n第二段：开展社会评议。"
+    facts.other_matters = "无。"
+    facts.training_sessions = 2
+    return report
+
+
+def test_every_fact_field_has_a_row_in_the_template():
+    """Every field of Facts (practices and fee included) is asked for in some sheet."""
+    from draftbot.model import Facts, InfoFee, Practices
+
+    paths = {row.path for row in fact_rows()}
+    expected = {f"facts.{n}" for n in Facts.model_fields} - {
+        "facts.practices",
+        "facts.info_fee",
+        "facts.proactive_categories",  # sheet 主动公开类别
+        "facts.previous_problems",  # sheet 上年问题整改
+    }
+    expected |= {f"facts.practices.{n}" for n in Practices.model_fields}
+    expected |= {f"facts.info_fee.{n}" for n in InfoFee.model_fields}
+    assert paths == expected
+    wb = openpyxl.load_workbook(io.BytesIO(template_bytes(_rich_facts_report())))
+    labels = [wb[FACTS_SHEET].cell(r, 1).value for r in range(2, len(paths) + 2)]
+    assert labels == [row.label for row in fact_rows()]
+    assert wb[FACTS_SHEET]["B2"].value == 215  # 本年主动公开政府信息条数
+    assert {"主动公开类别", "上年问题整改"} <= set(wb.sheetnames)
+
+
+def test_facts_and_practices_round_trip_through_a_filled_template():
+    report = _rich_facts_report()
+    back = import_xlsx(template_bytes(report))
+    assert back.facts == report.facts
+    assert back.facts.practices.review_methods == ["保密审查", "三审三校"]
+    assert back.facts.info_fee.notices_amount_yuan == report.facts.info_fee.notices_amount_yuan
+
+
+def test_facts_typed_in_excel_are_read_back():
+    """A clerk fills the practices, a category and a previous problem by hand."""
+    blank = template_bytes(
+        Report(meta=Meta(agency="某县统计局", level="县级部门", report_year=2023))
+    )
+    labels = {row.label: i for i, row in enumerate(fact_rows(), start=2)}
+    row_of = {row.path: labels[row.label] for row in fact_rows()}
+    data = _edit(
+        blank, FACTS_SHEET, f"B{row_of['facts.practices.review_methods']}", "保密审查\n三审三校\n"
+    )
+    data = _edit(data, FACTS_SHEET, f"B{row_of['facts.practices.trained_people']}", 30)
+    data = _edit(data, FACTS_SHEET, f"B{row_of['facts.channels']}", "政府门户网站")
+    data = _edit(data, "主动公开类别", "A2", "统计公报")
+    data = _edit(data, "主动公开类别", "B2", 12)
+    data = _edit(data, "上年问题整改", "A2", "栏目更新不及时")
+    back = import_xlsx(data)
+    assert back.facts.practices.review_methods == ["保密审查", "三审三校"]
+    assert back.facts.practices.trained_people == 30
+    assert back.facts.channels == ["政府门户网站"]
+    assert [(c.name, c.count) for c in back.facts.proactive_categories] == [("统计公报", 12)]
+    assert back.facts.previous_problems[0].problem == "栏目更新不及时"
+    assert back.facts.previous_problems[0].rectification == ""
+
+
+def test_bad_fact_cells_are_named_by_sheet_and_cell():
+    blank = template_bytes(
+        Report(meta=Meta(agency="某县统计局", level="县级部门", report_year=2023))
+    )
+    labels = {row.label: i for i, row in enumerate(fact_rows(), start=2)}
+    row = labels[next(r.label for r in fact_rows() if r.path == "facts.practices.circulars")]
+    data = _edit(blank, FACTS_SHEET, f"B{row}", "三次")
+    data = _edit(data, "主动公开类别", "A3", "统计公报")  # count missing
+    problems = _problems(data)
+    assert any(f"单元格 B{row}" in p and "三次" in p for p in problems), problems
+    assert any("主动公开类别" in p and "单元格 B3" in p for p in problems), problems
+
+
+def test_template_without_fact_sheets_still_imports():
+    """A template made before the fact sheets existed reads as a report without facts."""
+    report = load_report(EXAMPLES / "busy-2023.yaml")
+    wb = openpyxl.load_workbook(io.BytesIO(template_bytes(report)))
+    for sheet in (FACTS_SHEET, "主动公开类别", "上年问题整改"):
+        del wb[sheet]
+    out = io.BytesIO()
+    wb.save(out)
+    back = import_xlsx(out.getvalue())
+    assert back.facts == type(report.facts)()
+    assert back.table3 == _normalised(report).table3

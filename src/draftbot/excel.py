@@ -3,7 +3,10 @@ that imports openpyxl.
 
 The 填报模板 has a sheet 基本信息 (label | value), one sheet per official table laid out as
 printed (the grids of `tables.py`: labels character for character, merged cells; number cells
-shaded and unlocked, everything else locked), and a sheet 正文 (section | text).
+shaded and unlocked, everything else locked), a sheet 填报事实 (every field of `Facts`, its
+`practices` and `info_fee`: label | value | how to fill), sheets 主动公开类别 and 上年问题整改
+(one row per item), and a sheet 正文 (section | text). Lists are one item per line of a cell.
+A workbook without the fact sheets (an older template) reads as a report without facts.
 `import_xlsx` reads such a workbook back; every bad cell becomes a `DataFileError` problem
 naming the table, row and column as printed, plus the sheet and cell (e.g. E7), in the same
 words as for data files. Every workbook written here has fixed timestamps: the same data
@@ -31,12 +34,17 @@ from pydantic import ValidationError
 
 from .archives import ZipRefused, open_zip, stable_package
 from .datafile import DataFileError, Problem, problems_from_validation
-from .model import AgencyLevel, Report, drop_redundant_totals
+from .model import AgencyLevel, Facts, InfoFee, Practices, Report, drop_redundant_totals
 from .outline import SECTION_KEYS, SECTION_LABELS, TABLE_SECTIONS
 from .tables import Grid, report_grids
 
 META_SHEET = "基本信息"
 NARRATIVE_SHEET = "正文"
+FACTS_SHEET = "填报事实"
+CATEGORIES_SHEET = "主动公开类别"
+PREVIOUS_SHEET = "上年问题整改"
+CATEGORY_ROWS = 50  # Facts.proactive_categories holds at most 50
+PREVIOUS_ROWS = 30  # Facts.previous_problems holds at most 30
 TABLE_TITLES = {table: section.heading for table, section in TABLE_SECTIONS.items()}
 GRID_TOP = 3  # 1-based worksheet row of a grid's first row (row 1: title, row 2: note)
 META_FIELDS: tuple[tuple[str, str], ...] = (
@@ -82,8 +90,109 @@ def template_bytes(report: Report) -> bytes:
     _meta_sheet(first, report)
     for grid in report_grids(report):
         _grid_sheet(wb.create_sheet(grid.name), grid, report)
+    _facts_sheet(wb.create_sheet(FACTS_SHEET), report.facts)
+    _list_sheet(
+        wb.create_sheet(CATEGORIES_SHEET),
+        ("主动公开信息类别", "条数"),
+        [(c.name, c.count) for c in report.facts.proactive_categories],
+        CATEGORY_ROWS,
+    )
+    _list_sheet(
+        wb.create_sheet(PREVIOUS_SHEET),
+        ("上年报告所列问题", "本年整改情况"),
+        [(p.problem, p.rectification or None) for p in report.facts.previous_problems],
+        PREVIOUS_ROWS,
+    )
     _narrative_sheet(wb.create_sheet(NARRATIVE_SHEET), report)
     return save_stable(wb)
+
+
+@dataclass(frozen=True)
+class FactRow:
+    """One row of the 填报事实 sheet: the dotted data path, its label, and its kind —
+    "count" (整数), "amount" (元, up to two decimals), "text", or "list" (one item per line)."""
+
+    path: str
+    label: str
+    kind: str
+
+
+_FACT_HINTS = {
+    "count": "填整数；没有统计可留空",
+    "amount": "填金额（元），可有两位小数",
+    "text": "可留空；填写的内容会写入报告相应部分",
+    "list": "每行一项（单元格内换行：Alt+Enter）；没有可留空",
+}
+
+
+def fact_rows() -> tuple[FactRow, ...]:
+    """Every scalar or list field of `Facts`, `Facts.practices` and `Facts.info_fee`, in the
+    model's order (the category and previous-problem lists have sheets of their own)."""
+    rows: list[FactRow] = []
+    for prefix, model in (
+        ("facts", Facts),
+        ("facts.practices", Practices),
+        ("facts.info_fee", InfoFee),
+    ):
+        for name, info in model.model_fields.items():
+            if name in ("proactive_categories", "previous_problems", "practices", "info_fee"):
+                continue
+            label = info.description or name
+            if model is InfoFee:
+                label = f"信息处理费：{label}"
+            annotation = repr(info.annotation)
+            if annotation.startswith("list"):
+                kind = "list"
+            elif info.annotation is str:
+                kind = "text"
+            elif "Decimal" in annotation:
+                kind = "amount"
+            else:
+                kind = "count"
+            rows.append(FactRow(f"{prefix}.{name}", label, kind))
+    return tuple(rows)
+
+
+def _facts_sheet(ws: Worksheet, facts: Facts) -> None:
+    ws.column_dimensions["A"].width = 44
+    ws.column_dimensions["B"].width = 70
+    ws.column_dimensions["C"].width = 36
+    for col, title in enumerate(("事项", "填写", "填写说明"), start=1):
+        _put(ws, 1, col, title, _BOLD, _LEFT, border=True)
+    data = facts.model_dump(mode="python")
+    for row, fact in enumerate(fact_rows(), start=2):
+        _put(ws, row, 1, fact.label, _FONT, _LEFT, border=True)
+        value = _get_path({"facts": data}, fact.path)
+        if fact.kind == "list":
+            value = "\n".join(value) or None
+        elif fact.kind == "text":
+            value = value or None
+        elif fact.kind == "amount" and value is not None:
+            value = int(value) if value == value.to_integral_value() else value
+        _put(ws, row, 2, value, _FONT, _LEFT, border=True, fill=True)
+        _put(ws, row, 3, _FACT_HINTS[fact.kind], _FONT, _LEFT, border=True)
+    _protect(ws)
+
+
+def _list_sheet(
+    ws: Worksheet, header: tuple[str, str], rows: list[tuple[Any, Any]], capacity: int
+) -> None:
+    ws.column_dimensions["A"].width = 50
+    ws.column_dimensions["B"].width = 60
+    for col, title in enumerate(header, start=1):
+        _put(ws, 1, col, title, _BOLD, _LEFT, border=True)
+    for i in range(capacity):
+        first, second = rows[i] if i < len(rows) else (None, None)
+        _put(ws, i + 2, 1, first, _FONT, _LEFT, border=True, fill=True)
+        _put(ws, i + 2, 2, second, _FONT, _LEFT, border=True, fill=True)
+    _protect(ws)
+
+
+def _get_path(data: dict[str, Any], path: str) -> Any:
+    node: Any = data
+    for part in path.split("."):
+        node = node[part]
+    return node
 
 
 def _meta_sheet(ws: Worksheet, report: Report) -> None:
@@ -279,6 +388,9 @@ def import_xlsx(data: bytes, name: str = "填报模板.xlsx") -> Report:
             continue
         _read_grid(values[grid.name], formulas[grid.name], grid, data_dict, cells, problems)
     data_dict["narrative"] = _read_narrative(values, problems)
+    facts = _read_facts(values, formulas, cells, problems)
+    if facts:
+        data_dict["facts"] = facts
     if problems:
         raise DataFileError(name, problems)
     try:
@@ -469,6 +581,89 @@ def _read_narrative(values: Any, problems: list[Problem]) -> dict[str, str]:
         if key and text is not None and str(text).strip():
             out[key] = str(text)
     return out
+
+
+def _read_facts(
+    values: Any, formulas: Any, cells: dict[str, str], problems: list[Problem]
+) -> dict[str, Any]:
+    """The `facts` data of the fact sheets (absent sheets: nothing), cells noted in `cells`."""
+    data: dict[str, Any] = {}
+    if FACTS_SHEET in values.sheetnames:
+        _read_fact_rows(values[FACTS_SHEET], formulas[FACTS_SHEET], data, cells, problems)
+    lists = (
+        (CATEGORIES_SHEET, "proactive_categories", ("name", "count"), CATEGORY_ROWS),
+        (PREVIOUS_SHEET, "previous_problems", ("problem", "rectification"), PREVIOUS_ROWS),
+    )
+    for sheet, key, columns, capacity in lists:
+        if sheet in values.sheetnames:
+            items = _read_list_rows(
+                values[sheet], formulas[sheet], key, columns, capacity, cells, problems
+            )
+            if items:
+                data.setdefault("facts", {})[key] = items
+    return data.get("facts", {})
+
+
+def _read_fact_rows(
+    ws: Worksheet,
+    wf: Worksheet,
+    data: dict[str, Any],
+    cells: dict[str, str],
+    problems: list[Problem],
+) -> None:
+    by_label = {fact.label: fact for fact in fact_rows()}
+    for row in range(2, min(ws.max_row, 200) + 1):
+        fact = by_label.get(str(ws.cell(row, 1).value or "").strip())
+        if fact is None:
+            continue
+        where = _where(FACTS_SHEET, row, 2)
+        cells[fact.path] = where
+        value, uncomputed = _cell_value(ws, wf, row, 2)
+        if uncomputed:
+            problems.append(Problem(f"填报事实 · {fact.label}{where}", _FORMULA_MESSAGE))
+            continue
+        if value is None:
+            continue
+        if fact.kind == "list":
+            items = [line.strip() for line in str(value).splitlines() if line.strip()]
+            for i in range(len(items)):
+                cells[f"{fact.path}.{i}"] = where
+            value = items
+        elif fact.kind == "text":
+            value = str(value)
+        else:
+            value = _cell_number(value)
+        _set_path(data, fact.path, value)
+
+
+def _read_list_rows(
+    ws: Worksheet,
+    wf: Worksheet,
+    key: str,
+    columns: tuple[str, str],
+    capacity: int,
+    cells: dict[str, str],
+    problems: list[Problem],
+) -> list[dict[str, Any]]:
+    sheet = ws.title
+    items: list[dict[str, Any]] = []
+    for row in range(2, min(ws.max_row, capacity + 1) + 1):
+        read = [_cell_value(ws, wf, row, col) for col in (1, 2)]
+        if any(uncomputed for _, uncomputed in read):
+            problems.append(Problem(f"{sheet}{_where(sheet, row, 1)}", _FORMULA_MESSAGE))
+            continue
+        if all(value is None for value, _ in read):
+            continue
+        item: dict[str, Any] = {}
+        for col, (name, (value, _)) in enumerate(zip(columns, read, strict=True), start=1):
+            cells[f"facts.{key}.{len(items)}.{name}"] = _where(sheet, row, col)
+            if value is None and name == "rectification":
+                continue
+            item[name] = (
+                _cell_number(value) if name == "count" else ("" if value is None else str(value))
+            )
+        items.append(item)
+    return items
 
 
 def _with_cells(exc: ValidationError, cells: dict[str, str]) -> list[Problem]:
