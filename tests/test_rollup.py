@@ -203,3 +203,83 @@ def test_cli_rollup_writes_report_and_breakdown(tmp_path: Path):
     assert openpyxl.load_workbook(sheet).sheetnames == ["汇总明细", "汇总范围"]
     again = CliRunner().invoke(app, args)
     assert again.exit_code == 2 and "已存在" in again.output
+
+
+def _practice_reports(examples_dir: Path) -> list[tuple[str, Report]]:
+    """Three 县级部门 of one county, each reporting different practices of the year."""
+    from draftbot.model import Practices
+
+    base = load_report(examples_dir / "busy-2023.yaml")
+    specs = [
+        ("安吉县教育局", ["保密审查", "三审三校"], ["图解"], 20, ["纳入年度绩效考核"]),
+        ("安吉县民政局", ["保密审查"], ["图解", "短视频"], 15, []),
+        ("安吉县水利局", [], [], 10, ["社会评议"]),
+    ]
+    reports = []
+    for agency, review, forms, people, supervision in specs:
+        report = base.model_copy(deep=True)
+        report.meta.agency, report.previous_year = agency, None
+        report.facts.practices = Practices(
+            review_methods=review,
+            interpretation_forms=forms,
+            trained_people=people,
+            supervision_methods=supervision,
+        )
+        reports.append((f"{agency}.yaml", report))
+    return reports
+
+
+def test_rollup_merges_the_agencies_practices(examples_dir: Path):
+    reports = _practice_reports(examples_dir)
+    rollup = roll_up(reports, agency="安吉县人民政府", region="浙江省湖州市安吉县")
+    practices = rollup.report.facts.practices
+    # each practice once, the one most agencies named first
+    assert practices.review_methods == ["保密审查", "三审三校"]
+    assert practices.interpretation_forms == ["图解", "短视频"]
+    assert practices.supervision_methods == ["社会评议", "纳入年度绩效考核"]
+    assert practices.trained_people == 20 + 15 + 10
+    assert practices.circulars is None  # nobody reported it: not invented, no note
+    assert rollup.notes == []
+    # one agency leaves a count out: not summed, and said so
+    reports[2][1].facts.practices.trained_people = None
+    rollup = roll_up(reports, agency="安吉县人民政府", region="浙江省湖州市安吉县")
+    assert rollup.report.facts.practices.trained_people is None
+    assert rollup.notes == [
+        "参加政务公开培训人次：安吉县水利局 未填写，未汇总此项，请补充后重新汇总"
+    ]
+
+
+def test_rollup_prose_offline_tells_the_agencies_practices_in_the_area_voice(examples_dir: Path):
+    from draftbot.config import load_settings
+
+    rollup = roll_up(
+        _practice_reports(examples_dir), agency="安吉县人民政府", region="浙江省湖州市安吉县"
+    )
+    drafted = apply_draft(rollup.report, draft_rollup(rollup, load_settings(), offline=True))
+    text = drafted.narrative
+    assert "全县共主动公开政府信息" in text.overview_intro
+    assert "政策解读采用了图解、短视频的形式" in text.overview_proactive
+    assert "信息发布前的审查包括保密审查、三审三校" in text.overview_management
+    assert "参训45人次" in text.overview_supervision
+    assert "社会评议、纳入年度绩效考核" in text.overview_supervision
+    assert "本机关" not in "".join(text.model_dump().values())
+    assert not [f for f in check_report(drafted) if f.code.startswith("P-0")]
+
+
+def test_rollup_prose_through_the_model_gets_the_practices_and_keeps_the_guard(
+    examples_dir: Path, fake_openai, tmp_path: Path
+):
+    from fake_openai import normal
+
+    rollup = roll_up(
+        _practice_reports(examples_dir), agency="安吉县人民政府", region="浙江省湖州市安吉县"
+    )
+    fake_openai.default = normal("全县落实保密审查、三审三校，培训参训4500人次。")
+    outcome = draft_rollup(rollup, llm_settings(fake_openai, tmp_path))
+    prompts = [r.prompt_text for r in fake_openai.requests if r.path.endswith("/chat/completions")]
+    assert any("三审三校" in p and "短视频" in p for p in prompts)
+    # the invented 4500 is refused by the guard; the offline draft takes its place
+    assert any("4500" in f.message for f in outcome.findings)
+    drafted = apply_draft(rollup.report, outcome)
+    assert all("4500" not in t for t in drafted.narrative.model_dump().values())
+    assert "三审三校" in drafted.narrative.overview_management

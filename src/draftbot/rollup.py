@@ -7,6 +7,10 @@ row, 表四 per block and column. Every 总计 of the roll-up is computed from i
 over (its own report has the finding). Every roll-up cell keeps the list of contributions it
 is the sum of (`RollUp.trace`). The facts the prose needs are summed only when every
 contributor gave them; otherwise they stay empty and `RollUp.notes` says who left them out.
+The agencies' practices carry over into the whole area's facts (`_merge_practices`): each
+listed practice once, the ones most agencies named first; practice counts (培训人次, 新媒体
+账号…) summed on the same every-contributor rule. The prose is then drafted from these facts
+in the whole-area voice (全县/全区/全市), through the drafting path and its guard.
 Agencies expected but absent (a list, or last year's batch) are listed in `missing`.
 """
 
@@ -36,6 +40,20 @@ SUMMED_FACTS: dict[str, str] = {
     "press_conferences": "新闻发布会场次",
     "training_sessions": "政务公开培训次数",
 }
+SUMMED_PRACTICES: dict[str, str] = {
+    "responses": "回应社会关切次数",
+    "new_media_accounts": "政务新媒体账号数",
+    "reading_points": "查阅点、公开专区个数",
+    "trained_people": "参加政务公开培训人次",
+    "circulars": "政务公开工作通报次数",
+}
+MERGED_PRACTICES = (
+    "review_methods",
+    "updated_guides",
+    "interpretation_forms",
+    "supervision_methods",
+)
+MAX_PRACTICE_ITEMS = 10  # Practices' lists hold at most 10
 
 
 class RollUpError(Exception):
@@ -216,6 +234,29 @@ def _sum_facts(rollup: RollUp, included: Sequence[tuple[str, Report]]) -> list[s
         )
     channels = Counter(c for _, r in included for c in dict.fromkeys(r.facts.channels))
     facts.channels = [c for c, _ in sorted(channels.items(), key=lambda kv: (-kv[1], kv[0]))][:30]
+    notes += _merge_practices(rollup, included)
+    return notes
+
+
+def _merge_practices(rollup: RollUp, included: Sequence[tuple[str, Report]]) -> list[str]:
+    """The agencies' practices as the whole area's: each listed item once, ordered by how
+    many agencies named it (then by name), at most `MAX_PRACTICE_ITEMS`; each count summed
+    when every contributor gave it (a note names who did not, when some did)."""
+    practices = rollup.report.facts.practices
+    for name in MERGED_PRACTICES:
+        named = Counter(
+            item for _, r in included for item in dict.fromkeys(getattr(r.facts.practices, name))
+        )
+        ranked = sorted(named.items(), key=lambda kv: (-kv[1], kv[0]))
+        setattr(practices, name, [item for item, _ in ranked][:MAX_PRACTICE_ITEMS])
+    notes = []
+    for name, label in SUMMED_PRACTICES.items():
+        values = [getattr(r.facts.practices, name) for _, r in included]
+        absent = [r.meta.agency for _, r in included if getattr(r.facts.practices, name) is None]
+        if not absent:
+            setattr(practices, name, sum(values))
+        elif len(absent) < len(included):
+            notes.append(f"{label}：{'、'.join(absent)} 未填写，未汇总此项，请补充后重新汇总")
     return notes
 
 
@@ -241,7 +282,8 @@ def _missing(
 
 
 def draft_rollup(rollup: RollUp, settings: Settings, *, offline: bool = False) -> DraftOutcome:
-    """Draft the roll-up report's prose from its summed facts, through the same path (and
+    """Draft the roll-up report's prose from its summed facts and the agencies' merged
+    practices (`roll_up`), in the whole-area voice, through the same path (and
     number guard) as any report: the offline templates, or the configured model with the
     offline draft as fallback. Apply with `drafting.apply_draft`."""
     from .drafting import draft_report
