@@ -291,3 +291,24 @@ def test_cli_exports_word_and_pdf(tmp_path: Path):
 def test_pdf_needs_export():
     done = CliRunner().invoke(app, ["batch", str(EXAMPLES), "--pdf"])
     assert done.exit_code == 2 and "--pdf 需要与 --export" in done.output
+
+
+def test_text_nearly_the_same_as_last_years_report_in_the_batch_is_flagged(
+    tmp_path: Path, examples_dir: Path
+):
+    """Issue 12: a section copied from the same agency's report of last year, found in the
+    batch (no previous_year block in the file), gets P-06 with the similarity and a hint."""
+    last = load_report(examples_dir / "seed-2022-as-published.yaml")
+    this = last.model_copy(deep=True)
+    this.meta.report_year = 2023
+    this.previous_year = None
+    (tmp_path / "2022.yaml").write_text(dump_report(last), encoding="utf-8")
+    (tmp_path / "2023.yaml").write_text(dump_report(this), encoding="utf-8")
+    result = run_batch([tmp_path], BatchOptions(jobs=1))
+    item = next(i for i in result.items if i.source.endswith("2023.yaml"))
+    copied = [f for f in item.findings if f.code == "P-06"]
+    assert copied, [f.code for f in item.findings]
+    similar = [f for f in copied if "文字相似度约为 100%" in f.message]
+    assert similar and all("请根据本年工作重写" in f.hint for f in similar)
+    earlier = next(i for i in result.items if i.source.endswith("2022.yaml"))
+    assert not [f for f in earlier.findings if f.code == "P-06"]
