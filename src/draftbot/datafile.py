@@ -410,7 +410,7 @@ def _fast_yaml(text: str) -> dict[str, Any] | None:
 
 if _FastParser is not None:
 
-    class _FastLoader(_FastParser, _FastConstructor, _FastResolver):  # type: ignore[misc,valid-type]
+    class _FastLoader(_FastParser, _FastConstructor, _FastResolver):  # type: ignore[misc]
         def __init__(self, stream: str) -> None:
             _FastParser.__init__(self, stream)
             _FastConstructor.__init__(self)
