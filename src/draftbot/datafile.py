@@ -376,10 +376,11 @@ class _FastConstructor(pyyaml.constructor.SafeConstructor):
         return super().construct_mapping(node, deep=deep)
 
 
-_FastConstructor.add_constructor("tag:yaml.org,2002:int", _FastConstructor.construct_yaml_int)
-_FastConstructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", _FastConstructor.construct_yaml_timestamp
-)
+_FastConstructor.yaml_constructors = {
+    **pyyaml.constructor.SafeConstructor.yaml_constructors,
+    "tag:yaml.org,2002:int": _FastConstructor.construct_yaml_int,
+    "tag:yaml.org,2002:timestamp": _FastConstructor.construct_yaml_timestamp,
+}
 
 
 class _FastGiveUp(Exception):
@@ -410,7 +411,7 @@ def _fast_yaml(text: str) -> dict[str, Any] | None:
 
 if _FastParser is not None:
 
-    class _FastLoader(_FastParser, _FastConstructor, _FastResolver):  # type: ignore[misc]
+    class _FastLoader(_FastParser, _FastConstructor, _FastResolver):
         def __init__(self, stream: str) -> None:
             _FastParser.__init__(self, stream)
             _FastConstructor.__init__(self)
