@@ -12,133 +12,19 @@ saves it only when the user confirms (`questions.apply_values`).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from .claims import non_quantities
+from .answers import APPLICANT_WORDS, CASE_WORDS, is_zero_statement, kind_in
 from .formats import FormatVersion, format_of
 from .model import APPLICANT_COLUMNS, CASE_COLUMNS
-from .numbers import CHINESE_NUMERAL_CHARS, NumberError, read_number
+from .text import Mention, clauses, find_numbers
 
 if TYPE_CHECKING:
     from .config import Settings
-
-_DIGITS_ONLY = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
-_CN = "零〇一二两三四五六七八九十百千万亿"
-# 12, 3.5, 1万2千, 3.5万 (not 3.5万元: there 万元 is the unit), 二百五, 两万三.
-_NUM = rf"\d+(?:\.\d+)?(?:[十百千万亿](?!元)\d*)*|[{_CN}]+"
-_MEASURE = "件个条次场起份项家名人位宗"
-_APPROX_BEFORE = r"(?:约有|大约|大概|约|近|将近|接近|超过|逾|差不多|不到|不足)"
-_APPROX_AFTER = r"(?:余|多|来|左右|上下|以上|以下|有余)"
-_MENTION_RE = re.compile(
-    rf"(?P<fraction>(?P<den>{_NUM})分之(?P<numer>{_NUM})|\d+/\d+|百分之(?:{_NUM})|(?:\d+(?:\.\d+)?)%"
-    rf"|[一二三四五六七八九]成|一半|半数|大半|大部分|少数|多数)"
-    rf"|(?P<vague>[数几若][十百千万]?(?:余|多)?[{_MEASURE}]|十几|几十|数十|若干)"
-    rf"|(?P<before>{_APPROX_BEFORE})?\s*(?P<num>{_NUM})\s*(?P<after1>{_APPROX_AFTER})?\s*"
-    rf"(?P<unit>万元|元|[{_MEASURE}])?\s*(?P<after2>左右|上下|以上|有余)?"
-)
-_NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:年|月|日|号|时|点|分之|个月|周岁|岁|%)")
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A number as written in the text."""
-
-    text: str
-    start: int
-    end: int
-    value: int | Decimal | None  # None for fractions and vague words
-    unit: str = ""
-    approximate: bool = False
-    fraction: bool = False
-    error: str = ""  # why a malformed numeral (三十二十) cannot be read
-
-    @property
-    def exact(self) -> bool:
-        return (
-            self.value is not None and not self.approximate and not self.fraction and not self.error
-        )
-
-
-def _normalize(text: str) -> str:
-    """Full-width digits to ASCII, one character for one, so positions stay the same."""
-    return text.translate(_DIGITS_ONLY)
-
-
-def find_numbers(text: str) -> list[Mention]:
-    """Every count, amount, approximate number or fraction in `text`, in order. Numbers that
-    are not quantities (文号, 第二十条, 20个工作日内, 12345热线 … see `claims.non_quantities`)
-    are left out."""
-    text = _normalize(text)
-    skip = [(n.start, n.end) for n in non_quantities(text)]
-    out: list[Mention] = []
-    for match in _MENTION_RE.finditer(text):
-        mention = _mention(text, match)
-        if mention is not None and not any(s <= mention.start < e for s, e in skip):
-            out.append(mention)
-    return out
-
-
-def _mention(text: str, match: re.Match[str]) -> Mention | None:
-    raw = match.group(0).strip()
-    start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
-    end = start + len(raw)
-    if match.group("fraction"):
-        return Mention(raw, start, end, None, fraction=True)
-    if match.group("vague"):
-        return Mention(raw, start, end, None, approximate=True)
-    number = match.group("num")
-    unit = match.group("unit") or ""
-    if number is None or _is_ordinal_or_date(text, match, number, unit):
-        return None
-    if number[0] in CHINESE_NUMERAL_CHARS and not _plausible_chinese(number, unit):
-        return None
-    try:
-        reading = read_number(number)
-    except NumberError as exc:
-        return Mention(raw, start, end, None, unit, error=str(exc))
-    if reading.approximate:  # 三四件, 十几件: a range, not a count
-        return Mention(raw, start, end, None, unit, approximate=True)
-    value = _value(reading.value)
-    approx = bool(match.group("before") or match.group("after1") or match.group("after2"))
-    return Mention(raw, start, end, value, unit, approx)
-
-
-def _is_ordinal_or_date(text: str, match: re.Match[str], number: str, unit: str) -> bool:
-    before = text[max(0, match.start("num") - 1) : match.start("num")]
-    after = text[match.end("num") :]
-    if before == "第":
-        return True
-    return not unit and bool(_NOT_A_COUNT_AFTER.match(after))
-
-
-def _plausible_chinese(number: str, unit: str) -> bool:
-    """一 in 统一/一是 is not a number: Chinese numerals count only with a measure word or a unit."""
-    return bool(unit) or (len(number) >= 2 and any(c in "十百千万亿" for c in number))
-
-
-def _value(value: Decimal) -> int | Decimal:
-    """Whole numbers as int (counts), others as Decimal (amounts such as 3.5 万元)."""
-    return int(value) if value == value.to_integral_value() else value.normalize()
-
-
-def approximate_reason(text: str) -> str:
-    """A Chinese message when a single answer is an approximate number, a fraction or a
-    malformed numeral, else ""."""
-    for mention in find_numbers(text):
-        if mention.error:
-            return mention.error
-        if mention.fraction:
-            return f"“{mention.text}”是比例，表中要填具体的件数或金额，请换算后填写确切数字"
-        if mention.approximate:
-            return f"“{mention.text}”是约数，表中要填确切的数字，请核对台账后填写准确数字"
-    return ""
-
 
 # --- proposals ----------------------------------------------------------------------------
 
@@ -175,37 +61,6 @@ class Proposal:
     @property
     def empty(self) -> bool:
         return not self.values
-
-
-def _clauses(text: str) -> Iterator[str]:
-    """Clauses split at ，；。、 (brackets kept whole and treated as their own clauses)."""
-    depth, current = 0, ""
-    for ch in _normalize(text):
-        if ch in "（(":
-            if current.strip():
-                yield current.strip()
-            current, depth = "", depth + 1
-            continue
-        if ch in "）)":
-            if current.strip():
-                yield current.strip()
-            current, depth = "", max(0, depth - 1)
-            continue
-        if ch in "，,；;。！!？?\n、":
-            if current.strip():
-                yield current.strip()
-            current = ""
-            continue
-        current += ch
-    if current.strip():
-        yield current.strip()
-
-
-def _first_key(clause: str, vocabulary: list[tuple[str, tuple[str, ...]]]) -> str | None:
-    for key, words in vocabulary:
-        if any(word in clause for word in words):
-            return key
-    return None
 
 
 TABLE3_ROWS: list[tuple[str, tuple[str, ...]]] = [
@@ -248,14 +103,6 @@ _VAGUE_ROW_REASONS = {
     "?不予处理": "没有说明不予处理的原因（表三分 5 种），请逐项填写",
     "?其他处理": "需要选择：没有说明属于其他处理的哪一种（逾期不补正、逾期未缴费、其他），请选择后填写",
 }
-APPLICANT_WORDS: list[tuple[str, tuple[str, ...]]] = [
-    ("natural_person", ("自然人", "个人", "公民", "群众", "市民", "村民")),
-    ("commercial", ("商业企业", "企业", "公司")),
-    ("research", ("科研机构", "科研", "研究机构", "高校", "大学")),
-    ("social_welfare", ("社会公益组织", "公益组织", "社会组织", "公益")),
-    ("legal_service", ("法律服务机构", "律师事务所", "律所", "律师", "法律服务")),
-    ("other", ("其他组织", "其他单位", "其他申请人")),
-]
 _REST_WORDS = ("其余", "其他均", "其他都", "剩下", "剩余", "余下")
 _ALL_WORDS = ("都是", "均为", "均是", "全部", "全是", "全为", "都来自", "均来自", "都为")
 
@@ -311,13 +158,15 @@ def _table3(text: str, version: FormatVersion) -> Proposal:
     proposal = Proposal()
     totals: dict[str, tuple[int, str]] = {}
     current: str | None = None
-    for clause in _clauses(text):
-        row = _first_key(clause, TABLE3_ROWS)
+    for clause in clauses(text):
+        row = kind_in(clause, TABLE3_ROWS)
         if row is not None:
             row = _result_row(row, version)
-        applicant = _first_key(clause, APPLICANT_WORDS)
+        applicant = kind_in(clause, APPLICANT_WORDS)
         mentions = find_numbers(clause)
-        if not mentions:
+        if not mentions and is_zero_statement(clause) and not (row or "").startswith("?"):
+            _place_zeros(proposal, row or current, applicant, clause)
+        elif not mentions:
             if applicant and current in totals:
                 _place_all_or_rest(proposal, totals, current, applicant, clause)
             continue
@@ -345,6 +194,14 @@ def _table3(text: str, version: FormatVersion) -> Proposal:
     return proposal
 
 
+def _place_zeros(proposal: Proposal, row: str | None, applicant: str | None, clause: str) -> None:
+    """`新收申请：无` puts 0 in the row's columns; `企业没有` puts 0 in that column."""
+    if row is None:
+        return
+    for column in [applicant] if applicant else APPLICANT_COLUMNS:
+        proposal.place(f"table3.{row}.{column}", 0, clause)
+
+
 def _place_all_or_rest(
     proposal: Proposal, totals: dict[str, tuple[int, str]], row: str, column: str, clause: str
 ) -> None:
@@ -368,6 +225,10 @@ def _settle_totals(
     """A row's stated total: dropped when its columns add up to it, else kept as 总计."""
     for row, (total, source) in totals.items():
         parts = sum(int(proposal.values.get(f"{table}.{row}.{c}", 0)) for c in columns)
+        if parts == total == 0:
+            for column in columns:  # 新收申请0件: every column of the row is 0
+                proposal.place(f"{table}.{row}.{column}", 0, source)
+            continue
         if parts == total:
             continue
         only = _single_column(proposal, table, columns) if parts == 0 else None
@@ -406,22 +267,14 @@ TABLE4_BLOCKS: list[tuple[str, tuple[str, ...]]] = [
 _LITIGATION_CHOICE = (
     "需要选择：没有说明行政诉讼是未经复议直接起诉还是复议后起诉（表四分两类），请选择后填写"
 )
-CASE_WORDS: list[tuple[str, tuple[str, ...]]] = [
-    ("pending", ("尚未审结", "未审结", "审理中", "尚未结案", "未结")),
-    ("maintained", ("维持", "驳回")),
-    ("corrected", ("纠正", "撤销", "确认违法", "责令")),
-    ("other", ("其他结果", "终止", "撤诉", "调解")),
-]
-
-
 def _table4(text: str) -> Proposal:
     """表四 from a sentence; 行政诉讼 N 件 waits for 直接起诉 / 复议后起诉 and is never guessed."""
     proposal = Proposal()
     totals: dict[str, tuple[int, str]] = {}
     current: str | None = None
-    for clause in _clauses(text):
-        block = _first_key(clause, TABLE4_BLOCKS)
-        column = _first_key(clause, CASE_WORDS)
+    for clause in clauses(text):
+        block = kind_in(clause, TABLE4_BLOCKS)
+        column = kind_in(clause, CASE_WORDS)
         mentions = [m for m in find_numbers(clause) if not _unusable(proposal, m)]
         # 行政诉讼1件，直接起诉: the kind comes after the number
         stated_later = block not in (None, _LITIGATION) and current == _LITIGATION
@@ -469,10 +322,13 @@ TABLE2_DOC_COLUMNS: list[tuple[str, tuple[str, ...]]] = [
 def _table2(text: str) -> Proposal:
     proposal = Proposal()
     current: str | None = None
-    for clause in _clauses(text):
-        row = _first_key(clause, TABLE2_ROWS) or current
-        column = _first_key(clause, TABLE2_DOC_COLUMNS)
+    for clause in clauses(text):
+        row = kind_in(clause, TABLE2_ROWS) or current
+        column = kind_in(clause, TABLE2_DOC_COLUMNS)
         mentions = [m for m in find_numbers(clause) if not _unusable(proposal, m)]
+        zero_path = _table2_path(row, column)
+        if not mentions and zero_path is not None and is_zero_statement(clause):
+            proposal.place(zero_path, Decimal(0) if row == "fees_wan_yuan" else 0, clause)
         for i, mention in enumerate(mentions):
             path = _table2_path(row, column)
             value = _table2_value(row, mention)
@@ -497,6 +353,8 @@ def _table2_value(row: str | None, mention: Mention) -> int | Decimal | None:
         return None
     if row == "fees_wan_yuan":
         if mention.unit == "元":
+            return Decimal(value) / Decimal(10000)
+        if mention.unit == "" and mention.text.endswith("万"):  # 收费12.5万: 万元 is meant
             return Decimal(value) / Decimal(10000)
         return Decimal(value) if mention.unit in ("万元", "") else None
     return value if isinstance(value, int) and mention.unit != "元" else None

@@ -23,6 +23,20 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from . import checks
+from .answers import (
+    APPLICANT_WORDS,
+    CASE_WORDS,
+    AnswerError,
+    Vocabulary,
+    parse_amount_answer,
+    parse_category_line,
+    parse_choice,
+    parse_count_answer,
+    parse_date,
+    parse_labelled_row,
+    parse_yes_no,
+    split_lines,
+)
 from .datafile import describe_location, problems_from_validation, pydantic_message
 from .formats import FORMATS, FormatVersion
 from .model import (
@@ -32,8 +46,11 @@ from .model import (
     PreviousProblem,
     Report,
 )
+from .model import _amount as model_amount_validator
+from .model import _count as model_count_validator
 from .numbers import NumberError, parse_count
 from .resources import bundled_file
+from .text import refusal_reason
 
 QuestionKind = Literal[
     "text",
@@ -53,8 +70,6 @@ QuestionKind = Literal[
 ]
 CREATION_QUESTIONS = ("agency", "report_year")
 TABLE_NAMES = {"table2": "表二", "table2_2019": "表二", "table3": "表三", "table4": "表四"}
-YES_WORDS = frozenset({"是", "有", "是的", "对", "y", "yes", "需要", "收到了", "有的"})
-NO_WORDS = frozenset({"否", "无", "没有", "不是", "n", "no", "没", "不", "未", "均无", "暂无"})
 GATE_TEXT_LABEL = "（已用一句话填写）"
 BACK_COMMANDS = frozenset({"上一题", "返回", "后退"})
 HELP_COMMANDS = frozenset({"?", "？", "帮助"})
@@ -62,36 +77,13 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 NUMERIC_KINDS = frozenset({"count", "amount", "numbers", "applicants", "cases", "year"})
 _SPLIT_LIST = re.compile(r"[、，,；;\n]+")
-_SPLIT_LINES = re.compile(r"[\n；;]+")
 _SPLIT_NUMBERS = re.compile(r"[\s、，,；;/]+")
-_LINE_NUMBERING = re.compile(
-    r"^\s*(?:\d+[.、．)）]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、是])\s*"
-)
-_CATEGORY_LINE = re.compile(r"^(.+?)[\s:：]*([0-9０-９零〇一二两三四五六七八九十百千万]+)\s*条?$")
-_DATE_RE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
 
-APPLICANT_ALIASES: dict[str, tuple[str, ...]] = {
-    "natural_person": ("自然人", "个人", "公民", "群众"),
-    "commercial": ("商业企业", "企业", "公司"),
-    "research": ("科研机构", "科研", "研究机构", "高校"),
-    "social_welfare": ("社会公益组织", "公益组织", "社会组织", "公益"),
-    "legal_service": ("法律服务机构", "律师事务所", "律所", "律师", "法律服务"),
-    "other": ("其他组织", "其他单位", "其他申请人", "其他"),
-}
-CASE_ALIASES: dict[str, tuple[str, ...]] = {
-    "maintained": ("结果维持", "维持"),
-    "corrected": ("结果纠正", "纠正"),
-    "other": ("其他结果", "其他"),
-    "pending": ("尚未审结", "未审结", "未结"),
-}
 
 
 class BankError(Exception):
     """A question bank file that cannot be used; the message is Chinese."""
 
-
-class AnswerError(ValueError):
-    """An answer that cannot be accepted; the message (Chinese) names the field and the fix."""
 
 
 # --- the bank as data ---------------------------------------------------------------------
@@ -257,6 +249,43 @@ def _field_at(path: str) -> Any:
         field = model.model_fields[part]
         model = _model_class(field.annotation)
     return field
+
+
+def field_kind(path: str) -> Literal["count", "amount", "date"] | None:
+    """The kind of answer the field at `path` takes (count, amount or date), None for any other
+    field or a path that is not a field (list items, unknown names)."""
+    try:
+        field = _field_at(path)
+    except KeyError:
+        return None
+    found = _kinds_in(field.annotation) | _kinds_in_metadata(field.metadata)
+    return found.pop() if len(found) == 1 else None
+
+
+def amount_unit(path: str) -> str:
+    """万元 or 元: the unit of the amount field at `path`, as its description states."""
+    return "万元" if "万元" in (_field_at(path).description or "") else "元"
+
+
+def _kinds_in(annotation: Any) -> set[Literal["count", "amount", "date"]]:
+    if annotation is dt.date:
+        return {"date"}
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _kinds_in_metadata(list(typing.get_args(annotation)[1:]))
+    out: set[Literal["count", "amount", "date"]] = set()
+    for arg in typing.get_args(annotation):
+        out |= _kinds_in(arg)
+    return out
+
+
+def _kinds_in_metadata(metadata: list[Any]) -> set[Literal["count", "amount", "date"]]:
+    validators = {getattr(m, "func", None) for m in metadata}
+    out: set[Literal["count", "amount", "date"]] = set()
+    if model_count_validator in validators:
+        out.add("count")
+    if model_amount_validator in validators:
+        out.add("amount")
+    return out
 
 
 def is_model_path(path: str) -> bool:
@@ -464,15 +493,6 @@ def _mark_answered(data: dict[str, Any], question_id: str, gate: str | None = No
 # --- answers ------------------------------------------------------------------------------
 
 
-def parse_yes_no(text: str) -> bool | None:
-    word = text.strip().rstrip("。.！!").lower()
-    if word in YES_WORDS:
-        return True
-    if word in NO_WORDS:
-        return False
-    return None
-
-
 def is_sentence_answer(question: Question, text: str) -> bool:
     """A sentence describing the table (to parse into cells), not a 是/否 at a freetext gate."""
     return question.freetext and bool(text.strip()) and parse_yes_no(text) is None
@@ -589,10 +609,8 @@ def apply_values(
 
 
 def _values_for(question: Question, report: Report, text: str) -> dict[str, Any]:
-    from .freetext import approximate_reason
-
     if question.kind in NUMERIC_KINDS:
-        reason = approximate_reason(text)
+        reason = refusal_reason(text)
         if reason:
             raise AnswerError(f"{cell_label(question.fills[0])}：{reason}")
     parse = _PARSERS[question.kind]
@@ -600,9 +618,15 @@ def _values_for(question: Question, report: Report, text: str) -> dict[str, Any]
 
 
 def _single(question: Question, report: Report, text: str) -> dict[str, Any]:
+    path = question.fills[0]
     if not text and question.optional:
-        return {question.fills[0]: None}  # skipped: not reported
-    return {question.fills[0]: text}
+        return {path: None}  # skipped: not reported
+    try:
+        if question.kind == "amount":
+            return {path: parse_amount_answer(text, question.unit or "万元")}
+        return {path: parse_count_answer(text)}
+    except NumberError as exc:
+        raise AnswerError(f"{cell_label(path)}：{exc}") from None
 
 
 def _text(question: Question, report: Report, text: str) -> dict[str, Any]:
@@ -617,14 +641,10 @@ def _text(question: Question, report: Report, text: str) -> dict[str, Any]:
 
 
 def _choice(question: Question, report: Report, text: str) -> dict[str, Any]:
-    options = question.choices
-    if text.isdigit() and 1 <= int(text) <= len(options):
-        return {question.fills[0]: options[int(text) - 1]}
-    matches = [o for o in options if text and (text == o or text in o)]
-    if len(matches) == 1 or text in options:
-        return {question.fills[0]: text if text in options else matches[0]}
-    listed = "、".join(f"{i}. {o}" for i, o in enumerate(options, 1))
-    raise AnswerError(f"{cell_label(question.fills[0])}：请输入序号或名称：{listed}")
+    try:
+        return {question.fills[0]: parse_choice(text, question.choices)}
+    except AnswerError as exc:
+        raise AnswerError(f"{cell_label(question.fills[0])}：{exc}") from None
 
 
 def _year_answer(question: Question, report: Report, text: str) -> dict[str, Any]:
@@ -632,18 +652,10 @@ def _year_answer(question: Question, report: Report, text: str) -> dict[str, Any
 
 
 def _date(question: Question, report: Report, text: str) -> dict[str, Any]:
-    if not text:
-        return {question.fills[0]: None}
-    match = _DATE_RE.match(text.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
     try:
-        if match is None:
-            raise ValueError
-        value = dt.date(*(int(g) for g in match.groups()))
-    except ValueError:
-        raise AnswerError(
-            f"{cell_label(question.fills[0])}：应为日期，如 2024-01-20 或 2024年1月20日，收到“{text}”"
-        ) from None
-    return {question.fills[0]: value}
+        return {question.fills[0]: parse_date(text)}
+    except AnswerError as exc:
+        raise AnswerError(f"{cell_label(question.fills[0])}：{exc}") from None
 
 
 def _list(question: Question, report: Report, text: str) -> dict[str, Any]:
@@ -654,22 +666,11 @@ def _lines(question: Question, report: Report, text: str) -> dict[str, Any]:
     return {question.fills[0]: split_lines(text)}
 
 
-def split_lines(text: str) -> list[str]:
-    """One item per line (or per ；), with leading numbering such as 1. or （一） removed."""
-    items = (_LINE_NUMBERING.sub("", p).strip() for p in _SPLIT_LINES.split(text))
-    return [item for item in items if item]
-
-
 def _categories(question: Question, report: Report, text: str) -> dict[str, Any]:
-    items = []
-    for line in split_lines(text):
-        match = _CATEGORY_LINE.match(line)
-        if match is None:
-            raise AnswerError(
-                f"{cell_label(question.fills[0])}：“{line}”应写成“类别名称 条数”，如“政策解读 6”"
-            )
-        items.append({"name": match.group(1).strip(), "count": match.group(2)})
-    return {question.fills[0]: items}
+    try:
+        return {question.fills[0]: [parse_category_line(line) for line in split_lines(text)]}
+    except ValueError as exc:
+        raise AnswerError(f"{cell_label(question.fills[0])}：{exc}") from None
 
 
 def _rectifications(question: Question, report: Report, text: str) -> dict[str, Any]:
@@ -704,16 +705,16 @@ def _typed_in_interview(report: Report, question_id: str) -> bool:
 
 def _numbers(question: Question, report: Report, text: str) -> dict[str, Any]:
     labels = [cell_label(p).split(" · ")[-1] for p in question.fills]
-    return dict(zip(question.fills, _several(question, text, labels, {}), strict=True))
+    return dict(zip(question.fills, _several(question, text, labels, None), strict=True))
 
 
-def _row(columns: tuple[str, ...], aliases: dict[str, tuple[str, ...]]) -> Any:
+def _row(columns: tuple[str, ...], vocabulary: Vocabulary) -> Any:
     """A parser for one row of 表三 (applicant columns) or one block of 表四 (case columns)."""
 
     def parse(q: Question, report: Report, text: str) -> dict[str, Any]:
         base = q.fills[0]
         labels = [cell_label(f"{base}.{c}").split(" · ")[-1] for c in columns]
-        values = _several(q, text, labels, {c: aliases[c] for c in columns}, columns)
+        values = _several(q, text, labels, (columns, vocabulary))
         if needs_split(report, q):  # a follow-up: the sentence gave this row's total
             _check_split(q, get_value(report, base).total, values)
         return {base: {**dict(zip(columns, values, strict=True)), "total": None}}
@@ -737,21 +738,25 @@ def _several(
     question: Question,
     text: str,
     labels: list[str],
-    aliases: dict[str, tuple[str, ...]],
-    keys: Iterable[str] = (),
+    labelled: tuple[tuple[str, ...], Vocabulary] | None,
 ) -> list[Any]:
-    """N values from `0`, `3 1 25`, or labelled `自然人 3，商业企业 1`."""
-    keys = list(keys)
+    """N values from `0`, `3 1 25`, or (with `labelled` columns and their vocabulary) labelled
+    `自然人 3，商业企业 1` read by `answers.parse_labelled_row`."""
     tokens = [t for t in _SPLIT_NUMBERS.split(text) if t]
     if len(tokens) == 1 and _is_zero_word(tokens[0]):
         return ["0"] * len(labels)
-    labelled = _labelled_values(text, keys, aliases) if aliases else None
+    where = cell_label(question.fills[0])
     if labelled is not None:
-        return [labelled.get(k, "0") for k in keys]
+        columns, vocabulary = labelled
+        try:
+            found = parse_labelled_row(text, vocabulary)
+        except ValueError as exc:
+            raise AnswerError(f"{where}：{exc}") from None
+        if found is not None:
+            return [found.get(c, 0) for c in columns]
     if len(tokens) == len(labels):
         return tokens
-    where = cell_label(question.fills[0])
-    if aliases:
+    if labelled is not None:
         example = "、".join(labels)
         raise AnswerError(
             f"{where}：请按类型写明件数，如“{labels[0]} 3，{labels[1]} 1”，或依次写 {len(labels)} 个数"
@@ -770,36 +775,6 @@ def _is_zero_word(token: str) -> bool:
         return False
 
 
-_NUMBER_TOKEN = r"([+-]?[0-9０-９.]+|[零〇一二两三四五六七八九十百千万]+|无|没有)"
-
-
-def _labelled_values(
-    text: str, keys: list[str], aliases: dict[str, tuple[str, ...]]
-) -> dict[str, str] | None:
-    """{column: raw number} when the answer names its columns, else None."""
-    found: dict[str, str] = {}
-    rest = text
-    for key in keys:
-        for alias in sorted(aliases[key], key=len, reverse=True):
-            match = re.search(
-                re.escape(alias) + r"\s*[:：为是]?\s*" + _NUMBER_TOKEN + r"\s*[件个起]?", rest
-            )
-            if match:
-                found[key] = match.group(1)
-                rest = (
-                    rest[: match.start()]
-                    + " " * (match.end() - match.start())
-                    + rest[match.end() :]
-                )
-                break
-    if not found:
-        return None
-    leftover = re.sub(r"[\s、，,；;。件个起和及与其中]", "", rest)
-    if leftover:
-        raise AnswerError(f"无法识别“{leftover}”：请按类型写明件数，如“自然人 3，商业企业 1”")
-    return found
-
-
 _PARSERS = {
     "text": _text,
     "count": _single,
@@ -813,8 +788,8 @@ _PARSERS = {
     "rectifications": _rectifications,
     "numbers": _numbers,
 }
-_PARSERS["applicants"] = _row(APPLICANT_COLUMNS, APPLICANT_ALIASES)
-_PARSERS["cases"] = _row(CASE_COLUMNS, CASE_ALIASES)
+_PARSERS["applicants"] = _row(APPLICANT_COLUMNS, APPLICANT_WORDS)
+_PARSERS["cases"] = _row(CASE_COLUMNS, CASE_WORDS)
 
 
 # --- what to show -------------------------------------------------------------------------

@@ -11,10 +11,18 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..answers import (
+    parse_amount_answer,
+    parse_category_line,
+    parse_count_answer,
+    parse_date,
+    split_lines,
+)
 from ..datafile import problems_from_validation
 from ..excerpt import excerpt
 from ..model import Report
-from ..numbers import NumberError, parse_count
+from ..numbers import NumberError
+from ..questions import amount_unit, field_kind
 
 LIST_FIELDS = frozenset(
     {
@@ -112,21 +120,20 @@ def _value_for(path: str, raw: Any) -> Any:
     if path in LIST_FIELDS:
         return [line.strip() for line in text.splitlines() if line.strip()]
     if path == CATEGORY_FIELD:
-        return [_category(line) for line in text.splitlines() if line.strip()]
+        return [parse_category_line(line) for line in split_lines(text)]
     if path in OPTIONAL_FIELDS and text == "":
         return None
     if path.endswith(".total") and path.startswith(("table3.", "table4.")) and text == "":
         return None
+    if isinstance(raw, str):  # typed: read as the interview reads the same answer
+        kind = field_kind(path)
+        if kind == "count":
+            return parse_count_answer(raw)
+        if kind == "amount":
+            return parse_amount_answer(raw, amount_unit(path))
+        if kind == "date":
+            return parse_date(raw)
     return str(raw) if isinstance(raw, str) else raw
-
-
-def _category(line: str) -> dict[str, Any]:
-    """`政策解读：3` or `政策解读 3` → {"name": "政策解读", "count": 3}."""
-    text = line.strip().replace("：", ":")
-    name, sep, count = text.rpartition(":") if ":" in text else text.rpartition(" ")
-    if not sep or not name.strip():
-        raise ValueError(f"“{line.strip()}”应写成“类别：条数”，如“政策解读：3”")
-    return {"name": name.strip(), "count": parse_count(count.strip())}
 
 
 UNKNOWN_FIELD = "没有这个字段或这一项，请刷新页面后重试"

@@ -1,0 +1,193 @@
+"""The text toolkit: quantities in typed text, clauses and sentences.
+
+One home for reading words a clerk typed or a drafter wrote, shared by the interview
+(`questions`, `answers`), the web forms (`web.edits`), the sentence parser (`freetext`), the
+assistant and the prose review:
+
+- `find_numbers(text)`: every count, amount, approximate number or fraction in `text`, as
+  `Mention`s (position, value, unit; approximate, fraction or malformed numbers are marked,
+  never given a value). Single numerals are read by `numbers.read_number`; numbers that are not
+  quantities (文号, 第二十条, 20个工作日内, 12345热线 … see `claims.non_quantities`) are left out.
+- `refusal_reason(text)`: the Chinese reason a single typed answer cannot be an exact number
+  (约数, 比例, malformed numeral, negative), or "".
+- `clauses(text)`: a typed sentence cut at ，；。、 and brackets (a thousands comma such as
+  1,200 is not a cut).
+- `split_sentences(text)`: prose cut into sentences at 。！？； and line ends.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .claims import non_quantities
+from .numbers import CHINESE_NUMERAL_CHARS, NumberError, read_number
+
+_DIGITS_ONLY = str.maketrans("０１２３４５６７８９．％，－", "0123456789.%,-")
+_CN = "零〇一二两三四五六七八九十百千万亿"
+# 12, 1,200, 3.5, 1万2千, 3.5万 (not 3.5万元: there 万元 is the unit), 二百五, 两万三.
+_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:[十百千万亿](?!元)\d*)*|[{_CN}]+"
+MEASURE_WORDS = "件个条次场起份项家名人位宗"
+_APPROX_BEFORE = r"(?:约有|大约|大概|约|近|将近|接近|超过|逾|差不多|不到|不足)"
+_APPROX_AFTER = r"(?:余|多|来|左右|上下|以上|以下|有余)"
+_MENTION_RE = re.compile(
+    rf"(?P<fraction>(?P<den>{_NUM})分之(?P<numer>{_NUM})|\d+/\d+|百分之(?:{_NUM})|(?:\d+(?:\.\d+)?)%"
+    rf"|[一二三四五六七八九]成|一半|半数|大半|大部分|少数|多数)"
+    rf"|(?P<vague>[数几若][十百千万]?(?:余|多)?[{MEASURE_WORDS}]|十几|几十|数十|若干)"
+    rf"|(?P<before>{_APPROX_BEFORE})?\s*(?P<num>{_NUM})\s*(?P<after1>{_APPROX_AFTER})?\s*"
+    rf"(?P<unit>万元|元|[{MEASURE_WORDS}])?\s*(?P<after2>左右|上下|以上|有余)?"
+)
+_NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:年|月|日|号|时|点|分之|个月|周岁|岁|%)")
+# Before a lone Chinese numeral that ends a clause, these make it an answer (行政许可：三).
+_ANSWER_MARK = re.compile(r"(?:^|[\s:：为是有])$")
+_CLAUSE_BREAKS = "，,；;。！!？?\n、"
+_SENTENCE_RE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A number as written in the text: `text` and its span [`start`, `end`) in the text,
+    `value` (int for whole numbers, Decimal otherwise; None for fractions, vague words and
+    malformed numerals), its `unit` (件, 元, 万元 …, or ""), and why it is not exact."""
+
+    text: str
+    start: int
+    end: int
+    value: int | Decimal | None
+    unit: str = ""
+    approximate: bool = False
+    fraction: bool = False
+    error: str = ""  # why a malformed (三十二十) or negative (-3) number cannot be used
+
+    @property
+    def exact(self) -> bool:
+        """A stated, exact, well-formed value."""
+        return (
+            self.value is not None and not self.approximate and not self.fraction and not self.error
+        )
+
+
+def normalize(text: str) -> str:
+    """Full-width digits and signs to ASCII, one character for one, so positions stay."""
+    return text.translate(_DIGITS_ONLY)
+
+
+def find_numbers(text: str) -> list[Mention]:
+    """Every count, amount, approximate number or fraction in `text`, in order. Numbers that
+    are not quantities (see `claims.non_quantities`) are left out."""
+    text = normalize(text)
+    skip = [(n.start, n.end) for n in non_quantities(text)]
+    out: list[Mention] = []
+    for match in _MENTION_RE.finditer(text):
+        mention = _mention(text, match)
+        if mention is not None and not any(s <= mention.start < e for s, e in skip):
+            out.append(mention)
+    return out
+
+
+def _mention(text: str, match: re.Match[str]) -> Mention | None:
+    raw = match.group(0).strip()
+    start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
+    end = start + len(raw)
+    if match.group("fraction"):
+        return Mention(raw, start, end, None, fraction=True)
+    if match.group("vague"):
+        return Mention(raw, start, end, None, approximate=True)
+    number = match.group("num")
+    unit = match.group("unit") or ""
+    if number is None or _is_ordinal_or_date(text, match, number, unit):
+        return None
+    if number[0] in CHINESE_NUMERAL_CHARS and not _plausible_chinese(text, match, number, unit):
+        return None
+    if _negative(text, match.start("num")) and not match.group("before"):
+        shown = text[match.start("num") - 1 : end]
+        return Mention(shown, start - 1, end, None, unit, error=f"应为不小于 0 的数，收到“{shown}”")
+    try:
+        reading = read_number(number)
+    except NumberError as exc:
+        return Mention(raw, start, end, None, unit, error=str(exc))
+    if reading.approximate:  # 三四件, 十几件: a range, not a count
+        return Mention(raw, start, end, None, unit, approximate=True)
+    value = _value(reading.value)
+    approx = bool(match.group("before") or match.group("after1") or match.group("after2"))
+    return Mention(raw, start, end, value, unit, approx)
+
+
+def _negative(text: str, at: int) -> bool:
+    """-3 or 负3 typed as a value (not 2023-2024, where the dash joins two numbers)."""
+    if at == 0 or text[at - 1] not in "-负":
+        return False
+    return at < 2 or not text[at - 2].isdigit()
+
+
+def _is_ordinal_or_date(text: str, match: re.Match[str], number: str, unit: str) -> bool:
+    before = text[max(0, match.start("num") - 1) : match.start("num")]
+    after = text[match.end("num") :]
+    if before == "第":
+        return True
+    return not unit and bool(_NOT_A_COUNT_AFTER.match(after))
+
+
+def _plausible_chinese(text: str, match: re.Match[str], number: str, unit: str) -> bool:
+    """一 in 统一/一是 is not a number: Chinese numerals count with a measure word or a unit,
+    as a numeral of two characters or more with 十百千万亿, or alone as the answer that ends
+    the text after a mark such as ：, 为, 是 (行政许可：三)."""
+    if unit or (len(number) >= 2 and any(c in "十百千万亿" for c in number)):
+        return True
+    ends = not text[match.end("num") :].strip(" 。.")
+    return ends and bool(_ANSWER_MARK.search(text[: match.start("num")]))
+
+
+def _value(value: Decimal) -> int | Decimal:
+    """Whole numbers as int (counts), others as Decimal (amounts such as 3.5 万元)."""
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
+def refusal_reason(text: str) -> str:
+    """The Chinese reason a single answer is not an exact number (an approximate number, a
+    fraction, a malformed numeral or a negative number), else ""."""
+    for mention in find_numbers(text):
+        if mention.error:
+            return mention.error
+        if mention.fraction:
+            return f"“{mention.text}”是比例，表中要填具体的件数或金额，请换算后填写确切数字"
+        if mention.approximate:
+            return f"“{mention.text}”是约数，表中要填确切的数字，请核对台账后填写准确数字"
+    return ""
+
+
+def clauses(text: str) -> Iterator[str]:
+    """Clauses of a typed sentence, split at ，；。、 and line ends (brackets kept whole and
+    treated as their own clauses); a thousands comma (1,200) does not split."""
+    text = normalize(text)
+    depth, current = 0, ""
+    for index, ch in enumerate(text):
+        if ch in "（(" or ch in "）)":
+            if current.strip():
+                yield current.strip()
+            current = ""
+            depth = depth + 1 if ch in "（(" else max(0, depth - 1)
+            continue
+        if ch in _CLAUSE_BREAKS and not _thousands_comma(text, index):
+            if current.strip():
+                yield current.strip()
+            current = ""
+            continue
+        current += ch
+    if current.strip():
+        yield current.strip()
+
+
+def _thousands_comma(text: str, index: int) -> bool:
+    if text[index] != ",":
+        return False
+    before, after = text[:index], text[index + 1 :]
+    return bool(re.search(r"\d$", before)) and bool(re.match(r"\d{3}(?!\d)", after))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of prose, cut after 。！？； (and their ASCII forms) and at line ends; each
+    stripped, its ending punctuation kept; pieces that are only punctuation are dropped."""
+    return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip(" \t\u3000。；;")]
