@@ -9,12 +9,12 @@ import pytest
 from draftbot.config import load_settings
 from draftbot.freetext import (
     allowed_cells,
-    approximate_reason,
-    find_numbers,
     propose_cells,
     propose_with_llm,
 )
 from draftbot.questions import load_bank
+from draftbot.text import find_numbers
+from draftbot.text import refusal_reason as approximate_reason
 from fake_openai import FakeOpenAI, server_error, tool_call
 
 ISSUE_SENTENCE = (

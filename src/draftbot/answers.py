@@ -165,8 +165,14 @@ def parse_category_line(line: str) -> dict[str, Any]:
     return {"name": match.group(1).strip(), "count": parse_count(match.group(2))}
 
 
-def kind_in(clause: str, vocabulary: Vocabulary) -> str | None:
-    """The first column of `vocabulary` one of whose words occurs in `clause`, else None."""
+def kind_in(clause: str, vocabulary: Vocabulary, *, besides: Vocabulary = ()) -> str | None:
+    """The first column of `vocabulary` one of whose words occurs in `clause`, else None.
+
+    Words of `besides` (the rows a clause may name) are taken out first, so 其他 in 其他处理
+    names the row, not the applicant column 其他.
+    """
+    for word in sorted((w for _, ws in besides for w in ws), key=len, reverse=True):
+        clause = clause.replace(word, " ")
     for key, words in vocabulary:
         if any(word in clause for word in words):
             return key

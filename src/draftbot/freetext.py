@@ -162,7 +162,7 @@ def _table3(text: str, version: FormatVersion) -> Proposal:
         row = kind_in(clause, TABLE3_ROWS)
         if row is not None:
             row = _result_row(row, version)
-        applicant = kind_in(clause, APPLICANT_WORDS)
+        applicant = kind_in(clause, APPLICANT_WORDS, besides=TABLE3_ROWS)
         mentions = find_numbers(clause)
         if not mentions and is_zero_statement(clause) and not (row or "").startswith("?"):
             _place_zeros(proposal, row or current, applicant, clause)
@@ -274,7 +274,7 @@ def _table4(text: str) -> Proposal:
     current: str | None = None
     for clause in clauses(text):
         block = kind_in(clause, TABLE4_BLOCKS)
-        column = kind_in(clause, CASE_WORDS)
+        column = kind_in(clause, CASE_WORDS, besides=TABLE4_BLOCKS)
         mentions = [m for m in find_numbers(clause) if not _unusable(proposal, m)]
         # 行政诉讼1件，直接起诉: the kind comes after the number
         stated_later = block not in (None, _LITIGATION) and current == _LITIGATION

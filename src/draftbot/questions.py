@@ -610,7 +610,7 @@ def apply_values(
 
 def _values_for(question: Question, report: Report, text: str) -> dict[str, Any]:
     if question.kind in NUMERIC_KINDS:
-        reason = refusal_reason(text)
+        reason = refusal_reason(text, negatives=False)  # signed cells: the model says
         if reason:
             raise AnswerError(f"{cell_label(question.fills[0])}：{reason}")
     parse = _PARSERS[question.kind]

@@ -103,7 +103,8 @@ def _mention(text: str, match: re.Match[str]) -> Mention | None:
         return None
     if _negative(text, match.start("num")) and not match.group("before"):
         shown = text[match.start("num") - 1 : end]
-        return Mention(shown, start - 1, end, None, unit, error=f"应为不小于 0 的数，收到“{shown}”")
+        what = "金额" if "." in number or "元" in unit else "整数"
+        return Mention(shown, start - 1, end, None, unit, error=f"应为不小于 0 的{what}，收到“{shown}”")
     try:
         reading = read_number(number)
     except NumberError as exc:
@@ -145,11 +146,11 @@ def _value(value: Decimal) -> int | Decimal:
     return int(value) if value == value.to_integral_value() else value.normalize()
 
 
-def refusal_reason(text: str) -> str:
+def refusal_reason(text: str, *, negatives: bool = True) -> str:
     """The Chinese reason a single answer is not an exact number (an approximate number, a
-    fraction, a malformed numeral or a negative number), else ""."""
+    fraction, a malformed numeral or, unless `negatives` is False, a negative number), else ""."""
     for mention in find_numbers(text):
-        if mention.error:
+        if mention.error and (negatives or mention.value is not None or "不小于 0" not in mention.error):
             return mention.error
         if mention.fraction:
             return f"“{mention.text}”是比例，表中要填具体的件数或金额，请换算后填写确切数字"
