@@ -161,7 +161,7 @@ def parse_category_line(line: str) -> dict[str, Any]:
         raise NumberError(reason)
     match = _CATEGORY_LINE.match(normalize_text(shown))
     if match is None or not match.group(1).strip(" :："):
-        raise AnswerError(f"“{excerpt(shown)}”应写成“类别名称 条数”，如“政策解读 6”")
+        raise AnswerError(f"“{excerpt(shown)}”应写成“类别：条数”，如“政策解读：6”或“政策解读 6”")
     return {"name": match.group(1).strip(), "count": parse_count(match.group(2))}
 
 
@@ -181,8 +181,9 @@ def kind_in(clause: str, vocabulary: Vocabulary, *, besides: Vocabulary = ()) ->
 
 def is_zero_statement(text: str) -> bool:
     """The text (after the words naming a cell) says nothing happened: 无, 没有, 0 …"""
-    rest = _FILLER.sub("", normalize_text(text))
-    return rest in ZERO_WORDS or rest == "0" or rest.endswith(ZERO_STATEMENTS)
+    typed = normalize_text(text).rstrip("。.！! ")
+    rest = _FILLER.sub("", typed)
+    return rest in ZERO_WORDS or rest == "0" or typed.endswith(ZERO_STATEMENTS)
 
 
 def parse_labelled_row(text: str, vocabulary: Vocabulary) -> dict[str, int] | None:

@@ -267,6 +267,8 @@ TABLE4_BLOCKS: list[tuple[str, tuple[str, ...]]] = [
 _LITIGATION_CHOICE = (
     "需要选择：没有说明行政诉讼是未经复议直接起诉还是复议后起诉（表四分两类），请选择后填写"
 )
+
+
 def _table4(text: str) -> Proposal:
     """表四 from a sentence; 行政诉讼 N 件 waits for 直接起诉 / 复议后起诉 and is never guessed."""
     proposal = Proposal()

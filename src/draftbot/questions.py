@@ -80,10 +80,8 @@ _SPLIT_LIST = re.compile(r"[、，,；;\n]+")
 _SPLIT_NUMBERS = re.compile(r"[\s、，,；;/]+")
 
 
-
 class BankError(Exception):
     """A question bank file that cannot be used; the message is Chinese."""
-
 
 
 # --- the bank as data ---------------------------------------------------------------------

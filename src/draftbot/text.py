@@ -104,7 +104,9 @@ def _mention(text: str, match: re.Match[str]) -> Mention | None:
     if _negative(text, match.start("num")) and not match.group("before"):
         shown = text[match.start("num") - 1 : end]
         what = "金额" if "." in number or "元" in unit else "整数"
-        return Mention(shown, start - 1, end, None, unit, error=f"应为不小于 0 的{what}，收到“{shown}”")
+        return Mention(
+            shown, start - 1, end, None, unit, error=f"应为不小于 0 的{what}，收到“{shown}”"
+        )
     try:
         reading = read_number(number)
     except NumberError as exc:
@@ -150,7 +152,9 @@ def refusal_reason(text: str, *, negatives: bool = True) -> str:
     """The Chinese reason a single answer is not an exact number (an approximate number, a
     fraction, a malformed numeral or, unless `negatives` is False, a negative number), else ""."""
     for mention in find_numbers(text):
-        if mention.error and (negatives or mention.value is not None or "不小于 0" not in mention.error):
+        if mention.error and (
+            negatives or mention.value is not None or "不小于 0" not in mention.error
+        ):
             return mention.error
         if mention.fraction:
             return f"“{mention.text}”是比例，表中要填具体的件数或金额，请换算后填写确切数字"

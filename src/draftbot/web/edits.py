@@ -22,7 +22,7 @@ from ..datafile import problems_from_validation
 from ..excerpt import excerpt
 from ..model import Report
 from ..numbers import NumberError
-from ..questions import amount_unit, field_kind
+from ..questions import amount_unit, cell_label, field_kind
 
 LIST_FIELDS = frozenset(
     {
@@ -81,7 +81,7 @@ def apply_changes(report: Report, changes: dict[str, Any]) -> Report:
         try:
             _set_path(data, path, _value_for(path, raw))
         except NumberError as exc:
-            problems.append(EditProblem(path, path, str(exc)))
+            problems.append(EditProblem(path, cell_label(path), str(exc)))
         except (KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
             message = str(exc) if isinstance(exc, ValueError) and _is_chinese(str(exc)) else ""
             problems.append(EditProblem(path, excerpt(path), message or UNKNOWN_FIELD))
