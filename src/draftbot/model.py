@@ -452,12 +452,19 @@ if tuple(Narrative.model_fields) != SECTION_KEYS:  # pragma: no cover - a wrong 
 
 
 class Revision(Strict):
-    """A previous text of a section, kept whenever a section is replaced."""
+    """A text a section had, kept so that no text is ever lost: the one model of a revision
+    for the CLI (`Report.revisions` in the data file) and the web (the store's section
+    history, written into every data-file download). `kind` is accepted (the text was in the
+    report) or failed (a generation that did not pass and never replaced the text)."""
 
     section: SectionKey
     text: str
     source: str = Field("", description="谁写的：模型名、offline（离线模板）或 user（手工编辑）")
     saved_at: dt.datetime | None = None
+    kind: Literal["accepted", "failed"] = Field(
+        "accepted", description="accepted 曾是正文；failed 生成未通过、未替换正文"
+    )
+    note: str = Field("", max_length=2000, description="说明，如未通过的原因")
 
 
 class PreviousInForce(Strict):

@@ -25,7 +25,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from .model import Report
+from .model import Report, Revision
 from .outline import SECTION_KEYS
 
 DB_FILENAME = "draftbot.sqlite3"
@@ -181,6 +181,19 @@ class SectionRevision:
     report_version: int
     created_at: dt.datetime
 
+    def as_revision(self) -> Revision:
+        """This entry as the data file's `Revision` (the one model of a revision)."""
+        return Revision.model_validate(
+            {
+                "section": self.section,
+                "text": self.text,
+                "source": self.source,
+                "saved_at": self.created_at,
+                "kind": self.kind,
+                "note": self.note,
+            }
+        )
+
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -243,8 +256,11 @@ class Store:
     # --- reports -----------------------------------------------------------------------
 
     def create(self, report: Report) -> StoredReport:
+        """Store a new report. The revisions it carries (a data file's history) move into
+        the section history, oldest first, in the same transaction."""
         report_id = uuid.uuid4().hex
         now = _now().isoformat()
+        history, report = report.revisions, report.model_copy(update={"revisions": []})
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO reports (id, version, status, data, created_at, updated_at)"
@@ -252,7 +268,19 @@ class Store:
                 (report_id, _dump(report), now, now),
             )
             _write_summary(db, report_id, report.meta.agency, report.meta.report_year, now)
+            for item in history:
+                self._append(
+                    db, report_id, item.section, item.text, item.source, item.kind, item.note, 1,
+                    created_at=item.saved_at,
+                )  # fmt: skip
         return self.get(report_id)
+
+    def with_history(self, report_id: str) -> Report:
+        """The report with its whole section history in `revisions` (oldest first): what a
+        data-file download holds, so that the CLI and a re-upload see the same history."""
+        stored = self.get(report_id)
+        history = [r.as_revision() for r in reversed(self.revisions(report_id))]
+        return stored.report.model_copy(update={"revisions": [*stored.report.revisions, *history]})
 
     def get(self, report_id: str) -> StoredReport:
         row = (
@@ -437,12 +465,15 @@ class Store:
         kind: RevisionKind,
         note: str,
         version: int,
+        *,
+        created_at: dt.datetime | None = None,
     ) -> None:
+        moment = (created_at or _now()).isoformat()
         db.execute(
             "INSERT INTO section_revisions"
             " (report_id, section, text, source, kind, note, report_version, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (report_id, section, text, source, kind, note, version, _now().isoformat()),
+            (report_id, section, text, source, kind, note, version, moment),
         )
 
     def revisions(

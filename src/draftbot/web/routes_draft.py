@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from ..checks import Finding
 from ..outline import SECTION_KEYS, SECTION_LABELS
+from ..revisions import SOURCE_LABELS, preview, source_label
 from ..store import ReportFinal, SectionRevision, Store, StoredReport, VersionConflict
 from .context import (
     HUMAN_SOURCES,
@@ -33,12 +34,6 @@ log = logging.getLogger("draftbot.web")
 MAX_INSTRUCTION_CHARS = 500
 CHANGED_WHILE_DRAFTING = "生成期间本部分已被修改，生成结果未覆盖您的修改（可在历史版本中查看）"
 
-SOURCE_LABELS = {
-    "user": "手工编辑",
-    "offline": "离线模板",
-    "restore": "从历史恢复",
-    "reviewed": "人工审核通过",
-}
 APPROVED_NOTE = "经办人审核通过，文字未改动"
 
 
@@ -83,7 +78,7 @@ def _origin(revision: SectionRevision | None) -> str:
     when = local_time(revision.created_at)
     if revision.source in HUMAN_SOURCES:
         return f"{SOURCE_LABELS[revision.source]}于 {when}"
-    return f"{SOURCE_LABELS.get(revision.source, revision.source)}生成于 {when}，待人工审核"
+    return f"{source_label(revision.source)}生成于 {when}，待人工审核"
 
 
 @router.post("/api/reports/{report_id}/sections/{key}")
@@ -151,12 +146,12 @@ def history(request: Request, report_id: str, key: str) -> Response:
 def _revision_json(revision: SectionRevision) -> dict[str, Any]:
     return {
         "id": revision.id,
-        "source": SOURCE_LABELS.get(revision.source, revision.source),
+        "source": source_label(revision.source),
         "kind": revision.kind,
         "note": revision.note,
         "saved_at": local_time(revision.created_at),
         "length": len(revision.text),
-        "preview": revision.text[:60],
+        "preview": preview(revision.text),
     }
 
 

@@ -514,10 +514,10 @@ def download_review(request: Request, report_id: str) -> Response:
 def download_data(request: Request, report_id: str, fmt: str) -> Response:
     if fmt not in ("yaml", "json"):
         raise GuardError(404, "不支持这种文件格式")
-    stored = store_of(request).get(report_id)
-    text = dump_report(stored.report, fmt)
+    report = store_of(request).with_history(report_id)
+    text = dump_report(report, fmt)
     media = "application/json" if fmt == "json" else "application/yaml"
-    return _download(text.encode("utf-8"), f"{_base_name(stored.report)}.{fmt}", media)
+    return _download(text.encode("utf-8"), f"{_base_name(report)}.{fmt}", media)
 
 
 def _base_name(report: Report) -> str:
