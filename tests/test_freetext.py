@@ -7,11 +7,8 @@ from decimal import Decimal
 import pytest
 
 from draftbot.config import load_settings
-from draftbot.freetext import (
-    allowed_cells,
-    propose_cells,
-    propose_with_llm,
-)
+from draftbot.freetext import propose_cells
+from draftbot.freetext_llm import allowed_cells, propose_with_llm
 from draftbot.questions import load_bank
 from draftbot.text import find_numbers
 from draftbot.text import refusal_reason as approximate_reason
@@ -286,7 +283,7 @@ def test_llm_failure_falls_back_to_the_offline_parser(fake: FakeOpenAI, tmp_path
 def test_propose_uses_the_offline_parser_when_no_endpoint_is_configured(
     tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from draftbot.freetext import propose
+    from draftbot.freetext_llm import propose
 
     for name in (
         "DRAFTBOT_LLM_BASE_URL",
@@ -305,7 +302,7 @@ def test_propose_uses_the_offline_parser_when_no_endpoint_is_configured(
 
 
 def test_propose_goes_to_the_llm_when_configured(fake: FakeOpenAI, tmp_path) -> None:
-    from draftbot.freetext import propose
+    from draftbot.freetext_llm import propose
 
     fake.script(tool_call({"cells": [{"cell": "table4.review.corrected", "value": 1}]}))
     proposal = propose(

@@ -1,6 +1,6 @@
 """Sentences in the web app go through the LLM when one is configured (fake server, real HTTP).
 
-The table chat box and a sentence at a guided-steps gate use `freetext.propose`, as the terminal
+The table chat box and a sentence at a guided-steps gate use `freetext_llm.propose`, as the terminal
 interview does: the model's cells are checked against the sentence, shown with the parser's
 name, and saved only on confirmation; when the model fails, the offline rules answer with a note.
 """

@@ -7,24 +7,19 @@ Chinese (三百二十、两千零五), approximate numbers (十余件、约20件
 (三分之一、80%), and returns a `Proposal`: the cells it can place, each with the words it
 came from, and every number it could not place with the reason. Approximate numbers and
 fractions are never placed. Nothing is saved here: the front-end shows the proposal and
-saves it only when the user confirms (`questions.apply_values`).
+saves it only when the user confirms (`questions.apply_values`). The LLM path, which checks a
+model's proposal against the numbers the text holds, is `freetext_llm`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
-
-from pydantic import BaseModel, Field
 
 from .answers import APPLICANT_WORDS, CASE_WORDS, is_zero_statement, kind_in
 from .formats import FormatVersion, format_of
 from .model import APPLICANT_COLUMNS, CASE_COLUMNS
 from .text import Mention, clauses, find_numbers
-
-if TYPE_CHECKING:
-    from .config import Settings
 
 # --- proposals ----------------------------------------------------------------------------
 
@@ -97,7 +92,7 @@ TABLE3_ROWS: list[tuple[str, tuple[str, ...]]] = [
     ("granted", ("予以公开", "全部公开", "同意公开", "准予公开", "已公开", "公开了")),
     ("new_received", ("收到", "新收", "受理", "接到", "接收", "共有", "申请")),
 ]  # fmt: skip
-_VAGUE_ROW_REASONS = {
+VAGUE_ROW_REASONS = {
     "?不予公开": "没有说明不予公开的理由（表三分 8 种理由），请逐项填写",
     "?无法提供": "没有说明无法提供的原因（表三分 3 种），请逐项填写",
     "?不予处理": "没有说明不予处理的原因（表三分 5 种），请逐项填写",
@@ -132,7 +127,8 @@ def _within_scope(proposal: Proposal, scope: list[str]) -> Proposal:
     return proposal
 
 
-def _unusable(proposal: Proposal, mention: Mention) -> bool:
+def mark_unusable(proposal: Proposal, mention: Mention) -> bool:
+    """List `mention` as not placed when it is malformed, a fraction or approximate (True)."""
     if mention.error:
         proposal.unplaced.append(Unplaced(mention.text, mention.error))
         return True
@@ -171,13 +167,13 @@ def _table3(text: str, version: FormatVersion) -> Proposal:
                 _place_all_or_rest(proposal, totals, current, applicant, clause)
             continue
         if row is not None and row.startswith("?"):
-            reason = _VAGUE_ROW_REASONS[row]
-            usable = [m for m in mentions if not _unusable(proposal, m)]
+            reason = VAGUE_ROW_REASONS[row]
+            usable = [m for m in mentions if not mark_unusable(proposal, m)]
             proposal.unplaced += [Unplaced(m.text, reason) for m in usable]
             continue
         target_row = row or current
         for i, mention in enumerate(mentions):
-            if _unusable(proposal, mention):
+            if mark_unusable(proposal, mention):
                 continue
             if target_row is None or i > 0 or not isinstance(mention.value, int):
                 proposal.unplaced.append(Unplaced(mention.text, "未能确定应填哪一行、哪一列"))
@@ -264,7 +260,7 @@ TABLE4_BLOCKS: list[tuple[str, tuple[str, ...]]] = [
     (_LITIGATION, ("行政诉讼", "起诉", "诉讼")),
     ("review", ("行政复议", "复议")),
 ]
-_LITIGATION_CHOICE = (
+LITIGATION_CHOICE = (
     "需要选择：没有说明行政诉讼是未经复议直接起诉还是复议后起诉（表四分两类），请选择后填写"
 )
 
@@ -277,7 +273,7 @@ def _table4(text: str) -> Proposal:
     for clause in clauses(text):
         block = kind_in(clause, TABLE4_BLOCKS)
         column = kind_in(clause, CASE_WORDS, besides=TABLE4_BLOCKS)
-        mentions = [m for m in find_numbers(clause) if not _unusable(proposal, m)]
+        mentions = [m for m in find_numbers(clause) if not mark_unusable(proposal, m)]
         # 行政诉讼1件，直接起诉: the kind comes after the number
         stated_later = block not in (None, _LITIGATION) and current == _LITIGATION
         if stated_later and not mentions and _LITIGATION in totals:
@@ -292,7 +288,7 @@ def _table4(text: str) -> Proposal:
                     Unplaced(mention.text, "未能确定是复议还是诉讼、是哪种结果")
                 )
             elif target == _LITIGATION and (column or _LITIGATION in totals):
-                proposal.unplaced.append(Unplaced(mention.text, _LITIGATION_CHOICE))
+                proposal.unplaced.append(Unplaced(mention.text, LITIGATION_CHOICE))
             elif column:
                 proposal.place(f"table4.{target}.{column}", mention.value, clause)
             else:
@@ -301,7 +297,7 @@ def _table4(text: str) -> Proposal:
             current = block
     if _LITIGATION in totals:
         value, source = totals.pop(_LITIGATION)
-        proposal.unplaced.append(Unplaced(f"{value}（{source}）", _LITIGATION_CHOICE))
+        proposal.unplaced.append(Unplaced(f"{value}（{source}）", LITIGATION_CHOICE))
     _settle_totals(proposal, totals, "table4", CASE_COLUMNS)
     return proposal
 
@@ -327,7 +323,7 @@ def _table2(text: str) -> Proposal:
     for clause in clauses(text):
         row = kind_in(clause, TABLE2_ROWS) or current
         column = kind_in(clause, TABLE2_DOC_COLUMNS)
-        mentions = [m for m in find_numbers(clause) if not _unusable(proposal, m)]
+        mentions = [m for m in find_numbers(clause) if not mark_unusable(proposal, m)]
         zero_path = _table2_path(row, column)
         if not mentions and zero_path is not None and is_zero_statement(clause):
             proposal.place(zero_path, Decimal(0) if row == "fees_wan_yuan" else 0, clause)
@@ -375,158 +371,3 @@ def unplaced_numbers(text: str, proposal: Proposal) -> list[Unplaced]:
             continue
         out.append(Unplaced(mention.text, "未能确定应填哪一格"))
     return out
-
-
-# --- the LLM path -------------------------------------------------------------------------
-
-
-class ExtractedCell(BaseModel):
-    cell: str = Field(description="单元格编号，必须是系统提示中列出的编号之一")
-    value: float = Field(description="材料中明确写出的数字")
-    approximate: bool = Field(False, description="材料中这个数是约数（如十余件、约20件）时为 true")
-    quote: str = Field("", description="材料中对应的原文")
-
-
-class NotPlaced(BaseModel):
-    text: str = Field(description="材料中的数字及上下文")
-    reason: str = Field(description="为什么不能填入单元格")
-
-
-class Extraction(BaseModel):
-    """从材料中提取的表格单元格数值。"""
-
-    cells: list[ExtractedCell] = Field(default_factory=list)
-    unplaced: list[NotPlaced] = Field(default_factory=list)
-
-
-def allowed_cells(scope: list[str], version: FormatVersion) -> dict[str, str]:
-    """Cell path → label as printed in the official table, for every cell in `scope`."""
-    from .questions import cell_label, leaf_paths
-    from .tables import table3_row_keys
-
-    rows = set(table3_row_keys(version)) - {"results_total"}
-    out = {}
-    for prefix in scope:
-        for path in leaf_paths(prefix):
-            parts = path.split(".")
-            if parts[0] == "table3" and (len(parts) < 3 or parts[1] not in rows):
-                continue
-            out[path] = cell_label(path)
-    return out
-
-
-def extraction_system_prompt(base: str, cells: dict[str, str]) -> str:
-    listed = "\n".join(f"- {path}：{label}" for path, label in cells.items())
-    return f"{base.rstrip()}\n\n可填写的单元格（编号：表中位置）：\n{listed}\n"
-
-
-def propose(
-    text: str,
-    scope: list[str],
-    version: FormatVersion,
-    settings: Settings | None = None,
-    system_prompt: str = "",
-) -> Proposal:
-    """The LLM path when `settings` configure an endpoint (and a prompt is given), else offline."""
-    if settings is not None and settings.llm_configured and system_prompt:
-        return propose_with_llm(settings, text, scope, version, system_prompt)
-    return propose_cells(text, scope, version)
-
-
-def propose_with_llm(
-    settings: Settings, text: str, scope: list[str], version: FormatVersion, system_prompt: str
-) -> Proposal:
-    """Cells through an LLM (tool calling), checked against the numbers the text really holds.
-
-    A value the text does not contain, a cell outside `scope`, or an approximate number is
-    listed as not placed; every exact number of the text that no cell uses is listed too.
-    If the LLM fails, the offline parser answers and a note says so.
-    """
-    from .drafting.llm import ExtractionError, extract_structured
-
-    cells = allowed_cells(scope, version)
-    try:
-        result = extract_structured(
-            settings, extraction_system_prompt(system_prompt, cells), text, Extraction
-        )
-    except ExtractionError as exc:
-        proposal = propose_cells(text, scope, version)
-        proposal.notes.insert(0, f"大模型解析失败（{exc}），已改用离线规则解析")
-        return proposal
-    proposal = _checked_extraction(result, text, cells)
-    proposal.parser = settings.model_name
-    return proposal
-
-
-def _checked_extraction(result: Extraction, text: str, cells: dict[str, str]) -> Proposal:
-    proposal = Proposal()
-    mentions = find_numbers(text)
-    exact = [m.value for m in mentions if m.exact]
-    for item in result.cells:
-        value = _as_number(item.value)
-        shown = f"{value}（{item.quote}）" if item.quote else str(value)
-        if item.cell not in cells:
-            proposal.unplaced.append(
-                Unplaced(shown, f"模型给出的单元格“{item.cell}”不在本题范围内，未采用")
-            )
-        elif item.approximate or _approximate_in_text(value, mentions):
-            proposal.unplaced.append(Unplaced(shown, "是约数，表中只能填确切数字"))
-        elif value not in exact:
-            proposal.unplaced.append(
-                Unplaced(shown, "原文中没有这个确切数字，未采用（不推算、不猜测）")
-            )
-        elif (choice := _unstated_kind(item.cell, text)) is not None:
-            proposal.unplaced.append(Unplaced(shown, choice))
-        elif isinstance(value, Decimal) and not cells[item.cell].endswith("万元）"):
-            proposal.unplaced.append(Unplaced(shown, "件数应为整数"))
-        else:
-            proposal.place(item.cell, value, item.quote or text)
-    proposal.unplaced += [Unplaced(u.text, u.reason) for u in result.unplaced]
-    listed = " ".join(u.text for u in proposal.unplaced)
-    for mention in mentions:
-        if not mention.exact and mention.text not in listed:
-            _unusable(proposal, mention)
-    proposal.unplaced += unplaced_numbers(text, proposal)
-    _drop_matching_totals(proposal)
-    return proposal
-
-
-_KIND_WORDS: dict[str, tuple[tuple[str, ...], str]] = {
-    "table4.litigation_direct.": (dict(TABLE4_BLOCKS)["litigation_direct"], _LITIGATION_CHOICE),
-    "table4.litigation_after_review.": (
-        dict(TABLE4_BLOCKS)["litigation_after_review"],
-        _LITIGATION_CHOICE,
-    ),
-    **{
-        f"table3.{row}.": (dict(TABLE3_ROWS)[row], _VAGUE_ROW_REASONS["?其他处理"])
-        for row in ("other_no_correction", "other_no_fee_paid", "other_other")
-    },
-}
-
-
-def _unstated_kind(cell: str, text: str) -> str | None:
-    """A model that puts 行政诉讼 N 件 under 直接起诉, or 其他处理 N 件 under one of its three
-    sub-rows, guessed: the text must name the kind, else the cell needs a choice."""
-    for prefix, (words, reason) in _KIND_WORDS.items():
-        if cell.startswith(prefix) and not any(word in text for word in words):
-            return reason
-    return None
-
-
-def _as_number(value: float) -> int | Decimal:
-    return int(value) if float(value).is_integer() else Decimal(str(value))
-
-
-def _approximate_in_text(value: int | Decimal, mentions: list[Mention]) -> bool:
-    """The value occurs in the text only as an approximate number."""
-    matching = [m for m in mentions if m.value == value]
-    return bool(matching) and all(m.approximate for m in matching)
-
-
-def _drop_matching_totals(proposal: Proposal) -> None:
-    for path in [p for p in proposal.values if p.endswith(".total")]:
-        row = path.removesuffix(".total")
-        parts = [v for p, v in proposal.values.items() if p.startswith(row + ".") and p != path]
-        if parts and sum(parts) == proposal.values[path]:
-            del proposal.values[path]
-            del proposal.sources[path]

@@ -281,7 +281,7 @@ def offline_proposer(question: qs.Question, report: Report, text: str) -> Propos
 
 def llm_proposer(settings: Settings, bank: qs.QuestionBank) -> ProposeFn:
     def propose(question: qs.Question, report: Report, text: str) -> Proposal:
-        from .freetext import propose
+        from .freetext_llm import propose
 
         scope, version = question.fills, report.format_version
         return propose(text, scope, version, settings, bank.freetext.system_prompt)

@@ -2,7 +2,7 @@
 
 Two parsers: a move between columns ("予以公开里有一件是企业的，不是个人" → 予以公开 自然人 −1,
 商业企业 +1) handled here, and every other sentence through the shared sentence parser
-(`freetext.propose`, the LLM with tool calling when configured). A proposal records the cells
+(`freetext_llm.propose`, the LLM with tool calling when configured). A proposal records the cells
 before and after and a digest of the tables as they were; `apply_proposal` refuses it when
 the tables changed since (another tab, another editor) and otherwise returns the new,
 validated Report — the caller saves it through its normal save path.
@@ -21,18 +21,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..answers import APPLICANT_WORDS
 from ..datafile import problems_from_validation
-from ..freetext import (
-    APPLICANT_WORDS,
-    OFFLINE_PARSER,
-    TABLE3_ROWS,
-    Proposal,
-    find_numbers,
-    propose,
-)
+from ..freetext import OFFLINE_PARSER, TABLE3_ROWS, Proposal
+from ..freetext_llm import propose
 from ..model import Report
 from ..questions import cell_label
 from ..tables import APPLICANT_LABELS
+from ..text import find_numbers
 from .report_answers import cell_value, fmt_value
 
 TABLE2_WORDS = ("规章", "规范性文件", "行政许可", "行政处罚", "行政强制", "事业性收费")

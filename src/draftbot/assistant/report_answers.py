@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..answers import APPLICANT_WORDS
 from ..checks import Finding, check_report
 from ..facts import fmt
-from ..freetext import APPLICANT_WORDS, TABLE3_ROWS
+from ..freetext import TABLE3_ROWS
 from ..model import APPLICANT_COLUMNS, CASE_COLUMNS, Report, result_rows
 from ..questions import cell_label, get_value
 from ..tables import APPLICANT_LABELS, CASE_BLOCK_LABELS, CASE_LABELS, TABLE3_ROW_LABELS

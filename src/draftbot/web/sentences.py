@@ -1,6 +1,6 @@
 """A typed sentence → proposed cells, for the table chat box and the guided steps' gates.
 
-The same path as the terminal interview (`freetext.propose`): the LLM (tool calling, the
+The same path as the terminal interview (`freetext_llm.propose`): the LLM (tool calling, the
 sentence fenced as material) when an endpoint is configured, else the offline rules; when the
 LLM fails, the offline rules answer and the proposal's first note says so. Nothing is saved
 here. The LLM call is blocking network I/O, so callers run it in the bounded "model" worker
@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..freetext import Proposal, propose
+from ..freetext import Proposal
+from ..freetext_llm import propose
 from ..model import Report
 from .views import TABLES, grid_for, grid_values
 
