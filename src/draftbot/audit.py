@@ -24,9 +24,10 @@ from itertools import combinations
 from .checks import Finding
 from .model import AgencyLevel, Report
 from .outline import SECTION_KEYS, SECTION_LABELS
-from .review._text import quote, split_sentences
+from .review._text import quote
 from .review.copying import MIN_CHARS, THRESHOLD, normalise, similarity
 from .rollover import previous_year_block
+from .text import split_sentences
 
 COPIED = "A-01"
 OTHER_AGENCY = "A-02"

@@ -8,7 +8,6 @@ characters (difflib over characters, which suits Chinese prose without word brea
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -16,6 +15,7 @@ from .datafile import describe_location
 from .model import Report
 from .outline import SECTION_KEYS
 from .tables import report_grids
+from .text import sentence_pieces
 
 Op = Literal["same", "added", "removed"]
 
@@ -69,7 +69,7 @@ CHARACTER_DIFF_LIMIT = 6000  # longer texts are compared sentence by sentence (b
 
 def _diff(key: str, old: str, new: str) -> SectionDiff:
     if len(old) + len(new) > CHARACTER_DIFF_LIMIT:
-        a, b = _sentences(old), _sentences(new)
+        a, b = sentence_pieces(old, at_newlines=True), sentence_pieces(new, at_newlines=True)
     else:
         a, b = list(old), list(new)
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
@@ -83,7 +83,3 @@ def _diff(key: str, old: str, new: str) -> SectionDiff:
         if b1 > b0:
             runs.append(("added", "".join(b[b0:b1])))
     return SectionDiff(key, tuple(runs), matcher.ratio())
-
-
-def _sentences(text: str) -> list[str]:
-    return re.findall(r"[^。！？；\n]*[。！？；\n]|[^。！？；\n]+$", text)

@@ -12,7 +12,8 @@ assistant and the prose review:
   (约数, 比例, malformed numeral, negative), or "".
 - `clauses(text)`: a typed sentence cut at ，；。、 and brackets (a thousands comma such as
   1,200 is not a cut).
-- `split_sentences(text)`: prose cut into sentences at 。！？； and line ends.
+- `split_sentences(text)`: prose cut into sentences at 。！？； and line ends;
+  `sentence_pieces(text)`: the same cut, lossless (the pieces join back to the text).
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ _NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:年|月|日|号|时|点|分之|个月|�
 _ANSWER_MARK = re.compile(r"(?:^|[\s:：为是有])$")
 _CLAUSE_BREAKS = "，,；;。！!？?\n、"
 _SENTENCE_RE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+_FULL_SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+_PIECE_RE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+|[^。！？；!?;]+$")
+_PIECE_LINES_RE = re.compile(r"[^。！？；!?;\n]*[。！？；!?;\n]+|[^。！？；!?;\n]+$")
 
 
 @dataclass(frozen=True)
@@ -192,7 +196,15 @@ def _thousands_comma(text: str, index: int) -> bool:
     return bool(re.search(r"\d$", before)) and bool(re.match(r"\d{3}(?!\d)", after))
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of prose, cut after 。！？； (and their ASCII forms) and at line ends; each
-    stripped, its ending punctuation kept; pieces that are only punctuation are dropped."""
-    return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip(" \t\u3000。；;")]
+def split_sentences(text: str, *, at_semicolons: bool = True) -> list[str]:
+    """Sentences of prose, cut after 。！？ (and ；, unless `at_semicolons` is False; ASCII
+    forms too) and at line ends; each stripped, its ending punctuation kept; pieces that are
+    only punctuation or blanks are dropped."""
+    pattern = _SENTENCE_RE if at_semicolons else _FULL_SENTENCE_RE
+    return [s.strip() for s in pattern.findall(text) if s.strip(" \t\u3000。；;")]
+
+
+def sentence_pieces(text: str, *, at_newlines: bool = False) -> list[str]:
+    """`text` cut after each run of 。！？； (and line ends with `at_newlines`) so that the
+    pieces join back to exactly `text`: for layout (one run per sentence) and diffs."""
+    return (_PIECE_LINES_RE if at_newlines else _PIECE_RE).findall(text)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +41,7 @@ from .export import (
 from .model import Report
 from .published import ReportImportError, import_report
 from .tables import Cell, Grid
+from .text import sentence_pieces
 
 __all__ = [
     "DocxImportError",
@@ -151,14 +151,6 @@ def _paragraph_xml(block: Block, *, first_closing: bool = False, by_sentence: bo
     pieces = sentence_pieces(block.text) if by_sentence else [block.text]
     runs += "".join(_run(piece, body_rpr) for piece in pieces if piece)
     return f"<w:p {nsdecls('w')}>{_ppr()}{runs}</w:p>"
-
-
-_SENTENCE_PIECE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+|[^。！？；!?;]+$")
-
-
-def sentence_pieces(text: str) -> list[str]:
-    """`text` cut after each 。！？； so that the pieces join back to exactly `text`."""
-    return _SENTENCE_PIECE.findall(text)
 
 
 # --- tables -----------------------------------------------------------------------------------

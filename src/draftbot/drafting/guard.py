@@ -29,6 +29,7 @@ from ..claims import (
 )
 from ..facts import FactSheet
 from ..numbers import NumberError, parse_chinese_numeral
+from ..text import sentence_pieces
 
 FIXED_TERMS = (
     "三安全一稳定",
@@ -248,7 +249,7 @@ def drop_clauses(text: str, items: list[Ungrounded]) -> str | None:
     kept_lines = []
     dropped = 0
     for line in text.split("\n"):
-        sentences = re.findall(r"[^。！？；]+[。！？；]?", line)
+        sentences = sentence_pieces(line)
         kept = [s for s in sentences if not any(i.clause and i.clause in s for i in items)]
         dropped += len(sentences) - len(kept)
         if kept:

@@ -6,19 +6,18 @@ finding names the section as the report prints it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..model import Narrative, Report
 from ..numbers import NumberError, normalize_text, parse_chinese_numeral
 from ..outline import SECTION_KEYS, SECTION_LABELS
+from ..text import split_sentences
 
 QUOTE_LIMIT = 60
 
 # A count as written in prose: 12, １２, 1,200, 十二, 两百零五.
 NUM = r"(?:\d[\d,]*|[零〇一二两三四五六七八九十百千万]+)"
-_SENTENCE_RE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 
 
 @dataclass(frozen=True)
@@ -37,10 +36,6 @@ def drafted_sections(narrative: Narrative) -> Iterator[tuple[str, str]]:
         text = getattr(narrative, key)
         if text.strip():
             yield key, text
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip(" \t\u3000。；;")]
 
 
 def report_sentences(report: Report) -> Iterator[Sentence]:

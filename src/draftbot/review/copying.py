@@ -13,7 +13,8 @@ from collections.abc import Iterator
 
 from ..checks import Finding
 from ..model import Report
-from ._text import SECTION_LABELS, drafted_sections, quote, split_sentences
+from ..text import split_sentences
+from ._text import SECTION_LABELS, drafted_sections, quote
 
 CODE = "P-06"
 THRESHOLD = 0.8

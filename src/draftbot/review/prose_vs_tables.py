@@ -30,6 +30,7 @@ from ..claims import (
     percent_candidates,
 )
 from ..model import Report, result_rows
+from ..text import split_sentences
 from ._text import NUM, Sentence, drafted_sections, parse_prose_number, quote, report_sentences
 
 CODE = "P-01"
@@ -136,8 +137,8 @@ def check_prose_numbers(report: Report) -> Iterator[Finding]:
         yield from _quantity_findings(report, sentence, claims)
         yield from _zero_findings(report, sentence)
     for key, text in drafted_sections(report.narrative):
-        for long_sentence in re.findall(r"[^。！？!?\n]+[。！？!?]?", text):
-            yield from _sum_findings(Sentence(key, long_sentence.strip()))
+        for long_sentence in split_sentences(text, at_semicolons=False):
+            yield from _sum_findings(Sentence(key, long_sentence))
     yield from _enumeration_findings(report)
 
 
