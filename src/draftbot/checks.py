@@ -8,7 +8,6 @@ warnings do not.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from decimal import Decimal
@@ -32,6 +31,7 @@ from .tables import (
     table3_location,
     table4_location,
 )
+from .text import split_sentences, wrong_years
 
 Severity = Literal["error", "warning"]
 SEVERITY_LABELS = {"error": "错误", "warning": "提示"}
@@ -432,11 +432,6 @@ def x_04_publish_date(report: Report) -> Iterator[Finding]:
         )
 
 
-_YEAR_RE = re.compile(r"(?<![〔\[（(\d])((?:19|20)\d{2})\s*年(?!度?\s*[〕\]])")
-_THIS_YEAR_WORDS = ("本年", "今年", "本年度", "全年", "年内")
-_SENTENCE_RE = re.compile(r"[^。；;！!？?\n]+")
-
-
 def _text_inputs(report: Report) -> Iterator[tuple[str, str]]:
     facts = report.facts
     for name in ("proactive_notes", "on_request_notes", "management_notes", "platform_notes"):
@@ -472,14 +467,12 @@ def _input_location(name: str) -> str:
 
 @rule
 def x_07_year_in_inputs(report: Report) -> Iterator[Finding]:
-    """X-07: a sentence about 本年/今年 names a year other than the report year."""
+    """X-07: a typed sentence presents another year as the report year (`text.wrong_years`)."""
     year = report.meta.report_year
     for name, text in _text_inputs(report):
-        for sentence in _SENTENCE_RE.findall(text):
-            if not any(word in sentence for word in _THIS_YEAR_WORDS):
-                continue
-            # The following year is legitimate (publication, plans); earlier ones are leftovers.
-            wrong = sorted({int(y) for y in _YEAR_RE.findall(sentence)} - {year, year + 1})
+        for sentence in split_sentences(text):
+            sentence = sentence.rstrip("。；;！!？?")
+            wrong = wrong_years(sentence, year)
             if wrong:
                 shown = "、".join(f"{y}年" for y in wrong)
                 yield Finding(

@@ -12,6 +12,9 @@ assistant and the prose review:
   (约数, 比例, malformed numeral, negative), or "".
 - `clauses(text)`: a typed sentence cut at ，；。、 and brackets (a thousands comma such as
   1,200 is not a cut).
+- `wrong_years(sentence, year)`: years a sentence presents as the year it reports on that are
+  not the report's year (a leftover from an earlier report), for the prose review (P-02), the
+  checks of typed facts (X-07) and the offline drafter's choice of the clerk's sentences.
 - `split_sentences(text)`: prose cut into sentences at 。！？； and line ends;
   `sentence_pieces(text)`: the same cut, lossless (the pieces join back to the text).
 """
@@ -208,3 +211,58 @@ def sentence_pieces(text: str, *, at_newlines: bool = False) -> list[str]:
     """`text` cut after each run of 。！？； (and line ends with `at_newlines`) so that the
     pieces join back to exactly `text`: for layout (one run per sentence) and diffs."""
     return (_PIECE_LINES_RE if at_newlines else _PIECE_RE).findall(text)
+
+
+# --- years ---------------------------------------------------------------------------------
+
+YEAR = r"((?:19|20)\d{2})\s*年"
+PERIOD_RE = re.compile(
+    YEAR
+    + r"\s*1\s*月\s*1\s*日\s*起?\s*(?:至|到|—|－|-|～|~)\s*(?:"
+    + YEAR
+    + r"\s*)?12\s*月\s*31\s*日"
+)
+YEAR_RE = re.compile(r"(?<!\d)" + YEAR)
+# Titles, document numbers and quotations: years inside them are references, not claims.
+_REFERENCE_RE = re.compile(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]|【[^】]*】|“[^”]*”|（\d{4}）")
+_THIS_YEAR = ("本年", "今年", "本年度", "全年", "年内", "当年")
+_COMPARISON_RE = re.compile(
+    r"上一?年|去年|同比|较|相比|与.{0,12}比|以来|此前|历年|往年|年度报告|连续|以前|之前"
+    r"|自.{0,12}起|至今|分别|结转|遗留"
+)
+_FUTURE = ("将", "计划", "下一步", "明年", "今后", "力争", "拟", "预计", "前完成", "以后")
+_OPENING_RE = re.compile(
+    r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?" + YEAR + r"度?\s*[，,]?"
+)
+_AS_OF_RE = re.compile(r"截至\s*" + YEAR + r"\s*(?:底|末|12\s*月)")
+_DATE_AFTER = re.compile(r"\s*\d{1,2}\s*月")
+
+
+def wrong_years(sentence: str, year: int) -> list[int]:
+    """Years other than `year` that `sentence` presents as the year it reports on, sorted.
+
+    A year counts when the sentence opens with it (2022年，…) or speaks of 本年/今年, or in
+    截至2022年底; never inside a title, document number or quotation, in a statistical period
+    (checked on its own), a comparison (较上年, 2021年以来), a plan (将, 计划) or a date in the
+    following year (the closing or publication date, 2024年1月18日).
+    """
+    text = PERIOD_RE.sub(lambda m: "#" * len(m.group(0)), sentence)
+    text = _REFERENCE_RE.sub(lambda m: "#" * len(m.group(0)), text)
+    return sorted({y for y in _claimed_years(text, year) if y != year})
+
+
+def _claimed_years(text: str, year: int) -> Iterator[int]:
+    if any(word in text for word in _FUTURE):
+        return
+    comparing = _COMPARISON_RE.search(text) is not None
+    about_this_year = any(word in text for word in _THIS_YEAR)
+    opening = _OPENING_RE.match(text)
+    for match in YEAR_RE.finditer(text):
+        value = int(match.group(1))
+        if value == year + 1 and _DATE_AFTER.match(text, match.end()):
+            continue  # a date in the following year: the closing date, the publication
+        at_opening = opening is not None and opening.start(1) == match.start(1)
+        if (at_opening or about_this_year) and not comparing:
+            yield value
+    for match in _AS_OF_RE.finditer(text):
+        yield int(match.group(1))

@@ -22,6 +22,7 @@ from ..facts import RESULT_GROUPS, FactSheet, applications, build_fact_sheet, ca
 from ..model import Report, Table2v2019, result_rows
 from ..numbers import format_amount
 from ..outline import SECTION_KEYS
+from ..text import wrong_years
 from ..units import unit_suspicions
 from .cleanup import clean_text
 from .guard import unmatched_numbers
@@ -36,8 +37,6 @@ _INSTRUCTION_CUES = re.compile(
     re.I,
 )
 _CN_DIGITS = "零一二三四五六七八九"
-_YEAR = re.compile(r"(?<![〔\[（(\d])((?:19|20)\d{2})\s*年(?!度?\s*[〕\]])")
-_THIS_YEAR_WORDS = ("本年", "今年", "全年", "年内")
 _HAS_SUBJECT = (
     "本",
     "我",
@@ -165,8 +164,7 @@ def usable_text(text: str, sheet: FactSheet, where: tuple[str, str], dropped: li
 def _unusable(sentence: str, sheet: FactSheet) -> bool:
     if unmatched_numbers(sentence, sheet) or _INSTRUCTION_CUES.search(sentence):
         return True
-    years = {int(y) for y in _YEAR.findall(sentence)}
-    return bool(years - {sheet.year}) and any(w in sentence for w in _THIS_YEAR_WORDS)
+    return bool(wrong_years(sentence, sheet.year))
 
 
 def with_subject(text: str, agency: str, voice: Voice | None = None) -> str:
