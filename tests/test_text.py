@@ -86,3 +86,19 @@ def test_typed_facts_and_prose_agree_on_a_wrong_year() -> None:
     p02 = [f.message for f in review_report(report) if f.code == "P-02"]
     assert len(x07) == 1 and "2022年，我局组织政务公开培训两次" in x07[0]
     assert len(p02) == 1 and "2022年" in p02[0]
+
+
+def test_one_rule_for_control_characters() -> None:
+    from draftbot.drafting.cleanup import clean_text as clean_model_text
+    from draftbot.export import clean_text as clean_for_word
+    from draftbot.questions import AnswerError, apply_answer, load_bank
+    from draftbot.text import without_control
+
+    typed = "培训\x7f两次\x00。\ud800"
+    assert without_control(typed) == "培训两次。"
+    assert clean_model_text(typed) == "培训两次。"  # the surrogate was kept by the drafter
+    text, findings = clean_for_word(typed, "正文")
+    assert text == "培训两次。" and "U+007F" in findings[0].message  # DEL was kept by the export
+    report = create_report("某某县档案馆", "2023")
+    with pytest.raises(AnswerError, match="控制字符"):  # and accepted by the interview
+        apply_answer(load_bank(), report, "proactive_notes", "培训\x7f两次")

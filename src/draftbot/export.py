@@ -22,6 +22,7 @@ from .model import Report
 from .outline import SECTION_KEYS, SECTION_LABELS, SECTIONS, section_location
 from .resources import bundled_dir
 from .tables import Grid, join_location, table2_grid, table3_grid, table4_grid
+from .text import CONTROL_RE
 
 DRAFT_PLACEHOLDER = "（待起草）"
 MISSING_PLACEHOLDER = "（待填写）"
@@ -200,8 +201,8 @@ def _compile(text: str, path: str, part: str) -> Any:
 
 # --- text cleaning ---------------------------------------------------------------------------
 
-# Characters XML 1.0 cannot hold (python-docx raises on them) and lone surrogates.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Characters XML 1.0 cannot hold (python-docx raises on them), lone surrogates, DEL.
+_XML_INVALID = CONTROL_RE
 
 
 def clean_text(text: str, location: str) -> tuple[str, list[Finding]]:

@@ -50,7 +50,7 @@ from .model import _amount as model_amount_validator
 from .model import _count as model_count_validator
 from .numbers import NumberError, parse_count
 from .resources import bundled_file
-from .text import refusal_reason
+from .text import CONTROL_RE, INVISIBLE_RE, refusal_reason
 
 QuestionKind = Literal[
     "text",
@@ -73,8 +73,6 @@ TABLE_NAMES = {"table2": "表二", "table2_2019": "表二", "table3": "表三", 
 GATE_TEXT_LABEL = "（已用一句话填写）"
 BACK_COMMANDS = frozenset({"上一题", "返回", "后退"})
 HELP_COMMANDS = frozenset({"?", "？", "帮助"})
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 NUMERIC_KINDS = frozenset({"count", "amount", "numbers", "applicants", "cases", "year"})
 _SPLIT_LIST = re.compile(r"[、，,；;\n]+")
 _SPLIT_NUMBERS = re.compile(r"[\s、，,；;/]+")
@@ -498,7 +496,7 @@ def is_sentence_answer(question: Question, text: str) -> bool:
 
 def create_report(agency: str, report_year: str) -> Report:
     """A new report from the first two answers (机关全称, 统计年度)."""
-    if _CONTROL_CHARS.search(agency) or _INVISIBLE.search(agency):
+    if CONTROL_RE.search(agency) or INVISIBLE_RE.search(agency):
         raise AnswerError("基本信息 · 机关全称：含有不可见的控制字符或方向字符，请删除后重新输入")
     data: dict[str, Any] = {"meta": {"agency": agency.strip(), "report_year": _year(report_year)}}
     _mark_answered(data, "agency")
@@ -526,8 +524,8 @@ def apply_answer(bank: QuestionBank, report: Report, question_id: str, text: str
     question = bank.get(question_id)
     text = text.strip()
     if question.kind in NUMERIC_KINDS:
-        text = _INVISIBLE.sub("", text)  # a zero-width space pasted inside 1​000
-    if _CONTROL_CHARS.search(text) or _INVISIBLE.search(text):
+        text = INVISIBLE_RE.sub("", text)  # a zero-width space pasted inside 1​000
+    if CONTROL_RE.search(text) or INVISIBLE_RE.search(text):
         raise AnswerError(
             f"{cell_label(question.fills[0])}：回答中含有不可见的控制字符或方向字符，请删除后重新输入"
         )

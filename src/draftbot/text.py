@@ -15,6 +15,9 @@ assistant and the prose review:
 - `wrong_years(sentence, year)`: years a sentence presents as the year it reports on that are
   not the report's year (a leftover from an earlier report), for the prose review (P-02), the
   checks of typed facts (X-07) and the offline drafter's choice of the clerk's sentences.
+- `CONTROL_RE` / `without_control(text)`: the one rule for characters no text may keep (C0
+  controls but tab and line ends, DEL, U+FFFE/U+FFFF, lone surrogates: Word cannot hold them);
+  `INVISIBLE_RE`: zero-width and direction characters that hide inside typed answers.
 - `split_sentences(text)`: prose cut into sentences at 。！？； and line ends;
   `sentence_pieces(text)`: the same cut, lossless (the pieces join back to the text).
 """
@@ -47,6 +50,8 @@ _NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:年|月|日|号|时|点|分之|个月|�
 # Before a lone Chinese numeral that ends a clause, these make it an answer (行政许可：三).
 _ANSWER_MARK = re.compile(r"(?:^|[\s:：为是有])$")
 _CLAUSE_BREAKS = "，,；;。！!？?\n、"
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+INVISIBLE_RE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _SENTENCE_RE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
 _FULL_SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _PIECE_RE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+|[^。！？；!?;]+$")
@@ -197,6 +202,11 @@ def _thousands_comma(text: str, index: int) -> bool:
         return False
     before, after = text[:index], text[index + 1 :]
     return bool(re.search(r"\d$", before)) and bool(re.match(r"\d{3}(?!\d)", after))
+
+
+def without_control(text: str) -> str:
+    """`text` without the characters of `CONTROL_RE`."""
+    return CONTROL_RE.sub("", text)
 
 
 def split_sentences(text: str, *, at_semicolons: bool = True) -> list[str]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 
 from ..claims import TRADITIONAL_TO_SIMPLIFIED
+from ..text import without_control
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _FENCE = re.compile(r"^\s*```.*$", re.M)
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
 _BULLET = re.compile(r"^\s*[-*+•·▪●]\s+")
@@ -90,7 +90,7 @@ def clean_text(text: str, heading: str = "") -> str:
     """Plain paragraphs: reasoning blocks, markdown, chatty preamble/sign-off and a repeated
     heading removed."""
     text = strip_reasoning(text)
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = without_control(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _FENCE.sub("", text)
     lines = [_clean_line(line) for line in text.split("\n")]
     lines = [line for line in lines if line]
