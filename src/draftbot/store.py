@@ -279,7 +279,10 @@ class Store:
         """The report with its whole section history in `revisions` (oldest first): what a
         data-file download holds, so that the CLI and a re-upload see the same history."""
         stored = self.get(report_id)
-        history = [r.as_revision() for r in reversed(self.revisions(report_id))]
+        entry: SectionRevision
+        history: tuple[Revision, ...] = ()
+        for entry in reversed(self.revisions(report_id)):
+            history += (entry.as_revision(),)
         return stored.report.model_copy(update={"revisions": [*stored.report.revisions, *history]})
 
     def get(self, report_id: str) -> StoredReport:
