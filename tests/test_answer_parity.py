@@ -213,3 +213,74 @@ def test_same_answer_same_result_in_interview_web_and_sentence(
         "sentence": through_sentence(bank, report, field, text),
     }
     assert results == dict.fromkeys(results, expected), (text, results)
+
+
+# Answers the sentence parser never reads (it fills table cells only): a category line, a
+# date, 是/否 at a gate. The interview and the web must still agree.
+OTHER_CASES: list[tuple[str, str, Any]] = [
+    ("categories", "政策解读3", [("政策解读", 3)]),
+    ("categories", "政策解读：3\n通知公告 12", [("政策解读", 3), ("通知公告", 12)]),
+    ("categories", "1. 政策解读 十二条；2. 人事信息 5", [("政策解读", 12), ("人事信息", 5)]),
+    ("categories", "政策解读约3条", "approximate"),
+    ("categories", "政策解读很多", "format"),
+    ("date", "2024-01-20", "2024-01-20"),
+    ("date", "2024年1月20日", "2024-01-20"),
+    ("date", "２０２４.1.20", "2024-01-20"),
+    ("date", "2024年2月30日", "format"),
+    ("gate", "是", "yes"),
+    ("gate", "有的", "yes"),
+    ("gate", "否", "no"),
+    ("gate", "没有", "no"),
+    ("gate", "暂无", "no"),
+]
+OTHER_FIELDS = {
+    "categories": ("proactive_categories", "facts.proactive_categories"),
+    "date": ("publish_date", "meta.publish_date"),
+    "gate": ("t2_enforcement", ""),
+}
+
+
+def _other_value(report: Report, field: str) -> Any:
+    if field == "categories":
+        return [(c.name, c.count) for c in report.facts.proactive_categories]
+    if field == "date":
+        return report.meta.publish_date.isoformat() if report.meta.publish_date else None
+    return report.interview.gates.get("t2_enforcement")
+
+
+def _other_kind(message: str) -> str:
+    if "约数" in message:
+        return "approximate"
+    assert "应写成" in message or "应为日期" in message, message
+    return "format"
+
+
+@pytest.mark.parametrize(("field", "text", "expected"), OTHER_CASES)
+def test_same_answer_same_result_in_interview_and_web(
+    bank: qs.QuestionBank,
+    report: Report,
+    web: tuple[Any, str],
+    field: str,
+    text: str,
+    expected: Any,
+) -> None:
+    question, path = OTHER_FIELDS[field]
+    asked = qs.apply_answer(bank, report, "proactive_total", "20")
+    assert not qs.is_sentence_answer(bank.get(question), text)
+    try:
+        interview = _other_value(qs.apply_answer(bank, asked, question, text), field)
+    except qs.AnswerError as exc:
+        interview = _other_kind(str(exc))
+    client, report_id = web
+    assert edit(client, report_id, {"facts.proactive_total": "20"}).status_code == 200
+    if field == "gate":  # 是/否 is asked in the guided steps
+        response = answer_guide(client, report_id, question, text)
+        assert response.status_code in (200, 303), response.text
+    else:
+        response = edit(client, report_id, {path: text})
+    if response.status_code == 422:
+        web_result = _other_kind(response.json()["problems"][0]["message"])
+    else:
+        stored = Store.in_folder(client.app.state.config.data_dir).get(report_id).report
+        web_result = _other_value(stored, field)
+    assert {"interview": interview, "web": web_result} == {"interview": expected, "web": expected}
