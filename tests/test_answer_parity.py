@@ -9,6 +9,7 @@ kind of Chinese message; the table also says which result is the correct one.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -131,9 +132,9 @@ def report() -> Report:
 
 
 @pytest.fixture(scope="module")
-def web(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, str]:
-    client = make_client(tmp_path_factory.mktemp("parity"))
-    return client, create_report(client, "某某县档案馆", "2023")
+def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]]:
+    with make_client(tmp_path_factory.mktemp("parity")) as client:
+        yield client, create_report(client, "某某县档案馆", "2023")
 
 
 def _value(report: Report, path: str) -> Any:

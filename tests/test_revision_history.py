@@ -63,7 +63,11 @@ def _open_in_web(client: Any, name: str, data: bytes) -> str:
 def test_web_history_is_downloaded_listed_by_the_cli_and_kept_on_reopening(
     tmp_path: Path,
 ) -> None:
-    client = make_client(tmp_path / "web")
+    with make_client(tmp_path / "web") as client:
+        _round_trip(client, tmp_path)
+
+
+def _round_trip(client: Any, tmp_path: Path) -> None:
     report_id = create_report(client, "某某县档案馆", "2023")
     _save_section(client, report_id, FIRST)
     _save_section(client, report_id, SECOND)
