@@ -26,7 +26,6 @@ from . import checks
 from .answers import (
     APPLICANT_WORDS,
     CASE_WORDS,
-    AnswerError,
     Vocabulary,
     parse_amount_answer,
     parse_category_line,
@@ -34,9 +33,10 @@ from .answers import (
     parse_count_answer,
     parse_date,
     parse_labelled_row,
-    parse_yes_no,
     split_lines,
 )
+from .answers import AnswerError as AnswerError  # re-exported: front-ends catch qs.AnswerError
+from .answers import parse_yes_no as parse_yes_no  # re-exported for the front-ends
 from .datafile import describe_location, problems_from_validation, pydantic_message
 from .formats import FORMATS, FormatVersion
 from .model import (

@@ -9,6 +9,7 @@ Everything here is computed from the data; nothing goes through a model.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -183,7 +184,7 @@ def answer_from_data(report: Report, text: str) -> DataAnswer | None:
     return _table3_answer(report, row, _first(text, APPLICANT_WORDS))
 
 
-def _first(text: str, vocabulary: list[tuple[str, tuple[str, ...]]]) -> str | None:
+def _first(text: str, vocabulary: Sequence[tuple[str, tuple[str, ...]]]) -> str | None:
     for key, words in vocabulary:
         if any(word in text for word in words):
             return key
