@@ -84,6 +84,19 @@ class Settings(BaseSettings):
         default_factory=list,
         description="网页版允许的额外主机名（局域网访问时用），多个用逗号分隔，如 bgs-pc,192.168.1.20",
     )
+    multi_user: bool = Field(
+        False,
+        description="服务器模式：账号登录、角色与机关权限、审核流程、审计日志（见 docs/accounts.md）",
+    )
+    web_secure_cookies: bool = Field(
+        False,
+        description="服务器模式下登录 Cookie 只经 HTTPS 发送（部署在 HTTPS 反向代理后时打开）",
+    )
+    web_trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="可信反向代理的地址（如 127.0.0.1 或 10.0.0.0/8），只采信它们给出的 "
+        "X-Forwarded-For 作为客户端地址，多个用逗号分隔",
+    )
     llm_max_tokens: int = Field(
         2000, ge=100, le=32000, description="每段正文让模型最多输出的 token 数（max_tokens）"
     )
@@ -99,7 +112,7 @@ class Settings(BaseSettings):
         "环境中的 LANGSMITH_TRACING 等变量不会打开它",
     )
 
-    @field_validator("web_allowed_hosts", mode="before")
+    @field_validator("web_allowed_hosts", "web_trusted_proxies", mode="before")
     @classmethod
     def _host_list(cls, value: Any) -> Any:
         """`bgs-pc`, `bgs-pc,192.168.1.20` or a JSON list `["bgs-pc"]`."""

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -23,6 +25,8 @@ from ..store import (
     StoreError,
     VersionConflict,
 )
+from ..trail import TrailStore
+from .access import LoginRequired, PasswordChangeRequired, require_access
 from .pages import STATIC_DIR
 from .pools import make_pools
 from .security import (
@@ -50,6 +54,10 @@ class WebConfig:
     access_token: str | None = None
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     extra_hosts: tuple[str, ...] = field(default_factory=tuple)
+    multi_user: bool = False  # server mode: accounts, roles, review workflow, audit trail
+    secure_cookies: bool = False  # session cookie only over HTTPS (behind an HTTPS proxy)
+    trusted_proxies: tuple[str, ...] = field(default_factory=tuple)  # X-Forwarded-For from
+    session_idle: dt.timedelta = dt.timedelta(hours=8)
 
     @property
     def address(self) -> str:
@@ -66,6 +74,9 @@ def web_config(settings: Any, **overrides: Any) -> WebConfig:
         "access_token": _secret_value(getattr(settings, "web_access_token", None)),
         "max_upload_bytes": getattr(settings, "web_max_upload_bytes", DEFAULT_MAX_UPLOAD_BYTES),
         "extra_hosts": tuple(getattr(settings, "web_allowed_hosts", ()) or ()),
+        "multi_user": bool(getattr(settings, "multi_user", False)),
+        "secure_cookies": bool(getattr(settings, "web_secure_cookies", False)),
+        "trusted_proxies": tuple(getattr(settings, "web_trusted_proxies", ()) or ()),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     return WebConfig(**values)
@@ -86,7 +97,7 @@ def create_app(config: WebConfig, settings: Any = None, *, store: Store | None =
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        dependencies=[Depends(require_csrf)],
+        dependencies=[Depends(require_access), Depends(require_csrf)],
     )
     if settings is None:
         from ..config import load_settings
@@ -94,7 +105,11 @@ def create_app(config: WebConfig, settings: Any = None, *, store: Store | None =
         settings = load_settings(data_dir=config.data_dir)
     app.state.config = config
     app.state.settings = settings
-    app.state.store = store or Store.in_folder(config.data_dir)
+    app.state.store = store or (TrailStore if config.multi_user else Store).in_folder(
+        config.data_dir
+    )
+    if config.multi_user:
+        install_server_tables(app.state.store)
     app.state.jobs = set()
     app.state.pools = make_pools()
     app.state.login_throttle = LoginThrottle()
@@ -102,7 +117,7 @@ def create_app(config: WebConfig, settings: Any = None, *, store: Store | None =
     app.add_middleware(
         GuardMiddleware,
         hosts=allowed_hosts(config.host, config.extra_hosts),
-        access_token=config.access_token,
+        access_token=None if config.multi_user else config.access_token,
         # a little room over the file limit for the multipart envelope and form fields
         max_body_bytes=config.max_upload_bytes + 64 * 1024,
     )
@@ -111,6 +126,10 @@ def create_app(config: WebConfig, settings: Any = None, *, store: Store | None =
     from . import routes_assistant, routes_draft, routes_guide, routes_reports, routes_workspace
 
     routes_guide.bank()  # load and validate the question bank now, not on the first page
+    if config.multi_user:
+        from . import routes_accounts
+
+        app.include_router(routes_accounts.router)  # first: its /login replaces the token one
     app.include_router(routes_reports.router)
     app.include_router(routes_guide.router)
     app.include_router(routes_draft.router)
@@ -170,7 +189,24 @@ class LastResortMiddleware:
             await refusal(500, UNEXPECTED_MESSAGE, headers)(scope, receive, send)
 
 
+def install_server_tables(store: Store) -> None:
+    """The tables of server mode (accounts, workflow, audit trail), created if missing."""
+    from .. import accounts, trail, workflow
+
+    for module in (accounts, workflow, trail):
+        module.install(store)
+
+
 def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def to_login(request: Request, exc: LoginRequired) -> Response:
+        target = quote(request.url.path + ("?" + request.url.query if request.url.query else ""))
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def to_password(request: Request, exc: PasswordChangeRequired) -> Response:
+        return RedirectResponse("/account/password", status_code=303)
+
     @app.exception_handler(GuardError)
     async def guard_refused(request: Request, exc: GuardError) -> Response:
         return refusal(exc.status, exc.message, request.headers)

@@ -16,6 +16,7 @@ from ..export import unwritten_sections
 from ..outline import SECTION_LABELS
 from ..store import Store, StoredReport
 from ..tables import Grid
+from .access import server_context
 from .pages import render
 from .security import GuardError, csrf_token
 from .views import counts, grid_for
@@ -38,7 +39,9 @@ def drafter_label(request: Request) -> str:
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("report", None)
     context.setdefault("active", "")
-    base = {"csrf": csrf_token(request), "drafter": drafter_label(request)}
+    base: dict[str, Any] = {"csrf": csrf_token(request), "drafter": drafter_label(request)}
+    base.update({"me": None, "n_tasks": 0, "review_notes": []})
+    base.update(server_context(request, context["report"]))
     return render(name, {**base, **context}, status)
 
 

@@ -1,0 +1,276 @@
+"""The audit trail (审计日志) of server mode: who changed what, when, from where, old → new.
+
+One append-only table `trail` (database triggers refuse UPDATE and DELETE, as for section
+revisions). Report changes are recorded by `TrailStore` inside the store's own transaction
+(one entry per changed cell, field, section or status), so a change and its entry are
+committed together or not at all. The acting user and client address come from the
+`acting` context (set per request by the web app, or by the command line).
+(Not to be confused with `audit.py`, the cross-report checks A-01…A-04.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import csv
+import datetime as dt
+import io
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .store import Store
+
+Kind = Literal["cell", "field", "section", "status", "account", "comment"]
+KIND_LABELS: dict[str, str] = {
+    "cell": "表格单元格",
+    "field": "基本信息",
+    "section": "正文",
+    "status": "状态",
+    "account": "账号",
+    "comment": "审核意见",
+}
+TABLE_KEYS = ("table2", "table2_2019", "table3", "table4")
+SKIPPED_KEYS = ("revisions",)  # the report's own revision list is not a user change
+MAX_VALUE_CHARS = 20000
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS trail (
+    id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    client TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    report_id TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    target TEXT NOT NULL,
+    old_value TEXT NOT NULL,
+    new_value TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS trail_by_report ON trail (report_id, seq);
+CREATE INDEX IF NOT EXISTS trail_by_actor ON trail (actor_id, seq);
+CREATE INDEX IF NOT EXISTS trail_by_subject ON trail (subject_id, seq);
+CREATE TRIGGER IF NOT EXISTS trail_no_update BEFORE UPDATE ON trail
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS trail_no_delete BEFORE DELETE ON trail
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+"""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: an account id and label (张三（经办人）) and the client address."""
+
+    id: str
+    label: str
+    client: str
+
+
+SYSTEM = Actor("", "系统", "")
+_acting: contextvars.ContextVar[Actor] = contextvars.ContextVar("draftbot_actor", default=SYSTEM)
+
+
+def now() -> dt.datetime:
+    """The current UTC time, to the second (all stored times are ISO-8601 UTC)."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def current_actor() -> Actor:
+    return _acting.get()
+
+
+@contextlib.contextmanager
+def acting(actor: Actor) -> Iterator[None]:
+    """Attribute every change made inside the block to `actor`."""
+    token = _acting.set(actor)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def set_actor(actor: Actor) -> None:
+    """Attribute the rest of this request's changes to `actor` (the web app, per request)."""
+    _acting.set(actor)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One audit trail entry; `at` is ISO-8601 UTC, values are text (JSON for non-text)."""
+
+    id: str
+    seq: int
+    at: str
+    actor_id: str
+    actor: str
+    client: str
+    kind: str
+    report_id: str
+    subject_id: str
+    target: str
+    old_value: str
+    new_value: str
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+
+def install(store: Store) -> None:
+    store._connection().executescript(SCHEMA)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text[:MAX_VALUE_CHARS]
+
+
+def record(
+    db: sqlite3.Connection,
+    kind: Kind,
+    target: str,
+    old: Any,
+    new: Any,
+    *,
+    report_id: str = "",
+    subject_id: str = "",
+) -> None:
+    """Append one entry inside the caller's transaction `db`, by the current actor."""
+    actor = current_actor()
+    seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM trail").fetchone()[0]
+    db.execute(
+        "INSERT INTO trail (id, seq, at, actor_id, actor, client, kind, report_id,"
+        " subject_id, target, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            uuid.uuid4().hex,
+            seq,
+            now().isoformat(),
+            actor.id,
+            actor.label,
+            actor.client,
+            kind,
+            report_id,
+            subject_id,
+            target,
+            _text(old),
+            _text(new),
+        ),
+    )
+
+
+def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    """Dotted data paths → leaf values (lists are one value: a list is edited as a whole)."""
+    if isinstance(data, dict):
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            out.update(flatten(value, f"{prefix}{key}."))
+        return out
+    return {prefix[:-1]: data}
+
+
+def report_changes(old_json: str, new_json: str) -> list[tuple[Kind, str, Any, Any]]:
+    """(kind, data path, old, new) for every leaf that differs between two report JSONs."""
+    old = {k: v for k, v in json.loads(old_json).items() if k not in SKIPPED_KEYS}
+    new = {k: v for k, v in json.loads(new_json).items() if k not in SKIPPED_KEYS}
+    before, after = flatten(old), flatten(new)
+    changes: list[tuple[Kind, str, Any, Any]] = []
+    for path in sorted(set(before) | set(after)):
+        if before.get(path) == after.get(path):
+            continue
+        head = path.split(".", 1)[0]
+        kind: Kind = "section" if head == "narrative" else "cell" if head in TABLE_KEYS else "field"
+        changes.append((kind, path, before.get(path), after.get(path)))
+    return changes
+
+
+class TrailStore(Store):
+    """The store of server mode: every report change also appends audit trail entries in
+    the same transaction (one per changed cell, field, section and status)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        install(self)
+
+    def _bump(
+        self,
+        db: sqlite3.Connection,
+        report_id: str,
+        based_on: int,
+        *,
+        data: str | None = None,
+        status: str | None = None,
+    ) -> int:
+        old = db.execute("SELECT data, status FROM reports WHERE id = ?", (report_id,)).fetchone()
+        version = super()._bump(db, report_id, based_on, data=data, status=status)
+        if data is not None:
+            for kind, path, before, after in report_changes(old["data"], data):
+                record(db, kind, path, before, after, report_id=report_id)
+        if status is not None and status != old["status"]:
+            record(db, "status", "status", old["status"], status, report_id=report_id)
+        return version
+
+
+def entries(
+    store: Store,
+    *,
+    report_id: str | None = None,
+    actor_id: str | None = None,
+    subject_id: str | None = None,
+    limit: int = 1000,
+) -> list[Entry]:
+    """Entries, newest first, of one report, by one actor, or about one account."""
+    where, params = [], []
+    for column, value in (
+        ("report_id", report_id),
+        ("actor_id", actor_id),
+        ("subject_id", subject_id),
+    ):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    sql = "SELECT * FROM trail" + (" WHERE " + " OR ".join(where) if where else "")
+    rows = store._connection().execute(
+        sql + " ORDER BY seq DESC LIMIT ?", (*params, max(1, min(limit, 100000)))
+    )
+    return [Entry(**dict(zip(row.keys(), tuple(row)))) for row in rows]
+
+
+CSV_COLUMNS = ("序号", "时间（UTC）", "操作人", "来源地址", "类别", "报告", "对象", "原值", "新值")
+
+
+def entry_row(entry: Entry) -> list[Any]:
+    return [
+        entry.seq,
+        entry.at,
+        entry.actor,
+        entry.client,
+        entry.kind_label,
+        entry.report_id,
+        entry.target,
+        entry.old_value,
+        entry.new_value,
+    ]
+
+
+def to_csv(items: list[Entry]) -> bytes:
+    """The entries as CSV (UTF-8 with BOM, so Excel shows the Chinese headers)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for entry in items:
+        writer.writerow([_csv_safe(value) for value in entry_row(entry)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_safe(value: Any) -> Any:
+    """Values starting with = + - @ are prefixed with ' so a spreadsheet never runs them."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
