@@ -19,6 +19,7 @@ from typing import Literal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from .serverdb import reader
 from .store import Store, StoreError
 from .trail import now, record
 
@@ -40,34 +41,6 @@ SESSION_MAX = dt.timedelta(hours=24)  # and none lives longer than this
 TOUCH_EVERY = dt.timedelta(minutes=1)  # last_seen is written at most this often
 
 _HASHER = PasswordHasher()  # argon2id with the library's recommended parameters
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS accounts (
-    id TEXT PRIMARY KEY,
-    username TEXT NOT NULL UNIQUE,
-    display_name TEXT NOT NULL,
-    role TEXT NOT NULL CHECK (role IN ('clerk', 'reviewer', 'office', 'sysadmin')),
-    agency TEXT NOT NULL DEFAULT '',
-    area TEXT NOT NULL DEFAULT '',
-    password_hash TEXT NOT NULL,
-    disabled INTEGER NOT NULL DEFAULT 0,
-    must_change INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sessions (
-    token_hash TEXT PRIMARY KEY,
-    account_id TEXT NOT NULL REFERENCES accounts(id),
-    created_at TEXT NOT NULL,
-    last_seen TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sessions_by_account ON sessions (account_id);
-CREATE TABLE IF NOT EXISTS login_failures (
-    id TEXT PRIMARY KEY,
-    subject TEXT NOT NULL,
-    failed_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS login_failures_by_subject ON login_failures (subject, failed_at);
-"""
 
 
 class AccountError(StoreError):
@@ -106,11 +79,6 @@ class Account:
     def label(self) -> str:
         """How the user is named on pages and in the audit trail: 张三（经办人）."""
         return f"{self.display_name}（{self.role_label}）"
-
-
-def install(store: Store) -> None:
-    """Create the account tables if missing (idempotent)."""
-    store._connection().executescript(SCHEMA)
 
 
 def password_problem(password: str) -> str:
@@ -196,9 +164,7 @@ def add_account(
 
 
 def get_account(store: Store, account_id: str) -> Account:
-    row = (
-        store._connection().execute("SELECT * FROM accounts WHERE id = ?", (account_id,)).fetchone()
-    )
+    row = reader(store).execute("SELECT * FROM accounts WHERE id = ?", (account_id,)).fetchone()
     if row is None:
         raise AccountError("找不到这个账号")
     return _row_account(row)
@@ -207,7 +173,7 @@ def get_account(store: Store, account_id: str) -> Account:
 def find_account(store: Store, username: str) -> Account:
     """The account named `username`; AccountError if there is none."""
     row = (
-        store._connection()
+        reader(store)
         .execute("SELECT * FROM accounts WHERE username = ?", (username.strip(),))
         .fetchone()
     )
@@ -218,7 +184,7 @@ def find_account(store: Store, username: str) -> Account:
 
 def list_accounts(store: Store, area: str | None = None) -> list[Account]:
     """Every account by user name; with `area`, only those of that area (office view)."""
-    rows = store._connection().execute("SELECT * FROM accounts ORDER BY username")
+    rows = reader(store).execute("SELECT * FROM accounts ORDER BY username")
     accounts = [_row_account(row) for row in rows]
     if area is not None:
         accounts = [a for a in accounts if a.area == area]
@@ -277,7 +243,7 @@ def change_password(store: Store, account: Account, old: str, new: str) -> Accou
 
 def _verify(store: Store, account_id: str, password: str) -> bool:
     row = (
-        store._connection()
+        reader(store)
         .execute("SELECT password_hash FROM accounts WHERE id = ?", (account_id,))
         .fetchone()
     )
@@ -293,7 +259,7 @@ def _lock_wait(store: Store, subject: str, at: dt.datetime) -> int:
     """Seconds `subject` must still wait (0 when it may try now)."""
     since = (at - LOGIN_WINDOW).isoformat()
     rows = (
-        store._connection()
+        reader(store)
         .execute(
             "SELECT failed_at FROM login_failures WHERE subject = ? AND failed_at > ?"
             " ORDER BY failed_at",
@@ -375,7 +341,7 @@ def session_account(
     at = at or now()
     key = _token_hash(token)
     row = (
-        store._connection()
+        reader(store)
         .execute(
             "SELECT s.created_at, s.last_seen, a.* FROM sessions s"
             " JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?",
@@ -406,7 +372,7 @@ def end_session(store: Store, token: str) -> None:
 def stored_password_hash(store: Store, account_id: str) -> str:
     """The stored hash (for tests and `users list` diagnostics; never the password)."""
     row = (
-        store._connection()
+        reader(store)
         .execute("SELECT password_hash FROM accounts WHERE id = ?", (account_id,))
         .fetchone()
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .serverdb import install, reader
 from .store import Store
 
 Kind = Literal["cell", "field", "section", "status", "account", "comment"]
@@ -36,30 +38,6 @@ KIND_LABELS: dict[str, str] = {
 TABLE_KEYS = ("table2", "table2_2019", "table3", "table4")
 SKIPPED_KEYS = ("revisions",)  # the report's own revision list is not a user change
 MAX_VALUE_CHARS = 20000
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS trail (
-    id TEXT PRIMARY KEY,
-    seq INTEGER NOT NULL,
-    at TEXT NOT NULL,
-    actor_id TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    client TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    report_id TEXT NOT NULL,
-    subject_id TEXT NOT NULL,
-    target TEXT NOT NULL,
-    old_value TEXT NOT NULL,
-    new_value TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS trail_by_report ON trail (report_id, seq);
-CREATE INDEX IF NOT EXISTS trail_by_actor ON trail (actor_id, seq);
-CREATE INDEX IF NOT EXISTS trail_by_subject ON trail (subject_id, seq);
-CREATE TRIGGER IF NOT EXISTS trail_no_update BEFORE UPDATE ON trail
-    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS trail_no_delete BEFORE DELETE ON trail
-    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-"""
 
 
 @dataclass(frozen=True)
@@ -121,10 +99,6 @@ class Entry:
         return KIND_LABELS.get(self.kind, self.kind)
 
 
-def install(store: Store) -> None:
-    store._connection().executescript(SCHEMA)
-
-
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -144,7 +118,7 @@ def record(
 ) -> None:
     """Append one entry inside the caller's transaction `db`, by the current actor."""
     actor = current_actor()
-    seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM trail").fetchone()[0]
+    seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM trail").fetchone()["n"]
     db.execute(
         "INSERT INTO trail (id, seq, at, actor_id, actor, client, kind, report_id,"
         " subject_id, target, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -236,10 +210,11 @@ def entries(
             where.append(f"{column} = ?")
             params.append(value)
     sql = "SELECT * FROM trail" + (" WHERE " + " OR ".join(where) if where else "")
-    rows = store._connection().execute(
+    rows = reader(store).execute(
         sql + " ORDER BY seq DESC LIMIT ?", (*params, max(1, min(limit, 100000)))
     )
-    return [Entry(**dict(zip(row.keys(), tuple(row)))) for row in rows]
+    names = [f.name for f in dataclasses.fields(Entry)]
+    return [Entry(**{name: row[name] for name in names}) for row in rows]
 
 
 CSV_COLUMNS = ("序号", "时间（UTC）", "操作人", "来源地址", "类别", "报告", "对象", "原值", "新值")

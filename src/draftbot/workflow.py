@@ -14,35 +14,9 @@ from dataclasses import dataclass
 
 from .accounts import Account, list_accounts
 from .export import SECTION_LABELS
+from .serverdb import reader
 from .store import STATUS_LABELS, Store, StoreError
 from .trail import now, record
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS report_access (
-    report_id TEXT PRIMARY KEY REFERENCES reports(id),
-    agency TEXT NOT NULL,
-    area TEXT NOT NULL,
-    returned INTEGER NOT NULL DEFAULT 0,
-    review_round INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS report_access_by_agency ON report_access (agency);
-CREATE INDEX IF NOT EXISTS report_access_by_area ON report_access (area);
-CREATE TABLE IF NOT EXISTS review_comments (
-    id TEXT PRIMARY KEY,
-    report_id TEXT NOT NULL REFERENCES reports(id),
-    review_round INTEGER NOT NULL,
-    target TEXT NOT NULL,
-    body TEXT NOT NULL,
-    author_id TEXT NOT NULL,
-    author TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS review_comments_by_report ON review_comments (report_id, created_at);
-CREATE TRIGGER IF NOT EXISTS review_comments_no_update BEFORE UPDATE ON review_comments
-    BEGIN SELECT RAISE(ABORT, 'review comments are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS review_comments_no_delete BEFORE DELETE ON review_comments
-    BEGIN SELECT RAISE(ABORT, 'review comments are append-only'); END;
-"""
 
 MAX_COMMENT_CHARS = 2000
 STAGE_LABELS = {
@@ -103,10 +77,6 @@ class Task:
     href: str
 
 
-def install(store: Store) -> None:
-    store._connection().executescript(SCHEMA)
-
-
 def claim(store: Store, report_id: str, agency: str, area: str) -> None:
     """Record that `report_id` belongs to `agency` in `area` (once: later calls keep it)."""
     with store._transaction() as db:
@@ -120,7 +90,7 @@ def claim(store: Store, report_id: str, agency: str, area: str) -> None:
 def access_of(store: Store, report_id: str) -> Access:
     """The report's agency and area; a report made before server mode (no row) belongs to
     the agency named in its data and to no area."""
-    db = store._connection()
+    db = reader(store)
     row = db.execute("SELECT * FROM report_access WHERE report_id = ?", (report_id,)).fetchone()
     if row is not None:
         return Access(
@@ -136,7 +106,7 @@ def visible_report_ids(store: Store, account: Account) -> frozenset[str] | None:
     """Reports `account` may see (None: every report, for a 系统管理员)."""
     if account.role == "sysadmin":
         return None
-    db = store._connection()
+    db = reader(store)
     if account.role == "office":
         rows = db.execute("SELECT report_id FROM report_access WHERE area = ?", (account.area,))
         return frozenset(row["report_id"] for row in rows)
@@ -248,7 +218,7 @@ def target_label(target: str) -> str:
 def open_comments(store: Store, report_id: str) -> list[Comment]:
     """The comments of the latest review round that has comments, while the report is not
     final: what the clerk has to work on (returned) or what the reviewer wrote so far."""
-    row = store._connection().execute("SELECT status FROM reports WHERE id = ?", (report_id,))
+    row = reader(store).execute("SELECT status FROM reports WHERE id = ?", (report_id,))
     status = row.fetchone()
     if status is None or status["status"] == "final":
         return []
@@ -261,7 +231,7 @@ def open_comments(store: Store, report_id: str) -> list[Comment]:
 
 def comments(store: Store, report_id: str) -> list[Comment]:
     """A report's comments, oldest first."""
-    rows = store._connection().execute(
+    rows = reader(store).execute(
         "SELECT * FROM review_comments WHERE report_id = ? ORDER BY created_at, id", (report_id,)
     )
     return [
@@ -287,7 +257,7 @@ def _stage(status: str, returned: bool) -> str:
 def area_status(store: Store, area: str, year: int) -> list[AgencyStatus]:
     """Every agency of `area` (from its accounts and its reports) and the stage of its
     report for `year` (未开始 when it has none), by agency name."""
-    db = store._connection()
+    db = reader(store)
     agencies = {a.agency for a in list_accounts(store, area) if a.agency}
     rows = db.execute(
         "SELECT a.agency, a.returned, r.id, r.status, r.updated_at FROM report_access a"
@@ -314,7 +284,7 @@ def tasks(store: Store, account: Account) -> list[Task]:
     """待我处理: a 经办人's returned reports, a 审核人's reports waiting for review."""
     if account.role not in ("clerk", "reviewer"):
         return []
-    rows = store._connection().execute(
+    rows = reader(store).execute(
         "SELECT r.id, r.status, a.returned, s.agency, s.report_year FROM report_access a"
         " JOIN reports r ON r.id = a.report_id JOIN report_summaries s ON s.report_id = r.id"
         " WHERE a.agency = ? ORDER BY r.updated_at DESC",

@@ -191,10 +191,9 @@ class LastResortMiddleware:
 
 def install_server_tables(store: Store) -> None:
     """The tables of server mode (accounts, workflow, audit trail), created if missing."""
-    from .. import accounts, trail, workflow
+    from ..serverdb import install
 
-    for module in (accounts, workflow, trail):
-        module.install(store)
+    install(store)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
