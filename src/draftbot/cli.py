@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from . import cli_batch
+from . import cli_batch, cli_users
 
 if TYPE_CHECKING:
     from .checks import Finding
@@ -148,13 +148,24 @@ def serve(
         str | None, typer.Option("--host", help="监听地址，默认 127.0.0.1（仅本机可访问）")
     ] = None,
     port: Annotated[int | None, typer.Option("--port", help="端口，默认 8000")] = None,
+    multi_user: Annotated[
+        bool,
+        typer.Option(
+            "--multi-user",
+            help="服务器模式：账号登录、按角色和机关控制权限、审核流程、审计日志"
+            "（也可设置 DRAFTBOT_MULTI_USER=1；先用 draftbot users add 创建系统管理员）",
+        ),
+    ] = False,
 ) -> None:
     """启动网页版（默认只在本机 127.0.0.1 上提供服务），并显示要打开的网址。"""
     from .config import SettingsError, load_settings
     from .web.server import ServeError, run_server
 
     try:
-        run_server(load_settings(), host=host, port=port, echo=typer.echo)
+        settings = load_settings()
+        if multi_user:
+            settings = settings.model_copy(update={"multi_user": True})
+        run_server(settings, host=host, port=port, echo=typer.echo)
     except (ServeError, SettingsError) as exc:
         raise _fail(str(exc)) from None
 
@@ -461,6 +472,7 @@ def revisions(
 app.command("batch")(cli_batch.batch)
 app.command("rollup")(cli_batch.rollup)
 app.add_typer(cli_batch.excel_app, name="excel")
+app.add_typer(cli_users.users_app, name="users")
 
 
 def main() -> None:
