@@ -17,7 +17,7 @@ import sqlite3
 import stat
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -317,19 +317,30 @@ class Store:
         ]
 
     def summaries(
-        self, query: str = "", *, offset: int = 0, limit: int = 50, archived: bool = False
+        self,
+        query: str = "",
+        *,
+        offset: int = 0,
+        limit: int = 50,
+        archived: bool = False,
+        only: Collection[str] | None = None,
     ) -> SummaryPage:
         """A page of the report list, last edited first (then last created), parsing no report.
 
         `query` keeps reports whose agency contains it or whose year equals it (spaces
         trimmed; matched in SQL). `offset`/`limit` are clamped to the matching rows (limit
         1–500). Archived reports are listed only with `archived` (and then only they).
+        `only` (server mode) keeps just these report ids.
         """
         limit = max(1, min(int(limit), 500))
         where, params = _summary_filter(query.strip())
         where = (where + " AND" if where else " WHERE") + (
             f" s.report_id {'' if archived else 'NOT '}IN (SELECT report_id FROM archived_reports)"
         )
+        if only is not None:
+            ids = sorted(only) or [""]
+            where += f" AND s.report_id IN ({', '.join('?' * len(ids))})"
+            params = (*params, *ids)
         db = self._connection()
         total = db.execute("SELECT COUNT(*) FROM report_summaries s" + where, params).fetchone()[0]
         offset = max(0, min(int(offset), max(total - 1, 0) // limit * limit))

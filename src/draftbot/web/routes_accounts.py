@@ -370,7 +370,7 @@ async def add_user(request: Request) -> Response:
     role = form.get("role", "")
     area_name = form.get("area", "") if me.role == "sysadmin" else me.area
     if me.role != "sysadmin" and role not in _office_roles():
-        return _users_page(request, 403, problem="只能添加本地区的经办人和审核人账号")
+        return _users_page(request, 400, problem="只能添加本地区的经办人和审核人账号")
     try:
         await in_pool(
             request,

@@ -17,6 +17,7 @@ from ..model import AgencyLevel, Report
 from ..published import SUFFIXES as PUBLISHED_SUFFIXES
 from ..rollover import start_from_previous
 from ..store import STATUS_LABELS, ReportSummary, Store, StoredReport
+from .access import claim_new, ensure_report, visible_ids
 from .context import (
     VersionCache,
     findings_for,
@@ -69,7 +70,11 @@ def report_list(request: Request, archived: bool = False) -> Response:
     raw_page = request.query_params.get("page", "1")
     page_no = int(raw_page) if raw_page.isdigit() and len(raw_page) < 7 else 1
     result = store.summaries(
-        query, offset=(max(page_no, 1) - 1) * PAGE_SIZE, limit=PAGE_SIZE, archived=archived
+        query,
+        offset=(max(page_no, 1) - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+        archived=archived,
+        only=visible_ids(request),
     )
     duplicated = set() if archived else store.duplicated()
     rows = [
@@ -91,7 +96,15 @@ def report_list(request: Request, archived: bool = False) -> Response:
         page_no=result.offset // PAGE_SIZE + 1,
         pages=pages,
         archived=archived,
-        n_archived=len(store.archived_ids()) if not archived else result.total,
+        n_archived=(
+            len(
+                store.archived_ids() & visible
+                if (visible := visible_ids(request)) is not None
+                else store.archived_ids()
+            )
+            if not archived
+            else result.total
+        ),
     )
 
 
@@ -107,9 +120,12 @@ async def archive_report(request: Request, report_id: str) -> Response:
     return RedirectResponse("/", status_code=303)
 
 
-def same_report(store: Store, agency: str, year: int) -> list[StoredReport]:
-    """Reports in the list (not archived) of this agency and year: starting one would duplicate."""
-    found = store.summaries(agency, limit=500).rows
+def same_report(
+    store: Store, agency: str, year: int, only: frozenset[str] | None = None
+) -> list[StoredReport]:
+    """Reports in the list (not archived) of this agency and year: starting one would duplicate
+    (`only`: among these report ids, in server mode)."""
+    found = store.summaries(agency, limit=500, only=only).rows
     return [store.get(s.header.id) for s in found if s.agency == agency and s.report_year == year]
 
 
@@ -155,7 +171,7 @@ def _new_page(request: Request, status: int = 200, **context: Any) -> Response:
         "new.html",
         status,
         levels=[level.value for level in AgencyLevel],
-        previous=store_of(request).summaries(limit=PREVIOUS_CHOICES),
+        previous=store_of(request).summaries(limit=PREVIOUS_CHOICES, only=visible_ids(request)),
         max_mb=request.app.state.config.max_upload_bytes // (1024 * 1024),
         active="new",
         **context,
@@ -173,10 +189,13 @@ async def create_report(request: Request) -> Response:
         return await in_pool(
             request, "store", _new_page, request, 400, problems=problems, values=values
         )
-    existing = same_report(store_of(request), report.meta.agency, report.meta.report_year)
+    existing = same_report(
+        store_of(request), report.meta.agency, report.meta.report_year, visible_ids(request)
+    )
     if existing and str(form.get("allow_duplicate", "")) != "1":
         return _new_page(request, 409, values=values, duplicates=existing, duplicate_form="new")
     stored = await in_pool(request, "store", store_of(request).create, report)
+    claim_new(request, stored)
     return RedirectResponse(f"/reports/{stored.id}", status_code=303)
 
 
@@ -201,6 +220,7 @@ async def create_from_previous(request: Request) -> Response:
     upload = form.get("file")
     try:
         if source_id:
+            ensure_report(request, source_id)
             last = (await in_pool(request, "store", store_of(request).get, source_id)).report
         elif isinstance(upload, UploadFile) and upload.filename:
             agency = str(form.get("agency", "")).strip()
@@ -217,12 +237,15 @@ async def create_from_previous(request: Request) -> Response:
         shown = [str(p) for p in exc.problems]
         return await in_pool(request, "store", _new_page, request, 400, upload_problems=shown)
     report = start_from_previous(last)
-    existing = same_report(store_of(request), report.meta.agency, report.meta.report_year)
+    existing = same_report(
+        store_of(request), report.meta.agency, report.meta.report_year, visible_ids(request)
+    )
     if existing and source_id and str(form.get("allow_duplicate", "")) != "1":
         return _new_page(
             request, 409, duplicates=existing, duplicate_form="previous", source_id=source_id
         )
     stored = await in_pool(request, "store", store_of(request).create, report)
+    claim_new(request, stored)
     return RedirectResponse(f"/reports/{stored.id}", status_code=303)
 
 

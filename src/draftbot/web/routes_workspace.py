@@ -29,6 +29,7 @@ from ..datafile import atomic_write_bytes
 from ..model import AgencyLevel
 from ..outline import SECTION_LABELS
 from ..rollup import RollUp, RollUpError, breakdown_rows, roll_up
+from .access import claim_new
 from .context import page, store_of
 from .security import GuardError
 
@@ -309,6 +310,7 @@ def open_item(request: Request, batch_id: str, number: int) -> Response:
     if report is None:
         raise GuardError(404, "找不到这份报告")
     stored = store_of(request).create(report)
+    claim_new(request, stored)
     return RedirectResponse(f"/reports/{stored.id}", status_code=303)
 
 
@@ -334,6 +336,7 @@ async def build_rollup(request: Request, batch_id: str) -> Response:
     except RollUpError as exc:
         raise GuardError(400, str(exc)) from None
     stored = store_of(request).create(summed.report)
+    claim_new(request, stored)
     job = _job(request, batch_id)
     job.rollups[stored.id] = (summed, stored.id)
     return RedirectResponse(f"/workspace/{batch_id}/rollups/{stored.id}", status_code=303)
