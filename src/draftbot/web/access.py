@@ -135,6 +135,9 @@ def client_address(request: Request) -> str:
 
 
 def _is_trusted(address: str, trusted: tuple[str, ...]) -> bool:
+    """`address` is one of `trusted` (addresses or networks such as 10.0.0.0/8)."""
+    if address in trusted:
+        return True
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:

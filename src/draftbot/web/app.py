@@ -97,7 +97,7 @@ def create_app(config: WebConfig, settings: Any = None, *, store: Store | None =
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        dependencies=[Depends(require_access), Depends(require_csrf)],
+        dependencies=[Depends(require_csrf), Depends(require_access)],
     )
     if settings is None:
         from ..config import load_settings
