@@ -53,8 +53,11 @@ def free_port() -> int:
 class Server:
     """`python -m draftbot serve` on 127.0.0.1 with its own data folder and environment."""
 
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, env: dict[str, str] | None = None, ready_path: str = "/"
+    ) -> None:
         self.data_dir = data_dir
+        self.ready_path = ready_path  # a page that answers 200 once the server is up
         self.port = free_port()
         self.extra_env = env or {}
         self.proc: subprocess.Popen[bytes] | None = None
@@ -76,7 +79,7 @@ class Server:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=1):
+                with urllib.request.urlopen(self.url + self.ready_path, timeout=1):
                     return self
             except OSError:
                 if self.proc.poll() is not None:

@@ -185,7 +185,7 @@ def review(request: Request, report_id: str) -> Response:
     return review_page(request, report_id)
 
 
-def review_page(request: Request, report_id: str, problem: str = "") -> Response:
+def review_page(request: Request, report_id: str, problem: str = "", status: int = 200) -> Response:
     """The review page: stage, the steps the user may take, comments, the comment form."""
     store = store_of(request)
     stored = store.get(report_id)
@@ -212,6 +212,7 @@ def review_page(request: Request, report_id: str, problem: str = "") -> Response
         can_review=account.role == "reviewer" and own and stored.status == "reviewing",
         targets=comment_targets(stored.report),
         problem=problem,
+        status=status,
     )
 
 
@@ -220,7 +221,7 @@ async def _step(request: Request, report_id: str, step: Any) -> Response:
     try:
         await in_pool(request, "store", step, store_of(request), report_id, _version(form))
     except workflow.WorkflowError as exc:
-        return await in_pool(request, "store", review_page, request, report_id, str(exc))
+        return await in_pool(request, "store", review_page, request, report_id, str(exc), 409)
     return RedirectResponse(f"/reports/{report_id}/review", status_code=303)
 
 
@@ -254,7 +255,7 @@ async def add_comment(request: Request, report_id: str) -> Response:
             _account(request),
         )
     except workflow.WorkflowError as exc:
-        return await in_pool(request, "store", review_page, request, report_id, str(exc))
+        return await in_pool(request, "store", review_page, request, report_id, str(exc), 409)
     return RedirectResponse(f"/reports/{report_id}/review", status_code=303)
 
 
