@@ -17,6 +17,7 @@ from fastapi import Request
 from ..accounts import Account, session_account
 from ..trail import Actor, set_actor
 from ..workflow import Access, access_of, claim, visible_report_ids
+from .pools import in_pool
 from .security import SAFE_METHODS, GuardError, _wants_html
 
 SESSION_COOKIE = "draftbot_session"
@@ -202,7 +203,9 @@ async def require_access(request: Request) -> None:
     store = request.app.state.store
     token = request.cookies.get(SESSION_COOKIE)
     idle = request.app.state.config.session_idle
-    account = session_account(store, token, idle=idle) if token else None
+    account = None
+    if token:  # a database read (and at most one write a minute): in the store's pool
+        account = await in_pool(request, "store", session_account, store, token, idle=idle)
     request.state.account = account
     client = client_address(request)
     set_actor(Actor(account.id, account.label, client) if account else Actor("", "", client))
@@ -222,7 +225,9 @@ async def require_access(request: Request) -> None:
     access = None
     if rule in REPORT_RULES:
         report_id = str(request.path_params.get("report_id", ""))
-        access = access_of(store, report_id)
+        access = await in_pool(request, "store", access_of, store, report_id)
+    if rule == "person":
+        return await in_pool(request, "store", _check_person, request, account)
     if not allowed(rule, account, access, request):
         raise GuardError(403, _refused_message(rule, account))
 
@@ -231,6 +236,11 @@ def _refused_message(rule: str, account: Account) -> str:
     if rule in REPORT_RULES:
         return f"您（{account.label}）无权进行这项操作，或这份报告不属于您的机关或地区"
     return f"您（{account.label}）的角色不能使用这项功能"
+
+
+def _check_person(request: Request, account: Account) -> None:
+    if not _may_see_person(request, account):
+        raise GuardError(403, _refused_message("person", account))
 
 
 class LoginRequired(Exception):
