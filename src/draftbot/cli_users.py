@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import getpass
 import os
-from typing import Annotated
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from .trail import TrailStore
 
 users_app = typer.Typer(
     help="服务器模式的账号：添加、列出、停用、启用、重设密码（第一个系统管理员在这里创建）。",
@@ -24,7 +28,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _store():  # type: ignore[no-untyped-def]
+def _store() -> TrailStore:
     from .config import SettingsError, load_settings
     from .serverdb import install
     from .trail import TrailStore
@@ -48,7 +52,7 @@ def _password(prompt: str) -> str:
     return first
 
 
-def _cli_actor():  # type: ignore[no-untyped-def]
+def _cli_actor() -> AbstractContextManager[None]:
     from .trail import Actor, acting
 
     return acting(Actor("cli", f"命令行（{getpass.getuser()}）", "本机"))
