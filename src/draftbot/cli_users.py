@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from .trail import TrailStore
+    from .store import Store
 
 users_app = typer.Typer(
     help="服务器模式的账号：添加、列出、停用、启用、重设密码（第一个系统管理员在这里创建）。",
@@ -28,7 +28,8 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _store() -> TrailStore:
+def _store() -> Store:
+    """The store of the configured data folder, with the server-mode tables and trail."""
     from .config import SettingsError, load_settings
     from .serverdb import install
     from .trail import TrailStore
