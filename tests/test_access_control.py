@@ -75,14 +75,14 @@ ROUTE_KINDS: dict[tuple[str, str], str] = {
     ("POST", "/reports/{report_id}/return"): "review",
     ("POST", "/reports/{report_id}/approve"): "review",
     ("GET", "/reports/{report_id}/trail"): "read",
-    ("GET", "/reports/{report_id}/trail.csv"): "read",
+    ("GET", "/reports/{report_id}/trail.{fmt}"): "read",
     ("GET", "/area"): "office",
     ("GET", "/users"): "admin",
     ("POST", "/users"): "admin",
     ("POST", "/users/{account_id}/disable"): "manage",
     ("POST", "/users/{account_id}/reset"): "manage",
     ("GET", "/users/{account_id}/trail"): "person",
-    ("GET", "/users/{account_id}/trail.csv"): "person",
+    ("GET", "/users/{account_id}/trail.{fmt}"): "person",
 }
 
 USERS = ["clerk_a", "reviewer_a", "office", "office_c", "admin"]

@@ -7,6 +7,7 @@ import csv
 import io
 import sqlite3
 
+import openpyxl
 import pytest
 
 from draftbot import accounts, trail
@@ -254,6 +255,11 @@ def test_trail_pages_and_csv_export(mode: ServerMode) -> None:
     assert [row[6:] for row in rows[1:]] == [["table3.granted.natural_person", "0", "5"]]
     person = mode.client("admin").get(f"/users/{mode.ids['clerk_a']}/trail.csv")
     assert "table3.granted.natural_person" in person.content.decode("utf-8-sig")
+    book = openpyxl.load_workbook(io.BytesIO(clerk.get(f"/reports/{report_id}/trail.xlsx").content))
+    sheet = book["审计日志"]
+    assert [c.value for c in sheet[1]][:3] == ["序号", "时间（UTC）", "操作人"]
+    assert [c.value for c in sheet[2]][6:] == ["table3.granted.natural_person", "0", "5"]
+    assert clerk.get(f"/reports/{report_id}/trail.html").status_code == 404
 
 
 def test_cli_account_changes_are_attributed_to_the_command_line(tmp_path, monkeypatch) -> None:

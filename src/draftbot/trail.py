@@ -235,7 +235,10 @@ def entry_row(entry: Entry) -> list[Any]:
 
 
 def to_csv(items: list[Entry]) -> bytes:
-    """The entries as CSV (UTF-8 with BOM, so Excel shows the Chinese headers)."""
+    """The entries as CSV (UTF-8 with BOM, so Excel shows the Chinese headers); values that
+    a spreadsheet would run as formulas are neutralised as in the batch summary."""
+    from .batch_summary import _csv_safe
+
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -244,8 +247,10 @@ def to_csv(items: list[Entry]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _csv_safe(value: Any) -> Any:
-    """Values starting with = + - @ are prefixed with ' so a spreadsheet never runs them."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+def to_xlsx(items: list[Entry]) -> bytes:
+    """The entries as one .xlsx sheet (text stays text: a leading = is never a formula)."""
+    from .excel import SheetData, tabular_bytes
+
+    rows = [entry_row(entry) for entry in items]
+    widths = (6, 26, 22, 16, 10, 34, 36, 30, 30)
+    return tabular_bytes([SheetData("审计日志", CSV_COLUMNS, rows, widths)])

@@ -92,14 +92,14 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/reports/{report_id}/return"): "review",
     ("POST", "/reports/{report_id}/approve"): "review",
     ("GET", "/reports/{report_id}/trail"): "read",
-    ("GET", "/reports/{report_id}/trail.csv"): "read",
+    ("GET", "/reports/{report_id}/trail.{fmt}"): "read",
     ("GET", "/area"): "office",
     ("GET", "/users"): "admin",
     ("POST", "/users"): "admin",
     ("POST", "/users/{account_id}/disable"): "admin",
     ("POST", "/users/{account_id}/reset"): "admin",
     ("GET", "/users/{account_id}/trail"): "person",
-    ("GET", "/users/{account_id}/trail.csv"): "person",
+    ("GET", "/users/{account_id}/trail.{fmt}"): "person",
 }
 REPORT_RULES = frozenset({"read", "write", "submit", "review"})
 # Workspace roll-up pages carry a report id but are the office's own work, checked by role.

@@ -273,15 +273,16 @@ def report_trail(request: Request, report_id: str) -> Response:
         "trail",
         entries=items,
         who=None,
-        csv_href=f"/reports/{report_id}/trail.csv",
+        file_href=f"/reports/{report_id}/trail",
     )
 
 
-@router.get("/reports/{report_id}/trail.csv")
-def report_trail_csv(request: Request, report_id: str) -> Response:
+@router.get("/reports/{report_id}/trail.{fmt}")
+def report_trail_file(request: Request, report_id: str, fmt: str) -> Response:
+    """The report's audit trail as a CSV or .xlsx download."""
     store_of(request).get(report_id)
     items = trail.entries(store_of(request), report_id=report_id, limit=100000)
-    return _csv(trail.to_csv(items), f"审计日志-{report_id}.csv")
+    return _trail_file(items, fmt, f"审计日志-{report_id}")
 
 
 @router.get("/users/{account_id}/trail")
@@ -294,16 +295,16 @@ def user_trail(request: Request, account_id: str) -> Response:
         active="users",
         entries=items,
         who=who,
-        csv_href=f"/users/{account_id}/trail.csv",
+        file_href=f"/users/{account_id}/trail",
     )
 
 
-@router.get("/users/{account_id}/trail.csv")
-def user_trail_csv(request: Request, account_id: str) -> Response:
+@router.get("/users/{account_id}/trail.{fmt}")
+def user_trail_file(request: Request, account_id: str, fmt: str) -> Response:
+    """What one account did and what was done to it, as a CSV or .xlsx download."""
     who = accounts.get_account(store_of(request), account_id)
-    return _csv(
-        trail.to_csv(_user_entries(request, account_id, 100000)), f"审计日志-{who.username}.csv"
-    )
+    items = _user_entries(request, account_id, 100000)
+    return _trail_file(items, fmt, f"审计日志-{who.username}")
 
 
 def _user_entries(request: Request, account_id: str, limit: int) -> list[trail.Entry]:
@@ -318,11 +319,20 @@ def _user_entries(request: Request, account_id: str, limit: int) -> list[trail.E
     return [e for e in items if not e.report_id or e.report_id in seen]
 
 
-def _csv(data: bytes, filename: str) -> Response:
-    disposition = f"attachment; filename=\"trail.csv\"; filename*=UTF-8''{quote(filename)}"
+TRAIL_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _trail_file(items: list[trail.Entry], fmt: str, name: str) -> Response:
+    if fmt not in TRAIL_FORMATS:
+        raise GuardError(404, "审计日志只能导出为 CSV 或 xlsx")
+    data = trail.to_csv(items) if fmt == "csv" else trail.to_xlsx(items)
+    disposition = f"attachment; filename=\"trail.{fmt}\"; filename*=UTF-8''{quote(name)}.{fmt}"
     return Response(
         data,
-        media_type="text/csv; charset=utf-8",
+        media_type=TRAIL_FORMATS[fmt],
         headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
     )
 
