@@ -1,7 +1,8 @@
 """The database side of server mode: its tables (data/server_tables.sql) and reads.
 
 The SQL follows the store's contract for adding tables (portable types, `?` placeholders,
-rows read by column name, `-- append-only: <table>` directive lines that become triggers
+rows read by column name, `{id_pk}` for an auto-numbered key, `-- append-only: <table>`
+directive lines that become triggers
 refusing UPDATE and DELETE). `install` applies the file idempotently (every statement is
 `IF NOT EXISTS`); `reader` is the read connection accounts, workflow and trail query.
 Writes go through the store's own transaction (`store._transaction()`).
@@ -31,6 +32,7 @@ def schema_sql() -> str:
             for op in ("UPDATE", "DELETE")
         )
 
+    text = text.replace("{id_pk}", "INTEGER PRIMARY KEY AUTOINCREMENT")
     return _APPEND_ONLY.sub(triggers, text)
 
 

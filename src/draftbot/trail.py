@@ -81,8 +81,8 @@ def set_actor(actor: Actor) -> None:
 class Entry:
     """One audit trail entry; `at` is ISO-8601 UTC, values are text (JSON for non-text)."""
 
+    seq: int  # the database's own running number: the order of entries
     id: str
-    seq: int
     at: str
     actor_id: str
     actor: str
@@ -118,13 +118,11 @@ def record(
 ) -> None:
     """Append one entry inside the caller's transaction `db`, by the current actor."""
     actor = current_actor()
-    seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM trail").fetchone()["n"]
     db.execute(
-        "INSERT INTO trail (id, seq, at, actor_id, actor, client, kind, report_id,"
-        " subject_id, target, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO trail (id, at, actor_id, actor, client, kind, report_id,"
+        " subject_id, target, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             uuid.uuid4().hex,
-            seq,
             now().isoformat(),
             actor.id,
             actor.label,

@@ -1,6 +1,6 @@
 -- Tables of server mode (accounts, review workflow, audit trail), written to the store's
 -- contract (docs/storage.md on the PostgreSQL branch): portable types, `?` placeholders in
--- queries, append-only tables marked with a directive line.
+-- queries, `{id_pk}` for an auto-numbered key, append-only tables marked with a directive line.
 
 -- accounts.py
 CREATE TABLE IF NOT EXISTS accounts (
@@ -54,8 +54,8 @@ CREATE INDEX IF NOT EXISTS review_comments_by_report ON review_comments (report_
 
 -- trail.py
 CREATE TABLE IF NOT EXISTS trail (
-    id TEXT PRIMARY KEY,
-    seq INTEGER NOT NULL,
+    seq {id_pk},
+    id TEXT NOT NULL UNIQUE,
     at TEXT NOT NULL,
     actor_id TEXT NOT NULL,
     actor TEXT NOT NULL,
@@ -70,5 +70,4 @@ CREATE TABLE IF NOT EXISTS trail (
 CREATE INDEX IF NOT EXISTS trail_by_report ON trail (report_id, seq);
 CREATE INDEX IF NOT EXISTS trail_by_actor ON trail (actor_id, seq);
 CREATE INDEX IF NOT EXISTS trail_by_subject ON trail (subject_id, seq);
-CREATE UNIQUE INDEX IF NOT EXISTS trail_seq ON trail (seq);
 -- append-only: trail
