@@ -282,3 +282,21 @@ def test_cli_account_changes_are_attributed_to_the_command_line(tmp_path, monkey
     ]
     assert all(e.actor.startswith("命令行") for e in found)
     assert accounts.find_account(store, "boss").disabled
+
+
+def test_generated_and_assistant_changes_are_attributed_to_the_user(mode: ServerMode) -> None:
+    """A section drafted by the offline drafter (streamed) is recorded once, by the clerk
+    who asked for it."""
+    clerk = mode.client("clerk_a")
+    report_id = new_report(clerk, AGENCY_A)
+    response = clerk.post(
+        f"/api/reports/{report_id}/sections/overview_intro/generate",
+        json={"version": _version(clerk, report_id)},
+        headers=headers(clerk),
+    )
+    assert response.status_code == 200 and "event: done" in response.text
+    found = trail.entries(mode.store, report_id=report_id)
+    assert [(e.kind, e.target, e.actor) for e in found] == [
+        ("section", "narrative.overview_intro", "clerk_a（经办人）")
+    ]
+    assert found[0].old_value == "" and found[0].new_value

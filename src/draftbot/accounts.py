@@ -34,8 +34,11 @@ ROLE_BY_LABEL = {label: role for role, label in ROLE_LABELS.items()}
 
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 200
-LOGIN_FAILURES_ALLOWED = 5  # wrong passwords per account (or per client address) …
+LOGIN_FAILURES_ALLOWED = 5  # wrong passwords per account …
 LOGIN_WINDOW = dt.timedelta(minutes=15)  # … within this window lock it for the window
+# Per client address the limit is higher: a whole agency may sit behind one NAT address,
+# and one clerk's typos must not lock out the colleagues; guessing many names still stops.
+ADDRESS_FAILURES_ALLOWED = 30
 SESSION_IDLE = dt.timedelta(hours=8)  # a session unused this long has expired
 SESSION_MAX = dt.timedelta(hours=24)  # and none lives longer than this
 TOUCH_EVERY = dt.timedelta(minutes=1)  # last_seen is written at most this often
@@ -256,7 +259,8 @@ def _verify(store: Store, account_id: str, password: str) -> bool:
 
 
 def _lock_wait(store: Store, subject: str, at: dt.datetime) -> int:
-    """Seconds `subject` must still wait (0 when it may try now)."""
+    """Seconds `subject` (user:… or ip:…) must still wait (0 when it may try now)."""
+    allowed = ADDRESS_FAILURES_ALLOWED if subject.startswith("ip:") else LOGIN_FAILURES_ALLOWED
     since = (at - LOGIN_WINDOW).isoformat()
     rows = (
         reader(store)
@@ -267,9 +271,9 @@ def _lock_wait(store: Store, subject: str, at: dt.datetime) -> int:
         )
         .fetchall()
     )
-    if len(rows) < LOGIN_FAILURES_ALLOWED:
+    if len(rows) < allowed:
         return 0
-    unlock = dt.datetime.fromisoformat(rows[-LOGIN_FAILURES_ALLOWED]["failed_at"]) + LOGIN_WINDOW
+    unlock = dt.datetime.fromisoformat(rows[-allowed]["failed_at"]) + LOGIN_WINDOW
     return max(1, int((unlock - at).total_seconds()))
 
 
@@ -287,8 +291,8 @@ def _record_failure(store: Store, subjects: list[str], at: dt.datetime) -> None:
 
 def authenticate(store: Store, username: str, password: str, client: str) -> Account:
     """The account if `password` is right. Raises LoginLocked after LOGIN_FAILURES_ALLOWED
-    wrong passwords for this user name or from this client address within LOGIN_WINDOW
-    (counted in the database), AccountError for a wrong name/password or a disabled account
+    wrong passwords for this user name (ADDRESS_FAILURES_ALLOWED from this client address)
+    within LOGIN_WINDOW (counted in the database), AccountError for a wrong name/password or a disabled account
     (one message for both, so names cannot be probed)."""
     at = now()
     subjects = ["user:" + username.strip()[:100], "ip:" + client]
