@@ -130,6 +130,28 @@ def test_every_kind_of_change_makes_exactly_one_entry(mode: ServerMode) -> None:
             },
         ),
     )
+    step(
+        "status",
+        "归档",
+        "在列表中",
+        "已归档",
+        lambda: clerk.post(
+            f"/reports/{report_id}/archive",
+            data={"csrf_token": csrf(clerk)},
+            follow_redirects=False,
+        ),
+    )
+    step(
+        "status",
+        "归档",
+        "已归档",
+        "在列表中",
+        lambda: clerk.post(
+            f"/reports/{report_id}/archive",
+            data={"csrf_token": csrf(clerk), "restore": "1"},
+            follow_redirects=False,
+        ),
+    )
     target = mode.ids["clerk_b"]
     step(
         "account",
@@ -162,7 +184,9 @@ def test_every_kind_of_change_makes_exactly_one_entry(mode: ServerMode) -> None:
     actors = [found[0].actor for *_, found in steps]
     assert actors[:4] == ["clerk_a（经办人）"] * 4
     assert actors[4] == "reviewer_a（审核人）"
-    assert actors[5:] == ["admin（系统管理员）"] * 3
+    assert actors[5] == "admin（系统管理员）"
+    assert actors[6:8] == ["clerk_a（经办人）"] * 2
+    assert actors[8:] == ["admin（系统管理员）"] * 2
     # a report entry belongs to the report; an account entry to the account it is about
     assert {e.kind for e in trail.entries(mode.store, report_id=report_id)} == {
         "cell",

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .serverdb import install, reader
-from .store import Store
+from .store import ReportNotFound, Store
 
 Kind = Literal["cell", "field", "section", "status", "account", "comment"]
 KIND_LABELS: dict[str, str] = {
@@ -187,6 +187,38 @@ class TrailStore(Store):
         if status is not None and status != old["status"]:
             record(db, "status", "status", old["status"], status, report_id=report_id)
         return version
+
+    def archive(self, report_id: str) -> None:
+        """Archive as the store does, with one trail entry when the report was in the list."""
+        self._set_archived(report_id, True)
+
+    def unarchive(self, report_id: str) -> None:
+        self._set_archived(report_id, False)
+
+    def _set_archived(self, report_id: str, archived: bool) -> None:
+        with self._transaction() as db:
+            if db.execute("SELECT id FROM reports WHERE id = ?", (report_id,)).fetchone() is None:
+                raise ReportNotFound(report_id)
+            if archived:
+                cursor = db.execute(
+                    "INSERT INTO archived_reports (report_id, archived_at) VALUES (?, ?)"
+                    " ON CONFLICT (report_id) DO NOTHING",
+                    (report_id, now().isoformat()),
+                )
+            else:
+                cursor = db.execute(
+                    "DELETE FROM archived_reports WHERE report_id = ?", (report_id,)
+                )
+            if cursor.rowcount == 1:
+                states = ("在列表中", "已归档")
+                record(
+                    db,
+                    "status",
+                    "归档",
+                    states[not archived],
+                    states[archived],
+                    report_id=report_id,
+                )
 
 
 def entries(
