@@ -96,16 +96,15 @@ def report_list(request: Request, archived: bool = False) -> Response:
         page_no=result.offset // PAGE_SIZE + 1,
         pages=pages,
         archived=archived,
-        n_archived=(
-            len(
-                store.archived_ids() & visible
-                if (visible := visible_ids(request)) is not None
-                else store.archived_ids()
-            )
-            if not archived
-            else result.total
-        ),
+        n_archived=_archived_count(request, store) if not archived else result.total,
     )
+
+
+def _archived_count(request: Request, store: Store) -> int:
+    """Archived reports the user may see (all of them in local mode)."""
+    visible = visible_ids(request)
+    archived = store.archived_ids()
+    return len(archived if visible is None else archived & visible)
 
 
 @router.post("/reports/{report_id}/archive")
@@ -127,6 +126,12 @@ def same_report(
     (`only`: among these report ids, in server mode)."""
     found = store.summaries(agency, limit=500, only=only).rows
     return [store.get(s.header.id) for s in found if s.agency == agency and s.report_year == year]
+
+
+def _same_visible(request: Request, report: Report) -> list[StoredReport]:
+    """`same_report` among the reports the user may see (all of them in local mode)."""
+    meta = report.meta
+    return same_report(store_of(request), meta.agency, meta.report_year, visible_ids(request))
 
 
 def list_row(store: Store, summary: ReportSummary) -> Markup:
@@ -189,13 +194,11 @@ async def create_report(request: Request) -> Response:
         return await in_pool(
             request, "store", _new_page, request, 400, problems=problems, values=values
         )
-    existing = same_report(
-        store_of(request), report.meta.agency, report.meta.report_year, visible_ids(request)
-    )
+    existing = await in_pool(request, "store", _same_visible, request, report)
     if existing and str(form.get("allow_duplicate", "")) != "1":
         return _new_page(request, 409, values=values, duplicates=existing, duplicate_form="new")
     stored = await in_pool(request, "store", store_of(request).create, report)
-    claim_new(request, stored)
+    await in_pool(request, "store", claim_new, request, stored)
     return RedirectResponse(f"/reports/{stored.id}", status_code=303)
 
 
@@ -220,7 +223,7 @@ async def create_from_previous(request: Request) -> Response:
     upload = form.get("file")
     try:
         if source_id:
-            ensure_report(request, source_id)
+            await in_pool(request, "store", ensure_report, request, source_id)
             last = (await in_pool(request, "store", store_of(request).get, source_id)).report
         elif isinstance(upload, UploadFile) and upload.filename:
             agency = str(form.get("agency", "")).strip()
@@ -237,15 +240,13 @@ async def create_from_previous(request: Request) -> Response:
         shown = [str(p) for p in exc.problems]
         return await in_pool(request, "store", _new_page, request, 400, upload_problems=shown)
     report = start_from_previous(last)
-    existing = same_report(
-        store_of(request), report.meta.agency, report.meta.report_year, visible_ids(request)
-    )
+    existing = await in_pool(request, "store", _same_visible, request, report)
     if existing and source_id and str(form.get("allow_duplicate", "")) != "1":
         return _new_page(
             request, 409, duplicates=existing, duplicate_form="previous", source_id=source_id
         )
     stored = await in_pool(request, "store", store_of(request).create, report)
-    claim_new(request, stored)
+    await in_pool(request, "store", claim_new, request, stored)
     return RedirectResponse(f"/reports/{stored.id}", status_code=303)
 
 
