@@ -308,7 +308,7 @@ def test_cli_account_changes_are_attributed_to_the_command_line(tmp_path, monkey
     assert accounts.find_account(store, "boss").disabled
 
 
-def test_generated_and_assistant_changes_are_attributed_to_the_user(mode: ServerMode) -> None:
+def test_generated_prose_is_attributed_to_the_user(mode: ServerMode) -> None:
     """A section drafted by the offline drafter (streamed) is recorded once, by the clerk
     who asked for it."""
     clerk = mode.client("clerk_a")
