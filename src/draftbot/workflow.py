@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 
 from .accounts import Account, list_accounts
-from .export import SECTION_LABELS
+from .outline import SECTION_LABELS
 from .serverdb import reader
 from .store import STATUS_LABELS, Store, StoreError
 from .trail import now, record

@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from .. import accounts, trail, workflow
 from ..anchors import cell_location
-from ..export import SECTION_LABELS
+from ..outline import SECTION_LABELS
 from .access import SESSION_COOKIE, client_address, current_account, visible_ids
 from .context import page, report_page, store_of
 from .pools import in_pool
