@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from draftbot.checks import check_report, has_errors
+from draftbot.checks import check_report
 from draftbot.datafile import load_report, parse_report
+from draftbot.findings import has_errors
 from draftbot.model import Report
 
 EXPECTED_ERRORS_EXAMPLE = [
@@ -40,7 +41,7 @@ EXPECTED_ERRORS_EXAMPLE = [
      "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 · 总计",
      "因逾期未缴费不再处理的申请有 1 件，但填报的收费通知只有 0 件"),
     ("X-05", "warning", "填报事实 · 信息处理费", "实际收取 50 元，多于收费通知总金额 0 元"),
-    ("F-01", "warning", "填报事实 · 主动公开信息条数",
+    ("F-01", "warning", "填报事实 · 本年主动公开政府信息条数",
      "分类合计 工作动态 15 + 通知公告 10 = 25 条，多于填报的主动公开总数 20 条"),
 ]  # fmt: skip
 

@@ -47,6 +47,13 @@ def test_check_json_output(examples_dir: Path):
         "message": "自然人列：新收 4 + 上年结转 1 = 5，但办理结果总计 5 + 结转下年度 1 = 6，相差 1 件",
         "hint": "第一项加第二项之和应等于第三项加第四项之和：请核对本列的新收、上年结转、"
         "各项办理结果和结转下年度的件数",
+        "paths": [
+            "table3.new_received.natural_person",
+            "table3.carried_over.natural_person",
+            "table3.results_total.natural_person",
+            "table3.carried_forward.natural_person",
+        ],
+        "section": None,
     }
 
 

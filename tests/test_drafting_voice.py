@@ -249,10 +249,10 @@ def test_with_every_optional_fact_empty_no_work_is_claimed() -> None:
     drafted = report.model_copy(update={"narrative": report.narrative.model_copy(update=texts)})
     flagged = {f.location for f in review_report(drafted) if f.code == "P-09"}
     assert flagged == {
-        "一、总体情况 ·（一）主动公开",
-        "一、总体情况 ·（三）政府信息管理",
-        "一、总体情况 ·（四）政府信息公开平台建设",
-        "一、总体情况 ·（五）监督保障",
+        "正文 · 一、总体情况 ·（一）主动公开",
+        "正文 · 一、总体情况 ·（三）政府信息管理",
+        "正文 · 一、总体情况 ·（四）政府信息公开平台建设",
+        "正文 · 一、总体情况 ·（五）监督保障",
     }
     assert all(
         f.message == "此部分只有通用表述，建议补充具体做法"

@@ -17,12 +17,12 @@ import pytest
 from pydantic import BaseModel, SecretStr
 from typer.testing import CliRunner
 
-from draftbot.checks import Finding
 from draftbot.cli import app
 from draftbot.config import Settings, load_settings
 from draftbot.datafile import load_report, save_report
 from draftbot.drafting import DraftEvent, apply_draft, draft_offline, draft_report, stream_section
 from draftbot.drafting.llm import ExtractionError, build_chat_model, extract_structured
+from draftbot.findings import Finding
 from draftbot.model import SECTION_KEYS, Report
 from fake_openai import (
     FakeOpenAI,
@@ -70,13 +70,15 @@ def seed(examples_dir: Path) -> Report:
 
 
 def _d02(section_title: str, cause: str) -> Finding:
-    return Finding(
+    finding = Finding(
         "D-02",
         "warning",
-        f"正文 · {section_title}",
         f"大模型起草失败：{cause}。本段已改用离线模板起草",
         "可稍后重新起草本段；离线模板的文字已按数据写成，可直接审核使用",
+        section="problems",
     )
+    assert finding.location == section_title  # the section as the report prints it
+    return finding
 
 
 # --- the normal path ------------------------------------------------------------------------
@@ -196,7 +198,7 @@ def test_a_stream_cut_every_time_falls_back_offline(
     assert done.source == "offline"
     assert done.text == draft_offline(busy)["problems"]
     assert done.findings == (
-        _d02("五、存在的主要问题及改进情况", "与模型服务的连接在输出过程中中断，内容不完整"),
+        _d02("正文 · 五、存在的主要问题及改进情况", "与模型服务的连接在输出过程中中断，内容不完整"),
     )
     assert fake_openai.calls == 2
 
@@ -209,7 +211,7 @@ def test_an_error_event_inside_the_stream_falls_back(
     assert done.source == "offline"
     assert done.findings == (
         _d02(
-            "五、存在的主要问题及改进情况",
+            "正文 · 五、存在的主要问题及改进情况",
             "模型服务在输出过程中报错：stream interrupted by upstream",
         ),
     )
@@ -250,11 +252,11 @@ def test_invented_numbers_that_persist_fall_back_offline(
         Finding(
             "D-01",
             "warning",
-            "正文 · 五、存在的主要问题及改进情况",
             "大模型写出的数字与数据不符，要求改正后仍未改正："
             "“本年收到申请9999件”中的“9999”（表三 一、本年新收政府信息公开申请数量（总计）为 30）；"
             "“培训十五次”中的“十五”（填报的培训次数为 3）；本段已改用离线模板起草",
             "正文中的每个数字都应能在表格或填报事实中找到；可补充数据后重新起草本段",
+            section="problems",
         )
     ]
     assert fake_openai.calls == 2
@@ -283,7 +285,7 @@ def test_an_injected_instruction_echoed_by_the_model_leaves_no_trace(
 
 # --- faults -------------------------------------------------------------------------------------
 
-PROBLEMS = "五、存在的主要问题及改进情况"
+PROBLEMS = "正文 · 五、存在的主要问题及改进情况"
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from draftbot import questions as qs
-from draftbot.checks import check_report, has_errors
+from draftbot.checks import check_report
 from draftbot.datafile import load_report
 from draftbot.export import ExportBlocked
+from draftbot.findings import has_errors
 from draftbot.model import Report
 from draftbot.word import build_docx
 from written import with_prose

@@ -149,7 +149,7 @@ def test_review_reads_the_outline_parts_and_locates_findings_by_its_labels(busy:
         setattr(copied.narrative, p.key, f"本机关扎实做好{p.title}相关工作，稳步推进各项任务。" * 4)
     copied.previous_year.narrative = copied.narrative.model_copy()
     found = [f.location for f in review_report(copied) if f.code == copying.CODE]
-    assert list(dict.fromkeys(found)) == [p.label for p in outline.PROSE_PARTS]
+    assert list(dict.fromkeys(found)) == [p.location for p in outline.PROSE_PARTS]
 
 
 def test_one_location_per_section_in_export_drafter_and_web() -> None:

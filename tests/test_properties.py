@@ -7,6 +7,7 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from draftbot import paths
 from draftbot.checks import check_report
 from draftbot.model import (
     APPLICANT_COLUMNS,
@@ -21,7 +22,7 @@ from draftbot.model import (
     Table4,
     result_rows,
 )
-from draftbot.tables import APPLICANT_LABELS, table3_location, table4_location
+from draftbot.tables import APPLICANT_LABELS
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 YEARS = st.sampled_from([2019, 2020, 2021, 2022, 2023, 2024, 2025])
@@ -121,8 +122,8 @@ def test_one_wrong_stated_total_is_found_on_its_row(report: Report, data):
     row.total = data.draw(st.integers(0, 300).filter(lambda v: v != row.computed_total))
     found = [(f.code, f.location) for f in check_report(report)]
     assert found == [
-        ("T3-03", table3_location(row_key, "total")),
-        ("T3-04", table3_location("results_total", "total")),
+        ("T3-03", paths.label(f"table3.{row_key}.total")),
+        ("T3-04", paths.label("table3.results_total.total")),
     ]
 
 
@@ -135,7 +136,7 @@ def test_one_wrong_case_cell_is_found_in_its_block(report: Report, data):
     old = getattr(counts, column)
     setattr(counts, column, data.draw(st.integers(0, 9).filter(lambda v: v != old)))
     found = [(f.code, f.location) for f in check_report(report)]
-    assert found == [("T4-01", table4_location(block, "total"))]
+    assert found == [("T4-01", paths.label(f"table4.{block}.total"))]
 
 
 @SETTINGS
@@ -148,6 +149,6 @@ def test_carried_over_mismatch_with_last_year_is_a_warning(report: Report, data)
     setattr(last, column, getattr(last, column) + data.draw(st.integers(1, 5)))
     found = [(f.code, f.severity, f.location) for f in check_report(report)]
     assert found == [
-        ("X-01", "warning", table3_location("carried_over", column)),
-        ("X-01", "warning", table3_location("carried_over", "total")),
+        ("X-01", "warning", paths.label(f"table3.carried_over.{column}")),
+        ("X-01", "warning", paths.label("table3.carried_over.total")),
     ]

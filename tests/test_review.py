@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from draftbot.checks import Finding, check_report, has_errors
+from draftbot.checks import check_report
 from draftbot.datafile import load_report
+from draftbot.findings import Finding, has_errors
 from draftbot.model import Report
 from draftbot.regions import load_divisions
 from draftbot.review import own_region, review_report, similarity
@@ -95,7 +96,7 @@ def test_p01_numbers_that_contradict_the_data_are_errors(text: str, expected: st
     assert [(f.code, f.severity) for f in findings] == [("P-01", "error")]
     label, value = expected.rsplit(" 为 ", 1)
     assert label in findings[0].message and findings[0].message.endswith(f"为 {value}")
-    assert findings[0].location == "一、总体情况 导语"
+    assert findings[0].location == "正文 · 一、总体情况 导语"
     assert text.rstrip("。") in findings[0].message  # the sentence is quoted
 
 
@@ -347,7 +348,7 @@ def test_p06_last_years_text_with_new_figures_is_reported_with_the_ratio():
     findings = review_report(_with_previous(copied, _LAST_YEAR))
     assert [(f.code, f.severity) for f in findings] == [("P-06", "warning")]
     assert re.search(r"相似度约为 (9\d|100)%", findings[0].message)
-    assert findings[0].location == "一、总体情况 ·（一）主动公开"
+    assert findings[0].location == "正文 · 一、总体情况 ·（一）主动公开"
 
 
 def test_p06_rewritten_or_short_text_stays_quiet():
@@ -370,7 +371,7 @@ def test_p06_the_same_problems_as_last_year_are_called_out():
     findings = review_report(report)
     assert [f.code for f in findings] == ["P-06"]
     assert "与上年报告所列问题完全相同" in findings[0].message
-    assert findings[0].location == "五、存在的主要问题及改进情况"
+    assert findings[0].location == "正文 · 五、存在的主要问题及改进情况"
 
 
 def test_p06_reporting_on_last_years_problems_is_not_copying():
@@ -481,8 +482,8 @@ def test_seed_as_published_is_flagged_for_district_and_for_five_versus_zero(exam
     report = load_report(examples_dir / "seed-2022-as-published.yaml")
     findings = check_report(report)
     assert [(f.code, f.location) for f in findings] == [
-        ("P-01", "一、总体情况 ·（一）主动公开"),
-        ("P-04", "一、总体情况 ·（一）主动公开"),
+        ("P-01", "正文 · 一、总体情况 ·（一）主动公开"),
+        ("P-04", "正文 · 一、总体情况 ·（一）主动公开"),
     ]
     five, district = findings
     assert "部门文件、法规规章5条" in five.message and five.message.endswith("为 0")
@@ -503,7 +504,7 @@ def test_every_prose_finding_has_a_hint_and_a_known_location():
     text = "2021年，XX县借助区政府门户网站收到申请9件，申请人张三的手机号13812345678。全区推进。"
     findings = _review(text, "overview_on_request")
     assert {f.code for f in findings} == {"P-01", "P-02", "P-04", "P-05", "P-08"}
-    assert all(f.hint and f.location == "一、总体情况 ·（二）依申请公开" for f in findings)
+    assert all(f.hint and f.location == "正文 · 一、总体情况 ·（二）依申请公开" for f in findings)
 
 
 def test_draftbot_check_reports_the_prose_findings_as_json(examples_dir: Path):

@@ -63,8 +63,8 @@ def test_a_departments_fee_in_yuan_and_an_info_fee_in_wan_yuan_are_flagged() -> 
     found = _u01(report)
     assert [loc for loc, _ in found] == [
         "表二 · 第二十条第（八）项 · 行政事业性收费 · 本年收费金额（单位：万元）",
-        "六、其他 · 信息处理费 · 收费通知金额",
-        "六、其他 · 信息处理费 · 实际收取金额",
+        "填报事实 · 信息处理费 · 收费通知的总金额",
+        "填报事实 · 信息处理费 · 实际收取的总金额",
     ]
     assert "本栏单位是元" in found[1][1] and "应填 200" in found[1][1]
     assert "125000万元" not in draft_offline(report)["overview_proactive"]

@@ -21,9 +21,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from .checks import Finding
+from .findings import Finding
 from .model import AgencyLevel, Report
-from .outline import SECTION_KEYS, SECTION_LABELS
+from .outline import SECTION_KEYS
 from .review._text import quote
 from .review.copying import MIN_CHARS, THRESHOLD, normalise, similarity
 from .rollover import previous_year_block
@@ -118,9 +118,9 @@ def _duplicate(report: Report, others: str) -> Finding:
     return Finding(
         DUPLICATE,
         "warning",
-        "基本信息 · 机关全称",
         f"{report.meta.agency}{report.meta.report_year}年度的报告在本批中不止一份（另见 {others}）",
         "请确认哪一份是正式版本，删去其余的，以免汇总时重复计算",
+        paths=("meta.agency",),
     )
 
 
@@ -137,9 +137,9 @@ def _late(report: Report) -> Finding | None:
     return Finding(
         LATE,
         "warning",
-        "基本信息 · 发布日期",
         f"发布日期 {_cn(date)} 晚于法定期限 {_cn(deadline)}（{whose}应在此前公布）",
         "《政府信息公开条例》第五十条规定了公布期限；如确属逾期，请在“其他需要报告的事项”中说明原因",
+        paths=("meta.publish_date",),
     )
 
 
@@ -191,10 +191,10 @@ def _copied(report: Report, key: str, other: Report, other_source: str, ratio: f
     return Finding(
         COPIED,
         "warning",
-        SECTION_LABELS[key],
         f"这一部分与{other.meta.agency}（{other_source}）报告的同一部分文字相似度约为 {ratio:.0%}"
         f"（从{quote(first)}开始）",
         "两个机关的年度报告应各写本机关的实际情况；请核实是否相互套用，并按本机关的工作重写",
+        section=key,
     )
 
 
@@ -232,20 +232,21 @@ def other_agency_names(
 
 
 def _self_spots(report: Report) -> Iterator[tuple[str, str]]:
-    """(location, text starting where a report names itself): each sentence opening (after
+    """(data path, text starting where a report names itself): each sentence opening (after
     a year opening such as “2023年，”), and the contact details."""
     for key in SECTION_KEYS:
         for sentence in split_sentences(getattr(report.narrative, key)):
-            yield SECTION_LABELS[key], _YEAR_OPENING_RE.sub("", sentence)
+            yield f"narrative.{key}", _YEAR_OPENING_RE.sub("", sentence)
     if report.meta.contact:
-        yield "基本信息 · 联系方式", report.meta.contact.strip()
+        yield "meta.contact", report.meta.contact.strip()
 
 
 def _other_name(report: Report, name: str, where: str, text: str) -> Finding:
     return Finding(
         OTHER_AGENCY,
         "warning",
-        where,
         f"{quote(text, name)}以{name}的口吻叙述，而本报告是{report.meta.agency}的报告",
         f"可能套用了{name}的报告；请改为本机关的名称和实际情况",
+        paths=() if where.startswith("narrative.") else (where,),
+        section=where.removeprefix("narrative.") if where.startswith("narrative.") else None,
     )

@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .archives import ZipRefused, member_name, open_zip, read_member
-from .checks import Finding, check_report
+from .checks import check_report
 from .datafile import DataFileError
+from .findings import Finding
 from .intake import load_bytes, load_path, supported_suffixes
 from .model import Report
 

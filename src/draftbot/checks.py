@@ -1,18 +1,17 @@
 """Arithmetic and consistency rules of the format (format-spec §7) → findings.
 
-Each rule has a stable code, a severity, a location as printed in the official table, a
-Chinese message with the actual numbers and a hint of what to correct. Errors block export;
-warnings do not.
+Each rule has a stable code, a severity, the data paths it concerns (`draftbot.findings`;
+the printed location is rendered from them), a Chinese message with the actual numbers and a
+hint of what to correct. Errors block export; warnings do not.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Literal
 
+from .findings import Finding, Severity
 from .formats import FORMATS, default_format_for
 from .model import (
     APPLICANT_COLUMNS,
@@ -22,35 +21,12 @@ from .model import (
     result_rows,
 )
 from .numbers import TYPED_BOUNDS, format_amount
-from .tables import (
-    APPLICANT_LABELS,
-    CASE_BLOCK_LABELS,
-    TABLE3_ROW_LABELS,
-    join_location,
-    table2_location,
-    table3_location,
-    table4_location,
-)
+from .review import review_report
+from .tables import APPLICANT_LABELS, CASE_BLOCK_LABELS, TABLE3_ROW_LABELS
 from .text import split_sentences, wrong_years
 
-Severity = Literal["error", "warning"]
-SEVERITY_LABELS = {"error": "错误", "warning": "提示"}
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    severity: Severity
-    location: str
-    message: str
-    hint: str = ""
-
-    def to_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-
-def has_errors(findings: Iterable[Finding]) -> bool:
-    return any(f.severity == "error" for f in findings)
+BALANCE_ROWS = ("new_received", "carried_over", "results_total", "carried_forward")
+BALANCE_TOPIC = "勾稽关系"
 
 
 Rule = Callable[[Report], Iterator[Finding]]
@@ -64,8 +40,6 @@ def rule(fn: Rule) -> Rule:
 
 def check_report(report: Report) -> list[Finding]:
     """All table and consistency findings in table order, then the prose review (P-xx)."""
-    from .review import review_report  # imported here: review imports Finding from this module
-
     return [finding for check in _RULES for finding in check(report)] + review_report(report)
 
 
@@ -105,11 +79,12 @@ def t3_01_balance(report: Report) -> Iterator[Finding]:
             yield Finding(
                 "T3-01",
                 "error",
-                join_location("表三", "勾稽关系", APPLICANT_LABELS[name]),
                 f"{_col(name)}：新收 {new} + 上年结转 {carried} = {new + carried}，"
                 f"但办理结果总计 {done} + 结转下年度 {forward} = {done + forward}，相差 {diff} 件",
                 "第一项加第二项之和应等于第三项加第四项之和：请核对本列的新收、上年结转、"
                 "各项办理结果和结转下年度的件数",
+                paths=tuple(f"table3.{row}.{name}" for row in BALANCE_ROWS),
+                topic=BALANCE_TOPIC,
             )
 
 
@@ -124,11 +99,13 @@ def table3_reminder(report: Report, severity: Severity) -> Finding:
     return Finding(
         "T3-01",
         severity,
-        join_location("表三", "勾稽关系"),
         f"表三尚未填写：上年结转的 {carried.shown_total} 件申请（{parts}）"
         "还没有办理结果，也没有结转下年度",
         "请在表三填写本年新收的申请、各项办理结果和结转下年度的件数（可用引导填报）；"
         "填写后按列核对勾稽关系",
+        # at the carried-over applications it is about
+        paths=("table3.carried_over.total",),
+        topic=BALANCE_TOPIC,
     )
 
 
@@ -146,9 +123,9 @@ def t3_03_row_totals(report: Report) -> Iterator[Finding]:
         yield Finding(
             "T3-03",
             "error",
-            table3_location(key, "total"),
             f"总计填写为 {row.total}，但六类申请人合计 {parts} = {row.computed_total}",
             "总计应等于自然人与五类法人或其他组织之和；可删去总计由工具自动计算",
+            paths=(f"table3.{key}.total",),
         )
 
 
@@ -169,10 +146,10 @@ def t3_04_results_total(report: Report) -> Iterator[Finding]:
             yield Finding(
                 "T3-04",
                 "error",
-                table3_location("results_total", name),
                 f"{_col(name)}：（七）总计填写为 {stated}，但（一）至（六）各项合计为 {expected}，"
                 f"相差 {abs(stated - expected)} 件",
                 "（七）总计应等于（一）予以公开至（六）其他处理各项之和；可删去由工具自动计算",
+                paths=(f"table3.results_total.{name}",),
             )
 
 
@@ -187,10 +164,10 @@ def t3_rows_of_other_format(report: Report) -> Iterator[Finding]:
             yield Finding(
                 "F-02",
                 "error",
-                table3_location(key),
                 f"本报告使用 {version} 格式，表三没有“{label}”这一行，但填写了 {row.shown_total} 件",
                 "2019（试行）格式只有一行（六）其他处理（other_processing）；2021 格式分为三行"
                 "（other_no_correction、other_no_fee_paid、other_other）。请移到对应的行",
+                paths=(f"table3.{key}",),
             )
 
 
@@ -207,10 +184,10 @@ def t4_01_block_totals(report: Report) -> Iterator[Finding]:
         yield Finding(
             "T4-01",
             "error",
-            table4_location(block, "total"),
             f"总计填写为 {counts.total}，但结果维持 {counts.maintained} + 结果纠正 {counts.corrected}"
             f" + 其他结果 {counts.other} + 尚未审结 {counts.pending} = {counts.computed_total}",
             "总计应等于四项之和；可删去总计由工具自动计算",
+            paths=(f"table4.{block}.total",),
         )
 
 
@@ -230,10 +207,10 @@ def x_01_carried_over(report: Report) -> Iterator[Finding]:
             yield Finding(
                 "X-01",
                 "warning",
-                table3_location("carried_over", name),
                 f"上年结转填写为 {now.column(name)} 件，但上年报告的结转下年度继续办理为 "
                 f"{last.column(name)} 件",
                 "本年的上年结转一般应等于上年报告的“四、结转下年度继续办理”；请核对其中一处",
+                paths=(f"table3.carried_over.{name}",),
             )
 
 
@@ -244,15 +221,12 @@ def u_01_amount_units(report: Report) -> Iterator[Finding]:
     from .units import unit_suspicions
 
     for s in unit_suspicions(report):
-        location = (
-            table2_location(s.field) if s.field.startswith("table2") else f"六、其他 · {s.label}"
-        )
         yield Finding(
             "U-01",
             "warning",
-            location,
             s.message(),
             f"请按{s.declared}填写；如确实是这个数，可忽略本提示",
+            paths=(s.field,),
         )
 
 
@@ -272,20 +246,14 @@ def x_02_in_force(report: Report) -> Iterator[Finding]:
             yield Finding(
                 "X-02",
                 "warning",
-                table2_location(form.table2_path(key, form.in_force_column)),
                 f"{label}：上年现行有效 {last} + 本年制发 {issued} - 本年废止 "
                 f"{repealed} = {expected}，但本年现行有效填写为 {in_force}",
                 "如有修订、失效或重新发布，相差属正常；否则请核对现行有效件数",
+                paths=(form.table2_path(key, form.in_force_column),),
             )
 
 
 # --- published reports (values kept as printed, design §7) ---------------------------------
-
-
-def _cell_location(path: str) -> str:
-    from .datafile import describe_location  # datafile is heavier; only published data needs it
-
-    return describe_location(tuple(path.split(".")))
 
 
 @rule
@@ -294,31 +262,31 @@ def i_01_published_notes(report: Report) -> Iterator[Finding]:
     if report.source is None:
         return
     for path, note in report.source.notes.items():
-        where = _cell_location(path)
+        where = (path,)
         if note.kind == "absent_row":
             yield Finding(
                 "I-02",
                 "warning",
-                where,
                 "原报告的表格中没有这一行，按 0 计算",
                 "官方格式要求列出每一行；起草新报告时请补上这一行（没有发生的填 0）",
+                paths=where,
             )
         elif note.kind == "label":
             yield Finding(
                 "I-03",
                 "warning",
-                where,
                 f"原报告此栏印作“{note.printed}”，与官方格式的“{note.expected}”不一致，已按对应的栏目读取",
                 "起草新报告时请使用官方格式的栏目名称",
+                paths=where,
             )
         else:
             printed = f"“{note.printed}”" if note.printed else "空白"
             yield Finding(
                 "I-01",
                 "warning",
-                where,
                 f"原报告此格为{printed}，不是数字；核对时按 0 计算",
                 "官方格式要求每格填写数字，没有发生的事项填 0；起草新报告时请填写",
+                paths=where,
             )
 
 
@@ -339,18 +307,18 @@ def i_04_published_sizes(report: Report) -> Iterator[Finding]:
                     yield Finding(
                         "I-04",
                         "warning",
-                        _cell_location(path),
                         f"原报告此格为 {format_amount(value)}，超出通常的金额范围或位数，已按原样保留",
                         "请与原报告核对；起草新报告时金额最多保留 "
                         f"{TYPED_BOUNDS.amount_decimals} 位小数",
+                        paths=(path,),
                     )
             elif value > TYPED_BOUNDS.max_count:
                 yield Finding(
                     "I-04",
                     "warning",
-                    _cell_location(path),
                     f"原报告此格为 {value}，超过通常的上限 {TYPED_BOUNDS.max_count}，已按原样保留",
                     "请与原报告核对是否多印了位数；若为全市（全省）汇总数字则属正常",
+                    paths=(path,),
                 )
 
 
@@ -369,20 +337,20 @@ def v_02_tables_of_other_format(report: Report) -> Iterator[Finding]:
             yield Finding(
                 "V-03",
                 "warning",
-                "表二",
                 f"原报告使用 {own.phrase}，但表二仍是 {other.phrase}（新旧格式混用），"
                 f"已按原样保留在 {other.table2_field}",
                 f"起草新报告时请使用 {own.phrase}的表二",
+                paths=("table2",),
             )
         else:
             yield Finding(
                 "V-02",
                 "warning" if report.is_published else "error",
-                "表二",
                 f"填写了 {other.phrase}的表二（{other.table2_field}），"
                 f"但本报告使用 {own.phrase}，这张表不会导出",
                 f"请把数字填到 {own.version} 格式的表二（{own.table2_field}），"
                 f"或把 meta.format_version 改为 {other.version}",
+                paths=("table2",),
             )
 
 
@@ -398,10 +366,10 @@ def v_01_format_version(report: Report) -> Iterator[Finding]:
         yield Finding(
             "V-01",
             "error",
-            "基本信息 · 格式版本",
             f"{meta.report_year} 年度报告应使用 {expected} 格式，但指定了 {meta.format_version} 格式",
             "2019、2020 年度使用 2019（试行）格式，2021 年度起使用 2021 格式；"
             "可删去 format_version 由工具自动选择",
+            paths=("meta.format_version",),
         )
 
 
@@ -417,59 +385,41 @@ def x_04_publish_date(report: Report) -> Iterator[Finding]:
         yield Finding(
             "X-04",
             "error",
-            "基本信息 · 发布日期",
             f"发布日期 {_cn_date(date)} 早于统计期结束（{meta.report_year}年12月31日）",
             f"{meta.report_year} 年度报告应在 {meta.report_year + 1} 年发布；请核对统计年度或发布日期",
+            paths=("meta.publish_date",),
         )
     elif date.year > meta.report_year + 1:
         yield Finding(
             "X-04",
             "warning",
-            "基本信息 · 发布日期",
             f"发布日期 {_cn_date(date)} 晚于 {meta.report_year + 1} 年，"
             f"而统计年度为 {meta.report_year} 年",
             "年度报告一般应于次年 1 月 31 日前发布；请核对统计年度是否写错",
+            paths=("meta.publish_date",),
         )
 
 
 def _text_inputs(report: Report) -> Iterator[tuple[str, str]]:
+    """(data path, text) of every free-text input of the facts."""
     facts = report.facts
     for name in ("proactive_notes", "on_request_notes", "management_notes", "platform_notes"):
-        yield name, getattr(facts, name)
-    yield "supervision_notes", facts.supervision_notes
-    yield "other_matters", facts.other_matters
+        yield f"facts.{name}", getattr(facts, name)
+    yield "facts.supervision_notes", facts.supervision_notes
+    yield "facts.other_matters", facts.other_matters
     for i, text in enumerate(facts.problems):
-        yield f"problems.{i}", text
+        yield f"facts.problems.{i}", text
     for i, text in enumerate(facts.measures):
-        yield f"measures.{i}", text
+        yield f"facts.measures.{i}", text
     for i, item in enumerate(facts.previous_problems):
-        yield f"previous_problems.{i}", item.rectification
-
-
-_INPUT_LABELS = {
-    "proactive_notes": "主动公开情况",
-    "on_request_notes": "依申请公开情况",
-    "management_notes": "政府信息管理情况",
-    "platform_notes": "平台建设情况",
-    "supervision_notes": "监督保障情况",
-    "other_matters": "其他需要报告的事项",
-    "problems": "存在的问题",
-    "measures": "改进措施",
-    "previous_problems": "上年问题整改情况",
-}
-
-
-def _input_location(name: str) -> str:
-    base, _, index = name.partition(".")
-    label = _INPUT_LABELS[base]
-    return join_location("填报事实", label + (f" 第 {int(index) + 1} 条" if index else ""))
+        yield f"facts.previous_problems.{i}.rectification", item.rectification
 
 
 @rule
 def x_07_year_in_inputs(report: Report) -> Iterator[Finding]:
     """X-07: a typed sentence presents another year as the report year (`text.wrong_years`)."""
     year = report.meta.report_year
-    for name, text in _text_inputs(report):
+    for path, text in _text_inputs(report):
         for sentence in split_sentences(text):
             sentence = sentence.rstrip("。；;！!？?")
             wrong = wrong_years(sentence, year)
@@ -478,9 +428,9 @@ def x_07_year_in_inputs(report: Report) -> Iterator[Finding]:
                 yield Finding(
                     "X-07",
                     "warning",
-                    _input_location(name),
                     f"“{sentence.strip()}”说的是本年，却写了 {shown}，而统计年度为 {year} 年",
                     "可能沿用了往年的文字；请改为本年度或删去年份",
+                    paths=(path,),
                 )
 
 
@@ -493,17 +443,17 @@ def x_05_fee_notices(report: Report) -> Iterator[Finding]:
         yield Finding(
             "X-05",
             "warning",
-            table3_location("other_no_fee_paid", "total"),
             f"因逾期未缴费不再处理的申请有 {unpaid} 件，但填报的收费通知只有 {fee.notices_issued} 件",
             "只有发出收费通知的申请才可能因逾期未缴费而终止；请核对表三该行或信息处理费情况",
+            paths=("table3.other_no_fee_paid.total", "facts.info_fee.notices_issued"),
         )
     if fee.collected_yuan > fee.notices_amount_yuan:
         yield Finding(
             "X-05",
             "warning",
-            "填报事实 · 信息处理费",
             f"实际收取 {fee.collected_yuan} 元，多于收费通知总金额 {fee.notices_amount_yuan} 元",
             "实际收取的金额一般不超过收费通知的金额；请核对",
+            paths=("facts.info_fee",),
         )
 
 
@@ -519,9 +469,9 @@ def f_01_proactive_categories(report: Report) -> Iterator[Finding]:
         yield Finding(
             "F-01",
             "warning",
-            "填报事实 · 主动公开信息条数",
             f"分类合计 {parts} = {listed} 条，多于填报的主动公开总数 {facts.proactive_total} 条",
             "请核对总数或各分类条数",
+            paths=("facts.proactive_total",),
         )
 
 

@@ -16,7 +16,7 @@ import typer
 from . import cli_batch, cli_users
 
 if TYPE_CHECKING:
-    from .checks import Finding
+    from .findings import Finding
     from .model import Report
     from .published import ImportResult
 
@@ -60,7 +60,7 @@ def _print_findings(findings: list[Finding]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .checks import SEVERITY_LABELS
+    from .findings import SEVERITY_LABELS
 
     console = Console()
     if not findings:
@@ -91,7 +91,8 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出检查结果")] = False,
 ) -> None:
     """检查数据文件：表三勾稽关系、各表总计、跨年度衔接、年份与格式版本，以及正文审校（P-01～P-08）。有错误时退出码为 1。"""
-    from .checks import check_report, has_errors
+    from .checks import check_report
+    from .findings import has_errors
 
     report = _load(file)
     findings = check_report(report)
@@ -407,7 +408,8 @@ def draft(
         )
     except (SettingsError, UnknownSectionError, PromptError) as exc:
         raise _fail(str(exc)) from None
-    from .checks import check_report, has_errors
+    from .checks import check_report
+    from .findings import has_errors
 
     if has_errors(check_report(report)):
         typer.echo(

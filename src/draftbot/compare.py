@@ -11,7 +11,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Literal
 
-from .datafile import describe_location
+from . import paths
 from .model import Report
 from .outline import SECTION_KEYS
 from .tables import report_grids
@@ -51,7 +51,7 @@ def compare_reports(this: Report, last: Report) -> tuple[list[CellPair], list[Se
         if cell.key
     }
     cells = [
-        CellPair(describe_location(tuple(cell.key.split("."))), cell.text, before[cell.key])
+        CellPair(paths.label(cell.key), cell.text, before[cell.key])
         for grid in report_grids(this)
         for cell in grid.value_cells()
         if cell.key in before

@@ -35,7 +35,7 @@ from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import AliasEvent
 
-from . import tables
+from . import paths
 from .excerpt import excerpt
 from .formats import OTHER_ROWS_2021
 from .model import Report, result_rows
@@ -46,23 +46,6 @@ MAX_NESTING_DEPTH = 32  # the data model nests at most 6 levels
 MAX_DATA_ITEMS = 10_000  # keys and list items; a real report has a few hundred
 MAX_PROBLEMS = 20  # problems listed per file; the rest are counted
 MAX_LINE_INDEX_BYTES = 512 * 1024  # JSON text re-read for line numbers only up to this size
-
-_FIELD_LABELS = {
-    "meta": "基本信息",
-    "agency": "机关全称",
-    "level": "机关层级",
-    "region": "行政区划",
-    "report_year": "统计年度",
-    "publish_date": "发布日期",
-    "format_version": "格式版本",
-    "facts": "填报事实",
-    "narrative": "正文",
-    "previous_year": "上年数据",
-    "table2": "表二",
-    "table2_2019": "表二（2019 格式）",
-    "table3": "表三",
-    "table4": "表四",
-}
 
 
 @dataclass(frozen=True)
@@ -441,58 +424,12 @@ def problems_from_validation(
     problems = []
     for err in shown:
         loc = tuple(err["loc"])
-        problems.append(
-            Problem(describe_location(loc), _message_for(err, loc), _line_of(lines, loc))
-        )
+        problems.append(Problem(paths.label(loc), _message_for(err, loc), _line_of(lines, loc)))
     if len(errors) > len(shown):
         problems.append(
             Problem("文件", f"另有 {len(errors) - len(shown)} 处问题未列出，请先改正以上各处")
         )
     return problems
-
-
-def describe_location(loc: tuple[Any, ...]) -> str:
-    """A pydantic error location as the official table prints it, else by field labels."""
-    path = ".".join(str(p) for p in loc)
-    if loc and loc[0] in ("table2", "table2_2019") and path in tables.TABLE2_LABELS:
-        return tables.table2_location(path)
-    if len(loc) == 2 and loc[0] in ("table2", "table2_2019"):
-        row = tables.table2_row_location(path)
-        if row:
-            return row
-    if len(loc) >= 2 and loc[0] == "table3" and loc[1] in tables.TABLE3_ROW_LABELS:
-        column = loc[2] if len(loc) > 2 and loc[2] in tables.APPLICANT_LABELS else None
-        return tables.table3_location(str(loc[1]), column)
-    if len(loc) >= 2 and loc[0] == "table4" and loc[1] in tables.CASE_BLOCK_LABELS:
-        column = loc[2] if len(loc) > 2 and loc[2] in tables.CASE_LABELS else None
-        return tables.table4_location(str(loc[1]), column)
-    return tables.join_location(*_labels_by_model(loc)) if loc else "数据文件"
-
-
-def _labels_by_model(loc: tuple[Any, ...]) -> list[str]:
-    labels: list[str] = []
-    model: type[BaseModel] | None = Report
-    for part in loc:
-        if isinstance(part, int):
-            labels.append(f"第 {part + 1} 项")
-            continue
-        field = model.model_fields.get(str(part)) if model else None
-        label = _FIELD_LABELS.get(str(part))
-        if label is None and field is not None and field.description:
-            label = field.description.split("：")[0].split("（")[0]
-        labels.append(label or str(part))
-        model = _submodel(field.annotation) if field is not None else None
-    return labels
-
-
-def _submodel(annotation: Any) -> type[BaseModel] | None:
-    candidates = [annotation, *getattr(annotation, "__args__", ())]
-    for candidate in candidates:
-        inner = getattr(candidate, "__args__", ())
-        for c in (candidate, *inner):
-            if isinstance(c, type) and issubclass(c, BaseModel):
-                return c
-    return None
 
 
 def pydantic_message(err: Any) -> str:
@@ -575,7 +512,7 @@ def _unknown_key_message(loc: tuple[Any, ...]) -> str:
         if model is None or isinstance(part, int):
             continue
         field = model.model_fields.get(str(part))
-        model = _submodel(field.annotation) if field is not None else None
+        model = paths.model_class(field.annotation) if field is not None else None
     valid = list(model.model_fields) if model else []
     close = difflib.get_close_matches(key, valid, n=1, cutoff=0.5)
     hint = f"，是否想写“{close[0]}”？" if close else f"。可用的键：{'、'.join(valid)}"

@@ -32,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
+from . import paths
 from .archives import ZipRefused, open_zip, stable_package
 from .datafile import DataFileError, Problem, problems_from_validation
 from .model import AgencyLevel, Facts, InfoFee, Practices, Report, drop_redundant_totals
@@ -528,7 +529,7 @@ def _read_grid(
                 Problem(_location(cell.key) + cells[cell.key], "此格为空；请填写数字，没有则填 0")
             )
         elif value is not None:
-            _set_path(data, cell.key, _cell_number(value))
+            paths.set_value(data, cell.key, _cell_number(value))
 
 
 def _cell_number(value: Any) -> Any:
@@ -547,17 +548,7 @@ def _label(text: Any) -> str:
 
 
 def _location(key: str) -> str:
-    from .datafile import describe_location
-
-    return describe_location(tuple(key.split(".")))
-
-
-def _set_path(data: dict[str, Any], key: str, value: Any) -> None:
-    parts = key.split(".")
-    node = data
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = value
+    return paths.label(key)
 
 
 def _narrative_key(label: str) -> str | None:

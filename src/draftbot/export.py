@@ -17,11 +17,12 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
-from .checks import Finding, check_report, has_errors, table3_awaits_entries, table3_reminder
+from .checks import check_report, table3_awaits_entries, table3_reminder
+from .findings import Finding, has_errors, placed
 from .model import Report
-from .outline import SECTION_KEYS, SECTION_LABELS, SECTIONS, section_location
+from .outline import SECTION_KEYS, SECTION_LABELS, SECTIONS
 from .resources import bundled_dir
-from .tables import Grid, join_location, table2_grid, table3_grid, table4_grid
+from .tables import Grid, table2_grid, table3_grid, table4_grid
 from .text import CONTROL_RE
 
 DRAFT_PLACEHOLDER = "（待起草）"
@@ -205,8 +206,9 @@ def _compile(text: str, path: str, part: str) -> Any:
 _XML_INVALID = CONTROL_RE
 
 
-def clean_text(text: str, location: str) -> tuple[str, list[Finding]]:
-    """`text` without XML-invalid characters, and a warning naming what was removed."""
+def clean_text(text: str, path: str) -> tuple[str, list[Finding]]:
+    """`text` (found at data path `path`) without XML-invalid characters, and a warning
+    naming what was removed."""
     bad = _XML_INVALID.findall(text)
     if not bad:
         return text, []
@@ -214,9 +216,9 @@ def clean_text(text: str, location: str) -> tuple[str, list[Finding]]:
     finding = Finding(
         BAD_CHARACTERS,
         "warning",
-        location,
         f"删除了 {len(bad)} 个无法写入 Word 的控制字符（{shown}），其余文字保留",
         "这些字符通常来自复制粘贴；请在导出的文档中核对该处文字",
+        **placed(path),
     )
     return _XML_INVALID.sub("", text), [finding]
 
@@ -290,8 +292,7 @@ def prose_blocks(text: str) -> list[Block]:
 
 
 def _section_blocks(report: Report, key: str, findings: list[Finding]) -> list[Block]:
-    location = section_location(key)
-    text, bad = clean_text(getattr(report.narrative, key), location)
+    text, bad = clean_text(getattr(report.narrative, key), f"narrative.{key}")
     findings.extend(bad)
     blocks = [replace(block, section=key) for block in prose_blocks(text)]
     if blocks:
@@ -300,9 +301,9 @@ def _section_blocks(report: Report, key: str, findings: list[Finding]) -> list[B
         Finding(
             EMPTY_SECTION,
             "warning",
-            location,
             f"这一部分还没有正文，文档中暂以“{DRAFT_PLACEHOLDER}”占位",
             "请起草或填写这一部分后重新导出",
+            section=key,
         )
     )
     return [Block("body", DRAFT_PLACEHOLDER, placeholder=True, section=key)]
@@ -341,6 +342,7 @@ _META_LABELS = {
     "contact": "联系方式",
     "publish_date": "发布日期（落款日期）",
 }
+_META_FIELDS = {"year": "report_year"}  # template variable → field of `Meta`
 
 
 def _template_values(report: Report, findings: list[Finding]) -> dict[str, str]:
@@ -356,17 +358,17 @@ def _template_values(report: Report, findings: list[Finding]) -> dict[str, str]:
     }
     values = {}
     for name, value in raw.items():
-        location = join_location("基本信息", _META_LABELS.get(name, name))
-        value, bad = clean_text(value.strip(), location)
+        path = f"meta.{_META_FIELDS.get(name, name)}"
+        value, bad = clean_text(value.strip(), path)
         findings.extend(bad)
         if not value:
             findings.append(
                 Finding(
                     MISSING_META,
                     "warning",
-                    location,
                     f"未填写，文档中暂以“{MISSING_PLACEHOLDER}”占位",
                     f"请在数据文件的 meta 中填写{_META_LABELS[name]}后重新导出",
+                    paths=(path,),
                 )
             )
             value = MISSING_PLACEHOLDER
@@ -393,9 +395,9 @@ def unwritten_findings(report: Report) -> list[Finding]:
         Finding(
             EMPTY_SECTION,
             "error",
-            section_location(key),
             f"这一部分还没有正文，正式文档中不能以“{DRAFT_PLACEHOLDER}”发布",
             "请起草或填写这一部分；确需先给领导看，可导出标注“草稿”的文档",
+            section=key,
         )
         for key in _unwritten_keys(report)
     ]
@@ -417,7 +419,7 @@ def gate(
         findings = [f for f in findings if f.code != "T3-01"]
         findings.append(table3_reminder(report, "error"))
     if has_errors(findings) and not force:
-        raise ExportBlocked(findings, [f.location.removeprefix("正文 · ") for f in unwritten])
+        raise ExportBlocked(findings, [SECTION_LABELS[f.section or ""] for f in unwritten])
     return findings
 
 
@@ -455,9 +457,9 @@ def _forced_draft_finding(findings: list[Finding]) -> Finding:
     return Finding(
         FORCED_DRAFT,
         "warning",
-        "导出",
         f"{'，'.join(reasons)}，按要求强制导出；每页页眉标注“{DRAFT_MARK}”",
         "改正错误、起草全部正文后重新导出正式文档",
+        topic="导出",
     )
 
 
@@ -483,10 +485,11 @@ def _template_blocks(
     ]
 
 
-def meta_field_of(location: str) -> str | None:
-    """The meta field (TEMPLATE_VARIABLES) a 基本信息 location names, or None."""
-    label = location.removeprefix("基本信息 · ")
-    for name, full in _META_LABELS.items():
-        if label and (full == label or full.startswith(label)):
-            return name
-    return None
+def meta_variable_of(path: str) -> str | None:
+    """The template variable (TEMPLATE_VARIABLES) printing the meta field at data path
+    `path` (`meta.report_year` → `year`), or None."""
+    if not path.startswith("meta."):
+        return None
+    field = path.removeprefix("meta.")
+    name = next((v for v, f in _META_FIELDS.items() if f == field), field)
+    return name if name in TEMPLATE_VARIABLES else None

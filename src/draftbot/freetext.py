@@ -232,7 +232,7 @@ def _settle_totals(
             proposal.place(f"{table}.{row}.{only}", total, source)
             continue
         proposal.place(f"{table}.{row}.total", total, source)
-        from .questions import cell_label
+        from .paths import label as cell_label
 
         where = cell_label(f"{table}.{row}")
         if parts:

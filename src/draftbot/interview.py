@@ -13,9 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import paths
 from . import questions as qs
-from .checks import SEVERITY_LABELS, check_report, has_errors
+from .checks import check_report
 from .datafile import DataFileError, atomic_write_text, load_report, save_report
+from .findings import SEVERITY_LABELS, has_errors
 from .freetext import Proposal
 from .model import InterviewProgress, Report
 
@@ -215,7 +217,7 @@ class Interview:
         if proposal.values:
             self.say("识别结果（将填入的单元格）：")
             for path, value in proposal.values.items():
-                self.say(f"  {qs.cell_label(path)}：{value}　← “{proposal.sources[path]}”")
+                self.say(f"  {paths.label(path)}：{value}　← “{proposal.sources[path]}”")
         for note in proposal.notes:
             self.say(f"  注意：{note}")
         if proposal.unplaced:

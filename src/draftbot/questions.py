@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import re
 import typing
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -37,7 +37,8 @@ from .answers import (
 )
 from .answers import AnswerError as AnswerError  # re-exported: front-ends catch qs.AnswerError
 from .answers import parse_yes_no as parse_yes_no  # re-exported for the front-ends
-from .datafile import describe_location, problems_from_validation, pydantic_message
+from .datafile import problems_from_validation, pydantic_message
+from .findings import Finding, in_table
 from .formats import FORMATS, FormatVersion
 from .model import (
     APPLICANT_COLUMNS,
@@ -45,10 +46,19 @@ from .model import (
     InterviewProgress,
     PreviousProblem,
     Report,
+    result_rows,
 )
 from .model import _amount as model_amount_validator
 from .model import _count as model_count_validator
 from .numbers import NumberError, parse_count
+from .paths import TABLE_NAMES, is_model_path, label_parts, leaf_paths, within
+from .paths import blank as _blank
+from .paths import field_at as _field_at
+from .paths import is_list as _is_list
+from .paths import label as cell_label
+from .paths import model_class as _model_class
+from .paths import read as get_value
+from .paths import set_value as _set_value
 from .resources import bundled_file
 from .text import CONTROL_RE, INVISIBLE_RE, refusal_reason
 
@@ -69,7 +79,6 @@ QuestionKind = Literal[
     "gate",
 ]
 CREATION_QUESTIONS = ("agency", "report_year")
-TABLE_NAMES = {"table2": "表二", "table2_2019": "表二", "table3": "表三", "table4": "表四"}
 GATE_TEXT_LABEL = "（已用一句话填写）"
 BACK_COMMANDS = frozenset({"上一题", "返回", "后退"})
 HELP_COMMANDS = frozenset({"?", "？", "帮助"})
@@ -225,28 +234,6 @@ def _bank_problem(data: Any, err: Any) -> str:
 # --- paths into the report ----------------------------------------------------------------
 
 
-def _model_class(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_class(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _field_at(path: str) -> Any:
-    """The pydantic FieldInfo at a dotted path of `Report`; KeyError if there is none."""
-    model: type[BaseModel] | None = Report
-    field = None
-    for part in path.split("."):
-        if model is None or part not in model.model_fields:
-            raise KeyError(path)
-        field = model.model_fields[part]
-        model = _model_class(field.annotation)
-    return field
-
-
 def field_kind(path: str) -> Literal["count", "amount", "date"] | None:
     """The kind of answer the field at `path` takes (count, amount or date), None for any other
     field or a path that is not a field (list items, unknown names)."""
@@ -284,72 +271,6 @@ def _kinds_in_metadata(metadata: list[Any]) -> set[Literal["count", "amount", "d
     return out
 
 
-def is_model_path(path: str) -> bool:
-    try:
-        _field_at(path)
-    except KeyError:
-        return False
-    return True
-
-
-def leaf_paths(prefix: str = "") -> list[str]:
-    """Every scalar or list field under `prefix` (all of `Report` when empty), dotted."""
-    model = _model_class(_field_at(prefix).annotation) if prefix else Report
-    if model is None or _is_list(prefix):
-        return [prefix]
-    out: list[str] = []
-    for name, field in model.model_fields.items():
-        path = f"{prefix}.{name}" if prefix else name
-        sub = _model_class(field.annotation)
-        if sub is None or _is_list(path):
-            out.append(path)
-        else:
-            out.extend(leaf_paths(path))
-    return out
-
-
-def _is_list(path: str) -> bool:
-    if not path:
-        return False
-    annotation = _field_at(path).annotation
-    return typing.get_origin(annotation) is list or any(
-        typing.get_origin(a) is list for a in typing.get_args(annotation)
-    )
-
-
-def _blank(path: str) -> Any:
-    """The default (all-zero) value of the field at `path`, as plain data."""
-    field = _field_at(path)
-    value = field.default_factory() if field.default_factory is not None else field.default
-    if value is None and (cls := _model_class(field.annotation)) is not None:
-        value = cls()
-    return value.model_dump() if isinstance(value, BaseModel) else value
-
-
-def get_value(report: Report | dict[str, Any], path: str) -> Any:
-    node: Any = report
-    for part in path.split("."):
-        if node is None:
-            return None
-        node = node.get(part) if isinstance(node, dict) else getattr(node, part)
-    return node
-
-
-def _set_value(data: dict[str, Any], path: str, value: Any) -> None:
-    parts = path.split(".")
-    node = data
-    for i, part in enumerate(parts[:-1]):
-        if node.get(part) is None:
-            node[part] = _blank(".".join(parts[: i + 1]))
-        node = node[part]
-    node[parts[-1]] = value
-
-
-def cell_label(path: str) -> str:
-    """A data path as the official table prints it, e.g. 表三 · … ·（一）予以公开 · 自然人."""
-    return describe_location(tuple(path.split(".")))
-
-
 # --- where the interview stands -----------------------------------------------------------
 
 
@@ -366,7 +287,7 @@ def _gate_allows(bank: QuestionBank, report: Report, question: Question) -> bool
     while gate_id is not None:
         gate = bank.get(gate_id)
         state = gates.get(gate_id)
-        inside = all(_within(path, gate.fills) for path in question.fills)
+        inside = all(within(path, gate.fills) for path in question.fills)
         if state == "text" and inside:
             return needs_split(report, question)
         if not (state == "yes" or (state == "text" and not inside)):
@@ -396,10 +317,6 @@ def needs_split(report: Report, question: Question) -> bool:
     row = get_value(report, question.fills[0])
     total = getattr(row, "total", None)
     return total is not None and row.computed_total != total
-
-
-def _within(path: str, scope: list[str]) -> bool:
-    return any(path == p or path.startswith(p + ".") for p in scope)
 
 
 def _positive(report: Report, path: str) -> bool:
@@ -597,7 +514,7 @@ def apply_values(
     for path in gate.fills:
         _set_value(data, path, _blank(path))
     for path, value in values.items():
-        if not _within(path, gate.fills):
+        if not within(path, gate.fills):
             raise AnswerError(f"{cell_label(path)} 不属于“{gate.prompt}”的范围")
         _set_value(data, path, value)
     _mark_answered(data, gate.id, "text")
@@ -700,7 +617,7 @@ def _typed_in_interview(report: Report, question_id: str) -> bool:
 
 
 def _numbers(question: Question, report: Report, text: str) -> dict[str, Any]:
-    labels = [cell_label(p).split(" · ")[-1] for p in question.fills]
+    labels = [label_parts(p)[-1] for p in question.fills]
     return dict(zip(question.fills, _several(question, text, labels, None), strict=True))
 
 
@@ -709,7 +626,7 @@ def _row(columns: tuple[str, ...], vocabulary: Vocabulary) -> Any:
 
     def parse(q: Question, report: Report, text: str) -> dict[str, Any]:
         base = q.fills[0]
-        labels = [cell_label(f"{base}.{c}").split(" · ")[-1] for c in columns]
+        labels = [label_parts(f"{base}.{c}")[-1] for c in columns]
         values = _several(q, text, labels, (columns, vocabulary))
         if needs_split(report, q):  # a follow-up: the sentence gave this row's total
             _check_split(q, get_value(report, base).total, values)
@@ -846,7 +763,7 @@ def current_answer(question: Question, report: Report) -> str:
         columns = APPLICANT_COLUMNS if question.kind == "applicants" else CASE_COLUMNS
         row = values[0]
         parts = [
-            f"{cell_label(f'{question.fills[0]}.{c}').split(' · ')[-1]} {getattr(row, c)}"
+            f"{label_parts(f'{question.fills[0]}.{c}')[-1]} {getattr(row, c)}"
             for c in columns
             if getattr(row, c)
         ]
@@ -891,26 +808,45 @@ def finished_table(bank: QuestionBank, report: Report, question: Question) -> st
     return None if remaining else table
 
 
-def table_findings(report: Report, table: str) -> list[checks.Finding]:
-    """Check findings located in one table (表二/表三/表四), errors first."""
-    found = [f for f in checks.check_report(report) if f.location.startswith(table)]
+def table_findings(report: Report, table: str) -> list[Finding]:
+    """Check findings concerning one table (表二/表三/表四), errors first."""
+    found = in_table(checks.check_report(report), table)
     return sorted(found, key=lambda f: f.severity != "error")
 
 
+def asks_for(question: Question, finding: Finding, version: FormatVersion = "2021") -> bool:
+    """The question fills a place the finding concerns: one of its paths lies in what the
+    question fills, or the question fills a cell inside a row or table the finding names. A
+    （七）总计 cell is computed, never asked: the question of every result row of the format
+    asks for it (any of them may hold the wrong number)."""
+    places = [p for path in finding.paths for p in _asked_places(path, version)]
+    return any(
+        within(path, question.fills) or within(fill, (path,))
+        for path in places
+        for fill in question.fills
+    )
+
+
+def _asked_places(path: str, version: FormatVersion) -> list[str]:
+    parts = path.split(".")
+    if parts[:2] == ["table3", "results_total"]:
+        column = parts[2:]
+        return [".".join(["table3", row, *column]) for row in result_rows(version)]
+    return [path]
+
+
 def correction_questions(
-    bank: QuestionBank, report: Report, table: str, findings: Sequence[checks.Finding] = ()
+    bank: QuestionBank, report: Report, table: str, findings: Iterable[Finding] = ()
 ) -> list[Question]:
-    """The questions that fill the table's cells, those named by a finding first."""
+    """The questions that fill the table's cells in table order, those asking for a place a
+    finding concerns first. A relation between several cells (a `topic` such as a column's
+    勾稽关系) names no question: any of its cells may be the wrong one."""
     version = report.format_version
     rows = [
         q for q in bank.questions if q.table == table and q.kind != "gate" and version in q.formats
     ]
-    named = {
-        q.id
-        for q in rows
-        for f in findings
-        if any(f.location.startswith(cell_label(path)) for path in q.fills)
-    }
+    pointed = [f for f in findings if not f.topic]
+    named = {q.id for q in rows for f in pointed if asks_for(q, f, version)}
     return sorted(rows, key=lambda q: q.id not in named)
 
 

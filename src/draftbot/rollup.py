@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from . import paths
 from .audit import agency_key
-from .datafile import describe_location, problems_from_validation
+from .datafile import problems_from_validation
 from .model import AgencyLevel, Report, drop_redundant_totals
 from .tables import report_grids
 
@@ -201,13 +202,8 @@ def _build(
     for key, contributions in cells.items():
         if _is_total(key):
             continue
-        node = data
-        parts = key.split(".")
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = sum(
-            (c.value for c in contributions), start=type(contributions[0].value)()
-        )
+        total = sum((c.value for c in contributions), start=type(contributions[0].value)())
+        paths.set_value(data, key, total)
     try:
         return Report.model_validate(data)
     except ValidationError as exc:
@@ -293,7 +289,7 @@ def draft_rollup(rollup: RollUp, settings: Settings, *, offline: bool = False) -
 
 def cell_location(key: str) -> str:
     """A grid cell key as the official table prints it: 表三 · 三、本年度办理结果 ·（一）予以公开 · 总计."""
-    return describe_location(tuple(key.split(".")))
+    return paths.label(key)
 
 
 def breakdown_rows(rollup: RollUp) -> tuple[list[str], list[list[Any]]]:

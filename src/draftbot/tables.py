@@ -129,48 +129,14 @@ TABLE2_LABELS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def join_location(*parts: str) -> str:
-    """`表三 · 三、本年度办理结果 ·（一）予以公开 · 自然人`: no space before a full-width bracket."""
-    out = parts[0]
-    for part in parts[1:]:
-        out += (" ·" if part.startswith("（") else " · ") + part
-    return out
-
-
 def table3_row_location(row_key: str) -> list[str]:
+    """The printed label parts of a 表三 row below the table name (`paths.label` joins them)."""
     group, leaf = TABLE3_ROW_LABELS[row_key]
     parts = [] if row_key in TABLE3_TOP_ROWS or row_key == "carried_forward" else [RESULTS_LABEL]
     if group:
         parts.append(group)
     parts.append(leaf)
     return parts
-
-
-def table3_location(row_key: str, column: str | None = None) -> str:
-    parts = ["表三", *table3_row_location(row_key)]
-    if column:
-        parts.append(APPLICANT_LABELS[column])
-    return join_location(*parts)
-
-
-def table4_location(block: str, column: str | None = None) -> str:
-    parts = ["表四", CASE_BLOCK_LABELS[block]]
-    if column:
-        parts.append(CASE_LABELS[column])
-    return join_location(*parts)
-
-
-def table2_row_location(path: str) -> str | None:
-    """A 表二 row such as `table2.regulations` as printed (`表二 · 第二十条第（一）项 · 规章`)."""
-    for cell_path, (article, row, _) in TABLE2_LABELS.items():
-        if cell_path.startswith(path + "."):
-            return join_location("表二", article, row)
-    return None
-
-
-def table2_location(path: str) -> str:
-    article, row, column = TABLE2_LABELS[path]
-    return join_location("表二", article, row, column)
 
 
 # --- data → grid --------------------------------------------------------------------------

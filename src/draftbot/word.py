@@ -23,8 +23,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
-from .anchors import finding_keys, finding_section, quoted_pieces
-from .checks import SEVERITY_LABELS, Finding
+from .anchors import quoted_pieces
 from .datafile import atomic_write_bytes
 from .export import (
     DRAFT_MARK,
@@ -35,9 +34,10 @@ from .export import (
     DocumentTemplate,
     ExportBlocked,
     gate,
-    meta_field_of,
+    meta_variable_of,
     plan_document,
 )
+from .findings import SEVERITY_LABELS, Finding, cells_of
 from .model import Report
 from .published import ReportImportError, import_report
 from .tables import Cell, Grid
@@ -504,10 +504,10 @@ def _anchor_run(
 ) -> Any:
     """The run a finding's comment is anchored at: its cell, its sentence, its preamble line,
     else the title."""
-    cells = finding_keys(finding, keys)
+    cells = cells_of(finding, keys)
     if cells:
         return _cell_run(doc, placed, cells[0])
-    section = finding_section(finding)
+    section = finding.section
     if section is not None:
         runs = _section_runs(doc, placed, section)
         for piece in quoted_pieces(finding):
@@ -516,7 +516,7 @@ def _anchor_run(
                     return run
         if runs:
             return runs[0]
-    if finding.location.startswith("基本信息"):
+    if any(path.startswith("meta.") for path in finding.paths):
         run = _meta_run(doc, placed, finding)
         if run is not None:
             return run
@@ -553,7 +553,7 @@ def _cell_run(doc: Any, placed: list[tuple[Block, Any]], key: str) -> Any:
 def _meta_run(doc: Any, placed: list[tuple[Block, Any]], finding: Finding) -> Any | None:
     """The run of the preamble or closing line printing the field a finding names: the
     sentence holding the quoted value if there is one, else the line's first run."""
-    field = meta_field_of(finding.location)
+    field = next(filter(None, map(meta_variable_of, finding.paths)), None)
     for block, element in placed:
         if field and field in block.fields:
             runs = _paragraph(doc, element).runs

@@ -26,7 +26,7 @@ from ..datafile import problems_from_validation
 from ..freetext import OFFLINE_PARSER, TABLE3_ROWS, Proposal
 from ..freetext_llm import propose
 from ..model import Report
-from ..questions import cell_label
+from ..paths import label as cell_label
 from ..tables import APPLICANT_LABELS
 from ..text import find_numbers
 from .report_answers import cell_value, fmt_value

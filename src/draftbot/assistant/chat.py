@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ..model import Report
@@ -29,8 +27,13 @@ from .changes import (
     propose_change,
 )
 from .conversation import Conversation
+from .reply import (
+    Reply,
+    _with_note,
+    count_calls,
+    daily_calls,
+)
 from .report_answers import (
-    CellView,
     answer_from_data,
     explain_findings,
     is_data_question,
@@ -40,43 +43,10 @@ from .retrieval import Retrieval, index_for
 from .rules import RuleBook, load_rules
 
 NOT_COVERED = "规则中没有相关规定"
-OFFLINE_SOURCE = "规则原文"
 MAX_QUESTION_CHARS = 2000
-RULE_ID_IN_TEXT = re.compile(r"\[?\b([A-Z]{1,3}[0-9]?-R?[0-9]{2})\b\]?")
 _QUESTION_CUES = re.compile(
     r"[?？]|吗|呢|怎么|如何|为什么|哪|什么|几|多少|是否|能不能|要不要|可不可以"
 )
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What the assistant says. `kind`: rules | not_covered | finding | data | proposal | error."""
-
-    kind: str
-    text: str
-    rule_ids: tuple[str, ...] = ()
-    cells: tuple[CellView, ...] = ()
-    proposal: ChangeProposal | None = None
-    source: str = OFFLINE_SOURCE
-    notes: tuple[str, ...] = ()
-    model_calls: int = 0
-
-    def to_entry(self) -> dict[str, Any]:
-        """The fields stored in the conversation (besides role and text)."""
-        entry: dict[str, Any] = {
-            "kind": self.kind,
-            "rules": list(self.rule_ids),
-            "source": self.source,
-            "notes": list(self.notes),
-            "cells": [
-                {"path": c.path, "location": c.location, "value": c.value} for c in self.cells
-            ],
-        }
-        if self.proposal is not None:
-            entry["proposal"] = self.proposal.to_dict()
-        if self.model_calls:
-            entry["model_calls"] = self.model_calls
-        return entry
 
 
 @dataclass
@@ -283,49 +253,3 @@ def _closest(retrieval: Retrieval, label: str) -> str:
     if not retrieval.hits:
         return "可以问表二、表三、表四各行各列怎么填，勾稽关系，正文各部分写什么，发布期限和信息处理费。"
     return f"{label}：\n" + "\n".join(hit.rule.quoted() for hit in retrieval.hits)
-
-
-def _with_note(reply: Reply, note: str) -> Reply:
-    return Reply(
-        reply.kind, reply.text, reply.rule_ids, reply.cells, reply.proposal, reply.source,
-        (*reply.notes, note), reply.model_calls,
-    )  # fmt: skip
-
-
-# --- the per-day cap across reports -------------------------------------------------------------
-
-
-def _calls_file(settings: Any) -> Path:
-    return Path(settings.data_dir) / "assistant-calls.json"
-
-
-def daily_calls(settings: Any) -> int:
-    """Model calls the assistant made today (UTC) on this machine's data folder."""
-    import json
-
-    try:
-        data = json.loads(_calls_file(settings).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return 0
-    return int(data.get(_today(), 0)) if isinstance(data, dict) else 0
-
-
-def count_calls(settings: Any, calls: int) -> None:
-    """Add `calls` to today's count (only today's count is kept)."""
-    import json
-
-    from ..datafile import atomic_write_text
-
-    if calls <= 0:
-        return
-    path = _calls_file(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _calls_lock:  # the web app answers in several worker threads
-        atomic_write_text(path, json.dumps({_today(): daily_calls(settings) + calls}))
-
-
-_calls_lock = threading.Lock()
-
-
-def _today() -> str:
-    return dt.datetime.now(dt.timezone.utc).date().isoformat()

@@ -21,6 +21,7 @@ from ..drafting.prompts import fence
 from ..facts import build_fact_sheet
 from ..model import Report
 from ..resources import bundled_dir
+from .reply import RULE_ID_IN_TEXT, Reply, _with_note, count_calls
 from .retrieval import Retrieval
 from .rules import RuleBook
 
@@ -72,7 +73,6 @@ def model_rules_answer(
     """The model's answer, checked; `offline` (a Reply) is returned with a note on any failure."""
     from ..drafting.aio import run_sync
     from ..drafting.llm import LLMError, complete
-    from .chat import RULE_ID_IN_TEXT, Reply, _with_note, count_calls
 
     messages = messages_for(settings, book, report, question, retrieval)
 
@@ -126,8 +126,6 @@ def unmatched_numbers(text: str, report: Report, rules: list[Any]) -> list[str]:
     the data with another meaning is still caught. Numbers written in the cited rules (fee
     thresholds, periods) are allowed as quoted. Returns the offending number texts, each once.
     """
-    from .chat import RULE_ID_IN_TEXT
-
     text = RULE_ID_IN_TEXT.sub("", text)  # rule ids are not quantities
     sheet = build_fact_sheet(report)
     from_rules: set[Decimal] = set()

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..answers import APPLICANT_WORDS
-from ..checks import Finding, check_report
+from ..checks import check_report
 from ..facts import fmt
+from ..findings import Finding
 from ..freetext import TABLE3_ROWS
 from ..model import APPLICANT_COLUMNS, CASE_COLUMNS, Report, result_rows
-from ..questions import cell_label, get_value
+from ..paths import label as cell_label
+from ..paths import read as get_value
 from ..tables import APPLICANT_LABELS, CASE_BLOCK_LABELS, CASE_LABELS, TABLE3_ROW_LABELS
 
 TABLE_WORDS = {"表二": "table2", "表三": "table3", "表四": "table4"}
@@ -84,7 +86,7 @@ def explain_findings(
     wanted = [table for word, table in TABLE_WORDS.items() if word in text]
     explanations = []
     for finding in check_report(report):
-        table = next((t for w, t in TABLE_WORDS.items() if finding.location.startswith(w)), "")
+        table = next((t for w, t in TABLE_WORDS.items() if w in finding.tables), "")
         if wanted and table not in wanted:
             continue
         balance = "勾稽" in text or "平衡" in text
@@ -97,8 +99,10 @@ def explain_findings(
 
 def candidate_cells(report: Report, finding: Finding) -> list[str]:
     """Data paths of the cells a finding is about, the most likely culprits first."""
-    last = finding.location.rsplit("·", 1)[-1].strip()
-    column = next((k for k, v in APPLICANT_LABELS.items() if v == last), None)
+    first = finding.paths[0].split(".") if finding.paths else []
+    column = first[2] if len(first) == 3 and first[2] in APPLICANT_LABELS else None
+    if finding.topic and len(finding.paths) == 1:
+        column = None  # the reminder of an unfilled 表三, not one column's balance
     t3 = report.table3
     version = report.format_version
     if finding.code in ("T3-01", "T3-04") and column:
@@ -108,28 +112,15 @@ def candidate_cells(report: Report, finding: Finding) -> list[str]:
         return [f"table3.{k}.{column}" for k in (*head, *results, *tail)]
     if finding.code == "X-01" and column:
         return [f"table3.carried_over.{column}"]
-    if finding.code == "T3-03":
-        row = _table3_row_at(finding.location)
-        if row:
-            return [f"table3.{row}.{c}" for c in (*APPLICANT_COLUMNS, "total")]
-    if finding.code == "T4-01":
-        block = next(
-            (b for b, label in CASE_BLOCK_LABELS.items() if label in finding.location), None
-        )
-        if block:
-            return [f"table4.{block}.{c}" for c in (*CASE_COLUMNS, "total")]
-    if finding.code == "X-02":
-        key = "regulations" if "· 规章" in finding.location else "normative_documents"
-        return [f"table2.{key}.{c}" for c in ("issued", "repealed", "in_force")]
-    if finding.code == "F-02":
-        row = _table3_row_at(finding.location)
-        return [f"table3.{row}.total"] if row else []
+    if finding.code == "T3-03" and len(first) > 1:
+        return [f"table3.{first[1]}.{c}" for c in (*APPLICANT_COLUMNS, "total")]
+    if finding.code == "T4-01" and len(first) > 1:
+        return [f"table4.{first[1]}.{c}" for c in (*CASE_COLUMNS, "total")]
+    if finding.code == "X-02" and len(first) > 1:
+        return [f"table2.{first[1]}.{c}" for c in ("issued", "repealed", "in_force")]
+    if finding.code == "F-02" and len(first) > 1:
+        return [f"table3.{first[1]}.total"]
     return []
-
-
-def _table3_row_at(location: str) -> str | None:
-    matches = [k for k, (_, leaf) in TABLE3_ROW_LABELS.items() if leaf in location]
-    return max(matches, key=lambda k: len(TABLE3_ROW_LABELS[k][1]), default=None)
 
 
 def cell_view(report: Report, path: str) -> CellView:

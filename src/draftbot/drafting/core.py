@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Literal
 
-from ..checks import Finding
 from ..config import Settings
 from ..facts import FactSheet, build_fact_sheet
+from ..findings import Finding
 from ..model import MAX_SECTION_CHARS, Report, Revision
-from ..outline import SECTION_KEYS, SECTION_TITLES, section_location
+from ..outline import SECTION_KEYS, SECTION_TITLES
 from .aio import run_sync
 from .cache import ResponseCache, cache_key
 from .calls import CallBudget, Completion, LLMError, Message, deadline_exceeded
@@ -107,9 +107,9 @@ def _left_out_findings(job: _Job, section: str) -> list[Finding]:
         Finding(
             "D-03",
             "warning",
-            section_location(section),
             item.message,
             "正文只写报告内容；如这一行确是要写入的情况，请改写成普通的陈述句后重新起草",
+            section=section,
         )
         for item in job.left_out
         if item.section == section
@@ -122,9 +122,9 @@ def _offline_draft(job: _Job, section: str, findings: list[Finding]) -> SectionD
         Finding(
             "D-03",
             "warning",
-            section_location(section),
             f"填报的“{d.label}”中有内容未写入正文：“{d.sentence}”（{d.reason}）",
             "如需写入，请把数字填到对应的表格或字段中，或修改这句话后重新起草",
+            section=section,
         )
         for d in job.offline.dropped
         if d.section == section
@@ -148,7 +148,7 @@ def _instruction_findings(job: _Job, section: str) -> list[Finding]:
         if job.offline.instruction.ignored
         else ""
     )
-    return [Finding("D-05", "warning", section_location(section), message, hint)]
+    return [Finding("D-05", "warning", message, hint, section=section)]
 
 
 def _visible_stream(section: str, emit: Emit) -> tuple[Callable[[str], None], Callable[[], None]]:
@@ -176,15 +176,15 @@ def _script_findings(section: str, script: str) -> list[Finding]:
         Finding(
             "D-04",
             "warning",
-            section_location(section),
             "大模型写出的文字中有繁体字，报告正文应使用简体中文",
             "请把繁体字改为简体字后再发布，或重新起草本段",
+            section=section,
         )
     ]
 
 
 def _fallback(job: _Job, section: str, code: str, message: str, hint: str) -> SectionDraft:
-    finding = Finding(code, "warning", section_location(section), message, hint)
+    finding = Finding(code, "warning", message, hint, section=section)
     return _offline_draft(job, section, [finding])
 
 
@@ -280,10 +280,10 @@ async def _guarded_answer(
         finding = Finding(
             "D-01",
             "warning",
-            section_location(section),
             f"大模型写出的数字与数据不符，要求改正后仍未改正：{describe_claims(still)}；"
             "已删去这些句子，本段其余文字保留",
             "请核对删去的内容；如需写入，请把数字填到对应的表格或字段中后重新起草本段",
+            section=section,
         )
         findings = [finding, *_left_out_findings(job, section)]
         return SectionDraft(section, kept, settings.model_name, findings, second.cached)

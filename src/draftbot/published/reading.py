@@ -19,9 +19,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..checks import Finding, check_report
+from .. import paths as data_paths
+from ..checks import check_report
 from ..datafile import problems_from_validation
 from ..export import DRAFT_PLACEHOLDER
+from ..findings import Finding
 from ..formats import CONTENT, CURRENT_FORMAT, FORMATS, FormatVersion, default_format_for, format_of
 from ..model import Meta, Report, drop_redundant_totals
 from ..numbers import BLANK_MARKS, NumberError, normalize_text, parse_amount, parse_count
@@ -273,10 +275,7 @@ def import_table2(
             row = ".".join(parts[:2])
             notes.setdefault(row, {"kind": "absent_row"})
             value = None
-        node = out
-        for part in parts[1:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = value
+        data_paths.set_value(out, ".".join(parts[1:]), value)
     for key, row in out.items():
         if isinstance(row, dict) and all(f"{prefix}.{key}.{c}" not in values for c in row):
             out[key] = None  # the whole row is missing: one note for the row, not per cell

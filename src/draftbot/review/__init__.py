@@ -3,14 +3,14 @@ wrong years, other regions' names and wrong level words, placeholders, copying f
 year, missing content, personal data and sub-parts with only general wording. Only
 sections with text are checked.
 
-`review_report(report)` returns `checks.Finding`s; `checks.check_report` includes them.
+`review_report(report)` returns `findings.Finding`s; `checks.check_report` includes them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from ..checks import Finding
+from ..findings import Finding
 from ..model import Report
 from ._text import SECTION_LABELS
 from .content import check_content
@@ -36,10 +36,10 @@ REVIEWS: tuple[Callable[[Report], Iterator[Finding]], ...] = (
     check_privacy,
     check_generic,
 )
-_SECTION_ORDER = {label: i for i, label in enumerate(SECTION_LABELS.values())}
+_SECTION_ORDER = {key: i for i, key in enumerate(SECTION_LABELS)}
 
 
 def review_report(report: Report) -> list[Finding]:
     """All prose findings, section by section in report order, then by code."""
     findings = [finding for review in REVIEWS for finding in review(report)]
-    return sorted(findings, key=lambda f: (_SECTION_ORDER.get(f.location, 99), f.code))
+    return sorted(findings, key=lambda f: (_SECTION_ORDER.get(f.section or "", 99), f.code))

@@ -1,7 +1,7 @@
 """Shared helpers of the prose checks: sections, sentences, quotes and numbers in prose.
 
-Locations use the section labels of the outline (`outline.SECTION_LABELS`), so a
-finding names the section as the report prints it.
+Findings are placed by section key (`Finding.section`); their printed location is
+`outline.section_location(key)`; `Sentence.location` names a section inside a message.
 """
 
 from __future__ import annotations

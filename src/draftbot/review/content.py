@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..checks import Finding
+from ..findings import Finding
 from ..model import Report
-from ._text import SECTION_LABELS, drafted_sections
+from ._text import drafted_sections
 
 CODE = "P-07"
 # Sub-part of 一、总体情况 → (what it is about, words of which at least one must appear).
@@ -66,7 +66,7 @@ def _mentions(text: str, words: tuple[str, ...]) -> bool:
 
 
 def _finding(key: str, message: str, hint: str) -> Finding:
-    return Finding(CODE, "warning", SECTION_LABELS[key], message, hint)
+    return Finding(CODE, "warning", message, hint, section=key)
 
 
 def _topic_finding(key: str, text: str) -> Iterator[Finding]:

@@ -11,10 +11,10 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from ..checks import Finding
+from ..findings import Finding
 from ..model import Report
 from ..text import split_sentences
-from ._text import SECTION_LABELS, drafted_sections, quote
+from ._text import drafted_sections, quote
 
 CODE = "P-06"
 THRESHOLD = 0.8
@@ -61,10 +61,10 @@ def _similar_sections(report: Report) -> Iterator[Finding]:
             yield Finding(
                 CODE,
                 "warning",
-                SECTION_LABELS[key],
                 f"这一部分与上年报告同一部分的文字相似度约为 {ratio:.0%}"
                 f"（从{quote(split_sentences(text)[0])}开始）",
                 "年度报告应写本年的实际情况：请根据本年工作重写，不要沿用上年的文字",
+                section=key,
             )
 
 
@@ -85,7 +85,7 @@ def _repeated_problems(report: Report) -> Iterator[Finding]:
         yield Finding(
             CODE,
             "warning",
-            SECTION_LABELS["problems"],
             "本年所列的问题与上年报告所列问题完全相同：" + "；".join(previous.problems),
             "同样的问题年年出现，说明整改没有到位或照搬了上年文字：请写明上年问题的整改情况和本年新发现的问题",
+            section="problems",
         )

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..checks import Finding
+from ..findings import Finding
 from ..model import Report
-from ._text import SECTION_LABELS, drafted_sections
+from ._text import drafted_sections
 
 CODE = "P-09"
 MESSAGE = "此部分只有通用表述，建议补充具体做法"
@@ -48,7 +48,7 @@ def check_generic(report: Report) -> Iterator[Finding]:
             yield Finding(
                 CODE,
                 "warning",
-                SECTION_LABELS[key],
                 MESSAGE,
                 f"请补充填报“{CHECKED[key]}”后重新起草本段，或直接在正文中写明本年的具体做法",
+                section=key,
             )

@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..checks import Finding, Severity
+from ..findings import Finding, Severity
 from ..model import Report
-from ..tables import join_location
 from .placeholders import GAP_RE, PLACEHOLDER_RE
 
 # The printed label of each checked meta field, as in the export (基本信息 · …).
@@ -103,6 +102,4 @@ def check_meta(report: Report) -> Iterator[Finding]:
         problem = meta_value_problem(name, getattr(report.meta, name))
         if problem is not None:
             code, severity, message, hint = problem
-            yield Finding(
-                code, severity, join_location("基本信息", META_FIELDS[name]), message, hint
-            )
+            yield Finding(code, severity, message, hint, paths=(f"meta.{name}",))

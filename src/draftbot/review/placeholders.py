@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..checks import Finding
+from ..findings import Finding
 from ..model import Report
 from ._text import Sentence, quote, report_sentences
 
@@ -46,7 +46,7 @@ def _finding(sentence: Sentence, found: str, what: str) -> Finding:
     return Finding(
         CODE,
         "error",
-        sentence.location,
         quote(sentence.text, found) + what,
         "请把占位符换成实际内容（数字、名称），或删去这句话",
+        section=sentence.section,
     )

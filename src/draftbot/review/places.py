@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..checks import Finding
+from ..findings import Finding
 from ..model import AgencyLevel, Report
 from ..regions import GENERIC_NAMES, Division, Divisions, NameMatch, load_divisions
 from ._text import Sentence, drafted_sections, quote, report_sentences
@@ -146,11 +146,11 @@ def _place_findings(
         yield Finding(
             PLACE_CODE,
             "warning",
-            sentence.location,
             f"{quote(sentence.text, match.name)}提到“{match.name}”（{where}），"
             f"不是本机关所在的{own.name}或其下辖地区",
             "如是照搬其他地方报告时留下的地名，请改为本地名称；如确需提及（如对口帮扶、考察学习），"
             f"请把“{match.name}”加入“允许地名”（网页：概况 · 基本信息；数据文件：meta.allowed_places）",
+            section=sentence.section,
         )
 
 
@@ -177,11 +177,11 @@ def _level_findings(
         yield Finding(
             LEVEL_CODE,
             "warning",
-            sentence.location,
             f"{quote(sentence.text, word)}中的“{word}”与本机关不符：本机关在{own.name}，"
             f"这里应是“{own.own_kind}”而不是“{kind}”",
             f"可能照搬了其他地方的报告：请改为“{word.replace(kind, own.own_kind, 1)}”等本级说法；"
             f"如确属正常提法，请把“{word}”加入“允许地名”（网页：概况 · 基本信息；数据文件：meta.allowed_places）",
+            section=sentence.section,
         )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..checks import Finding, Severity
+from ..findings import Finding, Severity
 from ..model import Report
 from ._text import Sentence, quote, report_sentences
 
@@ -63,9 +63,9 @@ def _finding(sentence: Sentence, severity: Severity, what: str, found: str, hint
     return Finding(
         CODE,
         severity,
-        sentence.location,
         f"{quote(sentence.text, found)}中有{what}“{found}”",
         hint,
+        section=sentence.section,
     )
 
 

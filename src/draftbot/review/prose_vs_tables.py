@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..checks import Finding, Severity
 from ..claims import (
     DATA_UNITS,
     Claim,
@@ -29,6 +28,7 @@ from ..claims import (
     parts_over_totals,
     percent_candidates,
 )
+from ..findings import Finding, Severity
 from ..model import Report, result_rows
 from ..text import split_sentences
 from ._text import NUM, Sentence, drafted_sections, parse_prose_number, quote, report_sentences
@@ -152,9 +152,9 @@ def _claim_findings(data: ClaimData, sentence: Sentence, claims: list[Claim]) ->
         yield Finding(
             CODE,
             severity,
-            sentence.location,
             f"{quote(sentence.text, phrase)}中写的是“{phrase}”，但{data_value_text(claim, data)}",
             HINT,
+            section=sentence.section,
         )
 
 
@@ -174,9 +174,9 @@ def _unlisted_findings(
         yield Finding(
             CODE,
             "warning",
-            sentence.location,
             f"{quote(sentence.text, phrase)}中的“{claim.text}{unit}”在表格和填报数据中找不到来源",
             "正文中的数量应能在表格或填报数据中找到：请核对这个数，或把它填到对应的字段中",
+            section=sentence.section,
         )
 
 
@@ -221,9 +221,9 @@ def _percent_findings(
         yield Finding(
             CODE,
             "error" if determinate else "warning",
-            sentence.location,
             message,
             "百分比应由数字算出：请按表格中的数字重新计算，或核对句中的数字",
+            section=sentence.section,
         )
 
 
@@ -254,10 +254,10 @@ def _repeated_findings(
         yield Finding(
             CODE,
             "warning",
-            sentence.location,
             f"{quote(sentence.text, claim.text)}中写的是“{_claim_phrase(sentence.text, claim)}”，"
             f"但{where.location}写的是“{_claim_phrase(where.text, first)}”，同一个数前后不一致",
             "同一个数在报告中应前后一致：请核对表格后统一",
+            section=sentence.section,
         )
 
 
@@ -278,7 +278,6 @@ _ORDINAL_VALUES = {
 
 def _enumeration_findings(report: Report) -> Iterator[Finding]:
     """一是…二是…三是 in one paragraph must count up by one: no skip, no repeat."""
-    from ._text import SECTION_LABELS
 
     for key, text in drafted_sections(report.narrative):
         for paragraph in text.split("\n"):
@@ -298,9 +297,9 @@ def _enumeration_findings(report: Report) -> Iterator[Finding]:
                     yield Finding(
                         CODE,
                         "warning",
-                        SECTION_LABELS[key],
                         f"{quote(paragraph, word)}中的列举序号{what}：“{word}”前面是第 {previous} 项",
                         "列举的序号应依次递增（一是、二是、三是……）：请核对序号",
+                        section=key,
                     )
                     break
                 previous = value
@@ -329,9 +328,9 @@ def _quantity_findings(
             yield Finding(
                 CODE,
                 quantity.severity,
-                sentence.location,
                 f"{quote(sentence.text, phrase)}中写的是“{phrase}”，但{quantity.label}为 {allowed[0]}",
                 HINT if quantity.severity == "error" else HINT_DOCUMENTS,
+                section=sentence.section,
             )
 
 
@@ -372,9 +371,9 @@ def _zero_findings(report: Report, sentence: Sentence) -> Iterator[Finding]:
             yield Finding(
                 CODE,
                 "error",
-                sentence.location,
                 f"{quote(sentence.text, phrase)}说没有，但{label}为 {value}",
                 HINT,
+                section=sentence.section,
             )
 
 
@@ -386,8 +385,8 @@ def _sum_findings(sentence: Sentence) -> Iterator[Finding]:
         yield Finding(
             CODE,
             "error",
-            sentence.location,
             f"{quote(sentence.text, item.total_text)}中总数为 {item.total}{item.unit}，"
             f"但“其中”各项相加为 {shown} = {item.added}{item.unit}，多于总数",
             "分项之和不应超过总数：请核对总数和各分项的数字",
+            section=sentence.section,
         )

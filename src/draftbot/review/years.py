@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..checks import Finding
+from ..findings import Finding
 from ..model import Report
 from ..text import PERIOD_RE, YEAR_RE, wrong_years
 from ._text import Sentence, quote, report_sentences
@@ -32,10 +32,10 @@ def _period_findings(sentence: Sentence, year: int) -> Iterator[Finding]:
             yield Finding(
                 CODE,
                 "error",
-                sentence.location,
                 f"{quote(sentence.text, match.group(0))}中的统计期“{match.group(0)}”"
                 f"与统计年度 {year} 年不符",
                 f"统计期应为“{year}年1月1日至12月31日”",
+                section=sentence.section,
             )
 
 
@@ -46,7 +46,7 @@ def _stray_year_findings(sentence: Sentence, year: int) -> Iterator[Finding]:
         yield Finding(
             CODE,
             "warning",
-            sentence.location,
             f"{quote(sentence.text, str(wrong[0]))}写的是 {shown}，而本报告的统计年度为 {year} 年",
             "可能沿用了往年报告的文字：说本年情况时请写本年度的年份；如确是引用往年，请写明“上年”“较…”等",
+            section=sentence.section,
         )

@@ -11,8 +11,9 @@ from typing import Any, Generic, TypeVar
 from fastapi import Request
 from starlette.responses import HTMLResponse
 
-from ..checks import Finding, check_report
+from ..checks import check_report
 from ..export import unwritten_sections
+from ..findings import Finding
 from ..outline import SECTION_LABELS
 from ..store import Store, StoredReport
 from ..tables import Grid

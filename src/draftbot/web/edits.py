@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .. import paths as data_paths
 from ..answers import (
     parse_amount_answer,
     parse_category_line,
@@ -145,35 +146,11 @@ def _is_chinese(text: str) -> bool:
 
 
 def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    """Place `value` at dotted `path`; list positions must exist (0 ≤ i < len), else KeyError."""
-    if not isinstance(path, str) or len(path) > 200:
+    """Place `value` at dotted `path` (`paths.set_value`); a path too long or too deep, or a
+    list position that does not exist, is a KeyError."""
+    if not isinstance(path, str) or len(path) > 200 or path.count(".") >= MAX_PATH_PARTS:
         raise KeyError(path)
-    parts = path.split(".")
-    if len(parts) > MAX_PATH_PARTS or any(not p for p in parts):
-        raise KeyError(path)
-    node: Any = data
-    for part in parts[:-1]:
-        if isinstance(node, list):
-            node = node[_index(node, part)]
-            continue
-        if not isinstance(node, dict):
-            raise KeyError(path)
-        if node.get(part) is None:
-            node[part] = {}
-        node = node[part]
-    last = parts[-1]
-    if isinstance(node, list):
-        node[_index(node, last)] = value
-    elif isinstance(node, dict):
-        node[last] = value
-    else:
-        raise KeyError(path)
-
-
-def _index(items: list[Any], part: str) -> int:
-    if not part.isdigit() or int(part) >= len(items):
-        raise KeyError(part)
-    return int(part)
+    data_paths.set_value(data, path, value)
 
 
 def _problems(exc: ValidationError, changes: dict[str, Any]) -> list[EditProblem]:

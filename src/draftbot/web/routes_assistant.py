@@ -15,8 +15,9 @@ from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, Response
 
 from ..assistant.changes import ChangeError, StaleProposal
-from ..assistant.chat import MAX_QUESTION_CHARS, Assistant, Reply
+from ..assistant.chat import MAX_QUESTION_CHARS, Assistant
 from ..assistant.conversation import conversation_for_report
+from ..assistant.reply import Reply
 from ..assistant.rules import RuleBook, RulesError, load_rules
 from ..model import Report
 from ..store import Store

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from ..checks import Finding
+from ..findings import Finding
 from ..outline import SECTION_KEYS, SECTION_LABELS
 from ..revisions import SOURCE_LABELS, preview, source_label
 from ..store import ReportFinal, SectionRevision, Store, StoredReport, VersionConflict

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from .. import questions as qb
+from ..paths import label
 from ..store import StoredReport, VersionConflict
 from .context import VersionCache, report_page, store_of
 from .pools import in_pool
@@ -104,7 +105,7 @@ def guide_page(
             answer_format=qb.answer_format(question),
             multiline=qb.is_multiline(question),
             answer=qb.current_answer(question, report) if answer is None else answer,
-            cells=[qb.cell_label(path) for path in question.fills] if question.table else [],
+            cells=[label(path) for path in question.fills] if question.table else [],
         )
     return report_page(request, "guide.html", stored, "guide", status=status, **context)
 
@@ -167,7 +168,7 @@ async def _proposal(
     proposal = await in_pool(
         request, "model", parse_sentence, settings, system_prompt, text, scope, stored.report
     )
-    return proposal_view(proposal, stored.report, qb.cell_label)
+    return proposal_view(proposal, stored.report, label)
 
 
 @router.post("/reports/{report_id}/guide/confirm")

@@ -11,9 +11,9 @@ from starlette.datastructures import UploadFile
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from .. import questions as qb
-from ..anchors import cell_location
 from ..datafile import DataFileError, dump_report, parse_report
 from ..model import AgencyLevel, Report
+from ..paths import label as cell_location
 from ..published import SUFFIXES as PUBLISHED_SUFFIXES
 from ..rollover import start_from_previous
 from ..store import STATUS_LABELS, ReportSummary, Store, StoredReport
@@ -300,7 +300,7 @@ def overview(request: Request, report_id: str) -> Response:
     from .routes_guide import bank
 
     findings = findings_for(stored)
-    in_tables = [f for f in findings if f.location.startswith(("表二", "表三", "表四"))]
+    in_tables = [f for f in findings if f.tables]
 
     def guide_state() -> str:
         remaining = qb.next_question(bank(), stored.report)

@@ -6,13 +6,12 @@ Nothing here decides a number or a rule; it only arranges what tables.py and che
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..anchors import finding_keys
-from ..checks import Finding
+from ..findings import SEVERITY_LABELS, Finding, cells_of, in_section, in_table
 from ..model import APPLICANT_COLUMNS, Report
-from ..outline import SECTION_LABELS, TABLE_SECTIONS, section_location
+from ..outline import TABLE_SECTIONS
 from ..tables import (
     Cell,
     Grid,
@@ -60,23 +59,19 @@ class FindingView:
     location: str
     message: str
     hint: str
-    keys: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()  # the value cells of the page it concerns (highlighted)
+    paths: tuple[str, ...] = ()
+    section: str | None = None
+    tables: tuple[str, ...] = ()  # 表二/表三/表四 it concerns (the findings list filters on it)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "severity_label": self.severity_label,
-            "location": self.location,
-            "message": self.message,
-            "hint": self.hint,
-            "keys": list(self.keys),
-        }
+        """Every field; tuples become lists in JSON."""
+        return asdict(self)
 
 
 def finding_views(findings: list[Finding], keys: list[str] | None = None) -> list[FindingView]:
-    from ..checks import SEVERITY_LABELS
-
+    """Findings as shown; `keys` are the value cells of the page, those a finding concerns
+    are its `keys` (highlighted)."""
     return [
         FindingView(
             f.code,
@@ -85,20 +80,23 @@ def finding_views(findings: list[Finding], keys: list[str] | None = None) -> lis
             f.location,
             f.message,
             f.hint,
-            tuple(finding_keys(f, keys)) if keys else (),
+            tuple(cells_of(f, keys)) if keys else (),
+            f.paths,
+            f.section,
+            f.tables,
         )
         for f in findings
     ]
 
 
 def table_findings(findings: list[Finding], table_name: str) -> list[Finding]:
-    return [f for f in findings if f.location.startswith(table_name)]
+    """Findings concerning one official table (`表二`/`表三`/`表四`)."""
+    return in_table(findings, table_name)
 
 
 def section_findings(findings: list[Finding], section: str) -> list[Finding]:
-    """Findings located in this narrative section: prose review and drafting findings."""
-    here = {SECTION_LABELS[section], section_location(section)}
-    return [f for f in findings if f.location in here]
+    """Findings about this narrative section: prose review and drafting findings."""
+    return in_section(findings, section)
 
 
 def counts(findings: list[Finding]) -> tuple[int, int]:

@@ -79,7 +79,7 @@ async function postJSON(url, payload) {
 function renderFindings(findings) {
   document.querySelectorAll(".findings[data-live]").forEach((box) => {
     const filter = box.dataset.filter || "";
-    const shown = findings.filter((f) => f.location.startsWith(filter));
+    const shown = filter ? findings.filter((f) => (f.tables || []).includes(filter)) : findings;
     box.replaceChildren();
     if (!shown.length) { box.append(el("p", "ok", "✓ 未发现问题")); return; }
     const list = el("ul");
