@@ -163,7 +163,7 @@ def _facts_sheet(ws: Worksheet, facts: Facts) -> None:
     data = facts.model_dump(mode="python")
     for row, fact in enumerate(fact_rows(), start=2):
         _put(ws, row, 1, fact.label, _FONT, _LEFT, border=True)
-        value = _get_path({"facts": data}, fact.path)
+        value = paths.read({"facts": data}, fact.path)
         if fact.kind == "list":
             value = "\n".join(value) or None
         elif fact.kind == "text":
@@ -187,13 +187,6 @@ def _list_sheet(
         _put(ws, i + 2, 1, first, _FONT, _LEFT, border=True, fill=True)
         _put(ws, i + 2, 2, second, _FONT, _LEFT, border=True, fill=True)
     _protect(ws)
-
-
-def _get_path(data: dict[str, Any], path: str) -> Any:
-    node: Any = data
-    for part in path.split("."):
-        node = node[part]
-    return node
 
 
 def _meta_sheet(ws: Worksheet, report: Report) -> None:
@@ -624,7 +617,7 @@ def _read_fact_rows(
             value = str(value)
         else:
             value = _cell_number(value)
-        _set_path(data, fact.path, value)
+        paths.set_value(data, fact.path, value)
 
 
 def _read_list_rows(
