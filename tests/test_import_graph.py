@@ -111,7 +111,7 @@ def test_the_graph_is_read_from_the_real_package() -> None:
     assert "draftbot.findings" in graph["draftbot.checks"]
     assert "draftbot.paths" in graph["draftbot.findings"]
     assert "draftbot.questions" in graph["draftbot.interview"]
-    assert "draftbot.drafting.llm" in graph["draftbot.freetext"]  # imported inside a function
+    assert "draftbot.drafting.llm" in graph["draftbot.freetext_llm"]  # imported inside a function
 
 
 def test_the_cycle_finder_finds_a_cycle() -> None:

@@ -205,7 +205,7 @@ def valid_target(target: str) -> bool:
 
 def target_label(target: str) -> str:
     """How a comment's target is printed: 正文：… or the cell's location in its table."""
-    from .anchors import cell_location
+    from .paths import label as cell_location
 
     if target.startswith("section:"):
         return "正文：" + SECTION_LABELS.get(target[len("section:") :], target)

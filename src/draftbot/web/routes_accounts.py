@@ -11,8 +11,8 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from .. import accounts, trail, workflow
-from ..anchors import cell_location
 from ..outline import SECTION_LABELS
+from ..paths import label as cell_location
 from .access import SESSION_COOKIE, client_address, current_account, visible_ids
 from .context import page, report_page, store_of
 from .pools import in_pool
