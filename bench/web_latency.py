@@ -6,7 +6,10 @@ that page over its own keep-alive connection, again and again, for `--seconds`; 
 autosave request (POST one cell) the same way. Downloads (.docx, .yaml) are measured
 separately, afterwards, with `--download-clients` clients, so they do not slow the page rounds.
 
-    .venv/bin/python bench/web_latency.py [--clients 20] [--seconds 20] [--write FILE]
+    .venv/bin/python bench/web_latency.py [--clients 20] [--seconds 20] [--postgresql] [--write FILE]
+
+With `--postgresql` the server keeps its data in PostgreSQL (DRAFTBOT_TEST_DATABASE_URL, else a
+throwaway cluster from tests/databases.py) instead of the SQLite file.
 
 Goals (issue 19): p95 ≤ 50 ms at 20 clients, ≤ 250 ms at 100 clients, 0 errors.
 """
@@ -14,6 +17,7 @@ Goals (issue 19): p95 ≤ 50 ms at 20 clients, ≤ 250 ms at 100 clients, 0 erro
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import os
 import socket
@@ -53,8 +57,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DRAFTBOT_DATA_DIR": str(data_dir)}
+def start_server(data_dir: Path, port: int, database_url: str = "") -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DRAFTBOT_DATA_DIR": str(data_dir), "DRAFTBOT_DATABASE_URL": database_url}
     for name in ("DRAFTBOT_LLM_BASE_URL", "DRAFTBOT_LLM_API_KEY", "OPENAI_API_KEY"):
         env.pop(name, None)
     proc = subprocess.Popen(
@@ -73,13 +77,13 @@ def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("服务器未能启动")
 
 
-def seed(data_dir: Path, count: int) -> list[str]:
+def seed(data_dir: Path, count: int, database_url: str = "") -> list[str]:
     from draftbot.config import Settings
     from draftbot.datafile import load_report
     from draftbot.drafting import apply_draft, draft_report
     from draftbot.store import Store
 
-    store = Store.in_folder(data_dir)
+    store = Store(database_url) if database_url else Store.in_folder(data_dir)
     report = load_report(ROOT / "examples" / "busy-2023.yaml")
     # prose drafted offline: a formal Word download needs every section written
     report = apply_draft(report, draft_report(report, Settings(), offline=True))
@@ -169,16 +173,28 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--download-clients", type=int, default=4)
+    parser.add_argument("--postgresql", action="store_true", help="data in PostgreSQL")
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
+    with contextlib.ExitStack() as stack:
+        database_url = ""
+        if args.postgresql:
+            sys.path.insert(0, str(ROOT / "tests"))
+            from databases import fresh_schema, server_url
+
+            database_url = stack.enter_context(fresh_schema(stack.enter_context(server_url())))
+        measure(args, database_url)
+
+
+def measure(args: argparse.Namespace, database_url: str) -> None:
     load_before = os.getloadavg()[0]
     goal = GOALS_MS.get(args.clients)
     results: list[tuple[str, int, list[float], list[str]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
-        ids = seed(data_dir, args.clients)
+        ids = seed(data_dir, args.clients, database_url)
         port = free_port()
-        server = start_server(data_dir, port)
+        server = start_server(data_dir, port, database_url)
         try:
             clients = [Client(port, ids[i]) for i in range(args.clients)]
             for name, path in [*PAGES.items(), (EDIT, "")]:
@@ -192,14 +208,19 @@ def main() -> None:
             server.terminate()
             server.wait()
     lines = [
-        f"# Web page latency, {args.clients} concurrent clients",
+        f"# Web page latency, {args.clients} concurrent clients"
+        + (", data in PostgreSQL" if args.postgresql else ""),
         "",
         f"Command: `.venv/bin/python bench/web_latency.py --clients {args.clients} "
-        f"--seconds {args.seconds:g}" + (f" --write {args.write}`" if args.write else "`") + "  ",
+        f"--seconds {args.seconds:g}"
+        + (" --postgresql" if args.postgresql else "")
+        + (f" --write {args.write}`" if args.write else "`")
+        + "  ",
         f"Machine: {machine_line()}; 1-minute load average before the run {load_before:.1f} "
         "(other work on the shared machine shows up in the tail)",
         "",
-        f"One `draftbot serve` process (uvicorn, SQLite WAL, offline drafter) on loopback; each "
+        f"One `draftbot serve` process (uvicorn, "
+        f"{'PostgreSQL' if args.postgresql else 'SQLite WAL'}, offline drafter) on loopback; each "
         f"client has its own keep-alive connection and its own report (busy-2023). Every page "
         f"row: all {args.clients} clients on that page for {args.seconds:g} s. Downloads "
         f"afterwards, {args.download_clients} clients for {args.seconds / 2:g} s each (not a "

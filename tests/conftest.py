@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from draftbot.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -14,6 +17,39 @@ EXAMPLES = ROOT / "examples"
 @pytest.fixture
 def examples_dir() -> Path:
     return EXAMPLES
+
+
+# --- the store over both databases ---------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> Iterator[str]:
+    """A PostgreSQL server for this test run: DRAFTBOT_TEST_DATABASE_URL (CI), else a
+    throwaway cluster started here (tests/databases.py)."""
+    from databases import server_url
+
+    with server_url() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | Path]:
+    """Where a fresh, empty store lives: a SQLite file, or a new schema on PostgreSQL. Every
+    test that takes `store` or `store_location` runs once on each database."""
+    if request.param == "sqlite":
+        yield tmp_path / "draftbot.sqlite3"
+        return
+    from databases import fresh_schema
+
+    with fresh_schema(request.getfixturevalue("pg_server_url")) as url:
+        yield url
+
+
+@pytest.fixture
+def store(store_location: str | Path) -> Iterator[Store]:
+    opened = Store(store_location)
+    yield opened
+    opened.close()
 
 
 # --- LLM: no real endpoint in tests; a fake OpenAI-compatible server on 127.0.0.1 ---------
@@ -34,6 +70,7 @@ def _no_real_llm(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     """No test can reach a real model: endpoint variables removed, data folder in a temp dir."""
     for name in LLM_ENV_VARS:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("DRAFTBOT_DATABASE_URL", raising=False)
     monkeypatch.setenv("DRAFTBOT_DATA_DIR", str(tmp_path_factory.mktemp("draftbot-data")))
 
 

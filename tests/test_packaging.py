@@ -27,6 +27,10 @@ def test_wheel_contains_data_folders(tmp_path: Path):
         for rel in source_files:
             assert f"draftbot/{rel}" in names, rel
     assert "draftbot/schemas/report.schema.json" in names
+    migrations = sorted((ROOT / "src" / "draftbot" / "store" / "migrations").glob("*.sql"))
+    assert migrations  # the store builds its schema from these: they must ship
+    for path in migrations:
+        assert f"draftbot/store/migrations/{path.name}" in names, path.name
 
 
 def test_bundled_dir_finds_checkout_folders():

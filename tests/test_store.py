@@ -1,8 +1,8 @@
-"""SQLite store: versions, conflicts, append-only revisions, durability settings, crashes."""
+"""The store on both databases (SQLite and PostgreSQL, the `store` fixture runs each test on
+each): versions, conflicts, append-only revisions, durability settings, crashes."""
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from databases import raw_connection, write_lock_held
 from draftbot.datafile import load_report
 from draftbot.model import Meta, Report
 from draftbot.store import ReportNotFound, Store, StoreBusy, StoreError, VersionConflict
@@ -19,22 +20,20 @@ def _report(agency: str = "测试县教育局", year: int = 2024) -> Report:
     return Report(meta=Meta(agency=agency, report_year=year))
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.in_folder(tmp_path)
-
-
-def test_pragmas_are_wal_full_and_foreign_keys(store: Store) -> None:
+def test_sqlite_pragmas_are_wal_full_and_foreign_keys(tmp_path: Path) -> None:
+    store = Store.in_folder(tmp_path)
     assert store.pragma("journal_mode") == "wal"
     assert store.pragma("synchronous") == 2  # FULL
     assert store.pragma("foreign_keys") == 1
 
 
-def test_create_and_reload_round_trips_the_whole_report(store: Store, examples_dir: Path) -> None:
+def test_create_and_reload_round_trips_the_whole_report(
+    store: Store, store_location: str | Path, examples_dir: Path
+) -> None:
     report = load_report(examples_dir / "busy-2023.yaml")
     stored = store.create(report)
     assert stored.version == 1 and stored.status == "drafting"
-    again = Store(store.path).get(stored.id)  # a fresh connection, as after a restart
+    again = Store(store_location).get(stored.id)  # a fresh connection, as after a restart
     assert again.report == report
 
 
@@ -87,17 +86,21 @@ def test_failed_attempt_is_kept_without_touching_the_text(store: Store) -> None:
 def test_revisions_cannot_be_changed_or_deleted(store: Store) -> None:
     stored = store.create(_report())
     store.save_section(stored.id, "problems", "原文", source="user", based_on=1)
-    db = sqlite3.connect(store.path, isolation_level=None)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        db.execute("UPDATE section_revisions SET text = 'x'")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        db.execute("DELETE FROM section_revisions")
-    db.close()
-    with pytest.raises(sqlite3.IntegrityError):  # foreign key: no revision for a missing report
-        store._connection().execute(
+    with raw_connection(store) as db:
+        with pytest.raises(store.db.IntegrityError, match="append-only"):
+            db.execute("UPDATE section_revisions SET text = 'x'")
+        with pytest.raises(store.db.IntegrityError, match="append-only"):
+            db.execute("DELETE FROM section_revisions")
+        if store.path is None:  # PostgreSQL: TRUNCATE skips row triggers; refused too
+            with pytest.raises(store.db.IntegrityError, match="append-only"):
+                db.execute("TRUNCATE section_revisions")
+    with pytest.raises(store.db.IntegrityError), store._transaction() as tx:
+        # foreign key: no revision for a missing report
+        tx.execute(
             "INSERT INTO section_revisions (report_id, section, text, source, report_version,"
             " created_at) VALUES ('missing', 'problems', 't', 'user', 1, 'now')"
         )
+    assert [r.text for r in store.revisions(stored.id)] == ["原文"]
 
 
 def test_unknown_section_and_bad_status_are_refused(store: Store) -> None:
@@ -118,18 +121,16 @@ def test_sql_injection_text_is_stored_verbatim(store: Store) -> None:
     assert again.report.narrative.other_matters == evil
 
 
-def test_busy_database_gives_a_chinese_message_and_changes_nothing(tmp_path: Path) -> None:
-    store = Store.in_folder(tmp_path)
+def test_busy_database_gives_a_chinese_message_and_changes_nothing(
+    store: Store, store_location: str | Path
+) -> None:
     stored = store.create(_report())
-    blocker = sqlite3.connect(store.path, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
-    try:
-        other = Store(store.path, busy_timeout_ms=200)
-        with pytest.raises(StoreBusy, match="数据库正忙"):
-            other.save_section(stored.id, "problems", "x", source="user", based_on=1)
-    finally:
-        blocker.execute("ROLLBACK")
+    other = Store(store_location, busy_timeout_ms=200)
+    with write_lock_held(store), pytest.raises(StoreBusy, match="数据库正忙"):
+        other.save_section(stored.id, "problems", "x", source="user", based_on=1)
+    other.close()
     assert store.get(stored.id).version == 1
+    assert store.revisions(stored.id) == []
 
 
 _CRASH_WRITER = textwrap.dedent(
@@ -150,12 +151,13 @@ _CRASH_WRITER = textwrap.dedent(
 )
 
 
-def test_killed_writer_leaves_a_consistent_database(tmp_path: Path) -> None:
-    store = Store.in_folder(tmp_path)
+def test_killed_writer_leaves_a_consistent_database(
+    store: Store, store_location: str | Path
+) -> None:
     stored = store.create(_report())
     for _ in range(5):
         proc = subprocess.Popen(
-            [sys.executable, "-c", _CRASH_WRITER, str(store.path), stored.id],
+            [sys.executable, "-c", _CRASH_WRITER, str(store_location), stored.id],
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -164,7 +166,7 @@ def test_killed_writer_leaves_a_consistent_database(tmp_path: Path) -> None:
             proc.stdout.readline()
         proc.kill()
         proc.wait()
-    fresh = Store(store.path)
+    fresh = Store(store_location)
     assert fresh.integrity_ok()
     current = fresh.get(stored.id)
     latest = fresh.revisions(stored.id, "problems")[0]
@@ -187,11 +189,7 @@ def test_final_report_refuses_content_changes_but_not_a_status_change(store: Sto
     assert store.save(stored.id, _report(agency="改名县教育局"), based_on=back.version).version == 4
 
 
-def test_archive_hides_nothing_it_only_marks(tmp_path) -> None:
-    from draftbot.model import Meta, Report
-    from draftbot.store import ReportNotFound, Store
-
-    store = Store.in_folder(tmp_path)
+def test_archive_hides_nothing_it_only_marks(store: Store) -> None:
     stored = store.create(Report(meta=Meta(agency="某县某局", report_year=2024)))
     store.archive(stored.id)
     store.archive(stored.id)  # twice is harmless
@@ -201,3 +199,78 @@ def test_archive_hides_nothing_it_only_marks(tmp_path) -> None:
     assert store.archived_ids() == set()
     with pytest.raises(ReportNotFound):
         store.archive("no-such-report")
+
+
+def test_concurrent_writers_get_the_version_they_wrote(
+    store: Store, store_location: str | Path
+) -> None:
+    """Two writers (each its own store, as two app instances) race on one report: every save
+    that succeeds answers with the version it wrote (not a later one), the history holds it,
+    and the others get VersionConflict; no acknowledged save is lost."""
+    import threading
+
+    stored = store.create(_report())
+    stores = [Store(store_location), Store(store_location)]
+    acks: list[tuple[int, str]] = []
+    conflicts = [0]
+
+    def writer(index: int) -> None:
+        for i in range(30):
+            text = f"写者{index}第{i}稿"
+            current = stores[index].get(stored.id).version
+            try:
+                saved = stores[index].save_section(
+                    stored.id, "problems", text, source="user", based_on=current
+                )
+            except VersionConflict:
+                conflicts[0] += 1
+                continue
+            acks.append((saved.version, saved.report.narrative.problems))
+            assert saved.report.narrative.problems == text
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    history = {(r.report_version, r.text) for r in store.revisions(stored.id, "problems")}
+    assert len({version for version, _ in acks}) == len(acks)
+    assert set(acks) == history
+    assert store.get(stored.id).version == 1 + len(acks)
+    assert len(acks) + conflicts[0] == 60
+    for opened in stores:
+        opened.close()
+
+
+def test_instances_starting_together_apply_each_migration_once(
+    store_location: str | Path,
+) -> None:
+    """Four stores opened at the same moment on an empty database (four app instances
+    starting together): the schema is made once, under the migration lock, and all work."""
+    import threading
+
+    from draftbot.store import migrations
+
+    opened: list[Store] = []
+    failures: list[BaseException] = []
+    barrier = threading.Barrier(4)
+
+    def start() -> None:
+        barrier.wait()
+        try:
+            opened.append(Store(store_location))
+        except BaseException as exc:  # collected and shown by the assertion below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and len(opened) == 4
+    rows = opened[0].reader().execute("SELECT name FROM schema_migrations ORDER BY name")
+    assert [row["name"] for row in rows] == [m.name for m in migrations()]
+    stored = opened[1].create(_report())
+    assert opened[2].get(stored.id).version == 1
+    for store in opened:
+        store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
 
 import pytest
@@ -77,19 +78,30 @@ def test_generation_after_an_edit_elsewhere_keeps_the_manual_text(tmp_path: Path
         assert attempt.kind == "failed" and attempt.text == "模型迟到的文字"
 
 
-def test_one_generation_per_section_at_a_time(tmp_path: Path) -> None:
+def test_one_generation_per_section_at_a_time_across_instances(tmp_path: Path) -> None:
+    from draftbot.web.jobs import SectionJobs
+
     with make_client(tmp_path) as client:
         report_id = create_report(client)
-        client.app.state.jobs.add((report_id, "problems"))
+        other = SectionJobs(Store.in_folder(tmp_path))  # another app instance, same database
+        ticket = other.take(report_id, "problems")
+        assert ticket is not None
         response = client.post(
             f"/api/reports/{report_id}/sections/problems/generate",
             json={"version": 1},
             headers=headers(client),
         )
         assert response.status_code == 409 and "正在生成中" in response.json()["message"]
-        client.app.state.jobs.clear()
+        other.release(report_id, "problems", ticket)
         assert _generate(client, report_id, "problems")[-1][0] == "done"
-        assert not client.app.state.jobs  # the job marker is released after the stream
+        # the job's lease is released after the stream (in a worker thread): the other
+        # instance may draft it now; wait for that state
+        deadline = time.monotonic() + 30
+        ticket = other.take(report_id, "problems")
+        while ticket is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            ticket = other.take(report_id, "problems")
+        assert ticket is not None
 
 
 def test_instruction_is_limited_and_unknown_section_refused(tmp_path: Path) -> None:

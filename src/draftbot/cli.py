@@ -158,7 +158,11 @@ def serve(
         ),
     ] = False,
 ) -> None:
-    """启动网页版（默认只在本机 127.0.0.1 上提供服务），并显示要打开的网址。"""
+    """启动网页版（默认只在本机 127.0.0.1 上提供服务），并显示要打开的网址。
+
+    数据默认保存在数据目录的 SQLite 文件中；设置 DRAFTBOT_DATABASE_URL=postgresql://… 则保存在
+    PostgreSQL 中，多个实例可共用一个数据库（见 docs/deploy.md）。
+    """
     from .config import SettingsError, load_settings
     from .web.server import ServeError, run_server
 

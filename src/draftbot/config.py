@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     llm_retries: int = Field(2, ge=0, le=5, description="失败后重试次数（不含首次请求）")
     llm_max_concurrency: int = Field(8, ge=1, le=32, description="同时起草的段落数")
     data_dir: Path = Field(default_factory=default_data_dir, description="数据目录")
+    database_url: SecretStr | None = Field(
+        None,
+        description="数据库地址：不设置则用数据目录中的 SQLite 文件；多人/多实例部署用 "
+        "postgresql://用户:密码@主机:端口/数据库名",
+    )
     cache_dir: Path | None = Field(None, description="模型应答缓存目录；默认在数据目录下")
     prompts_dir: Path | None = Field(None, description="自定义提示词目录（覆盖自带的同名文件）")
     assistant_calls_per_report: int = Field(

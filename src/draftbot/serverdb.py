@@ -11,10 +11,9 @@ Writes go through the store's own transaction (`store._transaction()`).
 from __future__ import annotations
 
 import re
-import sqlite3
 from pathlib import Path
 
-from .store import Store
+from .store import Reader, Store
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "server_tables.sql"
 _APPEND_ONLY = re.compile(r"^-- append-only: (\w+)\s*$", re.M)
@@ -42,10 +41,13 @@ def append_only_tables() -> list[str]:
 
 
 def install(store: Store) -> None:
-    """Create the tables of server mode if missing (idempotent; one script, committed)."""
-    reader(store).executescript(schema_sql())
+    """Create the tables of server mode if missing, on either database: applied once as a
+    store migration (`server_mode`; every statement is `IF NOT EXISTS`)."""
+    from .store.dialects import Migration
+
+    store.db.migrate([Migration("server_mode", SCHEMA_FILE.read_text(encoding="utf-8"))])
 
 
-def reader(store: Store) -> sqlite3.Connection:
-    """The connection to read server-mode tables with (this thread's store connection)."""
-    return store._connection()
+def reader(store: Store) -> Reader:
+    """Reads of server-mode tables (rows by column name, either database)."""
+    return store.reader()

@@ -229,7 +229,10 @@ class Assistant:
         today = dt.datetime.now(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
         if self.conversation is not None and self.conversation.calls_since(today) >= per_report:
             return f"本报告今天向大模型提问已达 {per_report} 次的上限，以下为规则原文"
-        if daily_calls(self.settings) >= per_day:
+        everywhere = (
+            None if self.conversation is None else self.conversation.calls_everywhere_since(today)
+        )
+        if (daily_calls(self.settings) if everywhere is None else everywhere) >= per_day:
             return f"今天向大模型提问已达 {per_day} 次的上限，以下为规则原文"
         return ""
 

@@ -1,8 +1,10 @@
-"""The conversation with the assistant, kept beside the report: an append-only JSON-lines file.
+"""The conversation with the assistant, kept beside the report: an append-only log.
 
-For a data file `2023年报.yaml` it is `.2023年报.yaml.chat.jsonl` in the same folder; in the web
-app one file per report under the data folder's `chat/`. The clerk's words are written (and
-fsync'ed) before anything is done with them, so nothing typed is lost; a line that cannot be
+For a data file `2023年报.yaml` it is the JSON-lines file `.2023年报.yaml.chat.jsonl` in the
+same folder; in the web app it is in the store (table chat_entries, append-only, shared by
+every app instance), one conversation per report; a report's older file under the data
+folder's `chat/` is taken over on first read. The clerk's words are written (and fsync'ed /
+committed) before anything is done with them, so nothing typed is lost; a line that cannot be
 read (a torn write at a power cut) is skipped, the rest is kept.
 """
 
@@ -28,11 +30,17 @@ def conversation_for_file(report_path: str | Path) -> Conversation:
     return Conversation(path.with_name(f".{path.name}.chat.jsonl"))
 
 
-def conversation_for_report(data_dir: str | Path, report_id: str) -> Conversation:
-    """The conversation of a stored report (web app); `report_id` is the store's hex id."""
+def conversation_for_report(
+    data_dir: str | Path, report_id: str, store: Any = None
+) -> Conversation:
+    """The conversation of a stored report (web app); `report_id` is the store's hex id. With
+    `store` (a `draftbot.store.Store`) it lives in the database; without, in a file."""
     if not _REPORT_ID.match(report_id):
         raise ValueError("报告编号无效")
-    return Conversation(Path(data_dir) / "chat" / f"{report_id}.jsonl")
+    path = Path(data_dir) / "chat" / f"{report_id}.jsonl"
+    if store is None:
+        return Conversation(path)
+    return StoredConversation(store, f"report:{report_id}", path)
 
 
 class Conversation:
@@ -65,19 +73,13 @@ class Conversation:
 
     def entries(self) -> list[dict[str, Any]]:
         """All readable entries, oldest first."""
+        return _parse(self._lines())
+
+    def _lines(self) -> list[str]:
         try:
-            lines = self.path.read_text(encoding="utf-8").splitlines()
+            return self.path.read_text(encoding="utf-8").splitlines()
         except FileNotFoundError:
             return []
-        out = []
-        for line in lines:
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(entry, dict) and "role" in entry:
-                out.append(entry)
-        return out
 
     def proposal(self, proposal_id: str) -> dict[str, Any] | None:
         """The stored proposal with this id, if it is still open (neither applied nor refused)."""
@@ -90,17 +92,71 @@ class Conversation:
                 return None
         return found
 
+    def calls_everywhere_since(self, since: dt.datetime) -> int | None:
+        """Model calls of every conversation since `since` (the daily cap), when they are
+        all kept in one place (the store); None for a file kept beside a report."""
+        return None
+
     def calls_since(self, since: dt.datetime) -> int:
         """Model calls recorded in this conversation since `since` (for the per-report cap)."""
-        total = 0
-        for entry in self.entries():
-            calls = entry.get("model_calls", 0)
-            if not calls:
-                continue
-            try:
-                at = dt.datetime.fromisoformat(str(entry["at"]))
-            except (KeyError, ValueError):
-                continue
-            if at >= since:
-                total += int(calls)
-        return total
+        return _calls_since(self.entries(), since)
+
+
+def _calls_since(entries: list[dict[str, Any]], since: dt.datetime) -> int:
+    """The `model_calls` of the entries written at or after `since`."""
+    total = 0
+    for entry in entries:
+        calls = entry.get("model_calls", 0)
+        if not calls:
+            continue
+        try:
+            at = dt.datetime.fromisoformat(str(entry["at"]))
+        except (KeyError, ValueError):
+            continue
+        if at >= since:
+            total += int(calls)
+    return total
+
+
+def _parse(lines: list[str]) -> list[dict[str, Any]]:
+    """The readable entries among JSON lines (a torn or foreign line is skipped)."""
+    out = []
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and "role" in entry:
+            out.append(entry)
+    return out
+
+
+class StoredConversation(Conversation):
+    """A conversation kept in the store (shared by every app instance); `legacy_path` is the
+    file an earlier version kept it in, taken over on first read."""
+
+    def __init__(self, store: Any, name: str, legacy_path: Path) -> None:
+        super().__init__(legacy_path)
+        self.store = store
+        self.name = name
+
+    def append(self, role: str, text: str, **extra: Any) -> dict[str, Any]:
+        entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(), "role": role, "text": text}
+        entry.update(extra)
+        self.store.append_chat(self.name, json.dumps(entry, ensure_ascii=False, default=str))
+        return entry
+
+    def _lines(self) -> list[str]:
+        lines: list[str] = self.store.chat_entries(self.name)
+        if not lines and self.path.exists():
+            old = super()._lines()
+            if old and self.store.import_chat(self.name, old):
+                return old
+            lines = self.store.chat_entries(self.name)
+        return lines
+
+    def calls_everywhere_since(self, since: dt.datetime) -> int | None:
+        # rows stored since `since`, then each entry's own time (an older file taken over
+        # today is stored today but keeps its earlier times)
+        stored = self.store.chat_entries_since(since.astimezone(dt.timezone.utc).isoformat())
+        return _calls_since(_parse(stored), since)

@@ -24,9 +24,11 @@ from ..store import (
     StoreBusy,
     StoreError,
     VersionConflict,
+    open_store,
 )
 from ..trail import TrailStore
 from .access import LoginRequired, PasswordChangeRequired, require_access
+from .jobs import SectionJobs
 from .pages import STATIC_DIR
 from .pools import make_pools
 from .security import (
@@ -90,6 +92,12 @@ def _secret_value(value: Any) -> str | None:
     return text or None
 
 
+def _database_url(settings: Any) -> str | None:
+    """DRAFTBOT_DATABASE_URL from the settings (a SecretStr: it may hold a password)."""
+    url = getattr(settings, "database_url", None)
+    return url.get_secret_value() if url is not None else None
+
+
 def create_app(config: WebConfig, settings: Any = None, *, store: Store | None = None) -> FastAPI:
     """The web app over one data folder. `settings` is the drafting configuration."""
     app = FastAPI(
@@ -105,14 +113,15 @@ def create_app(config: WebConfig, settings: Any = None, *, store: Store | None =
         settings = load_settings(data_dir=config.data_dir)
     app.state.config = config
     app.state.settings = settings
-    app.state.store = store or (TrailStore if config.multi_user else Store).in_folder(
-        config.data_dir
-    )
+    store_class = TrailStore if config.multi_user else Store
+    app.state.store = store or open_store(_database_url(settings), config.data_dir, store_class)
     if config.multi_user:
         install_server_tables(app.state.store)
-    app.state.jobs = set()
+    app.state.jobs = SectionJobs(
+        app.state.store, lease_seconds=float(getattr(settings, "section_deadline", 540)) + 60
+    )
     app.state.pools = make_pools()
-    app.state.login_throttle = LoginThrottle()
+    app.state.login_throttle = LoginThrottle(store=app.state.store)  # shared by instances
     app.add_middleware(LastResortMiddleware)
     app.add_middleware(
         GuardMiddleware,

@@ -62,7 +62,9 @@ def warm_up() -> None:
 
 
 def _assistant(request: Request, report_id: str) -> Assistant:
-    conversation = conversation_for_report(request.app.state.config.data_dir, report_id)
+    conversation = conversation_for_report(
+        request.app.state.config.data_dir, report_id, store_of(request)
+    )
     return Assistant(_book(), request.app.state.settings, conversation)
 
 
@@ -112,7 +114,9 @@ def history(request: Request, report_id: str) -> Response:
     warm_up()
     book = _book()
     entries = []
-    conversation = conversation_for_report(request.app.state.config.data_dir, report_id)
+    conversation = conversation_for_report(
+        request.app.state.config.data_dir, report_id, store_of(request)
+    )
     for entry in conversation.entries()[-HISTORY_SHOWN:]:
         entries.append(
             {

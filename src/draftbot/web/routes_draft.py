@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -24,6 +25,7 @@ from .context import (
     store_of,
     version_of,
 )
+from .jobs import SectionJobs
 from .pools import in_pool
 from .security import GuardError
 from .views import finding_views, local_time, section_findings, text_diff
@@ -206,14 +208,14 @@ async def generate(request: Request, report_id: str, key: str) -> Response:
     stored = await run_in_threadpool(store.get, report_id)
     if stored.status == "final":
         raise ReportFinal()
-    jobs: set[tuple[str, str]] = request.app.state.jobs
-    if (report_id, key) in jobs:
+    jobs: SectionJobs = request.app.state.jobs  # shared by every instance (a store lease)
+    ticket = await run_in_threadpool(jobs.take, report_id, key)
+    if ticket is None:
         raise GuardError(409, "这一部分正在生成中，请稍候")
-    jobs.add((report_id, key))
     settings = request.app.state.settings
     label = drafter_label(request)
     return StreamingResponse(
-        _events(store, stored, key, instruction, settings, label, jobs),
+        _events(store, stored, key, instruction, settings, label, (jobs, ticket)),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
@@ -230,7 +232,7 @@ async def _events(
     instruction: str | None,
     settings: Any,
     label: str,
-    jobs: set[tuple[str, str]],
+    job: tuple[SectionJobs, str],
 ) -> AsyncIterator[str]:
     """Server-sent events (`_sse` text): chunk/restart while drafting, then done or error."""
     from ..drafting import stream_section
@@ -255,7 +257,9 @@ async def _events(
         log.error("起草失败：%s（%s）", type(exc).__name__, key)
         yield _sse("error", {"message": "生成失败，原文未改动；请稍后重试"})
     finally:
-        jobs.discard((stored.id, key))
+        # not awaited: a stream closed by the browser is cancelled here, and an await in its
+        # cleanup would be cancelled too; the release runs in a worker thread regardless
+        asyncio.get_running_loop().run_in_executor(None, job[0].release, stored.id, key, job[1])
 
 
 def _keep_result(

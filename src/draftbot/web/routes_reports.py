@@ -572,7 +572,7 @@ async def login(request: Request) -> Response:
     """Check the access token; after too many wrong ones from one address, refuse for a while."""
     throttle = request.app.state.login_throttle
     client = request.client.host if request.client else ""
-    wait = throttle.wait_seconds(client)
+    wait = await in_pool(request, "store", throttle.wait_seconds, client)  # in the database
     if wait:
         problem = f"口令错误次数过多，请 {wait} 秒后再试"
         return page(request, "login.html", 429, problem=problem)
@@ -580,7 +580,7 @@ async def login(request: Request) -> Response:
     token = request.app.state.config.access_token
     response = login_response(token, str(form.get("token", ""))) if token else None
     if response is None:
-        throttle.failed(client)
+        await in_pool(request, "store", throttle.failed, client)
         return page(request, "login.html", 401, problem="口令不正确")
     return response
 

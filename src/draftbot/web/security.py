@@ -92,20 +92,24 @@ LOGIN_TRACKED_CLIENTS = 1024
 class LoginThrottle:
     """Counts wrong access tokens per client address; a client with too many recent failures
     is refused (429) until the window has passed. Memory is bounded by the number of tracked
-    addresses (the oldest are forgotten first)."""
+    addresses (the oldest are forgotten first). With `store` (the app's `Store`) the failures
+    are counted in the database, so every app instance sees them (the clock is then wall
+    time, seconds since the epoch, which all instances share)."""
 
     def __init__(
         self,
         allowed: int = LOGIN_FAILURES_ALLOWED,
         window: float = LOGIN_WINDOW_SECONDS,
         clock: Any = None,
+        store: Any = None,
     ) -> None:
         import time
         from collections import OrderedDict
 
         self.allowed = allowed
         self.window = window
-        self.clock = clock or time.monotonic
+        self.store = store
+        self.clock = clock or (time.time if store is not None else time.monotonic)
         self.failures: OrderedDict[str, list[float]] = OrderedDict()
 
     def wait_seconds(self, client: str) -> int:
@@ -116,6 +120,10 @@ class LoginThrottle:
         return max(1, int(recent[0] + self.window - self.clock()) + 1)
 
     def failed(self, client: str) -> None:
+        if self.store is not None:
+            now = self.clock()
+            self.store.record_event(f"login:{client}", now, forget_before=now - self.window)
+            return
         recent = self._recent(client)
         recent.append(self.clock())
         self.failures[client] = recent[-self.allowed :]
@@ -125,6 +133,9 @@ class LoginThrottle:
 
     def _recent(self, client: str) -> list[float]:
         now = self.clock()
+        if self.store is not None:
+            times: list[float] = self.store.event_times(f"login:{client}", now - self.window)
+            return [t for t in times if now - t < self.window]
         return [t for t in self.failures.get(client, []) if now - t < self.window]
 
 

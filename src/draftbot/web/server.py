@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from ..store import StoreError
 from .app import create_app, web_config
 from .security import GuardError, check_bind, is_loopback
 
@@ -29,10 +30,13 @@ def run_server(
             check_bind(config.host, config.access_token)
     except GuardError as exc:
         raise ServeError(exc.message) from None
-    app = create_app(config, settings)
+    try:
+        app = create_app(config, settings)
+    except StoreError as exc:
+        raise ServeError(str(exc)) from None
     if config.multi_user:
         _check_accounts(app.state.store)
-    echo(f"数据保存在：{app.state.store.path}")
+    echo(f"数据保存在：{app.state.store.location}")
     echo(f"起草方式：{getattr(settings, 'drafter_label', '离线模板')}")
     echo(f"请在浏览器中打开：{config.address}")
     if config.multi_user:

@@ -1,10 +1,17 @@
-"""SQLite persistence for reports and their section revisions.
+"""Persistence for reports and their section revisions, over SQLite or PostgreSQL.
+
+The database is chosen by one setting, `DRAFTBOT_DATABASE_URL` (`open_store`): unset, the
+SQLite file `draftbot.sqlite3` in the data folder; `postgresql://…`, a PostgreSQL database
+(psycopg 3, one pool per process). The SQL is portable and written once (docs/storage.md);
+the schema comes from the ordered migrations in `store/migrations/`, applied on open.
 
 One row per report holds the whole report data as JSON plus a version number; every save
 states the version it was based on, so a stale browser tab gets `VersionConflict` instead of
 overwriting newer work. Section revisions are append-only (triggers refuse UPDATE and
 DELETE). WAL journal, synchronous=FULL (a clerk types over days: commits must survive a
-power cut), foreign keys on. Each write is one transaction.
+power cut), foreign keys on. Each write is one transaction. On PostgreSQL the same
+guarantees hold: the versioned UPDATE, a trigger refusing UPDATE/DELETE/TRUNCATE of
+revisions, one transaction per write.
 """
 
 from __future__ import annotations
@@ -13,20 +20,31 @@ import builtins
 import contextlib
 import datetime as dt
 import json
-import sqlite3
 import stat
-import threading
 import uuid
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from .model import Report, Revision
-from .outline import SECTION_KEYS
+from ..model import Report, Revision
+from ..outline import SECTION_KEYS
+from .dialects import (
+    Busy,
+    Database,
+    Migration,
+    Params,
+    PostgreSQLDatabase,
+    SQLiteDatabase,
+    Transaction,
+    Unreachable,
+    is_postgresql_url,
+    safe_url,
+)
 
 DB_FILENAME = "draftbot.sqlite3"
 BUSY_TIMEOUT_MS = 5000
@@ -34,58 +52,6 @@ BUSY_TIMEOUT_MS = 5000
 ReportStatus = Literal["drafting", "reviewing", "final"]
 STATUS_LABELS: dict[str, str] = {"drafting": "填写中", "reviewing": "待审核", "final": "已定稿"}
 RevisionKind = Literal["accepted", "failed"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS reports (
-    id TEXT PRIMARY KEY,
-    version INTEGER NOT NULL,
-    status TEXT NOT NULL DEFAULT 'drafting'
-        CHECK (status IN ('drafting', 'reviewing', 'final')),
-    data TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS section_revisions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    report_id TEXT NOT NULL REFERENCES reports(id),
-    section TEXT NOT NULL,
-    text TEXT NOT NULL,
-    source TEXT NOT NULL,
-    kind TEXT NOT NULL DEFAULT 'accepted' CHECK (kind IN ('accepted', 'failed')),
-    note TEXT NOT NULL DEFAULT '',
-    report_version INTEGER NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS section_revisions_by_report
-    ON section_revisions (report_id, section, id);
-CREATE TRIGGER IF NOT EXISTS section_revisions_no_update
-    BEFORE UPDATE ON section_revisions
-    BEGIN SELECT RAISE(ABORT, 'section revisions are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS section_revisions_no_delete
-    BEFORE DELETE ON section_revisions
-    BEGIN SELECT RAISE(ABORT, 'section revisions are append-only'); END;
-CREATE TABLE IF NOT EXISTS report_summaries (
-    report_id TEXT PRIMARY KEY REFERENCES reports(id) ON DELETE CASCADE,
-    agency TEXT NOT NULL,
-    report_year INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    errors INTEGER,
-    warnings INTEGER,
-    counted_version INTEGER
-);
-CREATE INDEX IF NOT EXISTS report_summaries_by_update ON report_summaries (updated_at DESC);
-
-
-CREATE TABLE IF NOT EXISTS archived_reports (
-    report_id TEXT PRIMARY KEY REFERENCES reports(id),
-    archived_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS app_secrets (
-    name TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-"""
 
 
 class StoreError(Exception):
@@ -204,54 +170,79 @@ def _dump(report: Report) -> str:
 
 
 class Store:
-    """Reports and section revisions in one SQLite file; safe to share between threads."""
+    """Reports and section revisions in SQLite or PostgreSQL; safe to share between threads.
 
-    def __init__(self, path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
-        self.path = Path(path)
+    `location` is a SQLite file path, or a `postgresql://` URL. Raises `StoreError` (Chinese,
+    naming DRAFTBOT_DATABASE_URL, password hidden) when the database cannot be reached.
+    """
+
+    def __init__(self, location: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.busy_timeout_ms = busy_timeout_ms
-        make_private_folder(self.path.parent)
-        self._local = threading.local()
-        # executescript commits on its own; the schema is idempotent (IF NOT EXISTS)
-        self._connection().executescript(_SCHEMA)
+        self.db: Database
+        self.path: Path | None = None
+        if is_postgresql_url(location):
+            try:
+                self.db = PostgreSQLDatabase(str(location), busy_timeout_ms)
+            except Unreachable:
+                raise StoreError(
+                    f"无法连接数据库 {safe_url(str(location))}：请检查 DRAFTBOT_DATABASE_URL"
+                    "（地址、端口、用户名、密码、数据库名）以及数据库服务是否已启动"
+                ) from None
+        else:
+            self.path = Path(location)
+            make_private_folder(self.path.parent)
+            self.db = SQLiteDatabase(self.path, busy_timeout_ms)
+        with self._translated():
+            self.db.migrate(migrations())
         self._summarize_missing()
-        for name in (self.path, *(self.path.with_name(self.path.name + s) for s in SIDE_FILES)):
-            make_private_file(name)
+        if self.path is not None:
+            for name in (self.path, *(self.path.with_name(self.path.name + s) for s in SIDE_FILES)):
+                make_private_file(name)
 
     @classmethod
     def in_folder(cls, folder: str | Path) -> Store:
         return cls(Path(folder) / DB_FILENAME)
 
+    @property
+    def location(self) -> str:
+        """Where the data is, safe to show: the SQLite file, or the URL without password."""
+        return self.db.describe()
+
     # --- connections -------------------------------------------------------------------
 
-    def _connection(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, isolation_level=None)
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute("PRAGMA foreign_keys=ON")
-            self._local.db = db
-        return db
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except Busy:
+            raise StoreBusy("数据库正忙，请稍后再试；您的修改仍在页面上，未丢失") from None
+        except Unreachable:
+            raise StoreBusy("暂时连不上数据库，请稍后再试；您的修改仍在页面上，未丢失") from None
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT; anything raised inside rolls the whole change back."""
-        db = self._connection()
-        db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
-        try:
-            db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StoreBusy("数据库正忙，请稍后再试；您的修改仍在页面上，未丢失") from exc
-        try:
+    def _transaction(self) -> Iterator[Transaction]:
+        """One write transaction; anything raised inside rolls the whole change back."""
+        with self._translated(), self.db.transaction() as db:
             yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+
+    def _read(self, sql: str, params: Params = ()) -> list[Any]:
+        with self._translated():
+            return self.db.read(sql, params)
+
+    def _read_one(self, sql: str, params: Params = ()) -> Any:
+        rows = self._read(sql, params)
+        return rows[0] if rows else None
+
+    def reader(self) -> Reader:
+        """Reads for modules that keep their own tables (docs/storage.md): `execute(sql,
+        params)` gives rows read by column name (`fetchone()`, `fetchall()`, iteration), the
+        same on both databases. Writes go through `_transaction()`."""
+        return Reader(self)
 
     def pragma(self, name: str) -> object:
-        return self._connection().execute(f"PRAGMA {name}").fetchone()[0]
+        """A SQLite PRAGMA value (SQLite only)."""
+        assert isinstance(self.db, SQLiteDatabase)
+        return self.db.connection().execute(f"PRAGMA {name}").fetchone()[0]
 
     # --- reports -----------------------------------------------------------------------
 
@@ -273,7 +264,8 @@ class Store:
                     db, report_id, item.section, item.text, item.source, item.kind, item.note, 1,
                     created_at=item.saved_at,
                 )  # fmt: skip
-        return self.get(report_id)
+            written = _stored(_row_or_missing(db, report_id))  # as written, not later
+        return written
 
     def with_history(self, report_id: str) -> Report:
         """The report with its whole section history in `revisions` (oldest first): what a
@@ -286,22 +278,18 @@ class Store:
         return stored.report.model_copy(update={"revisions": [*stored.report.revisions, *history]})
 
     def get(self, report_id: str) -> StoredReport:
-        row = (
-            self._connection()
-            .execute("SELECT * FROM reports WHERE id = ?", (report_id,))
-            .fetchone()
-        )
+        row = self._read_one("SELECT * FROM reports WHERE id = ?", (report_id,))
         if row is None:
             raise ReportNotFound(report_id)
         return _stored(row)
 
     def list(self) -> list[StoredReport]:
-        rows = self._connection().execute("SELECT * FROM reports ORDER BY updated_at DESC, id")
+        rows = self._read("SELECT * FROM reports ORDER BY updated_at DESC, id")
         return [_stored(row) for row in rows]
 
     def headers(self) -> builtins.list[ReportHeader]:
         """Id, version, status and times of every report, newest first, without parsing data."""
-        rows = self._connection().execute(
+        rows = self._read(
             "SELECT id, version, status, created_at, updated_at FROM reports"
             " ORDER BY updated_at DESC, id"
         )
@@ -341,18 +329,17 @@ class Store:
             ids = sorted(only) or [""]
             where += f" AND s.report_id IN ({', '.join('?' * len(ids))})"
             params = (*params, *ids)
-        db = self._connection()
-        total = db.execute("SELECT COUNT(*) FROM report_summaries s" + where, params).fetchone()[0]
+        total = self._read_one("SELECT COUNT(*) AS n FROM report_summaries s" + where, params)["n"]
         offset = max(0, min(int(offset), max(total - 1, 0) // limit * limit))
         # Filter, sort and page on the small summary rows; read only the page's report rows.
-        rows = db.execute(
+        rows = self._read(
             # version and status come before the (large) data column of `reports`; the
             # times are read from the summary so no report's data pages are touched
             "SELECT r.id, r.version, r.status, s.created_at, s.updated_at, s.agency,"
             " s.report_year, s.errors, s.warnings, s.counted_version"
             " FROM report_summaries s JOIN reports r ON r.id = s.report_id"
             + where
-            + " ORDER BY s.updated_at DESC, s.rowid DESC LIMIT ? OFFSET ?",
+            + " ORDER BY s.updated_at DESC, s.seq DESC, s.report_id DESC LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
         return SummaryPage([_summary(row) for row in rows], total, offset, limit)
@@ -363,17 +350,16 @@ class Store:
             db.execute(
                 "UPDATE report_summaries SET errors = ?, warnings = ?, counted_version = ?"
                 " WHERE report_id = ?"
-                " AND ? = (SELECT version FROM reports WHERE id = report_id)",
+                " AND ? = (SELECT version FROM reports WHERE reports.id = report_summaries.report_id)",
                 (errors, warnings, version, report_id, version),
             )
 
     def _summarize_missing(self) -> None:
         """Summaries for reports saved before the summary table existed (once, on upgrade)."""
-        db = self._connection()
-        rows = db.execute(
+        rows = self._read(
             "SELECT id, data, updated_at FROM reports"
             " WHERE id NOT IN (SELECT report_id FROM report_summaries)"
-        ).fetchall()
+        )
         if not rows:
             return
         with self._transaction() as db:
@@ -395,18 +381,20 @@ class Store:
                 text = getattr(report.narrative, section)
                 if text != getattr(old, section):
                     self._append(db, report_id, section, text, source, "accepted", "", version)
-        return self.get(report_id)
+            written = _stored(_row_or_missing(db, report_id))  # as written, not later
+        return written
 
     def set_status(self, report_id: str, status: ReportStatus, based_on: int) -> StoredReport:
         if status not in STATUS_LABELS:
             raise StoreError(f"未知的状态“{status}”")
         with self._transaction() as db:
             self._bump(db, report_id, based_on, status=status)
-        return self.get(report_id)
+            written = _stored(_row_or_missing(db, report_id))  # as written, not later
+        return written
 
     def _bump(
         self,
-        db: sqlite3.Connection,
+        db: Transaction,
         report_id: str,
         based_on: int,
         *,
@@ -417,7 +405,7 @@ class Store:
         cursor = db.execute(
             "UPDATE reports SET version = version + 1, updated_at = ?,"
             " data = COALESCE(?, data), status = COALESCE(?, status)"
-            " WHERE id = ? AND version = ? AND (? IS NULL OR status != 'final')",
+            " WHERE id = ? AND version = ? AND (CAST(? AS TEXT) IS NULL OR status != 'final')",
             (now, data, status, report_id, based_on, data),
         )
         db.execute(
@@ -458,7 +446,8 @@ class Store:
             version = self._bump(db, report_id, based_on, data=_dump(report))
             _write_summary(db, report_id, report.meta.agency, report.meta.report_year, None)
             self._append(db, report_id, section, text, source, "accepted", note, version)
-        return self.get(report_id)
+            written = _stored(_row_or_missing(db, report_id))  # as written, not later
+        return written
 
     def record_failed_attempt(
         self, report_id: str, section: str, text: str, *, source: str, note: str
@@ -471,7 +460,7 @@ class Store:
 
     def _append(
         self,
-        db: sqlite3.Connection,
+        db: Transaction,
         report_id: str,
         section: str,
         text: str,
@@ -499,17 +488,13 @@ class Store:
         if section is not None:
             sql += " AND section = ?"
             params += (section,)
-        rows = self._connection().execute(sql + " ORDER BY id DESC", params)
+        rows = self._read(sql + " ORDER BY id DESC", params)
         return [_revision(row) for row in rows]
 
     def revision(self, report_id: str, revision_id: int) -> SectionRevision:
-        row = (
-            self._connection()
-            .execute(
-                "SELECT * FROM section_revisions WHERE report_id = ? AND id = ?",
-                (report_id, revision_id),
-            )
-            .fetchone()
+        row = self._read_one(
+            "SELECT * FROM section_revisions WHERE report_id = ? AND id = ?",
+            (report_id, revision_id),
         )
         if row is None:
             raise StoreError("找不到这条历史版本")
@@ -522,7 +507,8 @@ class Store:
         with self._transaction() as db:
             _row_or_missing(db, report_id)
             db.execute(
-                "INSERT OR IGNORE INTO archived_reports (report_id, archived_at) VALUES (?, ?)",
+                "INSERT INTO archived_reports (report_id, archived_at) VALUES (?, ?)"
+                " ON CONFLICT (report_id) DO NOTHING",
                 (report_id, _now().isoformat()),
             )
 
@@ -532,17 +518,90 @@ class Store:
             db.execute("DELETE FROM archived_reports WHERE report_id = ?", (report_id,))
 
     def archived_ids(self) -> set[str]:
-        rows = self._connection().execute("SELECT report_id FROM archived_reports")
+        rows = self._read("SELECT report_id FROM archived_reports")
         return {row["report_id"] for row in rows}
 
     def duplicated(self) -> set[tuple[str, int]]:
         """(agency, year) held by more than one report in the list (archived ones aside)."""
-        rows = self._connection().execute(
+        rows = self._read(
             "SELECT agency, report_year FROM report_summaries"
             " WHERE report_id NOT IN (SELECT report_id FROM archived_reports)"
             " GROUP BY agency, report_year HAVING COUNT(*) > 1"
         )
         return {(row["agency"], row["report_year"]) for row in rows}
+
+    # --- shared state: conversations, timed events ----------------------------------------
+
+    def append_chat(self, conversation: str, entry: str) -> None:
+        """Append one entry (a JSON text) to a conversation; committed durably on return."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO chat_entries (conversation, entry, created_at) VALUES (?, ?, ?)",
+                (conversation, entry, _now().isoformat()),
+            )
+
+    def chat_entries(self, conversation: str) -> builtins.list[str]:
+        """A conversation's entries (JSON texts), oldest first."""
+        rows = self._read(
+            "SELECT entry FROM chat_entries WHERE conversation = ? ORDER BY id", (conversation,)
+        )
+        return [str(row["entry"]) for row in rows]
+
+    def chat_entries_since(self, created_at: str) -> builtins.list[str]:
+        """Entries of every conversation written at or after `created_at` (ISO-8601 UTC)."""
+        rows = self._read(
+            "SELECT entry FROM chat_entries WHERE created_at >= ? ORDER BY id", (created_at,)
+        )
+        return [str(row["entry"]) for row in rows]
+
+    def import_chat(self, conversation: str, entries: builtins.list[str]) -> bool:
+        """Take over the entries of an older conversation file, once: nothing is added when
+        the conversation already has entries. True when they were added."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT COUNT(*) AS n FROM chat_entries WHERE conversation = ?", (conversation,)
+            ).fetchone()
+            if row["n"]:
+                return False
+            now = _now().isoformat()
+            for entry in entries:
+                db.execute(
+                    "INSERT INTO chat_entries (conversation, entry, created_at) VALUES (?, ?, ?)",
+                    (conversation, entry, now),
+                )
+        return True
+
+    def record_event(self, name: str, at: float, *, forget_before: float) -> None:
+        """Count one event named `name` at `at` (seconds since the epoch) for every instance;
+        events of any name older than `forget_before` are dropped (bounded storage)."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM rate_events WHERE at < ?", (forget_before,))
+            db.execute("INSERT INTO rate_events (name, at) VALUES (?, ?)", (name, at))
+
+    def event_times(self, name: str, since: float) -> builtins.list[float]:
+        """Times (seconds since the epoch) of the events named `name` at or after `since`,
+        oldest first."""
+        rows = self._read(
+            "SELECT at FROM rate_events WHERE name = ? AND at >= ? ORDER BY at", (name, since)
+        )
+        return [float(row["at"]) for row in rows]
+
+    def take_lease(self, name: str, holder: str, *, now: float, seconds: float) -> bool:
+        """Hold the lease `name` for `holder` until `now + seconds` (seconds since the epoch),
+        unless someone else holds it unexpired. True when taken."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,"
+                " expires_at = excluded.expires_at WHERE leases.expires_at <= ?",
+                (name, holder, now + seconds, now),
+            )
+            return cursor.rowcount == 1
+
+    def release_lease(self, name: str, holder: str) -> None:
+        """Give the lease back (only its holder can)."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
 
     # --- secrets -----------------------------------------------------------------------
 
@@ -550,20 +609,52 @@ class Store:
         """A random value kept in the database, created on first use (e.g. the CSRF key)."""
         with self._transaction() as db:
             db.execute(
-                "INSERT OR IGNORE INTO app_secrets (name, value) VALUES (?, ?)",
+                "INSERT INTO app_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
                 (name, uuid.uuid4().hex + uuid.uuid4().hex),
             )
             row = db.execute("SELECT value FROM app_secrets WHERE name = ?", (name,)).fetchone()
         return str(row["value"])
 
     def integrity_ok(self) -> bool:
-        return self._connection().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        """SQLite's integrity check; on PostgreSQL, whether every report row parses and has
+        its summary."""
+        if isinstance(self.db, SQLiteDatabase):
+            return self.pragma("integrity_check") == "ok"
+        missing = self._read_one(
+            "SELECT COUNT(*) AS n FROM reports"
+            " WHERE id NOT IN (SELECT report_id FROM report_summaries)"
+        )["n"]
+        self.list()  # raises if a row does not parse
+        return missing == 0
 
     def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
+        self.db.close()
+
+
+class Rows:
+    """The rows of one read, already fetched (the connection is back in its pool)."""
+
+    def __init__(self, rows: list[Any]) -> None:
+        self._rows = rows
+
+    def fetchone(self) -> Any:
+        return self._rows[0] if self._rows else None
+
+    def fetchall(self) -> list[Any]:
+        return list(self._rows)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._rows)
+
+
+class Reader:
+    """`execute(sql, params)` → `Rows`, over the store's read path (see `Store.reader`)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def execute(self, sql: str, params: Params = ()) -> Rows:
+        return Rows(self._store._read(sql, params))
 
 
 def _check_section(section: str) -> None:
@@ -571,7 +662,7 @@ def _check_section(section: str) -> None:
         raise StoreError(f"未知的正文部分“{section}”")
 
 
-def _row_or_missing(db: sqlite3.Connection, report_id: str) -> sqlite3.Row:
+def _row_or_missing(db: Transaction, report_id: str) -> Any:
     row = db.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
     if row is None:
         raise ReportNotFound(report_id)
@@ -579,13 +670,15 @@ def _row_or_missing(db: sqlite3.Connection, report_id: str) -> sqlite3.Row:
 
 
 def _write_summary(
-    db: sqlite3.Connection, report_id: str, agency: str, year: int, updated_at: str | None
+    db: Transaction, report_id: str, agency: str, year: int, updated_at: str | None
 ) -> None:
     """Agency and year of a report for the list; `updated_at` for a new summary row (an
     existing row keeps the time set by `_bump`)."""
     db.execute(
-        "INSERT INTO report_summaries (report_id, agency, report_year, created_at, updated_at)"
-        " SELECT ?, ?, ?, created_at, COALESCE(?, updated_at) FROM reports WHERE id = ?"
+        "INSERT INTO report_summaries"
+        " (report_id, agency, report_year, created_at, updated_at, seq)"
+        " SELECT ?, ?, ?, created_at, COALESCE(?, updated_at),"
+        " (SELECT COALESCE(MAX(seq), 0) + 1 FROM report_summaries) FROM reports WHERE id = ?"
         " ON CONFLICT (report_id) DO UPDATE SET agency = excluded.agency,"
         " report_year = excluded.report_year",
         (report_id, agency, year, updated_at, report_id),
@@ -600,7 +693,7 @@ def _summary_filter(query: str) -> tuple[str, tuple[object, ...]]:
     return " WHERE (s.agency LIKE ? ESCAPE '\\' OR s.report_year = ?)", (pattern, year)
 
 
-def _summary(row: sqlite3.Row) -> ReportSummary:
+def _summary(row: Any) -> ReportSummary:
     header = ReportHeader(
         row["id"],
         row["version"],
@@ -618,7 +711,7 @@ def _summary(row: sqlite3.Row) -> ReportSummary:
     )
 
 
-def _stored(row: sqlite3.Row) -> StoredReport:
+def _stored(row: Any) -> StoredReport:
     return StoredReport(
         id=row["id"],
         version=row["version"],
@@ -629,7 +722,7 @@ def _stored(row: sqlite3.Row) -> StoredReport:
     )
 
 
-def _revision(row: sqlite3.Row) -> SectionRevision:
+def _revision(row: Any) -> SectionRevision:
     return SectionRevision(
         id=row["id"],
         report_id=row["report_id"],
@@ -644,6 +737,33 @@ def _revision(row: sqlite3.Row) -> SectionRevision:
 
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def migrations() -> list[Migration]:
+    """The schema migrations shipped in the package, in order (`NNNN_name.sql`)."""
+    folder = resources.files(__package__) / "migrations"
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
+    return [Migration(f.name.removesuffix(".sql"), f.read_text(encoding="utf-8")) for f in files]
+
+
+def open_store(
+    database_url: str | None, data_dir: str | Path, store_class: type[Store] | None = None
+) -> Store:
+    """The store chosen by `DRAFTBOT_DATABASE_URL`: that database when set, else the SQLite
+    file in `data_dir`. A URL that is neither PostgreSQL nor a `sqlite:///path` raises
+    `StoreError`."""
+    cls = store_class or Store
+    url = (database_url or "").strip()
+    if not url:
+        return cls.in_folder(data_dir)
+    if is_postgresql_url(url):
+        return cls(url)
+    if url.startswith("sqlite:///"):
+        return cls(Path(url.removeprefix("sqlite:///")))
+    raise StoreError(
+        "DRAFTBOT_DATABASE_URL 应为 postgresql://用户:密码@主机:端口/数据库名"
+        "，或 sqlite:///文件路径；不设置则使用数据目录中的 SQLite 文件"
+    )
 
 
 def make_private_folder(folder: Path) -> None:

@@ -1,0 +1,321 @@
+"""The two databases under the store: SQLite (stdlib `sqlite3`) and PostgreSQL (psycopg 3).
+
+Both run the same portable SQL written with `?` placeholders (docs/storage.md). A `Database`
+gives reads (`read`), write transactions (`transaction`, yielding a `Transaction` whose
+`execute` returns a DB-API cursor whose rows are read by column name) and the migrations
+(`migrate`). Lock waits longer than the busy timeout, and a pool with no free connection,
+raise `Busy`; a database that cannot be reached raises `Unreachable`.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, cast
+from urllib.parse import urlsplit, urlunsplit
+
+Params = Sequence[object]
+
+#: The advisory lock id taken by every instance while it applies migrations (PostgreSQL).
+MIGRATION_LOCK_ID = 0x64726166  # "draf"
+
+
+class Busy(Exception):
+    """A lock or a pooled connection was not had within the busy timeout."""
+
+
+class Unreachable(Exception):
+    """The database server cannot be reached (wrong address, server down, refused login)."""
+
+
+class Cursor(Protocol):
+    rowcount: int
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+class Transaction(Protocol):
+    def execute(self, sql: str, params: Params = ()) -> Cursor: ...
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One ordered schema change: `name` like `0001_baseline`, `sql` the file's text."""
+
+    name: str
+    sql: str
+
+
+def is_postgresql_url(location: str | Path) -> bool:
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
+
+
+def safe_url(url: str) -> str:
+    """The URL with its password replaced by `***` (for messages and logs)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    user = netloc[0].split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[1]}"))
+
+
+_DIRECTIVE = re.compile(r"^--\s*append-only:\s*(\w+)\s*$")
+
+
+def split_migration(sql: str) -> list[tuple[str, str]]:
+    """The statements of a migration file as (kind, text): kind "sql" for a statement (ended
+    by `;` at the end of a line), "append-only" for a `-- append-only: table` directive."""
+    parts: list[tuple[str, str]] = []
+    current: list[str] = []
+    for line in sql.splitlines():
+        directive = _DIRECTIVE.match(line.strip())
+        if directive:
+            parts.append(("append-only", directive.group(1)))
+            continue
+        if line.strip().startswith("--"):
+            continue
+        current.append(line)
+        if line.rstrip().endswith(";"):
+            text = "\n".join(current).strip().rstrip(";").strip()
+            if text:
+                parts.append(("sql", text))
+            current = []
+    if "\n".join(current).strip():
+        parts.append(("sql", "\n".join(current).strip()))
+    return parts
+
+
+class Database:
+    """Common part of both databases: migrations applied once each, under a lock."""
+
+    name = ""
+    id_pk = ""
+    IntegrityError: type[Exception] = Exception
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        raise NotImplementedError
+        yield
+
+    def read(self, sql: str, params: Params = ()) -> list[Any]:
+        raise NotImplementedError
+
+    def append_only(self, table: str) -> list[str]:
+        raise NotImplementedError
+
+    def lock_for_migrations(self, tx: Transaction) -> None:
+        """Make concurrent instances apply migrations one after the other."""
+
+    def migrate(self, migrations: Sequence[Migration]) -> list[str]:
+        """Apply the migrations not yet applied, in order, in one transaction; their names."""
+        applied: list[str] = []
+        with self.transaction() as tx:
+            self.lock_for_migrations(tx)
+            tx.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations"
+                " (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+            done = {
+                row["name"] for row in tx.execute("SELECT name FROM schema_migrations").fetchall()
+            }
+            for migration in migrations:
+                if migration.name in done:
+                    continue
+                for kind, text in split_migration(migration.sql):
+                    if kind == "append-only":
+                        for statement in self.append_only(text):
+                            tx.execute(statement)
+                    else:
+                        tx.execute(text.replace("{id_pk}", self.id_pk))
+                tx.execute(
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, CURRENT_TIMESTAMP)",
+                    (migration.name,),
+                )
+                applied.append(migration.name)
+        return applied
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+# --- SQLite ------------------------------------------------------------------------------
+
+
+class SQLiteDatabase(Database):
+    """One file; one connection per thread; WAL, synchronous=FULL, foreign keys on; writes in
+    `BEGIN IMMEDIATE` transactions that wait at most `busy_timeout_ms` for the write lock."""
+
+    name = "sqlite"
+    id_pk = "INTEGER PRIMARY KEY AUTOINCREMENT"
+    IntegrityError = sqlite3.IntegrityError
+
+    def __init__(self, path: Path, busy_timeout_ms: int) -> None:
+        self.path = path
+        self.busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+
+    def connection(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, isolation_level=None)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """BEGIN IMMEDIATE … COMMIT; anything raised inside rolls the whole change back."""
+        db = self.connection()
+        db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise Busy() from exc
+        try:
+            yield cast(Transaction, db)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def read(self, sql: str, params: Params = ()) -> list[Any]:
+        return self.connection().execute(sql, tuple(params)).fetchall()
+
+    def append_only(self, table: str) -> list[str]:
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb.lower()}"
+            f" BEFORE {verb} ON {table}"
+            f" BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+            for verb in ("UPDATE", "DELETE")
+        ]
+
+    def describe(self) -> str:
+        return str(self.path)
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------
+
+
+class _PgTransaction:
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Params = ()) -> Cursor:
+        return _pg_execute(self._conn, sql, params)
+
+
+def _pg_sql(sql: str) -> str:
+    """Portable `?` placeholders as psycopg's `%s` (a literal `%` doubled)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def _pg_execute(conn: Any, sql: str, params: Params) -> Cursor:
+    if params:
+        return conn.execute(_pg_sql(sql), tuple(params))
+    return conn.execute(sql)
+
+
+class PostgreSQLDatabase(Database):
+    """A psycopg 3 connection pool (opened once per process). Each write is one transaction
+    (READ COMMITTED; the store's versioned UPDATEs make lost updates impossible); lock waits
+    are bounded by `lock_timeout` = the busy timeout."""
+
+    name = "postgresql"
+    id_pk = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
+
+    def __init__(self, url: str, busy_timeout_ms: int, *, pool_size: int = 10) -> None:
+        import psycopg
+        from psycopg.rows import dict_row
+        from psycopg_pool import ConnectionPool
+
+        self._psycopg = psycopg
+        self.url = url
+        try:  # one direct try first: a wrong address or password fails at once, clearly
+            psycopg.connect(url, connect_timeout=10).close()
+        except psycopg.Error as exc:
+            raise Unreachable(str(exc)) from None
+        self.busy_timeout_ms = busy_timeout_ms
+        self.IntegrityError = psycopg.IntegrityError
+        self._pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=pool_size,
+            kwargs={"autocommit": True, "row_factory": dict_row, "connect_timeout": 10},
+            configure=self._configure,
+            check=ConnectionPool.check_connection,
+            open=False,
+            name="draftbot",
+        )
+        try:
+            self._pool.open(wait=True, timeout=15)
+        except Exception as exc:
+            self._pool.close()
+            raise Unreachable(str(exc)) from None
+
+    def _configure(self, conn: Any) -> None:
+        """Every pooled connection waits at most the busy timeout for a lock."""
+        conn.execute(f"SET lock_timeout = {int(self.busy_timeout_ms)}")
+
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        from psycopg_pool import PoolTimeout
+
+        try:
+            with self._pool.connection(timeout=max(self.busy_timeout_ms / 1000, 1)) as conn:
+                yield conn
+        except PoolTimeout as exc:
+            raise Busy() from exc
+        except self._psycopg.errors.LockNotAvailable as exc:
+            raise Busy() from exc
+        except self._psycopg.OperationalError as exc:
+            raise Unreachable(str(exc)) from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        with self._connection() as conn, conn.transaction():
+            yield _PgTransaction(conn)
+
+    def read(self, sql: str, params: Params = ()) -> list[Any]:
+        with self._connection() as conn:
+            return _pg_execute(conn, sql, params).fetchall()
+
+    def lock_for_migrations(self, tx: Transaction) -> None:
+        tx.execute("SELECT pg_advisory_xact_lock(?) AS locked", (MIGRATION_LOCK_ID,))
+
+    def append_only(self, table: str) -> list[str]:
+        return [
+            "CREATE OR REPLACE FUNCTION draftbot_append_only() RETURNS trigger"
+            " LANGUAGE plpgsql AS $$ BEGIN"
+            " RAISE EXCEPTION '% is append-only', TG_TABLE_NAME"
+            " USING ERRCODE = 'integrity_constraint_violation'; END $$",
+            f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}"
+            " FOR EACH ROW EXECUTE FUNCTION draftbot_append_only()",
+            f"CREATE OR REPLACE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}"
+            " FOR EACH STATEMENT EXECUTE FUNCTION draftbot_append_only()",
+        ]
+
+    def describe(self) -> str:
+        return safe_url(self.url)
+
+    def close(self) -> None:
+        self._pool.close()
