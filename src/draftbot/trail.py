@@ -17,7 +17,6 @@ import dataclasses
 import datetime as dt
 import io
 import json
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from typing import Any, Literal
 
 from .serverdb import install, reader
 from .store import ReportNotFound, Store
+from .store.dialects import Transaction
 
 Kind = Literal["cell", "field", "section", "status", "account", "comment"]
 KIND_LABELS: dict[str, str] = {
@@ -107,7 +107,7 @@ def _text(value: Any) -> str:
 
 
 def record(
-    db: sqlite3.Connection,
+    db: Transaction,
     kind: Kind,
     target: str,
     old: Any,
@@ -172,7 +172,7 @@ class TrailStore(Store):
 
     def _bump(
         self,
-        db: sqlite3.Connection,
+        db: Transaction,
         report_id: str,
         based_on: int,
         *,
