@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -98,7 +100,36 @@ HEAVY = (
     "httpx",
     "jieba",
     "rank_bm25",
+    "fastapi",
+    "starlette",
+    "uvicorn",
 )
+# `--help` needs typer and the command table only: not even the report model or rich.
+HELP_ONLY = ("pydantic", "rich", "ruamel", "yaml", "jinja2")
+
+
+def _imported_after(code: str) -> list[str]:
+    """Top-level packages of interest in sys.modules after running `code` in a new process."""
+    probe = (
+        f"import sys\n{code}\n"
+        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY + HELP_ONLY!r})\n"
+        "print('HEAVY=' + ','.join(heavy))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, cwd=ROOT
+    ).stdout
+    line = next(line for line in out.splitlines() if line.startswith("HEAVY="))
+    return [name for name in line.removeprefix("HEAVY=").split(",") if name]
+
+
+def _run_app(argv: list[str]) -> str:
+    return (
+        "from draftbot.cli import app\n"
+        "try:\n"
+        f"    app({argv!r}, standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass"
+    )
 
 
 @pytest.mark.parametrize(
@@ -106,20 +137,56 @@ HEAVY = (
     [["--help"], ["check", "--help"], ["check", str(ROOT / "examples" / "busy-2023.yaml")]],
 )
 def test_fast_commands_do_not_import_heavy_modules(argv: list[str]):
-    probe = (
-        "import sys\n"
-        "from draftbot.cli import app\n"
-        "try:\n"
-        f"    app({argv!r}, standalone_mode=False)\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
-        "print('HEAVY=' + ','.join(heavy))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, cwd=ROOT
-    ).stdout
-    assert "HEAVY=\n" in out, out
+    imported = _imported_after(_run_app(argv))
+    assert [m for m in imported if m.split(".")[0] in HEAVY] == []
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import draftbot.cli",
+        _run_app(["--help"]),
+        "import sys\nsys.argv = ['draftbot', '--help']\nimport draftbot.cli\n"
+        "try:\n    draftbot.cli.main()\nexcept SystemExit:\n    pass",
+    ],
+    ids=["import", "app --help", "main --help"],
+)
+def test_import_and_help_need_only_typer(code: str):
+    assert _imported_after(code) == []
+
+
+def test_help_lists_every_command_as_the_converted_commands_describe_it():
+    """`--help` lists the commands from their docstrings without converting them (issue 19):
+    the listing must be exactly what the fully converted commands would show."""
+    import typer
+
+    from draftbot.cli import COMMANDS
+
+    group = typer.main.get_command(app)
+    ctx = group.make_context("draftbot", ["check"])
+    formatter = ctx.make_formatter()
+    group.format_commands(ctx, formatter)
+    lazy_listing = formatter.getvalue()
+    limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+    rows = [(name, group.get_command(ctx, name).get_short_help_str(limit)) for name in COMMANDS]
+    full = ctx.make_formatter()
+    with full.section("Commands"):
+        full.write_dl(rows)
+    assert lazy_listing == full.getvalue()
+    assert [name for name, _ in rows] == group.list_commands(ctx)
+    assert all(help_text for _, help_text in rows)
+    assert run("--help").output.count("\n  ") >= len(COMMANDS)
+
+
+def test_commands_table_names_every_command_once():
+    from draftbot.cli import COMMANDS
+    from draftbot.cli.lazy import command_object
+
+    for name, spec in COMMANDS.items():
+        assert command_object(spec) is not None, name
+        result = run(name, "--help")
+        assert result.exit_code == 0, (name, result.output)
+        assert f"Usage: draftbot {name}" in result.output
 
 
 @pytest.mark.parametrize(
@@ -159,3 +226,59 @@ def test_check_says_which_prose_sections_are_unwritten(examples_dir: Path):
     payload = json.loads(run("check", "--json", str(examples_dir / "busy-2023.yaml")).output)
     assert len(payload["unwritten_sections"]) == 8
     assert payload["unwritten_sections"][-1] == "六、其他需要报告的事项"
+
+
+def test_a_cached_draft_rerun_through_the_cli_imports_no_client_library(
+    fake_openai, tmp_path: Path, examples_dir: Path
+):
+    """Issue 19: `draftbot draft` with every answer cached makes no call and imports neither
+    LangChain nor openai nor python-docx; the data file is written as on a first run."""
+    from draftbot.model import SECTION_KEYS
+    from fake_openai import normal
+
+    fake_openai.default = normal("本年，本机关按照《条例》要求开展相关工作，自觉接受社会监督。")
+    env = {
+        **os.environ,
+        "DRAFTBOT_LLM_BASE_URL": fake_openai.base_url,
+        "DRAFTBOT_LLM_MODEL": "fake-model",
+        "DRAFTBOT_LLM_API_KEY": "sk-test",
+        "DRAFTBOT_LLM_TIMEOUT": "5",
+        "DRAFTBOT_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    path = tmp_path / "busy.yaml"
+    probe = (
+        "import sys, draftbot.cli\n"
+        "sys.argv = ['draftbot', 'draft', sys.argv[1]]\n"
+        "try:\n    draftbot.cli.main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
+        "print('EXIT=' + str(code) + ' HEAVY=' + ','.join(heavy))\n"
+    )
+    outputs = []
+    for _ in range(2):
+        shutil.copy(examples_dir / "busy-2023.yaml", path)
+        result = subprocess.run(
+            [sys.executable, "-c", probe, str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+            cwd=tmp_path,
+            timeout=300,
+        )
+        outputs.append(result.stdout)
+    first, cached = outputs
+    assert "EXIT=0 " in first and "langchain_openai" in first  # the first run asked the model
+    assert fake_openai.calls == len(SECTION_KEYS)  # one call per section, none on the rerun
+    assert "（缓存）" in cached and cached.strip().endswith("EXIT=0 HEAVY="), cached
+    assert "本机关按照《条例》要求开展相关工作" in path.read_text(encoding="utf-8")
+
+
+def test_running_a_command_converts_only_that_command(examples_dir: Path):
+    """The other commands' parameters are not built when one command runs (issue 19)."""
+    import typer
+
+    group = typer.main.get_command(app)
+    with pytest.raises(SystemExit) as done:
+        group.main(["check", str(examples_dir / "busy-2023.yaml")], prog_name="draftbot")
+    assert done.value.code == 0
+    assert list(group.commands) == ["check"]  # type: ignore[attr-defined]

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from .errors import DraftbotError
 from .excerpt import excerpt
 from .numbers import (
     PUBLISHED_BOUNDS,
@@ -65,7 +66,7 @@ _CATEGORY_LINE = re.compile(r"^(.+?)[\s:：]*([0-9零〇一二两三四五六七
 _DATE_RE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
 
 
-class AnswerError(ValueError):
+class AnswerError(DraftbotError, ValueError):
     """An answer that cannot be accepted; the message (Chinese) names the field and the fix."""
 
 

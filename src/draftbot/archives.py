@@ -14,13 +14,15 @@ import re
 import zipfile
 from pathlib import PurePosixPath
 
+from .errors import DraftbotError
+
 MAX_MEMBERS = 5000
 MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
 MAX_MEMBER_BYTES = 50 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 
 
-class ZipRefused(Exception):
+class ZipRefused(DraftbotError):
     """A container that is not a readable zip or exceeds a limit; the message is Chinese."""
 
 

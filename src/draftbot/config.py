@@ -18,6 +18,8 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as _SourceError
 
+from .errors import DraftbotError
+
 OFFLINE_LABEL = "离线模板"
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
@@ -31,7 +33,7 @@ def default_data_dir() -> Path:
     return Path(base) / "draftbot"
 
 
-class SettingsError(Exception):
+class SettingsError(DraftbotError):
     """Settings that cannot be used; the message is Chinese and names the variable."""
 
 

@@ -36,6 +36,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import AliasEvent
 
 from . import paths
+from .errors import DraftbotError
 from .excerpt import excerpt
 from .formats import OTHER_ROWS_2021
 from .model import Report, result_rows
@@ -59,7 +60,7 @@ class Problem:
         return f"{where}{self.location}：{self.message}"
 
 
-class DataFileError(Exception):
+class DataFileError(DraftbotError):
     """A data file that cannot be used; `problems` says where and why, in Chinese."""
 
     def __init__(self, path: str | Path, problems: list[Problem]) -> None:
@@ -70,6 +71,10 @@ class DataFileError(Exception):
     def render(self) -> str:
         head = f"数据文件 {self.path} 有 {len(self.problems)} 处问题："
         return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+
+    def user_message(self) -> str:
+        """The problems under a head line naming the file (`render()`)."""
+        return self.render()
 
 
 def load_report(path: str | Path) -> Report:

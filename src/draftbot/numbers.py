@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from .errors import DraftbotError
 from .excerpt import excerpt
 
 MAX_COUNT = 1_000_000
@@ -77,7 +78,7 @@ _MEASURE_END = re.compile(
 _ADJACENT = "一二三四五六七八九"
 
 
-class NumberError(ValueError):
+class NumberError(DraftbotError, ValueError):
     """A value that is not an acceptable number; the message is shown to the user."""
 
 

@@ -13,11 +13,13 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from .errors import DraftbotError
+
 TIMEOUT_S = 60.0  # per file, on top of a fixed start-up allowance
 START_S = 60.0
 
 
-class PdfError(Exception):
+class PdfError(DraftbotError):
     """PDF conversion is not possible; the message (Chinese) says why and what to do."""
 
 

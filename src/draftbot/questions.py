@@ -38,6 +38,7 @@ from .answers import (
 from .answers import AnswerError as AnswerError  # re-exported: front-ends catch qs.AnswerError
 from .answers import parse_yes_no as parse_yes_no  # re-exported for the front-ends
 from .datafile import problems_from_validation, pydantic_message
+from .errors import DraftbotError
 from .findings import Finding, in_table
 from .formats import FORMATS, FormatVersion
 from .model import (
@@ -87,7 +88,7 @@ _SPLIT_LIST = re.compile(r"[、，,；;\n]+")
 _SPLIT_NUMBERS = re.compile(r"[\s、，,；;/]+")
 
 
-class BankError(Exception):
+class BankError(DraftbotError):
     """A question bank file that cannot be used; the message is Chinese."""
 
 

@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from .errors import DraftbotError
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "divisions.tsv"
 
 Level = Literal["province", "city", "county"]
@@ -48,7 +50,7 @@ _KIND_SUFFIXES = (
 )
 
 
-class RegionDataError(RuntimeError):
+class RegionDataError(DraftbotError, RuntimeError):
     """The shipped divisions file is missing or malformed (a broken install)."""
 
 

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from . import paths
 from .audit import agency_key
 from .datafile import problems_from_validation
+from .errors import DraftbotError
 from .model import AgencyLevel, Report, drop_redundant_totals
 from .tables import report_grids
 
@@ -57,7 +58,7 @@ MERGED_PRACTICES = (
 MAX_PRACTICE_ITEMS = 10  # Practices' lists hold at most 10
 
 
-class RollUpError(Exception):
+class RollUpError(DraftbotError):
     """No roll-up is possible (nothing to sum, or sums out of range); the message is Chinese."""
 
 

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from ..answers import APPLICANT_WORDS
 from ..datafile import problems_from_validation
+from ..errors import DraftbotError
 from ..freetext import OFFLINE_PARSER, TABLE3_ROWS, Proposal
 from ..freetext_llm import propose
 from ..model import Report
@@ -36,7 +37,7 @@ TABLE4_WORDS = ("复议", "诉讼", "起诉", "维持", "纠正", "审结")
 _NOT_BEFORE = re.compile(r"(?:不是|并非|而非|不属于|不该算|不应算)\s*$")
 
 
-class ChangeError(Exception):
+class ChangeError(DraftbotError):
     """A proposal that cannot be applied; the message is Chinese and says what to do."""
 
 

@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from ..errors import DraftbotError
 from ..resources import bundled_file
 
 RULES_ENV = "DRAFTBOT_RULES_FILE"
@@ -34,7 +35,7 @@ Topic = Literal["通用", "正文", "表二", "表三", "表四", "收费"]
 _FOLDED_SPACE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 
 
-class RulesError(Exception):
+class RulesError(DraftbotError):
     """A rules file that cannot be used; the message is Chinese and names the rule and field."""
 
 

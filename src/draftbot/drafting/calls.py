@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Settings
+from ..errors import DraftbotError
 
 Message = tuple[str, str]  # (role, content): role is "system", "human" or "ai"
 
 
-class LLMError(Exception):
+class LLMError(DraftbotError):
     """A failed model call; `cause` is a Chinese sentence fit to show to the user."""
 
     def __init__(

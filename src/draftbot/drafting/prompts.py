@@ -19,6 +19,7 @@ from jinja2.exceptions import UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..errors import DraftbotError
 from ..numbers import format_amount
 from ..outline import SECTION_KEYS
 from ..resources import bundled_dir
@@ -32,7 +33,7 @@ LLM_INPUTS = frozenset(
 LLM_PROMPT_IDS = ("system", "reask", *SECTION_KEYS)
 
 
-class PromptError(Exception):
+class PromptError(DraftbotError):
     """A prompt or template file that cannot be used; the message names file and variable."""
 
 

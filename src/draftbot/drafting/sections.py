@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..errors import DraftbotError
 from ..model import Report
 from ..outline import SECTION_TITLES, section_by_name
 
@@ -20,7 +21,7 @@ SECTION_TOPICS: dict[str, tuple[str, ...]] = {
 }
 
 
-class UnknownSectionError(ValueError):
+class UnknownSectionError(DraftbotError, ValueError):
     """A section name that is not one of the report's prose sections."""
 
 

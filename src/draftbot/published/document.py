@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import DraftbotError
+
 Lattice = list[list[tuple[int, str]]]
 
 # Word allows 63 columns; no official table has more than 15. Anything wider is refused
@@ -18,7 +20,7 @@ MAX_TABLE_ROWS = 2000
 MAX_TABLES = 200
 
 
-class ReportImportError(Exception):
+class ReportImportError(DraftbotError):
     """A published report that cannot be read; the message (Chinese) says why and what to do."""
 
 

@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from ..errors import DraftbotError
 from ..model import Report, Revision
 from ..outline import SECTION_KEYS
 from .dialects import (
@@ -54,7 +55,7 @@ STATUS_LABELS: dict[str, str] = {"drafting": "填写中", "reviewing": "待审�
 RevisionKind = Literal["accepted", "failed"]
 
 
-class StoreError(Exception):
+class StoreError(DraftbotError):
     """A persistence problem, with a Chinese message for the user."""
 
 

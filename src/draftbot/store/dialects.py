@@ -19,17 +19,19 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 from urllib.parse import urlsplit, urlunsplit
 
+from ..errors import DraftbotError
+
 Params = Sequence[object]
 
 #: The advisory lock id taken by every instance while it applies migrations (PostgreSQL).
 MIGRATION_LOCK_ID = 0x64726166  # "draf"
 
 
-class Busy(Exception):
+class Busy(DraftbotError):
     """A lock or a pooled connection was not had within the busy timeout."""
 
 
-class Unreachable(Exception):
+class Unreachable(DraftbotError):
     """The database server cannot be reached (wrong address, server down, refused login)."""
 
 

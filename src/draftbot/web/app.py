@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..errors import DraftbotError
 from ..store import (
     ReportFinal,
     ReportNotFound,
@@ -231,6 +232,12 @@ def _install_error_handlers(app: FastAPI) -> None:
         messages = {404: "找不到这个页面", 405: "不支持这种操作方式"}
         message = messages.get(exc.status_code, "请求无法处理，请刷新页面后重试")
         return refusal(exc.status_code, message, request.headers)
+
+    @app.exception_handler(DraftbotError)
+    async def library_error(request: Request, exc: DraftbotError) -> Response:
+        """A library error no route mapped: still a 500, but with its own Chinese message."""
+        log.error("未处理的错误：%s（%s）", type(exc).__name__, request.url.path)
+        return refusal(500, exc.user_message(), request.headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

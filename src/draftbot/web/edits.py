@@ -20,6 +20,7 @@ from ..answers import (
     split_lines,
 )
 from ..datafile import problems_from_validation
+from ..errors import DraftbotError
 from ..excerpt import excerpt
 from ..model import Report
 from ..numbers import NumberError
@@ -66,7 +67,7 @@ class EditProblem:
         return {"key": self.key, "location": self.location, "message": self.message}
 
 
-class EditRejected(Exception):
+class EditRejected(DraftbotError):
     def __init__(self, problems: list[EditProblem]) -> None:
         super().__init__("; ".join(p.message for p in problems))
         self.problems = problems

@@ -21,6 +21,8 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..errors import DraftbotError
+
 CSRF_COOKIE = "draftbot_csrf"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
@@ -32,7 +34,7 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 NOSNIFF = (b"x-content-type-options", b"nosniff")
 
 
-class GuardError(Exception):
+class GuardError(DraftbotError):
     """A request refused by a guard, with an HTTP status and a Chinese message."""
 
     def __init__(self, status: int, message: str) -> None:

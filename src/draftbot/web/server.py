@@ -6,12 +6,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from ..errors import DraftbotError
 from ..store import StoreError
 from .app import create_app, web_config
 from .security import GuardError, check_bind, is_loopback
 
 
-class ServeError(Exception):
+class ServeError(DraftbotError):
     """The server cannot start; the message (Chinese) says why and what to do."""
 
 

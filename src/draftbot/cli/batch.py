@@ -1,7 +1,7 @@
-"""Commands for the 政务公开办: `batch`, `rollup` and `excel` (template, export).
+"""Commands for the 政务公开办: `batch` (check, draft, export many reports) and `rollup`.
 
-Thin layers over `batch`, `audit`, `rollup`, `batch_summary` and `excel`; registered on the
-main app by `cli.py`. Heavy modules are imported inside the commands.
+Thin layers over `batch`, `audit`, `rollup` and `batch_summary`. Heavy modules are imported
+inside the commands.
 """
 
 from __future__ import annotations
@@ -11,30 +11,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .common import (
+    JobsOpt,
+    OverwriteOpt,
+    PathsArg,
+    RenamesOpt,
+    check_data_output,
+    fail,
+    settings,
+    write_bytes,
+)
+
 if TYPE_CHECKING:
-    from .batch import BatchResult
-    from .model import Report
-
-PathsArg = Annotated[
-    list[Path],
-    typer.Argument(
-        help="报告文件、文件夹或 .zip 压缩包（可多个）：.yaml/.json 数据文件、.docx、.xlsx 填报模板"
-    ),
-]
-RenamesOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--renames", help="机关更名对照表（YAML：每行“旧名称: 新名称”），用于匹配上年报告"
-    ),
-]
-JobsOpt = Annotated[
-    int, typer.Option("--jobs", "-j", help="并行的工作进程数；0（默认）表示等于 CPU 核数")
-]
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(code)
+    from ..batch import BatchResult
+    from ..model import Report
 
 
 def _renames(path: Path | None) -> dict[str, str]:
@@ -46,24 +36,25 @@ def _renames(path: Path | None) -> dict[str, str]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
-        raise _fail(f"无法读取更名对照表 {path}：{exc.strerror}") from None
+        raise fail(f"无法读取更名对照表 {path}：{exc.strerror}") from None
     except (yaml.YAMLError, UnicodeDecodeError):
-        raise _fail(f"更名对照表 {path} 不是有效的 YAML；每行写“旧名称: 新名称”") from None
+        raise fail(f"更名对照表 {path} 不是有效的 YAML；每行写“旧名称: 新名称”") from None
     if data is None:
         return {}
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()
     ):
-        raise _fail(f"更名对照表 {path} 应为“旧名称: 新名称”的列表，每行一对")
+        raise fail(f"更名对照表 {path} 应为“旧名称: 新名称”的列表，每行一对")
     return data
 
 
 def _run(paths: list[Path], options: Any) -> BatchResult:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+    from rich.progress import Progress as ProgressBar
 
-    from .batch import run_batch
+    from ..batch import run_batch
 
-    with Progress(
+    with ProgressBar(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True
     ) as bar:
         tasks: dict[str, Any] = {}
@@ -136,11 +127,11 @@ def batch(
     jobs: JobsOpt = 0,
 ) -> None:
     """批量检查多份报告（文件、文件夹或 zip 压缩包）：逐份检查并做跨报告核对（上年报告衔接、正文雷同、冒用其他机关名称、逾期发布），可起草、导出 Word；汇总表写成 Excel、CSV 和 JSON。有报告出错或无法读取时退出码为 1。"""
-    from .batch import BatchOptions
-    from .batch_summary import write_summary
+    from ..batch import BatchOptions
+    from ..batch_summary import write_summary
 
     if pdf and export is None:
-        raise _fail("--pdf 需要与 --export 文件夹 一起使用")
+        raise fail("--pdf 需要与 --export 文件夹 一起使用")
     options = BatchOptions(
         draft=draft,
         offline=offline,
@@ -155,7 +146,7 @@ def batch(
     try:
         written = write_summary(result, output)
     except OSError as exc:
-        raise _fail(f"无法写入汇总结果到 {output}：{exc.strerror}") from None
+        raise fail(f"无法写入汇总结果到 {output}：{exc.strerror}") from None
     typer.echo("汇总结果：" + "、".join(str(p) for p in written))
     if export is not None:
         n = sum(1 for item in result.items if item.exported)
@@ -188,27 +179,22 @@ def rollup(
     ] = None,
     draft: Annotated[bool, typer.Option("--draft", help="按汇总数据起草正文")] = False,
     offline: Annotated[bool, typer.Option("--offline", help="只用离线模板起草")] = False,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="输出文件已存在时覆盖它")] = False,
+    overwrite: OverwriteOpt = False,
     renames: RenamesOpt = None,
     jobs: JobsOpt = 0,
 ) -> None:
     """把各部门、乡镇的报告汇总为本级政府的年度报告：表格逐格相加（每个数可追溯到各机关），列出缺报机关，可起草正文。"""
-    from .batch import BatchOptions
-    from .datafile import SUPPORTED_SUFFIXES, save_report
-    from .model import AgencyLevel
-    from .rollup import RollUpError, roll_up
+    from ..batch import BatchOptions
+    from ..datafile import save_report
+    from ..model import AgencyLevel
+    from ..rollup import RollUpError, roll_up
 
-    if output.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise _fail(f"输出文件应以 .yaml、.yml 或 .json 结尾：{output}")
-    if output.exists() and not overwrite:
-        raise _fail(
-            f"{output} 已存在，为免覆盖已填写的内容未写入；请换一个文件名，或加 --overwrite"
-        )
+    check_data_output(output, overwrite)
     try:
         agency_level = AgencyLevel(level)
     except ValueError:
         choices = "、".join(lv.value for lv in AgencyLevel)
-        raise _fail(f"--level 应为以下之一：{choices}") from None
+        raise fail(f"--level 应为以下之一：{choices}") from None
     names = _expected(expected)
     mapping = _renames(renames)
     result = _run(paths, BatchOptions(jobs=max(jobs, 0), renames=mapping))
@@ -225,7 +211,7 @@ def rollup(
             with_errors=result.sources_with_errors(),
         )
     except RollUpError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     report = summed.report
     if draft:
         report = _draft(summed, offline)
@@ -252,96 +238,25 @@ def _expected(path: Path | None) -> list[str]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
-        raise _fail(f"无法读取应报机关名单 {path}（应为 UTF-8 文本，每行一个机关全称）") from None
+        raise fail(f"无法读取应报机关名单 {path}（应为 UTF-8 文本，每行一个机关全称）") from None
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _draft(summed: Any, offline: bool) -> Report:
-    from .config import SettingsError, load_settings
-    from .drafting import apply_draft
-    from .rollup import draft_rollup
+    from ..drafting import apply_draft
+    from ..rollup import draft_rollup
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        raise _fail(str(exc)) from None
-    if not offline and not settings.llm_configured:
-        typer.echo(settings.llm_problem)
-    outcome = draft_rollup(summed, settings, offline=offline)
+    loaded = settings()
+    if not offline and not loaded.llm_configured:
+        typer.echo(loaded.llm_problem)
+    outcome = draft_rollup(summed, loaded, offline=offline)
     for f in outcome.findings:
         typer.echo(f"[{f.code}] {f.location}：{f.message}")
     return apply_draft(summed.report, outcome)
 
 
 def _write_breakdown(summed: Any, path: Path) -> None:
-    from .batch_summary import rollup_sheets
-    from .datafile import atomic_write_bytes
-    from .excel import tabular_bytes
+    from ..batch_summary import rollup_sheets
+    from ..excel import tabular_bytes
 
-    try:
-        atomic_write_bytes(path, tabular_bytes(rollup_sheets(summed)))
-    except OSError as exc:
-        raise _fail(f"无法写入 {path}：{exc.strerror}") from None
-
-
-excel_app = typer.Typer(
-    help="Excel 填报模板：生成模板、把数据写成 .xlsx（读回用 draftbot import）。",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-
-
-@excel_app.command("template")
-def excel_template(
-    output: Annotated[Path, typer.Option("-o", "--output", help="写入的 .xlsx 文件")],
-    year: Annotated[int, typer.Option("--year", help="统计年度（决定表格格式）")],
-    agency: Annotated[
-        str, typer.Option("--agency", help="机关全称（可在表格中再改）")
-    ] = "（请填写机关全称）",
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="文件已存在时覆盖它")] = False,
-) -> None:
-    """生成空白的 Excel 填报模板：基本信息、表二、表三、表四（与官方表格相同的栏目和合并单元格）、正文。"""
-    from pydantic import ValidationError
-
-    from .excel import AGENCY_PLACEHOLDER
-    from .model import Meta, Report
-
-    try:
-        report = Report(meta=Meta(agency=agency or AGENCY_PLACEHOLDER, report_year=year))
-    except ValidationError:
-        raise _fail("--year 应为 2019 至 2100 之间的年份，--agency 为 2 至 100 个字") from None
-    _write_xlsx(report, output, overwrite)
-
-
-@excel_app.command("export")
-def excel_export(
-    file: Annotated[Path, typer.Argument(help="报告数据文件（.yaml / .json / .docx / .xlsx）")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="写入的 .xlsx 文件")],
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="文件已存在时覆盖它")] = False,
-) -> None:
-    """把一份报告的数据写成已填好的 Excel 填报模板（可在 Excel/WPS 中修改后用 draftbot import 读回）。"""
-    from .datafile import DataFileError
-    from .intake import load_path
-
-    try:
-        report = load_path(file)
-    except DataFileError as exc:
-        raise _fail(exc.render()) from None
-    _write_xlsx(report, output, overwrite)
-
-
-def _write_xlsx(report: Report, output: Path, overwrite: bool) -> None:
-    from .datafile import atomic_write_bytes
-    from .excel import template_bytes
-
-    if output.suffix.lower() != ".xlsx":
-        raise _fail(f"输出文件应以 .xlsx 结尾：{output}")
-    if output.exists() and not overwrite:
-        raise _fail(f"{output} 已存在，未写入；请换一个文件名，或加 --overwrite")
-    try:
-        atomic_write_bytes(output, template_bytes(report))
-    except OSError as exc:
-        raise _fail(
-            f"无法写入 {output}：{exc.strerror}（文件是否正在 Excel/WPS 中打开？）"
-        ) from None
-    typer.echo(f"已写入 {output}（{report.meta.report_year} 年度，{report.format_version} 格式）")
+    write_bytes(path, tabular_bytes(rollup_sheets(summed)))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from .store import Store
+    from ..store import Store
 
 users_app = typer.Typer(
     help="服务器模式的账号：添加、列出、停用、启用、重设密码（第一个系统管理员在这里创建）。",
@@ -30,9 +30,9 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 def _store() -> Store:
     """The store of the configured data folder, with the server-mode tables and trail."""
-    from .config import SettingsError, load_settings
-    from .serverdb import install
-    from .trail import TrailStore
+    from ..config import SettingsError, load_settings
+    from ..serverdb import install
+    from ..trail import TrailStore
 
     try:
         settings = load_settings()
@@ -54,7 +54,7 @@ def _password(prompt: str) -> str:
 
 
 def _cli_actor() -> AbstractContextManager[None]:
-    from .trail import Actor, acting
+    from ..trail import Actor, acting
 
     return acting(Actor("cli", f"命令行（{getpass.getuser()}）", "本机"))
 
@@ -78,7 +78,7 @@ def add(
     ] = "",
 ) -> None:
     """添加账号；密码在提示时输入（或由环境变量 DRAFTBOT_NEW_PASSWORD 给出），只保存其哈希。"""
-    from .accounts import ROLE_BY_LABEL, ROLE_LABELS, AccountError, add_account
+    from ..accounts import ROLE_BY_LABEL, ROLE_LABELS, AccountError, add_account
 
     if ROLE_BY_LABEL.get(role, role) not in ROLE_LABELS:
         choices = "、".join(f"{key}（{label}）" for key, label in ROLE_LABELS.items())
@@ -98,7 +98,7 @@ def add(
 @users_app.command("list")
 def list_users() -> None:
     """列出所有账号（用户名、姓名、角色、机关、地区、状态）。"""
-    from .accounts import list_accounts
+    from ..accounts import list_accounts
 
     for account in list_accounts(_store()):
         state = "已停用" if account.disabled else "正常"
@@ -109,7 +109,7 @@ def list_users() -> None:
 
 
 def _set_disabled(username: str, disabled: bool) -> None:
-    from .accounts import AccountError, find_account, set_disabled
+    from ..accounts import AccountError, find_account, set_disabled
 
     store = _store()
     try:
@@ -137,7 +137,7 @@ def enable(username: Annotated[str, typer.Argument(help="用户名")]) -> None:
 @users_app.command("reset")
 def reset(username: Annotated[str, typer.Argument(help="用户名")]) -> None:
     """重设密码（用户下次登录后须自己修改）；同时解除因密码错误造成的锁定。"""
-    from .accounts import AccountError, find_account, set_password
+    from ..accounts import AccountError, find_account, set_password
 
     store = _store()
     try:

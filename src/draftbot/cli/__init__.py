@@ -1,0 +1,133 @@
+"""The `draftbot` command line: a small package of thin command modules over the library.
+
+One module per command group; the table `COMMANDS` names each command's function:
+
+- `check.py`: check, schema, demo (read a data file and print);
+- `interview.py`: interview (guided questions), chat (the assistant);
+- `draft.py`: draft; `revisions.py`: revisions; `export.py`: export (.docx, PDF, 审阅稿); `importing.py`: import;
+- `batch.py`: batch, rollup; `excel.py`: the excel group; `serve.py`: serve (the web app);
+- `common.py`: the shared arguments, options and helpers; `usage.py`: usage and OS errors
+  in Chinese.
+
+Only typer is imported at start-up; the library (pydantic models, LangChain, python-docx,
+FastAPI …) is imported inside the commands that need it, so `draftbot --help` and
+`draftbot check` start fast (issue 19; `tests/test_cli.py` checks what gets imported).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from .lazy import LazyGroup
+
+# Every command: name → "module:attribute" in this package. The order is the order of
+# `draftbot --help`; a command's module is imported and converted only when it runs.
+COMMANDS: dict[str, str] = {
+    "check": "check:check",
+    "schema": "check:schema",
+    "demo": "check:demo",
+    "serve": "serve:serve",
+    "export": "export:export_",
+    "import": "importing:import_",
+    "interview": "interview:interview",
+    "chat": "interview:chat",
+    "draft": "draft:draft",
+    "revisions": "revisions:revisions",
+    "batch": "batch:batch",
+    "rollup": "batch:rollup",
+    "excel": "excel:excel_app",
+    # ── Command groups of other parts go here, one module each with its typer.Typer:
+    "users": "users:users_app",  # accounts of server mode (issue 17)
+}
+
+
+class _Commands(LazyGroup):
+    lazy_commands = COMMANDS
+
+
+app = typer.Typer(
+    name="draftbot",
+    cls=_Commands,
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """政府信息公开工作年度报告起草助手：填报数据、勾稽校验、起草正文、导出 Word。"""
+
+
+def main() -> None:
+    """Run the CLI. Every way out is a Chinese message and an exit code, never a traceback:
+    usage errors 2, Ctrl+C 130, a closed pipe (`draftbot check … | head`) ends quietly,
+    disk and other OS errors and anything unexpected are described (usage.py); a library
+    error (`DraftbotError`) that no command mapped is shown with its own message (exit 70)."""
+    from ..errors import DraftbotError
+    from .usage import (
+        UsageError,
+        click_exceptions,
+        os_error_message,
+        unexpected_message,
+        usage_message,
+    )
+
+    try:
+        code = app(prog_name="draftbot", standalone_mode=False)
+    except click_exceptions.NoArgsIsHelpError as exc:
+        exc.show()
+        code = 0
+    except UsageError as exc:
+        typer.echo(usage_message(exc), err=True)
+        code = 2
+    except (KeyboardInterrupt, EOFError, typer.Abort):
+        _echo_quietly("\n已中断。")
+        code = 130
+    except BrokenPipeError:
+        _silence_stdout()
+        code = 141
+    except SystemExit as exc:  # typer ends a closed pipe with sys.exit(1)
+        code = exc.code if isinstance(exc.code, int) else 1
+    except OSError as exc:
+        _echo_quietly(os_error_message(exc))
+        code = 74
+    except MemoryError:
+        _echo_quietly("错误：内存不足，操作未完成；数据文件未被改动。请关闭其他程序后重试。")
+        code = 70
+    except DraftbotError as exc:  # a library error no command mapped: its own message
+        _echo_quietly(f"错误：{exc.user_message()}")
+        code = 70
+    except Exception as exc:  # the last resort: a message, never a traceback
+        _echo_quietly(unexpected_message(exc))
+        code = 70
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):
+        _silence_stdout()
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _echo_quietly(message: str) -> None:
+    import contextlib
+
+    with contextlib.suppress(OSError, ValueError):  # stderr closed too: nothing more to say
+        typer.echo(message, err=True)
+
+
+def _silence_stdout() -> None:
+    """After the reader of our output went away (a closed pipe), drop what is left."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,65 @@
+"""What the exported report says, block by block, without knowing about Word.
+
+- `blocks.py`: placeholders and export-time codes, `Block` and `DocumentPlan`, the title's
+  line breaks, prose cut into paragraphs, text cleaned for .docx (W-02);
+- `template.py`: the preamble and closing wording (prompts/document/report.yaml, sandboxed
+  Jinja, cached by file version; `TemplateError`);
+- `readiness.py`: whether a formal document may be exported (`gate`, `ExportBlocked`,
+  unwritten sections W-01);
+- `plan.py`: `plan_document`, the sections of `outline.SECTIONS` as blocks plus the
+  export-time findings.
+
+`draftbot.word` draws the blocks with python-docx; a web preview can draw the same plan.
+"""
+
+from __future__ import annotations
+
+from .blocks import (
+    BAD_CHARACTERS,
+    DRAFT_MARK,
+    DRAFT_PLACEHOLDER,
+    EMPTY_SECTION,
+    FORCED_DRAFT,
+    MISSING_META,
+    MISSING_PLACEHOLDER,
+    TITLE_SUFFIX,
+    Block,
+    BlockKind,
+    DocumentPlan,
+    clean_text,
+    prose_blocks,
+    text_lines,
+    title_lines,
+)
+from .plan import LANDSCAPE_TABLES, meta_variable_of, plan_document
+from .readiness import ExportBlocked, gate, unwritten_findings, unwritten_sections
+from .template import TEMPLATE_VARIABLES, DocumentTemplate, TemplateError, load_document_template
+
+__all__ = [
+    "BAD_CHARACTERS",
+    "DRAFT_MARK",
+    "DRAFT_PLACEHOLDER",
+    "EMPTY_SECTION",
+    "FORCED_DRAFT",
+    "LANDSCAPE_TABLES",
+    "MISSING_META",
+    "MISSING_PLACEHOLDER",
+    "TEMPLATE_VARIABLES",
+    "TITLE_SUFFIX",
+    "Block",
+    "BlockKind",
+    "DocumentPlan",
+    "DocumentTemplate",
+    "ExportBlocked",
+    "TemplateError",
+    "clean_text",
+    "gate",
+    "load_document_template",
+    "meta_variable_of",
+    "plan_document",
+    "prose_blocks",
+    "text_lines",
+    "title_lines",
+    "unwritten_findings",
+    "unwritten_sections",
+]
