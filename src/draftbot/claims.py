@@ -35,6 +35,7 @@ from typing import Literal
 
 from .model import Report, result_rows
 from .numbers import NumberError, Reading, read_number
+from .tables import TABLE3_ROW_LABELS
 
 Scope = Literal["本年", "上年", "同比", "占比", "累计"]
 _CN = "零〇○一二两三四五六七八九十百千万亿"
@@ -298,8 +299,85 @@ SUBJECTS: tuple[Subject, ...] = (
     Subject("press_conferences", "填报的新闻发布会场次", ("新闻发布会",), _fact("press_conferences")),
     Subject("training_sessions", "填报的培训次数", ("培训",), _fact("training_sessions")),
 )  # fmt: skip
-SUBJECTS_BY_KEY = {s.key: s for s in SUBJECTS}
 _WORDS = sorted(((w, s) for s in SUBJECTS for w in s.words), key=lambda p: -len(p[0]))
+
+
+@dataclass(frozen=True)
+class SubRow:
+    """A reason row of 表三 三、本年度办理结果 (（三）1. … （六）3.): its row key, the group
+    subject it belongs to, the words that name it on their own (属于国家秘密, 重复申请) and
+    the words that name it only together with its group (因信访举报不予处理: 信访)."""
+
+    key: str
+    group: str
+    words: tuple[str, ...]
+    with_group: tuple[str, ...] = ()
+
+
+# Row keys and labels as in `tables.TABLE3_ROW_LABELS`; the short forms are the ones clerks
+# and models write (因“本机关不掌握”无法提供3件, 属于国家秘密不予公开1件, 重复申请2件).
+SUB_ROWS: tuple[SubRow, ...] = (
+    SubRow("denied_state_secret", "denied", ("属于国家秘密", "涉及国家秘密", "国家秘密")),
+    SubRow("denied_law_prohibited", "denied",
+           ("其他法律行政法规禁止公开", "法律行政法规禁止公开", "法律法规禁止公开"),
+           ("禁止公开",)),
+    SubRow("denied_three_security_one_stability", "denied",
+           ("三安全一稳定", "危及国家安全、公共安全、经济安全和社会稳定"),
+           ("危及国家安全", "社会稳定")),
+    SubRow("denied_third_party", "denied",
+           ("保护第三方合法权益", "损害第三方合法权益", "第三方合法权益"), ("第三方",)),
+    SubRow("denied_internal_affairs", "denied", ("三类内部事务信息", "内部事务信息"),
+           ("内部事务",)),
+    SubRow("denied_process_info", "denied", ("四类过程性信息", "过程性信息")),
+    SubRow("denied_enforcement_file", "denied", ("行政执法案卷", "执法案卷")),
+    SubRow("denied_admin_query", "denied", ("行政查询事项",), ("行政查询",)),
+    SubRow("unable_not_held", "unable",
+           ("本机关不掌握相关政府信息", "不掌握相关政府信息", "本机关不掌握", "不掌握",
+            "未掌握", "非本机关掌握")),
+    SubRow("unable_need_creation", "unable",
+           ("没有现成信息需要另行制作", "没有现成信息", "需要另行制作", "另行制作")),
+    SubRow("unable_unclear_after_correction", "unable",
+           ("补正后申请内容仍不明确", "申请内容仍不明确", "仍不明确"), ("不明确",)),
+    SubRow("not_processed_petition", "not_processed",
+           ("信访举报投诉类申请", "信访举报投诉类", "信访举报投诉"), ("信访", "举报", "投诉")),
+    SubRow("not_processed_repeat", "not_processed", ("重复申请",)),
+    SubRow("not_processed_publication", "not_processed", ("要求提供公开出版物", "公开出版物"),
+           ("出版物",)),
+    SubRow("not_processed_massive", "not_processed",
+           ("无正当理由大量反复申请", "大量反复申请", "大量反复")),
+    SubRow("not_processed_confirm", "not_processed",
+           ("要求行政机关确认或重新出具已获取信息", "确认或重新出具", "重新出具"), ("确认",)),
+    SubRow("other_no_correction", "other_processing",
+           ("逾期不补正", "逾期未补正", "不补正", "未补正")),
+    SubRow("other_no_fee_paid", "other_processing",
+           ("逾期未按收费通知要求缴纳费用", "未按收费通知要求缴纳费用", "未按收费通知",
+            "逾期未缴纳", "逾期未缴费", "未缴纳费用", "未缴纳信息处理费")),
+    SubRow("other_other", "other_processing", (), ("其他情形", "其他原因")),
+)  # fmt: skip
+SUB_ROWS_BY_KEY = {row.key: row for row in SUB_ROWS}
+_SUB_ROW_WORDS = sorted(((w, row) for row in SUB_ROWS for w in row.words), key=lambda p: -len(p[0]))
+
+
+def _sub_row_values(key: str) -> Values:
+    """The row's total, or None when the report's format has no such row (2019: （六）1.–3.)."""
+
+    def values(r: Report) -> tuple[int, ...] | None:
+        if key not in result_rows(r.format_version):
+            return None
+        return (r.table3.row(key).shown_total,)
+
+    return values
+
+
+def _sub_row_label(key: str) -> str:
+    group, leaf = TABLE3_ROW_LABELS[key]
+    return f"表三 三、本年度办理结果{group or ''} {leaf}"
+
+
+SUBJECTS = SUBJECTS + tuple(
+    Subject(row.key, _sub_row_label(row.key), (), _sub_row_values(row.key)) for row in SUB_ROWS
+)
+SUBJECTS_BY_KEY = {s.key: s for s in SUBJECTS}
 
 # --- claims -------------------------------------------------------------------------------
 
@@ -312,7 +390,10 @@ _NUMBER = re.compile(
     rf"(?P<after>{_APPROX_AFTER}|几)?\s*(?P<pct>%|％)?\s*"
     rf"(?P<unit>个百分点|人次|万元|亿元|[\u4e00-\u9fff]?)"
 )
-_MEASURE = "件条次场个项家期篇份起名人类天元页批轮栏套部所宗封户位处册倍张台辆本期届项余"
+_MEASURE = (
+    "件条次场个项家期篇份起名人类天元页批轮栏套部所宗封户位处册倍张台辆本期届项余"
+    "趟则幅块座栋支箱袋盒首段集遍回"
+)
 # Measure words the data's quantities use: a number with another measure word (宗、封、户、
 # 位、处、册、倍 …) and no subject is unexplained even when its value occurs in the data.
 DATA_UNITS = frozenset(
@@ -342,6 +423,14 @@ _SCOPE_CHANGE = re.compile(
     r"(?:较|比|同比|环比)(?:上年|去年|上一年度?|□{4}年)?[^，。；]{0,6}?"
     r"(?:增加|减少|增长|下降|上升|提高|降低|多|少)|同比|增长|下降|增幅|降幅"
 )
+# 同比下降50%，减少8条: a clause that is only the change verb states a change.
+_CHANGE_CLAUSE = re.compile(r"\s*(?:共|再|又)?(?:增加|减少|多|少)(?:了)?\s*")
+# 新收申请增加4件: a subject's words, then the change verb right before the number.
+_CHANGE_VERB_LAST = re.compile(r"(?:增加|减少|多了|少了)\s*$")
+# 由上年的180条增加到215条 (the subject's new value) and 比上年的26件增加4件 (its change):
+# the words between a figure of last year and the next number.
+_TO_VALUE = re.compile(r"\s*[件条次场篇项个]?\s*(?:增加|减少|上升|下降|增长|降低|提高)(?:到|至)\s*")
+_BY_CHANGE = re.compile(r"\s*[件条次场篇项个]?\s*(?:增加|减少|增长|下降|多|少)了?\s*")
 _SCOPE_PREVIOUS = re.compile(r"上年|去年|上一年度?|上年度")
 _SCOPE_SHARE = re.compile(r"占|比例|比重|的比率|率为|率达")
 _SCOPE_TOTAL = re.compile(r"累计|截至|截止|总数达")
@@ -502,10 +591,14 @@ def _subject_and_scope(
 ) -> tuple[str | None, bool, Scope, str | None]:
     """(subject, certain, scope, part subject): for 自然人提出的占新收申请的73.3% the subject is
     the whole (新收) and the part subject 自然人."""
-    window, _ = _window(masked, claim_start)
+    window, window_start = _window(masked, claim_start)
     window = _QUOTED.sub(lambda m: _MASK * len(m.group(0)), window)  # a name, not a subject
     scope: Scope = "本年"
-    if _SCOPE_CHANGE.search(window):
+    if (
+        _SCOPE_CHANGE.search(window)
+        or _CHANGE_CLAUSE.fullmatch(window)
+        or (_CHANGE_VERB_LAST.search(window) and _last_subject(window, masked, claim_start))
+    ):
         scope = "同比"
     elif _SCOPE_SHARE.search(window):
         scope = "占比"
@@ -525,6 +618,12 @@ def _subject_and_scope(
             return None, False, scope, part
         return whole[1].key, True, scope, part
     best = _last_subject(window, masked, claim_start)
+    sub_row = _sub_row(plain[window_start:claim_start], best, _reason_clause(plain, window_start))
+    if sub_row is not None:
+        key, end = sub_row
+        gap = window[end:]
+        certain = len(gap) <= 8 and not re.search(r"其中|包括|占", gap)
+        return key, certain, scope, None
     if best is None:
         after = _subject_after(masked, at)
         return (after, True, scope, None) if after else (None, False, scope, None)
@@ -533,6 +632,50 @@ def _subject_and_scope(
         return None, False, scope, None  # 行政处罚结果55条: other things, named after the subject
     certain = len(gap) <= 8 and not re.search(r"其中|包括|涉及|占", gap)
     return best[1].key, certain, scope, None
+
+
+def _reason_clause(plain: str, window_start: int) -> str:
+    """The clause before the number's own when it gives a reason (因…，无法提供1件), else ""."""
+    if window_start < 1 or plain[window_start - 1] not in "，,":
+        return ""
+    start = window_start - 1
+    while start > 0 and plain[start - 1] not in _CLAUSE_END:
+        start -= 1
+    clause = plain[start : window_start - 1]
+    return clause if re.match(r"\s*(?:因|由于|鉴于)", clause) else ""
+
+
+def _sub_row(
+    window: str, best: tuple[int, Subject, str] | None, reason: str = ""
+) -> tuple[str, int] | None:
+    """(row key, end of the words naming it) when the words before a number name a reason row
+    of 表三: on their own (属于国家秘密1件, 重复申请2件) when nothing else is named after them,
+    or before or after their group (因“本机关不掌握”无法提供3件; 不予处理中信访举报类1件), or
+    in a reason clause right before the group's (`reason`: 因需要另行制作，无法提供1件).
+    `window` is the plain text (quotes and fixed phrases such as 三安全一稳定 kept)."""
+    window = re.sub(r"[“”‘’\"]", " ", window)
+    found: tuple[int, SubRow] | None = None
+    for word, row in _SUB_ROW_WORDS:
+        pos = window.rfind(word)
+        if pos >= 0 and (found is None or pos + len(word) > found[0]):
+            found = (pos + len(word), row)
+    group = best[1].key if best is not None else None
+    if found is not None:
+        end, row = found
+        if best is None or group == row.group or best[0] <= end:
+            return row.key, max(end, best[0] if group == row.group and best else end)
+    if best is None or group not in _GROUPS:
+        return None
+    for row in SUB_ROWS:
+        if row.group == group and any(w in window for w in row.with_group):
+            return row.key, best[0]
+    for row in SUB_ROWS:  # 因申请的信息需要另行制作，无法提供1件
+        if row.group == group and any(w in reason for w in row.words + row.with_group):
+            return row.key, best[0]
+    return None
+
+
+_GROUPS = frozenset(row.group for row in SUB_ROWS)
 
 
 def _last_subject(window: str, masked: str, claim_start: int) -> tuple[int, Subject, str] | None:
@@ -550,9 +693,24 @@ def _last_subject(window: str, masked: str, claim_start: int) -> tuple[int, Subj
             c in masked[max(0, claim_start - 80) : claim_start] for c in subject.context
         ):
             continue
+        if best is not None and (word in _OBJECT_NOUNS) != (best[2] in _OBJECT_NOUNS):
+            # 办结政府信息公开申请29件: 申请 is what was 办结; the subject is the verb's, named
+            # as near the number as the noun
+            verb, noun = (
+                ((end, subject, word), best)
+                if best[2] in _OBJECT_NOUNS
+                else (best, (end, subject, word))
+            )
+            best = (noun[0], verb[1], noun[2]) if verb[0] < noun[0] else verb
+            continue
         if best is None or end > best[0] or (end == best[0] and len(word) > len(best[2])):
             best = (end, subject, word)
     return best
+
+
+# Nouns that name the applications themselves: after a verb that is a subject of its own
+# (办结、结转、予以公开 …) they are its object.
+_OBJECT_NOUNS = frozenset(("公开申请", "依申请公开申请", "申请数量"))
 
 
 _AFTER_NOUNS = {"渠道": "channels", "公开渠道": "channels"}
@@ -576,24 +734,62 @@ def _sentence_at(text: str, at: int) -> str:
     return text[start : min(ends) if ends else len(text)]
 
 
+_APPLICANTS = ("natural_person", "commercial", "research", "social_welfare", "legal_service")
+# Rows whose applicant breakdown prose gives (结转下年度的3件申请中，自然人2件).
+_ROWS_BY_APPLICANT = (
+    "carried_over",
+    "granted",
+    "partially_granted",
+    "carried_forward",
+    *(row.key for row in SUB_ROWS),
+)
+
+
+def _applicant_of_row(text: str, row: Claim | None, claim: Claim) -> str | None:
+    """`row.applicant` when an applicant's count follows a count of another 表三 row and the
+    words between make it the row's part (…的13件申请中，自然人10件)."""
+    if row is None or claim.subject not in _APPLICANTS or claim.scope != "本年":
+        return None
+    if re.search(r"中|其中|包括", text[row.end : claim.start]):
+        return f"{row.subject}.{claim.subject}"
+    return None
+
+
 def _inherit_subjects(text: str, claims: list[Claim]) -> list[Claim]:
     """较上年增加4件 after 收到申请30件 speaks of the same subject; every claim also learns
     the exact counts stated before it in its sentence (the parts a share may be of)."""
     out: list[Claim] = []
     previous: Claim | None = None
+    row: Claim | None = None  # the last count of a row with an applicant breakdown
     near: list[Decimal] = []
     last_end = 0
     for claim in claims:
         if any(ch in "。；;\n" for ch in text[last_end : claim.start]):
-            previous, near = None, []
-        subject = claim.subject
+            previous, near, row = None, [], None
+        subject, scope, certain = claim.subject, claim.scope, claim.certain
+        subject = _applicant_of_row(text, row, claim) or subject
         if subject is None and claim.scope == "同比" and previous and previous.subject:
             subject = previous.subject
+        between = text[last_end : claim.start]
+        if subject is None and previous and previous.subject and previous.scope == "上年":
+            if _TO_VALUE.fullmatch(between):  # 由上年的180条增加到215条
+                subject, scope, certain = previous.subject, "本年", True
+            elif _BY_CHANGE.fullmatch(between):  # 比上年的26件增加4件
+                subject, scope, certain = previous.subject, "同比", True
         sentence = _sentence_at(text, claim.start)
         with_carried = "结转" in sentence and "新收" not in claim.clause
-        claim = replace(claim, subject=subject, near=tuple(near), with_carried=with_carried)
+        claim = replace(
+            claim,
+            subject=subject,
+            scope=scope,
+            certain=certain,
+            near=tuple(near),
+            with_carried=with_carried,
+        )
         out.append(claim)
-        if claim.subject and claim.scope in ("本年", "上年") and not claim.percent:
+        if claim.subject in _ROWS_BY_APPLICANT and claim.scope == "本年" and not claim.percent:
+            row = claim
+        if claim.subject and claim.scope in ("本年", "上年", "同比") and not claim.percent:
             previous = claim
         if not claim.percent and not claim.reading.approximate:
             near.append(claim.value)
@@ -636,6 +832,12 @@ def claim_data(report: Report) -> ClaimData:
                 data.previous[subject.key] = Decimal(previous[0])
                 data.add_counts(previous)
                 data.bases.add(Decimal(previous[0]))
+    for row in _ROWS_BY_APPLICANT:  # 予以公开的13件申请中，自然人提出10件
+        if row in SUB_ROWS_BY_KEY and row not in result_rows(report.format_version):
+            continue
+        counts = report.table3.row(row)
+        for applicant in _APPLICANTS:
+            data.subjects[f"{row}.{applicant}"] = (Decimal(counts.column(applicant)),)
     facts = report.facts
     if facts.channels:
         data.subjects["channels"] = (Decimal(len(facts.channels)),)
@@ -673,6 +875,7 @@ def ground(claim: Claim, data: ClaimData) -> Verdict:
     """
     if claim.percent:
         return _ground_percent(claim, data)
+    claim = _known_row(claim, data)
     if claim.subject is not None and claim.scope == "同比":
         now, before = data.subjects.get(claim.subject), data.previous.get(claim.subject)
         if now is not None and before is not None:
@@ -694,6 +897,14 @@ def ground(claim: Claim, data: ClaimData) -> Verdict:
     if any(claim.reading.admits(v) for v in data.counts):
         return "grounded"
     return "unexplained"
+
+
+def _known_row(claim: Claim, data: ClaimData) -> Claim:
+    """A reason row the report's format does not have (2019: （六）1.–3.) speaks of its group."""
+    row = SUB_ROWS_BY_KEY.get(claim.subject or "")
+    if row is not None and claim.subject not in data.subjects:
+        return replace(claim, subject=row.group)
+    return claim
 
 
 def _ground_percent(claim: Claim, data: ClaimData) -> Verdict:
@@ -727,11 +938,14 @@ def percent_candidates(claim: Claim, data: ClaimData) -> tuple[list[tuple[Decima
             return [(change, f"按本年 {_fmt(now[0])}、上年 {_fmt(before)} 计算，变化幅度")], True
         if len(claim.near) >= 2:  # the sentence's own figures: now and before, or now and change
             out = []
-            for a in claim.near:
-                for b in claim.near:
-                    if a == b or b <= 0:
+            for i, a in enumerate(claim.near):
+                for j, b in enumerate(claim.near):
+                    if i == j or b <= 0:
                         continue
                     how = f"按句中的 {_fmt(a)} 和 {_fmt(b)} 计算，变化幅度"
+                    if a == b:  # 8条，比上年减少8条、下降50%: now and change are equal
+                        out.append((a * 100 / (b + a), how))
+                        continue
                     out.append((abs(a - b) * 100 / b, how))
                     out.append((a * 100 / b, how))
                     if b > a:
@@ -769,8 +983,15 @@ def _rounds_to(actual: Decimal, said: Decimal, reading: Reading) -> bool:
 
 def data_value_text(claim: Claim, data: ClaimData) -> str:
     """What the data says for the claim's subject, for messages: `表三 …（总计）为 4`."""
+    claim = _known_row(claim, data)
     if claim.subject is None:
         return ""
+    if "." in claim.subject:  # a row's applicant column
+        row, applicant = claim.subject.split(".")
+        who = SUBJECTS_BY_KEY[applicant].label.split(" · ")[-1]
+        values = data.subjects.get(claim.subject)
+        shown = f"为 {_fmt(values[0])}" if values else ""
+        return f"{SUBJECTS_BY_KEY[row].label} · {who}{shown}"
     subject = SUBJECTS_BY_KEY[claim.subject]
     if claim.scope == "同比" and claim.subject in data.previous:
         now = data.subjects[claim.subject][0]
@@ -789,12 +1010,12 @@ def _fmt(value: Decimal) -> str:
 
 # --- parts against stated totals ----------------------------------------------------------
 
-_PROSE_NUM = rf"(?:\d[\d,]*|[{_CN}]+)"
-_TOTAL = re.compile(
-    rf"(?<![\d.])(?P<n>{_PROSE_NUM})\s*(?P<approx>余|多)?\s*(?P<unit>件|条|起|场|次|篇)"
-    r"(?P<open>[，,]?\s*[（(]|[，,]?)\s*其中(?P<colon>\s*[：:])?"
+_TOTAL_UNITS = ("件", "条", "起", "场", "次", "篇")
+# After a total's measure word: 其中 (in brackets or not, with or without a colon) or
+# "a、b分别为" (the parts' names, then their counts).
+_PARTS_OPENING = re.compile(
+    r"(?P<open>[，,]?\s*[（(]|[，,]?)\s*(?:其中(?P<colon>\s*[：:])?|[^，,。；;\d]{1,24}?分别(?:为|是)[：:]?)"
 )
-_PART = rf"(?P<n>{_PROSE_NUM})\s*(?P<approx>余|多)?\s*"
 
 
 @dataclass(frozen=True)
@@ -814,62 +1035,62 @@ class PartsOverTotal:
 _NOT_A_PART = re.compile(r"另|此外|结转|较|比|增|减|占|超|共|合计|累计|总计")
 
 
-def _listed_parts(text: str, unit: str, layout: str = "") -> list[re.Match[str]]:
-    """The items after 其中: `a 件、b 件` in one clause, or one item per clause
-    (其中，a 5 条，b 3 条), stopping at a clause that is not an item (另有结转 2 件, 较上年…).
-    `layout` "bracket" (N 条（其中…）) reads up to the closing bracket, "colon" (其中：a；b；c)
-    reads a ；list to the end of the sentence; otherwise the list ends at the first ；."""
-    if layout == "bracket":
-        segment = re.split(r"[）)]", text)[0]
-        splitter = r"[，,；;]"
-    elif layout == "colon":
-        segment = re.split(r"[。]", text)[0]
-        splitter = r"[，,；;]"
-    else:
-        segment = re.split(r"[；;。]", text)[0]
-        splitter = r"[，,]"
-    clauses = [c for c in re.split(splitter, segment) if c.strip()]
-    parts: list[re.Match[str]] = []
-    for index, clause in enumerate(clauses):
-        found = list(re.finditer(_PART + unit, clause))
-        if not found or _NOT_A_PART.search(clause):
+def _segment_end(text: str, at: int, layout: str) -> int:
+    """Where a list of parts starting at `at` ends: the closing bracket (N 条（其中…）), the
+    end of the sentence (其中：a；b；c), else the first ；."""
+    stops = {"bracket": "）)", "colon": "。"}.get(layout, "；;。")
+    ends = [i for i in (text.find(ch, at) for ch in stops) if i >= 0]
+    return min(ends) if ends else len(text)
+
+
+def _parts_after(text: str, total: Claim, claims: list[Claim]) -> list[Claim] | None:
+    """The claims listed as parts of `total` (其中 a、b; （其中 a、b）; 其中：a；b; a、b分别为
+    x、y), in order, stopping at a clause that is not an item (另有结转 2 件, 较上年…) or a
+    number with another measure word; None when no list follows the total."""
+    opening = _PARTS_OPENING.match(text, total.end + len(total.unit))
+    if opening is None:
+        return None
+    layout = "bracket" if re.search(r"[（(]", opening.group("open")) else ""
+    layout = layout or ("colon" if opening.group("colon") else "")
+    end = _segment_end(text, opening.end(), layout)
+    parts: list[Claim] = []
+    for claim in claims:
+        if claim.start < opening.end() or claim.start >= end:
+            continue
+        words = text[(parts[-1].end if parts else opening.end()) : claim.start]
+        if claim.unit != total.unit or claim.percent or _NOT_A_PART.search(words + claim.clause):
             break
-        if len(found) > 1:
-            return found if index == 0 else parts
-        parts += found
+        if layout == "" and re.search(r"[；;]", words):
+            break
+        parts.append(claim)
     return parts
 
 
 def parts_over_totals(text: str) -> list[PartsOverTotal]:
-    """Totals followed by 其中 (N 件，其中 a、b; N 条（其中 a、b）; N 条，其中：a；b) whose parts
-    add up to more than the total. Fewer than two parts, or an approximate total, are not
+    """Totals whose listed parts (`_parts_after`) add up to more than the total, read from
+    the claims of `text`. Fewer than two parts, or an approximate total or part, are not
     judged (a list may name only some kinds)."""
     found = []
-    for total in _TOTAL.finditer(text):
-        if total.group("approx"):
+    claims = find_claims(text)
+    plain = normalize_text_keep(text)
+    for total in claims:
+        if total.unit not in _TOTAL_UNITS or total.percent:
             continue
-        opening = total.group("open")
-        layout = "bracket" if "（" in opening or "(" in opening else ""
-        layout = layout or ("colon" if total.group("colon") else "")
-        parts = _listed_parts(text[total.end() :], total.group("unit"), layout)
-        values = [_plain_count(p.group("n")) for p in parts]
-        stated = _plain_count(total.group("n"))
-        if len(parts) < 2 or stated is None or None in values:
+        parts = _parts_after(plain, total, claims)
+        if not parts or len(parts) < 2:
             continue
-        listed = [
-            (p.group(0).strip(), v) for p, v in zip(parts, values, strict=True) if v is not None
-        ]
-        item = PartsOverTotal(total.group("n"), stated, total.group("unit"), listed)
+        if total.reading.approximate or any(p.reading.approximate for p in parts):
+            continue
+        values = [_whole(p.value) for p in parts]
+        stated = _whole(total.value)
+        if stated is None or any(v is None for v in values):
+            continue
+        listed = [(text[p.start : p.end] + p.unit, int(p.value)) for p in parts]
+        item = PartsOverTotal(total.text, int(total.value), total.unit, listed)
         if item.added > stated:
             found.append(item)
     return found
 
 
-def _plain_count(token: str) -> int | None:
-    try:
-        reading = read_number(token.replace(",", ""))
-    except NumberError:
-        return None
-    if reading.approximate or reading.value != reading.value.to_integral_value():
-        return None
-    return int(reading.value)
+def _whole(value: Decimal) -> int | None:
+    return int(value) if value == value.to_integral_value() else None

@@ -378,7 +378,7 @@ def _zero_findings(report: Report, sentence: Sentence) -> Iterator[Finding]:
 
 
 def _sum_findings(sentence: Sentence) -> Iterator[Finding]:
-    """N 件，其中 a 件、b 件 … (also in brackets and ；lists): the parts may not add up to more
+    """N 件，其中 a 件、b 件 … (also in brackets, ；lists and a、b分别为 x、y): the parts may not add up to more
     than the total (`claims.parts_over_totals`)."""
     for item in parts_over_totals(sentence.text):
         shown = " + ".join(str(v) for _, v in item.parts)
