@@ -87,7 +87,7 @@ def test_offline_draft_without_facts_flags_each_general_sub_part():
     reviewer sees it; nothing else is found."""
     findings = _findings(_variant("seed-2022.yaml", facts={}))
     assert findings == [
-        ("P-09", "warning", f"一、总体情况 ·{part}")
+        ("P-09", "warning", f"正文 · 一、总体情况 ·{part}")
         for part in (
             "（一）主动公开",
             "（三）政府信息管理",
