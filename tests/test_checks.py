@@ -167,3 +167,25 @@ def test_results_given_only_as_row_totals_count_in_the_total_column() -> None:
     assert [f.location.rsplit(" · ", 1)[-1] for f in balance] == ["自然人", "商业企业"]
     # the 自然人 column still says 办理结果总计 0: those rows have no split yet, which is true
     assert "办理结果总计 0 + 结转下年度 0" in balance[0].message
+
+
+def test_result_rows_near_the_cell_bound_sum_to_a_total_without_a_validation_error():
+    """Each cell is bounded (1,000,000), a computed 总计 is not: two rows at the bound give a
+    （七）总计 of 2,000,000 that the checks, the import's total clean-up and the grid can use
+    (a fuzzed upload once turned this into a 500)."""
+    from draftbot.model import drop_redundant_totals
+
+    report = Report.model_validate(
+        {
+            "meta": {"agency": "某县某局", "report_year": 2023},
+            "table3": {
+                "granted": {"natural_person": 1_000_000},
+                "partially_granted": {"natural_person": 1_000_000},
+            },
+        }
+    )
+    total = report.table3.computed_results_total(report.format_version)
+    assert total.natural_person == 2_000_000
+    drop_redundant_totals(report)  # must not raise
+    codes = {f.code for f in check_report(report)}
+    assert "T3-01" in codes  # nothing was carried or received: the balance does not hold

@@ -302,7 +302,9 @@ class Table3(Strict):
             else result_rows(version)
         )
         sums = {col: sum(getattr(getattr(self, k), col) for k in keys) for col in APPLICANT_COLUMNS}
-        return ApplicantCounts(**sums)
+        # a computed sum is not an entry: the per-cell bound (MAX_COUNT) does not apply to it,
+        # and rows near the bound must not turn a total into a validation error
+        return ApplicantCounts.model_construct(**sums)
 
     def results_column_total(self, version: FormatVersion, column: str) -> int:
         """The （七）总计 cell: stated if given, else computed. In the 总计 column the computed

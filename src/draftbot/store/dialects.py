@@ -170,7 +170,11 @@ class SQLiteDatabase(Database):
     def connection(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, isolation_level=None)
+            # the busy timeout must hold from the first statement: switching a new file to WAL
+            # takes a lock that another instance starting at the same moment may hold
+            db = sqlite3.connect(
+                self.path, isolation_level=None, timeout=self.busy_timeout_ms / 1000
+            )
             db.row_factory = sqlite3.Row
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
