@@ -21,7 +21,9 @@ import contextlib
 import datetime as dt
 import json
 import stat
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -712,12 +714,52 @@ def _summary(row: Any) -> ReportSummary:
     )
 
 
+class ParsedReports:
+    """Reports parsed and validated from their stored JSON, kept per (report id, version):
+    a bounded, thread-safe LRU map, so that reading an unchanged report costs no parsing.
+
+    An entry is used only when the stored JSON is the very text it was parsed from, so a
+    change made by another process over the same database (several web instances on one
+    PostgreSQL) is never hidden: its new version, or its new text, misses the cache. The
+    Report handed out is shared between readers: copy it (`model_copy(deep=True)`) before
+    changing it, as every writer here does.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, int], tuple[str, Report]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, report_id: str, version: int, data: str) -> Report:
+        """The Report stored as `data`; raises pydantic's ValidationError like a parse."""
+        key = (report_id, version)
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None and hit[0] == data:
+                self._items.move_to_end(key)
+                return hit[1]
+        report = Report.model_validate_json(data)
+        with self._lock:
+            self._items[key] = (data, report)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return report
+
+
+PARSED_REPORTS_SIZE = 256  # ~0.1 MB each for a busy report: a few tens of MB at most
+parsed_reports = ParsedReports(PARSED_REPORTS_SIZE)
+
+
 def _stored(row: Any) -> StoredReport:
     return StoredReport(
         id=row["id"],
         version=row["version"],
         status=row["status"],
-        report=Report.model_validate_json(row["data"]),
+        report=parsed_reports.get(row["id"], row["version"], row["data"]),
         created_at=dt.datetime.fromisoformat(row["created_at"]),
         updated_at=dt.datetime.fromisoformat(row["updated_at"]),
     )
