@@ -396,6 +396,9 @@ _MEASURE = (
 )
 # Measure words the data's quantities use: a number with another measure word (宗、封、户、
 # 位、处、册、倍 …) and no subject is unexplained even when its value occurs in the data.
+# The measure words of the tables' own figures: a count with one of them (or none: 合计32，)
+# and no recognised subject is taken as one of the data's figures when the data holds it.
+TABLE_UNITS = frozenset(["", "件"])
 DATA_UNITS = frozenset(
     [
         "",
@@ -811,10 +814,28 @@ class ClaimData:
     counts: set[Decimal] = field(default_factory=set)
     percents: set[Decimal] = field(default_factory=set)
     bases: set[Decimal] = field(default_factory=set)
+    typed: set[tuple[Decimal, str]] = field(default_factory=set)  # (value, measure word)
 
     def add_counts(self, values: Iterable[int | Decimal]) -> None:
         for v in values:
             self.counts.add(Decimal(v))
+
+    def add_typed(self, values: Iterable[int | Decimal], unit: str = "") -> None:
+        """Numbers the clerk entered (typed in a text field, or a count field): `unit` is
+        their measure word, "" when none is known (a count field, 共38次 → 38 and 次)."""
+        for v in values:
+            self.typed.add((Decimal(v), unit))
+
+    def was_typed(self, claim: Claim) -> bool:
+        """The clerk entered this number with the same measure word, or without one, or the
+        claim has none: `全年回应社会关切38次` when the notes say 回应社会关切38次."""
+        unit = claim.unit_word
+        return any(claim.reading.admits(v) and _same_unit(unit, u) for v, u in self.typed)
+
+
+def _same_unit(said: str, typed: str) -> bool:
+    """Measure words that agree: equal, either missing, or 个 typed and 个村 said."""
+    return not said or not typed or said == typed or (typed == "个" and said.startswith("个"))
 
 
 def claim_data(report: Report) -> ClaimData:
@@ -850,7 +871,64 @@ def claim_data(report: Report) -> ClaimData:
     )  # fmt: skip
     fee = facts.info_fee
     data.add_counts([fee.notices_issued, fee.notices_amount_yuan, fee.collected_yuan])
+    _add_typed(data, report)
     return data
+
+
+def _add_typed(data: ClaimData, report: Report) -> None:
+    """Every number the clerk entered outside the tables: the figures of the facts (counts of
+    categories, practices, fees, lists) and the numbers in any text the clerk typed (notes,
+    channels, practices, problems, measures, last year's problems)."""
+    facts = report.facts
+    practices, fee = facts.practices, facts.info_fee
+    fields: list[tuple[int | Decimal | None, str]] = [
+        *((c.count, "条") for c in facts.proactive_categories),
+        (facts.proactive_total, "条"),
+        *((facts.policy_interpretations, u) for u in ("条", "篇")),
+        *((facts.press_conferences, u) for u in ("场", "次")),
+        *((facts.training_sessions, u) for u in ("次", "场", "期")),
+        (practices.responses, "次"),
+        (practices.new_media_accounts, "个"),
+        (practices.reading_points, "个"),
+        (practices.trained_people, "人次"),
+        (practices.circulars, "次"),
+        (fee.notices_issued, "件"),
+        (fee.notices_amount_yuan, "元"),
+        (fee.collected_yuan, "元"),
+    ]
+    lists = (facts.proactive_categories, facts.channels, facts.problems, facts.measures,
+             facts.previous_problems)  # fmt: skip
+    fields += [(len(items), "个") for items in lists if items]
+    for value, unit in fields:
+        if value is not None:
+            data.add_typed([value], unit)
+    for text in typed_texts(report):
+        for claim in find_claims(text):
+            if not claim.percent:
+                data.add_typed([claim.value], claim.unit_word)
+
+
+def typed_texts(report: Report) -> list[str]:
+    """The texts the clerk typed into the data (not the prose sections): every string of
+    `report.facts` (notes, channels, category names, practices, problems, measures, last
+    year's problems and their rectification) and last year's problems."""
+    out: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, str):
+            if node.strip():
+                out.append(node)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list | tuple):
+            for value in node:
+                walk(value)
+
+    walk(report.facts.model_dump())
+    if report.previous_year is not None:
+        walk(report.previous_year.problems)
+    return out
 
 
 def add_sheet_numbers(
@@ -892,11 +970,20 @@ def ground(claim: Claim, data: ClaimData) -> Verdict:
             if any(claim.reading.admits(v) for v in allowed):
                 return "grounded"
             return "contradicts"
-    if claim.unit_word not in DATA_UNITS:
-        return "unexplained"
-    if any(claim.reading.admits(v) for v in data.counts):
-        return "grounded"
-    return "unexplained"
+    return "grounded" if _explained(claim, data) else "unexplained"
+
+
+def _explained(claim: Claim, data: ClaimData) -> bool:
+    """A count with no recognised subject (or a subject the data has no value for) is
+    explained only by the clerk's own figures, whatever its measure word (issue 11): the
+    same number typed in the data with the same or no measure word, or, said of last year
+    (上年), one of last year's figures."""
+    if data.was_typed(claim):
+        return True
+    if claim.unit_word in TABLE_UNITS and any(claim.reading.admits(v) for v in data.counts):
+        return True  # 合计需办理32件: a sum of table figures the sentence does not name
+    last_year = data.previous.values() if claim.scope == "上年" else ()
+    return any(claim.reading.admits(v) for v in last_year)
 
 
 def _known_row(claim: Claim, data: ClaimData) -> Claim:

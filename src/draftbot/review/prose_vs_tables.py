@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..claims import (
-    DATA_UNITS,
     Claim,
     ClaimData,
     claim_data,
@@ -28,6 +27,7 @@ from ..claims import (
     parts_over_totals,
     percent_candidates,
 )
+from ..facts import build_fact_sheet
 from ..findings import Finding, Severity
 from ..model import Report, result_rows
 from ..text import split_sentences
@@ -127,6 +127,7 @@ _ZERO_CASES = re.compile(
 
 def check_prose_numbers(report: Report) -> Iterator[Finding]:
     data = claim_data(report)
+    data.add_counts(build_fact_sheet(report).counts)  # the figures the guard allows too
     stated: dict[tuple[str, str], tuple[Claim, Sentence]] = {}
     for sentence in report_sentences(report):
         claims = find_claims(sentence.text)
@@ -161,21 +162,19 @@ def _claim_findings(data: ClaimData, sentence: Sentence, claims: list[Claim]) ->
 def _unlisted_findings(
     data: ClaimData, sentence: Sentence, claims: list[Claim]
 ) -> Iterator[Finding]:
-    """A quantity with a measure word no data quantity uses (四十二宗、七十二封、三倍) and no
-    subject: nothing in the data can be its source. (Counts of places such as 15个乡镇 are
-    left alone: hand-written prose may name them.)"""
+    """A count with no recognised subject, whatever its measure word (四十二宗、580人次、
+    在17个村), that the clerk did not enter in the data (`claims.ground`: "unexplained"). A
+    warning: the subject is uncertain."""
     for claim in claims:
-        unit = claim.unit_word
-        if claim.subject or claim.percent or unit in DATA_UNITS or unit.startswith("个"):
-            continue
-        if ground(claim, data) == "grounded":
+        if claim.subject or claim.percent or ground(claim, data) != "unexplained":
             continue
         phrase = _claim_phrase(sentence.text, claim)
+        unit = claim.unit_word
         yield Finding(
             CODE,
             "warning",
             f"{quote(sentence.text, phrase)}中的“{claim.text}{unit}”在表格和填报数据中找不到来源",
-            "正文中的数量应能在表格或填报数据中找到：请核对这个数，或把它填到对应的字段中",
+            "正文中的每个数量都应有依据：请写明依据或在填报事实中补充该数字",
             section=sentence.section,
         )
 
