@@ -976,12 +976,16 @@ def ground(claim: Claim, data: ClaimData) -> Verdict:
 def _explained(claim: Claim, data: ClaimData) -> bool:
     """A count with no recognised subject (or a subject the data has no value for) is
     explained only by the clerk's own figures, whatever its measure word (issue 11): the
-    same number typed in the data with the same or no measure word, or, said of last year
-    (上年), one of last year's figures."""
+    same number entered in the data with the same or no measure word (`ClaimData.typed`);
+    with 件 or no measure word, or as a 同比 change with a data measure word, a figure the
+    data holds (a table cell or a sum of cells); said of last year (上年), one of last
+    year's figures."""
     if data.was_typed(claim):
         return True
-    if claim.unit_word in TABLE_UNITS and any(claim.reading.admits(v) for v in data.counts):
-        return True  # 合计需办理32件: a sum of table figures the sentence does not name
+    table_figure = claim.unit_word in TABLE_UNITS  # 合计需办理32件
+    change = claim.scope == "同比" and claim.unit_word in DATA_UNITS  # 比上年增加1次
+    if (table_figure or change) and any(claim.reading.admits(v) for v in data.counts):
+        return True  # a figure of the data the sentence does not name, or a change
     last_year = data.previous.values() if claim.scope == "上年" else ()
     return any(claim.reading.admits(v) for v in last_year)
 

@@ -166,7 +166,9 @@ def _unlisted_findings(
     在17个村), that the clerk did not enter in the data (`claims.ground`: "unexplained"). A
     warning: the subject is uncertain."""
     for claim in claims:
-        if claim.subject or claim.percent or ground(claim, data) != "unexplained":
+        if claim.subject or claim.percent or not claim.unit_word:
+            continue  # a bare number (an ID, a code) is not a count
+        if _a_listed_part(sentence.text, claim) or ground(claim, data) != "unexplained":
             continue
         phrase = _claim_phrase(sentence.text, claim)
         unit = claim.unit_word
@@ -177,6 +179,13 @@ def _unlisted_findings(
             "正文中的每个数量都应有依据：请写明依据或在填报事实中补充该数字",
             section=sentence.section,
         )
+
+
+def _a_listed_part(text: str, claim: Claim) -> bool:
+    """A part listed after 其中 (工作动态80条): the breakdown of a total, judged by the
+    parts-over-totals check, not by itself."""
+    before = text[: claim.start]
+    return "其中" in before[before.rfind("。") + 1 :]
 
 
 def _claim_phrase(text: str, claim: Claim) -> str:
