@@ -137,12 +137,12 @@ def test_elided_units_and_mixed_forms_are_exact(raw, expected):
         ("十三四", 13, 14),
         ("十几", 11, 19),
         ("二十几", 21, 29),
-        ("十余", 10, 20),
-        ("20余件", 20, 30),
-        ("200多", 200, 300),
+        ("十余", 11, 19),
+        ("20余件", 21, 29),
+        ("200多", 201, 299),
         ("约20", 10, 30),
         ("近百", 0, 100),
-        ("逾千", 1000, 2000),
+        ("逾千", 1001, 1999),
         ("20件左右", 10, 30),
     ],
 )
@@ -155,6 +155,28 @@ def test_approximate_forms_are_marked_and_never_exact(raw, low, high):
     with pytest.raises(NumberError) as info:
         parse_count(raw)
     assert "约数" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "outside", "inside"),
+    [
+        ("二十多", (20, 30), (21, 29)),
+        ("二十余", (20, 30), (21, 29)),
+        ("20多件", (20, 30), (21, 25)),
+        ("一百多", (100, 200), (101, 199)),
+        ("三千余", (3000, 4000), (3001, 3999)),
+    ],
+)
+def test_more_than_a_round_number_excludes_both_round_numbers(raw, outside, inside):
+    reading = read_number(raw)
+    assert all(not reading.admits(Decimal(v)) for v in outside)
+    assert all(reading.admits(Decimal(v)) for v in inside)
+
+
+def test_near_a_round_number_keeps_its_bounds():
+    reading = read_number("近三十")
+    assert reading.admits(Decimal(30)) and reading.admits(Decimal(20))
+    assert not reading.admits(Decimal(31))
 
 
 @pytest.mark.parametrize(

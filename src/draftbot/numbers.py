@@ -265,6 +265,8 @@ def _reading(shown: str, value: Decimal, side: int | None, *, percent: bool = Fa
     step = _step(value)
     low = value - step if side <= 0 else value
     high = value + step if side >= 0 else value
+    if side > 0 and step > 1 and value == value.to_integral_value():
+        low, high = value + 1, value + step - 1  # 二十多 / 二十余: 21–29, never 20 or 30
     return Reading(shown, value, True, percent, max(low, Decimal(0)), high)
 
 
