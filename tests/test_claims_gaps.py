@@ -332,3 +332,49 @@ def test_the_held_out_corpus_is_measured_separately() -> None:
     assert result.guard_false_alarms.rate <= GOAL_FALSE_ALARMS, result.guard_false_alarms.failed
     assert result.guard_misses.rate <= GOAL_MISSES, result.guard_misses.failed
     assert result.review_false_alarms.rate <= GOAL_FALSE_ALARMS, result.review_false_alarms.failed
+
+
+# --- a count with no recognised subject (issue 11: unexplained whatever its measure word) ---
+
+
+def _with_notes(report: Report, notes: str) -> Report:
+    return report.model_copy(
+        update={"facts": report.facts.model_copy(update={"platform_notes": notes})}
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong", "notes"),
+    [
+        ("在17个村设立公开栏。", "17", "在17个村设立政务公开栏"),
+        ("接待来访群众580人次。", "580", "全年接待来访群众580人次"),
+        ("更新办事指南64项。", "64", "更新办事指南64项"),
+        ("印制宣传折页五千份。", "五千", "印制宣传折页5000份"),
+    ],
+)
+def test_guard_and_review_ground_a_subjectless_count_only_by_the_clerks_text(
+    busy: Report, text: str, wrong: str, notes: str
+):
+    assert [item.text for item in ungrounded_claims(text, build_fact_sheet(busy))] == [wrong]
+    assert len(_p01(busy, text)) == 1
+    typed = _with_notes(busy, notes)
+    assert ungrounded_claims(text, build_fact_sheet(typed)) == []
+    assert _p01(typed, text) == []
+
+
+def test_the_clerks_number_with_another_measure_word_does_not_ground_a_count(busy: Report):
+    typed = _with_notes(busy, "全年接待来访群众580人次")
+    assert [
+        item.text for item in ungrounded_claims("发放资料580份。", build_fact_sheet(typed))
+    ] == ["580"]
+    assert len(_p01(typed, "发放资料580份。")) == 1
+
+
+def test_last_years_figure_grounds_a_subjectless_count_said_of_last_year(busy: Report):
+    assert busy.previous_year is not None and busy.previous_year.proactive_total
+    n = busy.previous_year.proactive_total
+    claims = find_claims(f"上年设置公开栏{n}个。")
+    assert [(c.subject, c.scope) for c in claims] == [(None, "上年")]
+    assert [ground(c, claim_data(busy)) for c in claims] == ["grounded"]
+    other = find_claims(f"本年设置公开栏{n}个。")  # the same number said of this year
+    assert [ground(c, claim_data(busy)) for c in other] == ["unexplained"]
