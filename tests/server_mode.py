@@ -10,6 +10,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from draftbot import accounts
+from draftbot.trail import TrailStore
 from draftbot.web.access import SESSION_COOKIE
 from draftbot.web.app import WebConfig, create_app
 from web_helpers import BASE_URL, csrf, offline_settings
@@ -52,9 +53,14 @@ class ServerMode:
         return self.app.state.store
 
 
-def server_mode(data_dir: Path, **config: Any) -> ServerMode:
+def server_mode(data_dir: Path, location: str | Path | None = None, **config: Any) -> ServerMode:
+    """Server mode over `data_dir`; its store at `location` (a SQLite file or a PostgreSQL
+    URL, see the `store_location` fixture) or, by default, the data folder's SQLite file."""
+    store = TrailStore(location) if location is not None else None
     app = create_app(
-        WebConfig(data_dir=data_dir, multi_user=True, **config), offline_settings(data_dir)
+        WebConfig(data_dir=data_dir, multi_user=True, **config),
+        offline_settings(data_dir),
+        store=store,
     )
     ids = {}
     for username, (role, agency, area) in PEOPLE.items():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 
 import pytest
 
@@ -18,8 +19,11 @@ from web_helpers import BASE_URL, csrf, offline_settings
 
 
 @pytest.fixture
-def mode(tmp_path) -> ServerMode:
-    return server_mode(tmp_path)
+def mode(tmp_path, store_location) -> Iterator[ServerMode]:
+    """Server mode on each database (the store suite's `store_location`: SQLite, PostgreSQL)."""
+    made = server_mode(tmp_path, store_location)
+    yield made
+    made.store.close()
 
 
 def test_passwords_are_stored_as_argon2id_hashes_only(mode: ServerMode) -> None:

@@ -13,7 +13,6 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from draftbot import accounts
-from draftbot.serverdb import install
 from draftbot.store import Store
 from draftbot.trail import TrailStore, entries
 from e2e_server import CHROMIUM_ARGS, STATE_TIMEOUT_MS, Server, chromium_path, patient_expect
@@ -36,7 +35,6 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
     store = TrailStore.in_folder(tmp_path)
-    install(store)
     for username, role, agency, area in (
         ("jingban", "clerk", AGENCY, "示范县"),
         ("shenhe", "reviewer", AGENCY, "示范县"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+from collections.abc import Iterator
 
 import openpyxl
 import pytest
@@ -17,8 +18,11 @@ from web_helpers import csrf, headers
 
 
 @pytest.fixture
-def mode(tmp_path) -> ServerMode:
-    return server_mode(tmp_path, trusted_proxies=("127.0.0.1", "testclient"))
+def mode(tmp_path, store_location) -> Iterator[ServerMode]:
+    """Server mode on each database (the store suite's `store_location`: SQLite, PostgreSQL)."""
+    made = server_mode(tmp_path, store_location, trusted_proxies=("127.0.0.1", "testclient"))
+    yield made
+    made.store.close()
 
 
 def _new_entries(mode: ServerMode, before: int) -> list[trail.Entry]:

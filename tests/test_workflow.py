@@ -3,6 +3,8 @@ resubmit, approve (frozen); 待我处理 lists and the office's area status."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from draftbot import workflow
@@ -13,8 +15,11 @@ CELL = "table3.granted.natural_person"
 
 
 @pytest.fixture
-def mode(tmp_path) -> ServerMode:
-    return server_mode(tmp_path)
+def mode(tmp_path, store_location) -> Iterator[ServerMode]:
+    """Server mode on each database (the store suite's `store_location`: SQLite, PostgreSQL)."""
+    made = server_mode(tmp_path, store_location)
+    yield made
+    made.store.close()
 
 
 def _version(client, report_id: str) -> str:

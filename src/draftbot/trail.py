@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .serverdb import install, reader
+from .serverdb import reader
 from .store import ReportNotFound, Store
 from .store.dialects import Transaction
 
@@ -165,10 +165,6 @@ def report_changes(old_json: str, new_json: str) -> list[tuple[Kind, str, Any, A
 class TrailStore(Store):
     """The store of server mode: every report change also appends audit trail entries in
     the same transaction (one per changed cell, field, section and status)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        install(self)
 
     def _bump(
         self,

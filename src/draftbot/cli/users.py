@@ -31,16 +31,13 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 def _store() -> Store:
     """The store of the configured data folder, with the server-mode tables and trail."""
     from ..config import SettingsError, load_settings
-    from ..serverdb import install
     from ..trail import TrailStore
 
     try:
         settings = load_settings()
     except SettingsError as exc:
         raise _fail(str(exc)) from None
-    store = TrailStore.in_folder(settings.data_dir)
-    install(store)
-    return store
+    return TrailStore.in_folder(settings.data_dir)
 
 
 def _password(prompt: str) -> str:

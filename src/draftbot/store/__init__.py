@@ -782,11 +782,22 @@ def _revision(row: Any) -> SectionRevision:
 SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
+# Migrations once applied under another name: a database that recorded the old name has them.
+FORMER_NAMES: dict[str, tuple[str, ...]] = {
+    # the server-mode tables were applied from data/server_tables.sql as `server_mode`
+    "0005_server_mode": ("server_mode",),
+}
+
+
 def migrations() -> list[Migration]:
     """The schema migrations shipped in the package, in order (`NNNN_name.sql`)."""
     folder = resources.files(__package__) / "migrations"
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
-    return [Migration(f.name.removesuffix(".sql"), f.read_text(encoding="utf-8")) for f in files]
+    return [
+        Migration(name, f.read_text(encoding="utf-8"), FORMER_NAMES.get(name, ()))
+        for f in files
+        for name in [f.name.removesuffix(".sql")]
+    ]
 
 
 def open_store(

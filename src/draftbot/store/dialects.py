@@ -49,10 +49,13 @@ class Transaction(Protocol):
 
 @dataclass(frozen=True)
 class Migration:
-    """One ordered schema change: `name` like `0001_baseline`, `sql` the file's text."""
+    """One ordered schema change: `name` like `0001_baseline`, `sql` the file's text;
+    `formerly` the names it was recorded under before (a database that applied it under one
+    of them does not apply it again)."""
 
     name: str
     sql: str
+    formerly: tuple[str, ...] = ()
 
 
 def is_postgresql_url(location: str | Path) -> bool:
@@ -129,7 +132,7 @@ class Database:
                 row["name"] for row in tx.execute("SELECT name FROM schema_migrations").fetchall()
             }
             for migration in migrations:
-                if migration.name in done:
+                if migration.name in done or done.intersection(migration.formerly):
                     continue
                 for kind, text in split_migration(migration.sql):
                     if kind == "append-only":

@@ -116,8 +116,6 @@ def create_app(config: WebConfig, settings: Any = None, *, store: Store | None =
     app.state.settings = settings
     store_class = TrailStore if config.multi_user else Store
     app.state.store = store or open_store(_database_url(settings), config.data_dir, store_class)
-    if config.multi_user:
-        install_server_tables(app.state.store)
     app.state.jobs = SectionJobs(
         app.state.store, lease_seconds=float(getattr(settings, "section_deadline", 540)) + 60
     )
@@ -197,13 +195,6 @@ class LastResortMiddleware:
             log.error("未预期的错误：%s（%s）", type(exc).__name__, scope.get("path", ""))
             headers = Headers(scope=scope)
             await refusal(500, UNEXPECTED_MESSAGE, headers)(scope, receive, send)
-
-
-def install_server_tables(store: Store) -> None:
-    """The tables of server mode (accounts, workflow, audit trail), created if missing."""
-    from ..serverdb import install
-
-    install(store)
 
 
 def _install_error_handlers(app: FastAPI) -> None:

@@ -1,6 +1,5 @@
--- Tables of server mode (accounts, review workflow, audit trail), written to the store's
--- contract (docs/storage.md on the PostgreSQL branch): portable types, `?` placeholders in
--- queries, `{id_pk}` for an auto-numbered key, append-only tables marked with a directive line.
+-- Tables of server mode (accounts, review workflow, audit trail), in every store. Until this
+-- file was numbered they were applied as the migration `server_mode` (store.FORMER_NAMES).
 
 -- accounts.py
 CREATE TABLE IF NOT EXISTS accounts (
