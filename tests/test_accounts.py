@@ -12,6 +12,7 @@ import pytest
 
 from draftbot import accounts
 from draftbot.serverdb import reader
+from draftbot.trail import TrailStore
 from draftbot.web.access import SESSION_COOKIE
 from draftbot.web.app import WebConfig, create_app
 from server_mode import PASSWORD, ServerMode, login, route_keys, server_mode
@@ -30,10 +31,16 @@ def test_passwords_are_stored_as_argon2id_hashes_only(mode: ServerMode) -> None:
     stored = accounts.stored_password_hash(mode.store, mode.ids["clerk_a"])
     assert stored.startswith("$argon2id$")
     assert PASSWORD not in stored
-    raw = mode.store.path.read_bytes()
-    for name in ("-wal",):
-        side = mode.store.path.with_name(mode.store.path.name + name)
-        raw += side.read_bytes() if side.exists() else b""
+    if mode.store.path is None:  # PostgreSQL: every stored value of the accounts tables
+        db = mode.store.reader()
+        rows = [*db.execute("SELECT * FROM accounts"), *db.execute("SELECT * FROM sessions")]
+        raw = repr([tuple(dict(row).values()) for row in rows]).encode()
+        assert b"$argon2id$" in raw
+    else:
+        raw = mode.store.path.read_bytes()
+        for name in ("-wal",):
+            side = mode.store.path.with_name(mode.store.path.name + name)
+            raw += side.read_bytes() if side.exists() else b""
     assert PASSWORD.encode() not in raw
 
 
@@ -67,7 +74,9 @@ def test_login_sets_a_server_side_session_with_safe_cookie_flags(tmp_path) -> No
         assert len(rows) == 1
 
 
-def test_wrong_passwords_lock_the_account_even_for_the_right_one(mode: ServerMode) -> None:
+def test_wrong_passwords_lock_the_account_even_for_the_right_one(
+    mode: ServerMode, tmp_path, store_location
+) -> None:
     client = mode.client()
     for _ in range(accounts.LOGIN_FAILURES_ALLOWED):
         response = login(client, "clerk_a", "wrong-password-1")
@@ -78,8 +87,9 @@ def test_wrong_passwords_lock_the_account_even_for_the_right_one(mode: ServerMod
     assert "暂时锁定" in response.text and "分钟后再试" in response.text
     # the counters live in the database: another app instance over it refuses as well
     other = create_app(
-        WebConfig(data_dir=mode.store.path.parent, multi_user=True),
-        offline_settings(mode.store.path.parent),
+        WebConfig(data_dir=tmp_path / "other", multi_user=True),
+        offline_settings(tmp_path / "other"),
+        store=TrailStore(store_location),
     )
     from fastapi.testclient import TestClient
 

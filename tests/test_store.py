@@ -274,3 +274,28 @@ def test_instances_starting_together_apply_each_migration_once(
     assert opened[2].get(stored.id).version == 1
     for store in opened:
         store.close()
+
+
+def test_server_tables_applied_under_their_former_name_are_not_applied_again(
+    store_location: str | Path,
+) -> None:
+    """A database made before the server-mode tables were numbered recorded them as the
+    migration `server_mode`; opening it keeps its tables and rows and does not re-apply."""
+    first = Store(store_location)
+    with first._transaction() as db:
+        db.execute("DELETE FROM schema_migrations WHERE name = ?", ("0005_server_mode",))
+        db.execute(
+            "INSERT INTO schema_migrations (name, applied_at) VALUES (?, CURRENT_TIMESTAMP)",
+            ("server_mode",),
+        )
+        db.execute(
+            "INSERT INTO accounts (id, username, display_name, role, agency, password_hash,"
+            " created_at) VALUES ('a1', 'clerk', '经办人', 'clerk', '某县教育局', 'x', 'now')"
+        )
+    first.close()
+    again = Store(store_location)
+    db = again.reader()
+    names = [row["name"] for row in db.execute("SELECT name FROM schema_migrations")]
+    assert "server_mode" in names and "0005_server_mode" not in names
+    assert [row["username"] for row in db.execute("SELECT username FROM accounts")] == ["clerk"]
+    again.close()

@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 
 import openpyxl
+import psycopg
 import pytest
 
 from draftbot import accounts, trail
@@ -240,9 +241,11 @@ def test_entries_cannot_be_changed_in_the_database(mode: ServerMode) -> None:
     )
     assert set(append_only_tables()) == {"trail", "review_comments"}
     db = reader(mode.store)
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    refused = (sqlite3.DatabaseError, psycopg.Error)
+    with pytest.raises(refused, match="append-only"):
         db.execute("UPDATE trail SET new_value = '9'")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    db = reader(mode.store)
+    with pytest.raises(refused, match="append-only"):
         db.execute("DELETE FROM trail")
     assert trail.entries(mode.store, report_id=report_id)[0].new_value == "2"
 
