@@ -266,3 +266,29 @@ def test_local_mode_has_no_login_and_no_server_routes(tmp_path) -> None:
     assert client.get("/users").status_code == 404
     assert client.get("/inbox").status_code == 404
     assert "退出" not in client.get("/").text
+
+
+def test_a_batch_is_seen_only_by_the_office_of_the_area_that_uploaded_it(fresh) -> None:
+    """The workspace checks the area server-side, not only the role: the 政务公开办 of 别县
+    neither lists nor opens (by its URL) a batch the 政务公开办 of 某县 uploaded."""
+    from pathlib import Path
+
+    mode, _ = fresh
+    office = mode.client("office")
+    data = (Path(__file__).parent.parent / "examples" / "busy-2023.yaml").read_bytes()
+    response = office.post(
+        "/workspace",
+        data={"csrf_token": csrf(office)},
+        files=[("files", ("busy-2023.yaml", data, "application/octet-stream"))],
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    batch_url = str(response.headers["location"])
+    batch_id = batch_url.rsplit("/", 1)[1]
+    other, admin = mode.client("office_c"), mode.client("admin")
+    assert office.get(batch_url).status_code == 200
+    assert batch_id in office.get("/workspace").text
+    assert admin.get(batch_url).status_code == 200
+    assert other.get(batch_url).status_code == 404
+    assert other.get(f"{batch_url}/progress").status_code == 404
+    assert batch_id not in other.get("/workspace").text

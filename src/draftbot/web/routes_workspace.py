@@ -29,7 +29,7 @@ from ..datafile import atomic_write_bytes
 from ..model import AgencyLevel
 from ..outline import SECTION_LABELS
 from ..rollup import RollUp, RollUpError, breakdown_rows, roll_up
-from .access import claim_new
+from .access import claim_new, current_account
 from .context import page, store_of
 from .security import GuardError
 
@@ -80,8 +80,22 @@ def _root(request: Request) -> Path:
     return Path(request.app.state.config.data_dir) / "workspace"
 
 
+AREA_FILE = "area.txt"  # the uploader's area (server mode): only that area's 政务公开办 sees it
+
+
+def _visible(request: Request, batch: Path) -> bool:
+    """Whether this request's account may see the batch in folder `batch`: everyone in local
+    mode and the 系统管理员; a 政务公开办管理员 only the batches uploaded from its own area."""
+    account = current_account(request)
+    if account is None or account.role == "sysadmin":
+        return True
+    area_file = batch / AREA_FILE
+    area = area_file.read_text(encoding="utf-8").strip() if area_file.is_file() else ""
+    return bool(area) and area == account.area
+
+
 def _job(request: Request, batch_id: str) -> Job:
-    if not _ID_RE.match(batch_id):
+    if not _ID_RE.match(batch_id) or not _visible(request, _root(request) / batch_id):
         raise GuardError(404, "找不到这批报告")
     key = f"{_root(request)}/{batch_id}"
     with _lock:
@@ -126,7 +140,7 @@ def workspace(request: Request) -> Response:
     if root.is_dir():
         for folder in sorted(root.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True):
             inputs = folder / "inputs"
-            if _ID_RE.match(folder.name) and inputs.is_dir():
+            if _ID_RE.match(folder.name) and inputs.is_dir() and _visible(request, folder):
                 batches.append({"id": folder.name, "files": sum(1 for _ in inputs.iterdir())})
     max_mb = request.app.state.config.max_upload_bytes // (1024 * 1024)
     return page(request, "workspace.html", batches=batches, max_mb=max_mb, active="workspace")
@@ -148,6 +162,9 @@ async def upload(request: Request) -> Response:
     except GuardError:
         shutil.rmtree(folder.parent, ignore_errors=True)  # nothing half-uploaded is kept
         raise
+    account = current_account(request)
+    if account is not None:
+        (folder.parent / AREA_FILE).write_text(account.area, encoding="utf-8")
     renames = parse_renames(str(form.get("renames", "")))
     (folder.parent / RENAMES_FILE).write_text(
         "".join(f"{old}\t{new}\n" for old, new in renames.items()), encoding="utf-8"
