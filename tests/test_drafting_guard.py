@@ -9,7 +9,8 @@ import pytest
 
 from draftbot.datafile import load_report
 from draftbot.drafting.cleanup import clean_text
-from draftbot.drafting.guard import find_numbers, unmatched_numbers
+from draftbot.claims import find_claims, non_quantities
+from draftbot.drafting.guard import unmatched_numbers
 from draftbot.facts import FactSheet, build_fact_sheet
 
 
@@ -27,17 +28,21 @@ def busy_sheet(examples_dir: Path) -> FactSheet:
         ("发布20余条信息", [("20", False, True)]),
         ("占比百分之三十", [("30", True, False)]),
         ("三成以上", [("30", True, True)]),
-        ("二〇二二年", [("2022", False, False)]),
         ("收费12.5万元", [("12.5", False, False)]),
         ("收到一件申请", [("1", False, False)]),
         ("收到申请9999件", [("9999", False, False)]),
     ],
 )
-def test_find_numbers_reads_arabic_and_chinese(
+def test_the_claims_scanner_reads_arabic_and_chinese(
     text: str, expected: list[tuple[str, bool, bool]]
 ) -> None:
-    found = [(str(m.value), m.percent, m.approximate) for m in find_numbers(text)]
+    found = [(str(c.value), c.percent, c.reading.approximate) for c in find_claims(text)]
     assert found == expected
+
+
+def test_a_year_in_chinese_numerals_is_a_date_not_a_quantity() -> None:
+    assert find_claims("二〇二二年") == []
+    assert [(n.kind, n.text) for n in non_quantities("二〇二二年")] == [("时间", "二〇二二")]
 
 
 @pytest.mark.parametrize(
@@ -52,7 +57,7 @@ def test_find_numbers_reads_arabic_and_chinese(
     ],
 )
 def test_numbering_ordinals_and_fixed_terms_are_not_numbers(text: str) -> None:
-    assert find_numbers(text) == []
+    assert find_claims(text) == []
 
 
 def test_numbers_from_the_fact_sheet_pass(busy_sheet: FactSheet) -> None:

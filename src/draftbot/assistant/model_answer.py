@@ -16,7 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..drafting.guard import find_numbers, ungrounded_claims
+from ..claims import find_claims
+from ..drafting.guard import ungrounded_claims
 from ..drafting.prompts import fence
 from ..facts import build_fact_sheet
 from ..model import Report
@@ -131,10 +132,10 @@ def unmatched_numbers(text: str, report: Report, rules: list[Any]) -> list[str]:
     from_rules: set[Decimal] = set()
     for rule in rules:
         if rule is not None:
-            from_rules.update(m.value for m in find_numbers(f"{rule.title}。{rule.text}"))
+            from_rules.update(c.value for c in find_claims(f"{rule.title}。{rule.text}"))
     out: dict[str, None] = {}
     for item in ungrounded_claims(text, sheet):
-        values = {m.value for m in find_numbers(item.text)}
+        values = {c.value for c in find_claims(item.text)}
         if values and values <= from_rules:
             continue
         out.setdefault(item.text, None)
