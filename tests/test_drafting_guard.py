@@ -54,6 +54,7 @@ def test_a_year_in_chinese_numerals_is_a_date_not_a_quantity() -> None:
         "1.进一步完善制度\n2.统一发布平台",
         "（一）主动公开",
         "完成任务，形成合力，一起推进，一次性告知，一网通办",
+        "应当等于上年报告表三“四、结转下年度继续办理”的同一列",
     ],
 )
 def test_numbering_ordinals_and_fixed_terms_are_not_numbers(text: str) -> None:

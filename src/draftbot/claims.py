@@ -525,7 +525,7 @@ def _claim(plain: str, masked: str, m: re.Match[str]) -> Claim | None:
     if number in "几数" and not m.group("after") and (not unit or unit not in _MEASURE):
         return None
     if is_cn and not number.startswith("百分之") and "成" not in number:
-        has_unit = unit in _MEASURE or unit in ("万元", "亿元", "人次", "个百分点")
+        has_unit = bool(unit) and (unit in _MEASURE or unit in ("万元", "亿元", "人次", "个百分点"))
         if not has_unit and not (len(number) >= 2 and any(c in "十百千万" for c in number)):
             return None
         solo = number == "一" and not m.group("before") and not m.group("after")
