@@ -3,6 +3,8 @@ copies disagreed."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from draftbot.checks import check_report
@@ -102,3 +104,39 @@ def test_one_rule_for_control_characters() -> None:
     report = create_report("某某县档案馆", "2023")
     with pytest.raises(AnswerError, match="控制字符"):  # and accepted by the interview
         apply_answer(load_bank(), report, "proactive_notes", "培训\x7f两次")
+
+
+# The drafter's and the material screen's own sentence regexes before they used `text`;
+# kept here only as the oracle that the one splitter cuts exactly where they did.
+_OLD_OFFLINE_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+_OLD_MATERIAL_SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]*|[。！？!?；;]+")
+_SENTENCE_SAMPLES = [
+    "本年新收申请30件。予以公开13件！是否还有？",
+    "开展业务培训3次；印发制度2项。",
+    "。。开头就是句号，中间有分号；结尾没有标点",
+    "我局坚持公开为常态；不公开为例外！！？结束",
+    "Hello! 这是混合的文字? 还有半角;分号",
+    "",
+    "；；；",
+    "一行\n两行。\n\n三行！",
+]
+
+
+@pytest.mark.parametrize("line", [s for sample in _SENTENCE_SAMPLES for s in sample.split("\n")])
+def test_the_material_screen_cuts_lines_where_it_always_did(line: str) -> None:
+    assert sentence_pieces(line) == _OLD_MATERIAL_SENTENCE.findall(line)
+    assert "".join(sentence_pieces(line)) == line
+
+
+@pytest.mark.parametrize("text", _SENTENCE_SAMPLES)
+def test_the_offline_drafter_cuts_sentences_where_it_always_did(text: str) -> None:
+    old = [s.strip() for s in _OLD_OFFLINE_SENTENCE.findall(text) if s.strip(" \t\u3000。；;")]
+    assert split_sentences(text, at_semicolons=False) == old
+
+
+def test_the_offline_drafter_keeps_sentences_and_drops_bare_mentions() -> None:
+    from draftbot.drafting.offline import without_clauses
+
+    text = "开展业务培训，完善制度；组织培训3次。\n加强培训！"
+    assert without_clauses(text, "培训") == "完善制度；组织培训3次。"
+    assert without_clauses("全年没有相关内容", "培训") == "全年没有相关内容。"

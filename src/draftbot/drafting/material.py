@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..excerpt import excerpt
 from ..model import Report
+from ..text import sentence_pieces
 
 # a speaker label at the start of a line, as in chat transcripts and prompt formats
 _ROLE_LABEL = re.compile(
@@ -79,7 +80,7 @@ def screen_text(text: str, section: str, label: str, left_out: list[LeftOut]) ->
     kept_lines = []
     for number, line in enumerate(text.splitlines(), 1):
         kept, removed, reasons = [], [], []
-        for sentence in _SENTENCE.findall(line):
+        for sentence in sentence_pieces(line):
             reason = unusable_reason(sentence)
             if reason:
                 removed.append(sentence.strip())
@@ -91,9 +92,6 @@ def screen_text(text: str, section: str, label: str, left_out: list[LeftOut]) ->
             left_out.append(LeftOut(section, label, number, shown, reasons[0]))
         kept_lines.append("".join(kept).strip())
     return "\n".join(line for line in kept_lines if line).strip()
-
-
-_SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]*|[。！？!?；;]+")
 
 
 _NOTES = (

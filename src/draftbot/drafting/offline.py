@@ -22,7 +22,7 @@ from ..facts import RESULT_GROUPS, FactSheet, applications, build_fact_sheet, ca
 from ..model import Report, Table2v2019, result_rows
 from ..numbers import format_amount
 from ..outline import SECTION_KEYS
-from ..text import wrong_years
+from ..text import split_sentences, wrong_years
 from ..units import unit_suspicions
 from .cleanup import clean_text
 from .guard import unmatched_numbers
@@ -30,7 +30,6 @@ from .instructions import OfflineInstruction, parse_offline_instruction
 from .prompts import PromptError, find_file, free_names, parse_template, sandbox
 from .voice import FALLBACK_SELF, Voice, variant, voice_for
 
-_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _INSTRUCTION_CUES = re.compile(
     r"忽略(?:以上|上述|之前|前面|所有)|无视(?:以上|上述)|(?:以上|上述|之前的)(?:指令|要求|规则)|"
     r"提示词|系统提示|ignore\s+(?:all|previous|the above)|system prompt|prompt",
@@ -150,7 +149,7 @@ def usable_text(text: str, sheet: FactSheet, where: tuple[str, str], dropped: li
     """The clerk's text minus sentences with untraceable numbers, another year named as this
     year's, or instructions addressed to a machine; each left-out sentence is recorded."""
     kept = []
-    for sentence in _SENTENCE.findall(clean_text(text).replace("\n", "。")):
+    for sentence in split_sentences(clean_text(text), at_semicolons=False):
         sentence = sentence.strip(" ，,；;")
         if not sentence.strip("。！？!?"):
             continue
@@ -187,7 +186,7 @@ def without_clauses(text: str, word: str) -> str:
     template states that fact once, with the figure (培训3次), so the clerk's bare
     mention (开展业务培训) would say it twice."""
     sentences = []
-    for sentence in _SENTENCE.findall(text):
+    for sentence in split_sentences(text, at_semicolons=False):
         end = sentence[-1] if sentence[-1] in "。！？!?" else ""
         body = sentence[: len(sentence) - len(end)]
         clauses = [c for c in re.split(r"(?<=[，,；;])", body) if c]
