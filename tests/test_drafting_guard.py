@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from draftbot.datafile import load_report
-from draftbot.drafting.cleanup import clean_text
 from draftbot.claims import find_claims, non_quantities
+from draftbot.datafile import load_report
+from draftbot.drafting.cleanup import clean_model_text
 from draftbot.drafting.guard import unmatched_numbers
 from draftbot.facts import FactSheet, build_fact_sheet
 
@@ -99,22 +99,22 @@ def test_cleanup_removes_markdown_preamble_heading_and_sign_off() -> None:
         "---\n```\n如需修改，请告诉我。"
     )
     assert (
-        clean_text(raw, "（一）主动公开")
+        clean_model_text(raw, "（一）主动公开")
         == "本年主动公开政府信息13条。\n一是加强培训；\n1.完善制度\n引用一句"
     )
 
 
 def test_cleanup_removes_inline_chat_and_control_characters() -> None:
-    assert clean_text("好的！本年共收到申请3件。\x0b\x00") == "本年共收到申请3件。"
+    assert clean_model_text("好的！本年共收到申请3件。\x0b\x00") == "本年共收到申请3件。"
     assert (
-        clean_text("五、存在的主要问题及改进情况\n一是……", "五、存在的主要问题及改进情况")
+        clean_model_text("五、存在的主要问题及改进情况\n一是……", "五、存在的主要问题及改进情况")
         == "一是……"
     )
 
 
 def test_cleanup_keeps_a_sentence_that_merely_starts_like_a_heading() -> None:
     text = "主动公开工作取得新进展，本年主动公开政府信息13条。"
-    assert clean_text(text, "（一）主动公开") == text
+    assert clean_model_text(text, "（一）主动公开") == text
 
 
 def test_citations_and_the_period_are_exempt_but_their_numbers_are_not_free(

@@ -91,8 +91,8 @@ def test_typed_facts_and_prose_agree_on_a_wrong_year() -> None:
 
 
 def test_one_rule_for_control_characters() -> None:
-    from draftbot.drafting.cleanup import clean_text as clean_model_text
-    from draftbot.export import clean_text as clean_for_word
+    from draftbot.drafting.cleanup import clean_model_text
+    from draftbot.export import xml_safe_text as clean_for_word
     from draftbot.questions import AnswerError, apply_answer, load_bank
     from draftbot.text import without_control
 

@@ -86,7 +86,7 @@ class VisibleStream:
         self._raw = self._shown = ""
 
 
-def clean_text(text: str, heading: str = "") -> str:
+def clean_model_text(text: str, heading: str = "") -> str:
     """Plain paragraphs: reasoning blocks, markdown, chatty preamble/sign-off and a repeated
     heading removed."""
     text = strip_reasoning(text)

@@ -31,7 +31,7 @@ from ..outline import SECTION_KEYS, SECTION_TITLES
 from .aio import run_sync
 from .cache import ResponseCache, cache_key
 from .calls import CallBudget, Completion, LLMError, Message, deadline_exceeded
-from .cleanup import VisibleStream, clean_text, script_problem
+from .cleanup import VisibleStream, clean_model_text, script_problem
 from .guard import describe_claims, drop_clauses, ungrounded_claims
 from .material import LeftOut, screen_report
 from .offline import OfflineDraft, render_offline
@@ -245,7 +245,7 @@ async def _guarded_answer(
     messages = section_messages(job, section)
     heading = SECTION_TITLES[section]
     first = await _answer(job, messages, deadline, on_chunk, on_restart)
-    text = clean_text(first.text, heading)
+    text = clean_model_text(first.text, heading)
     if not text:
         raise LLMError("模型返回的内容去掉格式符号后为空")
     _check_length(text)
@@ -266,7 +266,7 @@ async def _guarded_answer(
     reask = job.prompts["reask"].render(unmatched=describe_claims(unmatched))  # type: ignore[index]
     messages = [*messages, ("ai", first.text), ("human", reask)]
     second = await _answer(job, messages, deadline, on_chunk, on_restart)
-    text = clean_text(second.text, heading)
+    text = clean_model_text(second.text, heading)
     _check_length(text)
     still = ungrounded_claims(text, job.sheet)
     if text and not still:

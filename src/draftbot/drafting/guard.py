@@ -54,7 +54,7 @@ def ungrounded_claims(text: str, sheet: FactSheet) -> list[Ungrounded]:
     A claim is grounded when it equals its subject's value (or, said of no certain subject,
     a value the data holds with a measure word the data uses), or is a share or change of
     two data quantities at the sentence's precision. Reasoning blocks must already be gone
-    (`cleanup.clean_text`).
+    (`cleanup.clean_model_text`).
     """
     data = sheet_claim_data(sheet)
     seen: dict[tuple[str, str], Ungrounded] = {}

@@ -24,7 +24,7 @@ from ..numbers import format_amount
 from ..outline import SECTION_KEYS
 from ..text import split_sentences, wrong_years
 from ..units import unit_suspicions
-from .cleanup import clean_text
+from .cleanup import clean_model_text
 from .guard import unmatched_numbers
 from .instructions import OfflineInstruction, parse_offline_instruction
 from .prompts import PromptError, find_file, free_names, parse_template, sandbox
@@ -102,7 +102,7 @@ def render_offline(
 def _render(template: Template, context: dict[str, Any]) -> str:
     raw = template.render(**context)
     paragraphs = ["".join(line.strip() for line in block.split("\n")) for block in raw.split("¶")]
-    return clean_text("\n".join(p for p in paragraphs if p))
+    return clean_model_text("\n".join(p for p in paragraphs if p))
 
 
 OFFLINE_INPUTS = frozenset(
@@ -149,7 +149,7 @@ def usable_text(text: str, sheet: FactSheet, where: tuple[str, str], dropped: li
     """The clerk's text minus sentences with untraceable numbers, another year named as this
     year's, or instructions addressed to a machine; each left-out sentence is recorded."""
     kept = []
-    for sentence in split_sentences(clean_text(text), at_semicolons=False):
+    for sentence in split_sentences(clean_model_text(text), at_semicolons=False):
         sentence = sentence.strip(" ，,；;")
         if not sentence.strip("。！？!?"):
             continue

@@ -26,10 +26,10 @@ from .blocks import (
     Block,
     BlockKind,
     DocumentPlan,
-    clean_text,
     prose_blocks,
     text_lines,
     title_lines,
+    xml_safe_text,
 )
 from .plan import LANDSCAPE_TABLES, meta_variable_of, plan_document
 from .readiness import ExportBlocked, gate, unwritten_findings, unwritten_sections
@@ -52,7 +52,6 @@ __all__ = [
     "DocumentTemplate",
     "ExportBlocked",
     "TemplateError",
-    "clean_text",
     "gate",
     "load_document_template",
     "meta_variable_of",
@@ -62,4 +61,5 @@ __all__ = [
     "title_lines",
     "unwritten_findings",
     "unwritten_sections",
+    "xml_safe_text",
 ]

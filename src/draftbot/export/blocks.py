@@ -65,7 +65,7 @@ class DocumentPlan:
 XML_INVALID = CONTROL_RE
 
 
-def clean_text(text: str, path: str) -> tuple[str, list[Finding]]:
+def xml_safe_text(text: str, path: str) -> tuple[str, list[Finding]]:
     """`text` (found at data path `path`) without XML-invalid characters, and a warning
     naming what was removed."""
     bad = XML_INVALID.findall(text)

@@ -23,9 +23,9 @@ from .blocks import (
     Block,
     BlockKind,
     DocumentPlan,
-    clean_text,
     prose_blocks,
     title_lines,
+    xml_safe_text,
 )
 from .readiness import gate
 from .template import TEMPLATE_VARIABLES, DocumentTemplate, load_document_template
@@ -39,7 +39,7 @@ _GRIDS: dict[str, Callable[[Report], Grid]] = {
 
 
 def _section_blocks(report: Report, key: str, findings: list[Finding]) -> list[Block]:
-    text, bad = clean_text(getattr(report.narrative, key), f"narrative.{key}")
+    text, bad = xml_safe_text(getattr(report.narrative, key), f"narrative.{key}")
     findings.extend(bad)
     blocks = [replace(block, section=key) for block in prose_blocks(text)]
     if blocks:
@@ -106,7 +106,7 @@ def _template_values(report: Report, findings: list[Finding]) -> dict[str, str]:
     values = {}
     for name, value in raw.items():
         path = f"meta.{_META_FIELDS.get(name, name)}"
-        value, bad = clean_text(value.strip(), path)
+        value, bad = xml_safe_text(value.strip(), path)
         findings.extend(bad)
         if not value:
             findings.append(
