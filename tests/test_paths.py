@@ -130,3 +130,23 @@ def test_a_place_cannot_be_given_as_display_text() -> None:
     with pytest.raises(ValueError, match="unknown section"):
         Finding("P-01", "error", "…", section="五、存在的主要问题及改进情况")
     assert Finding("W-04", "warning", "…", topic="导出").location == "导出"
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("table3.granted.natural_person", "count"),
+        ("table2.fees_wan_yuan", "amount"),
+        ("meta.publish_date", "date"),
+        ("meta.agency", None),
+        ("facts.problems.0", None),
+        ("no.such.field", None),
+    ],
+)
+def test_the_kind_of_answer_a_field_takes_is_read_from_the_model(path: str, kind: str) -> None:
+    assert paths.field_kind(path) == kind
+
+
+def test_an_amount_field_states_its_unit() -> None:
+    assert paths.amount_unit("table2.fees_wan_yuan") == "万元"
+    assert paths.amount_unit("facts.info_fee.collected_yuan") == "元"

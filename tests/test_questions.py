@@ -11,6 +11,7 @@ import yaml
 from draftbot import questions as qs
 from draftbot.datafile import load_report
 from draftbot.model import Report, Table3
+from draftbot.paths import is_model_path
 from draftbot.rollover import start_from_previous
 
 # Fields no interview question fills, and why.
@@ -48,7 +49,7 @@ def test_bank_loads_and_every_question_names_real_fields(bank: qs.QuestionBank) 
     assert len(bank.questions) > 40
     for question in bank.questions:
         for path in question.fills:
-            assert qs.is_model_path(path), (question.id, path)
+            assert is_model_path(path), (question.id, path)
         if question.gate:
             assert bank.get(question.gate).kind == "gate"
 

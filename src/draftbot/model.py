@@ -59,14 +59,20 @@ FIRST_REPORT_YEAR = min(f.first_year for f in FORMATS.values())  # the first for
 _BOUNDS: contextvars.ContextVar[Bounds] = contextvars.ContextVar("bounds", default=TYPED_BOUNDS)
 
 
-def _count(raw: object) -> int:
+def as_count(raw: object) -> int:
+    """The validator of every count field: `raw` (int, or text such as “1,200”、“三”) → int ≥ 0
+    within the bounds in force; raises pydantic's `PydanticCustomError` (type
+    `draftbot_count`) with a Chinese message otherwise."""
     try:
         return parse_count(raw, _BOUNDS.get())
     except NumberError as exc:
         raise PydanticCustomError("draftbot_count", str(exc)) from None
 
 
-def _amount(raw: object) -> Decimal:
+def as_amount(raw: object) -> Decimal:
+    """The validator of every amount field: `raw` (number or text such as “3.5”) → a Decimal
+    ≥ 0 in the field's unit (元 or 万元), within the bounds in force; raises
+    `PydanticCustomError` (type `draftbot_amount`) with a Chinese message otherwise."""
     try:
         return parse_amount(raw, _BOUNDS.get())
     except NumberError as exc:
@@ -89,11 +95,11 @@ def _signed_count(raw: object) -> int:
     return -value if negative else value
 
 
-Count = Annotated[int, BeforeValidator(_count), Field(json_schema_extra={"minimum": 0})]
+Count = Annotated[int, BeforeValidator(as_count), Field(json_schema_extra={"minimum": 0})]
 SignedCount = Annotated[int, BeforeValidator(_signed_count)]
 Amount = Annotated[
     Decimal,
-    BeforeValidator(_amount),
+    BeforeValidator(as_amount),
     PlainSerializer(format_amount, return_type=str, when_used="json"),
     Field(json_schema_extra={"type": ["string", "number"]}),
 ]

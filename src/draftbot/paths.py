@@ -14,14 +14,15 @@ A narrative section is the place `narrative.<key>`; its label comes from the out
 
 from __future__ import annotations
 
+import datetime as dt
 import typing
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
 from . import tables
-from .model import Report
+from .model import Report, as_amount, as_count
 from .outline import SECTION_LABELS, section_location
 
 # Labels of fields whose description does not give the printed name.
@@ -265,3 +266,43 @@ def _labels_by_model(loc: tuple[Any, ...]) -> list[str]:
         labels.append(name or str(part))
         model = model_class(field.annotation) if field is not None else None
     return labels
+
+
+# --- the kind of answer a field takes ----------------------------------------------------
+
+
+def field_kind(path: str) -> Literal["count", "amount", "date"] | None:
+    """The kind of answer the field at `path` takes (count, amount or date), None for any other
+    field or a path that is not a field (list items, unknown names)."""
+    try:
+        field = field_at(path)
+    except KeyError:
+        return None
+    found = _kinds_in(field.annotation) | _kinds_in_metadata(field.metadata)
+    return found.pop() if len(found) == 1 else None
+
+
+def amount_unit(path: str) -> str:
+    """万元 or 元: the unit of the amount field at `path`, as its description states."""
+    return "万元" if "万元" in (field_at(path).description or "") else "元"
+
+
+def _kinds_in(annotation: Any) -> set[Literal["count", "amount", "date"]]:
+    if annotation is dt.date:
+        return {"date"}
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _kinds_in_metadata(list(typing.get_args(annotation)[1:]))
+    out: set[Literal["count", "amount", "date"]] = set()
+    for arg in typing.get_args(annotation):
+        out |= _kinds_in(arg)
+    return out
+
+
+def _kinds_in_metadata(metadata: list[Any]) -> set[Literal["count", "amount", "date"]]:
+    validators = {getattr(m, "func", None) for m in metadata}
+    out: set[Literal["count", "amount", "date"]] = set()
+    if as_count in validators:
+        out.add("count")
+    if as_amount in validators:
+        out.add("amount")
+    return out

@@ -1,7 +1,9 @@
 """The guided-question engine, shared by the terminal interview and the web app.
 
-The question bank is data (`schemas/questions.yaml`), validated on load. Everything here is
-UI-agnostic: a front-end asks `next_question`, shows `progress`, passes the user's text to
+The question bank (`schemas/questions.yaml`, validated on load) lives in `question_bank`, and
+the kind of answer a field takes in `paths.field_kind`; both are re-exported here for the
+front-ends. This module walks the bank: gating, the next question, progress, applying an
+answer, correction questions for findings. Everything here is UI-agnostic: a front-end asks `next_question`, shows `progress`, passes the user's text to
 `apply_answer` (which returns the updated report or raises `AnswerError` with a Chinese
 message naming the field), and saves the report. Which questions were answered, and how each
 gate was answered, is stored in the report itself (`Report.interview`), so an interview
@@ -10,17 +12,12 @@ resumes wherever it stopped.
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import re
-import typing
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ValidationError
 
 from . import checks
 from .answers import (
@@ -37,10 +34,9 @@ from .answers import (
 )
 from .answers import AnswerError as AnswerError  # re-exported: front-ends catch qs.AnswerError
 from .answers import parse_yes_no as parse_yes_no  # re-exported for the front-ends
-from .datafile import problems_from_validation, pydantic_message
-from .errors import DraftbotError
+from .datafile import problems_from_validation
 from .findings import Finding, in_table
-from .formats import FORMATS, FormatVersion
+from .formats import FormatVersion
 from .model import (
     APPLICANT_COLUMNS,
     CASE_COLUMNS,
@@ -49,36 +45,27 @@ from .model import (
     Report,
     result_rows,
 )
-from .model import _amount as model_amount_validator
-from .model import _count as model_count_validator
 from .numbers import NumberError, parse_count
-from .paths import TABLE_NAMES, is_model_path, label_parts, leaf_paths, within
+from .paths import amount_unit as amount_unit  # re-exported: the kind of answer a field takes
 from .paths import blank as _blank
 from .paths import field_at as _field_at
+from .paths import field_kind as field_kind
 from .paths import is_list as _is_list
 from .paths import label as cell_label
+from .paths import label_parts, leaf_paths, within
 from .paths import model_class as _model_class
 from .paths import read as get_value
 from .paths import set_value as _set_value
-from .resources import bundled_file
+from .question_bank import BankError as BankError  # re-exported: the bank, for the front-ends
+from .question_bank import FreetextSettings as FreetextSettings
+from .question_bank import Group as Group
+from .question_bank import Question as Question
+from .question_bank import QuestionBank as QuestionBank
+from .question_bank import QuestionKind as QuestionKind
+from .question_bank import default_bank_path as default_bank_path
+from .question_bank import load_bank as load_bank
 from .text import CONTROL_RE, INVISIBLE_RE, refusal_reason
 
-QuestionKind = Literal[
-    "text",
-    "lines",
-    "list",
-    "count",
-    "amount",
-    "numbers",
-    "applicants",
-    "cases",
-    "categories",
-    "rectifications",
-    "choice",
-    "year",
-    "date",
-    "gate",
-]
 CREATION_QUESTIONS = ("agency", "report_year")
 GATE_TEXT_LABEL = "（已用一句话填写）"
 BACK_COMMANDS = frozenset({"上一题", "返回", "后退"})
@@ -86,190 +73,6 @@ HELP_COMMANDS = frozenset({"?", "？", "帮助"})
 NUMERIC_KINDS = frozenset({"count", "amount", "numbers", "applicants", "cases", "year"})
 _SPLIT_LIST = re.compile(r"[、，,；;\n]+")
 _SPLIT_NUMBERS = re.compile(r"[\s、，,；;/]+")
-
-
-class BankError(DraftbotError):
-    """A question bank file that cannot be used; the message is Chinese."""
-
-
-# --- the bank as data ---------------------------------------------------------------------
-
-
-class Question(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    group: str
-    kind: QuestionKind
-    prompt: str = Field(min_length=2)
-    help: str = Field(min_length=2)
-    unit: str = ""
-    fills: list[str] = Field(min_length=1)
-    gate: str | None = None
-    formats: list[FormatVersion] = Field(default_factory=lambda: list(FORMATS))
-    optional: bool = False
-    only_if_positive: str | None = None
-    freetext: bool = False
-    choices: list[str] = Field(default_factory=list)
-
-    @property
-    def table(self) -> str | None:
-        """表二/表三/表四 when this question fills cells of an official table."""
-        return TABLE_NAMES.get(self.fills[0].split(".")[0])
-
-
-class Group(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str
-    title: str
-
-
-class FreetextSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    system_prompt: str = Field(min_length=20)
-    examples: dict[Literal["2", "3", "4"], str] = Field(
-        default_factory=dict, description="每张表的一句话示例（表二、表三、表四），显示在输入框旁"
-    )
-
-
-class QuestionBank(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    version: Literal[1]
-    groups: list[Group]
-    freetext: FreetextSettings
-    questions: list[Question]
-
-    @model_validator(mode="after")
-    def _consistent(self) -> QuestionBank:
-        problems = list(_bank_problems(self))
-        if problems:
-            raise ValueError("；".join(problems))
-        return self
-
-    @functools.cached_property
-    def questions_by_id(self) -> dict[str, Question]:
-        """Every question by its id (the bank is frozen, so built once)."""
-        return {q.id: q for q in self.questions}
-
-    def get(self, question_id: str) -> Question:
-        """The question `question_id`; `KeyError` if the bank has none."""
-        return self.questions_by_id[question_id]
-
-    def group_title(self, group_id: str) -> str:
-        return next(g.title for g in self.groups if g.id == group_id)
-
-
-def _bank_problems(bank: QuestionBank) -> Iterator[str]:
-    ids = [q.id for q in bank.questions]
-    for dup in sorted({i for i in ids if ids.count(i) > 1}):
-        yield f"问题编号 {dup} 重复"
-    groups = {g.id for g in bank.groups}
-    seen: dict[str, Question] = {}
-    for q in bank.questions:
-        if q.group not in groups:
-            yield f"问题 {q.id} 的分组 {q.group} 不存在"
-        if q.gate is not None and (q.gate not in seen or seen[q.gate].kind != "gate"):
-            yield f"问题 {q.id} 的闸门 {q.gate} 不存在、不是闸门或排在它后面"
-        for path in [*q.fills, *([q.only_if_positive] if q.only_if_positive else [])]:
-            if not is_model_path(path):
-                yield f"问题 {q.id} 填写的字段 {path} 不存在"
-        if q.kind == "choice" and not q.choices:
-            yield f"选择题 {q.id} 没有 choices"
-        if q.freetext and q.kind != "gate":
-            yield f"问题 {q.id}：只有闸门问题可以接受整句回答（freetext）"
-        seen[q.id] = q
-
-
-def default_bank_path() -> Path:
-    return bundled_file("schemas", "questions.yaml")
-
-
-def load_bank(path: str | Path | None = None) -> QuestionBank:
-    """Read and validate a question bank (the bundled one unless `path` is given)."""
-    path = Path(path) if path is not None else default_bank_path()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BankError(f"无法读取问题库 {path}：{exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise BankError(f"问题库 {path} 不是有效的 YAML：{exc}") from None
-    try:
-        return QuestionBank.model_validate(data)
-    except ValidationError as exc:
-        details = "；".join(_bank_problem(data, e) for e in exc.errors())
-        raise BankError(f"问题库 {path} 有误：{details}") from None
-
-
-def _bank_problem(data: Any, err: Any) -> str:
-    """One validation error of the bank file, in Chinese."""
-    loc = list(err["loc"])
-    where = "问题库"
-    if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
-        questions = data.get("questions") if isinstance(data, dict) else None
-        item = questions[loc[1]] if isinstance(questions, list) else None
-        qid = item.get("id") if isinstance(item, dict) else None
-        where = f"第 {loc[1] + 1} 个问题" + (f"（{qid}）" if qid else "")
-        loc = loc[2:]
-    if loc:
-        where += "的 " + ".".join(str(p) for p in loc)
-    ctx = err.get("ctx") or {}
-    messages = {
-        "value_error": str(ctx.get("error", err["msg"])),
-        "missing": "缺少必填项",
-        "extra_forbidden": "未知的键",
-        "literal_error": "应为以下之一：" + str(ctx.get("expected", "")).replace(" or ", ", "),
-        "string_too_short": "内容过短",
-        "string_pattern_mismatch": "编号只能用小写字母、数字和下划线，并以字母开头",
-        "too_short": "至少需要一项",
-        "list_type": "应为列表",
-        "string_type": "应为文字",
-        "model_type": "应为一组“键: 值”",
-    }
-    message = messages.get(err["type"]) or pydantic_message(err)
-    return message if where == "问题库" and err["type"] == "value_error" else f"{where}：{message}"
-
-
-# --- paths into the report ----------------------------------------------------------------
-
-
-def field_kind(path: str) -> Literal["count", "amount", "date"] | None:
-    """The kind of answer the field at `path` takes (count, amount or date), None for any other
-    field or a path that is not a field (list items, unknown names)."""
-    try:
-        field = _field_at(path)
-    except KeyError:
-        return None
-    found = _kinds_in(field.annotation) | _kinds_in_metadata(field.metadata)
-    return found.pop() if len(found) == 1 else None
-
-
-def amount_unit(path: str) -> str:
-    """万元 or 元: the unit of the amount field at `path`, as its description states."""
-    return "万元" if "万元" in (_field_at(path).description or "") else "元"
-
-
-def _kinds_in(annotation: Any) -> set[Literal["count", "amount", "date"]]:
-    if annotation is dt.date:
-        return {"date"}
-    if typing.get_origin(annotation) is typing.Annotated:
-        return _kinds_in_metadata(list(typing.get_args(annotation)[1:]))
-    out: set[Literal["count", "amount", "date"]] = set()
-    for arg in typing.get_args(annotation):
-        out |= _kinds_in(arg)
-    return out
-
-
-def _kinds_in_metadata(metadata: list[Any]) -> set[Literal["count", "amount", "date"]]:
-    validators = {getattr(m, "func", None) for m in metadata}
-    out: set[Literal["count", "amount", "date"]] = set()
-    if model_count_validator in validators:
-        out.add("count")
-    if model_amount_validator in validators:
-        out.add("amount")
-    return out
 
 
 # --- where the interview stands -----------------------------------------------------------

@@ -24,7 +24,6 @@ from ..errors import DraftbotError
 from ..excerpt import excerpt
 from ..model import Report
 from ..numbers import NumberError
-from ..questions import amount_unit, cell_label, field_kind
 
 LIST_FIELDS = frozenset(
     {
@@ -83,7 +82,7 @@ def apply_changes(report: Report, changes: dict[str, Any]) -> Report:
         try:
             _set_path(data, path, _value_for(path, raw))
         except NumberError as exc:
-            problems.append(EditProblem(path, cell_label(path), str(exc)))
+            problems.append(EditProblem(path, data_paths.label(path), str(exc)))
         except (KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
             message = str(exc) if isinstance(exc, ValueError) and _is_chinese(str(exc)) else ""
             problems.append(EditProblem(path, excerpt(path), message or UNKNOWN_FIELD))
@@ -128,11 +127,11 @@ def _value_for(path: str, raw: Any) -> Any:
     if path.endswith(".total") and path.startswith(("table3.", "table4.")) and text == "":
         return None
     if isinstance(raw, str):  # typed: read as the interview reads the same answer
-        kind = field_kind(path)
+        kind = data_paths.field_kind(path)
         if kind == "count":
             return parse_count_answer(raw)
         if kind == "amount":
-            return parse_amount_answer(raw, amount_unit(path))
+            return parse_amount_answer(raw, data_paths.amount_unit(path))
         if kind == "date":
             return parse_date(raw)
     return str(raw) if isinstance(raw, str) else raw
