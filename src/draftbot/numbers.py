@@ -329,11 +329,7 @@ def parse_count(raw: object, bounds: Bounds = TYPED_BOUNDS) -> int:
 
     Raises `NumberError`: for a blank or `/` cell asking for 0, else saying what was received.
     """
-    blank = blank_message(raw)
-    if blank:
-        raise NumberError(blank)
-    if isinstance(raw, bool):
-        raise NumberError(f"应为不小于 0 的整数，收到“{excerpt(raw)}”")
+    _refuse_blank_or_bool(raw, "整数")
     if isinstance(raw, int):
         value = raw
     elif isinstance(raw, float):
@@ -345,6 +341,16 @@ def parse_count(raw: object, bounds: Bounds = TYPED_BOUNDS) -> int:
     else:
         raise NumberError(f"应为不小于 0 的整数，收到“{excerpt(raw)}”")
     return _bounded_count(value, raw, bounds.max_count)
+
+
+def _refuse_blank_or_bool(raw: object, what: str) -> None:
+    """The prologue of `parse_count` / `parse_amount`: a blank or `/` cell, or a yes/no, is
+    refused (`NumberError`) with a message saying what a `what` (整数 or 金额) should be."""
+    blank = blank_message(raw)
+    if blank:
+        raise NumberError(blank)
+    if isinstance(raw, bool):
+        raise NumberError(f"应为不小于 0 的{what}，收到“{excerpt(raw)}”")
 
 
 def _count_from_text(raw: str) -> int:
@@ -408,11 +414,7 @@ def parse_amount(raw: object, bounds: Bounds = TYPED_BOUNDS) -> Decimal:
 
     Raises `NumberError`: for a blank or `/` cell asking for 0, else saying what was received.
     """
-    blank = blank_message(raw)
-    if blank:
-        raise NumberError(blank)
-    if isinstance(raw, bool):
-        raise NumberError(f"应为不小于 0 的金额，收到“{excerpt(raw)}”")
+    _refuse_blank_or_bool(raw, "金额")
     text = normalize_text(str(raw))
     if text in ZERO_WORDS:
         return Decimal(0)
