@@ -15,12 +15,10 @@ import argparse
 import os
 import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import machine_line, publish
+from machine import machine_line, publish, time_calls
 
 from draftbot.datafile import load_report
 from draftbot.model import SECTION_KEYS, Report
@@ -40,18 +38,6 @@ def with_prose(report: Report) -> Report:
     for key in SECTION_KEYS:
         setattr(filled.narrative, key, PROSE)
     return filled
-
-
-def time_calls(call: Callable[[], object], runs: int) -> tuple[float, list[float]]:
-    start = time.perf_counter()
-    call()
-    cold = (time.perf_counter() - start) * 1000
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - start) * 1000)
-    return cold, samples
 
 
 def main() -> None:

@@ -16,14 +16,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from export_speed import with_prose
-from machine import machine_line, publish
+from machine import machine_line, publish, time_calls
 
 from draftbot.datafile import load_report
 from draftbot.published import import_report
@@ -56,18 +54,6 @@ def pdf_of(docx: bytes) -> bytes:
             timeout=300,
         )
         return (Path(folder) / "report.pdf").read_bytes()
-
-
-def time_calls(call: Callable[[], object], runs: int) -> tuple[float, list[float]]:
-    start = time.perf_counter()
-    call()
-    cold = (time.perf_counter() - start) * 1000
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - start) * 1000)
-    return cold, samples
 
 
 def main() -> None:

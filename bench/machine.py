@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import platform
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -28,3 +30,16 @@ def publish(lines: list[str], path: Path | None) -> None:
     print(text)
     if path is not None:
         path.write_text(text, encoding="utf-8")
+
+
+def time_calls(call: Callable[[], object], runs: int) -> tuple[float, list[float]]:
+    """Time `call`: the first (cold) call, then `runs` more; both in milliseconds."""
+    start = time.perf_counter()
+    call()
+    cold = (time.perf_counter() - start) * 1000
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
+    return cold, samples

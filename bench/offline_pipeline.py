@@ -18,14 +18,13 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import io
 
 from docx import Document
-from machine import machine_line, publish
+from machine import machine_line, publish, time_calls
 
 from draftbot.checks import check_report
 from draftbot.config import load_settings
@@ -66,18 +65,6 @@ def naive_docx(plan: DocumentPlan) -> int:
     return len(out.getvalue())
 
 
-def timed(call, runs: int) -> tuple[float, list[float]]:
-    start = time.perf_counter()
-    call()
-    first = (time.perf_counter() - start) * 1000
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - start) * 1000)
-    return first, samples
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=50)
@@ -90,12 +77,12 @@ def main() -> None:
         path = ROOT / "examples" / name
         text = path.read_text(encoding="utf-8")
         source = str(path)
-        first, ours = timed(lambda t=text, s=source: one_report(t, s, settings), args.runs)
+        first, ours = time_calls(lambda t=text, s=source: one_report(t, s, settings), args.runs)
         report = parse_report(text, source)
         drafted = apply_draft(report, draft_report(report, settings, offline=True))
         plan = plan_document(drafted, force=True)
         naive_runs = max(3, args.runs // 10)  # seconds per call: python-docx tables are O(n²)
-        naive_first, naive = timed(lambda p=plan: naive_docx(p), naive_runs)
+        naive_first, naive = time_calls(lambda p=plan: naive_docx(p), naive_runs)
         rows.append((name, statistics.median(ours), statistics.median(naive), first, naive_first))
     lines = [
         "# Offline pipeline: data → offline draft → checks → .docx (in-process)",

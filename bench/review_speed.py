@@ -11,11 +11,10 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import machine_line, publish
+from machine import machine_line, publish, time_calls
 
 from draftbot.datafile import load_report
 from draftbot.drafting.offline import draft_offline
@@ -29,18 +28,6 @@ MAX_SECTION = 20000
 
 def with_sections(report: Report, texts: dict[str, str]) -> Report:
     return report.model_copy(update={"narrative": report.narrative.model_copy(update=texts)})
-
-
-def time_calls(report: Report, runs: int) -> tuple[float, list[float]]:
-    start = time.perf_counter()
-    review_report(report)
-    cold = (time.perf_counter() - start) * 1000
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        review_report(report)
-        samples.append((time.perf_counter() - start) * 1000)
-    return cold, sorted(samples)
 
 
 def main() -> None:
@@ -59,7 +46,8 @@ def main() -> None:
     }
     rows = []
     for name, case in cases.items():
-        cold, samples = time_calls(case, args.runs)
+        cold, samples = time_calls(lambda c=case: review_report(c), args.runs)
+        samples.sort()
         chars = sum(len(t) for t in case.narrative.model_dump().values())
         p90 = samples[int(len(samples) * 0.9) - 1]
         rows.append(

@@ -5,10 +5,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from draftbot.store import Store
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -97,3 +101,18 @@ def fake_openai(warm_llm_stack: None):
 
     with FakeOpenAI() as fake:
         yield fake
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One Debian chromium per test module, driven by Playwright (the e2e tests' browser);
+    `expect` waits as long as the pages do (`e2e_server.patient_expect`)."""
+    from playwright.sync_api import sync_playwright
+
+    from e2e_server import CHROMIUM_ARGS, chromium_path, patient_expect
+
+    patient_expect()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -7,23 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from draftbot.datafile import load_report
 from draftbot.store import Store
-from e2e_server import CHROMIUM_ARGS, Server, chromium_path
+from e2e_server import Server
 
 # Answers wait on the server (the first one loads the tokenizer's dictionary): on a loaded
 # 2-core machine that can take seconds, so every wait for a server-made state is generous.
 WAIT = 60_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

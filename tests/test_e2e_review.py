@@ -10,26 +10,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from draftbot import accounts
 from draftbot.store import Store
 from draftbot.trail import TrailStore, entries
-from e2e_server import CHROMIUM_ARGS, STATE_TIMEOUT_MS, Server, chromium_path, patient_expect
+from e2e_server import STATE_TIMEOUT_MS, Server
 
 PASSWORD = "Shenhe-2024-mima"
 AGENCY = "示范县教育局"
 CELL = "table3.granted.natural_person"
 COMMENT = "予以公开的自然人申请数与登记台账不一致，请核对后修改。"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    patient_expect()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from draftbot.store import Store
 from draftbot.tables import report_grids
 from draftbot.word import import_docx
-from e2e_server import CHROMIUM_ARGS, STATE_TIMEOUT_MS, Server, chromium_path, patient_expect
+from e2e_server import STATE_TIMEOUT_MS, Server
 from fake_openai import server_error
 from written import with_prose
 
@@ -48,15 +48,6 @@ ANSWERS = {
     "other_matters": "",
 }
 EDITED = "本机关将进一步规范政府信息公开栏目，做到及时更新。"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    patient_expect()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
