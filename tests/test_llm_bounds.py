@@ -16,7 +16,9 @@ import pytest
 from draftbot.config import Settings
 from draftbot.datafile import load_report
 from draftbot.drafting import apply_draft, draft_report
+from draftbot.drafting.calls import DRAFTING
 from draftbot.model import MAX_SECTION_CHARS, SECTION_KEYS, Report
+from draftbot.store import DB_FILENAME, Store
 from fake_openai import FakeOpenAI, normal
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,13 +94,20 @@ def test_per_day_call_cap_holds_across_runs(fake_openai: FakeOpenAI, tmp_path: P
     second = draft_report(busy, settings, sections=["overview_intro"])
     assert fake_openai.calls == 2  # no call left today
     assert "今天调用模型的次数已达上限 2 次" in causes(second)["overview_intro"]
+    store = Store.in_folder(tmp_path / "data")  # counted in the data folder's store, not a file
+    rows = store.reader().execute("SELECT counter, calls FROM model_calls").fetchall()
+    assert [(r["counter"], r["calls"]) for r in rows] == [(DRAFTING, 2)]
+    store.close()
+    assert not (tmp_path / "data" / "llm-calls-today.json").exists()
 
 
-def test_without_a_day_cap_nothing_is_counted_on_disk(
+def test_without_a_day_cap_nothing_is_counted(
     fake_openai: FakeOpenAI, tmp_path: Path, busy: Report
 ):
     fake_openai.default = normal(SAFE)
     draft_report(busy, llm_settings(fake_openai, tmp_path), sections=["problems"])
+    assert fake_openai.calls == 1
+    assert not (tmp_path / "data" / DB_FILENAME).exists()  # no store opened for a count
     assert not (tmp_path / "data" / "llm-calls-today.json").exists()
 
 

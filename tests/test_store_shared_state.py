@@ -123,12 +123,16 @@ def test_the_assistants_daily_cap_counts_the_calls_of_every_instance(
     settings = SimpleNamespace(
         assistant_calls_per_report=50, assistant_calls_per_day=3, data_dir=tmp_path
     )
-    mine = conversation_for_report(tmp_path / "a", "ab" * 16, store)
-    theirs = conversation_for_report(tmp_path / "b", "cd" * 16, other)
-    mine.append("assistant", "第一问的回答", model_calls=1)
-    theirs.append("assistant", "第二问的回答", model_calls=1)
-    assistant = Assistant(settings=settings, conversation=mine)
-    assert assistant._cap_reason() == ""  # 2 of 3 today, counted over both instances
-    theirs.append("assistant", "第三问的回答", model_calls=1)
-    assert "今天向大模型提问已达 3 次的上限" in assistant._cap_reason()
+    mine = Assistant(
+        settings=settings, conversation=conversation_for_report(tmp_path / "a", "ab" * 16, store)
+    )
+    theirs = Assistant(
+        settings=settings, conversation=conversation_for_report(tmp_path / "b", "cd" * 16, other)
+    )
+    mine._count_calls(1)  # what each instance records after asking the model
+    theirs._count_calls(1)
+    assert mine._cap_reason() == "" == theirs._cap_reason()  # 2 of 3 today, over both instances
+    theirs._count_calls(1)
+    assert "今天向大模型提问已达 3 次的上限" in mine._cap_reason()
+    assert not (tmp_path / "assistant-calls.json").exists()  # counted in the database only
     other.close()

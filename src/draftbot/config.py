@@ -111,7 +111,10 @@ class Settings(BaseSettings):
         40, ge=1, le=1000, description="起草一份报告（一次起草操作）最多调用模型的次数"
     )
     llm_max_calls_per_day: int = Field(
-        0, ge=0, le=100000, description="本机每天最多调用模型的次数；0 表示不限"
+        0,
+        ge=0,
+        le=100000,
+        description="每天（北京时间）最多调用模型的次数，使用同一数据库的所有实例合计；0 表示不限",
     )
     langsmith_tracing: bool = Field(
         False,

@@ -12,12 +12,13 @@ rules (else the rules are quoted verbatim instead). Calls are capped per report 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..drafting.calls import ASSISTANT, Clock, DailyCalls, day_start, utc_now
 from ..model import Report
+from ..store import StoreError
 from .changes import (
     Apply,
     ChangeError,
@@ -27,12 +28,7 @@ from .changes import (
     propose_change,
 )
 from .conversation import Conversation
-from .reply import (
-    Reply,
-    _with_note,
-    count_calls,
-    daily_calls,
-)
+from .reply import Reply, _with_note
 from .report_answers import (
     answer_from_data,
     explain_findings,
@@ -56,6 +52,7 @@ class Assistant:
     book: RuleBook = field(default_factory=load_rules)
     settings: Any = None
     conversation: Conversation | None = None
+    clock: Clock = utc_now  # the current aware time, for the day of the caps (tests inject it)
 
     # --- one turn ---------------------------------------------------------------------------
 
@@ -158,7 +155,7 @@ class Assistant:
             proposal = propose_change(report, text, settings, prompt)
         except ChangeError as exc:
             return Reply("error", str(exc))
-        count_calls(self.settings, proposal.model_calls)
+        self._count_calls(proposal.model_calls)
         notes = (
             *proposal.notes,
             *([cap.replace("以下为规则原文", "已改用离线规则识别")] if cap else []),
@@ -191,7 +188,9 @@ class Assistant:
             return _with_note(offline, cap)
         from .model_answer import model_rules_answer
 
-        return model_rules_answer(self.settings, self.book, report, text, retrieval, offline)
+        return model_rules_answer(
+            self.settings, self.book, report, text, retrieval, offline, self._count_calls
+        )
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -224,17 +223,30 @@ class Assistant:
         return load_bank().freetext.system_prompt
 
     def _cap_reason(self) -> str:
+        """Why the model may not be asked now (a Chinese note), or "" when it may."""
         per_report = int(getattr(self.settings, "assistant_calls_per_report", 50))
-        per_day = int(getattr(self.settings, "assistant_calls_per_day", 500))
-        today = dt.datetime.now(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+        day = self._day_count()
+        today = day_start(day.clock())
         if self.conversation is not None and self.conversation.calls_since(today) >= per_report:
             return f"本报告今天向大模型提问已达 {per_report} 次的上限，以下为规则原文"
-        everywhere = (
-            None if self.conversation is None else self.conversation.calls_everywhere_since(today)
-        )
-        if (daily_calls(self.settings) if everywhere is None else everywhere) >= per_day:
-            return f"今天向大模型提问已达 {per_day} 次的上限，以下为规则原文"
+        try:
+            used = day.used()
+        except StoreError:
+            return "无法读取今天向大模型提问的次数（数据库暂时不可用），以下为规则原文"
+        if used >= day.cap:
+            return f"今天向大模型提问已达 {day.cap} 次的上限，以下为规则原文"
         return ""
+
+    def _day_count(self) -> DailyCalls:
+        """Today's count of the assistant's model calls (DRAFTBOT_ASSISTANT_CALLS_PER_DAY),
+        in the conversation's store when it has one, else in `counter_store(settings)`."""
+        per_day = int(getattr(self.settings, "assistant_calls_per_day", 500))
+        store = getattr(self.conversation, "store", None)
+        return DailyCalls.for_settings(self.settings, ASSISTANT, per_day, store, self.clock)
+
+    def _count_calls(self, calls: int) -> None:
+        if calls > 0:
+            self._day_count().add(calls)
 
 
 def _llm_on(settings: Any) -> bool:

@@ -92,11 +92,6 @@ class Conversation:
                 return None
         return found
 
-    def calls_everywhere_since(self, since: dt.datetime) -> int | None:
-        """Model calls of every conversation since `since` (the daily cap), when they are
-        all kept in one place (the store); None for a file kept beside a report."""
-        return None
-
     def calls_since(self, since: dt.datetime) -> int:
         """Model calls recorded in this conversation since `since` (for the per-report cap)."""
         return _calls_since(self.entries(), since)
@@ -154,9 +149,3 @@ class StoredConversation(Conversation):
                 return old
             lines = self.store.chat_entries(self.name)
         return lines
-
-    def calls_everywhere_since(self, since: dt.datetime) -> int | None:
-        # rows stored since `since`, then each entry's own time (an older file taken over
-        # today is stored today but keeps its earlier times)
-        stored = self.store.chat_entries_since(since.astimezone(dt.timezone.utc).isoformat())
-        return _calls_since(_parse(stored), since)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from ..drafting.prompts import fence
 from ..facts import build_fact_sheet
 from ..model import Report
 from ..resources import bundled_dir
-from .reply import RULE_ID_IN_TEXT, Reply, _with_note, count_calls
+from .reply import RULE_ID_IN_TEXT, Reply, _with_note
 from .retrieval import Retrieval
 from .rules import RuleBook
 
@@ -70,8 +71,10 @@ def model_rules_answer(
     question: str,
     retrieval: Retrieval,
     offline: Any,
+    count_calls: Callable[[int], None],
 ) -> Any:
-    """The model's answer, checked; `offline` (a Reply) is returned with a note on any failure."""
+    """The model's answer, checked; `offline` (a Reply) is returned with a note on any failure.
+    The HTTP calls paid are passed to `count_calls` (the per-day cap)."""
     from ..drafting.aio import run_sync
     from ..drafting.llm import LLMError, complete
 
@@ -84,10 +87,10 @@ def model_rules_answer(
     try:
         completion = run_sync(call())
     except LLMError as exc:
-        count_calls(settings, 1)
+        count_calls(1)
         return _with_note(offline, f"大模型未能回答（{exc.cause}），以下为规则原文")
     calls = max(1, completion.calls)
-    count_calls(settings, calls)
+    count_calls(calls)
     text, notes = completion.text.strip(), []
 
     cited = list(dict.fromkeys(m.group(1) for m in RULE_ID_IN_TEXT.finditer(text)))

@@ -1,19 +1,14 @@
-"""What the assistant says (`Reply`) and the per-day cap on its model calls.
+"""What the assistant says (`Reply`).
 
 Shared by the offline answers (`chat`) and the model path (`model_answer`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import re
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from ..datafile import atomic_write_text
 from .changes import ChangeProposal
 from .report_answers import CellView
 
@@ -57,36 +52,3 @@ def _with_note(reply: Reply, note: str) -> Reply:
         reply.kind, reply.text, reply.rule_ids, reply.cells, reply.proposal, reply.source,
         (*reply.notes, note), reply.model_calls,
     )  # fmt: skip
-
-
-# --- the per-day cap across reports -------------------------------------------------------------
-
-
-def _calls_file(settings: Any) -> Path:
-    return Path(settings.data_dir) / "assistant-calls.json"
-
-
-def daily_calls(settings: Any) -> int:
-    """Model calls the assistant made today (UTC) on this machine's data folder."""
-    try:
-        data = json.loads(_calls_file(settings).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return 0
-    return int(data.get(_today(), 0)) if isinstance(data, dict) else 0
-
-
-def count_calls(settings: Any, calls: int) -> None:
-    """Add `calls` to today's count (only today's count is kept)."""
-    if calls <= 0:
-        return
-    path = _calls_file(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _calls_lock:  # the web app answers in several worker threads
-        atomic_write_text(path, json.dumps({_today(): daily_calls(settings) + calls}))
-
-
-_calls_lock = threading.Lock()
-
-
-def _today() -> str:
-    return dt.datetime.now(dt.timezone.utc).date().isoformat()

@@ -550,13 +550,6 @@ class Store:
         )
         return [str(row["entry"]) for row in rows]
 
-    def chat_entries_since(self, created_at: str) -> builtins.list[str]:
-        """Entries of every conversation written at or after `created_at` (ISO-8601 UTC)."""
-        rows = self._read(
-            "SELECT entry FROM chat_entries WHERE created_at >= ? ORDER BY id", (created_at,)
-        )
-        return [str(row["entry"]) for row in rows]
-
     def import_chat(self, conversation: str, entries: builtins.list[str]) -> bool:
         """Take over the entries of an older conversation file, once: nothing is added when
         the conversation already has entries. True when they were added."""
@@ -605,6 +598,47 @@ class Store:
         """Give the lease back (only its holder can)."""
         with self._transaction() as db:
             db.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
+
+    # --- model calls per day ------------------------------------------------------------
+
+    def take_calls(self, counter: str, day: str, calls: int, cap: int) -> bool:
+        """Add `calls` to the count of `counter` on `day` (a `YYYY-MM-DD` string) unless the
+        count would pass `cap`; True when added. Atomic for every instance: the check and the
+        increment are one statement (`drafting.calls.DailyCalls`)."""
+        if calls > cap:
+            return False
+        with self._transaction() as db:
+            self._forget_old_calls(db, day)
+            cursor = db.execute(
+                "INSERT INTO model_calls (counter, day, calls) VALUES (?, ?, ?)"
+                " ON CONFLICT (counter, day) DO UPDATE SET calls = model_calls.calls + excluded.calls"
+                " WHERE model_calls.calls + excluded.calls <= ?",
+                (counter, day, calls, cap),
+            )
+            return cursor.rowcount == 1
+
+    def add_calls(self, counter: str, day: str, calls: int) -> None:
+        """Add `calls` (already made) to the count of `counter` on `day`, whatever the cap."""
+        with self._transaction() as db:
+            self._forget_old_calls(db, day)
+            db.execute(
+                "INSERT INTO model_calls (counter, day, calls) VALUES (?, ?, ?)"
+                " ON CONFLICT (counter, day) DO UPDATE SET calls = model_calls.calls + excluded.calls",
+                (counter, day, calls),
+            )
+
+    def calls_on(self, counter: str, day: str) -> int:
+        """The count of `counter` on `day` (0 when nothing was counted)."""
+        row = self._read_one(
+            "SELECT calls FROM model_calls WHERE counter = ? AND day = ?", (counter, day)
+        )
+        return int(row["calls"]) if row is not None else 0
+
+    @staticmethod
+    def _forget_old_calls(db: Transaction, day: str) -> None:
+        """Counts of days more than a month before `day` are dropped (bounded storage)."""
+        before = (dt.date.fromisoformat(day) - dt.timedelta(days=31)).isoformat()
+        db.execute("DELETE FROM model_calls WHERE day < ?", (before,))
 
     # --- secrets -----------------------------------------------------------------------
 
