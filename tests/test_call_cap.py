@@ -6,6 +6,7 @@ objects on one database play two app instances; every test runs on SQLite and Po
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ import pytest
 
 from draftbot.assistant.chat import Assistant
 from draftbot.assistant.conversation import conversation_for_report
+from draftbot.drafting import calls
 from draftbot.drafting.calls import (
     ASSISTANT,
     DRAFTING,
@@ -183,4 +185,66 @@ def test_the_command_line_counts_in_the_data_folders_store(
     assert not (data / "llm-calls-today.json").exists()
     store = Store.in_folder(data)
     assert total_calls(store, DRAFTING) == 3
+    store.close()
+
+
+def test_two_web_instances_draft_within_one_days_cap(
+    store_location: str | Path, tmp_path: Path, fake_openai
+) -> None:
+    """Two app instances on one database (each with its own data folder when on PostgreSQL)
+    draft sections through the web: the day's cap of 2 model calls holds for both together,
+    and the section past the cap is drafted offline with the cause said."""
+    from web_helpers import create_report, headers, make_client, offline_settings, version_of
+
+    fake_openai.reply = lambda body: (
+        "本年按照条例要求，持续做好政府信息主动公开工作，及时回应社会关切。"
+    )
+    on_pg = not isinstance(store_location, Path)
+    clients = []
+    for name in ("app1", "app2"):
+        folder = tmp_path / name if on_pg else Path(store_location).parent
+        settings = offline_settings(
+            folder,
+            llm_base_url=fake_openai.base_url,
+            llm_api_key="sk-test",
+            llm_model="fake-model",
+            llm_retries=0,
+            llm_timeout=60,  # an upper bound: the fake answers at once
+            llm_max_calls_per_day=2,
+            database_url=str(store_location) if on_pg else None,
+        )
+        clients.append(make_client(folder, settings=settings))
+    first, second = clients
+    report_id = create_report(first)
+
+    def generate(client, section: str) -> dict:
+        response = client.post(
+            f"/api/reports/{report_id}/sections/{section}/generate",
+            json={"version": version_of(client, report_id), "instruction": ""},
+            headers=headers(client),
+        )
+        assert response.status_code == 200, response.text
+        last = response.text.strip().split("\n\n")[-1]
+        return json.loads(dict(line.split(": ", 1) for line in last.splitlines())["data"])
+
+    def own_process() -> None:
+        """The counts' store is opened once per process (`counter_store`): forget it, so the
+        next instance opens its own, as a second process would."""
+        for opened in calls._counter_stores.values():
+            opened.close()
+        calls._counter_stores.clear()
+
+    with first, second:
+        own_process()
+        assert generate(first, "overview_proactive")["fell_back"] is False
+        own_process()
+        assert generate(second, "problems")["fell_back"] is False
+        capped = generate(second, "other_matters")
+        own_process()
+    assert fake_openai.calls == 2  # both instances together, not 2 each
+    assert capped["fell_back"] is True
+    store = Store(store_location)
+    revision = store.revisions(report_id, "other_matters")[0]
+    assert revision.source == "offline" and "今天调用模型的次数已达上限 2 次" in revision.note
+    assert total_calls(store, DRAFTING) == 2
     store.close()
