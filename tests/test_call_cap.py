@@ -248,3 +248,19 @@ def test_two_web_instances_draft_within_one_days_cap(
     assert revision.source == "offline" and "今天调用模型的次数已达上限 2 次" in revision.note
     assert total_calls(store, DRAFTING) == 2
     store.close()
+
+
+def test_the_assistant_asks_no_model_when_the_count_cannot_be_read(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens there once closed
+    settings = SimpleNamespace(
+        assistant_calls_per_report=50,
+        assistant_calls_per_day=500,
+        data_dir=tmp_path,
+        database_url=f"postgresql://draftbot:s3cret@127.0.0.1:{port}/draftbot",
+    )
+    reason = Assistant(settings=settings)._cap_reason()
+    assert reason.startswith("无法读取今天向大模型提问的次数") and "s3cret" not in reason

@@ -237,3 +237,26 @@ def test_an_over_long_answer_in_the_web_falls_back_offline(tmp_path: Path, fake_
     assert done[1]["fell_back"] is True
     assert "模型返回的正文过长（27000 字，每部分上限 20000 字）" in done[1]["message"]
     assert len(done[1]["text"]) < MAX_SECTION_CHARS
+
+
+def test_a_day_cap_that_cannot_be_counted_calls_no_model(
+    fake_openai: FakeOpenAI, tmp_path: Path, busy: Report
+):
+    """The day's count lives in the database; when it cannot be opened, no call is made
+    (the cap could not be kept) and each section says why, the password not shown."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens there once closed
+    fake_openai.default = normal(SAFE)
+    settings = llm_settings(
+        fake_openai,
+        tmp_path,
+        llm_max_calls_per_day=5,
+        database_url=f"postgresql://draftbot:s3cret@127.0.0.1:{port}/draftbot",
+    )
+    outcome = draft_report(busy, settings, sections=["problems", "other_matters"])
+    assert fake_openai.calls == 0
+    assert {d.source for d in outcome.sections.values()} == {"offline"}
+    for cause in causes(outcome).values():
+        assert "无法记录今天调用模型的次数" in cause and "DRAFTBOT_DATABASE_URL" in cause
+        assert "s3cret" not in cause

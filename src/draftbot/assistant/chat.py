@@ -225,11 +225,11 @@ class Assistant:
     def _cap_reason(self) -> str:
         """Why the model may not be asked now (a Chinese note), or "" when it may."""
         per_report = int(getattr(self.settings, "assistant_calls_per_report", 50))
-        day = self._day_count()
-        today = day_start(day.clock())
+        today = day_start(self.clock())
         if self.conversation is not None and self.conversation.calls_since(today) >= per_report:
             return f"本报告今天向大模型提问已达 {per_report} 次的上限，以下为规则原文"
         try:
+            day = self._day_count()
             used = day.used()
         except StoreError:
             return "无法读取今天向大模型提问的次数（数据库暂时不可用），以下为规则原文"

@@ -156,16 +156,18 @@ class CallBudget:
 
     _lock = threading.Lock()
 
-    def __init__(self, per_report: int, day: DailyCalls | None = None) -> None:
+    def __init__(self, per_report: int, day: DailyCalls | None = None, refusal: str = "") -> None:
         self.per_report = per_report
         self.day = day
+        self.refusal = refusal  # why every take() refuses: the day's count cannot be kept
         self.used = 0
 
     @classmethod
     def for_settings(cls, settings: Settings, store: Store | None = None) -> CallBudget:
         """The caps `DRAFTBOT_LLM_MAX_CALLS_PER_REPORT` and `…_PER_DAY` (0 = no daily cap);
         the day's count in `store`, else in `counter_store(settings)`, opened only when a daily
-        cap is set. Raises `LLMError` when that store cannot be opened."""
+        cap is set. When that store cannot be opened every `take()` refuses, with the cause
+        (each section is then drafted offline, saying why)."""
         per_day = settings.llm_max_calls_per_day
         if not per_day:
             return cls(settings.llm_max_calls_per_report)
@@ -174,7 +176,7 @@ class CallBudget:
         try:
             day = DailyCalls.for_settings(settings, DRAFTING, per_day, store)
         except StoreError as exc:
-            raise _uncountable(exc) from None
+            return cls(settings.llm_max_calls_per_report, refusal=_uncountable(exc).cause)
         return cls(settings.llm_max_calls_per_report, day)
 
     def take(self) -> None:
@@ -182,6 +184,8 @@ class CallBudget:
         from ..store import StoreError
 
         with self._lock:
+            if self.refusal:
+                raise LLMError(self.refusal)
             if self.used >= self.per_report:
                 raise LLMError(
                     f"本次起草调用模型的次数已达上限 {self.per_report} 次"
