@@ -91,9 +91,8 @@ def counter_store(settings: Any) -> Store:
     Raises `StoreError` (Chinese) when it cannot be opened."""
     from ..store import open_store
 
-    secret = getattr(settings, "database_url", None)
-    url = str(secret if secret is None or isinstance(secret, str) else secret.get_secret_value())
-    url = "" if secret is None else url
+    secret: Any = getattr(settings, "database_url", None)  # a SecretStr in Settings (a password)
+    url = secret.get_secret_value() if hasattr(secret, "get_secret_value") else str(secret or "")
     data_dir = settings.data_dir
     key = url or str(data_dir)
     with _counter_stores_lock:
