@@ -162,7 +162,7 @@ def test_the_command_line_counts_in_the_data_folders_store(
             "DRAFTBOT_LLM_BASE_URL": fake_openai.base_url,
             "DRAFTBOT_LLM_MODEL": "fake-model",
             "DRAFTBOT_LLM_API_KEY": "sk-test",
-            "DRAFTBOT_LLM_TIMEOUT": "5",
+            "DRAFTBOT_LLM_TIMEOUT": "120",  # an upper bound (a cold start on a loaded machine)
             "DRAFTBOT_LLM_RETRIES": "0",
             "DRAFTBOT_LLM_MAX_CONCURRENCY": "1",
             "DRAFTBOT_LLM_MAX_CALLS_PER_DAY": "3",
