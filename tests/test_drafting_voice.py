@@ -375,7 +375,7 @@ def test_the_model_is_told_the_agencys_voice_and_the_drafting_rules(
         _env_file=None,
         llm_base_url=fake_openai.base_url,
         llm_model="fake-model",
-        llm_timeout=5.0,
+        llm_timeout=60.0,  # not the subject: generous for a loaded machine
         cache_dir=tmp_path / "cache",
     )
     draft_report(report, settings, sections=["overview_intro", "overview_management"])

@@ -33,7 +33,7 @@ def llm_settings(fake: FakeOpenAI, cache: Path) -> Settings:
         llm_base_url=fake.base_url,
         llm_model="fake-model",
         llm_api_key="sk-test",
-        llm_timeout=5.0,
+        llm_timeout=60.0,  # not the subject: generous for a loaded machine
         llm_retries=1,
         cache_dir=cache,
     )
