@@ -260,6 +260,65 @@ def test_a_full_pool_answers_busy_at_once():
     assert pool.pending == 0
 
 
+BUSY = "503 系统繁忙：同时读写数据库的请求过多，请稍等几秒后重试，已填写的内容不受影响"
+
+
+def test_a_queued_call_is_served_when_a_worker_frees_and_beyond_the_queue_refused_at_once():
+    """One worker, two queue places: a burst of four → two wait and are served in turn, the
+    fourth is refused at once (while the worker is still busy) with the Chinese message."""
+    release = threading.Event()
+    pool = Pool(PoolSpec(workers=1, queue=2, doing="读写数据库"))
+    done: list[str] = []
+
+    async def call(name: str, fn) -> None:
+        try:
+            await pool.run(fn)
+        except GuardError as exc:
+            done.append(f"{name}: {exc.status} {exc.message}")
+        else:
+            done.append(f"{name}: served")
+
+    async def scenario() -> None:
+        with anyio.fail_after(60):  # a safety net against a hang, not a timing assertion
+            async with anyio.create_task_group() as group:
+                group.start_soon(call, "first", release.wait)
+                while pool.slots.borrowed_tokens == 0:
+                    await anyio.sleep(0.01)
+                group.start_soon(call, "second", lambda: None)
+                group.start_soon(call, "third", lambda: None)
+                while pool.waiting < 2:
+                    await anyio.sleep(0.01)
+                await call("fourth", lambda: None)  # the queue is full: refused, not queued
+                assert done == [f"fourth: {BUSY}"] and not release.is_set()
+                release.set()
+
+    anyio.run(scenario)
+    assert done == [f"fourth: {BUSY}", "first: served", "second: served", "third: served"]
+    assert pool.pending == 0 and pool.slots.borrowed_tokens == 0
+
+
+def test_a_queued_call_is_refused_when_its_wait_runs_out():
+    release = threading.Event()
+    pool = Pool(PoolSpec(workers=1, queue=4, doing="读写数据库", wait=0.2))
+
+    async def scenario() -> str:
+        async with anyio.create_task_group() as group:
+            group.start_soon(pool.run, release.wait)
+            while pool.slots.borrowed_tokens == 0:
+                await anyio.sleep(0.01)
+            try:
+                await pool.run(lambda: None)  # the only worker stays busy past the wait
+            except GuardError as exc:
+                message = f"{exc.status} {exc.message}"
+            else:
+                message = "served"
+            release.set()
+        return message
+
+    assert anyio.run(scenario) == BUSY
+    assert pool.pending == 0 and pool.slots.borrowed_tokens == 0
+
+
 # --- kind 8: hygiene ------------------------------------------------------------------------
 
 
