@@ -2,16 +2,20 @@
 
 Starts `python -m draftbot serve` on a free port with a fresh data folder and seeds one report
 per client (a copy of examples/busy-2023.yaml). For each main page, every client thread fetches
-that page over its own keep-alive connection, again and again, for `--seconds`; then the
-autosave request (POST one cell) the same way. Downloads (.docx, .yaml) are measured
-separately, afterwards, with `--download-clients` clients, so they do not slow the page rounds.
+that page over its own keep-alive connection, again and again, for `--seconds`. Then, in a
+table of their own: the autosave request (POST one cell, every client on a second report of
+its own, so the edits never touch the page or download reports), and the downloads (.docx,
+.yaml) with `--download-clients` clients on third, untouched reports (a formal Word export
+needs the report to pass its checks, which a stream of edits may not leave it in).
 
-    .venv/bin/python bench/web_latency.py [--clients 20] [--seconds 20] [--postgresql] [--write FILE]
+    .venv/bin/python bench/web_latency.py [--clients 20] [--seconds 20] [--postgresql]
+        [--rounds pages,edit,downloads] [--write FILE]
 
 With `--postgresql` the server keeps its data in PostgreSQL (DRAFTBOT_TEST_DATABASE_URL, else a
 throwaway cluster from tests/databases.py) instead of the SQLite file.
 
-Goals (issue 19): p95 ≤ 50 ms at 20 clients, ≤ 250 ms at 100 clients, 0 errors.
+Goals (issue 19): page p95 ≤ 50 ms at 20 clients, ≤ 250 ms at 100 clients, 0 errors. The
+autosave row is held to the same p95 for the ratio; downloads have no goal (0 errors still).
 """
 
 from __future__ import annotations
@@ -93,9 +97,9 @@ def seed(data_dir: Path, count: int, database_url: str = "") -> list[str]:
 class Client(threading.Thread):
     """One browser: its own connection, CSRF cookie and report; runs one page until `until`."""
 
-    def __init__(self, port: int, report_id: str) -> None:
+    def __init__(self, port: int, report_id: str, edit_id: str = "") -> None:
         super().__init__(daemon=True)
-        self.port, self.report_id = port, report_id
+        self.port, self.report_id, self.edit_id = port, report_id, edit_id or report_id
         self.times: list[float] = []
         self.errors: list[str] = []
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -104,7 +108,7 @@ class Client(threading.Thread):
         jar.load(headers.get("set-cookie", ""))
         self.token = jar["draftbot_csrf"].value
         self.cookie = f"draftbot_csrf={self.token}"
-        self.version = self._version()
+        self.version = self._version(self.edit_id)
         self.job: tuple[str, str, float, threading.Barrier] | None = None
 
     def run_page(self, name: str, path: str, until: float, barrier: threading.Barrier) -> None:
@@ -124,7 +128,7 @@ class Client(threading.Thread):
         body = f'{{"version": {self.version}, "changes": {{"table2.licensing": "{self.version % 50}"}}}}'
         status, _, _ = self._request(
             "POST",
-            f"/api/reports/{self.report_id}/edit",
+            f"/api/reports/{self.edit_id}/edit",
             self.cookie,
             body.encode(),
             {"Content-Type": "application/json", "X-CSRF-Token": self.token},
@@ -133,10 +137,10 @@ class Client(threading.Thread):
             self.version += 1
         return status
 
-    def _version(self) -> int:
+    def _version(self, report_id: str) -> int:
         import json
 
-        _, _, data = self._request("GET", f"/api/reports/{self.report_id}/state", self.cookie)
+        _, _, data = self._request("GET", f"/api/reports/{report_id}/state", self.cookie)
         return int(json.loads(data)["version"])
 
     def _request(self, method, path, cookie="", body=None, extra=None):
@@ -174,6 +178,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--download-clients", type=int, default=4)
     parser.add_argument("--postgresql", action="store_true", help="data in PostgreSQL")
+    parser.add_argument("--rounds", default="pages,edit,downloads", help="which tables to run")
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
@@ -190,23 +195,31 @@ def measure(args: argparse.Namespace, database_url: str) -> None:
     load_before = os.getloadavg()[0]
     goal = GOALS_MS.get(args.clients)
     results: list[tuple[str, int, list[float], list[str]]] = []
+    rounds = set(args.rounds.split(","))
+    n, k = args.clients, args.download_clients
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
-        ids = seed(data_dir, args.clients, database_url)
+        ids = seed(data_dir, 2 * n + k, database_url)  # pages, edits, downloads: own reports
         port = free_port()
         server = start_server(data_dir, port, database_url)
         try:
-            clients = [Client(port, ids[i]) for i in range(args.clients)]
-            for name, path in [*PAGES.items(), (EDIT, "")]:
-                run_round(clients, name, path, args.seconds)
-                results.append(_collect(name, clients))
-            few = clients[: args.download_clients]
-            for name, path in DOWNLOADS.items():
-                run_round(few, name, path, args.seconds / 2)
-                results.append(_collect(name, few))
+            clients = [Client(port, ids[i], ids[n + i]) for i in range(n)]
+            if "pages" in rounds:
+                for name, path in PAGES.items():
+                    run_round(clients, name, path, args.seconds)
+                    results.append(_collect(name, clients))
+            if "edit" in rounds:
+                run_round(clients, EDIT, "", args.seconds)
+                results.append(_collect(EDIT, clients))
+            if "downloads" in rounds:
+                few = [Client(port, ids[2 * n + i]) for i in range(k)]
+                for name, path in DOWNLOADS.items():
+                    run_round(few, name, path, args.seconds / 2)
+                    results.append(_collect(name, few))
         finally:
             server.terminate()
             server.wait()
+    load_after = os.getloadavg()[0]
     lines = [
         f"# Web page latency, {args.clients} concurrent clients"
         + (", data in PostgreSQL" if args.postgresql else ""),
@@ -214,35 +227,60 @@ def measure(args: argparse.Namespace, database_url: str) -> None:
         f"Command: `.venv/bin/python bench/web_latency.py --clients {args.clients} "
         f"--seconds {args.seconds:g}"
         + (" --postgresql" if args.postgresql else "")
+        + (f" --rounds {args.rounds}" if rounds != {"pages", "edit", "downloads"} else "")
         + (f" --write {args.write}`" if args.write else "`")
         + "  ",
-        f"Machine: {machine_line()}; 1-minute load average before the run {load_before:.1f} "
-        "(other work on the shared machine shows up in the tail)",
+        f"Machine: {machine_line()}; 1-minute load average {load_before:.1f} before the run, "
+        f"{load_after:.1f} after (other work on the shared machine shows up in the tail)",
         "",
         f"One `draftbot serve` process (uvicorn, "
         f"{'PostgreSQL' if args.postgresql else 'SQLite WAL'}, offline drafter) on loopback; each "
         f"client has its own keep-alive connection and its own report (busy-2023). Every page "
-        f"row: all {args.clients} clients on that page for {args.seconds:g} s. Downloads "
-        f"afterwards, {args.download_clients} clients for {args.seconds / 2:g} s each (not a "
-        "page goal).",
+        f"row: all {args.clients} clients on that page for {args.seconds:g} s.",
         "",
-        "| Page | clients | requests | errors | p50 (ms) | p95 (ms) | max (ms) | p95 goal | ratio |",
+    ]
+    pages = [r for r in results if r[0] in PAGES]
+    others = [r for r in results if r[0] not in PAGES]
+    if pages:
+        p95s = [percentile(values, 0.95) * 1000 for _, _, values, _ in pages]
+        worst = max(p95s)
+        errors = sum(len(errs) for *_, errs in pages)
+        summary = f"Pages: worst p95 {worst:.0f} ms, median of the page p95s "
+        summary += f"{statistics.median(p95s):.0f} ms, {errors} errors"
+        if goal:
+            summary += f"; goal p95 ≤ {goal:.0f} ms and 0 errors: ratio {worst / goal:.2f} (worst)"
+        lines += [summary, "", *_table(pages, goal)]
+    if others:
+        lines += [
+            "",
+            f"Autosave (every client on a second report of its own, {args.seconds:g} s) and "
+            f"downloads ({args.download_clients} clients on untouched reports, "
+            f"{args.seconds / 2:g} s each); the downloads have no latency goal.",
+            "",
+            *_table(others, goal),
+        ]
+    errors_seen = [e for _, _, _, errs in results for e in errs]
+    if errors_seen:
+        lines += ["", "Errors: " + "; ".join(sorted(set(errors_seen))[:5])]
+    publish(lines, args.write)
+
+
+def _table(results: list[tuple[str, int, list[float], list[str]]], goal: float | None) -> list[str]:
+    lines = [
+        "| Request | clients | requests | errors | p50 (ms) | p95 (ms) | max (ms) | p95 goal | ratio |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, n, values, errors in results:
         p95 = percentile(values, 0.95) * 1000
-        is_page = name not in DOWNLOADS
-        target = f"{goal:.0f} ms" if goal and is_page else "—"
-        ratio = f"{p95 / goal:.2f}" if goal and is_page else "—"
+        has_goal = goal and name not in DOWNLOADS
+        target = f"{goal:.0f} ms" if has_goal else "—"
+        ratio = f"{p95 / goal:.2f}" if goal and has_goal else "—"
         lines.append(
             f"| {name} | {n} | {len(values)} | {len(errors)} | "
             f"{statistics.median(values) * 1000:.0f} | {p95:.0f} | {max(values) * 1000:.0f} | "
             f"{target} | {ratio} |"
         )
-    errors = [e for _, _, _, errs in results for e in errs]
-    if errors:
-        lines += ["", "Errors: " + "; ".join(errors[:5])]
-    publish(lines, args.write)
+    return lines
 
 
 def _collect(name: str, clients: list[Client]) -> tuple[str, int, list[float], list[str]]:

@@ -138,3 +138,43 @@ def test_the_version_caches_are_bounded() -> None:
     assert cache.get(9, lambda: compute(-1)) == 81  # cached: not computed again
     assert computed == list(range(10))
     assert len(cache._items) == 4
+
+
+REPORT_PAGES = ("", "/guide", "/tables/2", "/tables/3", "/tables/4", "/draft", "/export")
+
+
+def test_each_browser_gets_its_own_csrf_token_in_a_page_rendered_once(tmp_path: Path) -> None:
+    """The report pages are rendered once per saved version (context.page); the token of the
+    browser asking is put in each time, never another browser's or the stand-in."""
+    from draftbot.web.context import CSRF_MARK
+
+    store = Store.in_folder(tmp_path)
+    app = create_app(WebConfig(data_dir=tmp_path), offline_settings(tmp_path), store=store)
+    first, second = TestClient(app, base_url=BASE_URL), TestClient(app, base_url=BASE_URL)
+    try:
+        first.get("/")
+        second.get("/")
+        tokens = {c: str(c.cookies.get("draftbot_csrf")) for c in (first, second)}
+        assert len(set(tokens.values())) == 2
+        report_id = create_report(first)
+        for suffix in REPORT_PAGES:
+            for client, other in ((first, second), (second, first), (first, second)):
+                page = client.get(f"/reports/{report_id}{suffix}").text
+                assert f'<meta name="csrf-token" content="{tokens[client]}">' in page, suffix
+                assert tokens[other] not in page and CSRF_MARK not in page, suffix
+        # a form of a cached page posts with the token it carries
+        overview = second.get(f"/reports/{report_id}").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', overview)
+        assert token and token.group(1) == tokens[second]
+    finally:
+        store.close()
+
+
+def test_every_cached_report_page_shows_the_new_version_after_an_edit(client) -> None:
+    report_id = create_report(client, agency="测试县教育局")
+    for suffix in REPORT_PAGES:  # warm every page of the old version
+        assert "测试县教育局" in client.get(f"/reports/{report_id}{suffix}").text
+    assert edit(client, report_id, {"meta.agency": "测试县卫生健康局"}).status_code == 200
+    for suffix in REPORT_PAGES:
+        page = client.get(f"/reports/{report_id}{suffix}").text
+        assert "测试县卫生健康局" in page and "测试县教育局" not in page, suffix

@@ -29,6 +29,7 @@ from ..store import (
 )
 from ..trail import TrailStore
 from .access import LoginRequired, PasswordChangeRequired, require_access
+from .context import PAGE_CACHE_SIZE, VersionCache
 from .jobs import SectionJobs
 from .pages import STATIC_DIR
 from .pools import make_pools
@@ -120,6 +121,7 @@ def create_app(config: WebConfig, settings: Any = None, *, store: Store | None =
         app.state.store, lease_seconds=float(getattr(settings, "section_deadline", 540)) + 60
     )
     app.state.pools = make_pools()
+    app.state.page_cache = VersionCache(PAGE_CACHE_SIZE)  # rendered pages, see context.page
     app.state.login_throttle = LoginThrottle(store=app.state.store)  # shared by instances
     app.add_middleware(LastResortMiddleware)
     app.add_middleware(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -15,10 +16,10 @@ from ..checks import check_report
 from ..export import unwritten_sections
 from ..findings import Finding
 from ..outline import SECTION_LABELS
-from ..store import Store, StoredReport
+from ..store import SectionRevision, Store, StoredReport
 from ..tables import Grid
-from .access import server_context
-from .pages import render
+from .access import multi_user, server_context
+from .pages import SECURITY_HEADERS, render, render_text
 from .security import GuardError, csrf_token
 from .views import counts, grid_for
 
@@ -37,24 +38,61 @@ def drafter_label(request: Request) -> str:
     return str(getattr(settings, "drafter_label", None) or OFFLINE_LABEL)
 
 
-def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+def page(
+    request: Request,
+    name: str,
+    status: int = 200,
+    *,
+    cache_key: Hashable | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    """Render page template `name`. With `cache_key` (local mode only) the caller promises
+    that everything in `context` follows from `cache_key` (in practice: report id and saved
+    version, plus the page's own parameters); the HTML is then rendered once per key, with
+    the CSRF token, the only per-browser part, put in per request."""
     context.setdefault("report", None)
     context.setdefault("active", "")
     base: dict[str, Any] = {"csrf": csrf_token(request), "drafter": drafter_label(request)}
     base.update({"me": None, "n_tasks": 0, "review_notes": []})
+    if cache_key is not None and not multi_user(request):
+        cache: VersionCache[Hashable, list[bytes]] = request.app.state.page_cache
+        parts = cache.get(
+            (name, status, cache_key),
+            lambda: (
+                render_text(name, {**base, **context, "csrf": CSRF_MARK})
+                .encode()
+                .split(CSRF_MARK.encode())
+            ),
+        )
+        body = base["csrf"].encode().join(parts)
+        return HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
     base.update(server_context(request, context["report"]))
     return render(name, {**base, **context}, status)
 
 
+# Stands in for the CSRF token in cached pages; random per process, so no typed text has it.
+CSRF_MARK = "csrf" + secrets.token_hex(16)
+PAGE_CACHE_SIZE = 128  # rendered pages (20–100 kB each) kept per app
+
+
 def report_page(
-    request: Request, name: str, stored: StoredReport, active: str, **context: Any
+    request: Request,
+    name: str,
+    stored: StoredReport,
+    active: str,
+    *,
+    cache_key: Hashable | None = None,
+    **context: Any,
 ) -> HTMLResponse:
+    """A page of one report. `cache_key`: see `page`; the report's id and saved version are
+    added to it here, so a cached page never outlives its version."""
     findings = context.pop("findings", None)
     if findings is None:
         findings = findings_for(stored)
     errors, warnings = counts(findings)
     if name in PROSE_STATUS_PAGES and "prose" not in context:
         context["prose"] = prose_status(store_of(request), stored)
+    key = None if cache_key is None else (stored.id, stored.version, active, cache_key)
     return page(
         request,
         name,
@@ -63,6 +101,7 @@ def report_page(
         findings=findings,
         n_errors=errors,
         n_warnings=warnings,
+        cache_key=key,
         **context,
     )
 
@@ -111,17 +150,33 @@ class ProseStatus:
 
 
 def prose_status(store: Store, stored: StoredReport) -> ProseStatus:
-    latest: dict[str, str] = {}
-    for revision in store.revisions(stored.id):  # newest first
-        if revision.kind == "accepted":
-            latest.setdefault(revision.section, revision.source)
+    latest = latest_accepted(store, stored)
     unwritten = unwritten_sections(stored.report)
     unreviewed = [
         label
         for key, label in SECTION_LABELS.items()
-        if label not in unwritten and latest.get(key, "user") not in HUMAN_SOURCES
+        if label not in unwritten
+        and (latest[key].source if key in latest else "user") not in HUMAN_SOURCES
     ]
     return ProseStatus(unwritten, unreviewed)
+
+
+def latest_accepted(store: Store, stored: StoredReport) -> dict[str, SectionRevision]:
+    """The newest accepted revision of each section that has one, read once per saved version:
+    an accepted revision is only ever written together with a new version (store.save,
+    store.save_section) or a new report; failed attempts do not count here."""
+
+    def read() -> dict[str, SectionRevision]:
+        latest: dict[str, SectionRevision] = {}
+        for revision in store.revisions(stored.id):  # newest first
+            if revision.kind == "accepted":
+                latest.setdefault(revision.section, revision)
+        return latest
+
+    return dict(_latest.get((stored.id, stored.version), read))
+
+
+_latest: VersionCache[tuple[str, int], dict[str, SectionRevision]] = VersionCache(256)
 
 
 FINDINGS_CACHE_SIZE = 256

@@ -20,6 +20,7 @@ _env = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,  # templates ship with the package: no stat() of every file per page
 )
 _env.globals["titles"] = SECTION_TITLES  # section titles for every page, from the outline
 
@@ -29,8 +30,12 @@ def environment() -> Environment:
 
 
 def render(name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    html = _env.get_template(name).render(**context)
-    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+    return HTMLResponse(render_text(name, context), status_code=status, headers=SECURITY_HEADERS)
+
+
+def render_text(name: str, context: dict[str, Any]) -> str:
+    """Page template `name` rendered with `context`, as HTML text."""
+    return _env.get_template(name).render(**context)
 
 
 def fragment(name: str, context: dict[str, Any]) -> Markup:

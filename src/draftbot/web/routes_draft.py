@@ -21,6 +21,7 @@ from .context import (
     drafter_label,
     findings_for,
     json_body,
+    latest_accepted,
     report_page,
     store_of,
     version_of,
@@ -50,10 +51,7 @@ def draft_page(request: Request, report_id: str) -> Response:
     store = store_of(request)
     stored = store.get(report_id)
     findings = findings_for(stored)
-    latest: dict[str, SectionRevision] = {}
-    for revision in store.revisions(report_id):  # newest first
-        if revision.kind == "accepted":
-            latest.setdefault(revision.section, revision)
+    latest = latest_accepted(store, stored)
     sections = [
         {
             "key": key,
@@ -65,7 +63,9 @@ def draft_page(request: Request, report_id: str) -> Response:
         }
         for key in SECTION_KEYS
     ]
-    return report_page(request, "draft.html", stored, "draft", findings=findings, sections=sections)
+    return report_page(
+        request, "draft.html", stored, "draft", findings=findings, sections=sections, cache_key=""
+    )
 
 
 def _written_by_a_person(text: str, revision: SectionRevision | None) -> bool:

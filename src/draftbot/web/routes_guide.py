@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import lru_cache
 from typing import Any
 
@@ -87,7 +87,10 @@ def guide_page(
     notice: list[Any] | None = None,
     finished: str | None = None,
     proposal: dict[str, Any] | None = None,
+    cache_key: Hashable | None = None,
 ) -> Response:
+    """The 引导填报 page at `question`. `cache_key` (plain GET only): the page follows from the
+    report version and this key, so it is rendered once (context.page)."""
     report = stored.report
     context: dict[str, Any] = {
         **_interview_state.get((stored.id, stored.version), lambda: _interview_of(report)),
@@ -107,14 +110,25 @@ def guide_page(
             answer=qb.current_answer(question, report) if answer is None else answer,
             cells=[label(path) for path in question.fills] if question.table else [],
         )
-    return report_page(request, "guide.html", stored, "guide", status=status, **context)
+    return report_page(
+        request, "guide.html", stored, "guide", status=status, cache_key=cache_key, **context
+    )
 
 
 @router.get("/reports/{report_id}/guide")
 def guide(request: Request, report_id: str, q: str | None = None) -> Response:
     stored = store_of(request).get(report_id)
-    question = _question(q) if q else qb.next_question(bank(), stored.report)
-    return guide_page(request, stored, question)
+    question: qb.Question | None
+    if q:
+        question = _question(q)
+    else:
+        question = _next_questions.get(
+            (stored.id, stored.version), lambda: qb.next_question(bank(), stored.report)
+        )
+    return guide_page(request, stored, question, cache_key=question.id if question else "")
+
+
+_next_questions: VersionCache[tuple[str, int], qb.Question | None] = VersionCache(1024)
 
 
 @router.post("/reports/{report_id}/guide")

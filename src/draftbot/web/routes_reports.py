@@ -317,6 +317,7 @@ def overview(request: Request, report_id: str) -> Response:
         levels=[level.value for level in AgencyLevel],
         statuses=STATUS_LABELS,
         updated=local_time(stored.updated_at),
+        cache_key="overview",
     )
 
 
@@ -366,6 +367,7 @@ def table_form(request: Request, report_id: str, table: str) -> Response:
         table_findings=mine,
         llm_parser=llm_parser(request.app.state.settings),
         chat_example=_chat_example(table),
+        cache_key=table,
     )
 
 
@@ -456,7 +458,7 @@ def live_state(stored: StoredReport) -> dict[str, Any]:
 @router.get("/reports/{report_id}/export")
 def export_page(request: Request, report_id: str) -> Response:
     stored = store_of(request).get(report_id)
-    return _export_page(request, stored)
+    return _export_page(request, stored, cache_key="export")
 
 
 def _export_page(
@@ -474,7 +476,7 @@ def _export_page(
     context.setdefault("blocked", None)
     return report_page(
         request, "export.html", stored, "export", status=status, formal_blocker=blocker, **context
-    )
+    )  # a `cache_key` in `context` only from the plain GET (no `blocked` list)
 
 
 @router.get("/reports/{report_id}/download.docx")
