@@ -95,3 +95,17 @@ def test_a_table_grid_is_built_once_per_version_and_follows_every_edit(
     assert re.search(cell, after).group(1) == "3"  # type: ignore[union-attr]
     total = r'<output data-cell="table3\.new_received\.total"[^>]*>(\d*)</output>'
     assert re.search(total, after).group(1) == "3"  # type: ignore[union-attr]
+
+
+def test_a_duplicate_is_marked_when_its_twin_is_on_another_page(tmp_path: Path) -> None:
+    """Only the shown page's (agency, year) pairs are counted, but against every report."""
+    store = _fill(tmp_path, 60)  # 示例县第000局 2020 is the oldest: on page 2
+    twin = store.create(Report(meta=Meta(agency="示例县第000局", report_year=2020)))
+    store.create(Report(meta=Meta(agency="示例县第001局", report_year=2024)))  # other year
+    client = make_client(tmp_path)
+    first, second = client.get("/").text, client.get("/?page=2").text
+    assert first.count("data-duplicate") == 1 and second.count("data-duplicate") == 1
+    assert "data-duplicate" not in client.get("/", params={"q": "第001局"}).text
+    store.archive(twin.id)  # an archived twin no longer counts
+    assert "data-duplicate" not in client.get("/?page=2").text
+    assert "data-duplicate" not in client.get("/?archived=1").text

@@ -524,14 +524,26 @@ class Store:
         rows = self._read("SELECT report_id FROM archived_reports")
         return {row["report_id"] for row in rows}
 
-    def duplicated(self) -> set[tuple[str, int]]:
-        """(agency, year) held by more than one report in the list (archived ones aside)."""
+    def duplicated(self, among: Collection[tuple[str, int]] | None = None) -> set[tuple[str, int]]:
+        """(agency, year) held by more than one report in the list (archived ones aside).
+        With `among` (the rows of one list page) only those pairs are counted, so the
+        grouping sorts a handful of rows instead of every report."""
+        where, params = "", ()  # type: tuple[str, tuple[str, ...]]
+        if among is not None:
+            agencies = sorted({agency for agency, _ in among})
+            if not agencies:
+                return set()
+            where = f" AND agency IN ({', '.join('?' * len(agencies))})"
+            params = tuple(agencies)
         rows = self._read(
             "SELECT agency, report_year FROM report_summaries"
             " WHERE report_id NOT IN (SELECT report_id FROM archived_reports)"
-            " GROUP BY agency, report_year HAVING COUNT(*) > 1"
+            + where
+            + " GROUP BY agency, report_year HAVING COUNT(*) > 1",
+            params,
         )
-        return {(row["agency"], row["report_year"]) for row in rows}
+        found = {(row["agency"], row["report_year"]) for row in rows}
+        return found if among is None else found & set(among)
 
     # --- shared state: conversations, timed events ----------------------------------------
 

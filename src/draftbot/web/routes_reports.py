@@ -76,7 +76,8 @@ def report_list(request: Request, archived: bool = False) -> Response:
         archived=archived,
         only=visible_ids(request),
     )
-    duplicated = set() if archived else store.duplicated()
+    pairs = [(summary.agency, summary.report_year) for summary in result.rows]
+    duplicated = set() if archived else store.duplicated(among=pairs)
     rows = [
         {
             "cells": list_row(store, summary),
