@@ -9,7 +9,12 @@ its own, so the edits never touch the page or download reports), and the downloa
 needs the report to pass its checks, which a stream of edits may not leave it in).
 
     .venv/bin/python bench/web_latency.py [--clients 20] [--seconds 20] [--postgresql]
-        [--rounds pages,edit,downloads] [--write FILE]
+        [--rounds pages,edit,downloads] [--baseline DIR] [--write FILE]
+
+With `--baseline DIR` (a checkout of an earlier commit, e.g. from `git archive`), a second
+server runs that code (PYTHONPATH=DIR/src) on its own copy of the data, and every round is
+split into `--reps` slices that alternate between the two servers, so both see the same
+load from the rest of the machine: the table gives before/after p95, requests and ratios.
 
 With `--postgresql` the server keeps its data in PostgreSQL (DRAFTBOT_TEST_DATABASE_URL, else a
 throwaway cluster from tests/databases.py) instead of the SQLite file.
@@ -61,8 +66,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(data_dir: Path, port: int, database_url: str = "") -> subprocess.Popen[bytes]:
+def start_server(
+    data_dir: Path, port: int, database_url: str = "", source: Path | None = None
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DRAFTBOT_DATA_DIR": str(data_dir), "DRAFTBOT_DATABASE_URL": database_url}
+    if source is not None:
+        env["PYTHONPATH"] = str(source / "src")
     for name in ("DRAFTBOT_LLM_BASE_URL", "DRAFTBOT_LLM_API_KEY", "OPENAI_API_KEY"):
         env.pop(name, None)
     proc = subprocess.Popen(
@@ -113,6 +122,8 @@ class Client(threading.Thread):
 
     def run_page(self, name: str, path: str, until: float, barrier: threading.Barrier) -> None:
         self.times, self.errors = [], []
+        self.conn.close()  # a fresh connection per round: the server drops idle ones after 5 s
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         barrier.wait()
         while time.perf_counter() < until:
             t0 = time.perf_counter()
@@ -179,6 +190,8 @@ def main() -> None:
     parser.add_argument("--download-clients", type=int, default=4)
     parser.add_argument("--postgresql", action="store_true", help="data in PostgreSQL")
     parser.add_argument("--rounds", default="pages,edit,downloads", help="which tables to run")
+    parser.add_argument("--baseline", type=Path, default=None, help="earlier checkout to compare")
+    parser.add_argument("--reps", type=int, default=4, help="alternating slices per round")
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
@@ -188,7 +201,83 @@ def main() -> None:
             from databases import fresh_schema, server_url
 
             database_url = stack.enter_context(fresh_schema(stack.enter_context(server_url())))
-        measure(args, database_url)
+        if args.baseline:
+            compare(args)
+        else:
+            measure(args, database_url)
+
+
+def compare(args: argparse.Namespace) -> None:
+    """Baseline and current server side by side, rounds alternating in `args.reps` slices."""
+    load_before = os.getloadavg()[0]
+    rounds = set(args.rounds.split(","))
+    n, k = args.clients, args.download_clients
+    jobs = [*PAGES.items()] if "pages" in rounds else []
+    jobs += [(EDIT, "")] if "edit" in rounds else []
+    jobs += [*DOWNLOADS.items()] if "downloads" in rounds else []
+    times: dict[tuple[str, str], list[float]] = {}
+    errors: dict[tuple[str, str], list[str]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        sides: dict[str, tuple[subprocess.Popen[bytes], list[Client], list[Client]]] = {}
+        try:
+            for side, source in (("before", args.baseline), ("after", None)):
+                data_dir = Path(tmp) / side
+                data_dir.mkdir()
+                ids = seed(data_dir, 2 * n + k)
+                port = free_port()
+                server = start_server(data_dir, port, source=source)
+                clients = [Client(port, ids[i], ids[n + i]) for i in range(n)]
+                few = [Client(port, ids[2 * n + i]) for i in range(k)]
+                sides[side] = (server, clients, few)
+            for name, path in jobs:
+                for _ in range(args.reps):
+                    for side, (_, clients, few) in sides.items():
+                        who = few if name in DOWNLOADS else clients
+                        span = args.seconds / (2 if name in DOWNLOADS else 1) / args.reps
+                        run_round(who, name, path, span)
+                        times.setdefault((name, side), []).extend(t for c in who for t in c.times)
+                        errors.setdefault((name, side), []).extend(e for c in who for e in c.errors)
+        finally:
+            for server, _, _ in sides.values():
+                server.terminate()
+                server.wait()
+    load_after = os.getloadavg()[0]
+    lines = [
+        f"# Web latency before/after, {n} concurrent clients, rounds alternating",
+        "",
+        f"Command: `.venv/bin/python bench/web_latency.py --clients {n} --seconds {args.seconds:g}"
+        f" --baseline {args.baseline} --reps {args.reps}"
+        + (f" --write {args.write}`" if args.write else "`")
+        + "  ",
+        f"Machine: {machine_line()}; 1-minute load average {load_before:.1f} before the run, "
+        f"{load_after:.1f} after",
+        "",
+        f"Two `draftbot serve` processes (SQLite WAL, offline drafter), each on its own copy of "
+        f"the data: “before” runs the code in {args.baseline}, “after” this checkout. Each row: "
+        f"{args.seconds:g} s per server in {args.reps} alternating slices, so both share the "
+        "same machine load. Autosave and downloads on reports of their own.",
+        "",
+        "| Request | p50 before | p50 after | p95 before (ms) | p95 after (ms) | p95 after/before "
+        "| requests before | requests after | errors before | errors after | p95 goal | "
+        "after/goal |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    goal = GOALS_MS.get(n)
+    for name, _ in jobs:
+        before, after = times[(name, "before")], times[(name, "after")]
+        p95b, p95a = percentile(before, 0.95) * 1000, percentile(after, 0.95) * 1000
+        has_goal = goal and name not in DOWNLOADS
+        lines.append(
+            f"| {name} | {statistics.median(before) * 1000:.0f} | "
+            f"{statistics.median(after) * 1000:.0f} | {p95b:.0f} | {p95a:.0f} | "
+            f"{p95a / p95b:.2f} | {len(before)} | {len(after)} | "
+            f"{len(errors[(name, 'before')])} | {len(errors[(name, 'after')])} | "
+            + (f"{goal:.0f} ms | {p95a / goal:.2f} |" if has_goal else "— | — |")
+        )
+    seen = sorted({e for key, errs in errors.items() for e in errs if key[1] == "after"})
+    if seen:
+        lines += ["", "Errors (after): " + "; ".join(seen[:5])]
+    publish(lines, args.write)
 
 
 def measure(args: argparse.Namespace, database_url: str) -> None:

@@ -138,13 +138,14 @@ def main() -> None:
             server.terminate()
             server.wait()
     p95 = percentile(times, 0.95) * 1000
+    load_after = os.getloadavg()[0]
     lines = [
         f"# Report list with {args.reports:,} stored reports",
         "",
         f"Command: `.venv/bin/python bench/web_list.py --reports {args.reports} "
         f"--clients {args.clients} --seconds {args.seconds:g} --write bench/results/web_list.md`  ",
-        f"Machine: {machine_line()}; 1-minute load average before the run {load:.1f} "
-        "(other work on the shared machine shows up in the tail)",
+        f"Machine: {machine_line()}; 1-minute load average {load:.1f} before the run, "
+        f"{load_after:.1f} after (other work on the shared machine shows up in the tail)",
         "",
         "| measure | result | goal | ratio to goal |",
         "|---|---:|---:|---:|",
