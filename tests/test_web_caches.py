@@ -174,7 +174,10 @@ def test_every_cached_report_page_shows_the_new_version_after_an_edit(client) ->
     report_id = create_report(client, agency="测试县教育局")
     for suffix in REPORT_PAGES:  # warm every page of the old version
         assert "测试县教育局" in client.get(f"/reports/{report_id}{suffix}").text
+    assert "测试县教育局" in client.get("/").text
     assert edit(client, report_id, {"meta.agency": "测试县卫生健康局"}).status_code == 200
     for suffix in REPORT_PAGES:
         page = client.get(f"/reports/{report_id}{suffix}").text
         assert "测试县卫生健康局" in page and "测试县教育局" not in page, suffix
+    listed = client.get("/").text  # the list page is cached by the versions it shows
+    assert "测试县卫生健康局" in listed and "测试县教育局" not in listed

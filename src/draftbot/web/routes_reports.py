@@ -87,18 +87,21 @@ def report_list(request: Request, archived: bool = False) -> Response:
         for summary in result.rows
     ]
     pages = max(1, -(-result.total // PAGE_SIZE))
-    return page(
-        request,
-        "list.html",
-        rows=rows,
-        active="list",
-        query=query,
-        total=result.total,
-        page_no=result.offset // PAGE_SIZE + 1,
-        pages=pages,
-        archived=archived,
-        n_archived=_archived_count(request, store) if not archived else result.total,
-    )
+    context: dict[str, Any] = {
+        "active": "list",
+        "query": query,
+        "total": result.total,
+        "page_no": result.offset // PAGE_SIZE + 1,
+        "pages": pages,
+        "archived": archived,
+        "n_archived": _archived_count(request, store) if not archived else result.total,
+    }
+    # the page follows from these values and each row's (id, version, duplicate): a row's
+    # cells are rendered once per version (list_row)
+    shown = tuple((s.header.id, s.header.version) for s in result.rows)
+    marks = tuple(row["duplicate"] for row in rows)
+    key = ("list", *context.values(), shown, marks)
+    return page(request, "list.html", rows=rows, cache_key=key, **context)
 
 
 def _archived_count(request: Request, store: Store) -> int:
