@@ -109,3 +109,17 @@ def test_a_duplicate_is_marked_when_its_twin_is_on_another_page(tmp_path: Path) 
     store.archive(twin.id)  # an archived twin no longer counts
     assert "data-duplicate" not in client.get("/?page=2").text
     assert "data-duplicate" not in client.get("/?archived=1").text
+
+
+def test_duplicates_counted_among_the_given_pairs(store: Store) -> None:
+    first = store.create(Report(meta=Meta(agency="示例县甲局", report_year=2023)))
+    store.create(Report(meta=Meta(agency="示例县甲局", report_year=2023)))
+    store.create(Report(meta=Meta(agency="示例县甲局", report_year=2024)))
+    store.create(Report(meta=Meta(agency="示例县乙局", report_year=2023)))
+    assert store.duplicated() == {("示例县甲局", 2023)}
+    pairs = [("示例县甲局", 2023), ("示例县乙局", 2023)]
+    assert store.duplicated(among=pairs) == {("示例县甲局", 2023)}
+    assert store.duplicated(among=[("示例县甲局", 2024), ("示例县乙局", 2023)]) == set()
+    assert store.duplicated(among=[]) == set()
+    store.archive(first.id)  # the archived twin no longer counts
+    assert store.duplicated(among=pairs) == set()
