@@ -183,8 +183,9 @@ def test_a_note_written_with_this_office_is_put_in_the_agencys_voice() -> None:
 def test_each_fact_is_stated_once() -> None:
     texts = draft_offline(_report())
     text = "\n".join(texts.values())
-    assert text.count("215条") == 1 and "215条" in texts["overview_intro"]
-    assert text.count("30件") == 1 and "30件" in texts["overview_intro"]
+    # the totals and their change are given in （一）（二）; the opening says it in words
+    assert text.count("215条") == 1 and "215条" in texts["overview_proactive"]
+    assert text.count("30件") == 1 and "30件" in texts["overview_on_request"]
     assert text.count("政策解读6条") == 1 and "“政策解读”" not in text  # category = the count
     assert len(re.findall(r"培训\D{0,4}3次", text)) == 1 and "开展业务培训" not in text
     assert text.count("政务新媒体") == 1 and "政务新媒体" in texts["overview_platform"]
@@ -192,12 +193,62 @@ def test_each_fact_is_stated_once() -> None:
     assert text.count("废止") == 1
 
 
-def test_the_change_on_last_year_follows_its_own_total() -> None:
-    text = draft_offline(_report())["overview_intro"]
-    assert re.search(r"政府信息215条，比上年增加35条、增长19\.4%", text), text
-    assert re.search(r"申请30件，(?:比上年|与上年相比|较上年|同比)增加4件、增长15\.4%", text), text
-    proactive = draft_offline(_report())["overview_proactive"]
-    assert not re.search(r"条，(?:较|比)上年", proactive)
+# Agencies whose drafts pick different phrasings of the same sentences (voice.variant).
+_NAMES = [
+    "安吉县自然资源和规划局", "安吉县民政局", "安吉县财政局", "安吉县水利局", "安吉县卫生健康局",
+    "安吉县教育局", "安吉县统计局", "安吉县司法局", "安吉县医疗保障局", "安吉县应急管理局",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", _NAMES)
+def test_the_opening_summarises_in_words_and_the_parts_give_the_figures(name: str) -> None:
+    texts = draft_offline(_report(meta__agency=name))
+    intro = texts["overview_intro"]
+    assert re.findall(r"\d+", intro) == ["2023"], intro  # only the year
+    assert "有所增加" in intro or "依申请公开" in intro
+    assert "215条" in texts["overview_proactive"] and "30件" in texts["overview_on_request"]
+
+
+@pytest.mark.parametrize("name", _NAMES)
+def test_the_change_on_last_year_follows_its_own_total(name: str) -> None:
+    texts = draft_offline(_report(meta__agency=name))
+    proactive, requests = texts["overview_proactive"], texts["overview_on_request"]
+    assert re.search(
+        r"政府信息(?:共)?215条，(?:比上年|较上年|同比)增加35条、增长19\.4%"
+        r"|与上年相比，主动公开政府信息增加35条、增长19\.4%，全年共215条",
+        proactive,
+    ), proactive
+    assert re.search(
+        r"申请30件，(?:比上年|同比)增加4件、增长15\.4%|新收申请数较上年增加4件、增长15\.4%"
+        r"|与上年相比，新收申请增加4件、增长15\.4%，全年共收到政府信息公开申请30件",
+        requests,
+    ), requests
+    # never after a category's count, where it would read as that category's change
+    assert not re.search(r"(?<!政府)(?:公告|信息|结果|解读)\d+条，(?:较|比|同比)", proactive)
+
+
+@pytest.mark.parametrize("name", _NAMES)
+def test_wrong_figures_in_every_phrasing_are_caught(name: str) -> None:
+    """Each phrasing of the totals, their change and the outcomes is read by the claims
+    check for what it claims: the draft is grounded, and the same sentence with a wrong
+    figure is not."""
+    from draftbot.drafting.guard import unmatched_numbers
+    from draftbot.facts import build_fact_sheet
+
+    report = _report(meta__agency=name)
+    sheet = build_fact_sheet(report)
+    texts = draft_offline(report)
+    for key in ("overview_proactive", "overview_on_request"):
+        assert unmatched_numbers(texts[key], sheet) == [], texts[key]
+    wrong = {
+        "overview_proactive": [("215条", "216条"), ("35条", "36条"), ("19.4%", "18.4%")],
+        "overview_on_request": [("30件", "31件"), ("4件、", "5件、"), ("13件", "14件")],
+    }
+    for key, swaps in wrong.items():
+        for right, bad in swaps:
+            assert right in texts[key], (right, texts[key])
+            changed = texts[key].replace(right, bad, 1)
+            assert unmatched_numbers(changed, sheet), (bad, changed)
 
 
 def test_zero_rows_are_not_listed() -> None:
@@ -215,8 +266,9 @@ def test_zero_rows_are_not_listed() -> None:
     assert not re.search(r"(?<![\d.])0(?:件|条|次|场|个|元|万元)", text), text
     assert "部分公开" not in text and "不予公开" not in text and "复议后起诉" not in text
     assert "予以公开2件" in texts["overview_on_request"]
+    reason = "(?:我局不掌握相关政府信息|所申请的信息不由我局掌握|相关信息不属于我局掌握的范围)"
     assert re.search(
-        r"无法提供1件，(?:原因是|是因为)(?:我局不掌握相关政府信息|所申请的信息不由我局掌握|相关信息不属于我局掌握的范围)",
+        f"无法提供1件，(?:原因是|是因为){reason}|因{reason}无法提供1件",
         texts["overview_on_request"],
     )
     assert "行政诉讼的结果为维持。" in texts["overview_on_request"]

@@ -112,7 +112,7 @@ OFFLINE_INPUTS = frozenset(
         "press_conferences", "decisions", "channels", "website", "training_sessions", "apps", "apps_change",
         "granted_share", "cases", "notes", "problems", "measures", "previous_problems",
         "fee", "is_government", "me", "area", "actor", "pick", "opt", "applicants", "results",
-        "signals", "amounts", "practices",
+        "signals", "amounts", "practices", "summary", "arrange",
     }
 )  # fmt: skip
 
@@ -362,6 +362,8 @@ def offline_context(
         "fee": _fee(report),
         "amounts": _amounts(report, dropped),
         "practices": _practices(report, sheet, dropped),
+        "summary": overview_summary(report, opt),
+        "arrange": functools.partial(arrange, seed),
     }
 
 
@@ -628,4 +630,49 @@ def _fee(report: Report) -> dict[str, Any]:
         "notices": fee.notices_issued,
         "amount": format_amount(fee.notices_amount_yuan),
         "collected": format_amount(fee.collected_yuan),
+    }
+
+
+# --- the opening and （一）（二）: what they summarise in words --------------------------------
+
+
+def arrange(seed: str, key: str, items: list[Any]) -> list[Any]:
+    """`items` in one of their orders, chosen stably by `variant` (same seed and key, same
+    order): for sentences whose order the meaning leaves free. Falsy items are dropped."""
+    pool = [item for item in items if item]
+    out = []
+    while pool:
+        out.append(pool.pop(variant(seed, f"{key}#{len(pool)}", len(pool))))
+    return out
+
+
+def trend(now: int | None, before: int | None) -> str:
+    """增加 / 减少 / 持平, or "" when either year is unknown: a change in words, without the
+    figure (the opening summarises; （一）（二） give the figures)."""
+    if now is None or before is None:
+        return ""
+    return "持平" if now == before else ("增加" if now > before else "减少")
+
+
+def overview_summary(report: Report, opt: OfflineInstruction) -> dict[str, Any]:
+    """What the opening of 一、总体情况 says in words, without figures (the sub-parts give
+    them): the direction of 主动公开 and 新收申请 on last year, who mostly applied, whether every application was closed, and how many forms of
+    interpretation were used. Values: str ("" when unknown) or bool."""
+    f, apps = report.facts, applications(report)
+    previous = report.previous_year
+    natural = next((p.value for p in apps.by_applicant if p.label == "自然人"), 0)
+    return {
+        "proactive_trend": ""
+        if previous is None or opt.no_change
+        else trend(f.proactive_total, previous.proactive_total),
+        "apps_trend": "" if opt.no_change else trend(apps.new_total, apps.previous_new_total),
+        "natural_main": bool(apps.new_total) and natural * 10 >= apps.new_total * 6,
+        "all_natural": bool(apps.new_total) and natural == apps.new_total,
+        "all_done": bool(apps.done) and not apps.carried_forward,
+        "many_forms": len(f.practices.interpretation_forms) >= 2,
+        "no_cases": not (
+            report.table4.review.shown_total
+            or report.table4.litigation_direct.shown_total
+            or report.table4.litigation_after_review.shown_total
+        ),
     }
