@@ -219,7 +219,7 @@ def test_the_change_on_last_year_follows_its_own_total(name: str) -> None:
         proactive,
     ), proactive
     assert re.search(
-        r"申请30件，(?:比上年|同比)增加4件、增长15\.4%|新收申请数较上年增加4件、增长15\.4%"
+        r"申请30件，(?:比上年|同比)增加4件、增长15\.4%|新收申请数[较比]上年增加4件、增长15\.4%"
         r"|与上年相比，新收申请增加4件、增长15\.4%，全年共收到政府信息公开申请30件",
         requests,
     ), requests

@@ -275,20 +275,22 @@ REASONS: dict[str, str] = {
     "denied_state_secret": "属于国家秘密",
     "denied_law_prohibited": "属于其他法律行政法规禁止公开的信息",
     "denied_three_security_one_stability": "公开后可能危及“三安全一稳定”",
-    "denied_third_party": "公开会损害第三方合法权益",
-    "denied_internal_affairs": "属于三类内部事务信息",
-    "denied_process_info": "属于四类过程性信息",
+    "denied_third_party": "公开会损害第三方合法权益|公开可能损害第三方合法权益",
+    "denied_internal_affairs": "属于三类内部事务信息|属于行政机关的内部事务信息",
+    "denied_process_info": (
+        "属于四类过程性信息|属于过程性信息|所申请的信息属于行政机关内部的过程性信息"
+    ),
     "denied_enforcement_file": "属于行政执法案卷",
     "denied_admin_query": "属于行政查询事项",
     "unable_not_held": "{me}不掌握相关政府信息|所申请的信息不由{me}掌握|相关信息不属于{me}掌握的范围",
     "unable_need_creation": "没有现成信息、需要另行制作|申请的信息需要另行制作",
     "unable_unclear_after_correction": "补正后申请内容仍不明确",
     "not_processed_petition": "属于信访举报投诉类申请",
-    "not_processed_repeat": "属于重复申请",
+    "not_processed_repeat": "属于重复申请|申请人就同一内容重复申请",
     "not_processed_publication": "要求提供公开出版物",
     "not_processed_massive": "无正当理由大量反复申请",
     "not_processed_confirm": "要求确认或重新出具已获取的信息",
-    "other_no_correction": "申请人逾期不补正",
+    "other_no_correction": "申请人逾期不补正|申请人逾期未补正",
     "other_no_fee_paid": "申请人逾期未缴纳信息处理费",
     "other_other": "其他情形",
     "other_processing": "其他情形",
@@ -647,11 +649,22 @@ def arrange(seed: str, key: str, items: list[Any]) -> list[Any]:
 
 
 def trend(now: int | None, before: int | None) -> str:
-    """增加 / 减少 / 持平, or "" when either year is unknown: a change in words, without the
-    figure (the opening summarises; （一）（二） give the figures)."""
+    """A change on last year in words, without the figure (the opening summarises; （一）（二）
+    give the figures): 大幅增加 (by half or more), 明显增加 (by a fifth or more), 有所增加,
+    略有增加 (by less than a tenth); the same with 减少 (大幅: by half or more); 持平; ""
+    when either year is unknown."""
     if now is None or before is None:
         return ""
-    return "持平" if now == before else ("增加" if now > before else "减少")
+    if now == before:
+        return "持平"
+    verb = "增加" if now > before else "减少"
+    if not before:
+        return "有所" + verb
+    change = abs(now - before) / before
+    for floor, degree in ((0.5, "大幅"), (0.2, "明显"), (0.1, "有所")):
+        if change >= floor:
+            return degree + verb
+    return "略有" + verb
 
 
 def overview_summary(report: Report, opt: OfflineInstruction) -> dict[str, Any]:
@@ -667,6 +680,7 @@ def overview_summary(report: Report, opt: OfflineInstruction) -> dict[str, Any]:
         else trend(f.proactive_total, previous.proactive_total),
         "apps_trend": "" if opt.no_change else trend(apps.new_total, apps.previous_new_total),
         "natural_main": bool(apps.new_total) and natural * 10 >= apps.new_total * 6,
+        "natural_words": share_words(natural, apps.new_total),
         "all_natural": bool(apps.new_total) and natural == apps.new_total,
         "all_done": bool(apps.done) and not apps.carried_forward,
         "many_forms": len(f.practices.interpretation_forms) >= 2,
