@@ -242,7 +242,12 @@ def test_wrong_figures_in_every_phrasing_are_caught(name: str) -> None:
         assert unmatched_numbers(texts[key], sheet) == [], texts[key]
     wrong = {
         "overview_proactive": [("215条", "216条"), ("35条", "36条"), ("19.4%", "18.4%")],
-        "overview_on_request": [("30件", "31件"), ("4件、", "5件、"), ("13件", "14件")],
+        "overview_on_request": [
+            ("30件", "31件"),
+            ("4件、", "5件、"),
+            ("13件", "14件"),
+            ("约占办结总数的三成", "约占办结总数的六成"),
+        ],
     }
     for key, swaps in wrong.items():
         for right, bad in swaps:
@@ -272,6 +277,22 @@ def test_zero_rows_are_not_listed() -> None:
         texts["overview_on_request"],
     )
     assert "行政诉讼的结果为维持。" in texts["overview_on_request"]
+
+
+def test_outcomes_are_given_as_shares_in_words() -> None:
+    """（二） gives a sizeable outcome's share of the closed applications in tenths (约三成),
+    which the claims check reads against 表三; a small one gets none, nor with 不写百分比."""
+    from draftbot.drafting.offline import tenths
+
+    assert [tenths(8, 29), tenths(3, 6), tenths(2, 29), tenths(9, 10), tenths(1, 0)] == [
+        "约三成", "五成", "", "九成", "",
+    ]  # fmt: skip
+    text = draft_offline(_report())["overview_on_request"]
+    assert "无法提供8件，约占办结总数的三成" in text
+    assert (
+        "办结总数的"
+        not in draft_offline(_report(), instruction="不写百分比")["overview_on_request"]
+    )
 
 
 def test_on_request_is_summarised_not_every_reason_listed() -> None:

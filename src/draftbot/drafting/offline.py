@@ -522,6 +522,19 @@ def share_words(part: int, whole: int) -> str:
     return "近半" if ratio >= 0.4 else "少数"
 
 
+def tenths(part: int, whole: int) -> str:
+    """A share of at least a fifth in tenths, as the prose writes it after 占办结总数的:
+    三成 when exact, 约三成 when rounded (to the nearest tenth); "" for a smaller share or
+    no whole. The claims check reads 成 as a percentage of the whole the sentence names."""
+    if not whole or part * 5 < whole:
+        return ""
+    rounded = (part * 10 * 2 + whole) // (whole * 2)  # half up
+    word = _CN_DIGITS[rounded] + "成" if rounded < 10 else ""
+    if not word:
+        return ""
+    return word if part * 10 == rounded * whole else "约" + word
+
+
 def _table2_2019(report: Report) -> Table2v2019 | None:
     """The 2019 表二 the templates read as `t2_2019`; None when the report's format has
     another 表二 (formats.py)."""
@@ -555,8 +568,16 @@ def _results(report: Report, apps: Any, voice: Voice) -> dict[str, Any]:
         named = [(n, k) for n, k in counts if k not in _UNNAMED_REASONS]
         reasons = [reason(k) for _, k in named]
         main = reasons[0] if named and (named[0][0] * 2 > total or len(counts) == 1) else ""
+        share = tenths(total, apps.done) if total < apps.done else ""
         others.append(
-            {"label": label, "total": total, "main": main, "reasons": reasons[:2], "detail": detail}
+            {
+                "label": label,
+                "total": total,
+                "main": main,
+                "reasons": reasons[:2],
+                "detail": detail,
+                "share": share,
+            }
         )
     others.sort(key=lambda g: -g["total"])
     return {
