@@ -138,6 +138,53 @@ def test_grounding_against_the_busy_example(busy: Report, text: str, verdicts: l
     assert [ground(c, data) for c in find_claims(text)] == verdicts
 
 
+@pytest.fixture(scope="module")
+def county() -> Report:
+    """表四: 行政复议 维持5、纠正1、尚未审结1; 行政诉讼 (直接起诉) 维持2."""
+    return load_report(ROOT / "examples" / "county-gov-2023.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "subjects", "verdicts"),
+    [
+        (
+            "行政复议案件中，维持5件、纠正1件、尚未审结1件。",
+            ["review_maintained", "review_corrected", "review_pending"],
+            ["grounded"] * 3,
+        ),
+        (
+            "行政复议案件中，维持1件、纠正5件、尚未审结1件。",
+            ["review_maintained", "review_corrected", "review_pending"],
+            ["contradicts", "contradicts", "grounded"],
+        ),
+        # the case named last before the outcome decides whose outcome it is
+        (
+            "行政复议7件，其中结果维持5件；行政诉讼2件，维持2件。",
+            ["review", "review_maintained", "litigation", "litigation_maintained"],
+            ["grounded"] * 4,
+        ),
+        (
+            "行政复议7件，其中结果维持5件；行政诉讼2件，维持1件。",
+            ["review", "review_maintained", "litigation", "litigation_maintained"],
+            ["grounded", "grounded", "grounded", "contradicts"],
+        ),
+        (
+            "行政诉讼中，未经复议直接起诉2件、复议后起诉1件。",
+            ["litigation_direct", "litigation_after_review"],
+            ["grounded", "contradicts"],
+        ),
+        ("涉及政府信息公开的行政诉讼，以其他方式结案1件。", ["litigation_other"], ["contradicts"]),
+    ],
+)
+def test_outcomes_of_review_and_litigation_are_read_for_their_case(
+    county: Report, text: str, subjects: list[str], verdicts: list[str]
+) -> None:
+    data = claim_data(county)
+    claims = find_claims(text)
+    assert [c.subject for c in claims] == subjects
+    assert [ground(c, data) for c in claims] == verdicts
+
+
 def test_the_guard_names_the_clause_and_what_the_data_says(busy: Report) -> None:
     (item,) = ungrounded_claims("本年依法答复，部分公开3件。", build_fact_sheet(busy))
     assert item.describe() == "“部分公开3件”中的“3”（表三 （二）部分公开（总计）为 4）"

@@ -214,6 +214,17 @@ def _previous(name: str) -> Values:
     return values
 
 
+def _case_outcome(case: str, column: str) -> Values:
+    """表四 outcome `column` of 行政复议 (case "review") or of both 行政诉讼 blocks together
+    (case "litigation": 未经复议直接起诉 + 复议后起诉)."""
+    if case == "review":
+        return lambda r: (getattr(r.table4.review, column),)
+    return lambda r: (
+        getattr(r.table4.litigation_direct, column)
+        + getattr(r.table4.litigation_after_review, column),
+    )
+
+
 _T3 = "表三 "
 _APPLICATION = ("申请",)
 _REVIEW_VERBS = ("清理", "审查", "备案", "审核", "评估", "解读", "梳理", "合法性审查", "宣传")
@@ -298,6 +309,23 @@ SUBJECTS: tuple[Subject, ...] = (
             _fact("policy_interpretations")),
     Subject("press_conferences", "填报的新闻发布会场次", ("新闻发布会",), _fact("press_conferences")),
     Subject("training_sessions", "填报的培训次数", ("培训",), _fact("training_sessions")),
+    Subject("litigation_direct", "表四 行政诉讼 未经复议直接起诉（总计）",
+            ("未经复议直接起诉", "直接起诉", "直接提起行政诉讼"),
+            lambda r: (r.table4.litigation_direct.shown_total,)),
+    Subject("litigation_after_review", "表四 行政诉讼 复议后起诉（总计）",
+            ("复议后起诉", "经复议后起诉", "复议后提起行政诉讼"),
+            lambda r: (r.table4.litigation_after_review.shown_total,)),
+    *(
+        Subject(f"{case}_{column}", f"表四 {what} {label}", words, _case_outcome(case, column),
+                context=(what,))
+        for case, what in (("review", "行政复议"), ("litigation", "行政诉讼"))
+        for column, label, words in (
+            ("maintained", "结果维持", ("结果维持", "维持")),
+            ("corrected", "结果纠正", ("结果纠正", "纠正")),
+            ("other", "其他结果", ("其他结果", "以其他方式结案")),
+            ("pending", "尚未审结", ("尚未审结",)),
+        )
+    ),
 )  # fmt: skip
 _WORDS = sorted(((w, s) for s in SUBJECTS for w in s.words), key=lambda p: -len(p[0]))
 
@@ -692,9 +720,8 @@ def _last_subject(window: str, masked: str, claim_start: int) -> tuple[int, Subj
         before = window[max(0, pos - 6) : pos]
         if any(b in before for b in subject.blocked_by):
             continue
-        if subject.context and not any(
-            c in masked[max(0, claim_start - 80) : claim_start] for c in subject.context
-        ):
+        near = masked[max(0, claim_start - 80) : claim_start]
+        if subject.context and not any(c in near for c in subject.context):
             continue
         if best is not None and (word in _OBJECT_NOUNS) != (best[2] in _OBJECT_NOUNS):
             # 办结政府信息公开申请29件: 申请 is what was 办结; the subject is the verb's, named
@@ -706,9 +733,22 @@ def _last_subject(window: str, masked: str, claim_start: int) -> tuple[int, Subj
             )
             best = (noun[0], verb[1], noun[2]) if verb[0] < noun[0] else verb
             continue
-        if best is None or end > best[0] or (end == best[0] and len(word) > len(best[2])):
+        longer = end == best[0] and len(word) > len(best[2]) if best else False
+        # 维持 after 行政复议 … 行政诉讼: the outcome of the case named last
+        nearer = (
+            best is not None
+            and end == best[0]
+            and word == best[2]
+            and _context_at(subject, near) > _context_at(best[1], near)
+        )
+        if best is None or end > best[0] or longer or nearer:
             best = (end, subject, word)
     return best
+
+
+def _context_at(subject: Subject, near: str) -> int:
+    """Where the last of `subject.context` occurs in `near` (-1: none)."""
+    return max((near.rfind(c) for c in subject.context), default=-1)
 
 
 # Nouns that name the applications themselves: after a verb that is a subject of its own
