@@ -462,7 +462,7 @@ def test_the_model_is_told_the_agencys_voice_and_the_drafting_rules(
     assert "件数为 0 的项目不写" in system and "相关信息已按规定公开" in system
     assert "本机关" not in system.split("写作要求")[0]
     intro = by_section["intro"].messages[1]["content"]
-    assert "以“我镇”为主语" in intro and "后面各小节不再重复" in intro
+    assert "以“我镇”为主语" in intro and "不写条数、件数" in intro
     management = by_section["management"].messages[1]["content"]
     assert "没有素材时只写一句简短、真实的话" in management
 
