@@ -284,15 +284,29 @@ def test_outcomes_are_given_as_shares_in_words() -> None:
     which the claims check reads against 表三; a small one gets none, nor with 不写百分比."""
     from draftbot.drafting.offline import tenths
 
-    assert [tenths(8, 29), tenths(3, 6), tenths(2, 29), tenths(9, 10), tenths(1, 0)] == [
-        "约三成", "五成", "", "九成", "",
-    ]  # fmt: skip
+    shares = [
+        tenths(8, 29),
+        tenths(3, 6),
+        tenths(2, 29),
+        tenths(9, 10),
+        tenths(1, 0),
+        tenths(64, 262),
+    ]
+    assert shares == ["约三成", "五成", "", "九成", "", "约两成"]
     text = draft_offline(_report())["overview_on_request"]
     assert "无法提供8件，约占办结总数的三成" in text
     assert (
         "办结总数的"
         not in draft_offline(_report(), instruction="不写百分比")["overview_on_request"]
     )
+    # the largest category's share of the total, where the wording names it, is checked too
+    from draftbot.drafting.guard import unmatched_numbers
+    from draftbot.facts import build_fact_sheet
+
+    sheet = build_fact_sheet(_report())
+    said = "主动公开政府信息215条。规划批前公示和批后公告96条，约占全部主动公开信息的四成。"
+    assert unmatched_numbers(said, sheet) == []
+    assert unmatched_numbers(said.replace("四成", "七成"), sheet) == ["七成"]
 
 
 def test_on_request_is_summarised_not_every_reason_listed() -> None:

@@ -112,7 +112,7 @@ OFFLINE_INPUTS = frozenset(
         "press_conferences", "decisions", "channels", "website", "training_sessions", "apps", "apps_change",
         "granted_share", "cases", "notes", "problems", "measures", "previous_problems",
         "fee", "is_government", "me", "area", "actor", "pick", "opt", "applicants", "results",
-        "signals", "amounts", "practices", "summary", "arrange",
+        "signals", "amounts", "practices", "summary", "arrange", "tenths",
     }
 )  # fmt: skip
 
@@ -366,6 +366,7 @@ def offline_context(
         "practices": _practices(report, sheet, dropped),
         "summary": overview_summary(report, opt),
         "arrange": functools.partial(arrange, seed),
+        "tenths": tenths,
     }
 
 
@@ -524,12 +525,12 @@ def share_words(part: int, whole: int) -> str:
 
 def tenths(part: int, whole: int) -> str:
     """A share of at least a fifth in tenths, as the prose writes it after 占办结总数的:
-    三成 when exact, 约三成 when rounded (to the nearest tenth); "" for a smaller share or
+    三成 when exact, 约三成 when rounded (to the nearest tenth; 两成 for two); "" for a smaller share or
     no whole. The claims check reads 成 as a percentage of the whole the sentence names."""
     if not whole or part * 5 < whole:
         return ""
     rounded = (part * 10 * 2 + whole) // (whole * 2)  # half up
-    word = _CN_DIGITS[rounded] + "成" if rounded < 10 else ""
+    word = ("两" if rounded == 2 else _CN_DIGITS[rounded]) + "成" if rounded < 10 else ""
     if not word:
         return ""
     return word if part * 10 == rounded * whole else "约" + word
