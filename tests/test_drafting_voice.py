@@ -209,6 +209,18 @@ def test_the_opening_summarises_in_words_and_the_parts_give_the_figures(name: st
     assert "215条" in texts["overview_proactive"] and "30件" in texts["overview_on_request"]
 
 
+@pytest.mark.parametrize(
+    ("now", "before", "words"),
+    [(215, 180, "有所增加"), (30, 26, "有所增加"), (63, 10, "大幅增加"), (12, 10, "明显增加"),
+     (105, 110, "略有减少"), (10, 31, "大幅减少"), (8, 8, "持平"), (3, 0, "有所增加"),
+     (5, None, "")],
+)  # fmt: skip
+def test_the_opening_sizes_a_change_in_words(now: int, before: int | None, words: str) -> None:
+    from draftbot.drafting.offline import trend
+
+    assert trend(now, before) == words
+
+
 @pytest.mark.parametrize("name", _NAMES)
 def test_the_change_on_last_year_follows_its_own_total(name: str) -> None:
     texts = draft_offline(_report(meta__agency=name))

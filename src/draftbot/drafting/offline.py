@@ -691,8 +691,10 @@ def trend(now: int | None, before: int | None) -> str:
 
 def overview_summary(report: Report, opt: OfflineInstruction) -> dict[str, Any]:
     """What the opening of 一、总体情况 says in words, without figures (the sub-parts give
-    them): the direction of 主动公开 and 新收申请 on last year, who mostly applied, whether every application was closed, and how many forms of
-    interpretation were used. Values: str ("" when unknown) or bool."""
+    them): the change of 主动公开 and 新收申请 on last year (`trend`), the applicants'
+    natural-person share (`share_words`), whether every application was closed, whether
+    more than one form of interpretation was used, and whether there was no 行政复议 or
+    行政诉讼. Values: str ("" when unknown) or bool."""
     f, apps = report.facts, applications(report)
     previous = report.previous_year
     natural = next((p.value for p in apps.by_applicant if p.label == "自然人"), 0)
@@ -701,9 +703,7 @@ def overview_summary(report: Report, opt: OfflineInstruction) -> dict[str, Any]:
         if previous is None or opt.no_change
         else trend(f.proactive_total, previous.proactive_total),
         "apps_trend": "" if opt.no_change else trend(apps.new_total, apps.previous_new_total),
-        "natural_main": bool(apps.new_total) and natural * 10 >= apps.new_total * 6,
         "natural_words": share_words(natural, apps.new_total),
-        "all_natural": bool(apps.new_total) and natural == apps.new_total,
         "all_done": bool(apps.done) and not apps.carried_forward,
         "many_forms": len(f.practices.interpretation_forms) >= 2,
         "no_cases": not (
