@@ -360,6 +360,15 @@ def test_with_every_optional_fact_empty_no_work_is_claimed() -> None:
     )
 
 
+def test_with_every_optional_fact_empty_the_tables_alone_claim_no_work() -> None:
+    """The tables (documents repealed, decisions, applications) are data, not reported work:
+    the opening's summary in words claims nothing from them."""
+    report = _report(facts={}, previous_year=None, meta__website="")
+    texts = draft_offline(report)
+    text = "\n".join(v for k, v in texts.items() if k != "problems")
+    assert [phrase for phrase in CLAIM_PHRASES if phrase in text] == []
+
+
 # --- problems from the data --------------------------------------------------------------
 
 
