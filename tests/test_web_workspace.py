@@ -154,7 +154,11 @@ def test_too_big_upload_is_refused_and_nothing_is_kept(tmp_path: Path):
     )
     assert response.status_code == 413
     assert "上传的文件过大" in response.text
-    assert list((tmp_path / "workspace").iterdir()) == []
+    # nothing of the refused upload is kept: no batch, no file (the first one was accepted)
+    reader = Store.in_folder(tmp_path).reader()
+    for table in ("batches", "batch_files"):
+        assert reader.execute(f"SELECT COUNT(*) AS n FROM {table}").fetchone()["n"] == 0
+    assert "已上传的批次" not in client.get("/workspace").text
 
 
 def test_new_report_from_last_years_excel_template(tmp_path: Path):

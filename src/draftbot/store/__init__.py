@@ -596,12 +596,14 @@ class Store:
 
     def take_lease(self, name: str, holder: str, *, now: float, seconds: float) -> bool:
         """Hold the lease `name` for `holder` until `now + seconds` (seconds since the epoch),
-        unless someone else holds it unexpired. True when taken."""
+        unless someone else holds it unexpired. True when taken; the holder taking it again
+        extends it (a long job renews its lease while it runs)."""
         with self._transaction() as db:
             cursor = db.execute(
                 "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,"
-                " expires_at = excluded.expires_at WHERE leases.expires_at <= ?",
+                " expires_at = excluded.expires_at"
+                " WHERE leases.expires_at <= ? OR leases.holder = excluded.holder",
                 (name, holder, now + seconds, now),
             )
             return cursor.rowcount == 1

@@ -28,6 +28,7 @@ from ..store import (
     open_store,
 )
 from ..trail import TrailStore
+from ..workspace import DEFAULT_LEASE_SECONDS, Workspace
 from .access import LoginRequired, PasswordChangeRequired, require_access
 from .context import PAGE_CACHE_SIZE, VersionCache
 from .jobs import SectionJobs
@@ -62,6 +63,7 @@ class WebConfig:
     secure_cookies: bool = False  # session cookie only over HTTPS (behind an HTTPS proxy)
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)  # X-Forwarded-For from
     session_idle: dt.timedelta = dt.timedelta(hours=8)
+    batch_lease_seconds: float = DEFAULT_LEASE_SECONDS  # a killed instance's batch waits this long
 
     @property
     def address(self) -> str:
@@ -120,6 +122,10 @@ def create_app(config: WebConfig, settings: Any = None, *, store: Store | None =
     app.state.jobs = SectionJobs(
         app.state.store, lease_seconds=float(getattr(settings, "section_deadline", 540)) + 60
     )
+    app.state.workspace = Workspace(
+        app.state.store, lease_seconds=config.batch_lease_seconds, scratch=config.data_dir / "tmp"
+    )
+    app.state.workspace.import_folders(config.data_dir / "workspace")  # kept by older versions
     app.state.pools = make_pools()
     app.state.page_cache = VersionCache(PAGE_CACHE_SIZE)  # rendered pages, see context.page
     app.state.login_throttle = LoginThrottle(store=app.state.store)  # shared by instances
