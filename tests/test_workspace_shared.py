@@ -138,6 +138,16 @@ def test_a_running_job_renews_its_lease_and_nobody_else_can_take_it(store: Store
     assert not store.take_lease("batch:x", "runner", now=151.0, seconds=30)
 
 
+def test_a_lease_keeps_its_time_to_the_second_on_both_databases(store: Store) -> None:
+    """Times are today's epoch seconds (1.8e9): they need 8-byte floats, not PostgreSQL's REAL."""
+    now = time.time()
+    assert store.take_lease("batch:y", "runner", now=now, seconds=30)
+    assert not store.take_lease("batch:y", "other", now=now + 29, seconds=30)
+    assert store.take_lease("batch:y", "other", now=now + 31, seconds=30)
+    row = store.reader().execute("SELECT expires_at FROM leases WHERE name = 'batch:y'")
+    assert abs(float(row.fetchone()["expires_at"]) - (now + 61)) < 0.01
+
+
 def test_a_batch_whose_instance_died_is_finished_by_another(two, store_location) -> None:
     a, b = two
     store = Store(store_location)

@@ -36,3 +36,12 @@ CREATE TABLE batch_rollups (
     created_at TEXT NOT NULL,
     PRIMARY KEY (batch_id, report_id)
 );
+-- The lease times are seconds since the epoch: REAL is 4 bytes on PostgreSQL (7 digits, so a
+-- time today is rounded to 128 s and a 30 s lease could be over as soon as taken). Leases only
+-- live for the length of a job: the table is made again with 8-byte times on both databases.
+DROP TABLE leases;
+CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at DOUBLE PRECISION NOT NULL
+);
