@@ -334,7 +334,8 @@ class Workspace:
             if label == last["label"] and done < total and moment - last["at"] < PROGRESS_EVERY:
                 return
             last.update(at=moment, label=label)
-            self._progress(batch_id, label, done, total)
+            with contextlib.suppress(StoreError):  # busy for a moment: the next one is written
+                self._progress(batch_id, label, done, total)
 
         self._progress(batch_id, "读取", 0, state.files)
         if self.scratch is not None:
