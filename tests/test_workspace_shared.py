@@ -45,7 +45,18 @@ def two(store_location: str | Path, tmp_path: Path) -> Iterator[tuple[TestClient
     b = instance(store_location, tmp_path / "b", batch_lease_seconds=2.0)
     yield a, b
     for client in (a, b):
-        client.app.state.store.close()  # type: ignore[attr-defined]
+        store = client.app.state.store  # type: ignore[attr-defined]
+        wait_released(store)
+        store.close()
+
+
+def wait_released(store: Store) -> None:
+    """Until every job thread has given its lease back (the job is over), before closing."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    query = "SELECT COUNT(*) AS n FROM leases WHERE name LIKE 'batch:%' AND holder != 'killed'"
+    while store.reader().execute(query).fetchone()["n"]:
+        assert time.monotonic() < deadline, "a batch job never ended"
+        time.sleep(0.05)
 
 
 def county_files() -> list[tuple[str, bytes]]:
@@ -194,6 +205,7 @@ def test_two_instances_polling_one_batch_run_it_once(store: Store, store_locatio
     assert result is not None
     shown = [f"{n:03d}-{name}" for n, (name, _) in enumerate(county_files(), start=1)]
     assert [item.source for item in result.items] == shown  # in upload order
+    wait_released(store)
     theirs.store.close()
 
 
