@@ -244,3 +244,18 @@ def test_batches_kept_in_folders_by_an_earlier_version_are_taken_over(
     (batch,) = workspace.batches("安吉县")
     assert (batch.id, batch.files, batch.renames) == ("OldBatch_0123456", 3, {"甲局": "乙局"})
     assert workspace.batches("别县") == []
+
+
+def test_copies_left_by_killed_jobs_are_swept_when_a_day_old(store: Store, tmp_path: Path) -> None:
+    import os
+
+    from draftbot.workspace import SCRATCH_PREFIX
+
+    old, fresh = tmp_path / f"{SCRATCH_PREFIX}old", tmp_path / f"{SCRATCH_PREFIX}fresh"
+    for folder in (old, fresh):
+        (folder / "inputs").mkdir(parents=True)
+        (folder / "inputs" / "001-报告.yaml").write_text("meta: {}", encoding="utf-8")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(old, (two_days_ago, two_days_ago))
+    assert Workspace(store, scratch=tmp_path).sweep_scratch() == 1
+    assert not old.exists() and fresh.exists()  # a running job's copy is left alone

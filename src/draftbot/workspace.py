@@ -27,6 +27,7 @@ import datetime as dt
 import json
 import re
 import secrets
+import shutil
 import tempfile
 import threading
 import time
@@ -50,6 +51,7 @@ MAX_ATTEMPTS = 3  # starts of one batch (instances killed or out of memory) befo
 KEPT_RESULTS = 8  # finished batches kept parsed in this process
 PROGRESS_EVERY = 0.5  # seconds between two progress writes of a running job
 STALE_UPLOAD = dt.timedelta(days=1)  # an upload cut off this long ago is deleted
+SCRATCH_PREFIX = "draftbot-batch-"  # a job's temporary copy of the files, under `scratch`
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
 
 
@@ -340,7 +342,7 @@ class Workspace:
         self._progress(batch_id, "读取", 0, state.files)
         if self.scratch is not None:
             make_private_folder(self.scratch)
-        with tempfile.TemporaryDirectory(prefix="draftbot-batch-", dir=self.scratch) as tmp:
+        with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=self.scratch) as tmp:
             folder = Path(tmp) / "inputs"
             folder.mkdir()
             for number, name in self._file_names(batch_id):
@@ -396,6 +398,21 @@ class Workspace:
                 "UPDATE batches SET state = 'failed', failure = ? WHERE id = ? AND state = 'queued'",
                 (message, batch_id),
             )
+
+    def sweep_scratch(self) -> int:
+        """Delete the temporary copies left behind by jobs of killed instances (older than a
+        day: a copy in use by a running job, of any instance sharing the folder, is younger).
+        The number deleted."""
+        if self.scratch is None or not self.scratch.is_dir():
+            return 0
+        old = time.time() - STALE_UPLOAD.total_seconds()
+        swept = 0
+        for folder in self.scratch.glob(f"{SCRATCH_PREFIX}*"):
+            with contextlib.suppress(OSError):
+                if folder.is_dir() and folder.stat().st_mtime < old:
+                    shutil.rmtree(folder)
+                    swept += 1
+        return swept
 
     # --- batches kept in folders by earlier versions --------------------------------------
 

@@ -126,6 +126,7 @@ def create_app(config: WebConfig, settings: Any = None, *, store: Store | None =
         app.state.store, lease_seconds=config.batch_lease_seconds, scratch=config.data_dir / "tmp"
     )
     app.state.workspace.import_folders(config.data_dir / "workspace")  # kept by older versions
+    app.state.workspace.sweep_scratch()
     app.state.pools = make_pools()
     app.state.page_cache = VersionCache(PAGE_CACHE_SIZE)  # rendered pages, see context.page
     app.state.login_throttle = LoginThrottle(store=app.state.store)  # shared by instances
