@@ -74,7 +74,7 @@ class BatchNotFound(DraftbotError):
         super().__init__("找不到这批报告")
 
 
-class _LeaseLost(Exception):
+class _LeaseLost(DraftbotError):
     """Another instance took the batch over (this one was too slow to renew its lease)."""
 
 
