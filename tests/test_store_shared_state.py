@@ -88,6 +88,16 @@ def test_login_failures_at_one_instance_lock_out_at_the_other(
     other.close()
 
 
+def test_event_times_are_kept_to_the_millisecond_on_both_databases(store: Store) -> None:
+    """A time of today is ten digits of seconds: a 4-byte float (PostgreSQL's REAL) rounds it
+    to 128 s, which would make a 60 s throttle window close early or late."""
+    times = [1_800_000_037.25, 1_800_000_091.5, 1_800_000_100.125]
+    for at in times:
+        store.record_event("login:10.0.0.7", at, forget_before=0)
+    assert store.event_times("login:10.0.0.7", 1_800_000_037.25) == times
+    assert store.event_times("login:10.0.0.7", 1_800_000_091.0) == times[1:]
+
+
 def test_the_reader_reads_by_column_name_on_both_databases(store: Store) -> None:
     stored = store.create(Report(meta=Meta(agency="测试县教育局", report_year=2024)))
     rows = store.reader().execute("SELECT id, version FROM reports WHERE id = ?", (stored.id,))
