@@ -178,6 +178,48 @@ def test_help_lists_every_command_as_the_converted_commands_describe_it():
     assert run("--help").output.count("\n  ") >= len(COMMANDS)
 
 
+def test_saved_root_help_is_what_typer_prints():
+    """`draftbot --help` prints a saved text without typer (issue 19); it must stay typer's."""
+    from draftbot.cli.roothelp import SAVED, render
+
+    assert SAVED.read_text(encoding="utf-8") == render(), (
+        "roothelp.txt is stale: python -m draftbot.cli.roothelp > src/draftbot/cli/roothelp.txt"
+    )
+
+
+def _main_help(columns: int) -> tuple[str, bool]:
+    """`draftbot --help` through `main` in a new process with COLUMNS set: (output, typer used)."""
+    probe = (
+        "import sys\nsys.argv = ['draftbot', '--help']\nimport draftbot.cli\n"
+        "try:\n    draftbot.cli.main()\nexcept SystemExit as exc:\n    assert exc.code == 0\n"
+        "sys.stderr.write('TYPER=' + str('typer' in sys.modules))\n"
+    )
+    env = {**os.environ, "COLUMNS": str(columns)}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT, env=env
+    )
+    return done.stdout, done.stderr.endswith("TYPER=True")
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+def test_help_on_a_wide_terminal_is_the_saved_text_without_typer(columns: int):
+    from draftbot.cli.roothelp import SAVED
+
+    output, used_typer = _main_help(columns)
+    assert output == SAVED.read_text(encoding="utf-8")
+    assert not used_typer
+
+
+def test_help_on_a_narrow_terminal_is_wrapped_by_typer():
+    from draftbot.cli.roothelp import SAVED
+
+    output, used_typer = _main_help(60)
+    assert used_typer
+    assert output != SAVED.read_text(encoding="utf-8")
+    assert output.startswith("Usage: draftbot [OPTIONS] COMMAND [ARGS]...")
+    assert max(len(line) for line in output.splitlines()) <= 60
+
+
 def test_commands_table_names_every_command_once():
     from draftbot.cli import COMMANDS
     from draftbot.cli.lazy import command_object

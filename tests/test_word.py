@@ -533,3 +533,45 @@ def test_import_reads_tracked_changes_as_accepted_and_tables_in_content_controls
     back = import_docx(edited)
     assert back.table2.licensing == 412
     assert back.table4 == _report("busy-2023").table4
+
+
+# --- the shared template (issue 19) ---------------------------------------------------------
+
+
+def _members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def test_builds_share_the_template_but_nothing_of_each_other() -> None:
+    """Every build renders into a copy of one prepared template and reuses the compressed
+    styles: a draft, then a formal document of another report, then the draft again must
+    give the first draft's members exactly (core.xml holds the time), and the formal one
+    carries no 草稿 header and none of the first report's agency."""
+    first = with_prose(_report("errors-2020"))  # errors: a forced build is a 草稿
+    other = with_prose(_report("seed-2022-as-published"))
+    draft = _members(build_docx(first, force=True).data)
+    formal = _members(build_docx(other).data)
+    again = _members(build_docx(first, force=True).data)
+    assert draft.keys() == again.keys()
+    changed = [name for name in draft if draft[name] != again[name]]
+    assert changed in ([], ["docProps/core.xml"])
+    assert "草稿" in draft["word/header1.xml"].decode("utf-8")
+    assert not any(name.startswith("word/header") for name in formal)
+    assert first.meta.agency not in formal["word/document.xml"].decode("utf-8")
+    assert formal["word/styles.xml"] == draft["word/styles.xml"]
+
+
+def test_saved_members_are_those_python_docx_writes() -> None:
+    """`docx_bytes` writes the same members with the same bytes as python-docx's own save."""
+    from draftbot.export import DRAFT_MARK, plan_document
+    from draftbot.word.writer import docx_bytes, render_plan
+
+    doc, _ = render_plan(plan_document(with_prose(_report("busy-2023")), force=True), DRAFT_MARK)
+    ours = _members(docx_bytes(doc))
+    out = io.BytesIO()
+    doc.save(out)
+    theirs = _members(out.getvalue())
+    assert ours == theirs
+    assert len(ours["word/styles.xml"]) > 64 * 1024  # the shared path was taken

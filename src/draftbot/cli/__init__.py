@@ -7,9 +7,12 @@ One module per command group; the table `COMMANDS` names each command's function
 - `draft.py`: draft; `revisions.py`: revisions; `export.py`: export (.docx, PDF, 审阅稿); `importing.py`: import;
 - `batch.py`: batch, rollup; `excel.py`: the excel group; `serve.py`: serve (the web app);
 - `common.py`: the shared arguments, options and helpers; `usage.py`: usage and OS errors
-  in Chinese.
+  in Chinese; `lazy.py`: the root group that converts a command only when it runs;
+  `roothelp.py`: the saved text of `draftbot --help`.
 
-Only typer is imported at start-up; the library (pydantic models, LangChain, python-docx,
+Importing this package imports nothing heavy: typer is imported when the app is first used
+(`app`, built by `_build_app`), and `draftbot --help` prints the saved listing of
+`roothelp.py` without typer at all. The library (pydantic models, LangChain, python-docx,
 FastAPI …) is imported inside the commands that need it, so `draftbot --help` and
 `draftbot check` start fast (issue 19; `tests/test_cli.py` checks what gets imported).
 """
@@ -17,10 +20,11 @@ FastAPI …) is imported inside the commands that need it, so `draftbot --help` 
 from __future__ import annotations
 
 import sys
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-import typer
-
-from .lazy import LazyGroup
+if TYPE_CHECKING:
+    import typer
 
 # Every command: name → "module:attribute" in this package. The order is the order of
 # `draftbot --help`; a command's module is imported and converted only when it runs.
@@ -43,30 +47,52 @@ COMMANDS: dict[str, str] = {
 }
 
 
-class _Commands(LazyGroup):
-    lazy_commands = COMMANDS
-
-
-app = typer.Typer(
-    name="draftbot",
-    cls=_Commands,
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-)
-
-
-@app.callback()
 def _root() -> None:
     """政府信息公开工作年度报告起草助手：填报数据、勾稽校验、起草正文、导出 Word。"""
+
+
+@lru_cache(maxsize=1)
+def _build_app() -> typer.Typer:
+    """The typer app: the root group `LazyGroup` over `COMMANDS`, built once."""
+    import typer
+
+    from .lazy import LazyGroup
+
+    class _Commands(LazyGroup):
+        lazy_commands = COMMANDS
+
+    app = typer.Typer(
+        name="draftbot",
+        cls=_Commands,
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+    )
+    app.callback()(_root)
+    return app
+
+
+def __getattr__(name: str) -> Any:  # PEP 562: `from draftbot.cli import app` builds it
+    if name == "app":
+        return _build_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     """Run the CLI. Every way out is a Chinese message and an exit code, never a traceback:
     usage errors 2, Ctrl+C 130, a closed pipe (`draftbot check … | head`) ends quietly,
     disk and other OS errors and anything unexpected are described (usage.py); a library
-    error (`DraftbotError`) that no command mapped is shown with its own message (exit 70)."""
+    error (`DraftbotError`) that no command mapped is shown with its own message (exit 70).
+    `draftbot --help` on a terminal of 80 columns or more (or a pipe) prints the saved
+    listing without importing typer (`roothelp.py`)."""
+    if sys.argv[1:] == ["--help"]:
+        from .roothelp import print_saved_help
+
+        if print_saved_help():
+            sys.exit(0)
+    import typer
+
     from ..errors import DraftbotError
     from .usage import (
         UsageError,
@@ -77,7 +103,7 @@ def main() -> None:
     )
 
     try:
-        code = app(prog_name="draftbot", standalone_mode=False)
+        code = _build_app()(prog_name="draftbot", standalone_mode=False)
     except click_exceptions.NoArgsIsHelpError as exc:
         exc.show()
         code = 0
@@ -113,6 +139,8 @@ def main() -> None:
 
 def _echo_quietly(message: str) -> None:
     import contextlib
+
+    import typer
 
     with contextlib.suppress(OSError, ValueError):  # stderr closed too: nothing more to say
         typer.echo(message, err=True)

@@ -3,6 +3,7 @@ compiled in a Jinja sandbox with a fixed set of variables, cached by file versio
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -58,6 +59,28 @@ def load_document_template(override_dir: Path | None = None) -> DocumentTemplate
 
 
 def _user_prompts_dir() -> Path | None:
+    """DRAFTBOT_PROMPTS_DIR from the settings, read again only when what the settings are read
+    from changed: the DRAFTBOT_ variables, the working directory, the `.env` file (issue 19:
+    reading the settings for every .docx cost more than building its tables)."""
+    variables = tuple(
+        sorted((k, v) for k, v in os.environ.items() if k.upper().startswith(_PREFIX))
+    )
+    cwd = os.getcwd()
+    try:
+        stat = os.stat(os.path.join(cwd, ".env"))
+        env_file: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        env_file = None
+    return _prompts_dir_cached(variables, cwd, env_file)
+
+
+_PREFIX = "DRAFTBOT_"
+
+
+@lru_cache(maxsize=8)
+def _prompts_dir_cached(
+    _variables: tuple[tuple[str, str], ...], _cwd: str, _env_file: tuple[int, int] | None
+) -> Path | None:
     from ..config import SettingsError, load_settings
 
     try:

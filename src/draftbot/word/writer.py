@@ -3,15 +3,22 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
+import threading
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
@@ -72,10 +79,67 @@ def build_docx(
 
 
 def docx_bytes(doc: Any) -> bytes:
-    """A python-docx Document saved to bytes."""
-    out = io.BytesIO()
-    doc.save(out)
+    """A python-docx Document saved to bytes: the members `doc.save` writes (the large shared
+    ones first), those that earlier documents shared byte for byte compressed only once.
+
+    Every document starts from python-docx's template, whose styles parts alone are about
+    0.8 MB of XML; compressing them again for every report was a quarter of a .docx build
+    (issue 19). The members are the ones python-docx's `PackageWriter` writes; those of at
+    least `_SHARED_MIN` bytes come from a cached archive holding exactly those bytes
+    (never the main document part), the rest are appended to a copy of it, so a changed part
+    can never be written stale.
+    """
+    package = doc.part.package
+    for part in package.parts:
+        part.before_marshal()
+    members = _Members()
+    PackageWriter._write_content_types_stream(members, package.parts)
+    PackageWriter._write_pkg_rels(members, package.rels)
+    PackageWriter._write_parts(members, package.parts)  # type: ignore[arg-type]  # duck-typed
+    body = doc.part.partname.membername  # the report's own text: never shared
+    shared = tuple(
+        (name, blob) for name, blob in members.items if len(blob) >= _SHARED_MIN and name != body
+    )
+    key = tuple(name for name, _ in shared)
+    with _SHARED_LOCK:
+        cached = _SHARED_ARCHIVES.get(key)
+    # Byte-for-byte equal (after copying the base, usually the very same bytes object).
+    if cached is not None and all(
+        a is b or a == b for (_, a), b in zip(shared, cached[0], strict=True)
+    ):
+        prebuilt = cached[1]
+    else:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, blob in shared:
+                archive.writestr(name, blob)
+        prebuilt = out.getvalue()
+        with _SHARED_LOCK:
+            if key not in _SHARED_ARCHIVES and len(_SHARED_ARCHIVES) >= 8:
+                _SHARED_ARCHIVES.pop(next(iter(_SHARED_ARCHIVES)))
+            _SHARED_ARCHIVES[key] = (tuple(blob for _, blob in shared), prebuilt)
+    out = io.BytesIO(prebuilt)
+    out.seek(0, io.SEEK_END)
+    with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, blob in members.items:
+            if len(blob) < _SHARED_MIN or name == body:
+                archive.writestr(name, blob)
     return out.getvalue()
+
+
+_SHARED_MIN = 64 * 1024  # bytes: python-docx's styles parts are 350 and 440 kB
+_SHARED_ARCHIVES: dict[tuple[str, ...], tuple[tuple[bytes, ...], bytes]] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+class _Members:
+    """Collects what python-docx's `PackageWriter` writes: (member name, bytes) in order."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self.items.append((pack_uri.membername, blob))
 
 
 def render_plan(
@@ -86,16 +150,9 @@ def render_plan(
     `header_mark` (草稿, 审阅稿) is printed in every page header when given; `by_sentence`
     writes body text one run per sentence, so a comment can be anchored at a sentence.
     """
-    doc = Document()
+    doc = copy.deepcopy(_base_package(header_mark)).main_document_part.document
     _set_properties(doc, plan.title, plan.agency)
-    _set_styles(doc)
-    _set_page(doc.sections[0], landscape=False)
-    _add_page_numbers(doc)
-    if header_mark:
-        _add_draft_header(doc, header_mark)
     body = doc.element.body
-    for p in list(body.iterchildren(qn("w:p"))):
-        body.remove(p)
     placed: list[tuple[Block, Any]] = []
     closing_seen = False
     for block in plan.blocks:
@@ -118,6 +175,45 @@ def render_plan(
     return doc, placed
 
 
+@lru_cache(maxsize=4)
+def _base_package(header_mark: str) -> Any:
+    """python-docx's default package with what every report shares already set: styles,
+    A4 portrait page, page numbers, the header mark, no thumbnail, an empty body.
+
+    Built once per `header_mark` and never changed: `render_plan` renders into a deep copy
+    (issue 19: loading and styling the template was most of a .docx build). Only whole part
+    trees are copied; no object holding an element inside a part is kept on the package.
+    """
+    doc = Document()
+    package = doc.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype.endswith("/thumbnail"):  # python-docx's template preview image
+            del package.rels[rel_id]
+    _set_styles(doc)
+    _set_page(doc.sections[0], landscape=False)
+    _add_page_numbers(doc)
+    if header_mark:
+        _add_draft_header(doc, header_mark)
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+    _freeze_styles(doc)
+    return package
+
+
+def _freeze_styles(doc: Any) -> None:
+    """Replace the styles part (350 kB of XML) by a plain part holding its bytes, so copying
+    the base and saving a document neither copies nor serialises it again. A later
+    `doc.styles` on a copy fails (AttributeError) rather than changing styles unseen."""
+    main = doc.part
+    for rel_id, rel in list(main.rels.items()):
+        if rel.reltype == RT.STYLES and not rel.is_external:
+            styles = rel.target_part
+            frozen = Part(styles.partname, styles.content_type, styles.blob, styles.package)
+            del main.rels[rel_id]
+            main.load_rel(RT.STYLES, frozen, rel_id)
+
+
 def export_docx(
     report: Report,
     path: str | Path,
@@ -137,10 +233,6 @@ def _table_gap_xml() -> str:
 
 
 def _set_properties(doc: Any, title: str, agency: str) -> None:
-    package = doc.part.package
-    for rel_id, rel in list(package.rels.items()):
-        if rel.reltype.endswith("/thumbnail"):  # python-docx's template preview image
-            del package.rels[rel_id]
     props = doc.core_properties
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     props.title = title
