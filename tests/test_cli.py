@@ -180,9 +180,9 @@ def test_help_lists_every_command_as_the_converted_commands_describe_it():
 
 def test_saved_root_help_is_what_typer_prints():
     """`draftbot --help` prints a saved text without typer (issue 19); it must stay typer's."""
-    from draftbot.cli.roothelp import SAVED, render
+    from draftbot.cli.roothelp import render, saved_text
 
-    assert SAVED.read_text(encoding="utf-8") == render(), (
+    assert saved_text() == render(), (
         "roothelp.txt is stale: python -m draftbot.cli.roothelp > src/draftbot/cli/roothelp.txt"
     )
 
@@ -203,19 +203,19 @@ def _main_help(columns: int) -> tuple[str, bool]:
 
 @pytest.mark.parametrize("columns", [80, 200])
 def test_help_on_a_wide_terminal_is_the_saved_text_without_typer(columns: int):
-    from draftbot.cli.roothelp import SAVED
+    from draftbot.cli.roothelp import saved_text
 
     output, used_typer = _main_help(columns)
-    assert output == SAVED.read_text(encoding="utf-8")
+    assert output == saved_text()
     assert not used_typer
 
 
 def test_help_on_a_narrow_terminal_is_wrapped_by_typer():
-    from draftbot.cli.roothelp import SAVED
+    from draftbot.cli.roothelp import saved_text
 
     output, used_typer = _main_help(60)
     assert used_typer
-    assert output != SAVED.read_text(encoding="utf-8")
+    assert output != saved_text()
     assert output.startswith("Usage: draftbot [OPTIONS] COMMAND [ARGS]...")
     assert max(len(line) for line in output.splitlines()) <= 60
 

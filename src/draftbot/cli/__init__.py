@@ -20,10 +20,11 @@ FastAPI …) is imported inside the commands that need it, so `draftbot --help` 
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs --help a third
 if TYPE_CHECKING:
+    from typing import Any
+
     import typer
 
 # Every command: name → "module:attribute" in this package. The order is the order of
@@ -51,9 +52,14 @@ def _root() -> None:
     """政府信息公开工作年度报告起草助手：填报数据、勾稽校验、起草正文、导出 Word。"""
 
 
-@lru_cache(maxsize=1)
+_app: typer.Typer | None = None
+
+
 def _build_app() -> typer.Typer:
     """The typer app: the root group `LazyGroup` over `COMMANDS`, built once."""
+    global _app
+    if _app is not None:
+        return _app
     import typer
 
     from .lazy import LazyGroup
@@ -70,6 +76,7 @@ def _build_app() -> typer.Typer:
         pretty_exceptions_enable=False,
     )
     app.callback()(_root)
+    _app = app
     return app
 
 
