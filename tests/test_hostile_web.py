@@ -441,7 +441,9 @@ def test_a_hung_model_cannot_take_the_threads_pages_need(tmp_path: Path, fake_op
             page = other.getresponse()
             page.read()
             assert page.status == 200
-            assert time.perf_counter() - started < 1.0, path  # before: 8.8 s
+            # not held behind the hung model calls (before: 8.8 s, the model's timeout); loose
+            # bound for a loaded machine
+            assert time.perf_counter() - started < 4.0, path
         assert fake_openai.calls == 8
     finally:
         fake_openai.close()  # the hung answers end, so the server stops promptly
