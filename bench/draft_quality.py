@@ -117,6 +117,14 @@ NOTES: dict[str, list[str]] = {
         "建立政务公开工作责任清单，明确到科室和个人",
         "将群众评议结果纳入科室年度考评",
     ],
+    "other_matters": [
+        "人大代表建议和政协提案的办理复文已按规定在门户网站公开",
+        "年度政务公开工作要点明确的各项任务均已落实",
+        "承办的人大代表建议和政协提案均在规定时限内办结，办理结果已公开",
+        "结合基层政务公开标准化规范化建设，编制完成本部门公开事项标准目录",
+        "举办政府开放日活动，邀请群众代表走进机关了解政务公开工作",
+        "重大行政决策事项在决策前向社会公开征求意见",
+    ],
 }
 CHANNELS = ["政府门户网站", "政务新媒体", "政务服务大厅公开栏", "新闻发布会", "广播电视", "报刊"]
 CATEGORIES = [
@@ -131,8 +139,32 @@ CATEGORIES = [
 
 
 def generate(rng: random.Random, index: int) -> Report:
-    """One agency: level, name and region, tables and facts, all from `rng`."""
-    return Report.model_validate(generate_data(rng, index))
+    """One agency: level, name and region, tables and facts, all from `rng`. Every third
+    agency with last year's figures also has last year's text: the offline draft of the same
+    facts a year earlier (a clerk who kept last year's notes), which 五、问题 should name."""
+    data = generate_data(rng, index)
+    if "previous_year" in data and index % 3 == 0:
+        last = {k: v for k, v in data.items() if k != "previous_year"}
+        last["meta"] = {**data["meta"], "report_year": data["meta"]["report_year"] - 1}
+        data["previous_year"]["narrative"] = draft_offline(Report.model_validate(last))
+    return Report.model_validate(data)
+
+
+def typical(report: Report) -> bool:
+    """Whether the agency gave typical facts (structured practices, or notes for at least two
+    sub-parts) rather than almost none beyond the tables."""
+    f = report.facts
+    notes = [f.proactive_notes, f.on_request_notes, f.management_notes, f.platform_notes]
+    notes.append(f.supervision_notes)
+    return f.practices != type(f.practices)() or sum(bool(n) for n in notes) >= 2
+
+
+# Real reports' lengths (issue 12): whole report by level, characters of prose.
+REAL_REPORT_CHARS = {
+    "县级部门": (1000, 2000), "市级部门": (1000, 2000), "省级部门": (1000, 2000),
+    "区县政府": (3000, 4600),
+}  # fmt: skip
+REAL_PART_CHARS = (52, 321)  # （三）（四）（五） each, when the agency reported something
 
 
 def generate_data(rng: random.Random, index: int) -> dict[str, Any]:
@@ -197,8 +229,14 @@ def generate_data(rng: random.Random, index: int) -> dict[str, Any]:
             "circulars": rng.choice([None, n(4) + 1]),
         }
     for key, pool in NOTES.items():
-        picked = rng.sample(pool, rng.choice([0, 1, 1, 2, 3]))
-        facts[f"{key}_notes"] = "。".join(picked) + ("。" if picked else "")
+        picked = rng.sample(
+            pool, rng.choice([0, 1, 1, 2, 3] if key != "other_matters" else [0, 0, 1, 2])
+        )
+        name = key if key == "other_matters" else f"{key}_notes"
+        facts[name] = "。".join(picked) + ("。" if picked else "")
+    if index % 10 == 9:  # an agency that reports almost nothing beyond the tables
+        facts = {k: v for k, v in facts.items() if not k.endswith("_notes") and k != "practices"}
+        facts["other_matters"] = ""
     data: dict[str, Any] = {
         "meta": {"agency": agency, "level": level, "region": region, "report_year": year},
         "table2": {
@@ -265,6 +303,60 @@ def mean_similarity(masked: list[dict[str, str]], key: str) -> float:
     return statistics.fmean(ratios)
 
 
+def _part_lengths(reports: list[Report], drafts: list[dict[str, str]]) -> list[str]:
+    """（三）（四）（五）: how many drafts fall in the real range when the agency reported
+    something for the part (P-09 not raised), and the length of the one-sentence text when not."""
+    from draftbot.review.generic import is_generic
+
+    low, high = REAL_PART_CHARS
+    lines = [
+        "",
+        f"（三）（四）（五） with facts: real range {low}–{high} chars; without: one short true sentence + P-09",
+        "",
+        "| section | drafts with facts | in range | median | min | max | without facts | max chars |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for key in ("overview_management", "overview_platform", "overview_supervision"):
+        said = [len(d[key]) for d in drafts if not is_generic(d[key])]
+        bare = [len(d[key]) for d in drafts if is_generic(d[key])]
+        inside = sum(low <= n <= high for n in said)
+        lines.append(
+            f"| {key} | {len(said)} | {inside} | {statistics.median(said):.0f} | {min(said)} "
+            f"| {max(said)} | {len(bare)} | {max(bare, default=0)} |"
+        )
+    del reports
+    return lines
+
+
+def _report_lengths(reports: list[Report], drafts: list[dict[str, str]]) -> list[str]:
+    """Characters per report by level, agencies with typical facts apart from those that
+    reported almost nothing beyond the tables, against real reports' range where known."""
+    lines = [
+        "",
+        "Whole report (all prose parts), characters. Real ranges checked: department reports "
+        "1,000–2,000; county-wide 区县政府 about 3,800 (3,000–4,600); other levels: no real figure.",
+        "",
+        "| level | facts | reports | median | min | max | real range | median in range |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    groups: dict[tuple[str, str], list[int]] = {}
+    for r, d in zip(reports, drafts, strict=True):
+        kind = "typical" if typical(r) else "almost none"
+        groups.setdefault((r.meta.level.value, kind), []).append(sum(len(v) for v in d.values()))
+    for (level, kind), sizes in sorted(groups.items()):
+        real = REAL_REPORT_CHARS.get(level)
+        median = statistics.median(sizes)
+        shown = f"{real[0]:,}–{real[1]:,}" if real else "—"
+        inside = (
+            ("yes" if real[0] <= median <= real[1] else "no") if real and kind == "typical" else "—"
+        )
+        lines.append(
+            f"| {level} | {kind} | {len(sizes)} | {median:.0f} | {min(sizes)} | {max(sizes)} "
+            f"| {shown} | {inside} |"
+        )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--agencies", type=int, default=60)
@@ -302,18 +394,8 @@ def main() -> None:
             f"| {key} | {sim:.2f} | {sim / TARGET_SIMILARITY:.2f} | {statistics.median(sizes):.0f} "
             f"| {min(sizes)} | {max(sizes)} |"
         )
-    lines += [
-        "",
-        "| level | reports | median chars per report | min | max |",
-        "|---|---|---|---|---|",
-    ]
-    by_level: dict[str, list[int]] = {}
-    for r, d in zip(reports, drafts, strict=True):
-        by_level.setdefault(r.meta.level.value, []).append(sum(len(v) for v in d.values()))
-    for level, sizes in sorted(by_level.items()):
-        lines.append(
-            f"| {level} | {len(sizes)} | {statistics.median(sizes):.0f} | {min(sizes)} | {max(sizes)} |"
-        )
+    lines += _part_lengths(reports, drafts)
+    lines += _report_lengths(reports, drafts)
     lines += [
         "",
         f"Facts stated twice in one report (goal 0): {len(twice)}"

@@ -19,9 +19,11 @@ from typing import Any
 from jinja2 import Template
 
 from ..facts import RESULT_GROUPS, FactSheet, applications, build_fact_sheet, cases, fmt, percent
-from ..model import Report, Table2v2019, result_rows
+from ..model import AgencyLevel, Report, Table2v2019, result_rows
 from ..numbers import format_amount
-from ..outline import SECTION_KEYS
+from ..outline import PARTS, SECTION_KEYS
+from ..review.content import TOPICS
+from ..review.copying import similar_sections
 from ..text import split_sentences, wrong_years
 from ..units import unit_suspicions
 from .cleanup import clean_model_text
@@ -95,8 +97,23 @@ def render_offline(
     parsed = parse_offline_instruction(instruction)
     context = offline_context(report, sheet, dropped, parsed)
     templates = load_offline_templates(prompts_dir)
-    texts = {key: _render(templates[key], context) for key in SECTION_KEYS}
-    return OfflineDraft(texts, dropped, parsed)
+    texts = {key: _render(templates[key], context) for key in SECTION_KEYS if key != "problems"}
+    # 五、问题 may name the parts that read like last year's report, so it is drafted last.
+    alike = like_last_year(report, texts)
+    if alike:
+        context["signals"] = ["like_last_year", *context["signals"]][:3]
+        context["alike"] = "、".join(alike)
+    texts["problems"] = _render(templates["problems"], context)
+    return OfflineDraft({key: texts[key] for key in SECTION_KEYS}, dropped, parsed)
+
+
+def like_last_year(report: Report, texts: dict[str, str]) -> list[str]:
+    """The titles of the sub-parts whose draft reads like last year's report (P-06's
+    measure, `review.copying.similar`), "" when last year's text is not in the data."""
+    previous = report.previous_year
+    if previous is None or previous.narrative is None:
+        return []
+    return [f"“{PARTS[key].name}”" for key, _ in similar_sections(texts, previous.narrative)]
 
 
 def _render(template: Template, context: dict[str, Any]) -> str:
@@ -113,6 +130,7 @@ OFFLINE_INPUTS = frozenset(
         "granted_share", "cases", "notes", "problems", "measures", "previous_problems",
         "fee", "is_government", "me", "area", "actor", "pick", "opt", "applicants", "results",
         "signals", "amounts", "practices", "summary", "arrange", "tenths",
+        "note_items", "weave", "alike",
     }
 )  # fmt: skip
 
@@ -367,7 +385,100 @@ def offline_context(
         "summary": overview_summary(report, opt),
         "arrange": functools.partial(arrange, seed),
         "tenths": tenths,
+        "note_items": {name: _clauses(text, voice, meta.agency) for name, text in notes.items()},
+        "weave": functools.partial(weave, seed, voice.actor),
+        "alike": "",
     }
+
+
+# Words opening the second, third … sentence of a sub-part ("" for none), one set per report.
+_CONNECTIVES = (
+    ("同时，", "此外，", "另外，", "与此同时，"),
+    ("", "同时，", "", "此外，"),
+    ("此外，", "", "同时，", ""),
+)
+
+
+def weave(
+    seed: str,
+    subject: str,
+    key: str,
+    parts: list[str],
+    leads: list[str],
+    openers: tuple[str, ...] | list[str] = (),
+    notes: tuple[str, ...] | list[str] = (),
+) -> str:
+    """The clauses of one sub-part (each without end punctuation) arranged in one of
+    several shapes chosen by `variant(seed, key…)`: 一是…二是… after a lead from `leads`
+    (a phrase ending before the colon), sentences joined by connectives, or one sentence of
+    clauses. `parts` are the structured facts in their logical order, `notes` the clerk's
+    own clauses, placed after or before them. `subject` (我局, 全县 …) starts the first
+    sentence, after an opener from `openers` (在政府信息管理上，) when one is chosen; a
+    clause already starting with the subject does not get it twice. When the text would
+    hold none of the words review P-07 looks for in the sub-part `overview_<key>`, the first of `leads` and
+    `openers` is used, which must name the topic. "" for no clauses."""
+    parts = [_strip_subject(p, subject) for p in parts if p]
+    own = [_strip_subject(p, subject) for p in notes if p]
+    parts = own + parts if variant(seed, key + ".order", 2) and parts else parts + own
+    if not parts:
+        return ""
+    options = ["", *openers]
+    opener = options[variant(seed, key + ".opener", len(options))]
+    lead = leads[variant(seed, key + ".lead", len(leads))] if leads else ""
+    shape = variant(seed, key + ".shape", 3) if len(parts) > 1 else 1
+    link = variant(seed, key + ".link", len(_CONNECTIVES))
+    text = _arranged(parts, shape, subject, opener, lead, link)
+    topic = TOPICS.get(f"overview_{key}", ("", ()))[1]
+    if topic and not any(word in text for word in topic):
+        text = _arranged(parts, shape, subject, openers[0] if openers else "", leads[0], link)
+    return text
+
+
+def _arranged(parts: list[str], shape: int, subject: str, opener: str, lead: str, link: int) -> str:
+    if shape == 0 and lead:
+        items = [f"{cn_ordinal(i)}是{p}" for i, p in enumerate(parts, 1)]
+        return f"{lead}：" + "；".join(items) + "。"
+    head = opener + subject
+    if shape == 1 or len(parts) > 3:
+        words = _CONNECTIVES[link]
+        sentences = [head + parts[0] + "。"]
+        sentences += [_linked(words[i % len(words)], p) + "。" for i, p in enumerate(parts[1:])]
+        return "".join(sentences)
+    last = _linked("还" if len(parts) == 2 else "并", parts[-1])
+    return head + "；".join(parts[:-1]) + "；" + last + "。"
+
+
+# First characters of a clause that starts with its verb (落实…, 对…, 在…): only these
+# may follow a bare 还 / 并; a clause starting with a noun (台账按月更新) gets 同时，.
+_VERB_START = set(
+    "落对把将在修完建制开组实推设运聘邀明按依坚加强整优通以更梳及动统发召印关引做严定健编探打出利集细拓转举答安"
+)
+
+
+def _linked(word: str, clause: str) -> str:
+    if word.endswith("，") or not word or clause[:1] in _VERB_START:
+        return word + clause
+    return "同时，" + clause
+
+
+def _strip_subject(text: str, subject: str) -> str:
+    text = text.rstrip("。；;，,")
+    return text[len(subject) :] if subject and text.startswith(subject) else text
+
+
+def _clauses(text: str, voice: Voice, agency: str) -> list[str]:
+    """The clerk's note as clauses to arrange (see `weave`): its sentences without end
+    punctuation and without the agency's own name as a leading subject."""
+    out = []
+    for sentence in split_sentences(text, at_semicolons=False):
+        sentence = sentence.strip().rstrip("。！？!?；;，,")
+        for own in sorted({agency, voice.self_name, voice.area} - {""}, key=len, reverse=True):
+            if sentence.startswith(own):
+                sentence = sentence[len(own) :]
+                break
+        if sentence:
+            out.append(sentence)
+    return out
 
 
 def _practices(report: Report, sheet: FactSheet, dropped: list[Dropped]) -> dict[str, Any]:
@@ -588,6 +699,13 @@ def _results(report: Report, apps: Any, voice: Voice) -> dict[str, Any]:
     }
 
 
+_GOVERNMENTS = (
+    AgencyLevel.county_government,
+    AgencyLevel.city_government,
+    AgencyLevel.provincial_government,
+)
+
+
 def _signals(report: Report, apps: Any, notes: dict[str, str]) -> list[str]:
     """Problems the data supports, most telling first (keys the problems template knows)."""
     f, t4 = report.facts, report.table4
@@ -601,6 +719,8 @@ def _signals(report: Report, apps: Any, notes: dict[str, str]) -> list[str]:
         found.append("unable_high")
     if apps.done >= 3 and denied * 5 >= apps.done:
         found.append("denied_high")
+    if apps.carried_forward:
+        found.append("carried")
     previous = report.previous_year
     if (
         f.proactive_total is not None
@@ -611,6 +731,8 @@ def _signals(report: Report, apps: Any, notes: dict[str, str]) -> list[str]:
         found.append("proactive_down")
     if f.policy_interpretations == 0:
         found.append("no_interpretation")
+    if f.press_conferences == 0 and report.meta.level in _GOVERNMENTS:
+        found.append("no_press")
     if f.training_sessions == 0:
         found.append("no_training")
     t2 = report.table2

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from ..findings import Finding
-from ..model import Report
+from ..model import Narrative, Report
 from ..text import split_sentences
 from ._text import drafted_sections, quote
 
@@ -49,23 +49,34 @@ def check_copying(report: Report) -> Iterator[Finding]:
     yield from _repeated_problems(report)
 
 
-def _similar_sections(report: Report) -> Iterator[Finding]:
-    assert report.previous_year is not None and report.previous_year.narrative is not None
-    last = report.previous_year.narrative
-    for key, text in drafted_sections(report.narrative):
-        before = getattr(last, key)
+def similar_sections(texts: Mapping[str, str], last: Narrative) -> list[tuple[str, float]]:
+    """(section key, similarity 0…1) of each text of `texts` (section key → text) that
+    reads like the same section of last year's report `last`: both at least `MIN_CHARS`
+    long once normalised, similarity at least `THRESHOLD`. The offline drafter names these
+    parts among the problems; the review raises P-06 on them."""
+    found = []
+    for key, text in texts.items():
+        before = getattr(last, key, "")
         if len(normalise(text)) < MIN_CHARS or len(normalise(before)) < MIN_CHARS:
             continue
         ratio = similarity(text, before)
         if ratio >= THRESHOLD:
-            yield Finding(
-                CODE,
-                "warning",
-                f"这一部分与上年报告同一部分的文字相似度约为 {ratio:.0%}"
-                f"（从{quote(split_sentences(text)[0])}开始）",
-                "年度报告应写本年的实际情况：请根据本年工作重写，不要沿用上年的文字",
-                section=key,
-            )
+            found.append((key, ratio))
+    return found
+
+
+def _similar_sections(report: Report) -> Iterator[Finding]:
+    assert report.previous_year is not None and report.previous_year.narrative is not None
+    texts = dict(drafted_sections(report.narrative))
+    for key, ratio in similar_sections(texts, report.previous_year.narrative):
+        yield Finding(
+            CODE,
+            "warning",
+            f"这一部分与上年报告同一部分的文字相似度约为 {ratio:.0%}"
+            f"（从{quote(split_sentences(texts[key])[0])}开始）",
+            "年度报告应写本年的实际情况：请根据本年工作重写，不要沿用上年的文字",
+            section=key,
+        )
 
 
 def _repeated_problems(report: Report) -> Iterator[Finding]:
