@@ -171,7 +171,8 @@ def generate_data(rng: random.Random, index: int) -> dict[str, Any]:
     """The data file of one generated agency (see `generate`)."""
     level = [
         "县级部门", "县级部门", "乡镇（街道）", "市级部门", "区县政府", "市级政府", "省级部门",
-    ][index % 7]  # fmt: skip
+        "省级政府",
+    ][index % 8]  # fmt: skip
     city = rng.choice(sorted(PREFECTURES))
     county = rng.choice(PREFECTURES[city])
     region = f"浙江省{city}{county}"
@@ -186,9 +187,15 @@ def generate_data(rng: random.Random, index: int) -> dict[str, Any]:
         agency = county + "人民政府"
     elif level == "市级政府":
         agency, region = city + "人民政府", f"浙江省{city}"
-    else:
+    elif level == "省级部门":
         agency, region = "浙江省" + rng.choice(DEPARTMENTS).replace("局", "厅"), "浙江省"
-    scale = {"区县政府": 12, "市级政府": 25, "市级部门": 4, "省级部门": 6}.get(level, 1)
+    else:
+        province = rng.choice(["浙江省", "江苏省", "安徽省", "福建省", "江西省"])
+        agency, region = province + "人民政府", province
+    scale = {"区县政府": 12, "市级政府": 25, "市级部门": 4, "省级部门": 6, "省级政府": 40}.get(
+        level, 1
+    )
+    government = level.endswith("政府")
     n = lambda top: rng.randint(0, top * scale)  # noqa: E731
     natural, firms = n(8), n(3)
     granted = rng.randint(0, natural + firms)
@@ -229,9 +236,12 @@ def generate_data(rng: random.Random, index: int) -> dict[str, Any]:
             "circulars": rng.choice([None, n(4) + 1]),
         }
     for key, pool in NOTES.items():
-        picked = rng.sample(
-            pool, rng.choice([0, 1, 1, 2, 3] if key != "other_matters" else [0, 0, 1, 2])
-        )
+        # a government's report covers its whole area: it reports more work in each part, and
+        # its 六、其他 usually tells 工作要点落实 and 建议提案办理 (questions.yaml, other_matters)
+        counts = [2, 3, 3, 4] if government else [0, 1, 1, 2, 3]
+        if key == "other_matters":
+            counts = [1, 2, 2] if government else [0, 0, 1, 2]
+        picked = rng.sample(pool, rng.choice(counts))
         name = key if key == "other_matters" else f"{key}_notes"
         facts[name] = "。".join(picked) + ("。" if picked else "")
     if index % 10 == 9:  # an agency that reports almost nothing beyond the tables
@@ -391,7 +401,7 @@ def main() -> None:
         sim = mean_similarity(masked, key)
         sizes = [len(d[key]) for d in drafts]
         lines.append(
-            f"| {key} | {sim:.2f} | {sim / TARGET_SIMILARITY:.2f} | {statistics.median(sizes):.0f} "
+            f"| {key} | {sim:.3f} | {sim / TARGET_SIMILARITY:.2f} | {statistics.median(sizes):.0f} "
             f"| {min(sizes)} | {max(sizes)} |"
         )
     lines += _part_lengths(reports, drafts)

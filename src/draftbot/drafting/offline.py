@@ -102,7 +102,7 @@ def render_offline(
     alike = like_last_year(report, texts)
     if alike:
         context["signals"] = ["like_last_year", *context["signals"]][:3]
-        context["alike"] = "、".join(alike)
+        context["alike"] = "".join(alike)
     texts["problems"] = _render(templates["problems"], context)
     return OfflineDraft({key: texts[key] for key in SECTION_KEYS}, dropped, parsed)
 
@@ -422,6 +422,8 @@ def weave(
     parts = own + parts if variant(seed, key + ".order", 2) and parts else parts + own
     if not parts:
         return ""
+    if _has_subject(parts[0]):  # 县政府办公室每季度检查…: its own subject, none added
+        subject = ""
     options = ["", *openers]
     opener = options[variant(seed, key + ".opener", len(options))]
     lead = leads[variant(seed, key + ".lead", len(leads))] if leads else ""
@@ -461,6 +463,19 @@ def _linked(word: str, clause: str) -> str:
     return "同时，" + clause
 
 
+def _has_subject(clause: str) -> bool:
+    """Whether a clause opens with who does it: 我局…, 本街道…, 各镇…, 全县…, or a name
+    of a government or office (县政府办公室…)."""
+    return clause.startswith(("我", "本", "各")) or bool(
+        _AREA_START.match(clause) or _OFFICE_START.match(clause)
+    )
+
+
+_OFFICE_START = re.compile(
+    r"[县区市省州镇乡旗]政府|[^，。；的了在对将把]{0,10}?(?:办公室|领导小组)"
+)
+
+
 def _strip_subject(text: str, subject: str) -> str:
     text = text.rstrip("。；;，,")
     return text[len(subject) :] if subject and text.startswith(subject) else text
@@ -473,7 +488,8 @@ def _clauses(text: str, voice: Voice, agency: str) -> list[str]:
     for sentence in split_sentences(text, at_semicolons=False):
         sentence = sentence.strip().rstrip("。！？!?；;，,")
         for own in sorted({agency, voice.self_name, voice.area} - {""}, key=len, reverse=True):
-            if sentence.startswith(own):
+            # 我局建立… loses 我局; 县政府办公室… keeps its subject (the 办公室 is not a verb)
+            if sentence.startswith(own) and sentence[len(own) : len(own) + 1] in _VERB_START:
                 sentence = sentence[len(own) :]
                 break
         if sentence:

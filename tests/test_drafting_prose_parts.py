@@ -1,0 +1,190 @@
+"""The offline （三）（四）（五）, 五、问题 and 六、其他: each reported fact a concrete clause,
+arranged differently from agency to agency; problems from the data with one measure each and
+next year named (including a text that reads like last year's report); fees and other
+matters as real reports write them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from draftbot.datafile import load_report
+from draftbot.drafting import draft_offline
+from draftbot.drafting.guard import unmatched_numbers
+from draftbot.drafting.offline import weave
+from draftbot.facts import build_fact_sheet
+from draftbot.model import Narrative, Report
+from draftbot.review import review_report
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+NAMES = [
+    "安吉县交通运输局", "安吉县民政局", "安吉县财政局", "安吉县水利局", "安吉县卫生健康局",
+    "安吉县统计局", "安吉县司法局", "安吉县教育局",
+]  # fmt: skip
+
+
+def _report(**changes: Any) -> Report:
+    data = load_report(EXAMPLES / "busy-2023.yaml").model_dump(mode="json")
+    for path, value in changes.items():
+        *parents, leaf = path.split("__")
+        target = data
+        for key in parents:
+            target = target[key]
+        target[leaf] = value
+    return Report.model_validate(data)
+
+
+def _findings(report: Report, texts: dict[str, str]) -> list[str]:
+    drafted = report.model_copy(update={"narrative": report.narrative.model_copy(update=texts)})
+    return [f.code for f in review_report(drafted)]
+
+
+# --- （三）（四）（五）: concrete clauses, arranged per agency ----------------------------
+
+
+def test_weave_keeps_every_clause_once_and_varies_the_arrangement() -> None:
+    parts = ["落实保密审查", "修订政府信息公开指南", "建立公开属性源头认定机制"]
+    leads = ["我局在政府信息管理上主要做了以下工作"]
+    texts = {weave(name, "我局", "management", parts, leads, ("信息管理方面，",)) for name in NAMES}
+    assert len(texts) >= 3, texts  # enumerated, connected sentences, one sentence …
+    for text in texts:
+        for part in parts:
+            assert text.count(part) == 1, (part, text)
+        assert text.count("我局") == 1, text  # the subject is not repeated per clause
+        assert text.endswith("。")
+    assert weave("x", "我局", "management", [], leads) == ""
+
+
+def test_weave_names_the_topic_when_the_clauses_do_not() -> None:
+    # P-07 wants a platform word in （四）; these clauses have none, so the lead names it
+    for name in NAMES:
+        text = weave(
+            name,
+            "我局",
+            "platform",
+            ["依托广播电视公开政府信息"],
+            ["平台建设方面，我局的做法是"],
+            ("平台建设方面，",),
+        )
+        assert "平台" in text, text
+
+
+def test_sub_parts_with_facts_are_in_the_real_range_and_read_differently() -> None:
+    practices = {
+        "review_methods": ["保密审查", "三审三校"],
+        "updated_guides": ["政府信息公开指南"],
+        "new_media_accounts": 3,
+        "reading_points": 2,
+        "trained_people": 86,
+        "supervision_methods": ["纳入年度绩效考核", "社会评议"],
+        "circulars": 4,
+    }
+    drafts = [draft_offline(_report(meta__agency=n, facts__practices=practices)) for n in NAMES]
+    for key in ("overview_management", "overview_platform", "overview_supervision"):
+        for texts in drafts:
+            assert 52 <= len(texts[key]) <= 321, (key, len(texts[key]), texts[key])
+        assert len({t[key].replace(n, "") for t, n in zip(drafts, NAMES, strict=True)}) >= 4
+    report = _report(meta__agency=NAMES[0], facts__practices=practices)
+    sheet = build_fact_sheet(report)
+    assert all(unmatched_numbers(t, sheet) == [] for t in drafts[0].values())
+    assert _findings(report, drafts[0]) == []
+
+
+def test_supervision_methods_become_clauses_with_their_verb() -> None:
+    methods = ["纳入年度绩效考核", "社会评议", "责任追究", "第三方评估"]
+    text = draft_offline(_report(facts__practices={"supervision_methods": methods}))[
+        "overview_supervision"
+    ]
+    assert "将政务公开工作纳入年度绩效考核" in text
+    assert re.search("(?:开展|组织)社会评议", text) and re.search("(?:开展|组织)第三方评估", text)
+    assert "落实责任追究" in text
+
+
+# --- 五、问题: from the data, one measure each, next year named -------------------------
+
+
+def _quiet(**changes: Any) -> Report:
+    base = {"facts__problems": [], "facts__measures": [], "facts__previous_problems": []}
+    return _report(**{**base, **changes})
+
+
+def test_text_like_last_years_report_is_named_as_a_problem_with_a_measure() -> None:
+    report = _quiet()
+    last_year = report.model_copy(
+        update={"meta": report.meta.model_copy(update={"report_year": 2022}), "previous_year": None}
+    )
+    narrative = Narrative(**draft_offline(last_year))
+    assert report.previous_year is not None
+    similar = report.model_copy(
+        update={"previous_year": report.previous_year.model_copy(update={"narrative": narrative})}
+    )
+    texts = draft_offline(similar)
+    problem = texts["problems"]
+    assert re.search(r"“[^”]+”[^。；]*(?:上年报告的文字相近|与上年基本相同)", problem), problem
+    assert "2024年" in problem and re.search("避免照搬|不沿用上年的文字", problem)
+    named = set(re.findall(r"“([^”]+)”", problem.split("上年")[0]))
+    flagged = {
+        f.section
+        for f in review_report(similar.model_copy(update={"narrative": Narrative(**texts)}))
+        if f.code == "P-06"
+    }
+    from draftbot.outline import PARTS
+
+    assert named == {PARTS[key].name for key in flagged}, (named, flagged)
+    # without last year's text nothing is said about it
+    assert "上年报告的文字" not in draft_offline(report)["problems"]
+    assert "与上年基本相同" not in draft_offline(report)["problems"]
+
+
+def test_carried_forward_applications_and_no_press_conference_are_problems() -> None:
+    report = _quiet(
+        meta__agency="安吉县人民政府",
+        meta__level="区县政府",
+        facts__press_conferences=0,
+        table3={
+            "new_received": {"natural_person": 10},
+            "granted": {"natural_person": 8},
+            "carried_forward": {"natural_person": 2},
+        },
+    )
+    text = draft_offline(report)["problems"]
+    assert "新闻发布会" in text and re.search("跨年度|结转下年度", text), text
+    assert "2024年" in text
+    department = draft_offline(_quiet(facts__press_conferences=0))["problems"]
+    assert "新闻发布会" not in department  # a department need not hold press conferences
+
+
+def test_the_same_problem_reads_differently_between_agencies_and_each_has_a_measure() -> None:
+    texts = [
+        draft_offline(
+            _quiet(meta__agency=n, facts__training_sessions=0, facts__policy_interpretations=0)
+        )["problems"]
+        for n in NAMES
+    ]
+    assert len({t.replace(n[3:], "") for t, n in zip(texts, NAMES, strict=True)}) == len(NAMES)
+    for text in texts:
+        assert "2024年" in text and "培训" in text and "解读" in text
+        assert not re.search(r"\d+(?:件|条|次)", text)  # no figures the data does not hold
+    shapes = {("一是" in t, "\n" in t, "对此" in t or "改进措施：" in t) for t in texts}
+    assert len(shapes) >= 2, shapes
+
+
+# --- 六、其他 --------------------------------------------------------------------------
+
+
+def test_other_matters_states_fees_and_the_clerks_other_matters() -> None:
+    note = "人大代表建议和政协提案的办理复文已按规定在门户网站公开。"
+    texts = [
+        draft_offline(_report(meta__agency=n, facts__other_matters=note))["other_matters"]
+        for n in NAMES
+    ]
+    for text in texts:
+        assert "人大代表建议和政协提案的办理复文已按规定在门户网站公开。" in text
+        assert "信息处理费" in text or "收费" in text
+        assert "无其他需要报告的事项" not in text  # there was another matter
+    plain = [draft_offline(_report(meta__agency=n))["other_matters"] for n in NAMES]
+    assert all("信息处理费" in t or "收费" in t for t in plain)
+    assert (
+        len({t.replace(n, "").replace(n[3:], "") for t, n in zip(plain, NAMES, strict=True)}) >= 5
+    )
