@@ -17,10 +17,12 @@ from __future__ import annotations
 import argparse
 import difflib
 import itertools
+import os
 import random
 import re
 import statistics
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -305,12 +307,44 @@ def claims(report: Report) -> list[str]:
     return [phrase for phrase in CLAIM_PHRASES if phrase in text]
 
 
-def mean_similarity(masked: list[dict[str, str]], key: str) -> float:
+def mean_similarity(
+    masked: list[dict[str, str]], key: str, pairs: list[tuple[int, int]] | None = None
+) -> float:
+    """Mean difflib ratio of the section `key` over all pairs of drafts (or the given pairs)."""
+    chosen = pairs if pairs is not None else list(itertools.combinations(range(len(masked)), 2))
     ratios = [
-        difflib.SequenceMatcher(None, a[key], b[key], autojunk=False).ratio()
-        for a, b in itertools.combinations(masked, 2)
+        difflib.SequenceMatcher(None, masked[a][key], masked[b][key], autojunk=False).ratio()
+        for a, b in chosen
     ]
     return statistics.fmean(ratios)
+
+
+def _pairs(count: int, limit: int) -> list[tuple[int, int]] | None:
+    """All pairs when there are at most `limit`, else `limit` pairs drawn (seeded)."""
+    total = count * (count - 1) // 2
+    if total <= limit:
+        return None
+    every = list(itertools.combinations(range(count), 2))
+    return random.Random(12).sample(every, limit)
+
+
+def _last_year_findings(reports: list[Report], drafts: list[dict[str, str]]) -> list[str]:
+    """P-06 (text like last year's) is expected where last year's text is in the data and
+    was drafted from the same notes; each part it flags must be named in 五、问题."""
+    from draftbot.outline import PARTS
+
+    flagged = named = agencies = 0
+    for r, d in zip(reports, drafts, strict=True):
+        drafted = r.model_copy(update={"narrative": r.narrative.model_copy(update=d)})
+        keys = {f.section for f in review_report(drafted) if f.code == "P-06"}
+        if keys:
+            agencies += 1
+            flagged += len(keys)
+            named += sum(f"“{PARTS[k].name}”" in d["problems"] for k in keys if k in PARTS)
+    return [
+        f"Agencies given last year's text: {sum(1 for r in reports if r.previous_year and r.previous_year.narrative)}; "
+        f"P-06 on {agencies} of them ({flagged} parts), named in 五、问题: {named} of {flagged} (goal: all)",
+    ]
 
 
 def _part_lengths(reports: list[Report], drafts: list[dict[str, str]]) -> list[str]:
@@ -371,7 +405,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--agencies", type=int, default=60)
     parser.add_argument("--write", type=Path, default=None)
+    parser.add_argument(
+        "--max-pairs", type=int, default=5000, help="pairs compared per section (more: sampled)"
+    )
     args = parser.parse_args()
+    load_start, started = os.getloadavg(), time.perf_counter()
     rng = random.Random(12)
     reports = [generate(rng, i) for i in range(args.agencies)]
     reports += [load_report(p) for p in sorted((ROOT / "examples").glob("*.yaml"))]
@@ -381,16 +419,25 @@ def main() -> None:
         (r.meta.agency, f) for r, d in zip(reports, drafts, strict=True) for f in facts_twice(d)
     ]
     claimed = [(r.meta.agency, c) for r in reports for c in claims(r)]
-    review = Counter()
+    review: Counter[str] = Counter()
     for r, d in zip(reports, drafts, strict=True):
         drafted = r.model_copy(update={"narrative": r.narrative.model_copy(update=d)})
         review.update(f.code for f in review_report(drafted))
+    pairs = _pairs(len(masked), args.max_pairs)
+    levels = Counter(r.meta.level.value for r in reports[: args.agencies])
     lines = [
         "# Offline draft quality over generated agencies (issue 12)",
         "",
-        f"Machine: {machine_line()}",
+        f"Machine: {machine_line()}; load average (1/5/15 min) at start "
+        f"{load_start[0]:.2f}/{load_start[1]:.2f}/{load_start[2]:.2f}, at end "
+        + "/".join(f"{x:.2f}" for x in os.getloadavg())
+        + f"; {time.perf_counter() - started:.0f} s",
         f"Command: `.venv/bin/python bench/draft_quality.py --agencies {args.agencies}`",
-        f"Agencies: {args.agencies} generated (seed 12; every level) + {len(reports) - args.agencies} examples",
+        f"Agencies: {args.agencies} generated (seed 12) + {len(reports) - args.agencies} examples; "
+        + "per level: "
+        + "、".join(f"{k} {v}" for k, v in sorted(levels.items())),
+        f"Pairs compared per section: {len(pairs) if pairs else len(masked) * (len(masked) - 1) // 2}"
+        + (" (drawn at random, seeded)" if pairs else " (all)"),
         "",
         f"Goal: mean pairwise similarity per section (digits and names masked) ≤ {TARGET_SIMILARITY}",
         "",
@@ -398,7 +445,7 @@ def main() -> None:
         "|---|---|---|---|---|---|",
     ]
     for key in SECTION_KEYS:
-        sim = mean_similarity(masked, key)
+        sim = mean_similarity(masked, key, pairs)
         sizes = [len(d[key]) for d in drafts]
         lines.append(
             f"| {key} | {sim:.3f} | {sim / TARGET_SIMILARITY:.2f} | {statistics.median(sizes):.0f} "
@@ -412,8 +459,10 @@ def main() -> None:
         + (f" — e.g. {twice[:3]}" if twice else ""),
         f"Claims of work with every optional fact empty (goal 0): {len(claimed)}"
         + (f" — e.g. {claimed[:3]}" if claimed else ""),
-        "Review findings on the drafts (goal: none but P-09): "
+        "Review findings on the drafts (goal: none but P-09, and P-06 where last year's text "
+        "is reused): "
         + (", ".join(f"{code} × {n}" for code, n in sorted(review.items())) or "none"),
+        *_last_year_findings(reports, drafts),
     ]
     publish(lines, args.write)
 
