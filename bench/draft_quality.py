@@ -246,7 +246,9 @@ def generate_data(rng: random.Random, index: int) -> dict[str, Any]:
         picked = rng.sample(pool, rng.choice(counts))
         name = key if key == "other_matters" else f"{key}_notes"
         facts[name] = "。".join(picked) + ("。" if picked else "")
-    if index % 10 == 9:  # an agency that reports almost nothing beyond the tables
+    if (
+        index // 8
+    ) % 5 == 2:  # an agency (of every level) that reports almost nothing beyond the tables
         facts = {k: v for k, v in facts.items() if not k.endswith("_notes") and k != "practices"}
         facts["other_matters"] = ""
     data: dict[str, Any] = {

@@ -428,6 +428,8 @@ def weave(
     opener = options[variant(seed, key + ".opener", len(options))]
     lead = leads[variant(seed, key + ".lead", len(leads))] if leads else ""
     shape = variant(seed, key + ".shape", 3) if len(parts) > 1 else 1
+    if len(parts) > 4 and leads:  # five or more: 一是…五是…, not a chain of 此外、同时
+        shape = 0
     link = variant(seed, key + ".link", len(_CONNECTIVES))
     text = _arranged(parts, shape, subject, opener, lead, link)
     topic = TOPICS.get(f"overview_{key}", ("", ()))[1]
