@@ -188,3 +188,18 @@ def test_other_matters_states_fees_and_the_clerks_other_matters() -> None:
     assert (
         len({t.replace(n, "").replace(n[3:], "") for t, n in zip(plain, NAMES, strict=True)}) >= 5
     )
+
+
+def test_a_note_with_its_own_subject_gets_no_second_one() -> None:
+    report = load_report(EXAMPLES / "county-gov-2023.yaml")
+    text = draft_offline(report)["overview_supervision"]
+    assert "县政府办公室每季度检查" in text
+    assert "全县办公室" not in text and "全县县政府" not in text
+    # a note starting with the agency's own name and a verb is put in the area's voice once
+    for name in NAMES:
+        note = "我局建立信息发布审核制度。落实公开前保密审查。"
+        text = draft_offline(_report(meta__agency=name, facts__management_notes=note))[
+            "overview_management"
+        ]
+        assert "我局我局" not in text and text.count("我局") <= 1, text
+        assert "建立信息发布审核制度" in text and "落实公开前保密审查" in text
