@@ -349,28 +349,51 @@ def _last_year_findings(reports: list[Report], drafts: list[dict[str, str]]) -> 
     ]
 
 
-def _part_lengths(reports: list[Report], drafts: list[dict[str, str]]) -> list[str]:
-    """（三）（四）（五）: how many drafts fall in the real range when the agency reported
-    something for the part (P-09 not raised), and the length of the one-sentence text when not."""
-    from draftbot.review.generic import is_generic
+def part_facts(report: Report, key: str) -> int:
+    """How many facts the agency gave for （三）（四）（五） `key`: each listed practice, count,
+    channel list, website, table figure and sentence of the clerk's notes counts one."""
+    from draftbot.text import split_sentences
 
+    f, p, t2 = report.facts, report.facts.practices, report.table2
+    name = key.removeprefix("overview_")
+    notes = len(split_sentences(getattr(f, f"{name}_notes"))) if getattr(f, f"{name}_notes") else 0
+    if key == "overview_management":
+        given = [p.review_methods, p.updated_guides, t2.normative_documents.repealed]
+        given += [t2.normative_documents.in_force, t2.regulations.repealed, t2.regulations.in_force]
+    elif key == "overview_platform":
+        given = [f.channels, report.meta.website, p.new_media_accounts, p.reading_points]
+    else:
+        given = [f.training_sessions is not None, p.supervision_methods, p.circulars]
+    return notes + sum(bool(g) for g in given)
+
+
+def _part_lengths(reports: list[Report], drafts: list[dict[str, str]]) -> list[str]:
+    """（三）（四）（五）: characters by how many facts the agency gave for the part (none: one
+    short true sentence and P-09; one: a single clause; two or more: the real range)."""
     low, high = REAL_PART_CHARS
     lines = [
         "",
-        f"（三）（四）（五） with facts: real range {low}–{high} chars; without: one short true sentence + P-09",
+        f"（三）（四）（五） by the facts given for the part: real range {low}–{high} chars when "
+        "the agency reported something; with none, one short true sentence + P-09",
         "",
-        "| section | drafts with facts | in range | median | min | max | without facts | max chars |",
-        "|---|---|---|---|---|---|---|---|",
+        "| section | facts given | drafts | in real range | median | min | max |",
+        "|---|---|---|---|---|---|---|",
     ]
     for key in ("overview_management", "overview_platform", "overview_supervision"):
-        said = [len(d[key]) for d in drafts if not is_generic(d[key])]
-        bare = [len(d[key]) for d in drafts if is_generic(d[key])]
-        inside = sum(low <= n <= high for n in said)
-        lines.append(
-            f"| {key} | {len(said)} | {inside} | {statistics.median(said):.0f} | {min(said)} "
-            f"| {max(said)} | {len(bare)} | {max(bare, default=0)} |"
-        )
-    del reports
+        groups: dict[str, list[int]] = {"none": [], "one": [], "two or more": []}
+        for r, d in zip(reports, drafts, strict=True):
+            given = part_facts(r, key)
+            groups["none" if not given else "one" if given == 1 else "two or more"].append(
+                len(d[key])
+            )
+        for label, sizes in groups.items():
+            if not sizes:
+                continue
+            inside = sum(low <= n <= high for n in sizes)
+            lines.append(
+                f"| {key} | {label} | {len(sizes)} | {inside} | {statistics.median(sizes):.0f} "
+                f"| {min(sizes)} | {max(sizes)} |"
+            )
     return lines
 
 
