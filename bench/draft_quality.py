@@ -453,11 +453,9 @@ def main() -> None:
     lines = [
         "# Offline draft quality over generated agencies (issue 12)",
         "",
-        f"Machine: {machine_line()}; load average (1/5/15 min) at start "
-        f"{load_start[0]:.2f}/{load_start[1]:.2f}/{load_start[2]:.2f}, at end "
-        + "/".join(f"{x:.2f}" for x in os.getloadavg())
-        + f"; {time.perf_counter() - started:.0f} s",
-        f"Command: `.venv/bin/python bench/draft_quality.py --agencies {args.agencies}`",
+        "Machine: {machine}",
+        f"Command: `.venv/bin/python bench/draft_quality.py --agencies {args.agencies}"
+        + (f" --max-pairs {args.max_pairs}`" if pairs else "`"),
         f"Agencies: {args.agencies} generated (seed 12) + {len(reports) - args.agencies} examples; "
         + "per level: "
         + "、".join(f"{k} {v}" for k, v in sorted(levels.items())),
@@ -489,7 +487,13 @@ def main() -> None:
         + (", ".join(f"{code} × {n}" for code, n in sorted(review.items())) or "none"),
         *_last_year_findings(reports, drafts),
     ]
-    publish(lines, args.write)
+    load_end = "/".join(f"{x:.2f}" for x in os.getloadavg())
+    machine = (
+        f"{machine_line()}; load average (1/5/15 min) at start "
+        + "/".join(f"{x:.2f}" for x in load_start)
+        + f", at end {load_end}; wall time {time.perf_counter() - started:.0f} s"
+    )
+    publish([line.replace("{machine}", machine) for line in lines], args.write)
 
 
 if __name__ == "__main__":
