@@ -6,6 +6,7 @@ A fully cached re-run imports neither LangChain nor openai (the cache lookup com
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Annotated
 
@@ -31,6 +32,24 @@ def draft(
     ] = None,
 ) -> None:
     """起草正文各段并写回数据文件（原文保存为修订记录），显示每段由谁起草及提示。"""
+    # A one-shot command whose objects nearly all live until it ends: the cyclic collector
+    # would only re-traverse the growing heap while the modules and the report load (issue 19).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _draft(file, section, offline, instruction, prompts)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _draft(
+    file: Path,
+    section: list[str] | None,
+    offline: bool,
+    instruction: str | None,
+    prompts: Path | None,
+) -> None:
     from ..datafile import save_report
     from ..drafting import SECTION_TITLES, UnknownSectionError, apply_draft, draft_report
     from ..drafting.prompts import PromptError

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import importlib
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -310,7 +311,7 @@ async def _answer(
         if on_chunk:
             on_chunk(hit)
         return Completion(hit, cached=True)
-    llm = await client_module()
+    llm = await client_module(job.settings, streaming=on_chunk is not None)
     answer = await llm.complete(
         job.settings,
         messages,
@@ -320,8 +321,8 @@ async def _answer(
         budget=job.budget,
     )
     job.calls += answer.calls
-    if job.cache:
-        job.cache.put(key, answer.text)
+    if job.cache:  # written (and fsync'ed) off the loop: the other sections' answers go on
+        await asyncio.to_thread(job.cache.put, key, answer.text)
     return answer
 
 
@@ -331,14 +332,52 @@ def _check_length(text: str) -> None:
         raise LLMError(f"模型返回的正文过长（{len(text)} 字，每部分上限 {MAX_SECTION_CHARS} 字）")
 
 
-async def client_module() -> ModuleType:
+async def client_module(settings: Settings | None = None, *, streaming: bool = False) -> ModuleType:
     """`drafting.llm`, imported in a worker thread on first use so the event loop (the web
-    server's, or the one preparing the other sections) keeps running meanwhile."""
+    server's, or the one preparing the other sections) keeps running meanwhile. With
+    `settings`, the chat model for them on the running loop is built in that thread too
+    (`llm.chat_model`): building it imports the rest of the client lazily (openai's chat
+    resources, the HTTP transport), which belongs with the import, not on the loop.
+
+    Raises `LLMError` (Chinese cause) when the client libraries cannot be imported, so the
+    sections fall back to the offline drafter with a finding instead of a traceback.
+    """
     name = f"{__package__}.llm"
     module = sys.modules.get(name)
     if module is not None and not getattr(module.__spec__, "_initializing", False):
         return module
-    return await asyncio.to_thread(importlib.import_module, name)
+    loop = asyncio.get_running_loop()
+    return await asyncio.to_thread(_load_client, name, settings, loop, streaming)
+
+
+def _load_client(
+    name: str, settings: Settings | None, loop: asyncio.AbstractEventLoop, streaming: bool
+) -> ModuleType:
+    """Import `name` (LangChain + openai: ~2,000 modules, hundreds of thousands of objects
+    that live as long as the process) and build the model, with the cyclic garbage collector
+    paused; then move every object alive at that point to the collector's permanent
+    generation (`gc.freeze`).
+
+    The collector would otherwise traverse the growing heap again and again during the
+    import (about a fifth of its CPU time) and once more at interpreter exit (about a
+    quarter); the frozen objects are module-level state that is never garbage anyway.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        module = importlib.import_module(name)
+        if settings is not None:
+            module.chat_model(settings, streaming=streaming, loop=loop)
+        return module
+    except ImportError as exc:
+        raise LLMError(
+            f"无法加载大模型客户端库 {exc.name or name}（未安装或已损坏），"
+            "请在 draftbot 所在的 Python 环境中重新安装 draftbot，或用 --offline 离线起草"
+        ) from None
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _prepare(report: Report, settings: Settings, instruction: str | None, use_llm: bool) -> _Job:

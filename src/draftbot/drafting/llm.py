@@ -139,13 +139,20 @@ def configure_tracing(settings: Settings) -> None:
     langsmith.configure(enabled=None if settings.langsmith_tracing else False)
 
 
-def chat_model(settings: Settings, *, streaming: bool = False) -> ChatOpenAI:
-    """The chat model for `settings` on the running event loop, built once per loop and
-    configuration, so pooled keep-alive connections are reused and never cross loops.
+def chat_model(
+    settings: Settings,
+    *,
+    streaming: bool = False,
+    loop: asyncio.AbstractEventLoop | None = None,
+) -> ChatOpenAI:
+    """The chat model for `settings` on `loop` (default: the running event loop), built once
+    per loop and configuration, so pooled keep-alive connections are reused and never cross
+    loops. A worker thread may build it ahead for a loop (`drafting.core.client_module`):
+    the HTTP clients open no connection until the model is used on that loop.
 
-    Must be called from a coroutine (raises `RuntimeError` otherwise).
+    Without `loop`, must be called from a coroutine (raises `RuntimeError` otherwise).
     """
-    loop = asyncio.get_running_loop()
+    loop = loop or asyncio.get_running_loop()
     api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else ""
     key = (
         settings.llm_base_url,
@@ -157,16 +164,13 @@ def chat_model(settings: Settings, *, streaming: bool = False) -> ChatOpenAI:
         settings.langsmith_tracing,
         streaming,
     )
-    with _models_lock:
+    with _models_lock:  # built under the lock: concurrent callers wait for one build
         per_loop = _models.setdefault(loop, {})
         model = per_loop.get(key)
-    if model is not None:
-        return model
-    model = build_chat_model(settings, streaming=streaming)
-    with _models_lock:
-        model = per_loop.setdefault(key, model)
-        while len(per_loop) > MODELS_PER_LOOP:
-            del per_loop[next(iter(per_loop))]
+        if model is None:
+            model = per_loop[key] = build_chat_model(settings, streaming=streaming)
+            while len(per_loop) > MODELS_PER_LOOP:
+                del per_loop[next(iter(per_loop))]
     return model
 
 
