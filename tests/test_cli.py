@@ -324,3 +324,20 @@ def test_running_a_command_converts_only_that_command(examples_dir: Path):
         group.main(["check", str(examples_dir / "busy-2023.yaml")], prog_name="draftbot")
     assert done.value.code == 0
     assert list(group.commands) == ["check"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("missing", [False, True])
+def test_draft_pauses_the_collector_only_while_it_runs(
+    tmp_path: Path, examples_dir: Path, missing: bool
+):
+    """`draftbot draft` runs with the cyclic collector paused (issue 19) and turns it back on
+    when it ends, also when it fails, so a process that calls the CLI in-process keeps it."""
+    import gc
+
+    path = tmp_path / ("missing.yaml" if missing else "busy.yaml")
+    if not missing:
+        shutil.copy(examples_dir / "busy-2023.yaml", path)
+    assert gc.isenabled()
+    result = run("draft", "--offline", str(path))
+    assert result.exit_code == (2 if missing else 0), result.output
+    assert gc.isenabled()

@@ -155,3 +155,74 @@ def test_an_http_endpoint_loads_no_certificates_and_https_loads_them_once() -> N
     secure = _tls_for("https://api.example.cn/v1")
     assert secure is _tls_for("https://other.example.cn/v1")
     assert secure.check_hostname
+
+
+def _fresh_process(code: str, fake: FakeOpenAI, cache: Path, cwd: Path) -> list[str]:
+    """Run `code` in a new interpreter pointed at `fake`; its stdout, split into words."""
+    env = {
+        **os.environ,
+        "DRAFTBOT_LLM_BASE_URL": fake.base_url,
+        "DRAFTBOT_LLM_MODEL": "fake-model",
+        "DRAFTBOT_LLM_API_KEY": "sk-test",
+        "DRAFTBOT_LLM_TIMEOUT": "30",
+        "DRAFTBOT_LLM_RETRIES": "1",
+        "DRAFTBOT_CACHE_DIR": str(cache),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=cwd,
+        timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    return result.stdout.split()
+
+
+def test_a_cold_draft_builds_one_model_off_the_loop_and_leaves_the_collector_on(
+    fake_openai: FakeOpenAI, tmp_path: Path, examples_dir: Path
+) -> None:
+    """Issue 19: in a fresh process the 8 sections that miss the cache at once share one
+    client import and one model (one pair of HTTP clients), built in the import's worker
+    thread; each section costs exactly one call; the cyclic collector is on again afterwards
+    and the client's long-lived objects are frozen out of its traversals."""
+    fake_openai.default = normal(ANSWER)
+    code = (
+        "import gc, threading, openai\n"
+        "built = []\n"
+        "class Counting(openai.DefaultAsyncHttpxClient):\n"
+        "    def __init__(self, *a, **k):\n"
+        "        built.append(threading.current_thread().name)\n"
+        "        super().__init__(*a, **k)\n"
+        "openai.DefaultAsyncHttpxClient = Counting\n"
+        "from draftbot.config import Settings\n"
+        "from draftbot.datafile import load_report\n"
+        "from draftbot.drafting import draft_report\n"
+        f"o = draft_report(load_report({str(examples_dir / 'busy-2023.yaml')!r}), Settings())\n"
+        "print(o.llm_calls, len(built), 'draftbot-llm' in built, gc.isenabled(),"
+        " gc.get_freeze_count() > 100_000,"
+        " sorted({d.source for d in o.sections.values()}) == ['fake-model'])\n"
+    )
+    words = _fresh_process(code, fake_openai, tmp_path / "cache", tmp_path)
+    assert words == [str(len(SECTION_KEYS)), "1", "False", "True", "True", "True"]
+    assert fake_openai.calls == len(SECTION_KEYS)
+
+
+def test_a_client_library_that_cannot_be_imported_falls_back_with_a_chinese_cause(
+    fake_openai: FakeOpenAI, tmp_path: Path, examples_dir: Path
+) -> None:
+    """The import runs in a worker thread; when it fails (a broken install), every section is
+    drafted offline with a D-02 finding naming the library, no call is made, no traceback."""
+    path = tmp_path / "busy.yaml"
+    path.write_bytes((examples_dir / "busy-2023.yaml").read_bytes())
+    code = (
+        "import sys\n"
+        "sys.modules['langchain_openai'] = None  # as if the package were missing\n"
+        "import draftbot.cli\n"
+        f"sys.argv = ['draftbot', 'draft', {str(path)!r}]\n"
+        "try:\n    draftbot.cli.main()\nexcept SystemExit as exc:\n    print('EXIT', exc.code)\n"
+    )
+    words = _fresh_process(code, fake_openai, tmp_path / "cache", tmp_path)
+    out = " ".join(words)
+    assert words[-2:] == ["EXIT", "0"], out
+    assert out.count("离线模板") >= len(SECTION_KEYS)
+    assert out.count("[D-02]") == len(SECTION_KEYS)
+    assert "无法加载大模型客户端库 langchain_openai（未安装或已损坏）" in out
+    assert fake_openai.calls == 0
