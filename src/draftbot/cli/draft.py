@@ -1,7 +1,8 @@
 """`draftbot draft`: draft the prose sections and write them back to the data file.
 
 A fully cached re-run imports neither LangChain nor openai (the cache lookup comes first,
-`drafting/llm.py` imports the client only on the first miss).
+`drafting/llm.py` imports the client only on the first miss). The command runs with the cyclic
+garbage collector paused and turns it back on when it ends (issue 19).
 """
 
 from __future__ import annotations

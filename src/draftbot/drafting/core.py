@@ -7,8 +7,9 @@ paragraph (with a finding quoting them), or fall back to the offline text with a
 `llm_max_concurrency` at a time); the whole report is bounded by `timeout × attempts`.
 
 The cache is looked up before anything else: a fully cached run never imports LangChain or
-openai. On the first miss `drafting.llm` is imported in a worker thread (once per process)
-while the other sections' prompts are rendered. The offline texts are rendered only when a
+openai. On the first miss `drafting.llm` is imported and the chat model built in a worker
+thread (once per process, cyclic GC paused; `_load_client`) while the other sections' prompts
+are rendered. The offline texts are rendered only when a
 section needs them (offline mode or a fallback).
 """
 

@@ -11,8 +11,9 @@ message names the cause in Chinese.
 Models are built once per event loop and configuration (`chat_model`) with their own HTTP
 clients, so keep-alive connections are reused across drafts and never used on a loop that did
 not open them; an http:// endpoint loads no TLS certificates. Importing this module is the
-expensive part of the LLM path (about a second): `drafting.core` does it in a worker thread,
-and only when a request is not answered by the cache.
+expensive part of the LLM path (about a second): `drafting.core` does it, and builds the first
+model, in a worker thread with the cyclic GC paused, and only when a request is not answered by
+the cache.
 """
 
 from __future__ import annotations
