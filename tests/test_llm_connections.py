@@ -226,3 +226,28 @@ def test_a_client_library_that_cannot_be_imported_falls_back_with_a_chinese_caus
     assert out.count("[D-02]") == len(SECTION_KEYS)
     assert "无法加载大模型客户端库 langchain_openai（未安装或已损坏）" in out
     assert fake_openai.calls == 0
+
+
+def test_a_slow_client_import_does_not_count_against_the_report_deadline(
+    fake_openai: FakeOpenAI, tmp_path: Path, examples_dir: Path
+) -> None:
+    """The deadline (timeout × attempts) bounds the model calls; importing the client on a
+    loaded machine can take longer than that and must not push every section offline."""
+    fake_openai.default = normal(ANSWER)
+    code = (
+        "import importlib.abc, sys, time\n"
+        "class Slow(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name == 'draftbot.drafting.llm':\n"
+        "            time.sleep(3)  # an import slower than the whole deadline below\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Slow())\n"
+        "from draftbot.config import Settings\n"
+        "from draftbot.datafile import load_report\n"
+        "from draftbot.drafting import draft_report\n"
+        f"o = draft_report(load_report({str(examples_dir / 'busy-2023.yaml')!r}),"
+        " Settings(llm_timeout=2, llm_retries=0))\n"
+        "print(o.llm_calls, sorted({d.source for d in o.sections.values()}) == ['fake-model'])\n"
+    )
+    words = _fresh_process(code, fake_openai, tmp_path / "cache", tmp_path)
+    assert words == [str(len(SECTION_KEYS)), "True"]

@@ -7,9 +7,9 @@ paragraph (with a finding quoting them), or fall back to the offline text with a
 `llm_max_concurrency` at a time); the whole report is bounded by `timeout × attempts`.
 
 The cache is looked up before anything else: a fully cached run never imports LangChain or
-openai. On the first miss `drafting.llm` is imported and the chat model built in a worker
-thread (once per process, cyclic GC paused; `_load_client`) while the other sections' prompts
-are rendered. The offline texts are rendered only when a
+openai. When a section misses, `drafting.llm` is imported and the chat model built in a worker
+thread (once per process, cyclic GC paused; `_load_client`) before the report's deadline
+starts, so a slow import on a loaded machine never eats the model calls' time. The offline texts are rendered only when a
 section needs them (offline mode or a fallback).
 """
 
@@ -91,6 +91,7 @@ class _Job:
     calls: int = 0
     budget: CallBudget | None = None  # per-report and per-day call caps of this run
     left_out: list[LeftOut] = field(default_factory=list)  # clerk's lines no drafter saw
+    messages: dict[str, list[Message]] = field(default_factory=dict)  # first round, per section
     _offline: OfflineDraft | None = None
 
     @property
@@ -191,6 +192,13 @@ def _fallback(job: _Job, section: str, code: str, message: str, hint: str) -> Se
 
 
 def section_messages(job: _Job, section: str) -> list[Message]:
+    """The first-round messages of `section` (system + user prompt), rendered once per job."""
+    if section not in job.messages:
+        job.messages[section] = _render_messages(job, section)
+    return list(job.messages[section])
+
+
+def _render_messages(job: _Job, section: str) -> list[Message]:
     assert job.prompts is not None
     meta = job.report.meta
     voice = voice_for(meta.agency, meta.level)
@@ -381,6 +389,22 @@ def _load_client(
             gc.enable()
 
 
+async def _client_if_needed(job: _Job, sections: Sequence[str], *, streaming: bool) -> None:
+    """Import the client and build the model when any of `sections` misses the cache, before
+    the report's deadline starts: the deadline bounds the model calls (timeout × attempts),
+    not a one-off import that a loaded machine may slow down. A failed import is left for
+    the sections to meet again (each falls back offline with the cause)."""
+    if job.cache is None:
+        return
+    cache = job.cache
+    if all(cache.get(cache_key(job.settings, section_messages(job, k))) for k in sections):
+        return
+    try:
+        await client_module(job.settings, streaming=streaming)
+    except LLMError:
+        return
+
+
 def _prepare(report: Report, settings: Settings, instruction: str | None, use_llm: bool) -> _Job:
     report, left_out = screen_report(report)  # before any drafter sees the clerk's text
     sheet = build_fact_sheet(report)
@@ -416,6 +440,7 @@ async def adraft_report(
         drafts = {k: _offline_draft(job, k, []) for k in keys}
         return DraftOutcome(drafts, "离线模板" if offline else settings.drafter_label)
     limit = asyncio.Semaphore(settings.llm_max_concurrency)
+    await _client_if_needed(job, keys, streaming=False)
     # One deadline for the whole report: waiting for a free slot counts against it, so a
     # report never takes longer than timeout × attempts, however many sections it has.
     deadline = asyncio.get_running_loop().time() + settings.section_deadline
@@ -461,6 +486,7 @@ async def stream_section(
         yield DraftEvent("done", key, draft.text, draft.source, tuple(draft.findings))
         return
     queue: asyncio.Queue[DraftEvent] = asyncio.Queue()
+    await _client_if_needed(job, [key], streaming=True)
     deadline = asyncio.get_running_loop().time() + settings.section_deadline
     task = asyncio.ensure_future(_draft_with_llm(job, key, queue.put_nowait, deadline))
     try:
