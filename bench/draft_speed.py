@@ -50,14 +50,18 @@ GOAL_OVER_CALL = 0.8
 GOAL_CACHED = 0.5
 
 
-def _env(fake: FakeOpenAI, cache: Path) -> dict[str, str]:
-    return {
+def _env(fake: FakeOpenAI, cache: Path, src: Path | None = None) -> dict[str, str]:
+    """The CLI's environment; with `src`, another checkout's `src/` is imported instead."""
+    env = {
         **os.environ,
         "DRAFTBOT_LLM_BASE_URL": fake.base_url,
         "DRAFTBOT_LLM_MODEL": "fake-model",
         "DRAFTBOT_LLM_API_KEY": "sk-bench",
         "DRAFTBOT_CACHE_DIR": str(cache),
     }
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    return env
 
 
 def _run(argv: list[str], env: dict[str, str]) -> float:
@@ -76,19 +80,21 @@ def _run_timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, floa
     return wall, cpu, start
 
 
-def bench_cli(fake: FakeOpenAI, tmp: Path, runs: int) -> dict[str, list[float]]:
+def bench_cli(
+    fake: FakeOpenAI, tmp: Path, runs: int, src: Path | None = None, tag: str = ""
+) -> dict[str, list[float]]:
     """Cold (empty cache) and fully cached `draftbot draft`, each a fresh process."""
     out: dict[str, list[float]] = {
         k: [] for k in ("cold", "cold_cpu", "to_first", "after_last", "cached", "cached_cpu")
     }
     cold_calls, cached_calls = [], []
     for i in range(runs):
-        path = tmp / f"busy-{i}.yaml"
+        path = tmp / f"busy-{tag}{i}.yaml"
         shutil.copy(ROOT / "examples" / "busy-2023.yaml", path)
-        cache = tmp / f"cache-{i}"
+        cache = tmp / f"cache-{tag}{i}"
         argv = [sys.executable, "-m", "draftbot", "draft", str(path)]
         before = len(fake.requests)
-        wall, cpu, start = _run_timed(argv, _env(fake, cache))
+        wall, cpu, start = _run_timed(argv, _env(fake, cache, src))
         stamps = [r.time for r in fake.requests[before:]]
         out["cold"].append(wall)
         out["cold_cpu"].append(cpu)
@@ -97,7 +103,7 @@ def bench_cli(fake: FakeOpenAI, tmp: Path, runs: int) -> dict[str, list[float]]:
         cold_calls.append(len(stamps))
         shutil.copy(ROOT / "examples" / "busy-2023.yaml", path)  # same inputs again
         before = fake.calls
-        wall, cpu, _ = _run_timed(argv, _env(fake, cache))
+        wall, cpu, _ = _run_timed(argv, _env(fake, cache, src))
         out["cached"].append(wall)
         out["cached_cpu"].append(cpu)
         cached_calls.append(fake.calls - before)
@@ -136,6 +142,29 @@ def bench_in_process(fake: FakeOpenAI, tmp: Path, drafts: int) -> tuple[list[int
     return calls, walls
 
 
+def _compare_rows(
+    cli: dict[str, list[float]], other: dict[str, list[float]], src: Path | None
+) -> list[str]:
+    """Rows for the checkout given with --compare: its medians and this tree's ratio to them."""
+    if not other:
+        return []
+    rows = []
+    for key, label in (
+        ("cold", "empty cache: wall"),
+        ("cold_cpu", "empty cache: CPU time"),
+        ("to_first", "empty cache: process start → first request"),
+        ("after_last", "empty cache: last answer → process exit"),
+        ("cached", "cached re-run: wall"),
+        ("cached_cpu", "cached re-run: CPU time"),
+    ):
+        this, that = statistics.median(cli[key]), statistics.median(other[key])
+        rows.append(
+            f"| `{src}` (--compare), {label}; this tree ÷ that one | {_ms(other[key])} | — "
+            f"| {this / that:.2f} |"
+        )
+    return rows
+
+
 def _ms(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} s ({min(values):.2f}–{max(values):.2f})"
 
@@ -144,13 +173,33 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--write", type=Path, default=None)
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        default=None,
+        help="the src/ folder of another checkout (e.g. main before a change): its cold and "
+        "cached CLI samples alternate with this tree's, for a ratio measured in one run",
+    )
     args = parser.parse_args()
     compileall.compile_dir(Path(draftbot.__file__).parent, quiet=1)
+    if args.compare:
+        compileall.compile_dir(args.compare / "draftbot", quiet=1)
     load = os.getloadavg()[0]
     with FakeOpenAI() as fake, tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         fake.default = normal(ANSWER, delay=LATENCY)
-        cli = bench_cli(fake, tmp, args.runs)
+        if args.compare:  # alternate the two trees sample by sample: same load for both
+            samples = [
+                (
+                    bench_cli(fake, tmp, 1, tag=f"n{i}-"),
+                    bench_cli(fake, tmp, 1, args.compare, f"o{i}-"),
+                )
+                for i in range(args.runs)
+            ]
+            cli = {k: [v for new, _ in samples for v in new[k]] for k in samples[0][0]}
+            other = {k: [v for _, old in samples for v in old[k]] for k in samples[0][1]}
+        else:
+            cli, other = bench_cli(fake, tmp, args.runs), {}
         calls, walls = bench_in_process(fake, tmp, 5)
         connections = fake.connections
     imports = bench_import(args.runs)
@@ -163,7 +212,8 @@ def main() -> None:
         "# Drafting speed (issue 19)",
         "",
         f"Command: `.venv/bin/python bench/draft_speed.py --runs {args.runs} "
-        "--write bench/results/draft_speed.md`  ",
+        + (f"--compare {args.compare} " if args.compare else "")
+        + "--write bench/results/draft_speed.md`  ",
         f"Machine: {machine_line()}; 1-minute load average before the run {load:.1f} (the machine "
         "is shared: compare each row with the `python -c pass` and import rows of the same run)",
         "",
@@ -184,6 +234,7 @@ def main() -> None:
         f"| `draftbot draft`, fully cached re-run | {_ms(cli['cached'])}; calls "
         f"{cli['cached_calls']} | ≤ {GOAL_CACHED:g} s, 0 calls | {cached / GOAL_CACHED:.2f} |",
         f"| same: CPU time (user + system) | {_ms(cli['cached_cpu'])} | — | — |",
+        *_compare_rows(cli, other, args.compare),
         f"| 5 successive drafts in one process (busy, seed, busy, …): calls per draft | {calls} "
         f"| {[calls[0]] * 5} | {sum(calls) / (5 * calls[0]):.2f} |",
         f"| same: wall per draft (the 1st pays the LangChain import) "
