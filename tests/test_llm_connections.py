@@ -239,14 +239,14 @@ def test_a_slow_client_import_does_not_count_against_the_report_deadline(
         "class Slow(importlib.abc.MetaPathFinder):\n"
         "    def find_spec(self, name, path, target=None):\n"
         "        if name == 'draftbot.drafting.llm':\n"
-        "            time.sleep(3)  # an import slower than the whole deadline below\n"
+        "            time.sleep(5)  # an import slower than the whole deadline below\n"
         "        return None\n"
         "sys.meta_path.insert(0, Slow())\n"
         "from draftbot.config import Settings\n"
         "from draftbot.datafile import load_report\n"
         "from draftbot.drafting import draft_report\n"
         f"o = draft_report(load_report({str(examples_dir / 'busy-2023.yaml')!r}),"
-        " Settings(llm_timeout=2, llm_retries=0))\n"
+        " Settings(llm_timeout=4, llm_retries=0))\n"
         "print(o.llm_calls, sorted({d.source for d in o.sections.values()}) == ['fake-model'])\n"
     )
     words = _fresh_process(code, fake_openai, tmp_path / "cache", tmp_path)
