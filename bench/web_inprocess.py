@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import sys
@@ -23,9 +24,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import machine_line, publish
-from web_latency import PAGES, seed
+from web_latency import EDIT, PAGES, seed
 
-COOKIE = b"draftbot_csrf=" + b"0123456789abcdef" * 2
+TOKEN = b"0123456789abcdef" * 2
+COOKIE = b"draftbot_csrf=" + TOKEN
 
 
 def main() -> None:
@@ -71,37 +73,93 @@ async def measure(app: Any, report_id: str, requests: int) -> list[tuple[str, fl
             cpu.append((time.process_time() - c0) / (requests // 5) * 1000)
             wall.append((time.perf_counter() - w0) / (requests // 5) * 1000)
         rows.append((name, statistics.median(cpu), statistics.median(wall)))
+    rows.append(await measure_autosave(app, report_id, requests))
     return rows
+
+
+async def measure_autosave(app: Any, report_id: str, requests: int) -> tuple[str, float, float]:
+    """The autosave of bench/web_latency.py (POST one 表二 cell, a new version each time):
+    every save re-runs the checks of the new version; the prose stays the same."""
+    version = json.loads(await fetch(app, f"/api/reports/{report_id}/state"))["version"]
+
+    async def save() -> None:
+        nonlocal version
+        body = json.dumps({"version": version, "changes": {"table2.licensing": str(version % 50)}})
+        status = await post(app, f"/api/reports/{report_id}/edit", body.encode())
+        assert status == 200, status
+        version += 1
+
+    for _ in range(20):
+        await save()
+    cpu, wall = [], []
+    for _ in range(5):
+        c0, w0 = time.process_time(), time.perf_counter()
+        for _ in range(requests // 5):
+            await save()
+        cpu.append((time.process_time() - c0) / (requests // 5) * 1000)
+        wall.append((time.perf_counter() - w0) / (requests // 5) * 1000)
+    return EDIT, statistics.median(cpu), statistics.median(wall)
+
+
+async def post(app: Any, path: str, body: bytes) -> int:
+    """One autosave POST (JSON, CSRF header) through the whole ASGI stack; its status."""
+    headers = [(b"content-type", b"application/json"), (b"x-csrf-token", TOKEN)]
+    status, _ = await call(app, "POST", path, body, headers)
+    return status
+
+
+async def fetch(app: Any, path: str) -> bytes:
+    """The body of one GET."""
+    return (await call(app, "GET", path))[1]
 
 
 async def get(app: Any, path: str) -> int:
     """One GET through the whole ASGI stack (middleware, routing, the page); its status."""
+    return (await call(app, "GET", path))[0]
+
+
+async def call(
+    app: Any,
+    method: str,
+    path: str,
+    body: bytes = b"",
+    extra: list[tuple[bytes, bytes]] | None = None,
+) -> tuple[int, bytes]:
+    """One request through the whole ASGI stack: (status, body)."""
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
-        "method": "GET",
+        "method": method,
         "scheme": "http",
         "path": path,
         "raw_path": path.encode(),
         "query_string": b"",
         "root_path": "",
-        "headers": [(b"host", b"127.0.0.1:8000"), (b"accept", b"text/html"), (b"cookie", COOKIE)],
+        "headers": [
+            (b"host", b"127.0.0.1:8000"),
+            (b"accept", b"text/html"),
+            (b"cookie", COOKIE),
+            *(extra or []),
+        ],
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 8000),
         "state": {},
     }
     status: list[int] = []
+    chunks: list[bytes] = []
 
     async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
+        return {"type": "http.request", "body": body, "more_body": False}
 
     async def send(message: dict[str, Any]) -> None:
         if message["type"] == "http.response.start":
             status.append(message["status"])
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
 
     await app(scope, receive, send)
-    return status[0]
+    return status[0], b"".join(chunks)
 
 
 if __name__ == "__main__":

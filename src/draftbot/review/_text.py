@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..model import Narrative, Report
 from ..numbers import NumberError, normalize_text, parse_chinese_numeral
@@ -39,9 +40,21 @@ def drafted_sections(narrative: Narrative) -> Iterator[tuple[str, str]]:
 
 
 def report_sentences(report: Report) -> Iterator[Sentence]:
+    """Every sentence of every drafted section, in order (`text.split_sentences`)."""
     for key, text in drafted_sections(report.narrative):
-        for sentence in split_sentences(text):
+        for sentence in section_sentences(text):
             yield Sentence(key, sentence)
+
+
+SENTENCES_CACHE_SIZE = 256  # section texts remembered by section_sentences
+
+
+@lru_cache(maxsize=SENTENCES_CACHE_SIZE)
+def section_sentences(text: str) -> tuple[str, ...]:
+    """`text.split_sentences(text)` of one section, remembered for the last
+    `SENTENCES_CACHE_SIZE` texts (a pure function of the text): every review reads the same
+    sentences, and an autosave of a table cell leaves the prose unchanged."""
+    return tuple(split_sentences(text))
 
 
 def quote(sentence: str, focus: str = "") -> str:

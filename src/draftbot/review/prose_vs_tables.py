@@ -13,13 +13,15 @@ A bare mention of 规章/规范性文件 (法规规章 5 条) is compared with �
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from ..claims import (
     Claim,
     ClaimData,
+    PartsOverTotal,
     claim_data,
     data_value_text,
     find_claims,
@@ -31,7 +33,7 @@ from ..facts import build_fact_sheet
 from ..findings import Finding, Severity
 from ..model import Report, result_rows
 from ..text import split_sentences
-from ._text import NUM, Sentence, drafted_sections, parse_prose_number, quote, report_sentences
+from ._text import NUM, Sentence, drafted_sections, parse_prose_number, quote, section_sentences
 
 CODE = "P-01"
 HINT = "正文中的数字应与表格和填报数据一致：请改正正文，或核对表格中的数字"
@@ -126,21 +128,56 @@ _ZERO_CASES = re.compile(
 
 
 def check_prose_numbers(report: Report) -> Iterator[Finding]:
-    data = claim_data(report)
-    data.add_counts(build_fact_sheet(report).counts)  # the figures the guard allows too
+    sheet = build_fact_sheet(report)
+    data = sheet.claims if sheet.claims is not None else claim_data(report)  # built once
+    data.add_counts(sheet.counts)  # the figures the guard allows too
     stated: dict[tuple[str, str], tuple[Claim, Sentence]] = {}
-    for sentence in report_sentences(report):
-        claims = find_claims(sentence.text)
-        yield from _claim_findings(data, sentence, claims)
-        yield from _unlisted_findings(data, sentence, claims)
-        yield from _percent_findings(data, sentence, claims)
-        yield from _repeated_findings(data, sentence, claims, stated)
-        yield from _quantity_findings(report, sentence, claims)
-        yield from _zero_findings(report, sentence)
-    for key, text in drafted_sections(report.narrative):
-        for long_sentence in split_sentences(text, at_semicolons=False):
-            yield from _sum_findings(Sentence(key, long_sentence))
+    sections = [(key, read_section(text)) for key, text in drafted_sections(report.narrative)]
+    for key, prose in sections:
+        for text, found in prose.sentences:
+            sentence, claims = Sentence(key, text), list(found)
+            yield from _claim_findings(data, sentence, claims)
+            yield from _unlisted_findings(data, sentence, claims)
+            yield from _percent_findings(data, sentence, claims)
+            yield from _repeated_findings(data, sentence, claims, stated)
+            yield from _quantity_findings(report, sentence, claims)
+            yield from _zero_findings(report, sentence)
+    for key, prose in sections:
+        for text, items in prose.sums:
+            yield from _sum_findings(Sentence(key, text), items)
     yield from _enumeration_findings(report)
+
+
+@dataclass(frozen=True)
+class SectionProse:
+    """What one section's prose says, read from its text alone: each sentence (as
+    `text.split_sentences` cuts it) with its claims (`claims.find_claims`), and each long
+    sentence (not cut at semicolons) whose listed parts add up to more than their total
+    (`claims.parts_over_totals`), with those totals."""
+
+    sentences: tuple[tuple[str, tuple[Claim, ...]], ...]
+    sums: tuple[tuple[str, tuple[PartsOverTotal, ...]], ...]
+
+
+SECTION_CACHE_SIZE = 256  # section texts (≤ MAX_SECTION_CHARS each) remembered by read_section
+
+
+@lru_cache(maxsize=SECTION_CACHE_SIZE)
+def read_section(text: str) -> SectionProse:
+    """`SectionProse` of one section's text, remembered for the last `SECTION_CACHE_SIZE`
+    texts: an autosave of a table cell changes the data, not the prose, so the review
+    re-grounds the same claims against the new data without reading the prose again.
+
+    A pure function of `text`: sentence splitting, `find_claims` and `parts_over_totals`
+    read only the text and this module's fixed patterns (no report data, no format version).
+    """
+    sentences = tuple((s, tuple(find_claims(s))) for s in section_sentences(text))
+    sums = tuple(
+        (long_sentence, tuple(items))
+        for long_sentence in split_sentences(text, at_semicolons=False)
+        if (items := parts_over_totals(long_sentence))
+    )
+    return SectionProse(sentences, sums)
 
 
 def _claim_findings(data: ClaimData, sentence: Sentence, claims: list[Claim]) -> Iterator[Finding]:
@@ -385,10 +422,10 @@ def _zero_findings(report: Report, sentence: Sentence) -> Iterator[Finding]:
             )
 
 
-def _sum_findings(sentence: Sentence) -> Iterator[Finding]:
+def _sum_findings(sentence: Sentence, items: Sequence[PartsOverTotal]) -> Iterator[Finding]:
     """N 件，其中 a 件、b 件 … (also in brackets, ；lists and a、b分别为 x、y): the parts may not add up to more
     than the total (`claims.parts_over_totals`)."""
-    for item in parts_over_totals(sentence.text):
+    for item in items:
         shown = " + ".join(str(v) for _, v in item.parts)
         yield Finding(
             CODE,
