@@ -13,7 +13,8 @@ from draftbot.config import Settings
 from draftbot.datafile import load_report
 from draftbot.drafting import apply_draft, draft_report
 from draftbot.model import Report
-from draftbot.review import _text, prose_vs_tables
+from draftbot.regions import load_divisions
+from draftbot.review import _text, places, prose_vs_tables
 from draftbot.web.edits import apply_changes
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))
@@ -27,6 +28,7 @@ def _drafted(path: Path) -> Report:
 def _without_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(prose_vs_tables, "read_section", prose_vs_tables.read_section.__wrapped__)
     monkeypatch.setattr(_text, "section_sentences", _text.section_sentences.__wrapped__)
+    monkeypatch.setattr(places, "_cached_names", places._cached_names.__wrapped__)
 
 
 def _both(report: Report) -> tuple[list[str], list[str]]:
@@ -68,6 +70,21 @@ def test_a_data_edit_changes_findings_of_unchanged_prose() -> None:
     assert [repr(f) for f in first] != cached  # the new data was used, not old findings
 
 
+def test_a_place_in_unchanged_prose_is_judged_against_new_meta() -> None:
+    report = _drafted(EXAMPLES[0])
+    text = "组织人员赴北京市海淀区学习政务公开工作经验。"
+    report = report.model_copy(
+        update={"narrative": report.narrative.model_copy(update={"overview_intro": text})}
+    )
+    warned = [f for f in check_report(report) if "海淀区" in f.message]
+    allowed = report.model_copy(
+        update={"meta": report.meta.model_copy(update={"allowed_places": ["北京市海淀区"]})}
+    )
+    cached, fresh = _both(allowed)
+    assert cached == fresh
+    assert warned and not any("海淀区" in f for f in cached)
+
+
 def test_a_prose_edit_is_read_again() -> None:
     report = _drafted(EXAMPLES[0])
     says = "本年度共收到政府信息公开申请{}件。"
@@ -95,3 +112,16 @@ def test_caches_are_bounded() -> None:
     for i in range(_text.SENTENCES_CACHE_SIZE + 100):
         _text.section_sentences(f"第{i}句。第二句。")
     assert _text.section_sentences.cache_info().currsize <= _text.SENTENCES_CACHE_SIZE
+    for i in range(places.NAMES_CACHE_SIZE + 100):
+        places.names_in(f"赴北京市海淀区考察{i}次。")
+    assert places._cached_names.cache_info().currsize <= places.NAMES_CACHE_SIZE
+
+
+def test_place_names_remembered_equal_read_afresh() -> None:
+    sentence = "组织人员赴北京市海淀区和山西省运城市稷山县学习政务公开工作经验。"
+    first, again = places.names_in(sentence), places.names_in(sentence)
+    fresh = list(load_divisions().find_names(sentence, include_generic=True))
+    assert first == again == fresh
+    assert [m.name for m in fresh]  # the sentence does name divisions
+    long = sentence * 40  # past the cached length: read afresh, same answer
+    assert places.names_in(long) == list(load_divisions().find_names(long, include_generic=True))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..findings import Finding
 from ..model import AgencyLevel, Report
@@ -114,9 +115,28 @@ def check_places(report: Report) -> Iterator[Finding]:
         return
     allowed = [a.strip() for a in report.meta.allowed_places if a.strip()]
     for sentence in report_sentences(report):
-        names = list(divisions.find_names(sentence.text, include_generic=True))
+        names = names_in(sentence.text)
         yield from _place_findings(sentence, names, own, divisions, allowed)
         yield from _level_findings(sentence, names, own, allowed)
+
+
+NAMES_CACHE_SIZE = 2048  # sentences remembered by names_in
+_CACHED_LENGTH = 1000  # longer sentences are read afresh each time
+
+
+def names_in(text: str) -> list[NameMatch]:
+    """The division names in one sentence (`Divisions.find_names` of the shipped divisions,
+    generic names included): a pure function of the text, remembered for the last
+    `NAMES_CACHE_SIZE` sentences up to `_CACHED_LENGTH` characters, since an autosave of a
+    table cell re-reviews the same prose."""
+    if len(text) > _CACHED_LENGTH:
+        return list(load_divisions().find_names(text, include_generic=True))
+    return list(_cached_names(text))
+
+
+@lru_cache(maxsize=NAMES_CACHE_SIZE)
+def _cached_names(text: str) -> tuple[NameMatch, ...]:
+    return tuple(load_divisions().find_names(text, include_generic=True))
 
 
 def _is_allowed(word: str, allowed: list[str]) -> bool:
