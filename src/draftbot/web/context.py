@@ -150,15 +150,25 @@ class ProseStatus:
 
 
 def prose_status(store: Store, stored: StoredReport) -> ProseStatus:
-    latest = latest_accepted(store, stored)
-    unwritten = unwritten_sections(stored.report)
-    unreviewed = [
-        label
-        for key, label in SECTION_LABELS.items()
-        if label not in unwritten
-        and (latest[key].source if key in latest else "user") not in HUMAN_SOURCES
-    ]
-    return ProseStatus(unwritten, unreviewed)
+    """The `ProseStatus` of a saved version, worked out once per version: it reads only the
+    version's prose and its accepted revisions (`latest_accepted`, also fixed per version)."""
+
+    def compute() -> ProseStatus:
+        latest = latest_accepted(store, stored)
+        unwritten = unwritten_sections(stored.report)
+        unreviewed = [
+            label
+            for key, label in SECTION_LABELS.items()
+            if label not in unwritten
+            and (latest[key].source if key in latest else "user") not in HUMAN_SOURCES
+        ]
+        return ProseStatus(unwritten, unreviewed)
+
+    status = _prose_status.get((stored.id, stored.version), compute)
+    return ProseStatus(list(status.unwritten), list(status.unreviewed))  # callers' own lists
+
+
+_prose_status: VersionCache[tuple[str, int], ProseStatus] = VersionCache(256)
 
 
 def latest_accepted(store: Store, stored: StoredReport) -> dict[str, SectionRevision]:
