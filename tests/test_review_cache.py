@@ -125,3 +125,23 @@ def test_place_names_remembered_equal_read_afresh() -> None:
     assert [m.name for m in fresh]  # the sentence does name divisions
     long = sentence * 40  # past the cached length: read afresh, same answer
     assert places.names_in(long) == list(load_divisions().find_names(long, include_generic=True))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_tables_shared_between_versions_equal_fresh_grids(path: Path) -> None:
+    """表三 and 表四 grids are shared by content (web/context.py): after edits of other tables
+    and of their own cells, every grid equals the one built afresh."""
+    from draftbot.web import context
+    from draftbot.web.views import grid_for
+
+    report = _drafted(path)
+    edits = [
+        {"table2.licensing": "9"},
+        {"table3.new_received.natural_person": "41"},
+        {"table4.review.maintained": "3"},
+        {"table2.licensing": "10"},
+    ]
+    for change in edits:
+        report = apply_changes(report, change)
+        for table in ("2", "3", "4"):
+            assert context._grid_by_content(report, table) == grid_for(report, table)

@@ -319,7 +319,7 @@ class Table3(Strict):
             return self.results_total.column(column)
         if column == "total":
             return sum(self.row(key).shown_total for key in result_rows(version))
-        return self.computed_results_total(version).column(column)
+        return sum(getattr(getattr(self, key), column) for key in result_rows(version))
 
 
 # --- 表四 ---------------------------------------------------------------------------------

@@ -177,6 +177,8 @@ def table3_row_keys(version: FormatVersion) -> tuple[str, ...]:
 
 
 def table3_grid(report: Report) -> Grid:
+    """表三 of `report`: reads only `report.table3` and the format version (the web caches it
+    by those, web/context.py)."""
     version = report.format_version
     t3 = report.table3
     body = table3_row_keys(version)
@@ -221,6 +223,7 @@ TABLE4_BLOCKS = ("review", "litigation_direct", "litigation_after_review")
 
 
 def table4_grid(report: Report) -> Grid:
+    """表四 of `report`: reads only `report.table4` (the web caches it by that)."""
     t4 = report.table4
     case_cols = (*CASE_COLUMNS, "total")
     cells: list[Cell] = [

@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse
 from ..checks import check_report
 from ..export import unwritten_sections
 from ..findings import Finding
+from ..model import Report
 from ..outline import SECTION_LABELS
 from ..store import SectionRevision, Store, StoredReport
 from ..tables import Grid
@@ -205,7 +206,27 @@ _grids: VersionCache[tuple[str, int, str], Grid] = VersionCache(3 * FINDINGS_CAC
 def stored_grid(stored: StoredReport, table: str) -> Grid:
     """Table `table` ("2", "3", "4") of a saved version as a grid (totals computed), built
     once per version and shared by the table page and the autosave answer."""
-    return _grids.get((stored.id, stored.version, table), lambda: grid_for(stored.report, table))
+    return _grids.get(
+        (stored.id, stored.version, table), lambda: _grid_by_content(stored.report, table)
+    )
+
+
+def _grid_by_content(report: Report, table: str) -> Grid:
+    """`grid_for`, shared between versions whose table is the same: 表三 is a function of
+    `report.table3` and the format version alone, 表四 of `report.table4` alone
+    (tables.table3_grid, table4_grid), so an autosave of another table's cell reuses them.
+    表二 reads more of the report (its format, a published report's layout): by version only."""
+    key: tuple[str, str, str]
+    if table == "3":
+        key = (table, report.format_version, report.table3.model_dump_json())
+    elif table == "4":
+        key = (table, "", report.table4.model_dump_json())
+    else:
+        return grid_for(report, table)
+    return _grids_by_content.get(key, lambda: grid_for(report, table))
+
+
+_grids_by_content: VersionCache[tuple[str, str, str], Grid] = VersionCache(2 * FINDINGS_CACHE_SIZE)
 
 
 async def json_body(request: Request) -> dict[str, Any]:
