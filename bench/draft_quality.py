@@ -8,8 +8,26 @@ characters per section and per report compared with real reports (（三）（�
 characters; department reports about 1,000–2,000, county-wide ones about 3,800); 0 facts
 stated twice in one report; 0 claims of work when every optional fact is empty; 0 review
 findings other than P-09 (general wording where the clerk reported nothing).
-The agencies are generated deterministically (seeded), with notes drawn from a pool written
-for this benchmark, so two runs give the same figures.
+The agencies are generated deterministically (seeded), so two runs give the same figures.
+
+Generator (`--generator realistic`, the default since i12-bench), calibrated to what real reports
+show (the register of county, city and province reports; no published sentence is copied):
+- kind of agency from its name (民政/人社 social, 自然资源 land, 市场监管 market, 教育, 卫健/医保,
+  农业农村, 住建/交通/水利 works, 应急, 司法, 办公室/统计 office; 乡镇 town; 政府 government);
+- applications a year by level (乡镇 0–6, 县级部门 0–18, 市级部门 2–45, 省级部门 5–90, 区县政府
+  15–160, 市级政府 40–320, 省级政府 120–700; one agency in seven far fewer);
+- applicant mix by kind: a 镇 about 93 % 自然人; 市场监管 about 45 % 商业企业; 自然资源 about 10 %
+  法律服务机构; 科研机构、社会公益组织、其他 a few per cent where they occur;
+- results by profile: mixed (55 %), all 予以公开 (20 %, and half of agencies with ≤ 3
+  applications), 无法提供-heavy (13 %), 不予公开-heavy (12 %); within a group the rows by real
+  frequency (信息不存在 ≫ 需另行制作 > 补正后不明确; 过程性、内部事务 > 第三方 > 执法案卷、查询 >
+  法律禁止 > 三安全一稳定 > 国家秘密; 信访 > 重复 > 出版物); about 3 % still pending (结转);
+- 主动公开 categories and 主动公开 notes by kind (土地征收/国土空间规划 for 自然资源, 招生入学 for
+  教育, 惠农补贴/村务财务 for a 镇 …); other notes from the shared pools, 村务 notes only for
+  镇 and governments; notes per part: governments 2–4, 市/省级部门 1–3, 县级部门 0–3, 乡镇 0–2;
+  penalties zero for 办公室/财政/镇, four times more for 市场监管.
+`--generator uniform` is the first generator (every agency only 自然人 and 商业企业, the same two
+refusal rows, one shared pool of categories and notes), kept for the before/after comparison.
 """
 
 from __future__ import annotations
@@ -32,7 +50,7 @@ from machine import machine_line, publish
 
 from draftbot.datafile import load_report
 from draftbot.drafting.offline import draft_offline
-from draftbot.model import SECTION_KEYS, Report
+from draftbot.model import APPLICANT_COLUMNS, SECTION_KEYS, Report
 from draftbot.review import review_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,11 +158,11 @@ CATEGORIES = [
 ]
 
 
-def generate(rng: random.Random, index: int) -> Report:
+def generate(rng: random.Random, index: int, generator: str = "realistic") -> Report:
     """One agency: level, name and region, tables and facts, all from `rng`. Every third
     agency with last year's figures also has last year's text: the offline draft of the same
     facts a year earlier (a clerk who kept last year's notes), which 五、问题 should name."""
-    data = generate_data(rng, index)
+    data = GENERATORS[generator](rng, index)
     if "previous_year" in data and index % 3 == 0:
         last = {k: v for k, v in data.items() if k != "previous_year"}
         last["meta"] = {**data["meta"], "report_year": data["meta"]["report_year"] - 1}
@@ -169,8 +187,12 @@ REAL_REPORT_CHARS = {
 REAL_PART_CHARS = (52, 321)  # （三）（四）（五） each, when the agency reported something
 
 
-def generate_data(rng: random.Random, index: int) -> dict[str, Any]:
-    """The data file of one generated agency (see `generate`)."""
+def generate_data_uniform(
+    rng: random.Random, index: int, departments: list[str] = DEPARTMENTS
+) -> dict[str, Any]:
+    """The data file of one generated agency with the first generator (before i12-bench): every
+    agency has only 自然人 and 商业企业 applicants, the same two refusal rows, categories and
+    notes from one shared pool (kept for the before/after comparison: `--generator uniform`)."""
     level = [
         "县级部门", "县级部门", "乡镇（街道）", "市级部门", "区县政府", "市级政府", "省级部门",
         "省级政府",
@@ -179,18 +201,18 @@ def generate_data(rng: random.Random, index: int) -> dict[str, Any]:
     county = rng.choice(PREFECTURES[city])
     region = f"浙江省{city}{county}"
     if level == "县级部门":
-        agency = county + rng.choice(DEPARTMENTS)
+        agency = county + rng.choice(departments)
     elif level == "乡镇（街道）":
         town = rng.choice(TOWNS)
         agency = town + ("办事处" if town.endswith("街道") else "人民政府")
     elif level == "市级部门":
-        agency, region = city + rng.choice(DEPARTMENTS), f"浙江省{city}"
+        agency, region = city + rng.choice(departments), f"浙江省{city}"
     elif level == "区县政府":
         agency = county + "人民政府"
     elif level == "市级政府":
         agency, region = city + "人民政府", f"浙江省{city}"
     elif level == "省级部门":
-        agency, region = "浙江省" + rng.choice(DEPARTMENTS).replace("局", "厅"), "浙江省"
+        agency, region = "浙江省" + rng.choice(departments).replace("局", "厅"), "浙江省"
     else:
         province = rng.choice(["浙江省", "江苏省", "安徽省", "福建省", "江西省"])
         agency, region = province + "人民政府", province
@@ -276,6 +298,186 @@ def generate_data(rng: random.Random, index: int) -> dict[str, Any]:
     if rng.random() < 0.5:
         data["previous_year"] = {"new_received_total": n(10), "proactive_total": n(60) + 5}
     return data
+
+
+# --- the realistic generator (default since i12-bench) -------------------------------------
+# Calibration (from the register of real county/city/province reports and the one real report in
+# ../shared/seed; no sentence is copied): the kind of agency decides what it publishes, who
+# applies and what its notes are about; the level decides volume and how much work is reported.
+REAL_DEPARTMENTS: dict[str, str] = {
+    "民政局": "social", "人力资源和社会保障局": "social", "财政局": "finance",
+    "发展和改革局": "finance", "交通运输局": "works", "水利局": "works",
+    "住房和城乡建设局": "works", "卫生健康局": "health", "医疗保障局": "health",
+    "教育局": "education", "农业农村局": "rural", "市场监督管理局": "market",
+    "自然资源和规划局": "land", "应急管理局": "safety", "司法局": "law", "统计局": "office",
+    "人民政府办公室": "office", "机关事务管理中心": "office", "民族宗教事务委员会": "office",
+}  # fmt: skip
+KIND_CATEGORIES: dict[str, list[str]] = {
+    "social": ["社会救助", "养老服务", "就业创业政策", "社会保险基金", "财政预决算"],
+    "finance": ["财政预决算", "政府债务", "重大建设项目", "价格收费", "政策文件"],
+    "works": ["重大建设项目", "招标投标", "工程质量安全", "规划计划", "通知公告"],
+    "health": ["医疗机构名录", "公共卫生", "医保政策", "药品集中采购", "财政预决算"],
+    "education": ["招生入学", "教育收费", "学校名录", "学生资助", "财政预决算"],
+    "rural": ["惠农补贴", "农产品质量安全", "乡村振兴项目", "动物防疫", "政策文件"],
+    "market": ["双随机抽查结果", "食品安全抽检", "执法信息公示", "企业信用信息", "消费警示"],
+    "land": ["土地征收", "国土空间规划", "建设项目用地", "矿业权出让", "不动产登记"],
+    "safety": ["安全生产执法", "应急预案", "灾害预警", "事故调查报告", "通知公告"],
+    "law": ["公共法律服务", "法律援助", "普法宣传", "规范性文件备案", "人事信息"],
+    "office": ["政策文件", "人事信息", "通知公告", "工作动态", "财政预决算"],
+    "town": ["惠农补贴", "村务财务", "低保救助", "征地拆迁", "工作动态", "财政预决算"],
+    "government": [
+        "政策文件", "规划计划", "重大建设项目", "财政预决算", "人事信息", "重点领域信息", "征地拆迁",
+    ],
+}  # fmt: skip
+KIND_PROACTIVE: dict[str, list[str]] = {
+    "social": ["按季度公开低保、特困人员救助资金发放情况", "公开养老服务机构名录和收费标准",
+               "集中发布稳就业补贴的申领条件和办理流程"],
+    "finance": ["重点公开财政预决算、重大建设项目和公共资源配置信息",
+                "对部门预决算公开情况逐家检查并通报"],
+    "works": ["按月发布重点项目建设进度", "在汛期及时发布雨情水情和避险转移信息",
+              "公开保障性住房分配对象和轮候情况"],
+    "health": ["公开医疗机构执业登记和医疗服务价格", "及时发布传染病防控提示"],
+    "education": ["对教育收费、招生入学政策进行集中公开", "在招生季开设入学政策问答专栏"],
+    "rural": ["公开农村集体经济组织财务和惠农补贴发放情况", "公开高标准农田建设项目清单"],
+    "market": ["及时发布食品安全抽检结果和消费警示", "公开双随机抽查计划和抽查结果",
+               "围绕企业开办、惠企政策兑现等事项集中发布办事指引"],
+    "land": ["对社会关注的征地拆迁补偿标准逐项公开", "公开国土空间规划批前公示和批后公告",
+             "土地征收启动公告、补偿安置方案全部在网站公开"],
+    "safety": ["公开安全生产行政处罚信息", "在汛期及时发布雨情水情和避险转移信息"],
+    "law": ["公开行政复议受理渠道和法律援助服务网点"],
+    "office": ["对重大行政决策事项在决策前公开征求意见", "在网站开设优化营商环境专题，集中发布涉企政策"],
+    "town": ["公开农村集体经济组织财务和惠农补贴发放情况", "在村务公开栏按季度公布低保对象名单",
+             "对社会关注的征地拆迁补偿标准逐项公开"],
+    "government": ["重点公开财政预决算、重大建设项目和公共资源配置信息",
+                   "对重大行政决策事项在决策前公开征求意见",
+                   "在网站开设优化营商环境专题，集中发布涉企政策",
+                   "按月发布重点项目建设进度", "对社会关注的征地拆迁补偿标准逐项公开"],
+}  # fmt: skip
+# applicant mix (自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他) by kind of agency
+APPLICANT_MIX: dict[str, tuple[float, ...]] = {
+    "town": (0.93, 0.03, 0.0, 0.0, 0.02, 0.02),
+    "market": (0.45, 0.45, 0.01, 0.02, 0.05, 0.02),
+    "land": (0.72, 0.14, 0.01, 0.01, 0.10, 0.02),
+    "works": (0.70, 0.20, 0.01, 0.01, 0.06, 0.02),
+    "government": (0.76, 0.10, 0.02, 0.02, 0.07, 0.03),
+}
+DEFAULT_MIX = (0.84, 0.08, 0.02, 0.02, 0.03, 0.01)
+# outcome rows with weights within their group (real frequencies: 信息不存在 dominates 无法提供,
+# 过程性信息 and 内部事务 dominate 不予公开, 信访举报 and 重复申请 dominate 不予处理)
+OUTCOME_GROUPS: dict[str, dict[str, float]] = {
+    "granted": {"granted": 1.0},
+    "partial": {"partially_granted": 1.0},
+    "denied": {
+        "denied_process_info": 3, "denied_internal_affairs": 3, "denied_third_party": 2,
+        "denied_enforcement_file": 1.5, "denied_admin_query": 1.5, "denied_law_prohibited": 1,
+        "denied_three_security_one_stability": 0.5, "denied_state_secret": 0.3,
+    },
+    "unable": {"unable_not_held": 6, "unable_need_creation": 2,
+               "unable_unclear_after_correction": 1.5},
+    "not_processed": {"not_processed_petition": 3, "not_processed_repeat": 2,
+                      "not_processed_publication": 1.5, "not_processed_confirm": 0.5,
+                      "not_processed_massive": 0.3},
+    "other": {"other_no_correction": 2, "other_other": 2, "other_no_fee_paid": 0.2},
+}  # fmt: skip
+# profiles of results (share of each group): most agencies mixed; some all 予以公开; some with
+# 无法提供 or 不予公开 making most of the results
+PROFILES: dict[str, dict[str, float]] = {
+    "mixed": {"granted": 0.45, "partial": 0.1, "denied": 0.08, "unable": 0.25,
+              "not_processed": 0.07, "other": 0.05},
+    "all_granted": {"granted": 1.0},
+    "unable_heavy": {"granted": 0.2, "partial": 0.05, "unable": 0.6, "not_processed": 0.1,
+                     "other": 0.05},
+    "denied_heavy": {"granted": 0.3, "partial": 0.1, "denied": 0.4, "unable": 0.15,
+                     "other": 0.05},
+}  # fmt: skip
+# applications a year by level (real: a 镇 a handful, a county government tens to hundreds)
+VOLUME = {
+    "乡镇（街道）": (0, 6), "县级部门": (0, 18), "市级部门": (2, 45), "省级部门": (5, 90),
+    "区县政府": (15, 160), "市级政府": (40, 320), "省级政府": (120, 700),
+}  # fmt: skip
+# 3 notes per part for governments and city/province departments, fewer for counties and towns
+NOTE_COUNTS = {
+    "乡镇（街道）": [0, 1, 1, 2], "县级部门": [0, 1, 2, 2, 3], "市级部门": [1, 2, 2, 3],
+    "省级部门": [1, 2, 3, 3],
+}  # fmt: skip
+TOWN_ONLY = ("村务", "镇便民", "惠农")
+
+
+def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
+    keys = sorted(weights)
+    return rng.choices(keys, [weights[k] for k in keys])[0]
+
+
+def _table3(rng: random.Random, kind: str, level: str) -> dict[str, Any]:
+    """表三 of one agency: applications drawn one by one (applicant by the kind's mix, result by
+    the agency's profile); a few still pending at year-end go to 结转下年度继续办理."""
+    low, high = VOLUME[level]
+    count = rng.randint(low, high) if rng.random() < 0.85 else rng.randint(0, max(1, high // 6))
+    profile = PROFILES[
+        rng.choices(sorted(PROFILES), [PROFILES_WEIGHT[p] for p in sorted(PROFILES)])[0]
+    ]
+    if count <= 3 and rng.random() < 0.5:
+        profile = PROFILES["all_granted"]
+    mix = APPLICANT_MIX.get(kind, DEFAULT_MIX)
+    rows: dict[str, dict[str, int]] = {}
+    for _ in range(count):
+        column = rng.choices(APPLICANT_COLUMNS, mix)[0]
+        group = _weighted(rng, profile)
+        row = "carried_forward" if rng.random() < 0.03 else _weighted(rng, OUTCOME_GROUPS[group])
+        for name in ("new_received", row):
+            rows.setdefault(name, {}).setdefault(column, 0)
+            rows[name][column] += 1
+    return rows
+
+
+PROFILES_WEIGHT = {"mixed": 0.55, "all_granted": 0.2, "unable_heavy": 0.13, "denied_heavy": 0.12}
+
+
+def generate_data_realistic(rng: random.Random, index: int) -> dict[str, Any]:
+    """The data file of one generated agency, calibrated per kind and level (see the module
+    docstring): applicant mix, results profile, categories and notes by kind of agency."""
+    data = generate_data_uniform(rng, index, departments=sorted(REAL_DEPARTMENTS))
+    meta, facts = data["meta"], data["facts"]
+    level = meta["level"]
+    government = level.endswith("政府")
+    if level == "乡镇（街道）":
+        kind = "town"
+    elif government:
+        kind = "government"
+    else:
+        kind = next(
+            k
+            for d, k in REAL_DEPARTMENTS.items()
+            if meta["agency"].endswith(d.replace("局", "厅")) or meta["agency"].endswith(d)
+        )
+    data["table3"] = _table3(rng, kind, level)
+    total = facts["proactive_total"]
+    if rng.random() < 0.8:
+        names = rng.sample(KIND_CATEGORIES[kind], rng.randint(1, 4))
+        facts["proactive_categories"] = [
+            {"name": c, "count": rng.randint(1, total // 3 + 1)} for c in names
+        ]
+    else:
+        facts["proactive_categories"] = []
+    if data["table2"]["penalty"] and kind in ("office", "finance", "town"):
+        data["table2"]["penalty"] = 0  # 办公室、财政、统计… rarely decide penalties
+    if kind == "market":
+        data["table2"]["penalty"] *= 4
+    if "proactive_notes" not in facts:  # the agency that reported almost nothing
+        return data
+    counts = [2, 3, 3, 4] if government else NOTE_COUNTS[level]
+    for key in ("proactive", "on_request", "management", "platform", "supervision"):
+        pool = KIND_PROACTIVE[kind] if key == "proactive" else NOTES[key]
+        if kind != "town" and not government:
+            pool = [n for n in pool if not any(w in n for w in TOWN_ONLY)] or pool
+        picked = rng.sample(pool, min(len(pool), rng.choice(counts)))
+        facts[f"{key}_notes"] = "。".join(picked) + ("。" if picked else "")
+    if "practices" in facts and level == "乡镇（街道）" and rng.random() < 0.5:
+        del facts["practices"]  # a 镇 seldom keeps structured records of its practices
+    return data
+
+
+GENERATORS = {"realistic": generate_data_realistic, "uniform": generate_data_uniform}
 
 
 def _mask(text: str, report: Report) -> str:
@@ -431,12 +633,18 @@ def main() -> None:
     parser.add_argument("--agencies", type=int, default=60)
     parser.add_argument("--write", type=Path, default=None)
     parser.add_argument(
+        "--generator",
+        choices=sorted(GENERATORS),
+        default="realistic",
+        help="realistic (per kind and level, default) or uniform (the first generator)",
+    )
+    parser.add_argument(
         "--max-pairs", type=int, default=5000, help="pairs compared per section (more: sampled)"
     )
     args = parser.parse_args()
     load_start, started = os.getloadavg(), time.perf_counter()
     rng = random.Random(12)
-    reports = [generate(rng, i) for i in range(args.agencies)]
+    reports = [generate(rng, i, args.generator) for i in range(args.agencies)]
     reports += [load_report(p) for p in sorted((ROOT / "examples").glob("*.yaml"))]
     drafts = [draft_offline(r) for r in reports]
     masked = [{k: _mask(v, r) for k, v in d.items()} for r, d in zip(reports, drafts, strict=True)]
@@ -455,6 +663,7 @@ def main() -> None:
         "",
         "Machine: {machine}",
         f"Command: `.venv/bin/python bench/draft_quality.py --agencies {args.agencies}"
+        + (" --generator uniform" if args.generator == "uniform" else "")
         + (f" --max-pairs {args.max_pairs}`" if pairs else "`"),
         f"Agencies: {args.agencies} generated (seed 12) + {len(reports) - args.agencies} examples; "
         + "per level: "
