@@ -273,3 +273,19 @@ def test_any_offline_draft_passes_the_review_but_for_general_wording(report: Rep
     texts = draft_offline(report)
     drafted = report.model_copy(update={"narrative": report.narrative.model_copy(update=texts)})
     assert [f for f in review_report(drafted) if f.code != "P-09"] == []
+
+
+def test_opening_names_the_kinds_of_organisation_that_applied(busy: Report) -> None:
+    """A 法律服务机构 among the applicants is named in the opening (in words, no count); a
+    column of zero is never named."""
+    intro = draft_offline(busy)["overview_intro"]
+    assert "法律服务机构" in intro and "科研机构" not in intro
+    table3 = busy.table3.model_copy(
+        update={
+            "new_received": busy.table3.new_received.model_copy(
+                update={"legal_service": 0, "research": 2}
+            )
+        }
+    )
+    intro = draft_offline(busy.model_copy(update={"table3": table3}))["overview_intro"]
+    assert "科研机构" in intro and "法律服务机构" not in intro

@@ -831,10 +831,11 @@ def trend(now: int | None, before: int | None) -> str:
 
 def overview_summary(report: Report, opt: OfflineInstruction) -> dict[str, Any]:
     """What the opening of 一、总体情况 says in words, without figures (the sub-parts give
-    them): the change of 主动公开 and 新收申请 on last year (`trend`), the applicants'
-    natural-person share (`share_words`), whether every application was closed, whether
-    more than one form of interpretation was used, and whether there was no 行政复议 or
-    行政诉讼. Values: str ("" when unknown) or bool."""
+        them): the change of 主动公开 and 新收申请 on last year (`trend`), the applicants'
+        natural-person share (`share_words`), the kinds of organisation among them other than 商业企业
+    (`organisations`: 科研机构, 社会公益组织, 法律服务机构 with a non-zero 新收 cell), whether every application was closed, whether
+        more than one form of interpretation was used, and whether there was no 行政复议 or
+        行政诉讼. Values: str ("" when unknown) or bool."""
     f, apps = report.facts, applications(report)
     previous = report.previous_year
     natural = next((p.value for p in apps.by_applicant if p.label == "自然人"), 0)
@@ -844,6 +845,15 @@ def overview_summary(report: Report, opt: OfflineInstruction) -> dict[str, Any]:
         else trend(f.proactive_total, previous.proactive_total),
         "apps_trend": "" if opt.no_change else trend(apps.new_total, apps.previous_new_total),
         "natural_words": share_words(natural, apps.new_total),
+        "organisations": [
+            label
+            for label, name in (
+                ("科研机构", "research"),
+                ("社会公益组织", "social_welfare"),
+                ("法律服务机构", "legal_service"),
+            )
+            if getattr(report.table3.new_received, name)
+        ],
         "all_done": bool(apps.done) and not apps.carried_forward,
         "many_forms": len(f.practices.interpretation_forms) >= 2,
         "no_cases": not (
