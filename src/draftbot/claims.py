@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, cast
 
 from .model import Report, result_rows
 from .numbers import NumberError, Reading, read_number
@@ -54,11 +54,41 @@ TRADITIONAL_TO_SIMPLIFIED = dict(
     zip(_PAIRS[0::2], _PAIRS[1::2], strict=True)
 )  # □: same length, never a digit or a Chinese numeral
 
+# --- patterns compiled on first use --------------------------------------------------------
+
+
+class _LazyPattern:
+    """A regular expression compiled the first time one of its methods is used.
+
+    Compiling claims' 30 patterns at import cost about 1.4% of `draftbot check`'s instructions
+    (bench/results/startup.md); `draftbot check examples/busy-2023.yaml` reads free text with
+    numbers and still compiles 18 of them, a command that reads none compiles none. The first
+    attribute asked for (`finditer`, `search`, `sub`, …) compiles the pattern once; each
+    attribute is then cached on the instance, so later calls cost a plain attribute lookup.
+    """
+
+    def __init__(self, pattern: str) -> None:
+        self._source = pattern
+
+    def __getattr__(self, name: str) -> object:
+        compiled = self.__dict__.get("_compiled")
+        if compiled is None:
+            compiled = self.__dict__["_compiled"] = re.compile(self._source)
+        value = getattr(compiled, name)
+        self.__dict__[name] = value
+        return value
+
+
+def _lazy(pattern: str) -> re.Pattern[str]:
+    """`pattern` as something used like `re.compile(pattern)`, compiled when first used."""
+    return cast("re.Pattern[str]", _LazyPattern(pattern))
+
+
 # --- non-quantities -----------------------------------------------------------------------
 
 _N = rf"(?:\d+|[{_CN}]+)"
 NON_QUANTITY_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern))
+    (kind, _lazy(pattern))
     for kind, pattern in (
         ("网址或邮箱", r"(?:https?://|www\.)[\w./%?=&#:-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
         ("书名", r"《[^《》]{0,60}》"),
@@ -102,7 +132,7 @@ NON_QUANTITY_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
-_LINE_NUMBERING = re.compile(rf"(?m)^\s*(?:\d+|[{_CN}]+)\s*(?:、|[.．](?!\d))")
+_LINE_NUMBERING = _lazy(rf"(?m)^\s*(?:\d+|[{_CN}]+)\s*(?:、|[.．](?!\d))")
 # Words whose numeral characters are not numbers.
 _NOT_NUMERAL_WORDS = (
     "十分", "百姓", "千万", "万一", "一些", "一直", "一般", "一起", "一定", "一道", "一致",
@@ -411,7 +441,7 @@ SUBJECTS_BY_KEY = {s.key: s for s in SUBJECTS}
 
 _APPROX_BEFORE = r"(?:约有|大约|大概|约|将近|接近|近|超过|逾|差不多|不到|不足)"
 _APPROX_AFTER = r"(?:有余|余|多|来|左右|上下)"
-_NUMBER = re.compile(
+_NUMBER = _lazy(
     rf"(?P<before>{_APPROX_BEFORE})?\s*"
     rf"(?P<num>百分之[{_CN}点]+|[{_CN_DIGIT}]成[一二三四五六七八九]?"
     rf"|\d+(?:\.\d+)?(?:[十百千万亿](?!元)\d*)*|[{_CN}]+|[几数])"
@@ -450,21 +480,21 @@ DATA_UNITS = frozenset(
         "个百分点",
     ]
 )
-_SCOPE_CHANGE = re.compile(
+_SCOPE_CHANGE = _lazy(
     r"(?:较|比|同比|环比)(?:上年|去年|上一年度?|□{4}年)?[^，。；]{0,6}?"
     r"(?:增加|减少|增长|下降|上升|提高|降低|多|少)|同比|增长|下降|增幅|降幅"
 )
 # 同比下降50%，减少8条: a clause that is only the change verb states a change.
-_CHANGE_CLAUSE = re.compile(r"\s*(?:共|再|又)?(?:增加|减少|多|少)(?:了)?\s*")
+_CHANGE_CLAUSE = _lazy(r"\s*(?:共|再|又)?(?:增加|减少|多|少)(?:了)?\s*")
 # 新收申请增加4件: a subject's words, then the change verb right before the number.
-_CHANGE_VERB_LAST = re.compile(r"(?:增加|减少|多了|少了)\s*$")
+_CHANGE_VERB_LAST = _lazy(r"(?:增加|减少|多了|少了)\s*$")
 # 由上年的180条增加到215条 (the subject's new value) and 比上年的26件增加4件 (its change):
 # the words between a figure of last year and the next number.
-_TO_VALUE = re.compile(r"\s*[件条次场篇项个]?\s*(?:增加|减少|上升|下降|增长|降低|提高)(?:到|至)\s*")
-_BY_CHANGE = re.compile(r"\s*[件条次场篇项个]?\s*(?:增加|减少|增长|下降|多|少)了?\s*")
-_SCOPE_PREVIOUS = re.compile(r"上年|去年|上一年度?|上年度")
-_SCOPE_SHARE = re.compile(r"占|比例|比重|的比率|率为|率达")
-_SCOPE_TOTAL = re.compile(r"累计|截至|截止|总数达")
+_TO_VALUE = _lazy(r"\s*[件条次场篇项个]?\s*(?:增加|减少|上升|下降|增长|降低|提高)(?:到|至)\s*")
+_BY_CHANGE = _lazy(r"\s*[件条次场篇项个]?\s*(?:增加|减少|增长|下降|多|少)了?\s*")
+_SCOPE_PREVIOUS = _lazy(r"上年|去年|上一年度?|上年度")
+_SCOPE_SHARE = _lazy(r"占|比例|比重|的比率|率为|率达")
+_SCOPE_TOTAL = _lazy(r"累计|截至|截止|总数达")
 _CLAUSE_END = "，,。；;：:！？!?\n（）()"
 
 
@@ -611,10 +641,8 @@ def _window(masked: str, at: int) -> tuple[str, int]:
     return masked[start:at], start
 
 
-_OTHER_THING = re.compile(
-    r"信息|结果|公示|公告|事项|目录|专栏|栏目|资料|数据|文书|清单|标准|流程|指南"
-)
-_QUOTED = re.compile(r"“[^“”]{0,40}”|\"[^\"]{0,40}\"")
+_OTHER_THING = _lazy(r"信息|结果|公示|公告|事项|目录|专栏|栏目|资料|数据|文书|清单|标准|流程|指南")
+_QUOTED = _lazy(r"“[^“”]{0,40}”|\"[^\"]{0,40}\"")
 
 
 def _subject_and_scope(
@@ -1144,7 +1172,7 @@ def _fmt(value: Decimal) -> str:
 _TOTAL_UNITS = ("件", "条", "起", "场", "次", "篇")
 # After a total's measure word: 其中 (in brackets or not, with or without a colon) or
 # "a、b分别为" (the parts' names, then their counts).
-_PARTS_OPENING = re.compile(
+_PARTS_OPENING = _lazy(
     r"(?P<open>[，,]?\s*[（(]|[，,]?)\s*(?:其中(?P<colon>\s*[：:])?|[^，,。；;\d]{1,24}?分别(?:为|是)[：:]?)"
 )
 
@@ -1163,7 +1191,7 @@ class PartsOverTotal:
         return sum(v for _, v in self.parts)
 
 
-_NOT_A_PART = re.compile(r"另|此外|结转|较|比|增|减|占|超|共|合计|累计|总计")
+_NOT_A_PART = _lazy(r"另|此外|结转|较|比|增|减|占|超|共|合计|累计|总计")
 
 
 def _segment_end(text: str, at: int, layout: str) -> int:
