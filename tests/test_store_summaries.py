@@ -82,3 +82,57 @@ def test_a_database_from_before_summaries_gets_them_on_open(
         ("安吉县教育局", 2023),
         ("德清县财政局", 2024),
     ]
+
+
+def _plan(store: Store, sql: str, params: tuple[object, ...]) -> str:
+    """The database's plan for `sql` as one text (PostgreSQL: with sorting disabled, so a
+    plan without a Sort node means an index gives the order)."""
+    with raw_connection(store) as db:
+        if store.path is not None:
+            rows = db.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+            return "\n".join(str(row[-1]) for row in rows)
+        db.execute("SET enable_sort = off")
+        pg_sql = sql.replace("?", "%s")
+        return "\n".join(row[0] for row in db.execute("EXPLAIN " + pg_sql, params).fetchall())
+
+
+def test_the_list_order_index_gives_the_same_pages_as_a_sort(store: Store) -> None:
+    ids = [store.create(_report(f"测试县第{i}局", 2023 + i % 2)).id for i in range(23)]
+    store.archive(ids[4])
+    with raw_connection(store) as db:  # many reports edited in the same second: the ties
+        same = "2026-03-01T08:00:00+00:00"  # fall to the order of making, then the id
+        for report_id in ids[::3]:
+            db.execute(
+                "UPDATE report_summaries SET updated_at = '" + same + "'"
+                " WHERE report_id = '" + report_id + "'"
+            )
+        rows = db.execute(
+            "SELECT report_id, updated_at, seq, agency, report_year FROM report_summaries"
+        ).fetchall()
+    expected = [
+        (rid, agency, year)
+        for rid, _, _, agency, year in sorted(rows, key=lambda r: (r[1], r[2], r[0]), reverse=True)
+        if rid != ids[4]
+    ]
+    for query, keep in (
+        ("", lambda a, y: True),
+        ("第1", lambda a, y: "第1" in a),
+        ("2024", lambda a, y: y == 2024),
+        ("没有这个机关", lambda a, y: False),
+    ):
+        wanted = [rid for rid, a, y in expected if keep(a, y)]
+        got: list[str] = []
+        for offset in range(0, 30, 4):  # every page of 4, past the end clamps to the last
+            page = store.summaries(query, offset=offset, limit=4)
+            assert page.total == len(wanted)
+            if offset < len(wanted):
+                got += [r.header.id for r in page.rows]
+        assert got == wanted, query
+    assert [r.header.id for r in store.summaries(archived=True).rows] == [ids[4]]
+
+    order = " ORDER BY s.updated_at DESC, s.seq DESC, s.report_id DESC LIMIT ? OFFSET ?"
+    for where, params in (("", ()), (" WHERE s.agency LIKE ?", ("%第1%",))):
+        sql = "SELECT s.report_id FROM report_summaries s" + where + order
+        plan = _plan(store, sql, (*params, 4, 0))
+        assert "report_summaries_by_list" in plan, plan
+        assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
