@@ -260,3 +260,22 @@ def test_offline_regeneration_says_which_parts_of_the_instruction_were_applied(
         assert "“突出亮点”离线模板无法处理" in done["message"]
         shown = [f for f in done["section_findings"] if f["code"] == "D-05"]
         assert len(shown) == 1 and "突出亮点" in shown[0]["message"]
+
+
+def test_the_overview_prose_status_follows_every_change(tmp_path: Path) -> None:
+    """概况 works out the sections' state once per version: each change shows at once."""
+    with make_client(tmp_path) as client:
+        report_id = create_report(client)
+        overview = client.get(f"/reports/{report_id}").text
+        assert "8 部分（待起草）" in overview and "待人工审核" not in overview
+        assert client.get(f"/reports/{report_id}").text.count("待起草") == overview.count("待起草")
+        done = _generate(client, report_id, "problems")[-1][1]
+        overview = client.get(f"/reports/{report_id}").text
+        assert "7 部分（待起草）" in overview and "1 部分待人工审核" in overview
+        client.post(
+            f"/api/reports/{report_id}/sections/problems",
+            json={"version": version_of(client, report_id), "text": done["text"] + "已核对。"},
+            headers=headers(client),
+        ).raise_for_status()
+        overview = client.get(f"/reports/{report_id}").text
+        assert "7 部分（待起草）" in overview and "待人工审核" not in overview

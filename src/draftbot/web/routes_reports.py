@@ -304,7 +304,9 @@ def overview(request: Request, report_id: str) -> Response:
     from .routes_guide import bank
 
     findings = findings_for(stored)
-    in_tables = [f for f in findings if f.tables]
+
+    def table_counts() -> tuple[int, int]:
+        return counts([f for f in findings if f.tables])
 
     def guide_state() -> str:
         remaining = qb.next_question(bank(), stored.report)
@@ -316,7 +318,7 @@ def overview(request: Request, report_id: str) -> Response:
         stored,
         "overview",
         findings=findings,
-        table_counts=counts(in_tables),
+        table_counts=_table_counts.get((stored.id, stored.version), table_counts),
         guide_state=_guide_states.get((stored.id, stored.version), guide_state),
         levels=[level.value for level in AgencyLevel],
         statuses=STATUS_LABELS,
@@ -326,6 +328,7 @@ def overview(request: Request, report_id: str) -> Response:
 
 
 _guide_states: VersionCache[tuple[str, int], str] = VersionCache(1024)  # 引导填报 progress
+_table_counts: VersionCache[tuple[str, int], tuple[int, int]] = VersionCache(1024)  # 概况
 
 
 @router.post("/reports/{report_id}/status")
