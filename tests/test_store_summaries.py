@@ -128,6 +128,12 @@ def test_the_list_order_index_gives_the_same_pages_as_a_sort(store: Store) -> No
             if offset < len(wanted):
                 got += [r.header.id for r in page.rows]
         assert got == wanted, query
+        last = max(len(wanted) - 1, 0) // 4 * 4
+        for offset in range(30):  # any offset; beyond the last page's start: the last page
+            page = store.summaries(query, offset=offset, limit=4)
+            start = min(offset, last)
+            assert (page.offset, page.total) == (start, len(wanted)), (query, offset)
+            assert [r.header.id for r in page.rows] == wanted[start : start + 4], (query, offset)
     assert [r.header.id for r in store.summaries(archived=True).rows] == [ids[4]]
 
     order = " ORDER BY s.updated_at DESC, s.seq DESC, s.report_id DESC LIMIT ? OFFSET ?"

@@ -321,7 +321,8 @@ class Store:
         `query` keeps reports whose agency contains it or whose year equals it (spaces
         trimmed; matched in SQL). `offset`/`limit` are clamped to the matching rows (limit
         1–500). Archived reports are listed only with `archived` (and then only they).
-        `only` (server mode) keeps just these report ids.
+        `only` (server mode) keeps just these report ids. The matching summaries are
+        counted only when the page is full (a short page is the last one: its total is known).
         """
         limit = max(1, min(int(limit), 500))
         where, params = _summary_filter(query.strip())
@@ -332,19 +333,27 @@ class Store:
             ids = sorted(only) or [""]
             where += f" AND s.report_id IN ({', '.join('?' * len(ids))})"
             params = (*params, *ids)
-        total = self._read_one("SELECT COUNT(*) AS n FROM report_summaries s" + where, params)["n"]
-        offset = max(0, min(int(offset), max(total - 1, 0) // limit * limit))
-        # Filter, sort and page on the small summary rows; read only the page's report rows.
-        rows = self._read(
-            # version and status come before the (large) data column of `reports`; the
-            # times are read from the summary so no report's data pages are touched
+        # Filter, sort and page on the small summary rows (in the order of index 0009); read
+        # only the page's report rows. version and status come before the (large) data column
+        # of `reports`; the times are read from the summary so no report's data is touched.
+        page_sql = (
             "SELECT r.id, r.version, r.status, s.created_at, s.updated_at, s.agency,"
             " s.report_year, s.errors, s.warnings, s.counted_version"
             " FROM report_summaries s JOIN reports r ON r.id = s.report_id"
             + where
-            + " ORDER BY s.updated_at DESC, s.seq DESC, s.report_id DESC LIMIT ? OFFSET ?",
-            (*params, limit, offset),
+            + " ORDER BY s.updated_at DESC, s.seq DESC, s.report_id DESC LIMIT ? OFFSET ?"
         )
+        offset = max(0, int(offset))
+        rows = self._read(page_sql, (*params, limit, offset))
+        if 0 < len(rows) < limit or (offset == 0 and not rows):
+            total = offset + len(rows)  # the last page: no count of every matching summary
+        else:
+            count_sql = "SELECT COUNT(*) AS n FROM report_summaries s" + where
+            total = self._read_one(count_sql, params)["n"]
+        last = max(total - 1, 0) // limit * limit
+        if offset > last:  # past the start of the last page: the last page
+            offset = last
+            rows = self._read(page_sql, (*params, limit, offset))
         return SummaryPage([_summary(row) for row in rows], total, offset, limit)
 
     def store_counts(self, report_id: str, version: int, errors: int, warnings: int) -> None:
