@@ -85,6 +85,10 @@ def draftbot(
     )
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
     return pexpect.spawn(
         str(DRAFTBOT),
@@ -94,6 +98,9 @@ def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
         encoding="utf-8",
         timeout=120,  # an upper bound on waiting for a prompt on a loaded machine
         dimensions=(50, 200),
+        # a user's terminal delivers Ctrl-C; a test run started in the background by a
+        # non-interactive shell ignores SIGINT, and a child would inherit that
+        preexec_fn=_default_sigint,
     )
 
 
