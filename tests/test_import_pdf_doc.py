@@ -97,9 +97,42 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> Path:
         docx_files.append(path)
     split = folder / "split-table3.docx"
     split.write_bytes(_tall_table3((folder / "busy-2023.docx").read_bytes()))
-    _soffice(folder, "pdf", [*docx_files, split])
+    line_ends = folder / "line-end-punctuation.docx"
+    line_ends.write_bytes(build_docx(_punctuation_at_line_ends(), force=True).data)
+    _soffice(folder, "pdf", [*docx_files, split, line_ends])
     _soffice(folder, "doc", [path for path in docx_files if path.stem in DOC_NAMES])
     return folder
+
+
+PUNCTUATION = "，、；：。）”"
+
+
+def _punctuation_at_line_ends() -> Report:
+    """The seed report with one section made of paragraphs whose line ends fall on every
+    character of a sentence in turn, so some full-width mark lands at the right margin."""
+    report = sources()["seed-2022-as-published"]
+    lead = "我局依法做好政府信息公开工作并及时更新相关栏目内容"
+    marks = ["部门文件、", "部门文件；", "部门文件：", "（部门文件）", "“部门文件”"]
+    paragraphs = [
+        f"{lead[:shift]}本年度，我局主动公开政府信息{count}条。其中，{mark}法规规章5条，"
+        f"市级文件政策解读{count}条，工作计划和总结5条。"
+        for shift in range(len(lead))
+        for count, mark in zip(("3", "13", "213", "7"), (marks * 2)[shift % 5 :], strict=False)
+    ]
+    narrative = report.narrative.model_copy(update={"overview_proactive": "\n".join(paragraphs)})
+    return report.model_copy(update={"narrative": narrative})
+
+
+def test_full_width_punctuation_at_a_line_end_is_printed(converted: Path) -> None:
+    """LibreOffice dropped a full-width comma that fell at a line end unless the paragraph
+    lets punctuation hang past the margin (w:overflowPunct); every mark must reach the PDF."""
+    docx = zipfile.ZipFile(converted / "line-end-punctuation.docx")
+    written = "".join(etree.fromstring(docx.read("word/document.xml")).itertext())
+    with pdfplumber.open(converted / "line-end-punctuation.pdf") as pdf:
+        printed = "".join(page.extract_text() or "" for page in pdf.pages)
+    assert {mark: printed.count(mark) for mark in PUNCTUATION} == {
+        mark: written.count(mark) for mark in PUNCTUATION
+    }
 
 
 def assert_same_tables(back: Report, source: Report) -> None:

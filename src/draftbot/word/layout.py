@@ -79,7 +79,11 @@ def para_props(
     outline: int | None = None,
 ) -> str:
     """`w:pPr` of a paragraph: alignment, first-line indent and right indent in points,
-    exact line pitch in points, space after, keep-with-next, outline level."""
+    exact line pitch in points, space after, keep-with-next, outline level.
+
+    Punctuation may hang past the right margin (`w:overflowPunct`, Word's own default, written
+    out because LibreOffice reads its absence as "off" and then drops a full-width comma that
+    falls at a line end from the printed page)."""
     spacing = f'w:before="{round(before * 20)}" w:after="{round(after * 20)}"'
     if line:
         spacing += f' w:line="{round(line * 20)}" w:lineRule="exact"'
@@ -87,6 +91,7 @@ def para_props(
         "<w:pPr>"
         + ("<w:keepNext/>" if keep_next else "")
         + '<w:widowControl w:val="0"/>'
+        + '<w:overflowPunct w:val="1"/>'
         + f"<w:spacing {spacing}/>"
         + f'<w:ind w:left="0" w:right="{round(right * 20)}" w:firstLine="{round(first_line * 20)}"/>'
         + f'<w:jc w:val="{align}"/>'
