@@ -22,6 +22,12 @@ fixed phrases (十四五, 二十大, 7×24小时, 一件事一次办, 最多跑�
 by `claim_data`): equal to its subject's value; a share or change computed from two data
 quantities with the rounding the sentence uses; for a claim without subject, a value the data
 holds. Approximate claims must bracket the value; they are never taken as exact.
+
+Names the clerk chose (the 主动公开 categories with their counts, channels, named practices:
+`declared_names`) are not table terms even when their words hold one: `bind_names` reads a
+count written right after such a name as said of that name, so a category “行政处罚决定” of
+35 条 is not 表二's 行政处罚 row, and two categories' counts swapped contradict each. The
+review and the guard judge `bound_claims(find_claims(text), data)`.
 """
 
 from __future__ import annotations
@@ -518,6 +524,8 @@ class Claim:
     near: tuple[Decimal, ...] = ()  # exact counts stated before it in the same sentence
     with_carried: bool = False  # its sentence counts last year's carry-over in (含上年结转)
     part_subject: str | None = None  # for a share: the subject of the part (自然人 … 占 …)
+    lead: str = ""  # the words of its sentence before it (plain text), for `bind_names`
+    shadows: str | None = None  # a name the clerk declared also names this subject (`bind_names`)
 
     @property
     def value(self) -> Decimal:
@@ -526,6 +534,13 @@ class Claim:
     @property
     def percent(self) -> bool:
         return self.reading.percent or self.unit == "个百分点"
+
+    @property
+    def category(self) -> str | None:
+        """The clerk's 主动公开 category this count is bound to (`bind_names`), else None."""
+        if self.subject is not None and self.subject.startswith(_CATEGORY):
+            return self.subject[len(_CATEGORY) :]
+        return None
 
     @property
     def unit_word(self) -> str:
@@ -604,8 +619,19 @@ def _claim(plain: str, masked: str, m: re.Match[str]) -> Claim | None:
     if unit == "个" and re.match(r"[\u4e00-\u9fff]", masked[m.end() : m.end() + 1] or " "):
         unit = "个" + masked[m.end()]  # 17个村: the noun says what is counted
     clause = _clause(plain, start)
+    lead = plain[max(plain.rfind(p, 0, start) for p in "。；;\n") + 1 : start]
     return Claim(
-        raw.strip(), start, end, reading, unit, subject, certain, scope, clause, part_subject=part
+        raw.strip(),
+        start,
+        end,
+        reading,
+        unit,
+        subject,
+        certain,
+        scope,
+        clause,
+        part_subject=part,
+        lead=lead,
     )
 
 
@@ -883,6 +909,8 @@ class ClaimData:
     percents: set[Decimal] = field(default_factory=set)
     bases: set[Decimal] = field(default_factory=set)
     typed: set[tuple[Decimal, str]] = field(default_factory=set)  # (value, measure word)
+    # names the clerk declared (`declared_names`): name as matched → its counts (() if none)
+    names: dict[str, tuple[Decimal, ...]] = field(default_factory=dict)
 
     def add_counts(self, values: Iterable[int | Decimal]) -> None:
         for v in values:
@@ -940,6 +968,7 @@ def claim_data(report: Report) -> ClaimData:
     fee = facts.info_fee
     data.add_counts([fee.notices_issued, fee.notices_amount_yuan, fee.collected_yuan])
     _add_typed(data, report)
+    _add_names(data, report)
     return data
 
 
@@ -1017,11 +1046,15 @@ def ground(claim: Claim, data: ClaimData) -> Verdict:
 
     "contradicts": the claim names a subject whose value differs (or a 同比 change that does
     not follow from this year's and last year's values); "unexplained": no subject and no
-    data value or derived share/change fits; else "grounded".
+    data value or derived share/change fits; else "grounded". A count written right after a
+    name the clerk declared is judged as said of that name first (`bind_names`,
+    `_ground_declared`).
     """
     if claim.percent:
         return _ground_percent(claim, data)
-    claim = _known_row(claim, data)
+    claim = bind_names(_known_row(claim, data), data)
+    if claim.subject is not None and claim.subject.startswith(_CATEGORY):
+        return _ground_declared(claim, data)
     if claim.subject is not None and claim.scope == "同比":
         now, before = data.subjects.get(claim.subject), data.previous.get(claim.subject)
         if now is not None and before is not None:
@@ -1142,9 +1175,14 @@ def _rounds_to(actual: Decimal, said: Decimal, reading: Reading) -> bool:
 
 def data_value_text(claim: Claim, data: ClaimData) -> str:
     """What the data says for the claim's subject, for messages: `表三 …（总计）为 4`."""
-    claim = _known_row(claim, data)
+    return _value_text(bind_names(_known_row(claim, data), data), data)
+
+
+def _value_text(claim: Claim, data: ClaimData) -> str:
     if claim.subject is None:
         return ""
+    if claim.subject.startswith(_CATEGORY):
+        return _declared_text(claim, data)
     if "." in claim.subject:  # a row's applicant column
         row, applicant = claim.subject.split(".")
         who = SUBJECTS_BY_KEY[applicant].label.split(" · ")[-1]
@@ -1165,6 +1203,180 @@ def data_value_text(claim: Claim, data: ClaimData) -> str:
 def _fmt(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return "0" if text in {"0", "-0"} else text
+
+
+# --- names the clerk declared -------------------------------------------------------------
+#
+# A 主动公开 category, a channel or a named practice is a name the clerk chose, not a table
+# term, even when its words hold one: a category “行政处罚决定” of 35 条 is not 表二's
+# 行政处罚 row, and in “通知公告5条、工作动态8条” each count belongs to the name before it.
+
+_CATEGORY = "类别:"  # subject keys of the clerk's 主动公开 categories: 类别:通知公告
+_NAME_MARKS = _lazy(r"[“”‘’\"'「」『』\s]")  # left out when names are compared
+# Words that may stand between a name and its number: 通知公告类8条, 政策文件（412条, 工作动态共5条
+_NAME_GAP = _lazy(r"(?:类|信息|方面|事项|共计|共|合计|计|为|有|达|[（(:：])*")
+# The sentence speaks of what was published (the categories' reading of a shadowed name).
+_PUBLISHING = _lazy(r"(?<!申请)(?<!信息)公开(?!申请)|发布|公布|公示|按内容|分类|类别")
+# The measure words a subject's figure is counted in, where not 件 (the tables' word).
+_COUNTED_IN: dict[str, tuple[str, ...]] = {
+    "proactive_total": ("条",),
+    "policy_interpretations": ("条", "篇"),
+    "press_conferences": ("场", "次"),
+    "training_sessions": ("次", "场", "期"),
+}
+
+
+def name_key(name: str) -> str:
+    """A declared name as it is matched in prose: simplified, without quotes or spaces."""
+    return _NAME_MARKS.sub("", normalize_text_keep(name))
+
+
+def declared_names(report: Report) -> dict[str, tuple[int, ...]]:
+    """The names the clerk declared in `report.facts` (`name_key` → the counts declared for
+    it): the 主动公开 categories with their counts (two categories of one name keep both),
+    and, without a count, the channels and the named practices (forms of 政策解读, review
+    methods, updated guides, supervision methods). Names shorter than two characters or made
+    only of linking words (信息) are left out: they would bind any number."""
+    facts, practices = report.facts, report.facts.practices
+    names: dict[str, tuple[int, ...]] = {}
+    for category in facts.proactive_categories:
+        key = name_key(category.name)
+        names[key] = (*names.get(key, ()), category.count)
+    for item in (*facts.channels, *practices.interpretation_forms, *practices.review_methods,
+                 *practices.updated_guides, *practices.supervision_methods):  # fmt: skip
+        names.setdefault(name_key(item), ())
+    return {k: v for k, v in names.items() if len(k) >= 2 and not _NAME_GAP.fullmatch(k)}
+
+
+def _add_names(data: ClaimData, report: Report) -> None:
+    """`ClaimData.names`, and a subject `类别:<name>` for each category with a count."""
+    for name, counts in declared_names(report).items():
+        data.names[name] = tuple(Decimal(c) for c in counts)
+        if counts:
+            data.subjects[_CATEGORY + name] = data.names[name]
+
+
+def _bound_name(lead: str, names: dict[str, tuple[Decimal, ...]]) -> str | None:
+    """The declared name written right before a number (only linking words between, see
+    `_NAME_GAP`; quotes and spaces left out): the one ending last, the longest at a tie
+    (市级文件政策解读 over 政策解读)."""
+    text = _NAME_MARKS.sub("", lead)
+    best: tuple[int, int, str] | None = None  # (end, length, name)
+    for name in names:
+        pos = text.rfind(name)
+        if pos < 0 or not _NAME_GAP.fullmatch(text, pos + len(name)):
+            continue
+        found = (pos + len(name), len(name), name)
+        if best is None or found > best:
+            best = found
+    return best[2] if best else None
+
+
+def _subject_words(key: str) -> tuple[str, ...]:
+    subject, row = SUBJECTS_BY_KEY.get(key), SUB_ROWS_BY_KEY.get(key)
+    return (subject.words if subject else ()) + (row.words + row.with_group if row else ())
+
+
+def _names_subject(name: str, key: str) -> tuple[bool, bool]:
+    """(shared, wider) for a declared name and the subject `key` the words before the number
+    name: `shared` when the name holds a word naming the subject (“行政处罚决定”, “行政许可”);
+    `wider` when it holds none but is part of one (“规范性文件” in 现行有效规范性文件): the
+    name is then the subject's own noun, and 制发行政规范性文件1件 or 现行有效的行政规范性文件
+    共1件 speak of the table."""
+    words = _subject_words(key)
+    shared = any(w in name for w in words)
+    return shared, not shared and any(name in w for w in words)
+
+
+def bind_names(claim: Claim, data: ClaimData) -> Claim:
+    """`claim` read as said of the name the clerk declared right before it, if any.
+
+    - A 主动公开 category with a count (通知公告 8 条): the claim's subject becomes that
+      category (`类别:通知公告`, certain), whatever table term was written before the name
+      (主动公开通知公告8条); so two categories' counts swapped contradict each.
+    - A category whose name is also the claim's table or fact term (“行政处罚决定”,
+      “行政许可”, “政策解读”, “行政复议决定书”): the words alone cannot say which is meant,
+      so the measure word and the sentence decide, as a careful reader would
+      (`_readings`): the category's reading when it fits, else the table's reading when it
+      fits, else the category with the table term in `shadows`, so that the claim
+      contradicts and the message names both figures. A wrong number never passes: it
+      must equal the category's count or the table's figure, each read as its reading
+      allows.
+    - A name without a count (a channel, a form of 政策解读 …) that holds the words of the
+      claim's subject: the number is not that subject's (召开政策解读会3场 when 政策解读会 is
+      a form the clerk named); the claim loses its subject and is judged like any count
+      without one.
+    - A name that is part of the claim's table term without holding any of its words
+      (“规范性文件” in 制发行政规范性文件1件, 现行有效的行政规范性文件共1件) is the table's
+      own noun: the claim is left to the table. Other claims are returned unchanged.
+
+    Only counts of this year (not shares, not changes) are bound; binding twice gives the
+    same claim.
+    """
+    if not data.names or claim.percent or claim.scope != "本年" or claim.category is not None:
+        return claim
+    name = _bound_name(claim.lead, data.names)
+    if name is None:
+        return claim
+    shared, wider = _names_subject(name, claim.subject) if claim.subject else (False, False)
+    if wider:
+        return claim
+    shadows = claim.subject if shared else None
+    if not data.names[name]:
+        return claim if shadows is None else replace(claim, subject=None, certain=False)
+    if shadows is not None:
+        as_category, as_table = _readings(claim, name, shadows, data)
+        if as_table and not as_category:
+            return claim  # 作出行政处罚决定37件: 表二's figure
+    return replace(claim, subject=_CATEGORY + name, certain=True, shadows=shadows)
+
+
+def _readings(claim: Claim, name: str, subject: str, data: ClaimData) -> tuple[bool, bool]:
+    """(as the category, as the table) for a count after a category `name` that also names
+    table or fact `subject` (a category “行政处罚决定” of 35 条 beside 表二's 37 decisions):
+
+    - the category's count fits when the sentence counts published items: measure word 条
+      (the unit of 主动公开 information) or none, or a sentence about publishing (公开、发布、
+      按内容分 …); 作出行政处罚决定35件 is not a list of published items;
+    - the table's (or fact's) figure fits when written with that figure's own measure word
+      or none (件 for 表二 and 表四; 条 for 政策解读): 行政处罚决定37件 is 表二's figure,
+      while 按内容分，行政处罚决定37条 counts published items, which the clerk declared as 35.
+    """
+    said = claim.reading
+    published = claim.unit_word in ("", "条") or bool(_PUBLISHING.search(claim.lead))
+    as_category = published and any(said.admits(v) for v in data.names[name])
+    allowed = data.subjects.get(subject)
+    units = _COUNTED_IN.get(subject, ("件",))
+    fits_unit = claim.unit_word in ("", *units)
+    as_table = allowed is not None and fits_unit and any(said.admits(v) for v in allowed)
+    return as_category, as_table
+
+
+def bound_claims(claims: Iterable[Claim], data: ClaimData) -> list[Claim]:
+    """`bind_names` of each claim: what the review and the guard judge and report."""
+    return [bind_names(claim, data) for claim in claims]
+
+
+def _ground_declared(claim: Claim, data: ClaimData) -> Verdict:
+    """A claim bound to a 主动公开 category (`bind_names`): grounded when it equals the
+    category's count (and, for a name that is also a table term, the category's reading
+    fits: `_readings`), else it contradicts."""
+    name = claim.category or ""
+    if claim.shadows is not None:
+        return "grounded" if _readings(claim, name, claim.shadows, data)[0] else "contradicts"
+    counts = data.subjects.get(claim.subject or "", ())
+    return "grounded" if any(claim.reading.admits(v) for v in counts) else "contradicts"
+
+
+def _declared_text(claim: Claim, data: ClaimData) -> str:
+    """What the data says for a claim bound to a category, and for the term it shadows."""
+    name = (claim.subject or "")[len(_CATEGORY) :]
+    counts = data.subjects.get(claim.subject or "", ())
+    said = f"填报的主动公开类别“{name}”为 {'、'.join(_fmt(v) for v in counts)}"
+    if claim.shadows is None:
+        return said
+    other = _value_text(replace(claim, subject=claim.shadows, shadows=None), data)
+    return f"{said}，{other}" if other else said
 
 
 # --- parts against stated totals ----------------------------------------------------------

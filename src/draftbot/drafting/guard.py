@@ -17,6 +17,7 @@ from ..claims import (
     Claim,
     ClaimData,
     add_sheet_numbers,
+    bound_claims,
     data_value_text,
     find_claims,
     ground,
@@ -58,7 +59,7 @@ def ungrounded_claims(text: str, sheet: FactSheet) -> list[Ungrounded]:
     """
     data = sheet_claim_data(sheet)
     seen: dict[tuple[str, str], Ungrounded] = {}
-    for claim in find_claims(text):
+    for claim in bound_claims(find_claims(text), data):
         verdict = ground(claim, data)
         nearby = not claim.certain and claim.scope != "同比"
         if verdict == "contradicts" and nearby and _in_pool(claim, data):
