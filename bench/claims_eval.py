@@ -3,6 +3,8 @@
 written afterwards, not tuned to), reported separately.
 
 Usage: .venv/bin/python bench/claims_eval.py [--write bench/results/claims_eval.md] [--list]
+An entry may name `facts` (a key of the corpus's top-level `facts`): fields of the example's
+facts replaced for that sentence (the clerk's 主动公开 categories, channels, practices).
 For every legitimate sentence, a false alarm is any ungrounded claim (guard) or any P-01
 finding (review); for every sentence with one wrong number, a miss is a guard result that
 does not name that number, or a review without a P-01 finding. Goal: false alarms ≤ 2 % and
@@ -17,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -60,14 +63,24 @@ class Evaluation:
     review_misses: Tally = field(default_factory=Tally)
 
 
-def load_corpus(path: Path = CORPUS) -> dict[str, list[dict[str, str]]]:
+def load_corpus(path: Path = CORPUS) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 @cache
-def _example(name: str) -> tuple[Report, FactSheet]:
+def _example(name: str, facts: str = "", path: Path = CORPUS) -> tuple[Report, FactSheet]:
+    """The example `name`, with the facts set `facts` of the corpus at `path` put in."""
     report = load_report(EXAMPLES / name)
+    if facts:
+        changes = load_corpus(path)["facts"][facts]
+        data = report.model_dump(mode="json")
+        data["facts"] = {**data["facts"], **changes}
+        report = Report.model_validate(data)
     return report, build_fact_sheet(report)
+
+
+def _entry_example(entry: dict[str, str], path: Path) -> tuple[Report, FactSheet]:
+    return _example(entry.get("example", DEFAULT_EXAMPLE), entry.get("facts", ""), path)
 
 
 def guard_names(text: str, sheet: FactSheet) -> list[str]:
@@ -80,12 +93,12 @@ def review_p01(report: Report, text: str) -> list[str]:
     return [f.message for f in review_report(updated) if f.code == "P-01"]
 
 
-def evaluate(corpus: dict[str, list[dict[str, str]]]) -> Evaluation:
-    """Run the guard and the review over every sentence of `corpus`."""
+def evaluate(corpus: dict[str, Any], path: Path = CORPUS) -> Evaluation:
+    """Run the guard and the review over every sentence of `corpus` (read from `path`)."""
     result = Evaluation()
     for entry in corpus["legitimate"]:
         result.legitimate += 1
-        report, sheet = _example(entry.get("example", DEFAULT_EXAMPLE))
+        report, sheet = _entry_example(entry, path)
         text, kind = entry["text"], entry["kind"]
         for tally, found in (
             (result.guard_false_alarms, guard_names(text, sheet)),
@@ -97,7 +110,7 @@ def evaluate(corpus: dict[str, list[dict[str, str]]]) -> Evaluation:
                 tally.by_kind[kind] += 1
     for entry in corpus["wrong"]:
         result.wrong += 1
-        report, sheet = _example(entry.get("example", DEFAULT_EXAMPLE))
+        report, sheet = _entry_example(entry, path)
         text, kind, wrong = entry["text"], entry["kind"], normalize_text_keep(str(entry["wrong"]))
         named = guard_names(text, sheet)
         result.guard_misses.total += 1
@@ -164,7 +177,7 @@ def main() -> None:
         ("Built-against corpus", CORPUS),
         ("Held-out corpus (not tuned to)", HELDOUT),
     ):
-        lines += report_lines(title, path, evaluate(load_corpus(path)))
+        lines += report_lines(title, path, evaluate(load_corpus(path), path))
     publish(lines, args.write)
 
 
