@@ -279,3 +279,51 @@ def test_the_offline_draft_with_such_categories_passes_the_review(
     assert "行政处罚决定" in texts["overview_proactive"]
     drafted = report.model_copy(update={"narrative": report.narrative.model_copy(update=texts)})
     assert review_report(drafted) == []
+
+
+# --- sibling of fault 2: the practices' counts, each bound to its own words -----------------
+
+
+@pytest.fixture(scope="module")
+def county() -> Report:
+    # practices: 新媒体账号 26, 查阅点 14, 回应关切 38, 培训 4 次 320 人次, 通报 4
+    return load_report(ROOT / "examples" / "county-gov-2023.yaml")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "线上运营政务新媒体账号26个，线下设置政府信息公开查阅点14个。",
+        "全年回应社会关切38次。",
+        "组织政务公开业务培训4次，培训干部职工320人次。",
+        "全年组织培训4次，参训人员累计320人次。",
+        "年内通报政务公开工作4次。",
+    ],
+)
+def test_the_practices_counts_in_their_place_pass(county: Report, text: str) -> None:
+    _passes(county, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("运营政务新媒体账号14个，设置政府信息公开查阅点26个。", ["14", "26"]),
+        ("全年回应社会关切26次。", ["26"]),
+        ("培训干部职工4人次。", ["4"]),
+        ("全年通报政务公开工作14次。", ["14"]),
+    ],
+)
+def test_the_practices_counts_swapped_or_misplaced_fail(
+    county: Report, text: str, wrong: list[str]
+) -> None:
+    assert _guard(county, text) == wrong
+    found = _p01(county, text)
+    assert len(found) == len(wrong) and all(f.severity == "error" for f in found)
+
+
+def test_a_practice_left_empty_is_judged_like_a_count_without_subject() -> None:
+    report = _with_facts(practices={})  # busy-2023 gives no practices
+    (finding,) = _p01(report, "在全县设置政府信息公开查阅点36个。")
+    assert finding.severity == "warning" and "找不到来源" in finding.message
+    typed = _with_facts(practices={}, platform_notes="在全县设置政府信息公开查阅点36个。")
+    _passes(typed, "在全县设置政府信息公开查阅点36个。")

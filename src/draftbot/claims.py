@@ -363,6 +363,40 @@ SUBJECTS: tuple[Subject, ...] = (
         )
     ),
 )  # fmt: skip
+
+
+def _practice(name: str) -> Values:
+    """A count of `Practices` (None: not filled in, then not known)."""
+
+    def values(r: Report) -> tuple[int, ...] | None:
+        value = getattr(r.facts.practices, name)
+        return None if value is None else (value,)
+
+    return values
+
+
+# The practices' counts, each named by its own words, so that two of them swapped
+# (政务新媒体账号14个、查阅点26个) contradict each; wordings as the offline drafter and
+# clerks write them (prompts/offline/overview_platform.j2, overview_supervision.j2).
+PRACTICE_SUBJECTS: tuple[Subject, ...] = (
+    Subject("responses", "填报的回应社会关切次数", ("回应社会关切", "回应关切"),
+            _practice("responses")),
+    Subject("new_media_accounts", "填报的政务新媒体账号个数", ("政务新媒体账号", "新媒体账号"),
+            _practice("new_media_accounts")),
+    Subject("reading_points", "填报的政府信息公开查阅点（公开专区）个数",
+            ("政府信息公开查阅点", "信息公开查阅点", "查阅点", "公开专区"),
+            _practice("reading_points")),
+    Subject("trained_people", "填报的参加政务公开培训人次", ("参训人员", "参训", "培训人员"),
+            _practice("trained_people")),
+    Subject("circulars", "填报的政务公开工作通报次数",
+            ("通报政务公开工作", "政务公开工作通报", "工作通报"), _practice("circulars")),
+)  # fmt: skip
+SUBJECTS = SUBJECTS + PRACTICE_SUBJECTS
+# A count of people said of a subject counted in sessions is the people's (培训320人次).
+_BY_UNIT = {
+    ("training_sessions", "人次"): "trained_people",
+    ("training_sessions", "人"): "trained_people",
+}
 _WORDS = sorted(((w, s) for s in SUBJECTS for w in s.words), key=lambda p: -len(p[0]))
 
 
@@ -616,6 +650,7 @@ def _claim(plain: str, masked: str, m: re.Match[str]) -> Claim | None:
     if plain[m.start("num") - 1 : m.start("num")].isalpha() and plain[m.start("num") - 1].isascii():
         return None  # 5G, H7N9
     subject, certain, scope, part = _subject_and_scope(plain, masked, m.start("num"), start)
+    subject = _BY_UNIT.get((subject or "", unit), subject)
     if unit == "个" and re.match(r"[\u4e00-\u9fff]", masked[m.end() : m.end() + 1] or " "):
         unit = "个" + masked[m.end()]  # 17个村: the noun says what is counted
     clause = _clause(plain, start)

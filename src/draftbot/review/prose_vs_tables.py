@@ -202,9 +202,11 @@ def _unlisted_findings(
 ) -> Iterator[Finding]:
     """A count with no recognised subject, whatever its measure word (四十二宗、580人次、
     在17个村), that the clerk did not enter in the data (`claims.ground`: "unexplained"). A
-    warning: the subject is uncertain."""
+    warning: the subject is uncertain. A subject the data has no value for (a practice the
+    clerk left empty) counts as none."""
     for claim in claims:
-        if claim.subject or claim.percent or not claim.unit_word:
+        known = claim.subject is not None and claim.subject in data.subjects
+        if known or claim.percent or not claim.unit_word:
             continue  # a bare number (an ID, a code) is not a count
         if _a_listed_part(sentence.text, claim) or ground(claim, data) != "unexplained":
             continue
