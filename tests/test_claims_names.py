@@ -145,6 +145,20 @@ def test_a_figure_in_the_other_readings_measure_word_fails(
     _fails(named, text, wrong)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "政务公开工作中被申请行政复议3件。",  # 政务公开 names the work, not a publication
+        "因政府信息公开被申请行政复议3件。",
+        "予以公开行政复议3件。",
+    ],
+)
+def test_words_of_the_work_are_not_a_publication(text: str) -> None:
+    report = _with_facts(proactive_categories=[{"name": "行政复议", "count": 3}])  # 表四: 1
+    _fails(report, text, "3")
+    _passes(report, "公开行政复议3件。")
+
+
 # --- fault 2: counts bound to the category they are written with ---------------------------
 
 

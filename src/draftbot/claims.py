@@ -1250,8 +1250,12 @@ _CATEGORY = "类别:"  # subject keys of the clerk's 主动公开 categories: �
 _NAME_MARKS = _lazy(r"[“”‘’\"'「」『』\s]")  # left out when names are compared
 # Words that may stand between a name and its number: 通知公告类8条, 政策文件（412条, 工作动态共5条
 _NAME_GAP = _lazy(r"(?:类|信息|方面|事项|共计|共|合计|计|为|有|达|[（(:：])*")
-# The sentence speaks of what was published (the categories' reading of a shadowed name).
-_PUBLISHING = _lazy(r"(?<!申请)(?<!信息)公开(?!申请)|发布|公布|公示|按内容|分类|类别")
+# The sentence speaks of what was published (the categories' reading of a shadowed name);
+# 信息公开、政务公开、予以公开 … name the work or an application's result, not a publication.
+_PUBLISHING = _lazy(
+    r"(?<!申请)(?<!信息)(?<!政务)(?<!予以)(?<!部分)(?<!不予)公开(?!申请|工作)"
+    r"|发布|公布|公示|按内容|分类|类别"
+)
 # The measure words a subject's figure is counted in, where not 件 (the tables' word).
 _COUNTED_IN: dict[str, tuple[str, ...]] = {
     "proactive_total": ("条",),
