@@ -341,3 +341,34 @@ def test_a_practice_left_empty_is_judged_like_a_count_without_subject() -> None:
     assert finding.severity == "warning" and "找不到来源" in finding.message
     typed = _with_facts(practices={}, platform_notes="在全县设置政府信息公开查阅点36个。")
     _passes(typed, "在全县设置政府信息公开查阅点36个。")
+
+
+# --- sibling of fault 2: names listed before 分别, numbers after, bound by position ----------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "予以公开、部分公开分别为13件、4件。",
+        "作出行政许可、行政处罚和行政强制决定分别为412件、37件、2件。",
+        "新收申请中，自然人、商业企业分别提出22件、5件。",
+        "按内容分，通知公告、工作动态分别为8条、5条。",
+        "“行政处罚决定”“行政许可”两类信息分别为35条、12条。",
+    ],
+)
+def test_a_respectively_list_in_its_order_passes(named: Report, text: str) -> None:
+    _passes(named, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("予以公开、部分公开分别为4件、13件。", ["4", "13"]),
+        ("作出行政许可、行政处罚决定分别为37件、412件。", ["37", "412"]),
+        ("新收申请中，自然人、商业企业分别提出5件、22件。", ["5", "22"]),
+        ("按内容分，通知公告和工作动态分别为5条、8条。", ["5", "8"]),
+    ],
+)
+def test_a_respectively_list_swapped_fails_each(named: Report, text: str, wrong: list[str]) -> None:
+    assert _guard(named, text) == wrong
+    assert len(_p01(named, text)) == len(wrong)

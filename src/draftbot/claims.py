@@ -654,7 +654,11 @@ def _claim(plain: str, masked: str, m: re.Match[str]) -> Claim | None:
     if unit == "个" and re.match(r"[\u4e00-\u9fff]", masked[m.end() : m.end() + 1] or " "):
         unit = "个" + masked[m.end()]  # 17个村: the noun says what is counted
     clause = _clause(plain, start)
-    lead = plain[max(plain.rfind(p, 0, start) for p in "。；;\n") + 1 : start]
+    lead_start = max(plain.rfind(p, 0, start) for p in "。；;\n") + 1
+    lead = plain[lead_start:start]
+    listed = _listed_subject(lead, masked, lead_start, start)
+    if listed is not None and scope == "本年" and not m.group("pct"):
+        subject, certain = listed, True  # 予以公开、部分公开分别为13件、4件
     return Claim(
         raw.strip(),
         start,
@@ -668,6 +672,46 @@ def _claim(plain: str, masked: str, m: re.Match[str]) -> Claim | None:
         part_subject=part,
         lead=lead,
     )
+
+
+_RESPECTIVELY = _lazy(r"分别(?:为|是|有|达)?\s*[：:]?")
+
+
+def _respective_item(lead: str) -> tuple[int, int] | None:
+    """Where in `lead` (the words of a sentence before a number) the item this number is
+    said of is named, when the number is the i-th after a list of names and 分别
+    (予以公开、部分公开分别为13件、4件; 通知公告和工作动态分别为8条、5条): the i-th name, by
+    the 、 between the numbers written before it. None when no such list is before it.
+    Names are cut at 、 and, in the last one, at a single 和/及/与 (A、B和C)."""
+    found = next(iter(reversed(list(_RESPECTIVELY.finditer(lead)))), None)  # the last one
+    if found is None or re.search(r"[，,。；;（(]", lead[found.end() :]):
+        return None
+    index = len(re.findall(r"[、和及与]", lead[found.end() :]))
+    start = max(lead.rfind(p, 0, found.start()) for p in "，,：:（(") + 1
+    spans, at = [], start
+    for piece in lead[start : found.start()].split("、"):
+        spans.append((at, at + len(piece)))
+        at += len(piece) + 1
+    last_start, last_end = spans[-1]
+    joined = re.split(r"[和及与]", lead[last_start:last_end])
+    if len(joined) == 2:
+        spans[-1:] = [
+            (last_start, last_start + len(joined[0])),
+            (last_end - len(joined[1]), last_end),
+        ]
+    if len(spans) < 2 or index >= len(spans):
+        return None
+    return spans[index]
+
+
+def _listed_subject(lead: str, masked: str, lead_start: int, at: int) -> str | None:
+    """The subject of a number listed after 分别 (`_respective_item`): the one its item names."""
+    span = _respective_item(lead)
+    if span is None:
+        return None
+    item = masked[lead_start + span[0] : lead_start + span[1]]
+    found = _last_subject(item, masked, at)
+    return found[1].key if found else None
 
 
 def _read(number: str, m: re.Match[str]) -> Reading:
@@ -1311,6 +1355,17 @@ def _bound_name(lead: str, names: dict[str, tuple[Decimal, ...]]) -> str | None:
     return best[2] if best else None
 
 
+def _listed_name(lead: str, names: dict[str, tuple[Decimal, ...]]) -> str | None:
+    """The declared name of a number listed after 分别 (`_respective_item`): the longest
+    name its item ends with (通知公告、工作动态分别为8条、5条)."""
+    span = _respective_item(lead)
+    if span is None:
+        return None
+    item = _NAME_MARKS.sub("", lead[span[0] : span[1]])
+    ending = [name for name in names if item.endswith(name)]
+    return max(ending, key=len) if ending else None
+
+
 def _subject_words(key: str) -> tuple[str, ...]:
     subject, row = SUBJECTS_BY_KEY.get(key), SUB_ROWS_BY_KEY.get(key)
     return (subject.words if subject else ()) + (row.words + row.with_group if row else ())
@@ -1354,7 +1409,7 @@ def bind_names(claim: Claim, data: ClaimData) -> Claim:
     """
     if not data.names or claim.percent or claim.scope != "本年" or claim.category is not None:
         return claim
-    name = _bound_name(claim.lead, data.names)
+    name = _bound_name(claim.lead, data.names) or _listed_name(claim.lead, data.names)
     if name is None:
         return claim
     shared, wider = _names_subject(name, claim.subject) if claim.subject else (False, False)
