@@ -990,6 +990,9 @@ class ClaimData:
     typed: set[tuple[Decimal, str]] = field(default_factory=set)  # (value, measure word)
     # names the clerk declared (`declared_names`): name as matched → its counts (() if none)
     names: dict[str, tuple[Decimal, ...]] = field(default_factory=dict)
+    # the declared name each lead binds to (`bind_names`), remembered: guard and review bind
+    # a claim, then `ground` and the message bind it again
+    names_at: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     def add_counts(self, values: Iterable[int | Decimal]) -> None:
         for v in values:
@@ -1409,7 +1412,11 @@ def bind_names(claim: Claim, data: ClaimData) -> Claim:
     """
     if not data.names or claim.percent or claim.scope != "本年" or claim.category is not None:
         return claim
-    name = _bound_name(claim.lead, data.names) or _listed_name(claim.lead, data.names)
+    if claim.lead in data.names_at:
+        name = data.names_at[claim.lead]
+    else:
+        name = _bound_name(claim.lead, data.names) or _listed_name(claim.lead, data.names)
+        data.names_at[claim.lead] = name
     if name is None:
         return claim
     shared, wider = _names_subject(name, claim.subject) if claim.subject else (False, False)
