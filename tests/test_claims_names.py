@@ -372,3 +372,15 @@ def test_a_respectively_list_in_its_order_passes(named: Report, text: str) -> No
 def test_a_respectively_list_swapped_fails_each(named: Report, text: str, wrong: list[str]) -> None:
     assert _guard(named, text) == wrong
     assert len(_p01(named, text)) == len(wrong)
+
+
+def test_a_category_named_like_a_practice_is_read_by_its_measure_word(county: Report) -> None:
+    data = county.model_dump(mode="json")
+    data["facts"]["proactive_categories"] = [{"name": "回应社会关切", "count": 5}]
+    report = Report.model_validate(data)  # 回应社会关切 38 次 (practice), 5 条 (category)
+    _passes(report, "全年回应社会关切38次。")
+    _passes(report, "公开回应社会关切5条。")
+    (finding,) = _fails(report, "全年回应社会关切5次。", "5")
+    assert "回应社会关切次数为 38" in finding.message
+    assert "如指主动公开类别“回应社会关切”，填报的是 5 条" in finding.message
+    _fails(report, "公开回应社会关切38条。", "38")

@@ -1309,6 +1309,11 @@ _COUNTED_IN: dict[str, tuple[str, ...]] = {
     "policy_interpretations": ("条", "篇"),
     "press_conferences": ("场", "次"),
     "training_sessions": ("次", "场", "期"),
+    "responses": ("次",),
+    "new_media_accounts": ("个",),
+    "reading_points": ("个",),
+    "trained_people": ("人次", "人"),
+    "circulars": ("次",),
 }
 
 
@@ -1470,13 +1475,18 @@ def _ground_declared(claim: Claim, data: ClaimData) -> Verdict:
 
 
 def _declared_text(claim: Claim, data: ClaimData) -> str:
-    """What the data says for a claim bound to a category, and for the term it shadows."""
-    name = (claim.subject or "")[len(_CATEGORY) :]
+    """What the data says for a claim bound to a category, and for the term it shadows; when
+    the number is the category's count but the sentence does not count published items
+    (全年回应社会关切5次), the message says so."""
+    name = claim.category or ""
     counts = data.subjects.get(claim.subject or "", ())
     said = f"填报的主动公开类别“{name}”为 {'、'.join(_fmt(v) for v in counts)}"
     if claim.shadows is None:
         return said
     other = _value_text(replace(claim, subject=claim.shadows, shadows=None), data)
+    if other and any(claim.reading.admits(v) for v in counts):
+        shown = "、".join(_fmt(v) for v in counts)
+        return f"{other}（如指主动公开类别“{name}”，填报的是 {shown} 条，请写明是公开的信息条数）"
     return f"{said}，{other}" if other else said
 
 
