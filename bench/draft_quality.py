@@ -474,7 +474,148 @@ def generate_data_realistic(rng: random.Random, index: int) -> dict[str, Any]:
         facts[f"{key}_notes"] = "。".join(picked) + ("。" if picked else "")
     if "practices" in facts and level == "乡镇（街道）" and rng.random() < 0.5:
         del facts["practices"]  # a 镇 seldom keeps structured records of its practices
+    _more_facts(random.Random(12_000 + index), data, kind)
     return data
+
+
+# --- how much a typical agency of each level reports (i12-length) --------------------------
+# Calibration, from reading the register of real reports of each level (numbers written here,
+# no published text copied): a county/city/province government's report covers the whole area
+# and tells several items in every sub-part (公开专区/查阅点 counts, dozens of 政务新媒体 accounts,
+# trainings for the area's staff counted in hundreds of 人次, 考核 of every department and
+# quarterly 通报, 社会评议), each in a sentence of its own; a department tells one to three items
+# a sub-part; a 镇 fewer. About half of the reports that have last year's report answer for last
+# year's problems (the 2021 format asks for 改进情况). The draws below use their own generator
+# (seeded by the agency's index), so the tables stay those of the first draw.
+# practices: chance of structured answers, and ranges (low, high) of the counts
+PRACTICES_BY_LEVEL: dict[str, dict[str, Any]] = {
+    "乡镇（街道）": {"chance": 0.0, "items": (1, 2), "accounts": (1, 2), "points": (1, 3),
+                  "sessions": (1, 2), "people": (8, 40), "circulars": (1, 2)},
+    "县级部门": {"chance": 0.3, "items": (1, 2), "accounts": (1, 3), "points": (1, 2),
+             "sessions": (1, 4), "people": (10, 60), "circulars": (1, 4)},
+    "市级部门": {"chance": 0.4, "items": (1, 3), "accounts": (1, 5), "points": (1, 3),
+             "sessions": (2, 6), "people": (30, 200), "circulars": (2, 6)},
+    "省级部门": {"chance": 0.4, "items": (1, 3), "accounts": (2, 8), "points": (1, 3),
+             "sessions": (2, 8), "people": (50, 400), "circulars": (2, 8)},
+    "区县政府": {"chance": 1.0, "items": (2, 4), "accounts": (20, 90), "points": (8, 40),
+             "sessions": (3, 10), "people": (200, 1500), "circulars": (2, 6)},
+    "市级政府": {"chance": 1.0, "items": (2, 4), "accounts": (60, 300), "points": (20, 120),
+             "sessions": (4, 12), "people": (500, 4000), "circulars": (2, 8)},
+    "省级政府": {"chance": 1.0, "items": (2, 4), "accounts": (150, 900), "points": (50, 400),
+             "sessions": (4, 15), "people": (1000, 9000), "circulars": (2, 8)},
+}  # fmt: skip
+# the items a government's clerk adds for the whole area, in every sub-part (4–6 of them)
+GOVERNMENT_NOTES: dict[str, list[str]] = {
+    "proactive": [
+        "围绕优化营商环境、稳岗就业等重点工作集中发布政策文件和办事指南",
+        "组织各部门按季度更新权责清单和行政执法公示信息",
+        "围绕就业、教育、医疗、养老等民生领域编制公开事项清单并逐项发布",
+        "乡村振兴衔接资金项目在项目所在地和政府网站同步公示",
+        "重大行政决策作出前通过政府网站公开征求意见，并公布意见采纳情况",
+        "财政预决算、政府债务和重大建设项目批准实施信息按规定集中公开",
+    ],
+    "on_request": [
+        "统一全域依申请公开答复文书格式，规范告知书中法律依据和救济途径的写法",
+        "对疑难复杂申请实行会商办理，由司法行政部门参与答复前审核",
+        "建立依申请公开办理工作月报制度，掌握各部门的办理进度",
+        "对申请较多的事项开展分析研判，将群众普遍关注的信息转为主动公开",
+        "组织各部门对依申请公开答复书开展交叉评查",
+    ],
+    "management": [
+        "组织各部门动态调整主动公开基本目录，新增事项逐条明确公开时限和公开方式",
+        "对政府网站历年发布的规范性文件逐件标注有效性",
+        "推进基层政务公开标准化规范化建设，基层公开事项清单全面更新",
+        "建立公开属性源头认定机制，公文拟稿时同步明确公开属性",
+        "组织开展政务公开自查，对栏目空白、内容更新不及时等问题逐项整改",
+    ],
+    "platform": [
+        "对政府门户网站政府信息公开专栏进行改版，按法定主动公开内容重新设置栏目",
+        "在各级政务服务中心设立政府信息公开专区，配备查询终端和纸质公开资料",
+        "政务新媒体统一纳入政府网站集约化平台管理，定期开展内容检查",
+        "政府网站开通无障碍浏览，方便老年人和残障人士获取信息",
+        "在政府网站开设政策问答库，集中回应企业和群众的常见咨询",
+    ],
+    "supervision": [
+        "将政务公开工作纳入各部门年度综合考核，考核结果在一定范围内通报",
+        "按季度对各部门政府网站和政务新媒体开展检查",
+        "邀请人大代表、政协委员和群众代表参与政务公开工作评议",
+        "政务公开工作领导小组召开专题会议，研究部署年度重点任务",
+        "对群众反映的信息公开问题建立转办、督办和反馈机制",
+    ],
+}
+# last year's problems and what was done about them (problem, rectification)
+PREVIOUS_PROBLEMS = [
+    ("政策解读形式比较单一", "采用图解、短视频和问答等形式解读重要政策文件，解读材料与政策文件同步发布"),
+    ("依申请公开答复的规范性有待加强", "统一了答复文书格式，答复前增加法律顾问审核环节"),
+    ("政府信息公开专栏部分栏目更新不及时", "明确各栏目的更新责任人和时限，每月检查栏目更新情况"),
+    ("政务公开业务培训不够", "组织经办人员参加上级业务培训，并开展内部学习交流"),
+    ("主动公开的深度和广度还不够", "对照主动公开基本目录逐项梳理公开事项，补充公开财政资金和重点项目信息"),
+    ("回应社会关切不够及时", "建立舆情收集和回应机制，对群众关注的问题及时发布说明"),
+]  # fmt: skip
+
+# the problems and measures a clerk writes in (五) when asked (not paired one to one)
+OWN_PROBLEMS = [
+    "政策解读的针对性和通俗性还不够强，图解、视频等形式运用较少",
+    "部分栏目信息更新不够及时，个别栏目内容偏少",
+    "依申请公开答复的说理还不够充分",
+    "政务公开工作人员多为兼职，业务能力有待提高",
+    "回应社会关切的主动性和时效性有待加强",
+    "公开内容与群众需求的结合还不够紧密",
+]
+OWN_MEASURES = [
+    "丰富政策解读形式，对重要政策文件同步制作图解和问答",
+    "明确各栏目的更新责任和时限，按月检查栏目更新情况",
+    "规范依申请公开答复文书，答复前加强法制审核",
+    "组织经办人员系统学习《条例》和答复规范，提高业务能力",
+    "建立回应关切工作机制，对群众关注的问题及时作出说明",
+    "围绕群众关注的事项梳理公开清单，提高公开的针对性",
+]
+
+
+def _more_facts(rng: random.Random, data: dict[str, Any], kind: str) -> None:
+    """Top up the facts an agency of this level typically reports (calibration above): more
+    structured practices for governments and city/province departments, a government's items
+    for the whole area in every sub-part, last year's problems answered. An agency that reported
+    almost nothing beyond the tables gets nothing."""
+    facts, level = data["facts"], data["meta"]["level"]
+    if "proactive_notes" not in facts:
+        return
+    spec = PRACTICES_BY_LEVEL[level]
+    government = level.endswith("政府")
+    if "practices" not in facts and rng.random() < spec["chance"]:
+        facts["practices"] = {}
+    if "practices" in facts and level != "乡镇（街道）":
+        practices, span = facts["practices"], spec["items"]
+        pools = {
+            "review_methods": ["保密审查", "三审三校", "合法性审查", "公开属性审查"],
+            "updated_guides": ["政府信息公开指南", "主动公开基本目录", "依申请公开流程图"],
+            "interpretation_forms": ["文字解读", "图解", "视频", "问答", "专家解读"],
+            "supervision_methods": ["纳入年度绩效考核", "社会评议", "责任追究", "第三方评估"],
+        }
+        for name, pool in pools.items():
+            if len(practices.get(name) or []) < span[0]:
+                practices[name] = rng.sample(pool, min(len(pool), rng.randint(*span)))
+        counts = {"new_media_accounts": "accounts", "reading_points": "points", "circulars": "circulars"}
+        for name, key in counts.items():
+            if government or practices.get(name) is None and rng.random() < 0.5:
+                practices[name] = rng.randint(*spec[key])
+        if government:
+            facts["training_sessions"] = rng.randint(*spec["sessions"])
+            practices["trained_people"] = rng.randint(*spec["people"])
+        elif facts.get("training_sessions") and practices.get("trained_people") is None:
+            practices["trained_people"] = rng.randint(*spec["people"])
+    if government:
+        for key, pool in GOVERNMENT_NOTES.items():
+            had = [s for s in facts.get(f"{key}_notes", "").split("。") if s]
+            picked = had + rng.sample(pool, rng.randint(2, 3))
+            facts[f"{key}_notes"] = "。".join(picked) + "。"
+    if "previous_year" in data and rng.random() < 0.5:
+        chosen = rng.sample(PREVIOUS_PROBLEMS, rng.randint(1, 2))
+        facts["previous_problems"] = [{"problem": p, "rectification": r} for p, r in chosen]
+    if rng.random() < (0.7 if government else 0.5):  # the clerk's own problems and measures
+        many = rng.randint(2, 3) if government else rng.randint(1, 3)
+        facts["problems"] = rng.sample(OWN_PROBLEMS, many)
+        facts["measures"] = rng.sample(OWN_MEASURES, many)
 
 
 GENERATORS = {"realistic": generate_data_realistic, "uniform": generate_data_uniform}
