@@ -203,3 +203,93 @@ def test_a_note_with_its_own_subject_gets_no_second_one() -> None:
         ]
         assert "我局我局" not in text and text.count("我局") <= 1, text
         assert "建立信息发布审核制度" in text and "落实公开前保密审查" in text
+
+
+# --- each practice a full clause with its purpose, written only when the fact is there ----
+
+# The purpose or manner words each structured fact brings (any of them, by agency); none may
+# appear when that fact was not reported.
+PURPOSES = {
+    "review_methods": ("审查关", "合法、准确", "先审后发", "不应公开的内容"),
+    "guide": ("方便申请人了解申请的渠道和办理流程",),
+    "catalogue": ("方便公众查找主动公开的政府信息",),
+    "new_media_accounts": ("传播范围", "常用的方式推送", "更快地传到群众手中", "不上网的群众"),
+    "reading_points": ("就近查阅", "现场查阅", "不便上网", "不上网的群众"),
+    "supervision_methods": ("推动各项公开要求落到实处", "以监督促落实", "压实政务公开工作责任"),
+    "circulars": ("以通报促进工作落实", "落实公开要求", "按要求落实"),
+}
+
+
+def _said(text: str, key: str) -> bool:
+    return any(words in text for words in PURPOSES[key])
+
+
+def test_each_purpose_clause_is_written_only_with_its_fact() -> None:
+    for name in NAMES:
+        bare = draft_offline(_report(meta__agency=name, facts__practices={}))
+        text = "\n".join(bare.values())
+        assert not any(_said(text, key) for key in PURPOSES), (name, text)
+        practices = {
+            "review_methods": ["保密审查"],
+            "updated_guides": ["政府信息公开指南"],
+            "new_media_accounts": 3,
+            "supervision_methods": ["纳入年度绩效考核"],
+            "circulars": 2,
+        }
+        full = draft_offline(_report(meta__agency=name, facts__practices=practices))
+        management = full["overview_management"]
+        assert _said(management, "review_methods") and _said(management, "guide"), management
+        assert not _said(management, "catalogue")
+        assert "政务新媒体账号3个" in full["overview_platform"]
+        assert _said(full["overview_platform"], "new_media_accounts")
+        assert not any(w in full["overview_platform"] for w in ("就近查阅", "现场查阅", "不便上网"))
+        assert _said(full["overview_supervision"], "circulars"), full["overview_supervision"]
+        catalogue = draft_offline(
+            _report(meta__agency=name, facts__practices={"updated_guides": ["主动公开基本目录"]})
+        )["overview_management"]
+        assert _said(catalogue, "catalogue") and not _said(catalogue, "guide"), catalogue
+        points = draft_offline(_report(meta__agency=name, facts__practices={"reading_points": 2}))[
+            "overview_platform"
+        ]
+        assert "查阅点2个" in points and _said(points, "reading_points"), points
+        assert not any(w in points for w in ("传播范围", "常用的方式推送", "更快地传到"))
+
+
+def test_purpose_clauses_keep_the_drafts_clean() -> None:
+    practices = {
+        "review_methods": ["保密审查", "三审三校"],
+        "updated_guides": ["政府信息公开指南", "主动公开基本目录"],
+        "new_media_accounts": 3,
+        "reading_points": 2,
+        "trained_people": 86,
+        "supervision_methods": ["纳入年度绩效考核", "社会评议"],
+        "circulars": 4,
+    }
+    for name in NAMES:
+        report = _report(meta__agency=name, facts__practices=practices)
+        texts = draft_offline(report)
+        sheet = build_fact_sheet(report)
+        assert all(unmatched_numbers(t, sheet) == [] for t in texts.values())
+        assert _findings(report, texts) == [], (name, texts)
+        assert "；同时" not in texts["overview_platform"] and "同时，同时" not in "".join(
+            texts.values()
+        )
+
+
+def test_a_part_like_last_years_is_named_beside_the_clerks_own_problems() -> None:
+    report = _quiet(facts__problems=["部分栏目信息更新不够及时"], facts__measures=["按月检查栏目"])
+    last_year = report.model_copy(
+        update={"meta": report.meta.model_copy(update={"report_year": 2022}), "previous_year": None}
+    )
+    assert report.previous_year is not None
+    similar = report.model_copy(
+        update={
+            "previous_year": report.previous_year.model_copy(
+                update={"narrative": Narrative(**draft_offline(last_year))}
+            )
+        }
+    )
+    problems = draft_offline(similar)["problems"]
+    assert "部分栏目信息更新不够及时" in problems and "按月检查栏目" in problems
+    assert "上年" in problems and "部分" in problems, problems
+    assert "上年报告" not in draft_offline(report)["problems"]
