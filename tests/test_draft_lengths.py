@@ -27,11 +27,11 @@ from draft_quality import (  # noqa: E402
 )
 
 # Median characters per report (typical facts) the drafter must keep giving, by level. Measured
-# medians when set: 乡镇 700, 县级部门 1051, 市级部门 1026, 省级部门 956, 区县政府 2004,
-# 市级政府 2040, 省级政府 2060 (56 agencies, seed 12).
+# medians when set: 乡镇 700, 县级部门 1051, 市级部门 1026, 省级部门 956, 区县政府 2384,
+# 市级政府 2432, 省级政府 2461 (56 agencies, seed 12).
 FLOORS = {
     "乡镇（街道）": 670, "县级部门": 1010, "市级部门": 985, "省级部门": 920,
-    "区县政府": 1920, "市级政府": 1960, "省级政府": 1980,
+    "区县政府": 2290, "市级政府": 2330, "省级政府": 2360,
 }  # fmt: skip
 
 

@@ -324,14 +324,26 @@ _ORDINAL_VALUES = {
 }
 
 
+def _ordinal_value(word: str) -> int:
+    """一 → 1, 十 → 10, 十一 → 11, 二十 → 20 (the ordinals before 是 in 一是…十一是); 0 for
+    anything else."""
+    if len(word) == 1:
+        return _ORDINAL_VALUES.get(word, 0)
+    tens, ones = word
+    if tens == "十":
+        return 10 + _ORDINAL_VALUES.get(ones, -10) if ones != "十" else 0
+    if ones == "十" and tens != "十":
+        return _ORDINAL_VALUES.get(tens, 0) * 10
+    return 0
+
+
 def _enumeration_findings(report: Report) -> Iterator[Finding]:
     """一是…二是…三是 in one paragraph must count up by one: no skip, no repeat."""
 
     for key, text in drafted_sections(report.narrative):
         for paragraph in text.split("\n"):
             numbers = [
-                (_ORDINAL_VALUES.get(m.group(1), 0), m.group(0))
-                for m in _ENUMERATION.finditer(paragraph)
+                (_ordinal_value(m.group(1)), m.group(0)) for m in _ENUMERATION.finditer(paragraph)
             ]
             if not numbers or numbers[0][0] != 1:
                 continue
