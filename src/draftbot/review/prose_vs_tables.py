@@ -329,7 +329,7 @@ def _ordinal_value(word: str) -> int:
     anything else."""
     if len(word) == 1:
         return _ORDINAL_VALUES.get(word, 0)
-    tens, ones = word
+    tens, ones = word[0], word[1]
     if tens == "十":
         return 10 + _ORDINAL_VALUES.get(ones, -10) if ones != "十" else 0
     if ones == "十" and tens != "十":
