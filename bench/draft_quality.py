@@ -5,7 +5,8 @@ Usage: .venv/bin/python bench/draft_quality.py [--agencies 60] [--write bench/re
 Goals (issue 12): mean pairwise similarity of two agencies' drafts per section, after masking
 digits and names, ≤ 0.35 (real reports from one portal: 0.34 opening, 0.11 监督保障, 0.15 问题);
 characters per section and per report compared with real reports (（三）（四）（五） 52–321
-characters; department reports about 1,000–2,000, county-wide ones about 3,800); 0 facts
+characters, 150–600 for governments; department reports about 1,000–2,000, county-wide ones
+about 3,800; 乡镇 and 市/省级政府 by the same reasoning, see REAL_REPORT_CHARS); 0 facts
 stated twice in one report; 0 claims of work when every optional fact is empty; 0 review
 findings other than P-09 (general wording where the clerk reported nothing).
 The agencies are generated deterministically (seeded), so two runs give the same figures.
@@ -26,6 +27,16 @@ show (the register of county, city and province reports; no published sentence i
   教育, 惠农补贴/村务财务 for a 镇 …); other notes from the shared pools, 村务 notes only for
   镇 and governments; notes per part: governments 2–4, 市/省级部门 1–3, 县级部门 0–3, 乡镇 0–2;
   penalties zero for 办公室/财政/镇, four times more for 市场监管.
+- how much each level reports (i12-length, `_more_facts`, own seeded draws so the tables stay
+  those above): governments report for the whole area — every structured practice (2–4 审查做法,
+  指南/目录, 解读形式, 考核做法; 政务新媒体 20–90 accounts for a county, 60–300 for a city, 150–900
+  for a province; 查阅点/公开专区 8–40, 20–120, 50–400; 3–15 trainings of 200–9,000 人次; 2–8
+  通报), 4–6 主动公开 categories, 15–240 政策解读, 4–80 新闻发布会, 3–4 more items a sub-part
+  in full sentences, 3–4 problems and measures with their cause, 2–3 items for 六 (建议提案,
+  工作要点, 开放日); city/province departments structured practices 76 %, county departments
+  72 %, 乡镇 30 % (as before); about half of the agencies with last year's figures answer for
+  1–2 of last year's problems; half of the departments and 镇 (70 % of governments) write 1–3
+  problems and measures of their own.
 `--generator uniform` is the first generator (every agency only 自然人 and 商业企业, the same two
 refusal rows, one shared pool of categories and notes), kept for the before/after comparison.
 """
