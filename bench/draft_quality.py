@@ -843,27 +843,34 @@ def part_facts(report: Report, key: str) -> int:
 
 def _part_lengths(reports: list[Report], drafts: list[dict[str, str]]) -> list[str]:
     """（三）（四）（五）: characters by how many facts the agency gave for the part (none: one
-    short true sentence and P-09; one: a single clause; two or more: the real range)."""
+    short true sentence and P-09; one: a single clause; two or more: the real range of the
+    agency's level, PART_CHARS_BY_LEVEL)."""
     low, high = REAL_PART_CHARS
+    glow, ghigh = REAL_GOVERNMENT_PART_CHARS
     lines = [
         "",
-        f"（三）（四）（五） by the facts given for the part: real range {low}–{high} chars when "
-        "the agency reported something; with none, one short true sentence + P-09",
+        f"（三）（四）（五） by the facts given for the part: real range {low}–{high} chars "
+        f"({glow}–{ghigh} for governments) when the agency reported something; with none, one "
+        "short true sentence + P-09",
         "",
         "| section | facts given | drafts | in real range | median | min | max |",
         "|---|---|---|---|---|---|---|",
     ]
     for key in ("overview_management", "overview_platform", "overview_supervision"):
-        groups: dict[str, list[int]] = {"none": [], "one": [], "two or more": []}
+        groups: dict[str, list[tuple[int, str]]] = {"none": [], "one": [], "two or more": []}
         for r, d in zip(reports, drafts, strict=True):
             given = part_facts(r, key)
             groups["none" if not given else "one" if given == 1 else "two or more"].append(
-                len(d[key])
+                (len(d[key]), r.meta.level.value)
             )
-        for label, sizes in groups.items():
-            if not sizes:
+        for label, pairs in groups.items():
+            if not pairs:
                 continue
-            inside = sum(low <= n <= high for n in sizes)
+            sizes = [n for n, _ in pairs]
+            inside = sum(
+                PART_CHARS_BY_LEVEL[level][0] <= n <= PART_CHARS_BY_LEVEL[level][1]
+                for n, level in pairs
+            )
             lines.append(
                 f"| {key} | {label} | {len(sizes)} | {inside} | {statistics.median(sizes):.0f} "
                 f"| {min(sizes)} | {max(sizes)} |"
