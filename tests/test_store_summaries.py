@@ -84,14 +84,15 @@ def test_a_database_from_before_summaries_gets_them_on_open(
     ]
 
 
-def _plan(store: Store, sql: str, params: tuple[object, ...]) -> str:
-    """The database's plan for `sql` as one text (PostgreSQL: with sorting disabled, so a
-    plan without a Sort node means an index gives the order)."""
+def _plan(store: Store, sql: str, params: tuple[object, ...], disable: str = "sort") -> str:
+    """The database's plan for `sql` as one text (PostgreSQL: with `disable` — sorting, or
+    `seqscan` — switched off, so a plan without that node means an index serves it; a small
+    test table would otherwise be read whole)."""
     with raw_connection(store) as db:
         if store.path is not None:
             rows = db.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall()
             return "\n".join(str(row[-1]) for row in rows)
-        db.execute("SET enable_sort = off")
+        db.execute(f"SET enable_{disable} = off")
         pg_sql = sql.replace("?", "%s")
         return "\n".join(row[0] for row in db.execute("EXPLAIN " + pg_sql, params).fetchall())
 
@@ -142,3 +143,22 @@ def test_the_list_order_index_gives_the_same_pages_as_a_sort(store: Store) -> No
         plan = _plan(store, sql, (*params, 4, 0))
         assert "report_summaries_by_list" in plan, plan
         assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+
+
+def test_duplicates_of_a_page_are_looked_up_by_agency(store: Store) -> None:
+    for i in range(30):
+        store.create(_report(f"测试县第{i}局", 2023))
+    twice = store.create(_report("测试县第7局", 2023))
+    store.create(_report("测试县第7局", 2024))
+    page = [(f"测试县第{i}局", 2023) for i in range(5, 10)]
+    assert store.duplicated(among=page) == {("测试县第7局", 2023)}
+    store.archive(twice.id)  # an archived copy is no duplicate
+    assert store.duplicated(among=page) == set()
+    sql = (  # Store.duplicated for a page of two agencies: index 0010, not every summary
+        "SELECT agency, report_year FROM report_summaries"
+        " WHERE report_id NOT IN (SELECT report_id FROM archived_reports)"
+        " AND agency IN (?, ?) GROUP BY agency, report_year HAVING COUNT(*) > 1"
+    )
+    plan = _plan(store, sql, ("测试县第5局", "测试县第7局"), disable="seqscan")
+    assert "report_summaries_by_agency" in plan, plan
+    assert "SCAN report_summaries " not in plan + " ", plan
