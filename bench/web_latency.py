@@ -67,20 +67,23 @@ def free_port() -> int:
 
 
 def start_server(
-    data_dir: Path, port: int, database_url: str = "", source: Path | None = None
+    data_dir: Path, port: int, database_url: str = "", source: Path | None = None, workers: int = 1
 ) -> subprocess.Popen[bytes]:
+    """`draftbot serve` (code of `source`, else this checkout) with `workers` processes,
+    answering on `port`."""
     env = {**os.environ, "DRAFTBOT_DATA_DIR": str(data_dir), "DRAFTBOT_DATABASE_URL": database_url}
     if source is not None:
         env["PYTHONPATH"] = str(source / "src")
     for name in ("DRAFTBOT_LLM_BASE_URL", "DRAFTBOT_LLM_API_KEY", "OPENAI_API_KEY"):
         env.pop(name, None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "draftbot", "serve", "--port", str(port)],
+        [sys.executable, "-m", "draftbot", "serve", "--port", str(port)]
+        + (["--workers", str(workers)] if workers > 1 else []),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(200):
+    for _ in range(1200):  # spawned workers import everything: slow on a loaded machine
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
             return proc
@@ -192,6 +195,8 @@ def main() -> None:
     parser.add_argument("--rounds", default="pages,edit,downloads", help="which tables to run")
     parser.add_argument("--baseline", type=Path, default=None, help="earlier checkout to compare")
     parser.add_argument("--reps", type=int, default=4, help="alternating slices per round")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (serve --workers)")
+    parser.add_argument("--baseline-workers", type=int, default=1, help="same, baseline server")
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
@@ -220,12 +225,15 @@ def compare(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sides: dict[str, tuple[subprocess.Popen[bytes], list[Client], list[Client]]] = {}
         try:
-            for side, source in (("before", args.baseline), ("after", None)):
+            for side, source, workers in (
+                ("before", args.baseline, args.baseline_workers),
+                ("after", None, args.workers),
+            ):
                 data_dir = Path(tmp) / side
                 data_dir.mkdir()
                 ids = seed(data_dir, 2 * n + k)
                 port = free_port()
-                server = start_server(data_dir, port, source=source)
+                server = start_server(data_dir, port, source=source, workers=workers)
                 clients = [Client(port, ids[i], ids[n + i]) for i in range(n)]
                 few = [Client(port, ids[2 * n + i]) for i in range(k)]
                 sides[side] = (server, clients, few)
@@ -247,13 +255,16 @@ def compare(args: argparse.Namespace) -> None:
         "",
         f"Command: `.venv/bin/python bench/web_latency.py --clients {n} --seconds {args.seconds:g}"
         f" --baseline {args.baseline} --reps {args.reps}"
+        + (f" --workers {args.workers}" if args.workers > 1 else "")
+        + (f" --baseline-workers {args.baseline_workers}" if args.baseline_workers > 1 else "")
         + (f" --write {args.write}`" if args.write else "`")
         + "  ",
         f"Machine: {machine_line()}; 1-minute load average {load_before:.1f} before the run, "
         f"{load_after:.1f} after",
         "",
         f"Two `draftbot serve` processes (SQLite WAL, offline drafter), each on its own copy of "
-        f"the data: “before” runs the code in {args.baseline}, “after” this checkout. Each row: "
+        f"the data: “before” runs the code in {args.baseline} ({args.baseline_workers} "
+        f"process(es)), “after” this checkout ({args.workers}). Each row: "
         f"{args.seconds:g} s per server in {args.reps} alternating slices, so both share the "
         "same machine load. Autosave and downloads on reports of their own.",
         "",
@@ -290,7 +301,7 @@ def measure(args: argparse.Namespace, database_url: str) -> None:
         data_dir = Path(tmp)
         ids = seed(data_dir, 2 * n + k, database_url)  # pages, edits, downloads: own reports
         port = free_port()
-        server = start_server(data_dir, port, database_url)
+        server = start_server(data_dir, port, database_url, workers=args.workers)
         try:
             clients = [Client(port, ids[i], ids[n + i]) for i in range(n)]
             if "pages" in rounds:

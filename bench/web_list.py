@@ -1,7 +1,12 @@
 """The report list with 10,000 stored reports: page latency and server memory.
 
 Usage: .venv/bin/python bench/web_list.py [--reports 10000] [--clients 20] [--seconds 20]
+                                          [--workers N] [--source DIR]
                                           [--write bench/results/web_list.md]
+
+`--workers N`: the server runs with `serve --workers N` (RSS is then the sum over its
+processes). `--source DIR`: the server and the seeding run the code of an earlier checkout
+(PYTHONPATH=DIR/src, e.g. from `git archive`), for a before/after in one session.
 
 Goal (issue 19): list page p95 ≤ 100 ms with 10,000 stored reports; server RSS < 200 MB.
 The reports are written straight into a fresh SQLite file (a copy of examples/busy-2023.yaml
@@ -22,6 +27,7 @@ import os
 import random
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -97,10 +103,20 @@ def client(port: int, until: float, times: list[float], errors: list[str]) -> No
 
 
 def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """Peak RSS (VmHWM) of `pid` plus that of its child processes (the workers), in MB."""
+    pids = [pid]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                pids.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    total = 0.0
+    for one in pids:
+        for line in Path(f"/proc/{one}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1]) / 1024
+    return total
 
 
 def main() -> None:
@@ -108,14 +124,26 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--source", type=Path, default=None, help="earlier checkout to run")
+    parser.add_argument("--seed-into", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
+    if args.seed_into:  # in a child with the code of --source: its schema, not this one's
+        print(seed(args.seed_into, args.reports))
+        return
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
-        upgrade = seed(data_dir, args.reports)
+        if args.source:
+            env = {**os.environ, "PYTHONPATH": str(args.source / "src")}
+            command = [sys.executable, __file__, "--seed-into", tmp, "--reports", str(args.reports)]
+            done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+            upgrade = float(done.stdout.split()[-1])
+        else:
+            upgrade = seed(data_dir, args.reports)
         port = free_port()
-        server = start_server(data_dir, port)
+        server = start_server(data_dir, port, source=args.source, workers=args.workers)
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
             first = [get(conn, path)[1] for path in paths()]
@@ -143,7 +171,10 @@ def main() -> None:
         f"# Report list with {args.reports:,} stored reports",
         "",
         f"Command: `.venv/bin/python bench/web_list.py --reports {args.reports} "
-        f"--clients {args.clients} --seconds {args.seconds:g} --write bench/results/web_list.md`  ",
+        f"--clients {args.clients} --seconds {args.seconds:g}"
+        + (f" --workers {args.workers}" if args.workers > 1 else "")
+        + (f" --source {args.source}" if args.source else "")
+        + "`  ",
         f"Machine: {machine_line()}; 1-minute load average {load:.1f} before the run, "
         f"{load_after:.1f} after (other work on the shared machine shows up in the tail)",
         "",

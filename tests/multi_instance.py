@@ -53,10 +53,14 @@ def wait_until(condition: Callable[[], bool], seconds: float, what: str) -> None
 
 
 class Instance:
-    """One `python -m draftbot serve` on `port`, its data in `database_url`."""
+    """One `python -m draftbot serve` on `port`, its data in `database_url` (empty: the SQLite
+    file in `data_dir`); `extra`: more options for serve (e.g. `--workers 2`)."""
 
-    def __init__(self, database_url: str, data_dir: Path, port: int) -> None:
+    def __init__(
+        self, database_url: str, data_dir: Path, port: int, extra: tuple[str, ...] = ()
+    ) -> None:
         self.database_url, self.data_dir, self.port = database_url, data_dir, port
+        self.extra = extra
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -68,7 +72,7 @@ class Instance:
         for name in ("DRAFTBOT_LLM_BASE_URL", "DRAFTBOT_LLM_API_KEY", "OPENAI_API_KEY"):
             env.pop(name, None)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "draftbot", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "draftbot", "serve", "--port", str(self.port), *self.extra],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

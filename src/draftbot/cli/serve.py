@@ -22,6 +22,13 @@ def serve(
             "（也可设置 DRAFTBOT_MULTI_USER=1；先用 draftbot users add 创建系统管理员）",
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            help="处理请求的进程数，默认 1；多核电脑上多人同时使用时可设为 CPU 核数（见 docs/web.md）",
+        ),
+    ] = 1,
 ) -> None:
     """启动网页版（默认只在本机 127.0.0.1 上提供服务），并显示要打开的网址。
 
@@ -35,6 +42,6 @@ def serve(
         loaded = settings()
         if multi_user:
             loaded = loaded.model_copy(update={"multi_user": True})
-        run_server(loaded, host=host, port=port, echo=typer.echo)
+        run_server(loaded, host=host, port=port, workers=workers, echo=typer.echo)
     except (ServeError, SettingsError) as exc:
         raise fail(str(exc)) from None
