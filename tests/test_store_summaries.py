@@ -162,3 +162,48 @@ def test_duplicates_of_a_page_are_looked_up_by_agency(store: Store) -> None:
     plan = _plan(store, sql, ("测试县第5局", "测试县第7局"), disable="seqscan")
     assert "report_summaries_by_agency" in plan, plan
     assert "SCAN report_summaries " not in plan + " ", plan
+
+
+def _changes(store: Store) -> int:
+    with raw_connection(store) as db:
+        return int(db.execute("SELECT n FROM list_changes WHERE id = 1").fetchone()[0])
+
+
+def test_counts_are_kept_until_what_the_list_counts_changes(
+    store: Store, store_location: str | Path
+) -> None:
+    """A full page's total is counted once per state of the list (`list_changes`), also
+    when the change comes through another Store (another process) on the same database."""
+    other = Store(store_location)  # as another web process would
+    ids = [store.create(_report(f"测试县第{i}局", 2023)).id for i in range(6)]
+
+    def totals() -> tuple[int, int, int]:  # full pages of 2: these are counted, not inferred
+        return (
+            other.summaries(limit=2).total,
+            other.summaries("第1", limit=1).total,
+            other.summaries("2024", limit=1).total,
+        )
+
+    assert totals() == (6, 1, 0)
+    before = _changes(store)
+    stored = store.get(ids[2])
+    store.save(ids[2], stored.report, stored.version)  # a plain save: nothing counted moves
+    assert _changes(store) == before
+    assert totals() == (6, 1, 0)
+    renamed = stored.report.model_copy(
+        update={"meta": stored.report.meta.model_copy(update={"agency": "测试县第12局"})}
+    )
+    store.save(ids[2], renamed, stored.version + 1)  # agency changed: counts move
+    assert _changes(store) > before
+    assert totals() == (6, 2, 0)
+    moved = store.get(ids[3]).report
+    moved = moved.model_copy(update={"meta": moved.meta.model_copy(update={"report_year": 2024})})
+    store.save(ids[3], moved, 1)
+    assert totals() == (6, 2, 1)
+    store.archive(ids[1])
+    assert totals() == (5, 1, 1)
+    store.unarchive(ids[1])
+    assert totals() == (6, 2, 1)
+    store.create(_report("测试县第100局", 2024))
+    assert totals() == (7, 3, 2)
+    other.close()

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .serverdb import reader
-from .store import ReportNotFound, Store
+from .store import ReportNotFound, Store, list_changed
 from .store.dialects import Transaction
 
 Kind = Literal["cell", "field", "section", "status", "account", "comment"]
@@ -206,6 +206,7 @@ class TrailStore(Store):
                     "DELETE FROM archived_reports WHERE report_id = ?", (report_id,)
                 )
             if cursor.rowcount == 1:
+                list_changed(db)
                 states = ("在列表中", "已归档")
                 record(
                     db,

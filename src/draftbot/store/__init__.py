@@ -195,6 +195,8 @@ class Store:
             self.path = Path(location)
             make_private_folder(self.path.parent)
             self.db = SQLiteDatabase(self.path, busy_timeout_ms)
+        self._counts: OrderedDict[tuple[str, tuple[object, ...]], tuple[int, int]] = OrderedDict()
+        self._count_lock = threading.Lock()
         with self._translated():
             self.db.migrate(migrations())
         self._summarize_missing()
@@ -348,13 +350,34 @@ class Store:
         if 0 < len(rows) < limit or (offset == 0 and not rows):
             total = offset + len(rows)  # the last page: no count of every matching summary
         else:
-            count_sql = "SELECT COUNT(*) AS n FROM report_summaries s" + where
-            total = self._read_one(count_sql, params)["n"]
+            total = self._count(where, params)
         last = max(total - 1, 0) // limit * limit
         if offset > last:  # past the start of the last page: the last page
             offset = last
             rows = self._read(page_sql, (*params, limit, offset))
         return SummaryPage([_summary(row) for row in rows], total, offset, limit)
+
+    def _count(self, where: str, params: Params) -> int:
+        """Summaries matching `where`, counted once per state of the list: kept per filter
+        until `list_changes` moves (raised in every transaction that changes what is counted;
+        read first, so a count taken while another change commits is at least as new as the
+        number it is kept under, and the next request sees the raised number and recounts)."""
+        changes = self._read_one("SELECT n FROM list_changes WHERE id = 1")["n"]
+        key = (where, tuple(params))
+        with self._count_lock:
+            kept = self._counts.get(key)
+            if kept is not None and kept[0] == changes:
+                self._counts.move_to_end(key)
+                return kept[1]
+        total = int(
+            self._read_one("SELECT COUNT(*) AS n FROM report_summaries s" + where, params)["n"]
+        )
+        with self._count_lock:
+            self._counts[key] = (changes, total)
+            self._counts.move_to_end(key)
+            while len(self._counts) > LIST_COUNTS_KEPT:
+                self._counts.popitem(last=False)
+        return total
 
     def store_counts(self, report_id: str, version: int, errors: int, warnings: int) -> None:
         """Record the check counts of `version` for the list (ignored if it is not current)."""
@@ -523,11 +546,13 @@ class Store:
                 " ON CONFLICT (report_id) DO NOTHING",
                 (report_id, _now().isoformat()),
             )
+            list_changed(db)
 
     def unarchive(self, report_id: str) -> None:
         with self._transaction() as db:
             _row_or_missing(db, report_id)
             db.execute("DELETE FROM archived_reports WHERE report_id = ?", (report_id,))
+            list_changed(db)
 
     def archived_ids(self) -> set[str]:
         rows = self._read("SELECT report_id FROM archived_reports")
@@ -729,11 +754,27 @@ def _row_or_missing(db: Transaction, report_id: str) -> Any:
     return row
 
 
+def list_changed(db: Transaction) -> None:
+    """Raise the list's change counter (table `list_changes`) in transaction `db`: call it
+    wherever a summary is added, its agency or year changes, or a report is archived or
+    brought back; `Store.summaries` keeps its counts until the counter moves."""
+    db.execute("UPDATE list_changes SET n = n + 1 WHERE id = 1")
+
+
+LIST_COUNTS_KEPT = 256  # (filter, count) pairs kept per Store
+
+
 def _write_summary(
     db: Transaction, report_id: str, agency: str, year: int, updated_at: str | None
 ) -> None:
     """Agency and year of a report for the list; `updated_at` for a new summary row (an
-    existing row keeps the time set by `_bump`)."""
+    existing row keeps the time set by `_bump`). Raises the list's change counter only when
+    the row is new or its agency or year changes (a plain save leaves the counts alone)."""
+    old = db.execute(
+        "SELECT agency, report_year FROM report_summaries WHERE report_id = ?", (report_id,)
+    ).fetchone()
+    if old is None or (old["agency"], old["report_year"]) != (agency, year):
+        list_changed(db)
     db.execute(
         "INSERT INTO report_summaries"
         " (report_id, agency, report_year, created_at, updated_at, seq)"
