@@ -33,6 +33,7 @@ COOKIE = b"draftbot_csrf=" + TOKEN
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--list", type=int, default=0, help="reports stored: the list only")
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
     import draftbot
@@ -40,6 +41,8 @@ def main() -> None:
     from draftbot.web.app import WebConfig, create_app
 
     load = os.getloadavg()[0]
+    if args.list:
+        return list_cpu(args, load)
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
         report_id = seed(data_dir, 1)[0]
@@ -55,6 +58,52 @@ def main() -> None:
         "| Page | CPU per request, median of 5 batches (ms) | wall per request (ms) |",
         "|---|---:|---:|",
         *(f"| {name} | {cpu:.2f} | {wall:.2f} |" for name, cpu, wall in rows),
+    ]
+    publish(lines, args.write)
+
+
+def list_cpu(args: argparse.Namespace, load: float) -> None:
+    """CPU per request of the report list with `args.list` stored reports (bench/web_list.py's
+    reports and its mix: pages 1–10 and 5 filters), each path in turn, after one view of each
+    (which counts the rows' checks once)."""
+    from web_list import paths
+    from web_list import seed as seed_list
+
+    import draftbot
+    from draftbot.config import Settings
+    from draftbot.web.app import WebConfig, create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp)
+        seed_list(data_dir, args.list)
+        app = create_app(WebConfig(data_dir=data_dir), Settings(data_dir=data_dir))
+
+        async def run() -> list[float]:
+            for path in paths():
+                assert await get(app, path) == 200, path
+            batches = []
+            rounds = max(1, args.requests // len(paths()) // 5)
+            for _ in range(5):
+                c0 = time.process_time()
+                for _ in range(rounds):
+                    for path in paths():
+                        await get(app, path)
+                batches.append((time.process_time() - c0) / (rounds * len(paths())) * 1000)
+            return batches
+
+        batches = asyncio.run(run())
+    lines = [
+        f"# CPU per list request, {args.list:,} stored reports, in process",
+        "",
+        f"Command: `.venv/bin/python bench/web_inprocess.py --list {args.list}"
+        f" --requests {args.requests}`  ",
+        f"Code: {Path(draftbot.__file__).resolve().parent}  ",
+        f"Machine: {machine_line()}; 1-minute load average before the run {load:.1f}",
+        "",
+        f"CPU per request (pages 1–10 and 5 filters in turn), median of 5 batches: "
+        f"{statistics.median(batches):.2f} ms (batches: "
+        + ", ".join(f"{b:.2f}" for b in batches)
+        + ")",
     ]
     publish(lines, args.write)
 
@@ -125,7 +174,8 @@ async def call(
     body: bytes = b"",
     extra: list[tuple[bytes, bytes]] | None = None,
 ) -> tuple[int, bytes]:
-    """One request through the whole ASGI stack: (status, body)."""
+    """One request through the whole ASGI stack: (status, body). `path` may carry `?query`."""
+    path, _, query = path.partition("?")
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -134,7 +184,7 @@ async def call(
         "scheme": "http",
         "path": path,
         "raw_path": path.encode(),
-        "query_string": b"",
+        "query_string": query.encode(),
         "root_path": "",
         "headers": [
             (b"host", b"127.0.0.1:8000"),
