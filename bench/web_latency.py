@@ -255,6 +255,7 @@ def compare(args: argparse.Namespace) -> None:
         "",
         f"Command: `.venv/bin/python bench/web_latency.py --clients {n} --seconds {args.seconds:g}"
         f" --baseline {args.baseline} --reps {args.reps}"
+        + (f" --rounds {args.rounds}" if args.rounds != "pages,edit,downloads" else "")
         + (f" --workers {args.workers}" if args.workers > 1 else "")
         + (f" --baseline-workers {args.baseline_workers}" if args.baseline_workers > 1 else "")
         + (f" --write {args.write}`" if args.write else "`")
