@@ -19,6 +19,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import stat
 import threading
@@ -195,7 +196,7 @@ class Store:
             self.path = Path(location)
             make_private_folder(self.path.parent)
             self.db = SQLiteDatabase(self.path, busy_timeout_ms)
-        self._counts: OrderedDict[tuple[str, tuple[object, ...]], tuple[int, int]] = OrderedDict()
+        self._counts: OrderedDict[bytes, tuple[int, int]] = OrderedDict()
         self._count_lock = threading.Lock()
         with self._translated():
             self.db.migrate(migrations())
@@ -363,7 +364,8 @@ class Store:
         read first, so a count taken while another change commits is at least as new as the
         number it is kept under, and the next request sees the raised number and recounts)."""
         changes = self._read_one("SELECT n FROM list_changes WHERE id = 1")["n"]
-        key = (where, tuple(params))
+        # by digest: in server mode `params` holds every report id the user may see
+        key = hashlib.sha256(repr((where, tuple(params))).encode()).digest()
         with self._count_lock:
             kept = self._counts.get(key)
             if kept is not None and kept[0] == changes:
