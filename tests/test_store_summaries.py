@@ -185,6 +185,10 @@ def test_counts_are_kept_until_what_the_list_counts_changes(
         )
 
     assert totals() == (6, 1, 0)
+    # server mode: the reports a user may see are part of what is counted (and kept)
+    assert other.summaries(limit=1, only=set(ids[:2])).total == 2
+    assert other.summaries(limit=1, only=set(ids[:3])).total == 3
+    assert other.summaries(limit=1, only=set(ids[:2])).total == 2
     before = _changes(store)
     stored = store.get(ids[2])
     store.save(ids[2], stored.report, stored.version)  # a plain save: nothing counted moves
