@@ -151,3 +151,112 @@ def test_alias_message_names_its_line_through_the_fast_entry() -> None:
     line = text.splitlines().index("  coercion_extra: *n") + 1
     assert info.value.problems[0].line == line
     assert "不支持 YAML 别名（*n）" in info.value.problems[0].message
+
+
+def test_fast_reader_rules_are_ruamels_yaml_1_2_rules() -> None:
+    """The copied table (`YAML_1_2_IMPLICIT_RULES`) is ruamel's, rule for rule and in order."""
+    import re
+
+    from ruamel.yaml import resolver
+
+    theirs = [(t, rx, list(f)) for v, t, rx, f in resolver.implicit_resolvers if (1, 2) in v]
+    ours = datafile.YAML_1_2_IMPLICIT_RULES
+    assert [(t, p, list(f)) for t, p, f in ours] == [(t, rx.pattern, f) for t, rx, f in theirs]
+    for (_, pattern, _), (_, rx, _) in zip(ours, theirs, strict=True):
+        # ours compile with re.X; ruamel's without it have no blanks or '#' to ignore
+        assert rx.flags & re.X or not re.search(r"[\s#]", pattern)
+
+
+# Plain scalars of every kind the rules tell apart, and the near misses (YAML 1.1 forms).
+SCALARS = [
+    *[
+        "0",
+        "7",
+        "8",
+        "9",
+        "-0",
+        "+1",
+        "-12",
+        "012",
+        "019",
+        "0o17",
+        "0o8",
+        "0b101",
+        "0b2",
+        "0x1F",
+        "0xG",
+        "1_000",
+        "_1",
+        "1__0",
+        "-0x1",
+    ],
+    *[
+        "1.5",
+        "-1.5",
+        "+.5",
+        ".5",
+        "1.",
+        "1e3",
+        "1E-3",
+        "1.5e+3",
+        ".5e3",
+        ".5e+3",
+        "1_0.5",
+        ".inf",
+        "-.Inf",
+        "+.INF",
+        ".nan",
+        ".NaN",
+    ],
+    *[
+        "true",
+        "True",
+        "TRUE",
+        "false",
+        "False",
+        "FALSE",
+        "yes",
+        "Yes",
+        "no",
+        "NO",
+        "on",
+        "Off",
+        "y",
+        "n",
+        "tRue",
+    ],
+    *["null", "Null", "NULL", "~", "nULL"],
+    "2024-01-22",
+    "2024-1-22",
+    "2024-01-22 09:30:00",
+    "2024-01-22T09:30:00Z",
+    "2024-01-22t09:30:00.5+08:00",
+    "2024-01-22 09:30:00 -8",
+    "2024-13-45",
+    "20240122",
+    "9:30",
+    "1:30:00",
+    "190:20:30.15",
+    "= x",
+    "12,5",
+    "四百",
+    "1 000",
+    "R&D",
+    "<< x",
+    "",
+]
+
+
+@pytest.mark.parametrize("scalar", SCALARS)
+def test_fast_and_round_trip_readers_resolve_scalars_alike(scalar: str) -> None:
+    import yaml
+    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.resolver import VersionedResolver
+
+    fast = datafile._FastResolver().resolve(yaml.ScalarNode, scalar, (True, False))
+    round_trip = VersionedResolver(version=(1, 2)).resolve(ScalarNode, scalar, (True, False))
+    assert fast == round_trip
+    text = f"a: {scalar}\n"
+    data = _fast_yaml(text)
+    if data is not None:
+        assert _plain(data) == _plain(_load_yaml(text))

@@ -15,7 +15,6 @@ Writes are atomic: a crash or a full disk mid-write leaves the old file intact.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import io
 import json
 import os
@@ -23,23 +22,21 @@ import re
 import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml as pyyaml
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml import resolver as ruamel_resolver
-from ruamel.yaml.composer import Composer, MaxDepthExceededError
-from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.events import AliasEvent
 
 from . import paths
 from .errors import DraftbotError
 from .excerpt import excerpt
 from .formats import OTHER_ROWS_2021
 from .model import Report, result_rows
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 SUPPORTED_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_DATA_FILE_BYTES = 5 * 1024 * 1024  # a real report's data file is under 50 KB
@@ -163,7 +160,7 @@ def _parse_mapping(text: str, source: str | Path) -> dict[str, Any]:
                 )
             ],
         ) from None
-    except (RecursionError, MaxDepthExceededError):
+    except RecursionError:
         raise DataFileError(source, [Problem("文件", _too_deep())]) from None
     except _AliasFound as exc:
         raise DataFileError(
@@ -176,7 +173,11 @@ def _parse_mapping(text: str, source: str | Path) -> dict[str, Any]:
                 )
             ],
         ) from None
-    except YAMLError as exc:
+    except Exception as exc:
+        if _is_too_deep(exc):
+            raise DataFileError(source, [Problem("文件", _too_deep())]) from None
+        if not _is_yaml_error(exc):
+            raise
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         reason = excerpt(getattr(exc, "problem", None) or "格式错误", 80)
@@ -262,46 +263,57 @@ class _AliasFound(Exception):
         self.name, self.line = name, line
 
 
-class _NoAliasComposer(Composer):
-    """Refuses `*alias` at once: data files never need them, and expanding nested aliases
-    is how a few hundred bytes become gigabytes (issue 13, kind 1)."""
+@cache
+def _round_trip_classes() -> tuple[type[Any], type[Any]]:
+    """The round-trip reader's composer and constructor, made on first use: ruamel.yaml is
+    imported only to write YAML or when the fast reader steps aside (issue 19: `draftbot
+    check` of an ordinary file never imports it)."""
+    from ruamel.yaml.composer import Composer
+    from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
+    from ruamel.yaml.events import AliasEvent
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.parser.check_event(AliasEvent):
-            event = self.parser.peek_event()
-            raise _AliasFound(str(event.anchor), event.start_mark.line + 1)
-        return super().compose_node(parent, index)
+    class _NoAliasComposer(Composer):
+        """Refuses `*alias` at once: data files never need them, and expanding nested aliases
+        is how a few hundred bytes become gigabytes (issue 13, kind 1)."""
 
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.parser.check_event(AliasEvent):
+                event = self.parser.peek_event()
+                raise _AliasFound(str(event.anchor), event.start_mark.line + 1)
+            return super().compose_node(parent, index)
 
-class _DataConstructor(RoundTripConstructor):
-    """Round-trip constructor that reports duplicate keys with both lines and leaves an
-    impossible date (`2024-13-45`) as text, so the field check names it."""
+    class _DataConstructor(RoundTripConstructor):
+        """Round-trip constructor that reports duplicate keys with both lines and leaves an
+        impossible date (`2024-13-45`) as text, so the field check names it."""
 
-    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node, values)
-        except (ValueError, OverflowError, ConstructorError):
-            return node.value
+        def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node, values)
+            except (ValueError, OverflowError, ConstructorError):
+                return node.value
 
-    def check_mapping_key(
-        self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any
-    ) -> bool:
-        if key in mapping:
-            first = mapping.lc.key(key)[0] + 1 if hasattr(mapping, "lc") else None
-            raise _DuplicateKey(str(key), first, key_node.start_mark.line + 1)
-        return True
+        def check_mapping_key(
+            self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any
+        ) -> bool:
+            if key in mapping:
+                first = mapping.lc.key(key)[0] + 1 if hasattr(mapping, "lc") else None
+                raise _DuplicateKey(str(key), first, key_node.start_mark.line + 1)
+            return True
 
-
-_DataConstructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", _DataConstructor.construct_yaml_timestamp
-)
+    _DataConstructor.add_constructor(
+        "tag:yaml.org,2002:timestamp", _DataConstructor.construct_yaml_timestamp
+    )
+    return _NoAliasComposer, _DataConstructor
 
 
 def _yaml() -> YAML:
     """A round-trip YAML instance: keeps comments, key order and styles; bounded depth."""
+    from ruamel.yaml import YAML
+
+    composer, constructor = _round_trip_classes()
     yaml = YAML(typ="rt", pure=True)
-    yaml.Composer = _NoAliasComposer
-    yaml.Constructor = _DataConstructor
+    yaml.Composer = composer
+    yaml.Constructor = constructor
     yaml.max_depth = MAX_NESTING_DEPTH
     yaml.preserve_quotes = True
     yaml.width = 100
@@ -313,8 +325,24 @@ def _load_yaml(text: str) -> Any:
     """Data from YAML text, read round-trip (YAML 1.2: `no` stays text, `9:30` is not a
     number); refuses aliases with their line, duplicate keys and deep nesting."""
     if _flow_depth(text) > MAX_NESTING_DEPTH:
+        from ruamel.yaml.composer import MaxDepthExceededError
+
         raise MaxDepthExceededError(None, None, "too deep", None)
     return _yaml().load(text)
+
+
+def _is_too_deep(exc: BaseException) -> bool:
+    """Whether `exc` is the round-trip reader refusing nesting over `MAX_NESTING_DEPTH`."""
+    from ruamel.yaml.composer import MaxDepthExceededError
+
+    return isinstance(exc, MaxDepthExceededError)
+
+
+def _is_yaml_error(exc: BaseException) -> bool:
+    """Whether `exc` is the round-trip reader's syntax error (any `ruamel.yaml` YAMLError)."""
+    from ruamel.yaml.error import YAMLError
+
+    return isinstance(exc, YAMLError)
 
 
 _FAST_REFUSED = re.compile(r"[!&*%<\t]")
@@ -323,15 +351,60 @@ anchors and aliases (`&`, `*`), directives (`%YAML 1.1`), merge keys (`<<`) and 
 data files (a value like `R&D` merely takes the slower path)."""
 
 
+# ruamel.yaml's YAML 1.2 implicit rules (ruamel/yaml/resolver.py `implicit_resolvers`, the
+# entries for (1, 2)), copied so the fast reader need not import ruamel: (tag, pattern
+# compiled with re.X, first characters). tests/test_datafile_fast.py checks they are
+# ruamel's, rule for rule, and that both resolve a corpus of scalars alike.
+YAML_1_2_IMPLICIT_RULES: tuple[tuple[str, str, str | tuple[str, ...]], ...] = (
+    ("tag:yaml.org,2002:bool", "^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (
+        "tag:yaml.org,2002:float",
+        """^(?:
+         [-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+        |[-+]?\\.[0-9_]+(?:[eE][-+][0-9]+)?
+        |[-+]?\\.(?:inf|Inf|INF)
+        |\\.(?:nan|NaN|NAN))$""",
+        "-+0123456789.",
+    ),
+    (
+        "tag:yaml.org,2002:int",
+        """^(?:[-+]?0b[0-1_]+
+        |[-+]?0o?[0-7_]+
+        |[-+]?[0-9_]+
+        |[-+]?0x[0-9a-fA-F_]+)$""",
+        "-+0123456789",
+    ),
+    ("tag:yaml.org,2002:merge", "^(?:<<)$", "<"),
+    (
+        "tag:yaml.org,2002:null",
+        """^(?: ~
+        |null|Null|NULL
+        | )$""",
+        ("~", "n", "N", ""),
+    ),
+    (
+        "tag:yaml.org,2002:timestamp",
+        """^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+        |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
+        (?:[Tt]|[ \\t]+)[0-9][0-9]?
+        :[0-9][0-9] :[0-9][0-9] (?:\\.[0-9]*)?
+        (?:[ \\t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
+        "0123456789",
+    ),
+    ("tag:yaml.org,2002:value", "^(?:=)$", "="),
+    ("tag:yaml.org,2002:yaml", "^(?:!|&|\\*)$", "!&*"),
+)
+
+
 class _FastResolver(pyyaml.resolver.BaseResolver):
-    """PyYAML resolver with ruamel's YAML 1.2 implicit rules (one source for both readers):
+    """PyYAML resolver with ruamel's YAML 1.2 implicit rules (`YAML_1_2_IMPLICIT_RULES`):
     `yes`/`no`/`on`/`off` stay text, `012` is twelve, `0o12` is ten, `1_000` a thousand."""
 
 
 _FastResolver.yaml_implicit_resolvers = {}
-for _versions, _tag, _regexp, _first in ruamel_resolver.implicit_resolvers:
-    if (1, 2) in _versions:
-        _FastResolver.add_implicit_resolver(_tag, _regexp, _first)
+for _tag, _pattern, _first in YAML_1_2_IMPLICIT_RULES:
+    _FastResolver.add_implicit_resolver(_tag, re.compile(_pattern, re.X), list(_first))
 
 
 class _FastConstructor(pyyaml.constructor.SafeConstructor):
@@ -519,6 +592,8 @@ def _unknown_key_message(loc: tuple[Any, ...]) -> str:
         field = model.model_fields.get(str(part))
         model = paths.model_class(field.annotation) if field is not None else None
     valid = list(model.model_fields) if model else []
+    import difflib
+
     close = difflib.get_close_matches(key, valid, n=1, cutoff=0.5)
     hint = f"，是否想写“{close[0]}”？" if close else f"。可用的键：{'、'.join(valid)}"
     return f"未知的键“{key}”{hint}"
