@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -341,3 +342,120 @@ def test_draft_pauses_the_collector_only_while_it_runs(
     result = run("draft", "--offline", str(path))
     assert result.exit_code == (2 if missing else 0), result.output
     assert gc.isenabled()
+
+
+# --- `draftbot check FILE` without typer (issue 19) -------------------------------------------
+
+NOT_FOR_CHECK = ("typer", "click", "ruamel", "langchain", "langchain_openai", "openai", "docx")
+
+
+def _check_through_main(argv: list[str], *, through_typer: bool) -> tuple[object, str, str, set]:
+    """`draftbot …argv` through `main` in a new process: (exit code, stdout, stderr, the
+    top-level packages of NOT_FOR_CHECK and rich that were imported). `through_typer` turns the
+    fast path off, so the command runs as typer converts it."""
+    probe = (
+        "import sys\n"
+        f"sys.argv = ['draftbot', *{argv!r}]\n"
+        "import draftbot.cli, draftbot.cli.plain as plain\n"
+        + ("plain.fast_check_file = lambda argv: None\n" if through_typer else "")
+        + "code = None\n"
+        "try:\n    draftbot.cli.main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+        f"names = {(*NOT_FOR_CHECK, 'rich')!r}\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules} & set(names))\n"
+        "sys.stderr.write(f'\\nEXIT={code} LOADED={\",\".join(loaded)}')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True, text=True, check=False, cwd=ROOT, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    stderr, _, tail = done.stderr.rpartition("\nEXIT=")
+    code, _, loaded = tail.partition(" LOADED=")
+    return code, done.stdout, stderr, {name for name in loaded.split(",") if name}
+
+
+def _bad_files(tmp_path: Path) -> list[str]:
+    broken = tmp_path / "坏的.yaml"
+    broken.write_text("meta: {agency: 某局\n", encoding="utf-8")
+    invalid = tmp_path / "错的.yaml"
+    invalid.write_text(
+        "meta:\n  agency: 某县民政局\n  report_year: 2023\ntable2:\n  licensing: 四百零一件半\n",
+        encoding="utf-8",
+    )
+    wrong_suffix = tmp_path / "报告.txt"
+    wrong_suffix.write_text("meta: {}\n", encoding="utf-8")
+    return [
+        str(p) for p in (broken, invalid, wrong_suffix, tmp_path / "没有这个文件.yaml", tmp_path)
+    ]
+
+
+def test_check_file_runs_without_typer_or_the_round_trip_reader():
+    code, out, err, loaded = _check_through_main(
+        ["check", str(ROOT / "examples" / "busy-2023.yaml")], through_typer=False
+    )
+    assert code == "0", err
+    assert "未发现问题" in out
+    assert loaded == set(), loaded  # not even rich: a clean report prints one line
+
+
+def test_check_file_prints_and_exits_as_the_typer_command_does(tmp_path: Path):
+    files = [str(p) for p in sorted((ROOT / "examples").glob("*.yaml"))] + _bad_files(tmp_path)
+    codes = set()
+    for file in files:
+        fast = _check_through_main(["check", file], through_typer=False)
+        slow = _check_through_main(["check", file], through_typer=True)
+        assert fast[:3] == slow[:3], file
+        assert "typer" in slow[3] and "typer" not in fast[3], file
+        assert "Traceback" not in fast[2]
+        codes.add(fast[0])
+    assert codes == {"0", "1", "2"}  # clean reports, findings, unreadable files
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["check", "a.yaml"], "a.yaml"),
+        (["check", "--json", "a.yaml"], None),
+        (["check", "a.yaml", "--json"], None),
+        (["check", "--help"], None),
+        (["check", "-"], None),
+        (["check", ""], None),
+        (["check"], None),
+        (["check", "a.yaml", "b.yaml"], None),
+        (["schema", "a.yaml"], None),
+    ],
+)
+def test_only_exactly_check_file_takes_the_fast_path(argv: list[str], expected: str | None):
+    from draftbot.cli.plain import fast_check_file
+
+    assert fast_check_file(argv) == expected
+
+
+class _Terminal(io.TextIOWrapper):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+@pytest.mark.parametrize("green", [True, False])
+def test_plain_echo_writes_what_typer_echo_writes(
+    terminal: bool, green: bool, monkeypatch: pytest.MonkeyPatch
+):
+    """On a terminal the green tick keeps its colour; into a file or pipe click strips every
+    ANSI sequence, also one inside the text."""
+    import typer
+
+    from draftbot.cli.plain import echo
+
+    message = "✓ 未发现问题 \x1b[31m红\x1b[0m"
+    written = []
+    for write in (
+        lambda: echo(message, green=green),
+        lambda: typer.secho(message, fg="green") if green else typer.echo(message),
+    ):
+        raw = io.BytesIO()
+        stream = (_Terminal if terminal else io.TextIOWrapper)(raw, encoding="utf-8")
+        monkeypatch.setattr(sys, "stdout", stream)
+        write()
+        written.append(raw.getvalue())
+    assert written[0] == written[1]
+    assert (b"\x1b[" in written[0]) == terminal

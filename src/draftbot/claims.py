@@ -37,10 +37,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import Literal, cast
+from typing import Literal
 
 from .model import Report, result_rows
 from .numbers import NumberError, Reading, read_number
+from .patterns import lazy as _lazy  # compiled on first use (issue 19)
 from .tables import TABLE3_ROW_LABELS
 
 Scope = Literal["本年", "上年", "同比", "占比", "累计"]
@@ -59,36 +60,6 @@ _PAIRS = (
 TRADITIONAL_TO_SIMPLIFIED = dict(
     zip(_PAIRS[0::2], _PAIRS[1::2], strict=True)
 )  # □: same length, never a digit or a Chinese numeral
-
-# --- patterns compiled on first use --------------------------------------------------------
-
-
-class _LazyPattern:
-    """A regular expression compiled the first time one of its methods is used.
-
-    Compiling claims' 30 patterns at import cost about 1.4% of `draftbot check`'s instructions
-    (bench/results/startup.md); `draftbot check examples/busy-2023.yaml` reads free text with
-    numbers and still compiles 18 of them, a command that reads none compiles none. The first
-    attribute asked for (`finditer`, `search`, `sub`, …) compiles the pattern once; each
-    attribute is then cached on the instance, so later calls cost a plain attribute lookup.
-    """
-
-    def __init__(self, pattern: str) -> None:
-        self._source = pattern
-
-    def __getattr__(self, name: str) -> object:
-        compiled = self.__dict__.get("_compiled")
-        if compiled is None:
-            compiled = self.__dict__["_compiled"] = re.compile(self._source)
-        value = getattr(compiled, name)
-        self.__dict__[name] = value
-        return value
-
-
-def _lazy(pattern: str) -> re.Pattern[str]:
-    """`pattern` as something used like `re.compile(pattern)`, compiled when first used."""
-    return cast("re.Pattern[str]", _LazyPattern(pattern))
-
 
 # --- non-quantities -----------------------------------------------------------------------
 

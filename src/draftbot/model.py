@@ -5,14 +5,12 @@ live in `tables.py`. Totals are computed by the tool; a total stated in a file (
 transcribed from a published report) is kept as `total` and checked, never replaced.
 """
 
-from __future__ import annotations
-
 import contextvars
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Literal, TypeGuard
+from typing import Annotated, Any, Literal, TypeGuard, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -105,6 +103,27 @@ Amount = Annotated[
 ]
 
 
+def _list() -> list[Any]:
+    return []
+
+
+def _dict() -> dict[str, Any]:
+    return {}
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _made(model: type[_M]) -> Callable[[], _M]:
+    """The default factory `model()` as a plain function: pydantic reads a default factory's
+    signature, and a model class's (or `list`'s) signature costs many times a function's."""
+
+    def make() -> _M:
+        return model()
+
+    return make
+
+
 MAX_SECTION_CHARS = 20000  # one narrative section; a longer model answer falls back offline
 
 
@@ -137,7 +156,7 @@ class Meta(Strict):
     website: str = Field("", max_length=200, description="电子版下载网址（政府门户网站）")
     contact: str = Field("", max_length=200, description="联系方式（地址、电话等）")
     allowed_places: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
-        default_factory=list,
+        default_factory=_list,
         max_length=50,
         description="允许地名：正文中可以出现的其他地区名称或层级用语（如对口帮扶的地区），"
         "审校时不再提示",
@@ -164,8 +183,8 @@ class DocumentCounts(Strict):
 class Table2(Strict):
     """表二 (2021 format)."""
 
-    regulations: DocumentCounts = Field(default_factory=DocumentCounts)
-    normative_documents: DocumentCounts = Field(default_factory=DocumentCounts)
+    regulations: DocumentCounts = Field(default_factory=_made(DocumentCounts))
+    normative_documents: DocumentCounts = Field(default_factory=_made(DocumentCounts))
     licensing: Count = 0
     penalty: Count = 0
     coercion: Count = 0
@@ -203,14 +222,14 @@ class Procurement2019(Strict):
 class Table2v2019(Strict):
     """表二 (2019 试行 format)."""
 
-    regulations: DocumentCounts2019 = Field(default_factory=DocumentCounts2019)
-    normative_documents: DocumentCounts2019 = Field(default_factory=DocumentCounts2019)
-    licensing: ItemCounts2019 = Field(default_factory=ItemCounts2019)
-    other_services: ItemCounts2019 = Field(default_factory=ItemCounts2019)
-    penalty: ItemCounts2019 = Field(default_factory=ItemCounts2019)
-    coercion: ItemCounts2019 = Field(default_factory=ItemCounts2019)
-    fees: FeeItems2019 = Field(default_factory=FeeItems2019)
-    procurement: Procurement2019 = Field(default_factory=Procurement2019)
+    regulations: DocumentCounts2019 = Field(default_factory=_made(DocumentCounts2019))
+    normative_documents: DocumentCounts2019 = Field(default_factory=_made(DocumentCounts2019))
+    licensing: ItemCounts2019 = Field(default_factory=_made(ItemCounts2019))
+    other_services: ItemCounts2019 = Field(default_factory=_made(ItemCounts2019))
+    penalty: ItemCounts2019 = Field(default_factory=_made(ItemCounts2019))
+    coercion: ItemCounts2019 = Field(default_factory=_made(ItemCounts2019))
+    fees: FeeItems2019 = Field(default_factory=_made(FeeItems2019))
+    procurement: Procurement2019 = Field(default_factory=_made(Procurement2019))
 
 
 # --- 表三 ---------------------------------------------------------------------------------
@@ -348,9 +367,9 @@ class CaseCounts(Strict):
 class Table4(Strict):
     """表四 政府信息公开行政复议、行政诉讼情况."""
 
-    review: CaseCounts = Field(default_factory=CaseCounts)
-    litigation_direct: CaseCounts = Field(default_factory=CaseCounts)
-    litigation_after_review: CaseCounts = Field(default_factory=CaseCounts)
+    review: CaseCounts = Field(default_factory=_made(CaseCounts))
+    litigation_direct: CaseCounts = Field(default_factory=_made(CaseCounts))
+    litigation_after_review: CaseCounts = Field(default_factory=_made(CaseCounts))
 
 
 # --- narrative inputs ---------------------------------------------------------------------
@@ -384,17 +403,17 @@ class Practices(Strict):
     its sub-part of 一、总体情况 (None / empty: not reported, nothing is written)."""
 
     review_methods: list[PracticeItem] = Field(
-        default_factory=list,
+        default_factory=_list,
         max_length=10,
         description="信息发布前的审查做法（如 保密审查、三审三校；写入（三））",
     )
     updated_guides: list[PracticeItem] = Field(
-        default_factory=list,
+        default_factory=_list,
         max_length=10,
         description="本年更新的公开指南、公开目录（写入（三））",
     )
     interpretation_forms: list[PracticeItem] = Field(
-        default_factory=list,
+        default_factory=_list,
         max_length=10,
         description="政策解读采用的形式（如 文字解读、图解、视频、问答；写入（一））",
     )
@@ -407,7 +426,7 @@ class Practices(Strict):
     )
     trained_people: Count | None = Field(None, description="参加政务公开培训的人次（写入（五））")
     supervision_methods: list[PracticeItem] = Field(
-        default_factory=list,
+        default_factory=_list,
         max_length=10,
         description="监督考核的做法（如 纳入年度绩效考核、社会评议、责任追究；写入（五））",
     )
@@ -418,21 +437,21 @@ class Facts(Strict):
     """What the clerk tells about the year; the drafter writes the prose from it."""
 
     proactive_total: Count | None = Field(None, description="本年主动公开政府信息条数")
-    proactive_categories: list[PublishedCategory] = Field(default_factory=list, max_length=50)
+    proactive_categories: list[PublishedCategory] = Field(default_factory=_list, max_length=50)
     policy_interpretations: Count | None = Field(None, description="发布政策解读条数")
     press_conferences: Count | None = Field(None, description="召开新闻发布会场次")
-    channels: list[str] = Field(default_factory=list, max_length=30, description="主动公开渠道")
+    channels: list[str] = Field(default_factory=_list, max_length=30, description="主动公开渠道")
     proactive_notes: str = Field("", max_length=5000, description="主动公开的其他情况")
     on_request_notes: str = Field("", max_length=5000, description="依申请公开的工作情况")
     management_notes: str = Field("", max_length=5000, description="政府信息管理情况")
     platform_notes: str = Field("", max_length=5000, description="政府信息公开平台建设情况")
     supervision_notes: str = Field("", max_length=5000, description="监督保障情况")
     training_sessions: Count | None = Field(None, description="组织政务公开培训次数")
-    problems: list[str] = Field(default_factory=list, max_length=30, description="本年存在的问题")
-    measures: list[str] = Field(default_factory=list, max_length=30, description="改进措施")
-    previous_problems: list[PreviousProblem] = Field(default_factory=list, max_length=30)
-    practices: Practices = Field(default_factory=Practices, description="本年的具体做法")
-    info_fee: InfoFee = Field(default_factory=InfoFee)
+    problems: list[str] = Field(default_factory=_list, max_length=30, description="本年存在的问题")
+    measures: list[str] = Field(default_factory=_list, max_length=30, description="改进措施")
+    previous_problems: list[PreviousProblem] = Field(default_factory=_list, max_length=30)
+    practices: Practices = Field(default_factory=_made(Practices), description="本年的具体做法")
+    info_fee: InfoFee = Field(default_factory=_made(InfoFee))
     other_matters: str = Field("", max_length=5000, description="其他需要报告的事项")
 
 
@@ -484,14 +503,14 @@ class PreviousYear(Strict):
     """Last year's figures, for cross-year checks and year-on-year comparisons."""
 
     in_force: PreviousInForce = Field(
-        default_factory=PreviousInForce, description="上年表二 现行有效件数"
+        default_factory=_made(PreviousInForce), description="上年表二 现行有效件数"
     )
     carried_forward: ApplicantCounts | None = Field(
         None, description="上年表三 四、结转下年度继续办理（各列）"
     )
     new_received_total: Count | None = Field(None, description="上年新收申请总数")
     proactive_total: Count | None = Field(None, description="上年主动公开信息条数")
-    problems: list[str] = Field(default_factory=list, max_length=30, description="上年报告的问题")
+    problems: list[str] = Field(default_factory=_list, max_length=30, description="上年报告的问题")
     narrative: Narrative | None = Field(None, description="上年报告正文（用于比对重复率）")
 
 
@@ -502,10 +521,10 @@ class InterviewProgress(Strict):
     """Which guided questions were answered, so an interview resumes where it stopped."""
 
     answered: list[str] = Field(
-        default_factory=list, max_length=1000, description="已回答的问题编号（按回答顺序）"
+        default_factory=_list, max_length=1000, description="已回答的问题编号（按回答顺序）"
     )
     gates: dict[str, InterviewGate] = Field(
-        default_factory=dict,
+        default_factory=_dict,
         description="闸门问题的回答：yes 逐项填写，no 全部为 0，text 已用一句话填写",
     )
 
@@ -543,7 +562,7 @@ class Source(Strict):
     )
     file: str = Field("", max_length=300, description="读取的原报告文件名")
     notes: dict[str, PublishedNote] = Field(
-        default_factory=dict, max_length=2000, description="原报告中不是数字的单元格和缺少的行"
+        default_factory=_dict, max_length=2000, description="原报告中不是数字的单元格和缺少的行"
     )
 
 
@@ -653,15 +672,15 @@ class Report(Strict):
     """The whole data of one annual report."""
 
     meta: Meta
-    table2: Table2 = Field(default_factory=Table2, description="表二（2021 格式）")
+    table2: Table2 = Field(default_factory=_made(Table2), description="表二（2021 格式）")
     table2_2019: Table2v2019 | None = Field(
         None, description="表二（2019 试行格式，仅 2019/2020 年度）"
     )
-    table3: Table3 = Field(default_factory=Table3)
-    table4: Table4 = Field(default_factory=Table4)
-    facts: Facts = Field(default_factory=Facts)
-    narrative: Narrative = Field(default_factory=Narrative)
-    revisions: list[Revision] = Field(default_factory=list)
+    table3: Table3 = Field(default_factory=_made(Table3))
+    table4: Table4 = Field(default_factory=_made(Table4))
+    facts: Facts = Field(default_factory=_made(Facts))
+    narrative: Narrative = Field(default_factory=_made(Narrative))
+    revisions: list[Revision] = Field(default_factory=_list)
     previous_year: PreviousYear | None = None
     interview: InterviewProgress | None = Field(None, description="引导式填报的进度")
     source: Source | None = Field(
@@ -675,7 +694,9 @@ class Report(Strict):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _published_values(cls, data: object, handler: ModelWrapValidatorHandler[Report]) -> Report:
+    def _published_values(
+        cls, data: object, handler: ModelWrapValidatorHandler["Report"]
+    ) -> "Report":
         """A published report's values load with `PUBLISHED_BOUNDS`, blanks kept as notes."""
         if not _is_published(data):
             return handler(data)
@@ -695,7 +716,7 @@ class Report(Strict):
         return format_of(self.format_version)
 
     @model_validator(mode="after")
-    def _no_optional_table2_of_other_format(self) -> Report:
+    def _no_optional_table2_of_other_format(self) -> "Report":
         """A typed report holds no 表二 of another format (a published one may: V-03)."""
         own = self.format
         for other in FORMATS.values():

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from .errors import DraftbotError
 from .excerpt import excerpt
+from .patterns import lazy
 
 MAX_COUNT = 1_000_000
 MAX_AMOUNT = Decimal("10000000")
@@ -56,8 +57,8 @@ _BIG_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_0
 _UNITS = {**_SMALL_UNITS, **_BIG_UNITS}
 CHINESE_NUMERAL_CHARS = "".join([*_DIGITS, *_SMALL_UNITS, *_BIG_UNITS])
 ZERO_WORDS = frozenset({"无", "没有", "否", "零", "〇", "暂无", "均无", "没", "无此情况"})
-_INTEGER_RE = re.compile(r"[+]?\d+(?:\.0+)?")
-_AMOUNT_RE = re.compile(r"[+]?\d+(?:\.\d+)?")
+_INTEGER_RE = lazy(r"[+]?\d+(?:\.0+)?")
+_AMOUNT_RE = lazy(r"[+]?\d+(?:\.\d+)?")
 _ZEROS = "零〇○"
 
 _CN_DIGIT = "零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
@@ -70,7 +71,7 @@ _APPROX_BEFORE = {
     "不到": -1, "不足": -1, "超过": 1, "逾": 1,
 }  # fmt: skip
 _APPROX_AFTER = {"有余": 1, "余": 1, "多": 1, "来": 0, "左右": 0, "上下": 0}
-_MEASURE_END = re.compile(
+_MEASURE_END = lazy(
     r"(?<=[\d"
     + "零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖十拾百佰千仟万萬亿億"
     + r"余多来几])[件个条次场起份项家名人位宗篇期元]$"
@@ -279,7 +280,7 @@ def _step(value: Decimal) -> Decimal:
     return Decimal(10) ** (digits - 1) if whole % 10 ** (digits - 1) == 0 else Decimal(10)
 
 
-_RANGE_RE = re.compile(
+_RANGE_RE = lazy(
     r"(?P<tens>十)?(?P<a>[一二两三四五六七八九])(?P<b>[一二三四五六七八九])(?P<unit>[十百千万]*)"
 )
 

@@ -8,7 +8,6 @@ such as 稷山 are too often parts of ordinary words to be reported safely.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,12 +15,13 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import DraftbotError
+from .patterns import lazy
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "divisions.tsv"
 
 Level = Literal["province", "city", "county"]
-_LINE_RE = re.compile(r"(\d{6})\t(\S{2,30})")
-_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+_LINE_RE = lazy(r"(\d{6})\t(\S{2,30})")
+_HAN_RE = lazy(r"[\u4e00-\u9fff]")
 _END_CHARS = frozenset("省市州盟区县旗")
 # Names that are also ordinary nouns or generic district names: never reported as places.
 GENERIC_NAMES = frozenset(

@@ -86,38 +86,56 @@ def __getattr__(name: str) -> Any:  # PEP 562: `from draftbot.cli import app` bu
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+class _NeverRaised(Exception):
+    """Stands in `main`'s `except` clauses for typer's exceptions when typer is not loaded."""
+
+
 def main() -> None:
     """Run the CLI. Every way out is a Chinese message and an exit code, never a traceback:
     usage errors 2, Ctrl+C 130, a closed pipe (`draftbot check … | head`) ends quietly,
     disk and other OS errors and anything unexpected are described (usage.py); a library
     error (`DraftbotError`) that no command mapped is shown with its own message (exit 70).
     `draftbot --help` on a terminal of 80 columns or more (or a pipe) prints the saved
-    listing without importing typer (`roothelp.py`)."""
-    if sys.argv[1:] == ["--help"]:
+    listing without importing typer (`roothelp.py`); exactly `draftbot check FILE` runs the
+    command's body (`plain.run_check`) without typer, with the same output and exit code."""
+    argv = sys.argv[1:]
+    if argv == ["--help"]:
         from .roothelp import print_saved_help
 
         if print_saved_help():
             sys.exit(0)
-    import typer
-
     from ..errors import DraftbotError
-    from .usage import (
-        UsageError,
-        click_exceptions,
-        os_error_message,
-        unexpected_message,
-        usage_message,
-    )
+    from .plain import fast_check_file
 
+    check_file = fast_check_file(argv)
+    no_args_is_help: type[BaseException] = _NeverRaised
+    usage_error: type[BaseException] = _NeverRaised
+    abort: type[BaseException] = _NeverRaised
+    if check_file is None:
+        import typer
+
+        from .usage import UsageError, click_exceptions
+
+        no_args_is_help = click_exceptions.NoArgsIsHelpError
+        usage_error, abort = UsageError, typer.Abort
     try:
-        code = _build_app()(prog_name="draftbot", standalone_mode=False)
-    except click_exceptions.NoArgsIsHelpError as exc:
-        exc.show()
+        if check_file is not None:
+            from .plain import run_check
+
+            code: object = run_check(check_file)
+        else:
+            code = _build_app()(prog_name="draftbot", standalone_mode=False)
+    except no_args_is_help as exc:
+        exc.show()  # type: ignore[attr-defined]
         code = 0
-    except UsageError as exc:
+    except usage_error as exc:
+        import typer
+
+        from .usage import usage_message
+
         typer.echo(usage_message(exc), err=True)
         code = 2
-    except (KeyboardInterrupt, EOFError, typer.Abort):
+    except (KeyboardInterrupt, EOFError, abort):
         _echo_quietly("\n已中断。")
         code = 130
     except BrokenPipeError:
@@ -126,6 +144,8 @@ def main() -> None:
     except SystemExit as exc:  # typer ends a closed pipe with sys.exit(1)
         code = exc.code if isinstance(exc.code, int) else 1
     except OSError as exc:
+        from .usage import os_error_message
+
         _echo_quietly(os_error_message(exc))
         code = 74
     except MemoryError:
@@ -135,6 +155,8 @@ def main() -> None:
         _echo_quietly(f"错误：{exc.user_message()}")
         code = 70
     except Exception as exc:  # the last resort: a message, never a traceback
+        from .usage import unexpected_message
+
         _echo_quietly(unexpected_message(exc))
         code = 70
     try:

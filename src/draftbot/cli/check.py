@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from .common import FileArg, load, print_findings, print_summary
+from .common import FileArg, load
+from .plain import print_findings, print_summary, run_check
 
 
 def check(
@@ -16,24 +16,7 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出检查结果")] = False,
 ) -> None:
     """检查数据文件：表三勾稽关系、各表总计、跨年度衔接、年份与格式版本，以及正文审校（P-01～P-08）。有错误时退出码为 1。"""
-    from ..checks import check_report
-    from ..findings import has_errors
-
-    report = load(file)
-    findings = check_report(report)
-    if as_json:
-        from ..export import unwritten_sections
-
-        payload = {
-            "file": str(file),
-            "findings": [f.to_dict() for f in findings],
-            "unwritten_sections": unwritten_sections(report),
-        }
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-    else:
-        print_summary(report)
-        print_findings(findings)
-    raise typer.Exit(1 if has_errors(findings) else 0)
+    raise typer.Exit(run_check(file, as_json))
 
 
 def schema(

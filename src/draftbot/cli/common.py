@@ -1,5 +1,6 @@
 """What the command modules share: the common arguments and options, failing with a Chinese
-message, loading a data file, loading the settings, writing an output file, printing findings.
+message, loading a data file, loading the settings, writing an output file (printing the
+summary and the findings is in `plain.py`, which needs no typer).
 
 Only typer is imported at module level; everything else inside the helpers, so that
 `draftbot --help` stays fast (issue 19).
@@ -14,7 +15,6 @@ import typer
 
 if TYPE_CHECKING:
     from ..config import Settings
-    from ..findings import Finding
     from ..model import Report
 
 FileArg = Annotated[Path, typer.Argument(help="报告数据文件（.yaml / .yml / .json）")]
@@ -93,34 +93,3 @@ def write_bytes(path: Path, data: bytes, *, hint: str = "") -> None:
         atomic_write_bytes(path, data)
     except OSError as exc:
         raise fail(f"无法写入 {path}：{exc.strerror}{hint}") from None
-
-
-def print_findings(findings: list[Finding]) -> None:
-    """The findings as a table on stdout, with the count of errors and warnings."""
-    if not findings:  # one line: no need for rich (≈ 25 ms of start-up, issue 19)
-        typer.secho("✓ 未发现问题：各表勾稽关系和一致性检查全部通过。", fg="green")
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    from ..findings import SEVERITY_LABELS
-
-    console = Console()
-    table = Table(show_lines=True, expand=True)
-    for title in ("级别", "代码", "位置", "问题与建议"):
-        table.add_column(title, overflow="fold")
-    for f in findings:
-        level = SEVERITY_LABELS[f.severity]
-        level = f"[red]{level}[/red]" if f.severity == "error" else f"[yellow]{level}[/yellow]"
-        table.add_row(level, f.code, f.location, f"{f.message}\n[dim]建议：{f.hint}[/dim]")
-    console.print(table)
-    errors = sum(f.severity == "error" for f in findings)
-    console.print(f"共 {errors} 个错误、{len(findings) - errors} 个提示。")
-
-
-def print_summary(report: Report) -> None:
-    """The report's one-screen summary (`summary.summary_lines`) on stdout."""
-    from ..summary import summary_lines
-
-    for line in summary_lines(report):
-        typer.echo(line)

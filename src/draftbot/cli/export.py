@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import FileArg, fail, load, print_findings, write_bytes
+from .common import FileArg, fail, load, write_bytes
+from .plain import print_findings
 
 if TYPE_CHECKING:
     from ..export import DocumentTemplate

@@ -13,13 +13,14 @@ from collections.abc import Iterator, Mapping
 
 from ..findings import Finding
 from ..model import Narrative, Report
+from ..patterns import lazy
 from ..text import split_sentences
 from ._text import drafted_sections, quote
 
 CODE = "P-06"
 THRESHOLD = 0.8
 MIN_CHARS = 80  # short factual statements (本年未收到申请…) are alike every year
-_NOISE_RE = re.compile(r"[\s，,。．.；;：:、！!？?“”‘’\"'（）()《》〔〕【】\-—…·]")
+_NOISE_RE = lazy(r"[\s，,。．.；;：:、！!？?“”‘’\"'（）()《》〔〕【】\-—…·]")
 _REVISITED = ("上年", "去年", "上一年", "整改")
 
 

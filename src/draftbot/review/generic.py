@@ -9,11 +9,11 @@ figure, a quoted name, or one of the practice words below (保密审查, 目录,
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ..findings import Finding
 from ..model import Report
+from ..patterns import lazy
 from ._text import drafted_sections
 
 CODE = "P-09"
@@ -32,7 +32,7 @@ CONCRETE_WORDS = (
     "解读", "发布会", "图解", "视频", "回应", "整改", "规范性文件", "规章", "决定", "公示",
     "公告", "动态", "计划", "总结", "预算", "决算", "政务公开",
 )  # fmt: skip
-_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千]+(?:件|条|次|场|人|个|项|期|篇|名)")
+_FIGURE = lazy(r"\d|[一二两三四五六七八九十百千]+(?:件|条|次|场|人|个|项|期|篇|名)")
 
 
 def is_generic(text: str) -> bool:

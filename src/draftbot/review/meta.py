@@ -9,11 +9,11 @@ the clerk hears about it at once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ..findings import Finding, Severity
 from ..model import Report
+from ..patterns import lazy
 from .placeholders import GAP_RE, PLACEHOLDER_RE
 
 # The printed label of each checked meta field, as in the export (基本信息 · …).
@@ -44,9 +44,9 @@ NOTHING_WORDS = frozenset(
         "null",
     }
 )
-_DOMAIN = re.compile(r"(?i)(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/\S*)?")
+_DOMAIN = lazy(r"(?i)(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/\S*)?")
 _SITE_WORDS = ("网", "平台", "专栏", "公众号", "客户端")
-_PHONE = re.compile(r"\d[\d\s-]{5,}\d")
+_PHONE = lazy(r"\d[\d\s-]{5,}\d")
 
 
 def meta_value_problem(name: str, value: str) -> tuple[str, Severity, str, str] | None:

@@ -3,16 +3,16 @@ number belongs (主动公开信息  条)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ..findings import Finding
 from ..model import Report
+from ..patterns import lazy
 from ._text import Sentence, quote, report_sentences
 
 CODE = "P-05"
 _UNITS = r"(?:人次|万元|条|件|次|场|起|项|篇|个|元|家|份|期|%|％)"
-PLACEHOLDER_RE = re.compile(
+PLACEHOLDER_RE = lazy(
     "|".join(
         (
             r"(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])",
@@ -30,7 +30,7 @@ PLACEHOLDER_RE = re.compile(
     )
 )
 # A number missing between words and a unit: 主动公开信息  条.
-GAP_RE = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000\xa0]+(?P<unit>" + _UNITS + r")(?![例件数目])")
+GAP_RE = lazy(r"(?<=[\u4e00-\u9fff])[ \t\u3000\xa0]+(?P<unit>" + _UNITS + r")(?![例件数目])")
 
 
 def check_placeholders(report: Report) -> Iterator[Finding]:

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from ..findings import Finding
 from ..model import AgencyLevel, Report
+from ..patterns import lazy
 from ..regions import GENERIC_NAMES, Division, Divisions, NameMatch, load_divisions
 from ._text import Sentence, drafted_sections, quote, report_sentences
 
@@ -24,7 +25,7 @@ LEVEL_CODE = "P-04"
 CHECKED_KINDS = ("街道", "县", "区", "旗", "乡", "镇")
 _TOWNSHIP_KINDS = ("街道", "镇", "乡")
 # Zone-type units (not administrative divisions) whose reports rightly say 全区 and 区委.
-ZONE_UNITS = re.compile(
+ZONE_UNITS = lazy(
     r"综合实验区|综合试验区|新区|开发区|高新区|高新技术产业园区|经济技术开发区|保税区|示范区|"
     r"管理区|合作区|自贸区|自由贸易试验区|产业园区|工业园区"
 )
@@ -52,7 +53,7 @@ _COMPOUND_BEFORE = {
     "旗": "红国彩锦党队",
     "街道": "",
 }
-_SELF_RE = re.compile(
+_SELF_RE = lazy(
     r"(?<![基根资成样版文日剧课账脚安健完齐周保万顾])(?P<word>(?:本|我|全)(?P<kind>街道|县|区|旗|乡|镇))"
     r"(?![域别分间块划村镇])"
 )
@@ -60,8 +61,8 @@ _ENTITY_TAILS = (
     "人民政府|政府|党委|党工委|委员会|委|直|级|门户网站|政府网站|融媒体|广播电视|电视台"
     "|人大|政协|纪委|政务服务|办事处"
 )
-_ENTITY_RE = re.compile(rf"(?P<kind>街道|县|区|旗|乡|镇)(?={_ENTITY_TAILS})")
-_TAIL_RE = re.compile(_ENTITY_TAILS)
+_ENTITY_RE = lazy(rf"(?P<kind>街道|县|区|旗|乡|镇)(?={_ENTITY_TAILS})")
+_TAIL_RE = lazy(_ENTITY_TAILS)
 
 
 @dataclass(frozen=True)

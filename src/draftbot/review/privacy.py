@@ -8,12 +8,13 @@ from collections.abc import Iterator
 
 from ..findings import Finding, Severity
 from ..model import Report
+from ..patterns import lazy
 from ._text import Sentence, quote, report_sentences
 
 CODE = "P-08"
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_MOBILE_RE = re.compile(r"(?<![\d-])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![\d-])")
-_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@(?P<domain>[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
+_ID_RE = lazy(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_MOBILE_RE = lazy(r"(?<![\d-])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![\d-])")
+_EMAIL_RE = lazy(r"[A-Za-z0-9._%+-]+@(?P<domain>[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
 PERSONAL_MAIL_DOMAINS = frozenset(
     {"qq.com", "163.com", "126.com", "yeah.net", "sina.com", "sina.cn", "sohu.com", "139.com"}
     | {"gmail.com", "hotmail.com", "outlook.com", "foxmail.com", "aliyun.com", "icloud.com"}
@@ -24,7 +25,7 @@ _SURNAMES = (
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅邹孟熊秦邱尹薛闫段雷侯龙史陶黎贺顾毛郝"
     "龚邵钱严覃武戴莫孔汤"
 )
-_NAME_RE = re.compile(
+_NAME_RE = lazy(
     rf"申请人[：:\s]*(?P<name>[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}?)"
     r"(?=[，,。；;、（(\s]|(?:先生|女士|同志)|于|向|申请|提出|对|的|来|通过|$)"
 )
@@ -34,7 +35,7 @@ _NOT_NAMES = frozenset(
     {"陆续", "范围", "程序", "金额", "严格", "任何", "任意", "付费", "周期", "许可", "曾经"}
     | {"高度", "石油", "钱款", "段落", "龙头", "孔子", "苏醒", "黄金", "杜绝", "汤料"}
 )
-_MAY_HOLD_PERSONAL_DATA = re.compile(r"\d{11}|\d{3}[- ]\d{4}|@|申请人")
+_MAY_HOLD_PERSONAL_DATA = lazy(r"\d{11}|\d{3}[- ]\d{4}|@|申请人")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -85,7 +86,7 @@ def _mobiles(sentence: Sentence) -> Iterator[Finding]:
 
 # An address given as the office's contact (联系邮箱：…, 来信请发送至…) is not personal data,
 # even on a public mail provider, unless the sentence is about an applicant.
-_OFFICE_MAIL_CUE = re.compile(
+_OFFICE_MAIL_CUE = lazy(
     r"(?:联系|咨询|电子|公开|专用|办公|受理)?(?:邮箱|信箱|电子邮件|E-?mail|来信|发送至|联系方式)",
     re.I,
 )

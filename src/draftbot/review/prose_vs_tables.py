@@ -33,6 +33,7 @@ from ..claims import (
 from ..facts import build_fact_sheet
 from ..findings import Finding, Severity
 from ..model import Report, result_rows
+from ..patterns import lazy
 from ..text import split_sentences
 from ._text import NUM, Sentence, drafted_sections, parse_prose_number, quote, section_sentences
 
@@ -97,7 +98,7 @@ def _fact(name: str) -> Values:
 def _q(
     cue: str, label: str, pattern: str, values: Values, severity: Severity = "error"
 ) -> Quantity:
-    return Quantity(cue, label, re.compile(pattern.replace("{N}", _N)), values, severity)
+    return Quantity(cue, label, lazy(pattern.replace("{N}", _N)), values, severity)
 
 
 _T3 = "表三 "
@@ -118,10 +119,10 @@ QUANTITIES: tuple[Quantity, ...] = (
     ),
 )
 
-_ZERO_APPLICATIONS = re.compile(
+_ZERO_APPLICATIONS = lazy(
     r"(?:未|没有)(?:收到|受理|接到|接收)(?:任何)?(?:政府信息公开|依申请公开)?申请"
 )
-_ZERO_CASES = re.compile(
+_ZERO_CASES = lazy(
     r"(?:未|没有|无)(?:发生|出现|收到|产生|涉及)?[^，,。；;\d]{0,14}?"
     rf"(?P<what>行政复议(?:(?:和|及|、|或)行政诉讼)?|行政诉讼)(?!\s*(?:案件)?(?:共)?\s*{NUM})"
 )
@@ -129,11 +130,13 @@ _ZERO_CASES = re.compile(
 
 
 def check_prose_numbers(report: Report) -> Iterator[Finding]:
+    sections = [(key, read_section(text)) for key, text in drafted_sections(report.narrative)]
+    if not sections:  # no prose: nothing to ground (and no fact sheet to build, issue 19)
+        return
     sheet = build_fact_sheet(report)
     data = sheet.claims if sheet.claims is not None else claim_data(report)  # built once
     data.add_counts(sheet.counts)  # the figures the guard allows too
     stated: dict[tuple[str, str], tuple[Claim, Sentence]] = {}
-    sections = [(key, read_section(text)) for key, text in drafted_sections(report.narrative)]
     for key, prose in sections:
         for text, found in prose.sentences:
             sentence, claims = Sentence(key, text), bound_claims(found, data)
@@ -309,7 +312,7 @@ def _repeated_findings(
         )
 
 
-_ENUMERATION = re.compile(r"(?<![一二三四五六七八九十])([一二三四五六七八九十]{1,2})是(?=[^否])")
+_ENUMERATION = lazy(r"(?<![一二三四五六七八九十])([一二三四五六七八九十]{1,2})是(?=[^否])")
 _ORDINAL_VALUES = {
     "一": 1,
     "二": 2,
