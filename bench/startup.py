@@ -1,11 +1,13 @@
 """Start-up time of `draftbot --help` and `draftbot check`, against a bare interpreter.
 
-Usage: .venv/bin/python bench/startup.py [--runs 21] [--write bench/results/startup.md]
+Usage: .venv/bin/python bench/startup.py [--runs 21] [--compare OTHER/src] [--write FILE]
 
 Goals (issue 19): `draftbot --help` ≤ 6 × `python -c pass`; `draftbot check FILE` ≤ 250 ms.
 The machine is shared and noisy: the commands take turns within each round (so a burst of
 load hits all of them alike), and we report medians and the ratio to `python -c pass`
-measured in the same run.
+measured in the same run. With `--compare`, `draftbot check` of another checkout's `src/`
+(imported through PYTHONPATH, byte-compiled first) takes its turn in the same rounds, and the
+table gives this tree's median ÷ that one's.
 
 Bytecode: an installed draftbot has its `.pyc` files (pip compiles them at install time; an
 editable install writes them on the first run). The bench therefore runs every command with
@@ -55,14 +57,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--write", type=Path, default=None)
+    parser.add_argument("--compare", type=Path, default=None, help="another checkout's src/")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    cases = {name: (argv, env) for name, argv in CASES.items()}
+    other = f"draftbot check examples/busy-2023.yaml ({args.compare})"
+    if args.compare:
+        import compileall
+
+        compileall.compile_dir(args.compare / "draftbot", quiet=1)
+        other_argv = [sys.executable, "-m", "draftbot", "check", "examples/busy-2023.yaml"]
+        cases[other] = (other_argv, {**env, "PYTHONPATH": str(args.compare)})
     load = os.getloadavg()[0]
-    first = {name: run_once(argv, env) for name, argv in CASES.items()}  # writes the .pyc
-    samples: dict[str, list[float]] = {name: [] for name in CASES}
+    first = {name: run_once(argv, e) for name, (argv, e) in cases.items()}  # writes the .pyc
+    samples: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(args.runs):
-        for name, argv in CASES.items():
-            samples[name].append(run_once(argv, env))
+        for name, (argv, e) in cases.items():
+            samples[name].append(run_once(argv, e))
     medians = {name: statistics.median(values) for name, values in samples.items()}
     load_after = os.getloadavg()[0]
     base = medians[BASELINE]
@@ -71,7 +82,9 @@ def main() -> None:
     lines = [
         "# Start-up time",
         "",
-        f"Command: `.venv/bin/python bench/startup.py --runs {args.runs}`  ",
+        f"Command: `.venv/bin/python bench/startup.py --runs {args.runs}"
+        + (f" --compare {args.compare}" if args.compare else "")
+        + "`  ",
         f"Machine: {machine_line()}; 1-minute load average {load:.1f} before the run, "
         f"{load_after:.1f} after; draftbot run as `{' '.join(Path(a).name for a in DRAFTBOT)}`; "
         "bytecode cached (one untimed first run per command, see the bench's docstring)",
@@ -92,6 +105,11 @@ def main() -> None:
         f"| `draftbot check` ≤ {CHECK_GOAL_MS:.0f} ms | {check_ms:.0f} ms "
         f"| {check_ms / CHECK_GOAL_MS:.2f} |",
     ]
+    if args.compare:
+        lines.append(
+            f"| `draftbot check`, this tree ÷ `{args.compare}` (same rounds) | "
+            f"{check_ms:.0f} ÷ {medians[other]:.0f} ms | {check_ms / medians[other]:.2f} |"
+        )
     lines += [
         "",
         "Bytecode: an installed draftbot has its `.pyc` files, so each command runs once untimed "

@@ -29,7 +29,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .claims import non_quantities
 from .numbers import CHINESE_NUMERAL_CHARS, NumberError, read_number
 from .patterns import lazy
 
@@ -91,6 +90,8 @@ def find_numbers(text: str) -> list[Mention]:
     """Every count, amount, approximate number or fraction in `text`, in order. Numbers that
     are not quantities (see `claims.non_quantities`) are left out."""
     text = normalize(text)
+    from .claims import non_quantities  # here: text is imported everywhere, claims is big
+
     skip = [(n.start, n.end) for n in non_quantities(text)]
     out: list[Mention] = []
     for match in _MENTION_RE.finditer(text):

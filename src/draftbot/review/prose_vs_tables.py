@@ -17,25 +17,18 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from ..claims import (
-    Claim,
-    ClaimData,
-    PartsOverTotal,
-    bound_claims,
-    claim_data,
-    data_value_text,
-    find_claims,
-    ground,
-    parts_over_totals,
-    percent_candidates,
-)
-from ..facts import build_fact_sheet
 from ..findings import Finding, Severity
 from ..model import Report, result_rows
 from ..patterns import lazy
 from ..text import split_sentences
 from ._text import NUM, Sentence, drafted_sections, parse_prose_number, quote, section_sentences
+
+# claims and facts are imported where prose is read: a report without prose (the usual
+# `draftbot check` of filled-in tables) never imports them (issue 19: start-up)
+if TYPE_CHECKING:
+    from ..claims import Claim, ClaimData, PartsOverTotal
 
 CODE = "P-01"
 HINT = "正文中的数字应与表格和填报数据一致：请改正正文，或核对表格中的数字"
@@ -133,6 +126,9 @@ def check_prose_numbers(report: Report) -> Iterator[Finding]:
     sections = [(key, read_section(text)) for key, text in drafted_sections(report.narrative)]
     if not sections:  # no prose: nothing to ground (and no fact sheet to build, issue 19)
         return
+    from ..claims import bound_claims, claim_data
+    from ..facts import build_fact_sheet
+
     sheet = build_fact_sheet(report)
     data = sheet.claims if sheet.claims is not None else claim_data(report)  # built once
     data.add_counts(sheet.counts)  # the figures the guard allows too
@@ -175,6 +171,8 @@ def read_section(text: str) -> SectionProse:
     A pure function of `text`: sentence splitting, `find_claims` and `parts_over_totals`
     read only the text and this module's fixed patterns (no report data, no format version).
     """
+    from ..claims import find_claims, parts_over_totals
+
     sentences = tuple((s, tuple(find_claims(s))) for s in section_sentences(text))
     sums = tuple(
         (long_sentence, tuple(items))
@@ -186,6 +184,8 @@ def read_section(text: str) -> SectionProse:
 
 def _claim_findings(data: ClaimData, sentence: Sentence, claims: list[Claim]) -> Iterator[Finding]:
     """A count whose subject the sentence names and the data contradicts."""
+    from ..claims import data_value_text, ground
+
     for claim in claims:
         if claim.subject is None or claim.percent or ground(claim, data) != "contradicts":
             continue
@@ -207,6 +207,8 @@ def _unlisted_findings(
     在17个村), that the clerk did not enter in the data (`claims.ground`: "unexplained"). A
     warning: the subject is uncertain. A subject the data has no value for (a practice the
     clerk left empty) counts as none."""
+    from ..claims import ground
+
     for claim in claims:
         known = claim.subject is not None and claim.subject in data.subjects
         if known or claim.percent or not claim.unit_word:
@@ -249,6 +251,8 @@ def _percent_findings(
     """同比 percentages and shares that do not follow from the figures (the data's, or the
     ones the sentence states), at the sentence's precision: an error when both figures are
     known, a warning when no data quantity gives the percentage."""
+    from ..claims import ground, percent_candidates
+
     for claim in claims:
         if not claim.reading.percent:
             continue
