@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -561,3 +562,73 @@ def test_saved_members_are_those_python_docx_writes() -> None:
     theirs = _members(out.getvalue())
     assert ours == theirs
     assert len(ours["word/styles.xml"]) > 64 * 1024  # the shared path was taken
+
+
+# --- the body written as text (issue 19) ------------------------------------------------------
+
+
+def _same_members(data: bytes) -> dict[str, bytes]:
+    """Members with the core properties' two times taken out (they hold the build time)."""
+    members = _members(data)
+    members["docProps/core.xml"] = re.sub(
+        rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>", b"", members["docProps/core.xml"]
+    )
+    return members
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_the_body_as_text_equals_python_docx_serialising_it(name: str) -> None:
+    """`build_docx` writes the body as text; every member, document.xml included, must be
+    byte for byte what rendering the plan into python-docx elements and saving gives, for
+    every example, drafts and formal documents alike."""
+    from draftbot.export import DRAFT_MARK, plan_document
+    from draftbot.word.writer import docx_bytes, plan_docx_bytes, render_plan
+
+    report = with_prose(_report(name))
+    plan = plan_document(report, force=True, findings=check_report(report))
+    for mark in ("", DRAFT_MARK):
+        fast = _same_members(plan_docx_bytes(plan, mark))
+        slow = _same_members(docx_bytes(render_plan(plan, mark)[0]))
+        assert fast == slow
+        assert len(fast["word/document.xml"]) > 100_000  # the whole body, tables included
+
+
+def test_the_body_as_text_keeps_awkward_text_as_python_docx_does() -> None:
+    """Markup characters, quotes, tabs, empty cells, a line break in the title, a lead, and
+    text lxml would rewrite or refuse (a carriage return, a control character: that plan
+    goes through python-docx's elements, with their behaviour)."""
+    from draftbot.export import Block, DocumentPlan
+    from draftbot.word.writer import _body_slots, docx_bytes, plan_docx_bytes, render_plan
+
+    grid = next(g for g in report_grids(_report("seed-2022")) if g.name == "表三")
+    cells = tuple(
+        replace(cell, text="" if i % 7 == 0 else f"{cell.text}<&>\"'\t")
+        if cell.kind != "label"
+        else cell
+        for i, cell in enumerate(grid.cells)
+    )
+    awkward = [
+        Block("title", "某局2023年\n政府信息公开工作年度报告"),
+        Block("heading", "一、总体情况 <b>&amp;</b>"),
+        Block("body", "正文“引号”'单引号'\t制表符 ]]> & < >", lead="（一）"),
+        Block("landscape", "on"),
+        Block("table", grid=replace(grid, cells=cells)),
+        Block("landscape", "off"),
+        Block("closing", "某局"),
+        Block("closing", "2024年1月20日"),
+    ]
+    plan = DocumentPlan("某局 <报告>", "某局 & 某处", awkward)
+    assert _body_slots(plan) is not None  # written as text, not through python-docx
+    fast = _same_members(plan_docx_bytes(plan, ""))
+    assert fast == _same_members(docx_bytes(render_plan(plan, "")[0]))
+    assert '<w:t xml:space="preserve"/>' in fast["word/document.xml"].decode("utf-8")
+    for bad in ("第一行\r第二行", "控制\x0b字符"):
+        plan = DocumentPlan("某局", "某局", [Block("body", bad)])
+        assert _body_slots(plan) is None
+        try:
+            expected = _same_members(docx_bytes(render_plan(plan, "")[0]))
+        except Exception as refused:  # lxml's own error, whatever python-docx raises
+            with pytest.raises(type(refused)):
+                plan_docx_bytes(plan, "")
+        else:
+            assert _same_members(plan_docx_bytes(plan, "")) == expected

@@ -8,6 +8,7 @@ itself is assembled by `writer.py`.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from docx.oxml.ns import nsdecls
@@ -51,6 +52,7 @@ COLUMN_WIDTHS_MM: dict[tuple[str, int], tuple[float, ...]] = {
 CELL_MARGIN_TWIPS = 45  # left/right padding inside table cells (0.8 mm)
 
 
+@lru_cache(maxsize=64)  # a few fonts and sizes per document, asked for per run
 def run_props(east_asia: str, size: float, latin: str = LATIN, bold: bool = False) -> str:
     """`w:rPr` of a run: East-Asian and Latin font, size in points (stored as half-points)."""
     half_points = round(size * 2)
@@ -67,6 +69,7 @@ def run_xml(text: str, rpr: str) -> str:
     return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 
+@lru_cache(maxsize=256)  # a few dozen shapes per document, asked for per paragraph
 def para_props(
     *,
     align: str = "both",

@@ -6,9 +6,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import re
 import threading
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +18,8 @@ from typing import Any
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.coreprops import CoreProperties
+from docx.opc.oxml import serialize_part_xml
 from docx.opc.part import Part
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import parse_xml
@@ -74,8 +77,119 @@ def build_docx(
     when already computed, so the report is checked once.
     """
     plan = plan_document(report, force=force, template=template, findings=findings)
-    doc, _ = render_plan(plan, DRAFT_MARK if plan.draft else "")
-    return ExportResult(docx_bytes(doc), plan.findings)
+    return ExportResult(plan_docx_bytes(plan, DRAFT_MARK if plan.draft else ""), plan.findings)
+
+
+def plan_docx_bytes(plan: DocumentPlan, header_mark: str) -> bytes:
+    """The .docx bytes of a plan: the same members, with the same bytes, as
+    `docx_bytes(render_plan(plan, header_mark)[0])` (the core properties' times aside).
+
+    The body is written as text into a serialised skeleton of the document (the template
+    with the landscape sections of this plan), so the blocks' XML is neither parsed nor
+    serialised again (issue 19: that round trip was a third of a .docx build). The block
+    XML of `layout.py` is already in lxml's serialised form but for the namespace
+    declaration each block carries and an empty `w:t`, which are rewritten; text that lxml
+    would change or refuse (a carriage return, a character XML does not allow) takes the
+    `render_plan` path instead, with its behaviour. The constant members (styles, settings,
+    footers, relationships…) are taken from the skeleton and compressed once.
+    """
+    slots = _body_slots(plan)
+    if slots is None:
+        doc, _ = render_plan(plan, header_mark)
+        return docx_bytes(doc)
+    landscapes = tuple(block.text == "on" for block in plan.blocks if block.kind == "landscape")
+    skeleton = _skeleton(header_mark, landscapes)
+    document = skeleton.segments[0] + "".join(
+        slot + segment for slot, segment in zip(slots, skeleton.segments[1:], strict=True)
+    )
+    core = copy.deepcopy(skeleton.core)
+    _set_core_properties(CoreProperties(core), plan.title, plan.agency)
+    own = {
+        skeleton.document_name: document.encode("utf-8"),
+        skeleton.core_name: serialize_part_xml(core),
+    }
+    members = [(name, own.get(name, blob)) for name, blob in skeleton.members]
+    return _archive(members, lambda name, _blob: name in own)
+
+
+_W_DECL = f" {nsdecls('w')}"
+_EMPTY_T = '<w:t xml:space="preserve"></w:t>'
+# What lxml would not write back as given: characters XML 1.0 does not allow, and the carriage
+# return (a parser turns it into a line feed).
+_NOT_AS_GIVEN = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _body_slots(plan: DocumentPlan) -> list[str] | None:
+    """The body XML of a plan in lxml's serialised form, one string per run of blocks between
+    landscape switches (None when some text would not be written back as given)."""
+    slots: list[list[str]] = [[]]
+    texts: list[str] = []  # all the text the blocks carry; the rest is layout.py's own markup
+    closing_seen = False
+    for block in plan.blocks:
+        if block.kind == "landscape":
+            slots.append([])
+        elif block.kind == "table":
+            assert block.grid is not None
+            texts += (cell.text for cell in block.grid.cells)
+            slots[-1] += (table_xml(block.grid), _table_gap_xml())
+        else:
+            texts += (block.lead, block.text)
+            first_closing = block.kind == "closing" and not closing_seen
+            closing_seen = closing_seen or block.kind == "closing"
+            slots[-1].append(paragraph_xml(block, first_closing=first_closing))
+    if _NOT_AS_GIVEN.search("".join(texts)):
+        return None
+    return [
+        "".join(slot).replace(_W_DECL, "").replace(_EMPTY_T, '<w:t xml:space="preserve"/>')
+        for slot in slots
+    ]
+
+
+@dataclass(frozen=True)
+class _Skeleton:
+    """A serialised document without body blocks: `segments` around the slots the blocks go
+    into, every member as saved, and the core properties to fill in per document."""
+
+    segments: tuple[str, ...]
+    members: tuple[tuple[str, bytes], ...]
+    document_name: str
+    core_name: str
+    core: Any  # the core properties element, copied before it is filled in
+
+
+@lru_cache(maxsize=16)
+def _skeleton(header_mark: str, landscapes: tuple[bool, ...]) -> _Skeleton:
+    """The document `render_plan` would make for a plan with these landscape switches
+    (True = on) and no other blocks, a marker where the blocks go; built once, never changed."""
+    doc = copy.deepcopy(_base_package(header_mark)).main_document_part.document
+    package = doc.part.package
+    core_part = package._core_properties_part  # made here when the template has none
+    body = doc.element.body
+    markers = [f'<w:bookmarkStart w:id="draftbot-slot-{i}"/>' for i in range(len(landscapes) + 1)]
+    for marker, on in zip(markers, landscapes, strict=False):
+        body.sectPr.addprevious(
+            parse_xml(marker.replace("<w:bookmarkStart", "<w:bookmarkStart" + _W_DECL))
+        )
+        _set_page(doc.add_section(WD_SECTION.NEW_PAGE), landscape=on)
+    body.sectPr.addprevious(
+        parse_xml(markers[-1].replace("<w:bookmarkStart", "<w:bookmarkStart" + _W_DECL))
+    )
+    members = _saved_members(package)
+    document_name = doc.part.partname.membername
+    text = dict(members)[document_name].decode("utf-8")
+    segments = []
+    for marker in markers:
+        head, found, text = text.partition(marker)
+        assert found and marker not in text, marker
+        segments.append(head)
+    segments.append(text)
+    return _Skeleton(
+        tuple(segments),
+        tuple(members),
+        document_name,
+        core_part.partname.membername,
+        copy.deepcopy(core_part.element),
+    )
 
 
 def docx_bytes(doc: Any) -> bytes:
@@ -89,17 +203,28 @@ def docx_bytes(doc: Any) -> bytes:
     (never the main document part), the rest are appended to a copy of it, so a changed part
     can never be written stale.
     """
-    package = doc.part.package
+    body = doc.part.partname.membername  # the report's own text: never shared
+    return _archive(
+        _saved_members(doc.part.package),
+        lambda name, blob: len(blob) < _SHARED_MIN or name == body,
+    )
+
+
+def _saved_members(package: Any) -> list[tuple[str, bytes]]:
+    """(member name, bytes) of what python-docx's `PackageWriter` writes for a package, in order."""
     for part in package.parts:
         part.before_marshal()
     members = _Members()
     PackageWriter._write_content_types_stream(members, package.parts)
     PackageWriter._write_pkg_rels(members, package.rels)
     PackageWriter._write_parts(members, package.parts)  # type: ignore[arg-type]  # duck-typed
-    body = doc.part.partname.membername  # the report's own text: never shared
-    shared = tuple(
-        (name, blob) for name, blob in members.items if len(blob) >= _SHARED_MIN and name != body
-    )
+    return members.items
+
+
+def _archive(members: list[tuple[str, bytes]], own: Callable[[str, bytes], bool]) -> bytes:
+    """The zip of `members`: those not `own` (shared by every document) first, from a cached
+    archive holding exactly those bytes, then the document's own ones appended to a copy."""
+    shared = tuple((name, blob) for name, blob in members if not own(name, blob))
     key = tuple(name for name, _ in shared)
     with _SHARED_LOCK:
         cached = _SHARED_ARCHIVES.get(key)
@@ -121,12 +246,15 @@ def docx_bytes(doc: Any) -> bytes:
     out = io.BytesIO(prebuilt)
     out.seek(0, io.SEEK_END)
     with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, blob in members.items:
-            if len(blob) < _SHARED_MIN or name == body:
-                archive.writestr(name, blob)
+        for name, blob in members:
+            if own(name, blob):
+                archive.writestr(name, blob, compresslevel=_OWN_LEVEL)
     return out.getvalue()
 
 
+# zlib level of a document's own members: 1 compresses document.xml (about 200 kB) in half the
+# time of the default 6, the file about 3 kB larger (issue 19).
+_OWN_LEVEL = 1
 _SHARED_MIN = 64 * 1024  # bytes: python-docx's styles parts are 350 and 440 kB
 _SHARED_ARCHIVES: dict[tuple[str, ...], tuple[tuple[bytes, ...], bytes]] = {}
 _SHARED_LOCK = threading.Lock()
@@ -233,7 +361,10 @@ def _table_gap_xml() -> str:
 
 
 def _set_properties(doc: Any, title: str, agency: str) -> None:
-    props = doc.core_properties
+    _set_core_properties(doc.core_properties, title, agency)
+
+
+def _set_core_properties(props: Any, title: str, agency: str) -> None:
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     props.title = title
     props.author = agency
