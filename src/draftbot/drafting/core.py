@@ -424,6 +424,19 @@ def _sections(sections: Sequence[str] | None) -> list[str]:
     return [k for k in SECTION_KEYS if k in keys]
 
 
+def _draft_offline(
+    report: Report,
+    settings: Settings,
+    keys: list[str],
+    instruction: str | None,
+    offline: bool,
+) -> DraftOutcome:
+    """Every section in `keys` from the offline templates (offline asked for, or no model)."""
+    job = _prepare(report, settings, instruction, False)
+    drafts = {k: _offline_draft(job, k, []) for k in keys}
+    return DraftOutcome(drafts, "离线模板" if offline else settings.drafter_label)
+
+
 async def adraft_report(
     report: Report,
     settings: Settings,
@@ -435,10 +448,9 @@ async def adraft_report(
     """Draft the given sections (all by default) concurrently; never raises for LLM faults."""
     keys = _sections(sections)
     use_llm = settings.llm_configured and not offline
-    job = _prepare(report, settings, instruction, use_llm)
     if not use_llm:
-        drafts = {k: _offline_draft(job, k, []) for k in keys}
-        return DraftOutcome(drafts, "离线模板" if offline else settings.drafter_label)
+        return _draft_offline(report, settings, keys, instruction, offline)
+    job = _prepare(report, settings, instruction, use_llm)
     limit = asyncio.Semaphore(settings.llm_max_concurrency)
     await _client_if_needed(job, keys, streaming=False)
     # One deadline for the whole report: waiting for a free slot counts against it, so a
@@ -461,7 +473,10 @@ def draft_report(
     instruction: str | None = None,
     offline: bool = False,
 ) -> DraftOutcome:
-    """Synchronous `adraft_report` (for the CLI and scripts)."""
+    """Synchronous `adraft_report` (for the CLI and scripts). Without a model it drafts in
+    the calling thread: no hop to the shared event loop (issue 19)."""
+    if offline or not settings.llm_configured:
+        return _draft_offline(report, settings, _sections(sections), instruction, offline)
     return run_sync(
         adraft_report(report, settings, sections=sections, instruction=instruction, offline=offline)
     )

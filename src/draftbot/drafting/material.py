@@ -106,14 +106,16 @@ _NOTES = (
 
 def screen_report(report: Report) -> tuple[Report, list[LeftOut]]:
     """A copy of `report` whose free text (notes, problems, measures, last year's problems
-    and their rectification) has no unusable lines, and the lines left out."""
+    and their rectification) has no unusable lines, and the lines left out; `report` itself
+    when nothing is left out (it is copied only then: issue 19)."""
     left_out: list[LeftOut] = []
-    screened = report.model_copy(deep=True)
-    facts = screened.facts
-    for field, section, label in _NOTES:
-        setattr(facts, field, screen_text(getattr(facts, field), section, label, left_out))
-    facts.problems = _screen_items(facts.problems, "本年存在的问题", left_out)
-    facts.measures = _screen_items(facts.measures, "改进措施", left_out)
+    facts = report.facts
+    notes = {
+        field: screen_text(getattr(facts, field), section, label, left_out)
+        for field, section, label in _NOTES
+    }
+    problems = _screen_items(facts.problems, "本年存在的问题", left_out)
+    measures = _screen_items(facts.measures, "改进措施", left_out)
     kept_previous = []
     for i, item in enumerate(facts.previous_problems, 1):
         problem = screen_text(item.problem, "problems", f"上年报告提出的问题 第{i}条", left_out)
@@ -122,8 +124,15 @@ def screen_report(report: Report) -> tuple[Report, list[LeftOut]]:
         )
         if problem:
             kept_previous.append(item.model_copy(update={"problem": problem, "rectification": fix}))
-    facts.previous_problems = kept_previous
-    return (screened if left_out else report), left_out
+    if not left_out:
+        return report, left_out
+    screened = report.model_copy(deep=True)
+    for field, text in notes.items():
+        setattr(screened.facts, field, text)
+    screened.facts.problems = problems
+    screened.facts.measures = measures
+    screened.facts.previous_problems = kept_previous
+    return screened, left_out
 
 
 def _screen_items(items: list[str], label: str, left_out: list[LeftOut]) -> list[str]:
