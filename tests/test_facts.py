@@ -98,3 +98,26 @@ def test_2019_format_reports_use_the_2019_table(examples_dir: Path) -> None:
 def test_percent_rounds_half_up_to_one_decimal(part: int, whole: int, expected: str | None) -> None:
     result = percent(part, whole)
     assert (str(result) if result is not None else None) == expected
+
+
+def test_a_sheet_is_built_once_per_data_and_each_caller_gets_its_own(examples_dir: Path) -> None:
+    """The sheet is remembered by the data (prose and revisions aside, which it never reads):
+    equal to a fresh build, not changed by another caller's edits, and built anew when the
+    data changes."""
+    from draftbot.facts import _build_fact_sheet
+
+    report = _load(examples_dir, "busy-2023")
+    first = build_fact_sheet(report)
+    assert first == _build_fact_sheet(report)
+    first.numbers.clear()
+    assert first.claims is not None
+    first.claims.counts.add(Decimal(987654))
+    first.claims.subjects.clear()
+    written = report.model_copy(deep=True)
+    written.narrative.overview_intro = "本年度共收到申请987654件。"
+    again = build_fact_sheet(written)
+    assert again == _build_fact_sheet(report) and again is not first
+    assert again.claims is not None and Decimal(987654) not in again.claims.counts
+    changed = report.model_copy(deep=True)
+    changed.table3.new_received.natural_person += 1
+    assert build_fact_sheet(changed) == _build_fact_sheet(changed) != again

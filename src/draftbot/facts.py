@@ -8,8 +8,11 @@ rounded here, years, counts of listed items) are included.
 
 from __future__ import annotations
 
+import copy
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
 from .claims import ClaimData, claim_data
@@ -199,7 +202,43 @@ def cases(report: Report) -> Cases:
 
 
 def build_fact_sheet(report: Report) -> FactSheet:
-    """The facts the prose may state, in Chinese, and every number they contain."""
+    """The facts the prose may state, in Chinese, and every number they contain.
+
+    The sheet reads the data, never the prose: drafting and then checking a report (or
+    checking it again after a prose edit) builds it once (issue 19). Sheets are remembered
+    by the report's content without `narrative` and `revisions` (a bounded cache); every
+    caller gets its own copy, free to change.
+    """
+    key = report.model_dump_json(exclude=_NOT_READ)
+    with _SHEETS_LOCK:
+        sheet = _SHEETS.get(key)
+        if sheet is not None:
+            _SHEETS.move_to_end(key)
+    if sheet is None:
+        sheet = _build_fact_sheet(report)
+        with _SHEETS_LOCK:
+            _SHEETS[key] = sheet
+            while len(_SHEETS) > SHEET_CACHE_SIZE:
+                _SHEETS.popitem(last=False)
+    return _copy_sheet(sheet)
+
+
+SHEET_CACHE_SIZE = 64  # reports' data remembered by build_fact_sheet
+_NOT_READ = {"narrative", "revisions"}  # what a fact sheet does not depend on
+_SHEETS: OrderedDict[str, FactSheet] = OrderedDict()
+_SHEETS_LOCK = threading.Lock()
+
+
+def _copy_sheet(sheet: FactSheet) -> FactSheet:
+    """A copy whose lists, sets and dicts are new (their items are immutable: facts,
+    numbers, decimals, tuples), the claim data's included."""
+    claims = sheet.claims
+    if claims is not None:
+        claims = ClaimData(**{f.name: copy.copy(getattr(claims, f.name)) for f in fields(claims)})
+    return FactSheet(sheet.year, list(sheet.facts), list(sheet.numbers), claims)
+
+
+def _build_fact_sheet(report: Report) -> FactSheet:
     b = _Builder(report.meta.report_year)
     _basic_facts(b, report)
     _TABLE2_FACTS[report.format.table2_field](b, report)
