@@ -66,7 +66,9 @@ def run_props(east_asia: str, size: float, latin: str = LATIN, bold: bool = Fals
 
 def run_xml(text: str, rpr: str) -> str:
     """A `w:r` of `text` (XML-escaped, spaces kept) with the run properties `rpr`."""
-    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+    if "&" in text or "<" in text or ">" in text:
+        text = escape(text)
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{text}</w:t></w:r>'
 
 
 @lru_cache(maxsize=256)  # a few dozen shapes per document, asked for per paragraph
@@ -204,20 +206,42 @@ def _row_xml(
 
 
 def _cell_xml(cell: Cell, continued: bool, widths: list[int], size: float, keep: bool) -> str:
-    width = sum(widths[cell.col : cell.col + cell.colspan])
-    tcpr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
-    if cell.colspan > 1:
-        tcpr += f'<w:gridSpan w:val="{cell.colspan}"/>'
-    if cell.rowspan > 1:
-        tcpr += "<w:vMerge/>" if continued else '<w:vMerge w:val="restart"/>'
-    tcpr += '<w:vAlign w:val="center"/>'
     # long row labels (表三 c1–c2) read better flush left; headers, numbers, groups centred
     flush_left = cell.kind == "label" and cell.rowspan == 1 and cell.col + cell.colspan > 2
+    head = _cell_head(
+        sum(widths[cell.col : cell.col + cell.colspan]),
+        cell.colspan,
+        cell.rowspan > 1,
+        continued,
+        flush_left,
+        size,
+        keep,
+    )
+    text = "" if continued else run_xml(cell.text, run_props(TABLE_FONT, size))
+    return f"{head}{text}</w:p></w:tc>"
+
+
+@lru_cache(maxsize=512)  # a few dozen shapes per table, asked for per cell
+def _cell_head(
+    width: int,
+    colspan: int,
+    merged: bool,
+    continued: bool,
+    flush_left: bool,
+    size: float,
+    keep: bool,
+) -> str:
+    """A `w:tc` up to its paragraph's first run: width (twips), span, vertical merge, layout."""
+    tcpr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+    if colspan > 1:
+        tcpr += f'<w:gridSpan w:val="{colspan}"/>'
+    if merged:
+        tcpr += "<w:vMerge/>" if continued else '<w:vMerge w:val="restart"/>'
+    tcpr += '<w:vAlign w:val="center"/>'
     ppr = para_props(
         align="left" if flush_left else "center",
         first_line=0,
         line=size + 2.0,
         keep_next=keep,
     )
-    text = "" if continued else run_xml(cell.text, run_props(TABLE_FONT, size))
-    return f"<w:tc><w:tcPr>{tcpr}</w:tcPr><w:p>{ppr}{text}</w:p></w:tc>"
+    return f"<w:tc><w:tcPr>{tcpr}</w:tcPr><w:p>{ppr}"
