@@ -23,7 +23,7 @@ from ..model import AgencyLevel, Report, Table2v2019, result_rows
 from ..numbers import format_amount
 from ..outline import PARTS, SECTION_KEYS
 from ..review.content import TOPICS
-from ..review.copying import similar_sections
+from ..review.copying import similar_sections, similarity
 from ..text import split_sentences, wrong_years
 from ..units import unit_suspicions
 from .cleanup import clean_model_text
@@ -130,7 +130,7 @@ OFFLINE_INPUTS = frozenset(
         "granted_share", "cases", "notes", "problems", "measures", "previous_problems",
         "fee", "is_government", "me", "area", "actor", "pick", "opt", "applicants", "results",
         "signals", "amounts", "practices", "summary", "arrange", "tenths",
-        "note_items", "weave", "alike",
+        "note_items", "weave", "alike", "recurring", "last_problems",
     }
 )  # fmt: skip
 
@@ -336,6 +336,9 @@ def offline_context(
     apps = applications(report)
     notes = _notes(report, sheet, dropped, voice)
     seed = f"{meta.agency}|{meta.report_year}"
+    signals = _signals(report, apps, notes)
+    problems = usable_items(f.problems, sheet, ("problems", "本年存在的问题"), dropped)
+    last = last_year_problems(report)
     return {
         "agency": meta.agency,
         "level": meta.level.value,
@@ -368,16 +371,14 @@ def offline_context(
         else "",
         "cases": cases(report),
         "notes": notes,
-        "problems": _numbered(
-            usable_items(f.problems, sheet, ("problems", "本年存在的问题"), dropped)
-        ),
+        "problems": _numbered(problems),
         "measures": _numbered(
             [
                 _measure(m)
                 for m in usable_items(f.measures, sheet, ("problems", "改进措施"), dropped)
             ]
         ),
-        "signals": _signals(report, apps, notes),
+        "signals": signals,
         "previous_problems": _previous_problems(report, sheet, dropped),
         "fee": _fee(report),
         "amounts": _amounts(report, dropped),
@@ -388,6 +389,8 @@ def offline_context(
         "note_items": {name: _clauses(text, voice, meta.agency) for name, text in notes.items()},
         "weave": functools.partial(weave, seed, voice.actor),
         "alike": "",
+        "recurring": recurring(last, signals, problems),
+        "last_problems": _last_problems_text(report),
     }
 
 
@@ -772,6 +775,65 @@ def _signals(report: Report, apps: Any, notes: dict[str, str]) -> list[str]:
     if not found:
         found.append("general")
     return found[:3]
+
+
+# What a problem of each kind (a key of `_signals`) is called in a report: a problem of last
+# year that names one of these words is taken to be of that kind.
+_PROBLEM_KINDS: dict[str, tuple[str, ...]] = {
+    "corrected": ("纠正",),
+    "unable_high": ("无法提供",),
+    "denied_high": ("不予公开",),
+    "carried": ("结转", "跨年度"),
+    "proactive_down": ("主动公开的信息比上年减少", "主动公开信息的数量低于上年", "较上年有所下降"),
+    "no_interpretation": ("政策解读",),
+    "no_training": ("培训",),
+    "no_press": ("新闻发布会",),
+    "thin_management": ("信息管理",),
+    "thin_platform": ("公开平台", "专栏"),
+    "thin_supervision": ("监督", "考核"),
+}
+_SAME_PROBLEM = 0.6  # review.copying.similarity of two problems stated in other words
+
+
+def last_year_problems(report: Report) -> list[str]:
+    """Last year's problems as stated: 上年报告的问题 when the clerk entered them, else the
+    sentences of last year's 五、问题 that state a problem rather than a measure (no 将);
+    [] without last year's data."""
+    previous = report.previous_year
+    if previous is None:
+        return []
+    if previous.problems:
+        return [p for p in previous.problems if p.strip()]
+    if previous.narrative is None:
+        return []
+    sentences = split_sentences(previous.narrative.problems, at_semicolons=True)
+    return [s for s in sentences if "将" not in s and s.strip()]
+
+
+def _last_problems_text(report: Report) -> str:
+    """Last year's problems and 五、问题 as one text (to tell which measure was last year's)."""
+    previous = report.previous_year
+    if previous is None:
+        return ""
+    narrative = previous.narrative.problems if previous.narrative is not None else ""
+    return "\n".join([*previous.problems, narrative])
+
+
+def recurring(last: list[str], signals: list[str], problems: list[str]) -> list[str]:
+    """Which of this year's problems were already raised last year: the keys of `signals`
+    whose kind (`_PROBLEM_KINDS`) last year's problems name, and the Chinese ordinals
+    (一, 二 …, as numbered in the draft) of the clerk's `problems` that read like one of
+    `last` (similarity at least 0.6). [] when `last` is empty."""
+    if not last:
+        return []
+    text = "\n".join(last)
+    kinds = [k for k in signals if any(w in text for w in _PROBLEM_KINDS.get(k, ()))]
+    own = [
+        cn_ordinal(i)
+        for i, problem in enumerate(problems, 1)
+        if any(similarity(problem, before) >= _SAME_PROBLEM for before in last)
+    ]
+    return kinds + own
 
 
 def _previous_problems(
