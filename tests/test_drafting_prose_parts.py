@@ -6,9 +6,11 @@ matters as real reports write them."""
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from changed import example
 from draftbot.datafile import load_report
 from draftbot.drafting import draft_offline
 from draftbot.drafting.guard import unmatched_numbers
@@ -17,22 +19,13 @@ from draftbot.facts import build_fact_sheet
 from draftbot.model import Narrative, Report
 from draftbot.review import review_report
 
+_report = partial(example, "busy-2023.yaml")
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 NAMES = [
     "安吉县交通运输局", "安吉县民政局", "安吉县财政局", "安吉县水利局", "安吉县卫生健康局",
     "安吉县统计局", "安吉县司法局", "安吉县教育局",
 ]  # fmt: skip
-
-
-def _report(**changes: Any) -> Report:
-    data = load_report(EXAMPLES / "busy-2023.yaml").model_dump(mode="json")
-    for path, value in changes.items():
-        *parents, leaf = path.split("__")
-        target = data
-        for key in parents:
-            target = target[key]
-        target[leaf] = value
-    return Report.model_validate(data)
 
 
 def _findings(report: Report, texts: dict[str, str]) -> list[str]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from changed import example as _load
 from draftbot.datafile import load_report
 from draftbot.drafting.guard import unmatched_numbers
 from draftbot.drafting.offline import draft_offline, last_year_problems, recurring
@@ -20,17 +21,6 @@ from draftbot.review import review_report
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SECTIONS = ("overview_intro", "overview_proactive", "overview_on_request")
-
-
-def _load(name: str, **changes: Any) -> Report:
-    data = load_report(EXAMPLES / name).model_dump(mode="json")
-    for path, value in changes.items():
-        *parents, leaf = path.split("__")
-        target = data
-        for key in parents:
-            target = target[key]
-        target[leaf] = value
-    return Report.model_validate(data)
 
 
 def _masked(text: str, report: Report) -> str:

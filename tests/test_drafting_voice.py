@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import io
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 from docx import Document
 
+from changed import example
 from draftbot.config import Settings
 from draftbot.datafile import load_report
 from draftbot.drafting import draft_offline, draft_report
@@ -20,6 +22,8 @@ from draftbot.drafting.voice import Voice, voice_for
 from draftbot.model import AgencyLevel, Report
 from draftbot.review import review_report
 from draftbot.word import build_docx
+
+_report = partial(example, "busy-2023.yaml")
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 # Stock phrases that claim work; none may appear unless the clerk reported that work.
@@ -62,17 +66,6 @@ CLAIM_PHRASES = (
     "压实政务公开",
     "以通报促进",
 )
-
-
-def _report(**changes: Any) -> Report:
-    data = load_report(EXAMPLES / "busy-2023.yaml").model_dump(mode="json")
-    for path, value in changes.items():
-        *parents, leaf = path.split("__")
-        target = data
-        for key in parents:
-            target = target[key]
-        target[leaf] = value
-    return Report.model_validate(data)
 
 
 def _text(report: Report, instruction: str | None = None) -> str:

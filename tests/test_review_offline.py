@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from changed import example as _variant
 from draftbot.datafile import load_report
 from draftbot.drafting.offline import draft_offline
 from draftbot.model import Report
@@ -30,20 +30,6 @@ def test_offline_draft_of_every_example_passes_the_review(name: str):
     report = load_report(EXAMPLES / name)
     assert all(_drafted(report).narrative.model_dump().values())  # every section drafted
     assert _findings(report) == []
-
-
-def _variant(name: str, **changes: Any) -> Report:
-    data = load_report(EXAMPLES / name).model_dump(mode="json")
-    for path, value in changes.items():
-        *parents, leaf = path.split("__")
-        target = data
-        for key in parents:
-            target = target[key]
-        if value is None:
-            target.pop(leaf, None)
-        else:
-            target[leaf] = value
-    return Report.model_validate(data)
 
 
 @pytest.mark.parametrize(
