@@ -275,7 +275,8 @@ def test_a_cached_draft_rerun_through_the_cli_imports_no_client_library(
     fake_openai, tmp_path: Path, examples_dir: Path
 ):
     """Issue 19: `draftbot draft` with every answer cached makes no call and imports neither
-    LangChain nor openai nor python-docx; the data file is written as on a first run."""
+    LangChain nor openai nor python-docx nor the offline drafter; the data file is written as
+    on a first run."""
     from draftbot.model import SECTION_KEYS
     from fake_openai import normal
 
@@ -294,6 +295,7 @@ def test_a_cached_draft_rerun_through_the_cli_imports_no_client_library(
         "sys.argv = ['draftbot', 'draft', sys.argv[1]]\n"
         "try:\n    draftbot.cli.main()\nexcept SystemExit as exc:\n    code = exc.code\n"
         f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
+        "print('OFFLINE=' + str('draftbot.drafting.offline' in sys.modules))\n"
         "print('EXIT=' + str(code) + ' HEAVY=' + ','.join(heavy))\n"
     )
     outputs = []
@@ -313,6 +315,7 @@ def test_a_cached_draft_rerun_through_the_cli_imports_no_client_library(
     assert "EXIT=0 " in first and "langchain_openai" in first  # the first run asked the model
     assert fake_openai.calls == len(SECTION_KEYS)  # one call per section, none on the rerun
     assert "（缓存）" in cached and cached.strip().endswith("EXIT=0 HEAVY="), cached
+    assert "OFFLINE=False" in cached, cached
     assert "本机关按照《条例》要求开展相关工作" in path.read_text(encoding="utf-8")
 
 

@@ -10,7 +10,7 @@ The cache is looked up before anything else: a fully cached run never imports La
 openai. When a section misses, `drafting.llm` is imported and the chat model built in a worker
 thread (once per process, cyclic GC paused; `_load_client`) before the report's deadline
 starts, so a slow import on a loaded machine never eats the model calls' time. The offline texts are rendered only when a
-section needs them (offline mode or a fallback).
+section needs them (offline mode or a fallback), and `drafting.offline` is imported only then.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..config import Settings
 from ..facts import FactSheet, build_fact_sheet
@@ -36,10 +36,12 @@ from .calls import CallBudget, Completion, LLMError, Message, deadline_exceeded
 from .cleanup import VisibleStream, clean_model_text, script_problem
 from .guard import describe_claims, drop_clauses, ungrounded_claims
 from .material import LeftOut, screen_report
-from .offline import OfflineDraft, render_offline
 from .prompts import PromptSet, fence, load_llm_prompts
 from .sections import SECTION_TOPICS, resolve_section, section_material
 from .voice import voice_for
+
+if TYPE_CHECKING:  # the offline drafter is imported when a section needs it (issue 19)
+    from .offline import OfflineDraft
 
 OFFLINE_SOURCE = "offline"
 EventKind = Literal["token", "restart", "done"]
@@ -96,8 +98,11 @@ class _Job:
 
     @property
     def offline(self) -> OfflineDraft:
-        """The offline texts of every section, rendered on first use."""
+        """The offline texts of every section, rendered on first use (the offline drafter is
+        imported here, so a run the model or the cache answers never loads it)."""
         if self._offline is None:
+            from .offline import render_offline
+
             self._offline = render_offline(
                 self.report, self.settings.prompts_dir, self.sheet, self.instruction
             )
