@@ -352,16 +352,26 @@ def test_draft_pauses_the_collector_only_while_it_runs(
 NOT_FOR_CHECK = ("typer", "click", "ruamel", "langchain", "langchain_openai", "openai", "docx")
 
 
-def _check_through_main(argv: list[str], *, through_typer: bool) -> tuple[object, str, str, set]:
+def _check_through_main(
+    argv: list[str],
+    *,
+    through_typer: bool,
+    env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
+) -> tuple[object, str, str, set]:
     """`draftbot …argv` through `main` in a new process: (exit code, stdout, stderr, the
     top-level packages of NOT_FOR_CHECK and rich that were imported, and draftbot.claims and
-    draftbot.facts, which only prose needs). `through_typer` turns the fast path off, so the
+    draftbot.facts, which only prose needs). `through_typer` turns the fast paths off, so the
     command runs as typer converts it."""
     probe = (
         "import sys\n"
         f"sys.argv = ['draftbot', *{argv!r}]\n"
         "import draftbot.cli, draftbot.cli.plain as plain\n"
-        + ("plain.fast_check_file = lambda argv: None\n" if through_typer else "")
+        + (
+            "plain.fast_check_file = plain.fast_draft_file = lambda argv: None\n"
+            if through_typer
+            else ""
+        )
         + "code = None\n"
         "try:\n    draftbot.cli.main()\nexcept SystemExit as exc:\n    code = exc.code\n"
         f"names = {(*NOT_FOR_CHECK, 'rich')!r}\n"
@@ -371,7 +381,7 @@ def _check_through_main(argv: list[str], *, through_typer: bool) -> tuple[object
     )
     done = subprocess.run(
         [sys.executable, "-c", probe],
-        capture_output=True, text=True, check=False, cwd=ROOT, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, check=False, cwd=cwd, stdin=subprocess.DEVNULL, env=env,
     )  # fmt: skip
     stderr, _, tail = done.stderr.rpartition("\nEXIT=")
     code, _, loaded = tail.partition(" LOADED=")
@@ -434,6 +444,96 @@ def test_only_exactly_check_file_takes_the_fast_path(argv: list[str], expected: 
     from draftbot.cli.plain import fast_check_file
 
     assert fast_check_file(argv) == expected
+
+
+# --- `draftbot draft FILE` without typer (issue 19) -------------------------------------------
+
+
+def _draft_env(tmp_path: Path, base_url: str | None) -> dict[str, str]:
+    """The environment without the machine's DRAFTBOT_ settings; with `base_url`, the model
+    is the fake server, without it none is configured (the offline drafter writes)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DRAFTBOT_")}
+    env["DRAFTBOT_CACHE_DIR"] = str(tmp_path / "cache")
+    if base_url is not None:
+        env |= {
+            "DRAFTBOT_LLM_BASE_URL": base_url,
+            "DRAFTBOT_LLM_MODEL": "fake-model",
+            "DRAFTBOT_LLM_API_KEY": "sk-test",
+            "DRAFTBOT_LLM_TIMEOUT": "5",
+        }
+    return env
+
+
+def _drafts_alike(file: Path, source: Path, env: dict[str, str], tmp_path: Path) -> tuple:
+    """`draftbot draft FILE` on a fresh copy of `source`, through the fast path and through
+    typer: the exit code, stdout, stderr and the file written, the same for both."""
+    results = []
+    for through_typer in (False, True):
+        if source != file:  # a bad file is drafted where it is
+            shutil.copy(source, file)
+        code, out, err, loaded = _check_through_main(
+            ["draft", str(file)], through_typer=through_typer, env=env, cwd=tmp_path
+        )
+        written = file.read_bytes() if file.is_file() else None
+        results.append((code, out, err, written))
+        assert ("typer" in loaded) == through_typer, loaded
+        assert "Traceback" not in err, err
+    assert results[0] == results[1]
+    return results[0]
+
+
+def test_draft_file_offline_prints_writes_and_exits_as_the_typer_command_does(tmp_path: Path):
+    env = _draft_env(tmp_path, None)
+    code, out, _, written = _drafts_alike(
+        tmp_path / "busy.yaml", ROOT / "examples" / "busy-2023.yaml", env, tmp_path
+    )
+    assert code == "0" and "离线模板" in out and f"已写入 {tmp_path / 'busy.yaml'}" in out
+    assert written != (ROOT / "examples" / "busy-2023.yaml").read_bytes()  # the text went in
+    for bad in _bad_files(tmp_path):  # unreadable files: exit 2, the problems on stderr
+        code, out, err, _ = _drafts_alike(Path(bad), Path(bad), env, tmp_path)
+        assert code == "2" and err.strip(), bad
+    env["DRAFTBOT_LLM_TIMEOUT"] = "很久"  # settings that do not load: exit 2, nothing written
+    code, _, err, written = _drafts_alike(
+        tmp_path / "busy.yaml", ROOT / "examples" / "busy-2023.yaml", env, tmp_path
+    )
+    assert code == "2" and "DRAFTBOT_LLM_TIMEOUT" in err
+    assert written == (ROOT / "examples" / "busy-2023.yaml").read_bytes()
+
+
+def test_draft_file_cached_prints_writes_and_exits_as_the_typer_command_does(
+    fake_openai, tmp_path: Path
+):
+    from draftbot.model import SECTION_KEYS
+    from fake_openai import normal
+
+    fake_openai.default = normal("本年，本机关按照《条例》要求开展相关工作，自觉接受社会监督。")
+    env = _draft_env(tmp_path, fake_openai.base_url)
+    source, file = ROOT / "examples" / "busy-2023.yaml", tmp_path / "busy.yaml"
+    shutil.copy(source, file)
+    first = _check_through_main(["draft", str(file)], through_typer=False, env=env, cwd=tmp_path)
+    assert first[0] == "0" and fake_openai.calls == len(SECTION_KEYS), first
+    code, out, _, written = _drafts_alike(file, source, env, tmp_path)
+    assert code == "0" and out.count("（缓存）") == len(SECTION_KEYS), out
+    assert fake_openai.calls == len(SECTION_KEYS)  # the re-runs asked the model nothing
+    assert "本机关按照《条例》要求开展相关工作" in written.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["draft", "a.yaml"], "a.yaml"),
+        (["draft", "--offline", "a.yaml"], None),
+        (["draft", "a.yaml", "-s", "problems"], None),
+        (["draft", "--help"], None),
+        (["draft", ""], None),
+        (["draft"], None),
+        (["check", "a.yaml"], None),
+    ],
+)
+def test_only_exactly_draft_file_takes_the_fast_path(argv: list[str], expected: str | None):
+    from draftbot.cli.plain import fast_draft_file
+
+    assert fast_draft_file(argv) == expected
 
 
 class _Terminal(io.TextIOWrapper):

@@ -96,8 +96,9 @@ def main() -> None:
     disk and other OS errors and anything unexpected are described (usage.py); a library
     error (`DraftbotError`) that no command mapped is shown with its own message (exit 70).
     `draftbot --help` on a terminal of 80 columns or more (or a pipe) prints the saved
-    listing without importing typer (`roothelp.py`); exactly `draftbot check FILE` runs the
-    command's body (`plain.run_check`) without typer, with the same output and exit code."""
+    listing without importing typer (`roothelp.py`); exactly `draftbot check FILE` and
+    `draftbot draft FILE` run the command's body (`plain.run_check`, `plain.run_draft`)
+    without typer, with the same output, files and exit code."""
     argv = sys.argv[1:]
     if argv == ["--help"]:
         from .roothelp import print_saved_help
@@ -105,13 +106,14 @@ def main() -> None:
         if print_saved_help():
             sys.exit(0)
     from ..errors import DraftbotError
-    from .plain import fast_check_file
+    from .plain import fast_check_file, fast_draft_file
 
     check_file = fast_check_file(argv)
+    draft_file = fast_draft_file(argv)
     no_args_is_help: type[BaseException] = _NeverRaised
     usage_error: type[BaseException] = _NeverRaised
     abort: type[BaseException] = _NeverRaised
-    if check_file is None:
+    if check_file is None and draft_file is None:
         import typer
 
         from .usage import UsageError, click_exceptions
@@ -123,6 +125,12 @@ def main() -> None:
             from .plain import run_check
 
             code: object = run_check(check_file)
+        elif draft_file is not None:
+            from pathlib import Path
+
+            from .plain import run_draft
+
+            code = run_draft(Path(draft_file))
         else:
             code = _build_app()(prog_name="draftbot", standalone_mode=False)
     except no_args_is_help as exc:

@@ -6,7 +6,8 @@ styles removed unless the stream is a terminal; a stream that is not UTF-8 is ha
 own echo, which re-encodes it (and so is Windows, where click wraps a terminal for colours). `run_check` is the body of `draftbot check` for both ways in:
 `check.py`'s typer command and `main()`'s fast path for exactly `draftbot check FILE`
 (`fast_check_file`), so their output and exit codes are the same by construction;
-`tests/test_cli.py` runs both and compares them.
+`tests/test_cli.py` runs both and compares them. `run_draft` and `fast_draft_file` are the
+same for `draftbot draft` (a fully cached re-run should take ≤ 0.5 s).
 """
 
 from __future__ import annotations
@@ -123,11 +124,85 @@ def run_check(file: str | Path, as_json: bool = False) -> int:
     return 1 if has_errors(findings) else 0
 
 
-def fast_check_file(argv: list[str]) -> str | None:
-    """FILE when `argv` (without the program name) is exactly `check FILE` and typer would
-    pass FILE on unchanged (not an option, not empty, readable if it exists: click's Path
-    type refuses an unreadable file with its own usage message); otherwise None."""
-    if len(argv) != 2 or argv[0] != "check":
+def run_draft(
+    file: Path,
+    section: list[str] | None = None,
+    offline: bool = False,
+    instruction: str | None = None,
+    prompts: Path | None = None,
+) -> int:
+    """`draftbot draft FILE [options]`: draft, write the text back to the data file (the
+    replaced text kept as revisions), print who drafted each section and the findings; the
+    exit code (0 written; 2 the file, the settings, a section name or the prompts are wrong,
+    the problems on stderr and nothing written). Runs with the cyclic garbage collector
+    paused and turns it back on when it ends: a one-shot command whose objects nearly all live
+    until it ends (issue 19)."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _draft(file, section, offline, instruction, prompts)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _draft(
+    file: Path,
+    section: list[str] | None,
+    offline: bool,
+    instruction: str | None,
+    prompts: Path | None,
+) -> int:
+    from ..config import SettingsError, load_settings
+    from ..datafile import DataFileError, load_report, save_report
+    from ..drafting import SECTION_TITLES, UnknownSectionError, apply_draft, draft_report
+    from ..drafting.prompts import PromptError
+
+    try:
+        report = load_report(file)
+    except DataFileError as exc:
+        echo(exc.render(), err=True)
+        return 2
+    try:
+        loaded = load_settings(prompts_dir=prompts)
+    except SettingsError as exc:
+        echo(str(exc), err=True)
+        return 2
+    try:
+        outcome = draft_report(
+            report, loaded, sections=section, instruction=instruction, offline=offline
+        )
+    except (UnknownSectionError, PromptError) as exc:
+        echo(str(exc), err=True)
+        return 2
+    from ..checks import check_report
+    from ..findings import has_errors
+
+    if has_errors(check_report(report)):
+        echo("提示：数据检查发现错误，正文按现有数据起草；请运行 draftbot check 修正后重新起草。")
+    if not offline and not loaded.llm_configured:
+        echo(loaded.llm_problem)
+    if instruction and (offline or not loaded.llm_configured):
+        from ..drafting.instructions import parse_offline_instruction
+
+        echo(parse_offline_instruction(instruction).message())
+    updated = apply_draft(report, outcome)
+    save_report(updated, file)
+    for key, result in outcome.sections.items():
+        source = "离线模板" if result.source == "offline" else f"模型 {result.source}"
+        echo(f"{SECTION_TITLES[key]}：{source}{'（缓存）' if result.cached else ''}")
+    for f in outcome.findings:
+        if f.code != "D-05":  # what was made of the instruction: said once, above
+            echo(f"[{f.code}] {f.location}：{f.message}\n    建议：{f.hint}")
+    kept = len(updated.revisions) - len(report.revisions)
+    echo(f"已写入 {file}" + (f"；被替换的 {kept} 段原文已保存为修订记录" if kept else ""))
+    return 0
+
+
+def _fast_file(argv: list[str], command: str) -> str | None:
+    if len(argv) != 2 or argv[0] != command:
         return None
     file = argv[1]
     if not file or file.startswith("-"):
@@ -135,3 +210,15 @@ def fast_check_file(argv: list[str]) -> str | None:
     if os.path.exists(file) and not os.access(file, os.R_OK):
         return None
     return file
+
+
+def fast_check_file(argv: list[str]) -> str | None:
+    """FILE when `argv` (without the program name) is exactly `check FILE` and typer would
+    pass FILE on unchanged (not an option, not empty, readable if it exists: click's Path
+    type refuses an unreadable file with its own usage message); otherwise None."""
+    return _fast_file(argv, "check")
+
+
+def fast_draft_file(argv: list[str]) -> str | None:
+    """FILE when `argv` is exactly `draft FILE`, on the terms of `fast_check_file`."""
+    return _fast_file(argv, "draft")
