@@ -39,6 +39,7 @@ SIGNALS = {
     "draftbot.web.security.BodyTooLarge",
     "draftbot.web.access.LoginRequired",  # redirects (to login / new password), own handlers
     "draftbot.web.access.PasswordChangeRequired",
+    "draftbot.cli._NeverRaised",  # stands in main's except clauses when typer is not loaded
 }
 
 
