@@ -239,6 +239,8 @@ def test_commands_table_names_every_command_once():
                     "运行 `draftbot check --help` 查看用法。"),
         (["check", "--bogus", "x.yaml"], "错误：没有这个选项：--bogus\n运行 `draftbot check --help` 查看用法。"),
         (["nosuch"], "错误：没有这个命令：nosuch\n运行 `draftbot --help` 查看用法。"),
+        (["check", "a.yaml", "b.yaml"], "错误：多余的参数：b.yaml（这个命令一次只处理一个文件；"
+                                        "多份报告可用 draftbot batch 一起处理）\n运行 `draftbot check --help` 查看用法。"),
         (["serve", "--port", "abc"], "错误：--port 的取值无效，应为整数\n运行 `draftbot serve --help` 查看用法。"),
     ],
 )  # fmt: skip

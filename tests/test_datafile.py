@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,21 @@ def test_stated_totals_are_kept_not_replaced():
     report = parse_report(BASE + "table3:\n  new_received: {natural_person: 1, total: 5}\n")
     assert report.table3.new_received.total == 5
     assert report.table3.new_received.computed_total == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("table3:\n  granted: {natural_person: 1\n", "花括号 { } 没有配对"),
+        ("facts:\n  channels: [网站, 公众号\n", "方括号 [ ] 没有配对"),
+        ("facts:\n  notes: 地址: 县政府: 三楼\n", "此处不能出现冒号"),
+        ("facts:\n\tnotes: 有\n", "制表符"),
+        ('facts:\n  notes: "没有结束的引号\n', "引号没有配对"),
+        ("facts:\n    notes: 甲\n  other: 乙\n", "缩进不一致"),
+    ],
+)
+def test_broken_yaml_is_described_in_chinese(body: str, words: str) -> None:
+    """The parser's English problem text never reaches the clerk: common ones in words."""
+    found = problems(BASE + body)
+    assert len(found) == 1 and words in found[0], found
+    assert not re.search(r"[A-Za-z]{4,}", found[0].split("YAML", 1)[1]), found

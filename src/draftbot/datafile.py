@@ -180,7 +180,7 @@ def _parse_mapping(text: str, source: str | Path) -> dict[str, Any]:
             raise
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        reason = excerpt(getattr(exc, "problem", None) or "格式错误", 80)
+        reason = yaml_problem_in_words(getattr(exc, "problem", None) or "")
         raise DataFileError(
             source, [Problem("文件", f"不是有效的 YAML（{reason}），请检查缩进和冒号", line)]
         ) from None
@@ -189,6 +189,34 @@ def _parse_mapping(text: str, source: str | Path) -> dict[str, Any]:
     if _depth(data) > MAX_NESTING_DEPTH:
         raise DataFileError(source, [Problem("文件", _too_deep())])
     return data
+
+
+# The YAML parsers' problem texts (PyYAML and ruamel.yaml word them alike), in the clerk's
+# words; a problem not listed is called a 格式错误 (the line number still points at it).
+_YAML_PROBLEMS = (
+    ("expected ',' or '}'", "花括号 { } 没有配对，或两项之间缺少逗号"),
+    ("expected ',' or ']'", "方括号 [ ] 没有配对，或两项之间缺少逗号"),
+    ("mapping values are not allowed", "此处不能出现冒号：冒号后应有空格，值里的冒号请加引号"),
+    ("'\\t'", "含有制表符（Tab），请改用空格缩进"),
+    ("found unexpected end of stream", "引号没有配对"),
+    ("expected <block end>", "缩进不一致"),
+    ("could not find expected ':'", "缺少冒号"),
+    ("did not find expected key", "缩进不一致或缺少键名"),
+    ("did not find expected '-'", "列表项的缩进不一致"),
+)
+
+
+def yaml_problem_in_words(problem: str) -> str:
+    """A YAML parser's `problem` text (English) as a short Chinese phrase; "格式错误" when
+    the problem is not one of the common ones."""
+    return next((words for key, words in _YAML_PROBLEMS if key in problem), "格式错误")
+
+
+def yaml_error_in_words(exc: BaseException) -> str:
+    """A YAML parser error as "第 N 行：<problem in words>" (no line when the parser gave none)."""
+    mark = getattr(exc, "problem_mark", None)
+    reason = yaml_problem_in_words(getattr(exc, "problem", None) or "")
+    return f"第 {mark.line + 1} 行：{reason}" if mark is not None else reason
 
 
 def _too_deep() -> str:

@@ -18,7 +18,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .datafile import pydantic_message
+from .datafile import pydantic_message, yaml_error_in_words
 from .errors import DraftbotError
 from .formats import FORMATS, FormatVersion
 from .paths import TABLE_NAMES, is_model_path
@@ -149,7 +149,7 @@ def load_bank(path: str | Path | None = None) -> QuestionBank:
     except OSError as exc:
         raise BankError(f"无法读取问题库 {path}：{exc.strerror}") from None
     except yaml.YAMLError as exc:
-        raise BankError(f"问题库 {path} 不是有效的 YAML：{exc}") from None
+        raise BankError(f"问题库 {path} 不是有效的 YAML（{yaml_error_in_words(exc)}）") from None
     try:
         return QuestionBank.model_validate(data)
     except ValidationError as exc:

@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from ..datafile import yaml_error_in_words
 from ..errors import DraftbotError
 from ..resources import bundled_file
 
@@ -126,7 +127,7 @@ def _load(path: str, _mtime: float) -> RuleBook:
     except (OSError, UnicodeDecodeError) as exc:
         raise RulesError(f"无法读取规则文件 {path}：{exc}") from None
     except yaml.YAMLError as exc:
-        raise RulesError(f"规则文件 {path} 不是有效的 YAML：{exc}") from None
+        raise RulesError(f"规则文件 {path} 不是有效的 YAML（{yaml_error_in_words(exc)}）") from None
     try:
         return RuleBook.model_validate(data)
     except ValidationError as exc:

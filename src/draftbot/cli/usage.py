@@ -17,6 +17,7 @@ except ImportError:  # pragma: no cover - older typer uses click itself
 
 UsageError = click_exceptions.UsageError
 _NO_SUCH_COMMAND = re.compile(r"No such command '(.+?)'")
+_EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)")
 
 
 def usage_message(error: Any) -> str:
@@ -68,6 +69,12 @@ def _describe(error: Any) -> str:
         return f"没有这个命令：{match.group(1)}"
     if "Missing command" in (error.message or ""):
         return "缺少命令"
+    extra = _EXTRA_ARGUMENTS.search(error.message or "")
+    if extra:
+        return (
+            f"多余的参数：{extra.group(1)}（这个命令一次只处理一个文件；"
+            "多份报告可用 draftbot batch 一起处理）"
+        )
     return f"用法不正确（{error.message}）"
 
 
