@@ -295,3 +295,12 @@ def test_opening_names_the_kinds_of_organisation_that_applied(busy: Report) -> N
     )
     intro = draft_offline(busy.model_copy(update={"table3": table3}))["overview_intro"]
     assert "科研机构" in intro and "法律服务机构" not in intro
+
+
+def test_a_left_out_sentence_with_quotes_is_quoted_once(seed: Report) -> None:
+    """Quotes inside a quoted sentence become ‘ ’ (no ““…”” in the message): the seed's
+    category “部门文件、法规规章” 5 条 is left out as a count (表二 has 0 such documents)."""
+    outcome = draft_report(seed, Settings(_env_file=None))
+    messages = [f.message for f in outcome.findings if f.code == "D-03"]
+    assert any("“‘部门文件、法规规章’5条”" in m for m in messages), messages
+    assert not any("““" in m or "””" in m for m in messages), messages

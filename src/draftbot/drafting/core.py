@@ -30,6 +30,7 @@ from ..facts import FactSheet, build_fact_sheet
 from ..findings import Finding
 from ..model import MAX_SECTION_CHARS, Report, Revision
 from ..outline import SECTION_KEYS, SECTION_TITLES
+from ..review._text import quote
 from .aio import run_sync
 from .cache import ResponseCache, cache_key
 from .calls import CallBudget, Completion, LLMError, Message, deadline_exceeded
@@ -130,7 +131,7 @@ def _offline_draft(job: _Job, section: str, findings: list[Finding]) -> SectionD
         Finding(
             "D-03",
             "warning",
-            f"填报的“{d.label}”中有内容未写入正文：“{d.sentence}”（{d.reason}）",
+            f"填报的“{d.label}”中有内容未写入正文：{quote(d.sentence)}（{d.reason}）",
             "如需写入，请把数字填到对应的表格或字段中，或修改这句话后重新起草",
             section=section,
         )
