@@ -40,7 +40,7 @@ from functools import lru_cache
 from typing import Literal
 
 from .model import Report, result_rows
-from .numbers import NumberError, Reading, read_number
+from .numbers import NumberError, Reading, read_number, share_words
 from .patterns import lazy as _lazy  # compiled on first use (issue 19)
 from .tables import TABLE3_ROW_LABELS
 
@@ -1547,3 +1547,67 @@ def parts_over_totals(text: str) -> list[PartsOverTotal]:
 
 def _whole(value: Decimal) -> int | None:
     return int(value) if value == value.to_integral_value() else None
+
+
+# --- shares in words (全部、绝大多数、多数 …) ------------------------------------------------
+
+# A stated word → the `numbers.share_words` results that bear it out (the drafter's thresholds).
+_WORD_ACCEPTS: dict[str, frozenset[str]] = {
+    "全部": frozenset(["全部"]),
+    "绝大多数": frozenset(["全部", "绝大多数"]),
+    "大多数": frozenset(["全部", "绝大多数", "多数"]),
+    "多数": frozenset(["全部", "绝大多数", "多数"]),
+    "过半": frozenset(["全部", "绝大多数", "多数", "过半"]),
+    "过半数": frozenset(["全部", "绝大多数", "多数", "过半"]),
+    "半数以上": frozenset(["全部", "绝大多数", "多数", "过半", "半数"]),
+    "半数": frozenset(["半数"]),
+    "少数": frozenset(["近半", "少数"]),
+}
+_SHARE_WORDS = "绝大多数|大多数|多数|过半数?|半数以上|半数|少数"
+_NATURAL = r"(?:自然人|个人(?!信息|隐私|申请人?信息))"
+_NATURAL_WORD_PATTERNS = (
+    _lazy(rf"(?:全部|均|都|所有申请均)(?:是|为|来自|由)?{_NATURAL}"),
+    _lazy(r"没有(?:任何)?法人(?:或|和|及|或者)其他组织"),
+    _lazy(rf"(?<!极)(?P<w>{_SHARE_WORDS})(?:的?申请|申请人)?(?:是|为|来自|由){_NATURAL}"),
+    _lazy(rf"{_NATURAL}[^，。；;]{{0,12}}?占(?:新收申请的?|申请总数的?)?(?P<w>{_SHARE_WORDS})"),
+)
+_ALL_GRANTED = _lazy(r"(?:全部|均|都|结果均为)予以公开(?![^，。；;]{0,4}(?:或|和|及)?部分公开)")
+
+
+@dataclass(frozen=True)
+class ShareWordClaim:
+    """A share of 表三 stated in words: `phrase` as written, `word` (a key of the accepted
+    words: 全部、绝大多数 …), `what` ("自然人" of 新收, or "予以公开" of 办结)."""
+
+    phrase: str
+    word: str
+    what: Literal["自然人", "予以公开"]
+
+
+def share_word_claims(text: str) -> list[ShareWordClaim]:
+    """The shares of one sentence written in words: the applicant mix of 新收 (全部来自自然人,
+    申请人绝大多数是自然人, 自然人……占多数, 没有法人或其他组织提出申请) and 办结 applications
+    all granted (全部/均予以公开). Sentences about 上年结转 are not read (their mix is another
+    row of 表三)."""
+    if "结转" in text:
+        return []
+    found: list[ShareWordClaim] = []
+    for pattern in _NATURAL_WORD_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            word = m.groupdict().get("w") or "全部"
+            found.append(ShareWordClaim(m.group(0), word, "自然人"))
+            break
+    if "申请" in text or "办结" in text:
+        m = _ALL_GRANTED.search(text)
+        if m:
+            found.append(ShareWordClaim(m.group(0), "全部", "予以公开"))
+    return found
+
+
+def share_word_holds(claim: ShareWordClaim, part: int, whole: int) -> bool:
+    """Whether `part` of `whole` bears out the claim's word, by the thresholds of
+    `numbers.share_words` (a whole of 0 holds nothing, so nothing is contradicted)."""
+    if not whole:
+        return True
+    return share_words(part, whole) in _WORD_ACCEPTS[claim.word]

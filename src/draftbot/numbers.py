@@ -449,3 +449,21 @@ def format_amount(value: Decimal) -> str:
     """An amount without trailing zeros or exponent: 1.50 → 1.5, 0.0000 → 0."""
     text = format(value.normalize(), "f")
     return "0" if text in {"0", "-0"} else text
+
+
+def share_words(part: int, whole: int) -> str:
+    """A share in words without figures: 全部, 绝大多数, 多数, 过半, 半数, 近半, 少数 ("" for 0).
+
+    The one home of these thresholds: the offline drafter writes them and the claims check
+    (`claims.share_word_claims`) reads them back."""
+    if not whole or not part:
+        return ""
+    if part == whole:
+        return "全部"
+    ratio = part / whole
+    for floor, words in ((0.9, "绝大多数"), (0.6, "多数"), (0.5001, "过半")):
+        if ratio >= floor:
+            return words
+    if part * 2 == whole:
+        return "半数"
+    return "近半" if ratio >= 0.4 else "少数"

@@ -20,7 +20,7 @@ from jinja2 import Template
 
 from ..facts import RESULT_GROUPS, FactSheet, applications, build_fact_sheet, cases, fmt, percent
 from ..model import AgencyLevel, Report, Table2v2019, result_rows
-from ..numbers import format_amount
+from ..numbers import format_amount, share_words
 from ..outline import PARTS, SECTION_KEYS
 from ..review.content import TOPICS
 from ..review.copying import similar_sections, similarity
@@ -638,21 +638,6 @@ def _applicants(apps: Any) -> dict[str, Any]:
         "all_natural": bool(natural) and not others,
         "share_words": share_words(natural, apps.new_total),
     }
-
-
-def share_words(part: int, whole: int) -> str:
-    """A share in words without figures: 全部, 绝大多数, 多数, 过半, 半数, 近半, 少数 ("" for 0)."""
-    if not whole or not part:
-        return ""
-    if part == whole:
-        return "全部"
-    ratio = part / whole
-    for floor, words in ((0.9, "绝大多数"), (0.6, "多数"), (0.5001, "过半")):
-        if ratio >= floor:
-            return words
-    if part * 2 == whole:
-        return "半数"
-    return "近半" if ratio >= 0.4 else "少数"
 
 
 def tenths(part: int, whole: int) -> str:
