@@ -162,14 +162,18 @@ def test_what_a_caller_changes_in_the_session_is_undone(pg_store: Store) -> None
         db.execute("SET lock_timeout = 123456")
         db.execute("SET search_path = pg_catalog")
         db.execute("SELECT pg_advisory_lock(42) AS locked")
-        db.execute("CREATE TEMPORARY TABLE scratch (a INTEGER)")
+        db.execute(f"CREATE TEMPORARY TABLE scratch_{before} (a INTEGER)")  # unique per session
     reader = pg_store.reader()
     assert backend(pg_store) == before
     assert reader.execute("SHOW lock_timeout").fetchone()["lock_timeout"] == f"{BUSY_MS}ms"
     assert pg_store.list() == []  # the test schema is found again (search_path restored)
-    held = reader.execute("SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory'")
+    held = reader.execute(  # this session's locks: other test runs may share the cluster
+        "SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = ?", (before,)
+    )
     assert held.fetchone()["n"] == 0
-    temp = reader.execute("SELECT COUNT(*) AS n FROM pg_tables WHERE tablename = 'scratch'")
+    temp = reader.execute(
+        "SELECT COUNT(*) AS n FROM pg_tables WHERE tablename = ?", (f"scratch_{before}",)
+    )
     assert temp.fetchone()["n"] == 0
 
 
