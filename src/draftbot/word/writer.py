@@ -9,7 +9,7 @@ import io
 import re
 import threading
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -124,19 +124,14 @@ def _body_slots(plan: DocumentPlan) -> list[str] | None:
     landscape switches (None when some text would not be written back as given)."""
     slots: list[list[str]] = [[]]
     texts: list[str] = []  # all the text the blocks carry; the rest is layout.py's own markup
-    closing_seen = False
-    for block in plan.blocks:
+    for block, pieces in _blocks_xml(plan):
         if block.kind == "landscape":
             slots.append([])
-        elif block.kind == "table":
-            assert block.grid is not None
+        elif block.grid is not None:
             texts += (cell.text for cell in block.grid.cells)
-            slots[-1] += (table_xml(block.grid), _table_gap_xml())
         else:
             texts += (block.lead, block.text)
-            first_closing = block.kind == "closing" and not closing_seen
-            closing_seen = closing_seen or block.kind == "closing"
-            slots[-1].append(paragraph_xml(block, first_closing=first_closing))
+        slots[-1] += pieces
     if _NOT_AS_GIVEN.search("".join(texts)):
         return None
     return [
@@ -282,25 +277,37 @@ def render_plan(
     _set_properties(doc, plan.title, plan.agency)
     body = doc.element.body
     placed: list[tuple[Block, Any]] = []
-    closing_seen = False
-    for block in plan.blocks:
+    for block, pieces in _blocks_xml(plan, by_sentence=by_sentence):
         if block.kind == "landscape":
             _set_page(doc.add_section(WD_SECTION.NEW_PAGE), landscape=block.text == "on")
             continue
-        if block.kind == "table":
-            assert block.grid is not None
-            element = parse_xml(table_xml(block.grid))
+        elements = [parse_xml(piece) for piece in pieces]
+        for element in elements:
             body.sectPr.addprevious(element)
-            body.sectPr.addprevious(parse_xml(_table_gap_xml()))
+        placed.append((block, elements[0]))  # a table's, not the gap after it
+    return doc, placed
+
+
+def _blocks_xml(
+    plan: DocumentPlan, *, by_sentence: bool = False
+) -> Iterator[tuple[Block, list[str]]]:
+    """Each block of a plan with its XML (`layout.py`): a table and the gap after it, one
+    paragraph, or nothing for a landscape switch. Only the first closing line is marked as
+    such."""
+    closing_seen = False
+    for block in plan.blocks:
+        if block.kind == "landscape":
+            yield block, []
+        elif block.kind == "table":
+            assert block.grid is not None
+            yield block, [table_xml(block.grid), _table_gap_xml()]
         else:
             first_closing = block.kind == "closing" and not closing_seen
             closing_seen = closing_seen or block.kind == "closing"
-            element = parse_xml(
-                paragraph_xml(block, first_closing=first_closing, by_sentence=by_sentence)
+            yield (
+                block,
+                [paragraph_xml(block, first_closing=first_closing, by_sentence=by_sentence)],
             )
-            body.sectPr.addprevious(element)
-        placed.append((block, element))
-    return doc, placed
 
 
 @lru_cache(maxsize=4)
