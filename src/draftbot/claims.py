@@ -625,7 +625,7 @@ def _claim(plain: str, masked: str, m: re.Match[str]) -> Claim | None:
     if unit == "个" and re.match(r"[\u4e00-\u9fff]", masked[m.end() : m.end() + 1] or " "):
         unit = "个" + masked[m.end()]  # 17个村: the noun says what is counted
     clause = _clause(plain, start)
-    lead_start = max(plain.rfind(p, 0, start) for p in "。；;\n") + 1
+    lead_start = _sentence_start(plain, start)
     lead = plain[lead_start:start]
     listed = _listed_subject(lead, masked, lead_start, start)
     if listed is not None and scope == "本年" and not m.group("pct"):
@@ -875,8 +875,13 @@ def _subject_after(masked: str, at: int) -> str | None:
     return None
 
 
+def _sentence_start(text: str, at: int) -> int:
+    """Where the sentence holding position `at` begins (after 。；; or a line break)."""
+    return max(text.rfind(p, 0, at) for p in "。；;\n") + 1
+
+
 def _sentence_at(text: str, at: int) -> str:
-    start = max(text.rfind(p, 0, at) for p in "。；;\n") + 1
+    start = _sentence_start(text, at)
     ends = [i for i in (text.find(p, at) for p in "。；;\n") if i >= 0]
     return text[start : min(ends) if ends else len(text)]
 

@@ -82,6 +82,11 @@ class Applications:
     def granted_share(self) -> Decimal | None:
         return percent(self.granted, self.done)
 
+    @property
+    def natural_person(self) -> int:
+        """新收 from 自然人 (0 when none)."""
+        return next((p.value for p in self.by_applicant if p.label == "自然人"), 0)
+
 
 @dataclass(frozen=True)
 class Cases:

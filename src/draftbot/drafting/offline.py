@@ -629,7 +629,7 @@ def _listed_categories(report: Report, dropped: list[Dropped]) -> list[tuple[str
 
 def _applicants(apps: Any) -> dict[str, Any]:
     """表三's applicant mix: 自然人 count, the others' total (when the sheet allows it)."""
-    natural = next((p.value for p in apps.by_applicant if p.label == "自然人"), 0)
+    natural = apps.natural_person
     others = [p for p in apps.by_applicant if p.label != "自然人"]
     return {
         "natural": natural,
@@ -885,7 +885,7 @@ def overview_summary(report: Report, opt: OfflineInstruction) -> dict[str, Any]:
         行政诉讼. Values: str ("" when unknown) or bool."""
     f, apps = report.facts, applications(report)
     previous = report.previous_year
-    natural = next((p.value for p in apps.by_applicant if p.label == "自然人"), 0)
+    natural = apps.natural_person
     return {
         "proactive_trend": ""
         if previous is None or opt.no_change

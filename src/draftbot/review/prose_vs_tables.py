@@ -459,7 +459,7 @@ def _share_word_findings(report: Report, sentence: Sentence) -> Iterator[Finding
     apps = applications(report)
     for claim in said:
         if claim.what == "自然人":
-            part = next((p.value for p in apps.by_applicant if p.label == "自然人"), 0)
+            part = apps.natural_person
             whole, label = apps.new_total, f"自然人 {part} 件，占新收 {apps.new_total} 件的"
         else:
             part, whole = apps.granted, apps.done
