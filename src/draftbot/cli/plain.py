@@ -94,19 +94,27 @@ def print_summary(report: Report) -> None:
         echo(line)
 
 
+def _load_or_say(file: str | Path) -> Report | None:
+    """The report in `file`, or None after its problems are printed on stderr."""
+    from ..datafile import DataFileError, load_report
+
+    try:
+        return load_report(file)
+    except DataFileError as exc:
+        echo(exc.render(), err=True)
+        return None
+
+
 def run_check(file: str | Path, as_json: bool = False) -> int:
     """`draftbot check FILE [--json]`: read, check, print; the exit code (0 no errors, 1 errors
     found, 2 the file cannot be read, its problems listed on stderr)."""
     import json
 
     from ..checks import check_report
-    from ..datafile import DataFileError, load_report
     from ..findings import has_errors
 
-    try:
-        report = load_report(file)
-    except DataFileError as exc:
-        echo(exc.render(), err=True)
+    report = _load_or_say(file)
+    if report is None:
         return 2
     findings = check_report(report)
     if as_json:
@@ -156,14 +164,12 @@ def _draft(
     prompts: Path | None,
 ) -> int:
     from ..config import SettingsError, load_settings
-    from ..datafile import DataFileError, load_report, save_report
+    from ..datafile import save_report
     from ..drafting import SECTION_TITLES, UnknownSectionError, apply_draft, draft_report
     from ..drafting.prompts import PromptError
 
-    try:
-        report = load_report(file)
-    except DataFileError as exc:
-        echo(exc.render(), err=True)
+    report = _load_or_say(file)
+    if report is None:
         return 2
     try:
         loaded = load_settings(prompts_dir=prompts)
