@@ -303,7 +303,9 @@ def test_zero_rows_are_not_listed() -> None:
         f"无法提供1件，(?:原因是|是因为){reason}|因{reason}无法提供1件",
         texts["overview_on_request"],
     )
-    assert "行政诉讼的结果为维持。" in texts["overview_on_request"]
+    # the case with its count and result, in the sentence that gives it (no paragraph alone)
+    assert re.search(r"行政诉讼(?:案件)?有?1件，(?:结果为|结果是|以)?维持", texts["overview_on_request"])
+    assert "\n" not in texts["overview_on_request"]
 
 
 def test_outcomes_are_given_as_shares_in_words() -> None:

@@ -1,0 +1,158 @@
+"""Wording faults a new-user trial of the offline drafter found (issue 12): a summary of the
+year's work that ranks what the data does not rank, 主动公开 glossed as 发布更为频繁, a
+复议/诉讼 result as a paragraph of its own without its count, and 五、问题 claiming missing
+records where the clerk simply has not answered yet. Each is checked over many agencies, so
+every phrasing the templates choose between is drafted."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+
+import pytest
+
+from changed import example
+from draftbot import questions
+from draftbot.drafting import draft_offline
+from draftbot.drafting.offline import trend
+from draftbot.model import AgencyLevel
+
+_busy = partial(example, "busy-2023.yaml")
+_county = partial(example, "county-gov-2023.yaml")
+# enough names that every shape of each sentence is drafted at least once
+NAMES = [
+    f"{place}县{office}"
+    for place in "东南西北中"
+    for office in ("自然资源局", "民政局", "教育局", "卫健委")
+]
+GOVERNMENTS = [
+    f"{place}县人民政府"
+    for place in ("东山", "南河", "西岭", "北川", "中原", "清溪", "白石", "青田")
+]
+
+
+# --- 1. the opening lists the work the data shows, without ranking it ----------------------
+
+# 以主动公开、依申请公开为主 / 把……作为重点 / 重点放在…… / 主要围绕 / 主要做了: the data says what
+# was done, never which part was the main work (申请以自然人提出的为主 is a share, read by P-01)
+RANKED = re.compile(
+    r"以(?!自然人)[^，。；]*为主|作为[^，。]*(?:重点|主要工作)|重点放在|主要围绕|主要做了|的重点|着重"
+)
+
+
+@pytest.mark.parametrize("name", NAMES + GOVERNMENTS)
+def test_the_opening_does_not_rank_the_years_work(name: str) -> None:
+    level = AgencyLevel.county_government if name in GOVERNMENTS else AgencyLevel.county_department
+    intro = draft_offline(_busy(meta__agency=name, meta__level=level.value))["overview_intro"]
+    first = intro.split("。")[0]
+    assert not RANKED.search(first), first
+
+
+def test_a_shortened_list_of_the_years_work_ends_in_etc() -> None:
+    """The opening names at most a few of the parts of the work; a list cut short says 等."""
+    works = ("主动公开", "政策解读", "依申请公开", "公开平台建设", "监督保障")
+    for name in NAMES + GOVERNMENTS:
+        first = draft_offline(_busy(meta__agency=name))["overview_intro"].split("。")[0]
+        named = [w for w in works if w in first]
+        if 1 < len(named) < 5:  # busy-2023 has all five
+            assert "等" in first, first
+
+
+# --- 2. a change of 主动公开 is said only as the figures bear it -----------------------------
+
+GLOSS = ("频繁", "放缓", "节奏", "力度")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_opening_says_no_more_than_the_change_in_numbers(name: str) -> None:
+    up = draft_offline(_busy(meta__agency=name))["overview_intro"]  # 215 against 180
+    down = draft_offline(_busy(meta__agency=name, previous_year__proactive_total=300))
+    unknown = draft_offline(_busy(meta__agency=name, previous_year__proactive_total=None))
+    for text in (up, down["overview_intro"], unknown["overview_intro"]):
+        assert not [w for w in GLOSS if w in text], text
+    assert "减少" not in up
+    said = re.search(r"主动公开[^。]*?(增加|减少|持平)|(增加|减少|持平)[^。]*主动公开", up)
+    if said:  # the size words are the data's: 215 on 180 is 有所增加 (19 %)
+        assert trend(215, 180) in up, up
+    intro = down["overview_intro"]
+    sentences = [
+        s for s in intro.split("。") if "主动公开" in s or "信息量" in s or "信息总量" in s
+    ]
+    assert not any("增加" in s for s in sentences), intro
+    assert not re.search("主动公开[^。]*(?:比上年|较上年|同比|与上年)", unknown["overview_intro"])
+
+
+# --- 3. 复议 and 诉讼 with their counts, in the paragraph of 依申请公开 ---------------------------
+
+CASES = [
+    {"review": {"maintained": 1}},
+    {"review": {"maintained": 2}},
+    {"review": {"maintained": 1, "corrected": 1}},
+    {"litigation_direct": {"maintained": 1}},
+    {"litigation_direct": {"maintained": 1}, "litigation_after_review": {"corrected": 1}},
+    {"review": {"pending": 1}, "litigation_direct": {"other": 2}},
+]
+
+
+@pytest.mark.parametrize("table4", CASES)
+def test_case_results_are_stated_with_their_counts_in_the_requests_paragraph(table4: dict) -> None:
+    for name in NAMES[:10]:
+        text = draft_offline(_busy(meta__agency=name, table4=table4))["overview_on_request"]
+        assert "\n" not in text, text  # no paragraph of its own
+        for sentence in re.findall(r"[^。]*(?:行政复议|行政诉讼)[^。]*。", text):
+            assert re.search(r"\d+件", sentence), sentence  # never a result without a count
+        for kind, cols in table4.items():
+            what = "行政复议" if kind == "review" else "行政诉讼"
+            assert what in text, text
+            for col in cols:
+                word = {
+                    "maintained": "维持",
+                    "corrected": "纠正",
+                    "other": "其他方式",
+                    "pending": "尚未审结",
+                }
+                assert word[col] in text, text
+
+
+def test_without_applications_a_case_still_joins_the_requests_paragraph() -> None:
+    report = _busy(table3={}, table4={"review": {"corrected": 1}}, previous_year=None)
+    text = draft_offline(report)["overview_on_request"]
+    assert "\n" not in text and re.search(r"行政复议[^。]*1件[^。]*纠正", text), text
+
+
+# --- 4. an empty sub-part is called what it is, never missing records ------------------------
+
+UNSUPPORTED = (
+    "缺少记录",
+    "缺少明确安排",
+    "维护责任不够明确",
+    "责任分工不够明确",
+    "机制还不健全",
+    "基础工作还比较薄弱",
+)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_fresh_report_claims_no_missing_records(name: str) -> None:
+    report = questions.create_report(name, "2024")
+    problems = draft_offline(report)["problems"]
+    assert not [w for w in UNSUPPORTED if w in problems], problems
+    assert re.search("反映不多|内容较少", problems), problems  # the report says little about it
+
+
+@pytest.mark.parametrize("thin", ["management", "platform", "supervision"])
+def test_each_thin_sub_part_is_named_for_what_it_is(thin: str) -> None:
+    """busy-2023 with one sub-part left empty (and no problems of the clerk's)."""
+    empty = {
+        "management": {"facts__management_notes": "", "facts__practices__review_methods": [],
+                       "facts__practices__updated_guides": [], "table2": {}},
+        "platform": {"facts__platform_notes": "", "facts__channels": [], "meta__website": "",
+                     "facts__practices__new_media_accounts": None, "facts__practices__reading_points": None},
+        "supervision": {"facts__supervision_notes": "", "facts__training_sessions": None,
+                        "facts__practices__supervision_methods": [], "facts__practices__circulars": None},
+    }[thin]  # fmt: skip
+    for name in NAMES[:8]:
+        report = _busy(meta__agency=name, facts__problems=[], facts__measures=[], **empty)
+        problems = draft_offline(report)["problems"]
+        assert not [w for w in UNSUPPORTED if w in problems], problems
+        assert re.search("反映不多|内容较少", problems), problems
