@@ -304,7 +304,9 @@ def test_zero_rows_are_not_listed() -> None:
         texts["overview_on_request"],
     )
     # the case with its count and result, in the sentence that gives it (no paragraph alone)
-    assert re.search(r"行政诉讼(?:案件)?有?1件，(?:结果为|结果是|以)?维持", texts["overview_on_request"])
+    assert re.search(
+        r"行政诉讼(?:案件)?有?1件，(?:结果为|结果是|以)?维持", texts["overview_on_request"]
+    )
     assert "\n" not in texts["overview_on_request"]
 
 
