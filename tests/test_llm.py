@@ -240,6 +240,22 @@ def test_invented_numbers_are_re_asked_once_and_then_accepted(
     )
 
 
+def test_a_share_in_words_the_figures_contradict_is_re_asked_like_a_wrong_number(
+    fake_openai: FakeOpenAI, tmp_path: Path, busy: Report
+) -> None:
+    """busy-2023: 22 of 30 applications from 自然人, so 全部来自自然人 is wrong (one rule with P-01)."""
+    wrong, right = "本年新收申请30件，全部来自自然人。", "本年新收申请30件，多数来自自然人。"
+    fake_openai.script(normal(wrong), normal(right))
+    outcome = draft_report(busy, llm_settings(fake_openai, tmp_path), sections=["依申请公开"])
+    draft = outcome.sections["overview_on_request"]
+    assert (draft.source, draft.text, draft.findings) == ("fake-model", right, [])
+    assert fake_openai.calls == 2
+    assert (
+        "“全部来自自然人”（表三中自然人 22 件，占新收 30 件的73%）"
+        in fake_openai.requests[1].messages[-1]["content"]
+    )
+
+
 def test_invented_numbers_that_persist_fall_back_offline(
     fake_openai: FakeOpenAI, tmp_path: Path, busy: Report
 ) -> None:

@@ -40,7 +40,8 @@ from functools import lru_cache
 from typing import Literal
 
 from .model import Report, result_rows
-from .numbers import NumberError, Reading, read_number, share_words
+from .numbers import NumberError, Reading, read_number
+from .numbers import share_word_holds as share_holds
 from .patterns import lazy as _lazy  # compiled on first use (issue 19)
 from .tables import TABLE3_ROW_LABELS
 
@@ -969,6 +970,8 @@ class ClaimData:
     # the declared name each lead binds to (`bind_names`), remembered: guard and review bind
     # a claim, then `ground` and the message bind it again
     names_at: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
+    # 表三's shares as (part, whole) by `SHARE_LABELS` key (`share_bases`), for shares in words
+    shares: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def add_counts(self, values: Iterable[int | Decimal]) -> None:
         for v in values:
@@ -1027,6 +1030,7 @@ def claim_data(report: Report) -> ClaimData:
     data.add_counts([fee.notices_issued, fee.notices_amount_yuan, fee.collected_yuan])
     _add_typed(data, report)
     _add_names(data, report)
+    data.shares = share_bases(report)
     return data
 
 
@@ -1556,63 +1560,181 @@ def _whole(value: Decimal) -> int | None:
 
 # --- shares in words (全部、绝大多数、多数 …) ------------------------------------------------
 
-# A stated word → the `numbers.share_words` results that bear it out (the drafter's thresholds).
-_WORD_ACCEPTS: dict[str, frozenset[str]] = {
-    "全部": frozenset(["全部"]),
-    "绝大多数": frozenset(["全部", "绝大多数"]),
-    "大多数": frozenset(["全部", "绝大多数", "多数"]),
-    "多数": frozenset(["全部", "绝大多数", "多数"]),
-    "过半": frozenset(["全部", "绝大多数", "多数", "过半"]),
-    "过半数": frozenset(["全部", "绝大多数", "多数", "过半"]),
-    "半数以上": frozenset(["全部", "绝大多数", "多数", "过半", "半数"]),
-    "半数": frozenset(["半数"]),
-    "少数": frozenset(["近半", "少数"]),
+ShareWhat = Literal[
+    "自然人", "法人或其他组织", "予以公开", "公开", "未予公开", "不予公开", "无法提供", "不予处理",
+    "结转下年度",
+]  # fmt: skip
+# What each share is of, as the messages name it: (the part, the whole). 公开 is 予以公开 and
+# 部分公开 together; 未予公开 the rest of 办结; 结转下年度 is of every application handled.
+SHARE_LABELS: dict[str, tuple[str, str]] = {
+    "自然人": ("自然人", "新收"),
+    "法人或其他组织": ("法人或其他组织", "新收"),
+    "予以公开": ("予以公开", "办结"),
+    "公开": ("予以公开和部分公开", "办结"),
+    "未予公开": ("未予公开", "办结"),
+    "不予公开": ("不予公开", "办结"),
+    "无法提供": ("无法提供", "办结"),
+    "不予处理": ("不予处理", "办结"),
+    "结转下年度": ("结转下年度", "新收和上年结转"),
 }
-_SHARE_WORDS = "绝大多数|大多数|多数|过半数?|半数以上|半数|少数"
+_GROUP_PREFIXES = {"不予公开": "denied_", "无法提供": "unable_", "不予处理": "not_processed_"}
+
+
+def share_bases(report: Report) -> dict[str, tuple[int, int]]:
+    """Each share `share_word_claims` reads, as (part, whole) from 表三: the keys of
+    `SHARE_LABELS`. The result groups count the rows `facts.applications` counts."""
+    t3, version = report.table3, report.format_version
+    new, natural = t3.new_received.shown_total, t3.new_received.column("natural_person")
+    done = t3.results_column_total(version, "total")
+    granted, partial = t3.granted.shown_total, t3.partially_granted.shown_total
+    rows = [k for k in TABLE3_ROW_LABELS if k in result_rows(version)]
+    bases = {
+        "自然人": (natural, new),
+        "法人或其他组织": (new - natural, new),
+        "予以公开": (granted, done),
+        "公开": (granted + partial, done),
+        "未予公开": (done - granted - partial, done),
+        "结转下年度": (t3.carried_forward.shown_total, new + t3.carried_over.shown_total),
+    }
+    for what, prefix in _GROUP_PREFIXES.items():
+        bases[what] = (sum(t3.row(k).shown_total for k in rows if k.startswith(prefix)), done)
+    return bases
+
+
+# Share words as written → the keys of `numbers.SHARE_WORD_ACCEPTS` (and 没有, 很少).
+_WORD_KEYS = {
+    "绝大多数": "绝大多数", "绝大部分": "绝大多数", "大多数": "大多数", "大部分": "大多数",
+    "多数": "多数", "过半": "过半", "过半数": "过半", "半数以上": "半数以上", "一半以上": "半数以上",
+    "半数": "半数", "一半": "半数", "少数": "少数", "小部分": "少数", "少部分": "少数",
+    "很少": "很少", "极少": "很少", "少量": "很少", "全部": "全部", "均": "全部", "都": "全部",
+    "没有": "没有", "无": "没有", "为全部": "全部", "很高": "很高", "较高": "较高",
+    "为一半": "半数", "接近一半": "近半", "较低": "较低",
+}  # fmt: skip
+_W = "(?<!极)(?P<w>绝大多数|绝大部分|大多数|大部分|多数|过半数?|半数以上|一半以上|半数|一半|少数|小部分|少部分|很少|极少|少量)"
+_ALL = "(?P<w>全部|均|都)"
 _NATURAL = r"(?:自然人|个人(?!信息|隐私|申请人?信息))"
-_NATURAL_WORD_PATTERNS = (
-    _lazy(rf"(?:全部|均|都|所有申请均)(?:是|为|来自|由)?{_NATURAL}"),
-    _lazy(r"没有(?:任何)?法人(?:或|和|及|或者)其他组织"),
-    _lazy(rf"(?<!极)(?P<w>{_SHARE_WORDS})(?:的?申请|申请人)?(?:是|为|来自|由){_NATURAL}"),
-    _lazy(rf"{_NATURAL}[^，。；;]{{0,12}}?占(?:新收申请的?|申请总数的?)?(?P<w>{_SHARE_WORDS})"),
+_ORGS = r"法人(?:或|和|及|或者)其他组织"
+_GROUP = "(?P<g>不予公开|无法提供|不予处理)"
+_OF_DONE = "(?:办结(?:总数|申请|的申请)?的?)?"
+# business other than applications that is also 办结 or 答复 (人大建议、政协提案、复议、信访 …)
+_OTHER_BUSINESS = _lazy("建议|提案|复议|诉讼|信访|投诉|留言|热线|咨询")
+# (what, pattern): the first pattern of a `what` that matches is its claim; a pattern without
+# a group `w` states 全部, or the word after "!" in its key ("自然人!没有": 没有自然人提出的申请)
+_SHARE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (what, _lazy(pattern))
+    for what, pattern in (
+        ("自然人!没有", rf"没有(?:任何)?{_NATURAL}"),
+        ("自然人", rf"(?:全部|均|都|所有申请均)(?:是|为|来自|由)?{_NATURAL}"),
+        ("自然人", rf"没有(?:任何)?{_ORGS}"),
+        ("自然人!多数", rf"以{_NATURAL}(?:提出的?)?(?:申请)?为主"),
+        ("自然人", rf"{_W}(?:的?申请|申请人)?(?:是|为|来自|由){_NATURAL}"),
+        ("自然人", rf"{_NATURAL}[^，。；;]{{0,12}}?占(?:新收申请的?|申请总数的?)?{_W}"),
+        ("法人或其他组织", rf"{_ALL}(?:是|为|来自|由)?{_ORGS}"),
+        ("法人或其他组织!多数", rf"以{_ORGS}(?:提出的?)?(?:申请)?为主"),
+        ("法人或其他组织", rf"{_W}(?:的?申请|申请人)?(?:是|为|来自|由){_ORGS}"),
+        ("法人或其他组织", rf"{_ORGS}[^，。；;]{{0,12}}?占(?:新收申请的?|申请总数的?)?{_W}"),
+        ("公开", rf"{_ALL}得到全部或部分公开"),
+        ("公开", rf"{_W}(?:的?申请)?得到(?:全部或部分)?公开"),
+        ("公开", rf"(?:全部或部分公开|得到公开|(?<![以分予])公开)的(?:申请)?占{_OF_DONE}{_W}"),
+        ("公开", r"公开比例(?P<w>为全部|很高|较高|过半|为一半|接近一半|较低)"),
+        ("予以公开", rf"(?:{_ALL}|结果均为)予以公开(?![^，。；;]{{0,4}}(?:或|和|及)?部分公开)"),
+        (
+            "予以公开",
+            rf"{_W}(?:的?申请)?(?:被|已|得到)?予以公开(?![^，。；;]{{0,4}}(?:或|和|及)?部分公开)",
+        ),
+        ("予以公开", rf"予以公开的(?:申请)?占{_OF_DONE}{_W}"),
+        ("未予公开", rf"未(?:予|能|获)?公开的(?:申请)?(?:只|仅)?占?{_OF_DONE}{_W}"),
+        ("未予公开", rf"{_W}(?:的?申请)?未(?:予|能|获)公开"),
+        (
+            "结转下年度!没有",
+            r"申请[^，。；;]{0,8}?(?:全部|均|都)(?:已|在|年内|当年|本年|年底前|按期|按时|法定期限内|依法)*"
+            r"(?:办结|办理完毕|答复完毕)"
+            r"|(?:没有|无|未有)(?:申请)?结转(?:到|至)?下一?年度|(?:没有|无)结转|年内答复了全部申请",
+        ),
+        ("结转下年度", rf"{_W}(?:的?申请)?(?:结转|跨年度|留待下一?年度)"),
+    )
 )
-_ALL_GRANTED = _lazy(r"(?:全部|均|都|结果均为)予以公开(?![^，。；;]{0,4}(?:或|和|及)?部分公开)")
+# 多数不予公开 / 无法提供的占多数 / 均为不予处理: a result group's share of 办结 (its word in `w`)
+_GROUP_PATTERNS = (
+    _lazy(rf"{_W}(?:的?申请)?(?:被|答复为|均为|为|属于)?{_GROUP}"),
+    _lazy(rf"{_ALL}(?:被|答复为|为|属于)?{_GROUP}"),
+    _lazy(rf"{_GROUP}的(?:申请|答复)?占{_OF_DONE}{_W}"),
+)
 
 
 @dataclass(frozen=True)
 class ShareWordClaim:
-    """A share of 表三 stated in words: `phrase` as written, `word` (a key of the accepted
-    words: 全部、绝大多数 …), `what` ("自然人" of 新收, or "予以公开" of 办结)."""
+    """A share of 表三 stated in words: `phrase` as written, `word` (a key of
+    `numbers.SHARE_WORD_ACCEPTS`, or 没有 / 很少), `what` (a key of `SHARE_LABELS`: 自然人 of
+    新收, 予以公开 of 办结 …)."""
 
     phrase: str
     word: str
-    what: Literal["自然人", "予以公开"]
+    what: ShareWhat
 
 
 def share_word_claims(text: str) -> list[ShareWordClaim]:
-    """The shares of one sentence written in words: the applicant mix of 新收 (全部来自自然人,
-    申请人绝大多数是自然人, 自然人……占多数, 没有法人或其他组织提出申请) and 办结 applications
-    all granted (全部/均予以公开). Sentences about 上年结转 are not read (their mix is another
-    row of 表三)."""
-    if "结转" in text:
+    """The shares of 表三 one sentence states in words: the applicant mix of 新收 (全部来自自然人,
+    申请人绝大多数是自然人, 没有自然人提出的申请, 均为法人或其他组织), the results of 办结
+    (全部予以公开, 全部或部分公开的占多数, 公开比例较高, 未予公开的很少, 多数不予公开, 大部分无法提供)
+    and what was carried forward (全部办结, 没有结转下年度的申请, 少量申请结转下年度). Sentences
+    about 上年结转 are not read (their mix is another row of 表三); results only in a sentence
+    about applications (申请, 办结 or 答复)."""
+    if re.search("上一?年度?结转", text):
         return []
+    about_results = "申请" in text or (
+        any(w in text for w in ("办结", "答复", "未予公开", "公开比例"))
+        and not _OTHER_BUSINESS.search(text)
+    )
     found: list[ShareWordClaim] = []
-    for pattern in _NATURAL_WORD_PATTERNS:
+    seen: set[str] = set()
+    for key, pattern in _SHARE_PATTERNS:
+        what, _, default = key.partition("!")
+        if what in seen or (what not in ("自然人", "法人或其他组织") and not about_results):
+            continue
         m = pattern.search(text)
         if m:
-            word = m.groupdict().get("w") or "全部"
-            found.append(ShareWordClaim(m.group(0), word, "自然人"))
-            break
-    if "申请" in text or "办结" in text:
-        m = _ALL_GRANTED.search(text)
-        if m:
-            found.append(ShareWordClaim(m.group(0), "全部", "予以公开"))
+            written = m.groupdict().get("w")
+            word = _WORD_KEYS[written] if written else (default or "全部")
+            found.append(ShareWordClaim(m.group(0), word, what))  # type: ignore[arg-type]
+            seen.add(what)
+    if about_results:
+        for pattern in _GROUP_PATTERNS:
+            for m in pattern.finditer(text):
+                what = m.group("g")
+                if what not in seen:
+                    found.append(ShareWordClaim(m.group(0), _WORD_KEYS[m.group("w")], what))  # type: ignore[arg-type]
+                    seen.add(what)
     return found
 
 
 def share_word_holds(claim: ShareWordClaim, part: int, whole: int) -> bool:
-    """Whether `part` of `whole` bears out the claim's word, by the thresholds of
-    `numbers.share_words` (a whole of 0 holds nothing, so nothing is contradicted)."""
-    if not whole:
-        return True
-    return share_words(part, whole) in _WORD_ACCEPTS[claim.word]
+    """Whether `part` of `whole` bears out the claim's word, by the drafter's thresholds
+    (`numbers.share_word_holds`; a whole of 0 holds nothing, so nothing is contradicted)."""
+    return share_holds(claim.word, part, whole)
+
+
+@dataclass(frozen=True)
+class ShareWordConflict:
+    """A share in words the figures of 表三 do not bear out: the claim and its (part, whole)."""
+
+    claim: ShareWordClaim
+    part: int
+    whole: int
+
+    def data_text(self) -> str:
+        """自然人 22 件，占新收 30 件的73%: what 表三 says, for messages."""
+        label, of = SHARE_LABELS[self.claim.what]
+        share = round(self.part * 100 / self.whole) if self.whole else 0
+        return f"{label} {self.part} 件，占{of} {self.whole} 件的{share}%"
+
+
+def share_word_conflicts(text: str, data: ClaimData) -> list[ShareWordConflict]:
+    """The shares in words of one sentence (`share_word_claims`) that the report's figures
+    (`ClaimData.shares`, from `share_bases`) contradict: the one rule of the guard and P-01."""
+    conflicts = []
+    for claim in share_word_claims(text):
+        base = data.shares.get(claim.what)
+        if base is not None and not share_word_holds(claim, *base):
+            conflicts.append(ShareWordConflict(claim, *base))
+    return conflicts

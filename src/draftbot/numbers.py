@@ -455,7 +455,7 @@ def share_words(part: int, whole: int) -> str:
     """A share in words without figures: 全部, 绝大多数, 多数, 过半, 半数, 近半, 少数 ("" for 0).
 
     The one home of these thresholds: the offline drafter writes them and the claims check
-    (`claims.share_word_claims`) reads them back."""
+    (`claims.share_word_claims`, by `share_word_holds`) reads them back."""
     if not whole or not part:
         return ""
     if part == whole:
@@ -467,3 +467,37 @@ def share_words(part: int, whole: int) -> str:
     if part * 2 == whole:
         return "半数"
     return "近半" if ratio >= 0.4 else "少数"
+
+
+# A share word as prose states it (normalised: 大部分 → 大多数 …, see `claims`) → the
+# `share_words` results that bear it out. 公开比例很高/较高/较低 are the words the offline drafter
+# writes for 绝大多数/多数/少数 (prompts/offline/overview_on_request.j2).
+SHARE_WORD_ACCEPTS: dict[str, frozenset[str]] = {
+    "全部": frozenset(["全部"]),
+    "绝大多数": frozenset(["全部", "绝大多数"]),
+    "大多数": frozenset(["全部", "绝大多数", "多数"]),
+    "多数": frozenset(["全部", "绝大多数", "多数"]),
+    "过半": frozenset(["全部", "绝大多数", "多数", "过半"]),
+    "半数以上": frozenset(["全部", "绝大多数", "多数", "过半", "半数"]),
+    "半数": frozenset(["半数"]),
+    "近半": frozenset(["近半"]),
+    "少数": frozenset(["近半", "少数"]),
+    "很高": frozenset(["全部", "绝大多数"]),
+    "较高": frozenset(["全部", "绝大多数", "多数"]),
+    "较低": frozenset(["少数", ""]),
+}
+# 很少 / 少量 / 极少: at most a tenth (the complement of 绝大多数), none included.
+FEW_AT_MOST = Decimal("0.1")
+
+
+def share_word_holds(word: str, part: int, whole: int) -> bool:
+    """Whether `part` of `whole` bears out a share stated as `word`: a key of
+    `SHARE_WORD_ACCEPTS`, 没有 (no part) or 很少 (at most `FEW_AT_MOST` of the whole).
+    A whole of 0 holds every word (nothing to contradict). Raises KeyError for another word."""
+    if not whole:
+        return True
+    if word == "没有":
+        return part == 0
+    if word == "很少":
+        return Decimal(part) <= FEW_AT_MOST * whole
+    return share_words(part, whole) in SHARE_WORD_ACCEPTS[word]

@@ -2,7 +2,9 @@
 
 `ungrounded_claims` is what the LLM path uses: each claim (number, subject, scope) is grounded
 against the report's data and the fact sheet (see `claims.ground`); a wrong value for a named
-subject is caught even when that value means something else elsewhere. The numbers
+subject is caught even when that value means something else elsewhere; a share of 表三 in words
+(全部来自自然人, 多数不予公开, 全部办结 …) that the figures contradict is caught by the review's
+rule (`claims.share_word_conflicts`). The numbers
 themselves are read by `claims.find_claims` (the one scanner of quantities in prose): list and
 section numbering, fixed terms, dates, citations and other non-quantities are not numbers.
 """
@@ -22,9 +24,10 @@ from ..claims import (
     find_claims,
     ground,
     parts_over_totals,
+    share_word_conflicts,
 )
 from ..facts import FactSheet
-from ..text import sentence_pieces
+from ..text import sentence_pieces, split_sentences
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,8 @@ class Ungrounded:
     data: str
 
     def describe(self) -> str:
-        where = f"“{self.clause}”中的“{self.text}”" if self.clause else f"“{self.text}”"
+        inside = self.clause and self.clause != self.text
+        where = f"“{self.clause}”中的“{self.text}”" if inside else f"“{self.text}”"
         return f"{where}（{self.data}）" if self.data else f"{where}（数据中没有这个数）"
 
 
@@ -67,6 +71,12 @@ def ungrounded_claims(text: str, sheet: FactSheet) -> list[Ungrounded]:
         if verdict != "grounded":
             said = data_value_text(claim, data) if verdict == "contradicts" else ""
             seen.setdefault((claim.text, claim.clause), Ungrounded(claim.text, claim.clause, said))
+    for sentence in split_sentences(text):
+        for conflict in share_word_conflicts(sentence, data):
+            phrase = conflict.claim.phrase
+            clause = _clause_of(sentence, phrase)
+            said = f"表三中{conflict.data_text()}"
+            seen.setdefault((phrase, clause), Ungrounded(phrase, clause, said))
     for item in parts_over_totals(text):
         said = f"其中各项相加为 {item.added}，多于总数 {item.total}"
         for part, _ in item.parts:

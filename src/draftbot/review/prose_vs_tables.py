@@ -142,7 +142,7 @@ def check_prose_numbers(report: Report) -> Iterator[Finding]:
             yield from _repeated_findings(data, sentence, claims, stated)
             yield from _quantity_findings(report, sentence, claims)
             yield from _zero_findings(report, sentence)
-            yield from _share_word_findings(report, sentence)
+            yield from _share_word_findings(data, sentence)
     for key, prose in sections:
         for text, items in prose.sums:
             yield from _sum_findings(Sentence(key, text), items)
@@ -447,30 +447,18 @@ def _zero_findings(report: Report, sentence: Sentence) -> Iterator[Finding]:
             )
 
 
-def _share_word_findings(report: Report, sentence: Sentence) -> Iterator[Finding]:
-    """全部来自自然人, 绝大多数是自然人, 全部予以公开 …: a share of 表三 in words that the
-    figures do not bear out (`claims.share_word_claims`, thresholds of `numbers.share_words`)."""
-    from ..claims import share_word_claims, share_word_holds
-    from ..facts import applications
+def _share_word_findings(data: ClaimData, sentence: Sentence) -> Iterator[Finding]:
+    """全部来自自然人, 均为法人或其他组织, 全部予以公开, 多数不予公开, 全部办结 …: a share of 表三
+    in words that the figures do not bear out (`claims.share_word_conflicts`, the guard's rule;
+    thresholds of `numbers.share_word_holds`)."""
+    from ..claims import share_word_conflicts
 
-    said = share_word_claims(sentence.text)
-    if not said:
-        return
-    apps = applications(report)
-    for claim in said:
-        if claim.what == "自然人":
-            part = apps.natural_person
-            whole, label = apps.new_total, f"自然人 {part} 件，占新收 {apps.new_total} 件的"
-        else:
-            part, whole = apps.granted, apps.done
-            label = f"予以公开 {part} 件，占办结 {whole} 件的"
-        if share_word_holds(claim, part, whole):
-            continue
-        share = round(part * 100 / whole) if whole else 0
+    for conflict in share_word_conflicts(sentence.text, data):
+        phrase = conflict.claim.phrase
         yield Finding(
             CODE,
             "error",
-            f"{quote(sentence.text, claim.phrase)}说“{claim.phrase}”，但表三中{label}{share}%",
+            f"{quote(sentence.text, phrase)}说“{phrase}”，但表三中{conflict.data_text()}",
             HINT,
             section=sentence.section,
         )
