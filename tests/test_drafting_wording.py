@@ -48,6 +48,15 @@ def test_the_opening_does_not_rank_the_years_work(name: str) -> None:
     assert not RANKED.search(first), first
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_no_part_ranks_what_the_clerk_listed(name: str) -> None:
+    """The clerk's categories and channels are listed, not ranked: the first channel is not
+    the 主要平台, the categories are not 重点 (the data says neither)."""
+    texts = draft_offline(_busy(meta__agency=name))
+    assert "主要平台" not in texts["overview_platform"], texts["overview_platform"]
+    assert "重点发布" not in texts["overview_proactive"], texts["overview_proactive"]
+
+
 def test_a_shortened_list_of_the_years_work_ends_in_etc() -> None:
     """The opening names at most a few of the parts of the work; a list cut short says 等."""
     works = ("主动公开", "政策解读", "依申请公开", "公开平台建设", "监督保障")
