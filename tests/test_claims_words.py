@@ -15,6 +15,7 @@ from changed import changed
 from draftbot.claims import share_word_claims, share_word_holds
 from draftbot.datafile import load_report
 from draftbot.drafting.guard import describe_claims, drop_clauses, ungrounded_claims
+from draftbot.drafting.offline import render_offline
 from draftbot.facts import build_fact_sheet
 from draftbot.findings import Finding
 from draftbot.model import Report
@@ -233,3 +234,12 @@ def test_the_words_thresholds_live_with_the_drafters_table(
 def _phrase(text: str) -> str:
     (claim,) = share_word_claims(text)
     return claim.phrase
+
+
+def test_a_clerks_sentence_with_a_false_share_is_left_out_and_reported(busy: Report):
+    report = changed(busy, facts__on_request_notes="申请人全部是自然人。答复前均经法制审核。")
+    draft = render_offline(report)
+    assert "全部是自然人" not in draft.texts["overview_on_request"]
+    assert "答复前均经法制审核" in draft.texts["overview_on_request"]
+    assert [d.sentence for d in draft.dropped] == ["申请人全部是自然人。"]
+    assert "与表三不符的比例说法" in draft.dropped[0].reason

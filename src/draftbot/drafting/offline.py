@@ -64,7 +64,9 @@ class Dropped:
     section: str
     label: str
     sentence: str
-    reason: str = "含有数据中找不到的数字、与统计年度不符的年份，或像是对程序的指令"
+    reason: str = (
+        "含有数据中找不到的数字、与表三不符的比例说法、与统计年度不符的年份，或像是对程序的指令"
+    )
 
 
 @dataclass
@@ -164,8 +166,9 @@ def cn_ordinal(n: int) -> str:
 
 
 def usable_text(text: str, sheet: FactSheet, where: tuple[str, str], dropped: list[Dropped]) -> str:
-    """The clerk's text minus sentences with untraceable numbers, another year named as this
-    year's, or instructions addressed to a machine; each left-out sentence is recorded."""
+    """The clerk's text minus sentences with untraceable numbers or shares in words that 表三
+    contradicts (`guard.unmatched_numbers`), another year named as this year's, or
+    instructions addressed to a machine; each left-out sentence is recorded."""
     kept = []
     for sentence in split_sentences(clean_model_text(text), at_semicolons=False):
         sentence = sentence.strip(" ，,；;")
