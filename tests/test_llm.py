@@ -235,7 +235,8 @@ def test_invented_numbers_are_re_asked_once_and_then_accepted(
     reask = fake_openai.requests[1].messages
     assert reask[-2] == {"role": "assistant", "content": "本年收到申请9999件。"}
     assert (
-        "以下数字与事实清单不符（括号内是数据中的实际情况）：“本年收到申请9999件”中的“9999”"
+        "以下数字或用文字说的比例与事实清单不符（括号内是数据中的实际情况）："
+        "“本年收到申请9999件”中的“9999”"
         "（表三 一、本年新收政府信息公开申请数量（总计）为 30）" in reask[-1]["content"]
     )
 
