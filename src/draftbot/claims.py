@@ -970,7 +970,8 @@ class ClaimData:
     # the declared name each lead binds to (`bind_names`), remembered: guard and review bind
     # a claim, then `ground` and the message bind it again
     names_at: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
-    # 表三's shares as (part, whole) by `SHARE_LABELS` key (`share_bases`), for shares in words
+    # 表三's shares as (part, whole) by `SHARE_LABELS` key (`facts.share_bases`, set with the
+    # fact sheet), for shares in words; empty: none is checked
     shares: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def add_counts(self, values: Iterable[int | Decimal]) -> None:
@@ -1030,7 +1031,6 @@ def claim_data(report: Report) -> ClaimData:
     data.add_counts([fee.notices_issued, fee.notices_amount_yuan, fee.collected_yuan])
     _add_typed(data, report)
     _add_names(data, report)
-    data.shares = share_bases(report)
     return data
 
 
@@ -1577,30 +1577,6 @@ SHARE_LABELS: dict[str, tuple[str, str]] = {
     "不予处理": ("不予处理", "办结"),
     "结转下年度": ("结转下年度", "新收和上年结转"),
 }
-_GROUP_PREFIXES = {"不予公开": "denied_", "无法提供": "unable_", "不予处理": "not_processed_"}
-
-
-def share_bases(report: Report) -> dict[str, tuple[int, int]]:
-    """Each share `share_word_claims` reads, as (part, whole) from 表三: the keys of
-    `SHARE_LABELS`. The result groups count the rows `facts.applications` counts."""
-    t3, version = report.table3, report.format_version
-    new, natural = t3.new_received.shown_total, t3.new_received.column("natural_person")
-    done = t3.results_column_total(version, "total")
-    granted, partial = t3.granted.shown_total, t3.partially_granted.shown_total
-    rows = [k for k in TABLE3_ROW_LABELS if k in result_rows(version)]
-    bases = {
-        "自然人": (natural, new),
-        "法人或其他组织": (new - natural, new),
-        "予以公开": (granted, done),
-        "公开": (granted + partial, done),
-        "未予公开": (done - granted - partial, done),
-        "结转下年度": (t3.carried_forward.shown_total, new + t3.carried_over.shown_total),
-    }
-    for what, prefix in _GROUP_PREFIXES.items():
-        bases[what] = (sum(t3.row(k).shown_total for k in rows if k.startswith(prefix)), done)
-    return bases
-
-
 # Share words as written → the keys of `numbers.SHARE_WORD_ACCEPTS` (and 没有, 很少).
 _WORD_KEYS = {
     "绝大多数": "绝大多数", "绝大部分": "绝大多数", "大多数": "大多数", "大部分": "大多数",
@@ -1731,7 +1707,8 @@ class ShareWordConflict:
 
 def share_word_conflicts(text: str, data: ClaimData) -> list[ShareWordConflict]:
     """The shares in words of one sentence (`share_word_claims`) that the report's figures
-    (`ClaimData.shares`, from `share_bases`) contradict: the one rule of the guard and P-01."""
+    (`ClaimData.shares`, from `facts.share_bases`) contradict: the one rule of the guard and
+    P-01."""
     conflicts = []
     for claim in share_word_claims(text):
         base = data.shares.get(claim.what)

@@ -190,6 +190,24 @@ def applications(report: Report) -> Applications:
     )
 
 
+def share_bases(report: Report) -> dict[str, tuple[int, int]]:
+    """Each share of 表三 that prose may state in words, as (part, whole) by
+    `claims.SHARE_LABELS` key: 自然人 and 法人或其他组织 of 新收; 予以公开, 公开 (with 部分公开),
+    未予公开 and the result groups of 办结; 结转下年度 of 新收 and 上年结转."""
+    apps = applications(report)
+    opened = apps.granted + apps.partial
+    groups = {label: total for label, total, _ in apps.groups}
+    return {
+        "自然人": (apps.natural_person, apps.new_total),
+        "法人或其他组织": (apps.new_total - apps.natural_person, apps.new_total),
+        "予以公开": (apps.granted, apps.done),
+        "公开": (opened, apps.done),
+        "未予公开": (apps.done - opened, apps.done),
+        **{label: (groups[label], apps.done) for label in ("不予公开", "无法提供", "不予处理")},
+        "结转下年度": (apps.carried_forward, apps.new_total + apps.carried_over),
+    }
+
+
 def _result_keys(version: FormatVersion) -> set[str]:
     return set(result_rows(version))
 
@@ -254,6 +272,7 @@ def _build_fact_sheet(report: Report) -> FactSheet:
     _listed_facts(b, report)
     _fee_facts(b, report)
     b.sheet.claims = claim_data(report)
+    b.sheet.claims.shares = share_bases(report)
     return b.sheet
 
 
