@@ -57,6 +57,14 @@ def test_no_part_ranks_what_the_clerk_listed(name: str) -> None:
     assert "重点发布" not in texts["overview_proactive"], texts["overview_proactive"]
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_online_channels_alone_are_not_called_online_and_offline(name: str) -> None:
+    """线上线下互为补充 and 就近 need a channel people visit (a 公开栏, a 查阅点)."""
+    online = _busy(meta__agency=name, facts__channels=["政府门户网站", "政务微信公众号"])
+    text = draft_offline(online)["overview_platform"]
+    assert "线上线下" not in text and "就近" not in text, text
+
+
 def test_a_shortened_list_of_the_years_work_ends_in_etc() -> None:
     """The opening names at most a few of the parts of the work; a list cut short says 等."""
     works = ("主动公开", "政策解读", "依申请公开", "公开平台建设", "监督保障")
