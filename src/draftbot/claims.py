@@ -363,7 +363,39 @@ PRACTICE_SUBJECTS: tuple[Subject, ...] = (
     Subject("circulars", "填报的政务公开工作通报次数",
             ("通报政务公开工作", "政务公开工作通报", "工作通报"), _practice("circulars")),
 )  # fmt: skip
-SUBJECTS = SUBJECTS + PRACTICE_SUBJECTS
+
+
+def _area_count(name: str) -> Values:
+    """A count of `AreaWork` (None: not filled in, then not known)."""
+
+    def values(r: Report) -> tuple[int, ...] | None:
+        value = getattr(r.facts.area, name)
+        return None if value is None else (value,)
+
+    return values
+
+
+# The area's counts (facts.area: a government's or a 乡镇's), each named by its own words as
+# the offline drafter writes them (村务、居务 rather than 村（居）务: a bracket ends the words
+# a subject is looked for in) (prompts/offline/overview_proactive.j2, overview_platform.j2).
+AREA_SUBJECTS: tuple[Subject, ...] = (
+    Subject("proposals", "填报的公开建议提案办理结果件数",
+            ("建议提案办理结果", "政协提案办理结果", "提案办理结果", "政协提案办理复文",
+             "提案办理复文"),
+            _area_count("proposals")),
+    Subject("open_days", "填报的政府开放日活动次数",
+            ("政府开放日活动", "政府开放日", "开放日活动", "开放日"), _area_count("open_days")),
+    Subject("gazette_issues", "填报的政府公报期数", ("编印政府公报", "政府公报"),
+            _area_count("gazette_issues")),
+    Subject("gazette_documents", "填报的政府公报刊登文件件数",
+            ("政府公报刊登文件", "刊登文件", "刊登"), _area_count("gazette_documents")),
+    Subject("villages", "填报的开展村（居）务公开的村（社区）个数",
+            ("开展村务、居务公开的村和社区", "居务公开覆盖村和社区", "村和社区"),
+            _area_count("villages")),
+    Subject("notice_boards", "填报的政务公开栏、村（居）务公开栏个数",
+            ("村务公开栏", "政务公开栏", "公开栏"), _area_count("notice_boards")),
+)  # fmt: skip
+SUBJECTS = SUBJECTS + PRACTICE_SUBJECTS + AREA_SUBJECTS
 # A count of people said of a subject counted in sessions is the people's (培训320人次).
 _BY_UNIT = {
     ("training_sessions", "人次"): "trained_people",
@@ -1051,6 +1083,12 @@ def _add_typed(data: ClaimData, report: Report) -> None:
         (practices.reading_points, "个"),
         (practices.trained_people, "人次"),
         (practices.circulars, "次"),
+        (facts.area.proposals, "件"),
+        (facts.area.open_days, "次"),
+        (facts.area.gazette_issues, "期"),
+        (facts.area.gazette_documents, "件"),
+        (facts.area.villages, "个"),
+        (facts.area.notice_boards, "个"),
         (fee.notices_issued, "件"),
         (fee.notices_amount_yuan, "元"),
         (fee.collected_yuan, "元"),
@@ -1294,6 +1332,12 @@ _COUNTED_IN: dict[str, tuple[str, ...]] = {
     "reading_points": ("个",),
     "trained_people": ("人次", "人"),
     "circulars": ("次",),
+    "proposals": ("件",),
+    "open_days": ("次", "场"),
+    "gazette_issues": ("期",),
+    "gazette_documents": ("件",),
+    "villages": ("个",),
+    "notice_boards": ("个", "块"),
 }
 
 
@@ -1306,15 +1350,17 @@ def declared_names(report: Report) -> dict[str, tuple[int, ...]]:
     """The names the clerk declared in `report.facts` (`name_key` → the counts declared for
     it): the 主动公开 categories with their counts (two categories of one name keep both),
     and, without a count, the channels and the named practices (forms of 政策解读, review
-    methods, updated guides, supervision methods). Names shorter than two characters or made
-    only of linking words (信息) are left out: they would bind any number."""
+    methods, updated guides, supervision methods; the area's 重点领域 and website columns).
+    Names shorter than two characters or made only of linking words (信息) are left out: they
+    would bind any number."""
     facts, practices = report.facts, report.facts.practices
     names: dict[str, tuple[int, ...]] = {}
     for category in facts.proactive_categories:
         key = name_key(category.name)
         names[key] = (*names.get(key, ()), category.count)
     for item in (*facts.channels, *practices.interpretation_forms, *practices.review_methods,
-                 *practices.updated_guides, *practices.supervision_methods):  # fmt: skip
+                 *practices.updated_guides, *practices.supervision_methods,
+                 *facts.area.key_areas, *facts.area.website_columns):  # fmt: skip
         names.setdefault(name_key(item), ())
     return {k: v for k, v in names.items() if len(k) >= 2 and not _NAME_GAP.fullmatch(k)}
 

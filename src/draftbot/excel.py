@@ -35,7 +35,7 @@ from pydantic import ValidationError
 from . import paths
 from .archives import ZipRefused, open_zip, stable_package
 from .datafile import DataFileError, Problem, problems_from_validation
-from .model import AgencyLevel, Facts, InfoFee, Practices, Report, drop_redundant_totals
+from .model import AgencyLevel, AreaWork, Facts, InfoFee, Practices, Report, drop_redundant_totals
 from .outline import SECTION_KEYS, SECTION_LABELS, TABLE_SECTIONS
 from .tables import Grid, report_grids
 
@@ -127,16 +127,23 @@ _FACT_HINTS = {
 
 
 def fact_rows() -> tuple[FactRow, ...]:
-    """Every scalar or list field of `Facts`, `Facts.practices` and `Facts.info_fee`, in the
+    """Every scalar or list field of `Facts`, `Facts.practices`, `Facts.area` and `Facts.info_fee`, in the
     model's order (the category and previous-problem lists have sheets of their own)."""
     rows: list[FactRow] = []
     for prefix, model in (
         ("facts", Facts),
         ("facts.practices", Practices),
+        ("facts.area", AreaWork),
         ("facts.info_fee", InfoFee),
     ):
         for name, info in model.model_fields.items():
-            if name in ("proactive_categories", "previous_problems", "practices", "info_fee"):
+            if name in (
+                "proactive_categories",
+                "previous_problems",
+                "practices",
+                "area",
+                "info_fee",
+            ):
                 continue
             label = info.description or name
             if model is InfoFee:

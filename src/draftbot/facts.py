@@ -267,6 +267,7 @@ def _build_fact_sheet(report: Report) -> FactSheet:
     _TABLE2_FACTS[report.format.table2_field](b, report)
     _proactive_facts(b, report)
     _practice_facts(b, report)
+    _area_facts(b, report)
     _application_facts(b, applications(report))
     _case_facts(b, cases(report))
     _listed_facts(b, report)
@@ -400,6 +401,27 @@ def _practice_facts(b: _Builder, report: Report) -> None:
         ("platform", "设置政府信息公开查阅点（公开专区）", "个", p.reading_points),
         ("supervision", "参加政务公开培训", "人次", p.trained_people),
         ("supervision", "通报政务公开工作", "次", p.circulars),
+    ):
+        if value is not None:
+            b.fact(topic, f"{text} {b.n(value, text + unit + '数')} {unit}")
+
+
+def _area_facts(b: _Builder, report: Report) -> None:
+    """The area's work (facts.area: a government's or a 乡镇's) as fact lines, with numbers."""
+    a = report.facts.area
+    for topic, label, items in (
+        ("proactive", "本年重点公开的领域", a.key_areas),
+        ("platform", "政府网站新开设或改版的栏目、专题", a.website_columns),
+    ):
+        if items:
+            b.fact(topic, f"{label}：{'、'.join(items)}")
+    for topic, text, unit, value in (
+        ("proactive", "公开人大代表建议、政协提案办理结果", "件", a.proposals),
+        ("proactive", "举办政府开放日活动", "次", a.open_days),
+        ("platform", "编印政府公报", "期", a.gazette_issues),
+        ("platform", "政府公报刊登文件", "件", a.gazette_documents),
+        ("platform", "开展村（居）务公开的村（社区）", "个", a.villages),
+        ("platform", "设置政务公开栏、村（居）务公开栏", "个", a.notice_boards),
     ):
         if value is not None:
             b.fact(topic, f"{text} {b.n(value, text + unit + '数')} {unit}")

@@ -433,6 +433,37 @@ class Practices(Strict):
     circulars: Count | None = Field(None, description="政务公开工作通报的次数（次；写入（五））")
 
 
+class AreaWork(Strict):
+    """What a government (区县/市/省政府) or a 乡镇（街道） reports for its whole area, asked one
+    by one; each answer becomes one clause of its sub-part of 一、总体情况 (None / empty: not
+    reported, nothing is written). Counts are in the unit their description names."""
+
+    key_areas: list[PracticeItem] = Field(
+        default_factory=_list,
+        max_length=15,
+        description="本年重点公开的领域（如 财政预决算、重大建设项目、公共资源配置、社会救助；写入（一））",
+    )
+    proposals: Count | None = Field(
+        None, description="公开人大代表建议、政协提案办理结果（件；写入（一））"
+    )
+    open_days: Count | None = Field(None, description="举办政府开放日活动（次；写入（一））")
+    gazette_issues: Count | None = Field(None, description="编印政府公报（期；写入（四））")
+    gazette_documents: Count | None = Field(
+        None, description="政府公报刊登的文件（件；写入（四））"
+    )
+    website_columns: list[PracticeItem] = Field(
+        default_factory=_list,
+        max_length=10,
+        description="政府网站本年新开设或改版的栏目、专题（写入（四））",
+    )
+    villages: Count | None = Field(
+        None, description="开展村（居）务公开的村（社区）（个；写入（四））"
+    )
+    notice_boards: Count | None = Field(
+        None, description="设置的政务公开栏、村（居）务公开栏（个；写入（四））"
+    )
+
+
 class Facts(Strict):
     """What the clerk tells about the year; the drafter writes the prose from it."""
 
@@ -451,6 +482,10 @@ class Facts(Strict):
     measures: list[str] = Field(default_factory=_list, max_length=30, description="改进措施")
     previous_problems: list[PreviousProblem] = Field(default_factory=_list, max_length=30)
     practices: Practices = Field(default_factory=_made(Practices), description="本年的具体做法")
+    area: AreaWork = Field(
+        default_factory=_made(AreaWork),
+        description="各级人民政府、乡镇（街道）本地区的做法（重点领域、公报、网站栏目、村务公开）",
+    )
     info_fee: InfoFee = Field(default_factory=_made(InfoFee))
     other_matters: str = Field("", max_length=5000, description="其他需要报告的事项")
 

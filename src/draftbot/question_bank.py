@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from .datafile import pydantic_message, yaml_error_in_words
 from .errors import DraftbotError
 from .formats import FORMATS, FormatVersion
+from .model import AgencyLevel
 from .paths import TABLE_NAMES, is_model_path
 from .resources import bundled_file
 
@@ -61,6 +62,10 @@ class Question(BaseModel):
     fills: list[str] = Field(min_length=1)
     gate: str | None = None
     formats: list[FormatVersion] = Field(default_factory=lambda: list(FORMATS))
+    levels: list[AgencyLevel] = Field(
+        default_factory=lambda: list(AgencyLevel),
+        description="适用的机关层级（省略为全部层级），如只问各级人民政府和乡镇（街道）的问题",
+    )
     optional: bool = False
     only_if_positive: str | None = None
     freetext: bool = False
@@ -132,6 +137,8 @@ def _bank_problems(bank: QuestionBank) -> Iterator[str]:
                 yield f"问题 {q.id} 填写的字段 {path} 不存在"
         if q.kind == "choice" and not q.choices:
             yield f"选择题 {q.id} 没有 choices"
+        if q.gate is not None and q.gate in seen and not set(q.levels) <= set(seen[q.gate].levels):
+            yield f"问题 {q.id} 适用的层级超出了它的闸门 {q.gate}"
         if q.freetext and q.kind != "gate":
             yield f"问题 {q.id}：只有闸门问题可以接受整句回答（freetext）"
         seen[q.id] = q

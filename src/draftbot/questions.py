@@ -135,6 +135,7 @@ def applicable_questions(bank: QuestionBank, report: Report) -> list[Question]:
         q
         for q in bank.questions
         if version in q.formats
+        and report.meta.level in q.levels
         and _gate_allows(bank, report, q)
         and (q.only_if_positive is None or _positive(report, q.only_if_positive))
     ]

@@ -131,7 +131,7 @@ OFFLINE_INPUTS = frozenset(
         "press_conferences", "decisions", "channels", "website", "training_sessions", "apps", "apps_change",
         "granted_share", "cases", "notes", "problems", "measures", "previous_problems",
         "fee", "is_government", "me", "area", "actor", "pick", "opt", "applicants", "results",
-        "signals", "amounts", "practices", "summary", "arrange", "tenths",
+        "signals", "amounts", "practices", "local", "summary", "arrange", "tenths",
         "note_items", "weave", "alike", "recurring", "last_problems",
     }
 )  # fmt: skip
@@ -386,6 +386,7 @@ def offline_context(
         "fee": _fee(report),
         "amounts": _amounts(report, dropped),
         "practices": _practices(report, sheet, dropped),
+        "local": _area_work(report, sheet, dropped),
         "summary": overview_summary(report, opt),
         "arrange": functools.partial(arrange, seed),
         "tenths": tenths,
@@ -527,6 +528,36 @@ def _practices(report: Report, sheet: FactSheet, dropped: list[Dropped]) -> dict
         "circulars",
     ):
         out[name] = getattr(p, name)
+    return out
+
+
+def _area_work(report: Report, sheet: FactSheet, dropped: list[Dropped]) -> dict[str, Any]:
+    """facts.area for the templates (as `local`): the named items (each checked like the
+    clerk's other text) as lists, a 重点领域 already named as a 主动公开 category left out (its
+    count is told there, once); the counts as entered (None: not reported)."""
+    a = report.facts.area
+    categories = {c.name for c in report.facts.proactive_categories}
+    out: dict[str, Any] = {
+        "key_areas": [
+            item
+            for item in usable_items(
+                a.key_areas, sheet, ("overview_proactive", "重点公开的领域"), dropped
+            )
+            if item not in categories
+        ],
+        "website_columns": usable_items(
+            a.website_columns, sheet, ("overview_platform", "政府网站新开设或改版的栏目"), dropped
+        ),
+    }
+    for name in (
+        "proposals",
+        "open_days",
+        "gazette_issues",
+        "gazette_documents",
+        "villages",
+        "notice_boards",
+    ):
+        out[name] = getattr(a, name)
     return out
 
 
@@ -753,7 +784,8 @@ def _signals(report: Report, apps: Any, notes: dict[str, str]) -> list[str]:
             and bool(t2.normative_documents.repealed or t2.normative_documents.in_force)
         ),
         "platform": bool(f.channels or report.meta.website)
-        or bool(p.new_media_accounts or p.reading_points),
+        or bool(p.new_media_accounts or p.reading_points)
+        or bool(f.area.website_columns or f.area.gazette_issues or f.area.villages),
         "supervision": f.training_sessions is not None
         or bool(p.supervision_methods or p.circulars),
     }

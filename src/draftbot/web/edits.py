@@ -35,6 +35,8 @@ LIST_FIELDS = frozenset(
         "facts.practices.updated_guides",
         "facts.practices.interpretation_forms",
         "facts.practices.supervision_methods",
+        "facts.area.key_areas",
+        "facts.area.website_columns",
     }
 )
 OPTIONAL_FIELDS = frozenset(
@@ -50,6 +52,12 @@ OPTIONAL_FIELDS = frozenset(
         "facts.practices.reading_points",
         "facts.practices.trained_people",
         "facts.practices.circulars",
+        "facts.area.proposals",
+        "facts.area.open_days",
+        "facts.area.gazette_issues",
+        "facts.area.gazette_documents",
+        "facts.area.villages",
+        "facts.area.notice_boards",
     }
 )
 CATEGORY_FIELD = "facts.proactive_categories"
