@@ -37,6 +37,10 @@ show (the register of county, city and province reports; no published sentence i
   72 %, 乡镇 30 % (as before); about half of the agencies with last year's figures answer for
   1–2 of last year's problems; half of the departments and 镇 (70 % of governments) write 1–3
   problems and measures of their own.
+- the area's work a government or 乡镇 reports (`_area_facts`, own seeded draws; shares of
+  real reports of the level that mention it in AREA_BY_LEVEL): 重点领域 90 % of governments,
+  half of 乡镇; 建议提案办理结果 50–65 %; 政府开放日 35–45 %; 政府公报 40 % of 区县, 85 % of 市,
+  95 % of 省; new website columns 60 %; 村居 counted in 30 % of 区县 and half of 乡镇 reports.
 `--generator uniform` is the first generator (every agency only 自然人 and 商业企业, the same two
 refusal rows, one shared pool of categories and notes), kept for the before/after comparison.
 """
@@ -70,6 +74,8 @@ CLAIM_PHRASES = (
     "相关信息已按规定公开", "自觉接受社会公众监督", "接受社会监督", "公开前进行审查",
     "保密审查", "三审三校", "领导小组", "培训", "考核", "评议", "专栏", "新媒体", "公众号",
     "目录", "指南", "清理", "高度重视", "成效", "不断完善",
+    # the area's work (facts.area): only where the clerk reported it
+    "重点领域", "提案办理", "开放日", "政府公报", "改版", "居务公开", "公开栏",
     # the purpose or manner of a reported practice (i12-length): only beside that practice
     "审查关", "不应公开的内容", "申请的渠道和办理流程", "查找主动公开", "不同渠道获取", "互为补充", "就近查阅", "统一查阅", "传播范围", "常用的方式推送", "不便上网", "依法公开的能力", "业务水平", "以监督促落实", "压实政务公开", "以通报促进",
 )  # fmt: skip
@@ -558,6 +564,7 @@ def generate_data_realistic(rng: random.Random, index: int) -> dict[str, Any]:
     if "practices" in facts and level == "乡镇（街道）" and rng.random() < 0.5:
         del facts["practices"]  # a 镇 seldom keeps structured records of its practices
     _more_facts(random.Random(12_000 + index), data, kind)
+    _area_facts(random.Random(13_000 + index), data, kind)
     return data
 
 
@@ -749,6 +756,72 @@ def _more_facts(rng: random.Random, data: dict[str, Any], kind: str) -> None:
         facts["other_matters"] = "。".join(rng.sample(GOVERNMENT_OTHER, rng.randint(2, 3))) + "。"
 
 
+# --- the area's work (facts.area, i12-length: issue 12's length for governments and 乡镇) ---
+# Calibration, from reading the register of real reports of each level (numbers written here,
+# no published text copied): the share of reports of the level that mention the item, and the
+# range of its count. Governments' reports nearly always have a 重点领域信息公开 passage; about
+# half report 建议提案办理结果 (more for cities and provinces); a third to two fifths 政府开放日;
+# a 政府公报 about two in five 区县 (many counties print none), most 市 and nearly every 省
+# (monthly to twice a month, a handful of documents an issue); new or revised website columns
+# and 专题 about three in five; a 区县 report sometimes counts the 村居 that publish 村务、居务.
+# A 乡镇 report names the fields it published (惠农补贴、低保 …) in about half the cases, counts
+# its 村居 in about half and its 公开栏 in two fifths.
+AREA_BY_LEVEL: dict[str, dict[str, tuple[float, int, int]]] = {
+    "区县政府": {"key_areas": (0.9, 3, 5), "proposals": (0.5, 80, 260), "open_days": (0.35, 1, 6),
+             "gazette_issues": (0.4, 4, 12), "website_columns": (0.6, 1, 3),
+             "villages": (0.3, 90, 400)},
+    "市级政府": {"key_areas": (0.9, 3, 5), "proposals": (0.6, 300, 900), "open_days": (0.45, 2, 12),
+             "gazette_issues": (0.85, 12, 24), "website_columns": (0.6, 1, 3)},
+    "省级政府": {"key_areas": (0.9, 3, 5), "proposals": (0.65, 800, 2000),
+             "open_days": (0.4, 2, 15), "gazette_issues": (0.95, 12, 36),
+             "website_columns": (0.6, 1, 3)},
+    "乡镇（街道）": {"key_areas": (0.5, 2, 3), "villages": (0.5, 6, 30)},
+}  # fmt: skip
+AREA_KEY_AREAS = {
+    "government": ["财政预决算", "重大建设项目", "公共资源配置", "社会公益事业", "政府采购",
+                   "生态环境", "食品药品监管", "安全生产", "义务教育", "医疗卫生", "社会救助",
+                   "就业创业", "乡村振兴"],
+    "town": ["惠农补贴", "低保和特困供养", "村级财务", "危房改造", "医疗救助", "乡村振兴项目"],
+}  # fmt: skip
+AREA_COLUMNS = ["优化营商环境专题", "政策问答库", "惠企政策专区", "重点项目建设专栏",
+                "民生实事专题", "乡村振兴专栏", "人大建议政协提案办理专栏"]  # fmt: skip
+
+
+def _area_facts(rng: random.Random, data: dict[str, Any], kind: str) -> None:
+    """The area's work a government or a 乡镇 reports (calibration above), drawn with its own
+    generator so every earlier draw stays; a 重点领域, column, 建议提案 or 开放日 the agency's
+    categories or notes already tell is not drawn (the clerk would not say it twice). An agency that
+    reported almost nothing beyond the tables gets nothing."""
+    facts, level = data["facts"], data["meta"]["level"]
+    spec = AREA_BY_LEVEL.get(level)
+    if spec is None or "proactive_notes" not in facts:
+        return
+    told = " ".join(
+        [c["name"] for c in facts.get("proactive_categories", [])]
+        + [v for k, v in facts.items() if k.endswith("_notes") or k == "other_matters"]
+    )
+    said = {"proposals": "提案", "open_days": "开放日"}  # told in the clerk's own words already
+    area: dict[str, Any] = {}
+    for name, (chance, low, high) in spec.items():
+        if rng.random() >= chance or said.get(name, "\0") in told:
+            continue
+        if name == "key_areas":
+            pool = [a for a in AREA_KEY_AREAS[kind if kind == "town" else "government"]
+                    if a not in told]  # fmt: skip
+            area[name] = rng.sample(pool, min(len(pool), rng.randint(low, high)))
+        elif name == "website_columns":
+            pool = [c for c in AREA_COLUMNS if c[:4] not in told]
+            area[name] = rng.sample(pool, min(len(pool), rng.randint(low, high)))
+        else:
+            area[name] = rng.randint(low, high)
+    if "gazette_issues" in area and rng.random() < 0.7:
+        area["gazette_documents"] = area["gazette_issues"] * rng.randint(3, 8)
+    if "villages" in area and rng.random() < 0.8:
+        area["notice_boards"] = area["villages"] + rng.randint(1, 5)
+    if area:
+        facts["area"] = area
+
+
 GENERATORS = {"realistic": generate_data_realistic, "uniform": generate_data_uniform}
 
 
@@ -836,6 +909,9 @@ def part_facts(report: Report, key: str) -> int:
         given += [t2.normative_documents.in_force, t2.regulations.repealed, t2.regulations.in_force]
     elif key == "overview_platform":
         given = [f.channels, report.meta.website, p.new_media_accounts, p.reading_points]
+        a = f.area
+        given += [a.gazette_issues or a.gazette_documents, a.website_columns]
+        given += [a.villages or a.notice_boards]
     else:
         given = [f.training_sessions is not None, p.supervision_methods, p.circulars]
     return notes + sum(bool(g) for g in given)

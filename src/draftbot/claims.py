@@ -390,7 +390,7 @@ AREA_SUBJECTS: tuple[Subject, ...] = (
     Subject("gazette_documents", "填报的政府公报刊登文件件数",
             ("政府公报刊登文件", "刊登文件", "刊登"), _area_count("gazette_documents")),
     Subject("villages", "填报的开展村（居）务公开的村（社区）个数",
-            ("开展村务、居务公开的村和社区", "居务公开覆盖村和社区", "村和社区"),
+            ("开展村务、居务公开的村居", "居务公开覆盖村居", "村居"),
             _area_count("villages")),
     Subject("notice_boards", "填报的政务公开栏、村（居）务公开栏个数",
             ("村务公开栏", "政务公开栏", "公开栏"), _area_count("notice_boards")),
