@@ -65,6 +65,16 @@ CLAIM_PHRASES = (
     "以监督促落实",
     "压实政务公开",
     "以通报促进",
+    # the area's work (facts.area: governments and 乡镇): only where the clerk reported it
+    "重点领域",
+    "提案办理",
+    "开放日",
+    "政府公报",
+    "刊登文件",
+    "改版",
+    "居务公开",
+    "公开栏",
+    "正式文本",
 )
 
 

@@ -392,6 +392,29 @@ def test_each_table_shows_its_own_example_sentence_and_it_parses_there(
     assert version_of(client, report_id) == 1
 
 
+def test_the_area_work_is_on_the_facts_page_and_autosaves(client) -> None:
+    report_id = create_report(client)
+    changes = {
+        "facts.area.key_areas": "社会救助\n公共资源配置",
+        "facts.area.gazette_issues": "十二",
+        "facts.area.website_columns": "惠企政策专区",
+        "facts.area.villages": "",
+    }
+    assert edit(client, report_id, changes).status_code == 200
+    area = Store.in_folder(client.app.state.config.data_dir).get(report_id).report.facts.area
+    assert area.key_areas == ["社会救助", "公共资源配置"] and area.gazette_issues == 12
+    assert area.website_columns == ["惠企政策专区"] and area.villages is None
+    page = client.get(f"/reports/{report_id}/facts").text
+    for key in ("facts.area.proposals", "facts.area.notice_boards", "facts.area.open_days"):
+        assert f'data-key="{key}"' in page
+    assert 'data-key="facts.area.gazette_issues" value="12"' in page
+    assert "社会救助\n公共资源配置</textarea>" in page
+    bad = edit(client, report_id, {"facts.area.notice_boards": "好多"})
+    assert bad.status_code == 422
+    (problem,) = bad.json()["problems"]
+    assert problem["key"] == "facts.area.notice_boards" and "好多" in problem["message"]
+
+
 def test_practices_are_on_the_facts_page_and_autosave(client) -> None:
     report_id = create_report(client)
     page = client.get(f"/reports/{report_id}/facts").text
