@@ -97,7 +97,8 @@ def test_a_wrong_change_or_percentage_is_still_caught(busy: Report, text: str, w
 def test_a_clause_of_only_a_change_verb_is_a_change_of_the_subject_before() -> None:
     claims = find_claims("主动公开政府信息215条，同比增长19.4%，增加35条。")
     assert [(c.text, c.subject, c.scope) for c in claims][-1] == ("35", "proactive_total", "同比")
-    other = find_claims("主动公开政府信息215条，增加公开栏36个。")
+    # 宣传展板 names no subject (公开栏 does since the area's notice boards: facts.area)
+    other = find_claims("主动公开政府信息215条，增加宣传展板36个。")
     assert (other[-1].subject, other[-1].scope) == (None, "本年")
 
 
@@ -373,8 +374,8 @@ def test_the_clerks_number_with_another_measure_word_does_not_ground_a_count(bus
 def test_last_years_figure_grounds_a_subjectless_count_said_of_last_year(busy: Report):
     assert busy.previous_year is not None and busy.previous_year.proactive_total
     n = busy.previous_year.proactive_total
-    claims = find_claims(f"上年设置公开栏{n}个。")
+    claims = find_claims(f"上年设置宣传展板{n}个。")
     assert [(c.subject, c.scope) for c in claims] == [(None, "上年")]
     assert [ground(c, claim_data(busy)) for c in claims] == ["grounded"]
-    other = find_claims(f"本年设置公开栏{n}个。")  # the same number said of this year
+    other = find_claims(f"本年设置宣传展板{n}个。")  # the same number said of this year
     assert [ground(c, claim_data(busy)) for c in other] == ["unexplained"]
