@@ -61,7 +61,8 @@ def test_each_area_fact_becomes_one_clause_in_its_sub_part() -> None:
     texts = draft_offline(report)
     text = "\n".join(texts.values())
     expected = {
-        "overview_proactive": ("社会救助、公共资源配置", "121件", "政府开放日活动5次"),
+        "overview_proactive": ("社会救助、公共资源配置", "政府开放日活动5次"),
+        "other_matters": ("121件",),
         "overview_platform": ("政府公报", "6期", "41件", "“惠企政策专区”", "188个", "203个"),
     }
     for section, clauses in expected.items():

@@ -31,6 +31,7 @@ TOPICS = (
     "supervision",
     "problems",
     "fees",
+    "other",
 )
 
 RESULT_GROUPS: tuple[tuple[str, str], ...] = (
@@ -416,7 +417,7 @@ def _area_facts(b: _Builder, report: Report) -> None:
         if items:
             b.fact(topic, f"{label}：{'、'.join(items)}")
     for topic, text, unit, value in (
-        ("proactive", "公开人大代表建议、政协提案办理结果", "件", a.proposals),
+        ("other", "公开人大代表建议、政协提案办理结果", "件", a.proposals),
         ("proactive", "举办政府开放日活动", "次", a.open_days),
         ("platform", "编印政府公报", "期", a.gazette_issues),
         ("platform", "政府公报刊登文件", "件", a.gazette_documents),

@@ -17,7 +17,7 @@ SECTION_TOPICS: dict[str, tuple[str, ...]] = {
     "overview_platform": ("basic", "platform"),
     "overview_supervision": ("basic", "supervision"),
     "problems": ("basic", "problems"),
-    "other_matters": ("basic", "fees"),
+    "other_matters": ("basic", "fees", "other"),
 }
 
 
