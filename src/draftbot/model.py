@@ -444,7 +444,7 @@ class AreaWork(Strict):
         description="本年重点公开的领域（如 财政预决算、重大建设项目、公共资源配置、社会救助；写入（一））",
     )
     proposals: Count | None = Field(
-        None, description="公开人大代表建议、政协提案办理结果（件；写入六、其他需要报告的事项）"
+        None, description="公开人大代表建议、政协提案办理结果（件；写入第六部分）"
     )
     open_days: Count | None = Field(None, description="举办政府开放日活动（次；写入（一））")
     gazette_issues: Count | None = Field(None, description="编印政府公报（期；写入（四））")
