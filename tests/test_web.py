@@ -393,7 +393,10 @@ def test_each_table_shows_its_own_example_sentence_and_it_parses_there(
 
 
 def test_the_area_work_is_on_the_facts_page_and_autosaves(client) -> None:
-    report_id = create_report(client)
+    report_id = create_report(client)  # a 县级部门: the area's work is not its to report
+    assert 'data-key="facts.area.proposals"' not in client.get(f"/reports/{report_id}/facts").text
+    assert edit(client, report_id, {"meta.level": "区县政府"}).status_code == 200
+    assert 'data-key="facts.area.proposals"' in client.get(f"/reports/{report_id}/facts").text
     changes = {
         "facts.area.key_areas": "社会救助\n公共资源配置",
         "facts.area.gazette_issues": "十二",

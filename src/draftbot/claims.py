@@ -337,14 +337,19 @@ SUBJECTS: tuple[Subject, ...] = (
 )  # fmt: skip
 
 
-def _practice(name: str) -> Values:
-    """A count of `Practices` (None: not filled in, then not known)."""
+def _answered(group: str, name: str) -> Values:
+    """A count of `facts.<group>` (practices or area; None: not filled in, then not known)."""
 
     def values(r: Report) -> tuple[int, ...] | None:
-        value = getattr(r.facts.practices, name)
+        value = getattr(getattr(r.facts, group), name)
         return None if value is None else (value,)
 
     return values
+
+
+def _practice(name: str) -> Values:
+    """A count of `Practices`."""
+    return _answered("practices", name)
 
 
 # The practices' counts, each named by its own words, so that two of them swapped
@@ -366,13 +371,8 @@ PRACTICE_SUBJECTS: tuple[Subject, ...] = (
 
 
 def _area_count(name: str) -> Values:
-    """A count of `AreaWork` (None: not filled in, then not known)."""
-
-    def values(r: Report) -> tuple[int, ...] | None:
-        value = getattr(r.facts.area, name)
-        return None if value is None else (value,)
-
-    return values
+    """A count of `AreaWork`."""
+    return _answered("area", name)
 
 
 # The area's counts (facts.area: a government's or a 乡镇's), each named by its own words as

@@ -388,42 +388,55 @@ def _proactive_facts(b: _Builder, report: Report) -> None:
 def _practice_facts(b: _Builder, report: Report) -> None:
     """The structured practices (facts.practices) as fact lines, with their numbers."""
     p = report.facts.practices
-    for topic, label, items in (
-        ("management", "信息发布前的审查做法", p.review_methods),
-        ("management", "本年更新的公开指南、目录", p.updated_guides),
-        ("proactive", "政策解读采用的形式", p.interpretation_forms),
-        ("supervision", "监督考核的做法", p.supervision_methods),
-    ):
-        if items:
-            b.fact(topic, f"{label}：{'、'.join(items)}")
-    for topic, text, unit, value in (
-        ("proactive", "回应社会关切", "次", p.responses),
-        ("platform", "运营政务新媒体账号", "个", p.new_media_accounts),
-        ("platform", "设置政府信息公开查阅点（公开专区）", "个", p.reading_points),
-        ("supervision", "参加政务公开培训", "人次", p.trained_people),
-        ("supervision", "通报政务公开工作", "次", p.circulars),
-    ):
-        if value is not None:
-            b.fact(topic, f"{text} {b.n(value, text + unit + '数')} {unit}")
+    _named_and_counted(
+        b,
+        (
+            ("management", "信息发布前的审查做法", p.review_methods),
+            ("management", "本年更新的公开指南、目录", p.updated_guides),
+            ("proactive", "政策解读采用的形式", p.interpretation_forms),
+            ("supervision", "监督考核的做法", p.supervision_methods),
+        ),
+        (
+            ("proactive", "回应社会关切", "次", p.responses),
+            ("platform", "运营政务新媒体账号", "个", p.new_media_accounts),
+            ("platform", "设置政府信息公开查阅点（公开专区）", "个", p.reading_points),
+            ("supervision", "参加政务公开培训", "人次", p.trained_people),
+            ("supervision", "通报政务公开工作", "次", p.circulars),
+        ),
+    )
 
 
 def _area_facts(b: _Builder, report: Report) -> None:
     """The area's work (facts.area: a government's or a 乡镇's) as fact lines, with numbers."""
     a = report.facts.area
-    for topic, label, items in (
-        ("proactive", "本年重点公开的领域", a.key_areas),
-        ("platform", "政府网站新开设或改版的栏目、专题", a.website_columns),
-    ):
+    _named_and_counted(
+        b,
+        (
+            ("proactive", "本年重点公开的领域", a.key_areas),
+            ("platform", "政府网站新开设或改版的栏目、专题", a.website_columns),
+        ),
+        (
+            ("other", "公开人大代表建议、政协提案办理结果", "件", a.proposals),
+            ("proactive", "举办政府开放日活动", "次", a.open_days),
+            ("platform", "编印政府公报", "期", a.gazette_issues),
+            ("platform", "政府公报刊登文件", "件", a.gazette_documents),
+            ("platform", "开展村（居）务公开的村（社区）", "个", a.villages),
+            ("platform", "设置政务公开栏、村（居）务公开栏", "个", a.notice_boards),
+        ),
+    )
+
+
+def _named_and_counted(
+    b: _Builder,
+    named: tuple[tuple[str, str, list[str]], ...],
+    counted: tuple[tuple[str, str, str, int | None], ...],
+) -> None:
+    """Fact lines of one group of answers: each non-empty list as `label：a、b` and each count
+    the clerk gave (None: not reported, no line) as `text N unit`, under its topic."""
+    for topic, label, items in named:
         if items:
             b.fact(topic, f"{label}：{'、'.join(items)}")
-    for topic, text, unit, value in (
-        ("other", "公开人大代表建议、政协提案办理结果", "件", a.proposals),
-        ("proactive", "举办政府开放日活动", "次", a.open_days),
-        ("platform", "编印政府公报", "期", a.gazette_issues),
-        ("platform", "政府公报刊登文件", "件", a.gazette_documents),
-        ("platform", "开展村（居）务公开的村（社区）", "个", a.villages),
-        ("platform", "设置政务公开栏、村（居）务公开栏", "个", a.notice_boards),
-    ):
+    for topic, text, unit, value in counted:
         if value is not None:
             b.fact(topic, f"{text} {b.n(value, text + unit + '数')} {unit}")
 
