@@ -448,6 +448,37 @@ def test_only_exactly_check_file_takes_the_fast_path(argv: list[str], expected: 
     assert fast_check_file(argv) == expected
 
 
+def _collector_after_main(argv: list[str], cwd: Path) -> str:
+    """`draftbot …argv` through `main` in a new process, then whether the cyclic collector is
+    on and how many objects it was told to skip (`gc.get_freeze_count`)."""
+    probe = (
+        "import gc, sys\n"
+        f"sys.argv = ['draftbot', *{argv!r}]\n"
+        "import draftbot.cli\n"
+        "try:\n    draftbot.cli.main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+        "print(f'EXIT={code} ENABLED={gc.isenabled()} FROZEN={gc.get_freeze_count() > 0}')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, cwd=cwd
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_only_the_one_shot_paths_turn_the_collector_off(tmp_path: Path):
+    """Exactly `check FILE` (and `draft FILE`) run with the cyclic collector off and leave
+    their objects frozen for the exit (issue 19); a command through typer (which may be the
+    long-running `serve` or `interview`) keeps the collector as it was."""
+    busy = str(ROOT / "examples" / "busy-2023.yaml")
+    assert _collector_after_main(["check", busy], ROOT) == "EXIT=0 ENABLED=False FROZEN=True"
+    assert _collector_after_main(["check", "--json", busy], ROOT) == (
+        "EXIT=0 ENABLED=True FROZEN=False"
+    )
+    schema = str(tmp_path / "s.json")
+    assert _collector_after_main(["schema", "-o", schema], ROOT) == (
+        "EXIT=0 ENABLED=True FROZEN=False"
+    )
+
+
 # --- `draftbot draft FILE` without typer (issue 19) -------------------------------------------
 
 
