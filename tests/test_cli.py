@@ -352,6 +352,14 @@ def test_draft_pauses_the_collector_only_while_it_runs(
 # --- `draftbot check FILE` without typer (issue 19) -------------------------------------------
 
 NOT_FOR_CHECK = ("typer", "click", "ruamel", "langchain", "langchain_openai", "openai", "docx")
+# Modules only prose needs: the claims and facts, and the reviews of the prose.
+PROSE_ONLY = {
+    "draftbot.claims",
+    "draftbot.facts",
+    "draftbot.review.places",
+    "draftbot.review.prose_vs_tables",
+    "draftbot.review.privacy",
+}
 
 
 def _check_through_main(
@@ -362,8 +370,8 @@ def _check_through_main(
     cwd: Path = ROOT,
 ) -> tuple[object, str, str, set]:
     """`draftbot …argv` through `main` in a new process: (exit code, stdout, stderr, the
-    top-level packages of NOT_FOR_CHECK and rich that were imported, and draftbot.claims and
-    draftbot.facts, which only prose needs). `through_typer` turns the fast paths off, so the
+    top-level packages of NOT_FOR_CHECK and rich that were imported, and the modules of
+    PROSE_ONLY that were). `through_typer` turns the fast paths off, so the
     command runs as typer converts it."""
     probe = (
         "import sys\n"
@@ -378,7 +386,7 @@ def _check_through_main(
         "try:\n    draftbot.cli.main()\nexcept SystemExit as exc:\n    code = exc.code\n"
         f"names = {(*NOT_FOR_CHECK, 'rich')!r}\n"
         "loaded = sorted({m.split('.')[0] for m in sys.modules} & set(names))\n"
-        "loaded += sorted({'draftbot.claims', 'draftbot.facts'} & set(sys.modules))\n"
+        f"loaded += sorted({PROSE_ONLY!r} & set(sys.modules))\n"
         "sys.stderr.write(f'\\nEXIT={code} LOADED={\",\".join(loaded)}')\n"
     )
     done = subprocess.run(

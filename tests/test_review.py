@@ -580,3 +580,25 @@ _POOL = "0123456789１２一二两十百千万余多件条起次年月日共其�
 def test_review_never_fails_on_arbitrary_text(text: str):
     for finding in review_report(_report("overview_on_request", text)):
         assert finding.code.startswith("P-0") and finding.message and finding.hint
+
+
+@pytest.mark.parametrize(
+    "name", ["seed-2022.yaml", "seed-2022-as-published.yaml", "errors-2020.yaml"]
+)
+def test_without_prose_only_the_basic_information_is_reviewed(examples_dir: Path, name: str):
+    """`review_report` skips (and does not even import) the prose reviews while no section
+    has text (issue 19): each of them finds nothing then, even with last year's problems,
+    facts and a placeholder in the basic information present."""
+    import importlib
+
+    from draftbot import review
+    from draftbot.model import SECTION_KEYS
+
+    report = load_report(examples_dir / name)
+    report.meta.website = "XX网站"  # M-01: the one review that still has something to say
+    report.narrative = report.narrative.model_copy(update=dict.fromkeys(SECTION_KEYS, " \n"))
+    for name_ in review._PROSE_REVIEWS:
+        module, _, function = name_.partition(":")
+        run = getattr(importlib.import_module(f"draftbot.review.{module}"), function)
+        assert list(run(report)) == [], name_
+    assert [f.code for f in review_report(report)] == ["M-01"]

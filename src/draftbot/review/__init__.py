@@ -9,37 +9,62 @@ sections with text are checked.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from ..findings import Finding
 from ..model import Report
-from ._text import SECTION_LABELS
-from .content import check_content
-from .copying import check_copying, similarity
-from .generic import check_generic
+from ._text import SECTION_LABELS, drafted_sections
 from .meta import check_meta
-from .placeholders import check_placeholders
-from .places import check_places, own_region
-from .privacy import check_privacy, is_id_number
-from .prose_vs_tables import check_prose_numbers
-from .years import check_years
 
-__all__ = ["REVIEWS", "SECTION_LABELS", "is_id_number", "own_region", "review_report", "similarity"]
+if TYPE_CHECKING:
+    from .copying import similarity
+    from .places import own_region
+    from .privacy import is_id_number
 
-REVIEWS: tuple[Callable[[Report], Iterator[Finding]], ...] = (
-    check_meta,
-    check_prose_numbers,
-    check_years,
-    check_places,
-    check_placeholders,
-    check_copying,
-    check_content,
-    check_privacy,
-    check_generic,
+__all__ = ["SECTION_LABELS", "is_id_number", "own_region", "review_report", "similarity"]
+
+Review = Callable[[Report], Iterator[Finding]]
+
+# The reviews of the prose, in the order they run (after `check_meta`): "module:function".
+# They are imported when a report first has prose (issue 19: `draftbot check` of a report
+# not yet drafted loads none of them; each of them finds nothing without prose).
+_PROSE_REVIEWS = (
+    "prose_vs_tables:check_prose_numbers",
+    "years:check_years",
+    "places:check_places",
+    "placeholders:check_placeholders",
+    "copying:check_copying",
+    "content:check_content",
+    "privacy:check_privacy",
+    "generic:check_generic",
 )
 _SECTION_ORDER = {key: i for i, key in enumerate(SECTION_LABELS)}
+_PUBLIC = {"is_id_number": "privacy", "own_region": "places", "similarity": "copying"}
+
+
+def _load(name: str) -> Review:
+    import importlib
+
+    module, _, function = name.partition(":")
+    review: Review = getattr(importlib.import_module(f"{__name__}.{module}"), function)
+    return review
+
+
+def __getattr__(name: str) -> object:
+    """PEP 562: the prose reviews' helpers of `__all__` import their module on first use."""
+    if name in _PUBLIC:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_PUBLIC[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def review_report(report: Report) -> list[Finding]:
-    """All prose findings, section by section in report order, then by code."""
-    findings = [finding for review in REVIEWS for finding in review(report)]
+    """All prose findings, section by section in report order, then by code. The basic
+    information (`check_meta`) is reviewed always, the prose reviews when a section has text
+    (they find nothing otherwise)."""
+    reviews: list[Review] = [check_meta]
+    if next(drafted_sections(report.narrative), None) is not None:
+        reviews += [_load(review) for review in _PROSE_REVIEWS]
+    findings = [finding for review in reviews for finding in review(report)]
     return sorted(findings, key=lambda f: (_SECTION_ORDER.get(f.section or "", 99), f.code))
