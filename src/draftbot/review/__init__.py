@@ -1,7 +1,7 @@
 """Pre-publication review of the prose (codes P-01 … P-09): contradictions with the tables,
 wrong years, other regions' names and wrong level words, placeholders, copying from last
 year, missing content, personal data and sub-parts with only general wording. Only
-sections with text are checked.
+sections with text are checked; the basic information (`meta.py`, M-01 … M-03) always.
 
 `review_report(report)` returns `findings.Finding`s; `checks.check_report` includes them.
 """
@@ -9,7 +9,7 @@ sections with text are checked.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..findings import Finding
 from ..model import Report
@@ -42,20 +42,19 @@ _SECTION_ORDER = {key: i for i, key in enumerate(SECTION_LABELS)}
 _PUBLIC = {"is_id_number": "privacy", "own_region": "places", "similarity": "copying"}
 
 
-def _load(name: str) -> Review:
+def _load(name: str) -> Any:
+    """The attribute `name` ("module:attribute") of a module of this package, imported on
+    first use."""
     import importlib
 
-    module, _, function = name.partition(":")
-    review: Review = getattr(importlib.import_module(f"{__name__}.{module}"), function)
-    return review
+    module, _, attribute = name.partition(":")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
 
 
 def __getattr__(name: str) -> object:
     """PEP 562: the prose reviews' helpers of `__all__` import their module on first use."""
     if name in _PUBLIC:
-        import importlib
-
-        return getattr(importlib.import_module(f"{__name__}.{_PUBLIC[name]}"), name)
+        return _load(f"{_PUBLIC[name]}:{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
