@@ -101,6 +101,8 @@ def test_a_change_through_one_process_is_seen_by_the_other(
     try:
         a.start()
         b.start()
+        assert a.proc is not None
+        assert _native_server_modules(a.proc.pid) == {"httptools", "uvloop"}
         version = _version(b.port, report_id)
         assert _cell(b.port, report_id) == "0"  # B has rendered (and cached) the page
         assert AGENCY in _get(b.port, "/")[1]  # and the list page
@@ -152,6 +154,8 @@ def test_serve_with_two_workers_answers_from_both_with_the_same_data(tmp_path: P
         assert server.proc is not None
         workers = _workers(server.proc.pid)
         assert len(workers) == 2
+        for pid in workers:
+            assert _native_server_modules(pid) == {"httptools", "uvloop"}
         version = _version(server.port, report_id)
         assert _edit(server.port, report_id, version, "4") == 200
         version += 1
@@ -168,6 +172,64 @@ def test_serve_with_two_workers_answers_from_both_with_the_same_data(tmp_path: P
         server.stop()
     assert server.proc is not None and server.proc.returncode is not None
     wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in workers), 60, "workers")
+
+
+def _native_server_modules(pid: int) -> set[str]:
+    """Which of uvicorn's compiled HTTP parser and event loop process `pid` has loaded (its
+    memory map lists their shared libraries)."""
+    maps = Path(f"/proc/{pid}/maps").read_text()
+    return {name for name in ("httptools", "uvloop") if f"/{name}/" in maps}
+
+
+def test_serve_runs_uvicorn_with_httptools_and_uvloop() -> None:
+    import asyncio
+
+    import uvicorn
+    import uvloop
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    from draftbot.web.server import UVICORN_OPTIONS
+
+    config = uvicorn.Config(lambda scope, receive, send: None, **UVICORN_OPTIONS)
+    config.load()
+    assert config.http_protocol_class is HttpToolsProtocol
+    factory = config.get_loop_factory()
+    assert factory is not None
+    loop = factory()
+    try:
+        assert isinstance(loop, uvloop.Loop)
+        assert not isinstance(asyncio.new_event_loop(), uvloop.Loop)  # no process-wide policy
+    finally:
+        loop.close()
+
+
+def test_without_httptools_and_uvloop_serve_falls_back_to_h11_and_asyncio(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where they cannot be installed (uvloop: Windows), uvicorn's pure-Python parts serve."""
+    import asyncio
+    import sys
+
+    import uvicorn
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    from draftbot.web.server import UVICORN_OPTIONS
+
+    for module in ("uvicorn.protocols.http.auto", "uvicorn.loops.auto"):  # choose again
+        monkeypatch.delitem(sys.modules, module, raising=False)
+    monkeypatch.setitem(sys.modules, "httptools", None)  # `import httptools` → ImportError
+    monkeypatch.setitem(sys.modules, "uvloop", None)
+    config = uvicorn.Config(lambda scope, receive, send: None, **UVICORN_OPTIONS)
+    config.load()
+    assert config.http_protocol_class is H11Protocol
+    factory = config.get_loop_factory()
+    assert factory is not None
+    loop = factory()
+    try:
+        assert type(loop).__module__.startswith("asyncio.")
+        assert isinstance(loop, asyncio.BaseEventLoop)
+    finally:
+        loop.close()
 
 
 @pytest.mark.parametrize("workers", [0, -1, 33])

@@ -9,6 +9,11 @@ keyed by values read from the database on each request (a report's id and saved 
 list page's rows and their versions), so a change made through one process is seen by the
 next request to any other. What is per process: the worker-thread pools and their queues
 (`web.pools`, so the limits in docs/limits.md apply per process) and the caches' memory.
+
+Both paths run uvicorn with `UVICORN_OPTIONS`: its C HTTP parser (httptools) and the uvloop
+event loop, which are dependencies of draftbot (as in `uvicorn[standard]`); uvicorn's "auto"
+falls back to its pure-Python h11 parser and asyncio's loop where they are not installed
+(uvloop does not exist on Windows). bench/results/web_latency.md has the measured difference.
 """
 
 from __future__ import annotations
@@ -75,7 +80,7 @@ def run_server(
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     try:
         if workers == 1:
-            uvicorn.run(app, host=config.host, port=config.port, log_level="warning")
+            uvicorn.run(app, host=config.host, port=config.port, **UVICORN_OPTIONS)
         else:
             app.state.store.close()  # each worker opens its own (migrations already applied)
             _run_workers(config, settings, workers)
@@ -86,6 +91,9 @@ def run_server(
 
 
 MAX_WORKERS = 32
+#: uvicorn settings of every `draftbot serve` process. "auto" = httptools and uvloop when they
+#: can be imported (pyproject.toml installs them), else h11 and asyncio's default loop.
+UVICORN_OPTIONS: dict[str, Any] = {"http": "auto", "loop": "auto", "log_level": "warning"}
 WORKER_START_SECONDS = 120
 
 
@@ -104,8 +112,8 @@ def _run_workers(config: WebConfig, settings: Any, workers: int) -> None:
         host=config.host,
         port=config.port,
         workers=workers,
-        log_level="warning",
         access_log=False,
+        **UVICORN_OPTIONS,
         # a worker answers the supervisor's health check only once its imports are done:
         # seconds on a loaded machine (uvicorn's 5 s would kill and restart it over and over)
         timeout_worker_healthcheck=WORKER_START_SECONDS,
