@@ -9,12 +9,24 @@ its own, so the edits never touch the page or download reports), and the downloa
 needs the report to pass its checks, which a stream of edits may not leave it in).
 
     .venv/bin/python bench/web_latency.py [--clients 20] [--seconds 20] [--postgresql]
-        [--rounds pages,edit,downloads] [--baseline DIR] [--write FILE]
+        [--rounds pages,edit,downloads] [--load python,wrk] [--workers N]
+        [--baseline DIR] [--baseline-h11] [--write FILE]
+
+Two load generators (`--load`, default python): `python` = one thread per client in this
+process (http.client; its CPU competes with the server's on a small machine, so it overstates
+the server's latency), `wrk` = Debian's C load generator (`wrk -c CLIENTS -t 2 --latency`,
+one keep-alive connection per client; a Lua script spreads the requests over the clients'
+reports in turn and prints every latency it recorded, so the percentiles are computed the same
+way for both). With `--load python,wrk` every page has one row per generator, side by side;
+autosave and downloads use the Python clients only (they need per-client state).
 
 With `--baseline DIR` (a checkout of an earlier commit, e.g. from `git archive`), a second
 server runs that code (PYTHONPATH=DIR/src) on its own copy of the data, and every round is
 split into `--reps` slices that alternate between the two servers, so both see the same
 load from the rest of the machine: the table gives before/after p95, requests and ratios.
+`--baseline-h11` runs the baseline server without httptools and uvloop (they cannot be
+imported in it), i.e. on uvicorn's pure-Python h11 parser and asyncio's loop; with
+`--baseline .` this compares only that choice.
 
 With `--postgresql` the server keeps its data in PostgreSQL (DRAFTBOT_TEST_DATABASE_URL, else a
 throwaway cluster from tests/databases.py) instead of the SQLite file.
@@ -67,13 +79,21 @@ def free_port() -> int:
 
 
 def start_server(
-    data_dir: Path, port: int, database_url: str = "", source: Path | None = None, workers: int = 1
+    data_dir: Path,
+    port: int,
+    database_url: str = "",
+    source: Path | None = None,
+    workers: int = 1,
+    h11: bool = False,
 ) -> subprocess.Popen[bytes]:
     """`draftbot serve` (code of `source`, else this checkout) with `workers` processes,
-    answering on `port`."""
+    answering on `port`; `h11`: without httptools and uvloop (see --baseline-h11)."""
     env = {**os.environ, "DRAFTBOT_DATA_DIR": str(data_dir), "DRAFTBOT_DATABASE_URL": database_url}
-    if source is not None:
-        env["PYTHONPATH"] = str(source / "src")
+    paths = [str(source / "src")] if source is not None else []
+    if h11:
+        paths.insert(0, str(_hiding_dir(data_dir)))
+    if paths:
+        env["PYTHONPATH"] = os.pathsep.join(paths)
     for name in ("DRAFTBOT_LLM_BASE_URL", "DRAFTBOT_LLM_API_KEY", "OPENAI_API_KEY"):
         env.pop(name, None)
     proc = subprocess.Popen(
@@ -91,6 +111,67 @@ def start_server(
             time.sleep(0.1)
     proc.kill()
     raise SystemExit("服务器未能启动")
+
+
+def _hiding_dir(data_dir: Path) -> Path:
+    """A folder that, first on PYTHONPATH, makes `import httptools` and `import uvloop` fail,
+    so uvicorn's "auto" falls back to h11 and asyncio (as where they are not installed)."""
+    folder = data_dir / "no-httptools-uvloop"
+    folder.mkdir(exist_ok=True)
+    for name in ("httptools", "uvloop"):
+        (folder / f"{name}.py").write_text(f"raise ImportError('{name} hidden by the bench')\n")
+    return folder
+
+
+def wrk_round(
+    port: int, paths: list[str], clients: int, seconds: float, cookie: str
+) -> tuple[list[float], list[str]]:
+    """`wrk` with `clients` keep-alive connections (2 threads) for `seconds`, requests going
+    round the `paths` in turn: every latency it recorded (seconds) and its errors."""
+    script = _WRK_SCRIPT.replace("PATHS", ", ".join(f'"{p}"' for p in paths))
+    script = script.replace("COOKIE", cookie)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        lua.write(script)
+        lua.flush()
+        command = ["wrk", f"-c{clients}", f"-t{min(2, clients)}", f"-d{seconds:g}s"]
+        command += ["--timeout", "60s", "-s", lua.name, f"http://127.0.0.1:{port}"]
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+    times: list[float] = []
+    errors: list[str] = []
+    for line in done.stdout.splitlines():
+        if line.startswith("LATENCY "):
+            _, micros, count = line.split()
+            times += [float(micros) / 1e6] * int(float(count))
+        elif line.startswith("ERRORS "):
+            kinds = ("connect", "read", "write", "status", "timeout")
+            for kind, count in zip(kinds, line.split()[1:], strict=True):
+                errors += [f"wrk: {kind}"] * int(count)
+    if not times:
+        raise SystemExit("wrk 没有给出结果：" + done.stdout + done.stderr)
+    return times, errors
+
+
+# wrk's `done` gets the latency histogram: `#latency` distinct values, `latency(i)` = the
+# i-th value (microseconds) and how many requests took it.
+_WRK_SCRIPT = r"""
+local paths = {PATHS}
+local n = 0
+wrk.headers["Accept"] = "text/html"
+wrk.headers["Cookie"] = "COOKIE"
+request = function()
+  n = n % #paths + 1
+  return wrk.format("GET", paths[n])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("ERRORS %d %d %d %d %d\n", e.connect, e.read, e.write, e.status,
+    e.timeout))
+  for i = 1, #latency do
+    local value, count = latency(i)
+    io.write(string.format("LATENCY %d %d\n", value, count))
+  end
+end
+"""
 
 
 def seed(data_dir: Path, count: int, database_url: str = "") -> list[str]:
@@ -193,12 +274,19 @@ def main() -> None:
     parser.add_argument("--download-clients", type=int, default=4)
     parser.add_argument("--postgresql", action="store_true", help="data in PostgreSQL")
     parser.add_argument("--rounds", default="pages,edit,downloads", help="which tables to run")
+    parser.add_argument("--load", default="python", help="load generators: python, wrk or both")
     parser.add_argument("--baseline", type=Path, default=None, help="earlier checkout to compare")
+    parser.add_argument(
+        "--baseline-h11", action="store_true", help="baseline without httptools and uvloop"
+    )
     parser.add_argument("--reps", type=int, default=4, help="alternating slices per round")
     parser.add_argument("--workers", type=int, default=1, help="server processes (serve --workers)")
     parser.add_argument("--baseline-workers", type=int, default=1, help="same, baseline server")
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
+    args.loads = [name for name in ("python", "wrk") if name in args.load.split(",")]
+    if not args.loads:
+        parser.error("--load: python、wrk 或 python,wrk")
     with contextlib.ExitStack() as stack:
         database_url = ""
         if args.postgresql:
@@ -212,62 +300,123 @@ def main() -> None:
             measure(args, database_url)
 
 
+def _jobs(args: argparse.Namespace) -> list[tuple[str, str, str, str]]:
+    """(row label, request name, path, load generator) in the order they run: each page once
+    per generator (wrk rows labelled “· wrk”), then autosave and downloads (Python clients)."""
+    rounds = set(args.rounds.split(","))
+    jobs = []
+    if "pages" in rounds:
+        for name, path in PAGES.items():
+            for load in args.loads:
+                jobs.append((name + (" · wrk" if load == "wrk" else ""), name, path, load))
+    if "edit" in rounds:
+        jobs.append((EDIT, EDIT, "", "python"))
+    if "downloads" in rounds:
+        jobs += [(name, name, path, "python") for name, path in DOWNLOADS.items()]
+    return jobs
+
+
+def _run_job(
+    job: tuple[str, str, str, str], clients: list[Client], few: list[Client], seconds: float
+) -> tuple[list[float], list[str]]:
+    """One round of `job` for `seconds`: the latencies (seconds) and errors."""
+    _, name, path, load = job
+    if load == "wrk":
+        paths = [path.format(id=c.report_id) for c in clients]
+        return wrk_round(clients[0].port, paths, len(clients), seconds, clients[0].cookie)
+    who = few if name in DOWNLOADS else clients
+    run_round(who, name, path, seconds)
+    return [t for c in who for t in c.times], [e for c in who for e in c.errors]
+
+
+def _command(args: argparse.Namespace) -> str:
+    """The command line that reproduces this run (options left at their default omitted)."""
+    parts = [f".venv/bin/python bench/web_latency.py --clients {args.clients}"]
+    parts.append(f"--seconds {args.seconds:g}")
+    parts += ["--postgresql"] if args.postgresql else []
+    parts += [f"--rounds {args.rounds}"] if args.rounds != "pages,edit,downloads" else []
+    parts += [f"--load {','.join(args.loads)}"] if args.loads != ["python"] else []
+    parts += [f"--workers {args.workers}"] if args.workers > 1 else []
+    if args.baseline:
+        parts += [f"--baseline {args.baseline} --reps {args.reps}"]
+        parts += ["--baseline-h11"] if args.baseline_h11 else []
+        parts += (
+            [f"--baseline-workers {args.baseline_workers}"] if args.baseline_workers > 1 else []
+        )
+    parts += [f"--write {args.write}"] if args.write else []
+    return "Command: `" + " ".join(parts) + "`  "
+
+
+def _loads_note(args: argparse.Namespace) -> list[str]:
+    if args.loads == ["python"]:
+        return []
+    return [
+        "",
+        "Rows “· wrk”: the same page loaded by `wrk` (C, 2 threads, one keep-alive connection "
+        "per client, requests going round the clients' reports) instead of one Python thread "
+        "per client in the bench process. Both share the machine with the server; the Python "
+        "clients' own CPU (parsing, the GIL) takes more of it, so their rows are the slower, "
+        "wrk's closer to what browsers on other machines would see.",
+    ]
+
+
+def _processes(workers: int) -> str:
+    return "one process" if workers == 1 else f"{workers} worker processes (`--workers {workers}`)"
+
+
 def compare(args: argparse.Namespace) -> None:
     """Baseline and current server side by side, rounds alternating in `args.reps` slices."""
     load_before = os.getloadavg()[0]
-    rounds = set(args.rounds.split(","))
     n, k = args.clients, args.download_clients
-    jobs = [*PAGES.items()] if "pages" in rounds else []
-    jobs += [(EDIT, "")] if "edit" in rounds else []
-    jobs += [*DOWNLOADS.items()] if "downloads" in rounds else []
+    jobs = _jobs(args)
     times: dict[tuple[str, str], list[float]] = {}
     errors: dict[tuple[str, str], list[str]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         sides: dict[str, tuple[subprocess.Popen[bytes], list[Client], list[Client]]] = {}
         try:
-            for side, source, workers in (
-                ("before", args.baseline, args.baseline_workers),
-                ("after", None, args.workers),
+            for side, source, workers, h11 in (
+                ("before", args.baseline, args.baseline_workers, args.baseline_h11),
+                ("after", None, args.workers, False),
             ):
                 data_dir = Path(tmp) / side
                 data_dir.mkdir()
                 ids = seed(data_dir, 2 * n + k)
                 port = free_port()
-                server = start_server(data_dir, port, source=source, workers=workers)
+                server = start_server(data_dir, port, source=source, workers=workers, h11=h11)
                 clients = [Client(port, ids[i], ids[n + i]) for i in range(n)]
                 few = [Client(port, ids[2 * n + i]) for i in range(k)]
                 sides[side] = (server, clients, few)
-            for name, path in jobs:
+            for job in jobs:
+                label, name = job[0], job[1]
+                span = args.seconds / (2 if name in DOWNLOADS else 1) / args.reps
                 for _ in range(args.reps):
                     for side, (_, clients, few) in sides.items():
-                        who = few if name in DOWNLOADS else clients
-                        span = args.seconds / (2 if name in DOWNLOADS else 1) / args.reps
-                        run_round(who, name, path, span)
-                        times.setdefault((name, side), []).extend(t for c in who for t in c.times)
-                        errors.setdefault((name, side), []).extend(e for c in who for e in c.errors)
+                        got, failed = _run_job(job, clients, few, span)
+                        times.setdefault((label, side), []).extend(got)
+                        errors.setdefault((label, side), []).extend(failed)
         finally:
             for server, _, _ in sides.values():
                 server.terminate()
                 server.wait()
     load_after = os.getloadavg()[0]
+    before_code = f"the code in {args.baseline}" + (
+        " without httptools and uvloop (uvicorn's h11 parser, asyncio's loop)"
+        if args.baseline_h11
+        else ""
+    )
     lines = [
         f"# Web latency before/after, {n} concurrent clients, rounds alternating",
         "",
-        f"Command: `.venv/bin/python bench/web_latency.py --clients {n} --seconds {args.seconds:g}"
-        f" --baseline {args.baseline} --reps {args.reps}"
-        + (f" --rounds {args.rounds}" if args.rounds != "pages,edit,downloads" else "")
-        + (f" --workers {args.workers}" if args.workers > 1 else "")
-        + (f" --baseline-workers {args.baseline_workers}" if args.baseline_workers > 1 else "")
-        + (f" --write {args.write}`" if args.write else "`")
-        + "  ",
+        _command(args),
         f"Machine: {machine_line()}; 1-minute load average {load_before:.1f} before the run, "
         f"{load_after:.1f} after",
         "",
-        f"Two `draftbot serve` processes (SQLite WAL, offline drafter), each on its own copy of "
-        f"the data: “before” runs the code in {args.baseline} ({args.baseline_workers} "
-        f"process(es)), “after” this checkout ({args.workers}). Each row: "
-        f"{args.seconds:g} s per server in {args.reps} alternating slices, so both share the "
-        "same machine load. Autosave and downloads on reports of their own.",
+        f"Two `draftbot serve` servers (SQLite WAL, offline drafter), each on its own copy of "
+        f"the data: “before” runs {before_code}, {_processes(args.baseline_workers)}; “after” "
+        f"this checkout, {_processes(args.workers)}. Each row: {args.seconds:g} s per server in "
+        f"{args.reps} alternating slices, so both share the same machine load. Autosave and "
+        "downloads on reports of their own.",
+        *_loads_note(args),
         "",
         "| Request | p50 before | p50 after | p95 before (ms) | p95 after (ms) | p95 after/before "
         "| requests before | requests after | errors before | errors after | p95 goal | "
@@ -275,15 +424,15 @@ def compare(args: argparse.Namespace) -> None:
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     goal = GOALS_MS.get(n)
-    for name, _ in jobs:
-        before, after = times[(name, "before")], times[(name, "after")]
+    for label, name, _, _ in jobs:
+        before, after = times[(label, "before")], times[(label, "after")]
         p95b, p95a = percentile(before, 0.95) * 1000, percentile(after, 0.95) * 1000
         has_goal = goal and name not in DOWNLOADS
         lines.append(
-            f"| {name} | {statistics.median(before) * 1000:.0f} | "
+            f"| {label} | {statistics.median(before) * 1000:.0f} | "
             f"{statistics.median(after) * 1000:.0f} | {p95b:.0f} | {p95a:.0f} | "
             f"{p95a / p95b:.2f} | {len(before)} | {len(after)} | "
-            f"{len(errors[(name, 'before')])} | {len(errors[(name, 'after')])} | "
+            f"{len(errors[(label, 'before')])} | {len(errors[(label, 'after')])} | "
             + (f"{goal:.0f} ms | {p95a / goal:.2f} |" if has_goal else "— | — |")
         )
     seen = sorted({e for key, errs in errors.items() for e in errs if key[1] == "after"})
@@ -296,7 +445,6 @@ def measure(args: argparse.Namespace, database_url: str) -> None:
     load_before = os.getloadavg()[0]
     goal = GOALS_MS.get(args.clients)
     results: list[tuple[str, int, list[float], list[str]]] = []
-    rounds = set(args.rounds.split(","))
     n, k = args.clients, args.download_clients
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
@@ -305,18 +453,12 @@ def measure(args: argparse.Namespace, database_url: str) -> None:
         server = start_server(data_dir, port, database_url, workers=args.workers)
         try:
             clients = [Client(port, ids[i], ids[n + i]) for i in range(n)]
-            if "pages" in rounds:
-                for name, path in PAGES.items():
-                    run_round(clients, name, path, args.seconds)
-                    results.append(_collect(name, clients))
-            if "edit" in rounds:
-                run_round(clients, EDIT, "", args.seconds)
-                results.append(_collect(EDIT, clients))
-            if "downloads" in rounds:
-                few = [Client(port, ids[2 * n + i]) for i in range(k)]
-                for name, path in DOWNLOADS.items():
-                    run_round(few, name, path, args.seconds / 2)
-                    results.append(_collect(name, few))
+            few = [Client(port, ids[2 * n + i]) for i in range(k)]
+            for job in _jobs(args):
+                label, name = job[0], job[1]
+                span = args.seconds / (2 if name in DOWNLOADS else 1)
+                got, failed = _run_job(job, clients, few, span)
+                results.append((label, len(few if name in DOWNLOADS else clients), got, failed))
         finally:
             server.terminate()
             server.wait()
@@ -325,32 +467,34 @@ def measure(args: argparse.Namespace, database_url: str) -> None:
         f"# Web page latency, {args.clients} concurrent clients"
         + (", data in PostgreSQL" if args.postgresql else ""),
         "",
-        f"Command: `.venv/bin/python bench/web_latency.py --clients {args.clients} "
-        f"--seconds {args.seconds:g}"
-        + (" --postgresql" if args.postgresql else "")
-        + (f" --rounds {args.rounds}" if rounds != {"pages", "edit", "downloads"} else "")
-        + (f" --write {args.write}`" if args.write else "`")
-        + "  ",
+        _command(args),
         f"Machine: {machine_line()}; 1-minute load average {load_before:.1f} before the run, "
         f"{load_after:.1f} after (other work on the shared machine shows up in the tail)",
         "",
-        f"One `draftbot serve` process (uvicorn, "
+        f"`draftbot serve`, {_processes(args.workers)} (uvicorn, "
         f"{'PostgreSQL' if args.postgresql else 'SQLite WAL'}, offline drafter) on loopback; each "
         f"client has its own keep-alive connection and its own report (busy-2023). Every page "
         f"row: all {args.clients} clients on that page for {args.seconds:g} s.",
+        *_loads_note(args),
         "",
     ]
-    pages = [r for r in results if r[0] in PAGES]
-    others = [r for r in results if r[0] not in PAGES]
-    if pages:
-        p95s = [percentile(values, 0.95) * 1000 for _, _, values, _ in pages]
+    pages = [r for r in results if r[0].split(" · ")[0] in PAGES]
+    others = [r for r in results if r[0].split(" · ")[0] not in PAGES]
+    for load in args.loads:
+        mine = [r for r in pages if r[0].endswith(" · wrk") == (load == "wrk")]
+        if not mine:
+            continue
+        p95s = [percentile(values, 0.95) * 1000 for _, _, values, _ in mine]
         worst = max(p95s)
-        errors = sum(len(errs) for *_, errs in pages)
-        summary = f"Pages: worst p95 {worst:.0f} ms, median of the page p95s "
-        summary += f"{statistics.median(p95s):.0f} ms, {errors} errors"
+        errors = sum(len(errs) for *_, errs in mine)
+        summary = f"Pages ({'wrk' if load == 'wrk' else 'Python clients'}): worst p95 "
+        summary += f"{worst:.0f} ms, median of the page p95s {statistics.median(p95s):.0f} ms, "
+        summary += f"{errors} errors"
         if goal:
             summary += f"; goal p95 ≤ {goal:.0f} ms and 0 errors: ratio {worst / goal:.2f} (worst)"
-        lines += [summary, "", *_table(pages, goal)]
+        lines += [summary, ""]
+    if pages:
+        lines += _table(pages, goal)
     if others:
         lines += [
             "",
