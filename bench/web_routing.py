@@ -1,25 +1,35 @@
-"""What route matching costs a cached page: the app as built (routes added straight into its
-route table, app.py `_add_routes`) against the same app built with `include_router` per route
-module, in one process, batches taken in turn so both see the same machine load.
+"""What routing and the app's guards cost a cached page, three builds of the same app in one
+process, batches taken in turn so all see the same machine load:
+
+- `include_router`: each route module added with `include_router` (since FastAPI 0.137 one
+  lazy wrapper per router that matches each request twice), the guards as app-wide
+  dependencies;
+- `app-wide guards`: routes added straight into the app's table (app.py `_add_routes`), the
+  guards (`require_csrf`, `require_access`) still app-wide FastAPI dependencies;
+- `GuardedRoute` (the app as built): flat table, the guards run by the route's handler itself.
 
     .venv/bin/python bench/web_routing.py [--requests 200] [--rounds 7] [--write FILE]
 
-Per page: CPU per request (`time.process_time`; the lowest and the median of the rounds) and
-Python function calls per request (cProfile, exact: does not depend on the load). No goal of
-its own: it decides whether the flat route table is worth keeping (bench/results/web_latency.md).
+Per page: CPU per request (`time.process_time`; the median of the rounds) and Python function
+calls per request (cProfile, exact: does not depend on the load). No goal of its own: it
+decides whether the flat route table and `GuardedRoute` are worth keeping
+(bench/results/web_latency.md).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
+import functools
 import os
 import pstats
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -28,6 +38,36 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import machine_line, publish
 from web_inprocess import get
 from web_latency import PAGES, seed
+
+BUILDS = ("include_router", "app-wide guards", "GuardedRoute")
+
+
+@contextlib.contextmanager
+def build(kind: str) -> Iterator[None]:
+    """`create_app` as it was for `kind` (see the module docstring)."""
+    from fastapi import Depends, FastAPI
+    from fastapi.routing import APIRoute
+
+    from draftbot.web import app as web_app
+    from draftbot.web.access import require_access
+    from draftbot.web.security import require_csrf
+
+    if kind == "GuardedRoute":
+        yield
+        return
+    guards = [Depends(require_csrf), Depends(require_access)]
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(
+            mock.patch.object(web_app, "FastAPI", functools.partial(FastAPI, dependencies=guards))
+        )
+        stack.enter_context(mock.patch.object(web_app, "GuardedRoute", APIRoute))
+        if kind == "include_router":
+            stack.enter_context(
+                mock.patch.object(
+                    web_app, "_add_routes", lambda app, router: app.include_router(router)
+                )
+            )
+        yield
 
 
 def main() -> None:
@@ -44,21 +84,22 @@ def main() -> None:
         data_dir = Path(tmp)
         report_id = seed(data_dir, 1)[0]
         config = web_app.WebConfig(data_dir=data_dir)
-        flat = web_app.create_app(config, Settings(data_dir=data_dir))
-        with mock.patch.object(
-            web_app, "_add_routes", lambda app, router: app.include_router(router)
-        ):
-            included = web_app.create_app(config, Settings(data_dir=data_dir))
-        rows = asyncio.run(measure({"include_router": included, "flat": flat}, report_id, args))
+        apps = {}
+        for kind in BUILDS:
+            with build(kind):
+                apps[kind] = web_app.create_app(config, Settings(data_dir=data_dir))
+        rows = asyncio.run(measure(apps, report_id, args))
+    load_after = os.getloadavg()[0]
     lines = [
-        "# Route matching: include_router per module against a flat route table",
+        "# Route matching and guards: three builds of the app in one process",
         "",
         f"Command: `.venv/bin/python bench/web_routing.py --requests {args.requests}"
         f" --rounds {args.rounds}`  ",
-        f"Machine: {machine_line()}; 1-minute load average before the run {load:.1f}",
+        f"Machine: {machine_line()}; 1-minute load average {load:.1f} before the run, "
+        f"{load_after:.1f} after",
         "",
-        "| Page | CPU/request include_router → flat, lowest (ms) | median (ms) "
-        "| calls/request include_router → flat |",
+        "| Page | CPU/request, median (ms): " + " → ".join(BUILDS) + " | GuardedRoute / app-wide "
+        "| calls/request: " + " → ".join(BUILDS) + " |",
         "|---|---:|---:|---:|",
         *rows,
     ]
@@ -81,13 +122,12 @@ async def measure(apps: dict[str, Any], report_id: str, args: argparse.Namespace
                 for _ in range(args.requests):
                     await get(app, path)
                 cpu[key].append((time.process_time() - c0) / args.requests * 1000)
-        a, b = (cpu[key] for key in apps)
-        ca, cb = calls.values()
+        medians = [statistics.median(cpu[key]) for key in apps]
+        counts = [calls[key] for key in apps]
         rows.append(
-            f"| {name} | {min(a):.3f} → {min(b):.3f} ({min(b) / min(a):.2f}) "
-            f"| {statistics.median(a):.3f} → {statistics.median(b):.3f} "
-            f"({statistics.median(b) / statistics.median(a):.2f}) "
-            f"| {ca:.0f} → {cb:.0f} ({cb / ca:.2f}) |"
+            f"| {name} | {' → '.join(f'{m:.3f}' for m in medians)} "
+            f"| {medians[2] / medians[1]:.2f} "
+            f"| {' → '.join(f'{c:.0f}' for c in counts)} ({counts[2] / counts[1]:.2f}) |"
         )
     return rows
 
