@@ -2,7 +2,7 @@
 
 Starlette ships no CSRF protection and `TrustedHostMiddleware` allows every host by default,
 so the app brings its own (reliability.md S-12…S-18). All of it is one ASGI middleware plus
-one FastAPI dependency applied to every route.
+`require_csrf`, run before every route's handler (app.GuardedRoute).
 """
 
 from __future__ import annotations
