@@ -127,9 +127,10 @@ def wrk_round(
     port: int, paths: list[str], clients: int, seconds: float, cookie: str
 ) -> tuple[list[float], list[str]]:
     """`wrk` with `clients` keep-alive connections (2 threads) for `seconds`, requests going
-    round the `paths` in turn: every latency it recorded (seconds) and its errors."""
+    round the `paths` in turn, with `cookie` (if any): every latency it recorded (seconds)
+    and its errors."""
     script = _WRK_SCRIPT.replace("PATHS", ", ".join(f'"{p}"' for p in paths))
-    script = script.replace("COOKIE", cookie)
+    script = script.replace("COOKIE", cookie) if cookie else script.replace(_COOKIE_LINE, "")
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
         lua.write(script)
         lua.flush()
@@ -151,6 +152,7 @@ def wrk_round(
     return times, errors
 
 
+_COOKIE_LINE = 'wrk.headers["Cookie"] = "COOKIE"\n'
 # wrk's `done` gets the latency histogram: `#latency` distinct values, `latency(i)` = the
 # i-th value (microseconds) and how many requests took it.
 _WRK_SCRIPT = r"""

@@ -1,12 +1,14 @@
 """The report list with 10,000 stored reports: page latency and server memory.
 
 Usage: .venv/bin/python bench/web_list.py [--reports 10000] [--clients 20] [--seconds 20]
-                                          [--workers N] [--source DIR]
+                                          [--workers N] [--source DIR] [--load python,wrk]
                                           [--write bench/results/web_list.md]
 
 `--workers N`: the server runs with `serve --workers N` (RSS is then the sum over its
 processes). `--source DIR`: the server and the seeding run the code of an earlier checkout
-(PYTHONPATH=DIR/src, e.g. from `git archive`), for a before/after in one session.
+(PYTHONPATH=DIR/src, e.g. from `git archive`), for a before/after in one session. `--h11`:
+the server cannot import httptools and uvloop (uvicorn's h11 parser and asyncio's loop, as
+before they were dependencies).
 
 Goal (issue 19): list page p95 ≤ 100 ms with 10,000 stored reports; server RSS < 200 MB.
 The reports are written straight into a fresh SQLite file (a copy of examples/busy-2023.yaml
@@ -16,6 +18,10 @@ view of each list page checks its 50 reports once (measured separately: "first v
 `--clients` threads fetch pages 1–10 and filtered lists (agency text, year) over keep-alive
 connections for `--seconds`, then one client alone for a quarter of that. RSS is the server's
 peak (VmHWM) at the end.
+
+`--load wrk` (or `python,wrk`): the same mix from `wrk` (C, 2 threads, one keep-alive
+connection per client, the paths in turn) for `--seconds` more, as its own row: the Python
+client threads share the 2 cores with the server (see bench/web_latency.py).
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import machine_line, publish
-from web_latency import free_port, percentile, start_server
+from web_latency import free_port, percentile, start_server, wrk_round
 
 from draftbot.datafile import load_report
 from draftbot.store import Store
@@ -127,8 +133,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--source", type=Path, default=None, help="earlier checkout to run")
     parser.add_argument("--seed-into", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--load", default="python", help="python, wrk or python,wrk")
+    parser.add_argument("--h11", action="store_true", help="server without httptools and uvloop")
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
+    loads = args.load.split(",")
     if args.seed_into:  # in a child with the code of --source: its schema, not this one's
         print(seed(args.seed_into, args.reports))
         return
@@ -143,29 +152,35 @@ def main() -> None:
         else:
             upgrade = seed(data_dir, args.reports)
         port = free_port()
-        server = start_server(data_dir, port, source=args.source, workers=args.workers)
+        server = start_server(
+            data_dir, port, source=args.source, workers=args.workers, h11=args.h11
+        )
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
             first = [get(conn, path)[1] for path in paths()]
             conn.close()
             times: list[float] = []
             errors: list[str] = []
-            until = time.perf_counter() + args.seconds
-            threads = [
-                threading.Thread(target=client, args=(port, until, times, errors))
-                for _ in range(args.clients)
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            if "python" in loads:
+                until = time.perf_counter() + args.seconds
+                threads = [
+                    threading.Thread(target=client, args=(port, until, times, errors))
+                    for _ in range(args.clients)
+                ]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+            wrk_times: list[float] = []
+            wrk_errors: list[str] = []
+            if "wrk" in loads:
+                wrk_times, wrk_errors = wrk_round(port, paths(), args.clients, args.seconds, "")
             alone: list[float] = []
             client(port, time.perf_counter() + args.seconds / 4, alone, errors)
             rss = peak_rss_mb(server.pid)
         finally:
             server.terminate()
             server.wait()
-    p95 = percentile(times, 0.95) * 1000
     load_after = os.getloadavg()[0]
     lines = [
         f"# Report list with {args.reports:,} stored reports",
@@ -174,16 +189,16 @@ def main() -> None:
         f"--clients {args.clients} --seconds {args.seconds:g}"
         + (f" --workers {args.workers}" if args.workers > 1 else "")
         + (f" --source {args.source}" if args.source else "")
+        + (f" --load {args.load}" if args.load != "python" else "")
+        + (" --h11" if args.h11 else "")
         + "`  ",
         f"Machine: {machine_line()}; 1-minute load average {load:.1f} before the run, "
         f"{load_after:.1f} after (other work on the shared machine shows up in the tail)",
         "",
         "| measure | result | goal | ratio to goal |",
         "|---|---:|---:|---:|",
-        f"| list page p95, {args.clients} clients for {args.seconds:g} s (pages 1–{WARM_PAGES} and "
-        f"{len(QUERIES)} filters; {len(times)} requests, {len(errors)} errors) "
-        f"| {p95:.0f} ms | ≤ {GOAL_P95_MS:.0f} ms | {p95 / GOAL_P95_MS:.2f} |",
-        f"| same, p50 | {statistics.median(times) * 1000:.0f} ms | — | — |",
+        *_rows("", times, errors, args),
+        *_rows(" · wrk", wrk_times, wrk_errors, args),
         f"| one client alone for {args.seconds / 4:g} s: p50 / p95 ({len(alone)} requests) "
         f"| {statistics.median(alone) * 1000:.1f} / {percentile(alone, 0.95) * 1000:.1f} ms "
         "| — | — |",
@@ -195,9 +210,22 @@ def main() -> None:
         f"| opening a database of {args.reports:,} reports written before summaries existed "
         f"(one-off) | {upgrade:.2f} s | — | — |",
     ]
-    if errors:
-        lines += ["", "Errors: " + "; ".join(errors[:5])]
+    if errors or wrk_errors:
+        lines += ["", "Errors: " + "; ".join((errors + wrk_errors)[:5])]
     publish(lines, args.write)
+
+
+def _rows(label: str, times: list[float], errors: list[str], args: argparse.Namespace) -> list[str]:
+    """The p95 and p50 rows of one load generator (none when it did not run)."""
+    if not times:
+        return []
+    p95 = percentile(times, 0.95) * 1000
+    return [
+        f"| list page p95{label}, {args.clients} clients for {args.seconds:g} s (pages "
+        f"1–{WARM_PAGES} and {len(QUERIES)} filters; {len(times)} requests, {len(errors)} errors) "
+        f"| {p95:.0f} ms | ≤ {GOAL_P95_MS:.0f} ms | {p95 / GOAL_P95_MS:.2f} |",
+        f"| same, p50{label} | {statistics.median(times) * 1000:.0f} ms | — | — |",
+    ]
 
 
 if __name__ == "__main__":
