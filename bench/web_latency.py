@@ -356,9 +356,10 @@ def _loads_note(args: argparse.Namespace) -> list[str]:
         "",
         "Rows “· wrk”: the same page loaded by `wrk` (C, 2 threads, one keep-alive connection "
         "per client, requests going round the clients' reports) instead of one Python thread "
-        "per client in the bench process. Both share the machine with the server; the Python "
-        "clients' own CPU (parsing, the GIL) takes more of it, so their rows are the slower, "
-        "wrk's closer to what browsers on other machines would see.",
+        "per client in the bench process. Both generators share the 2 cores with the server; "
+        "wrk spends far less CPU per request than a Python thread, so under wrk the server "
+        "gets more of the machine. Neither is a browser on another machine, which would leave "
+        "the server every core.",
     ]
 
 
