@@ -4,8 +4,8 @@
 before every route's handler, app.GuardedRoute) looks the matched route up — a route without
 a rule is refused, so a new route cannot be forgotten — loads the session's account and, for
 report routes, the report's agency and area, and refuses server-side what the role may not
-do. In local
-mode (no `--multi-user`) it does nothing: the app is exactly the one-person tool.
+do. In local mode (no `--multi-user`) it does nothing: the app is exactly the one-person
+tool.
 """
 
 from __future__ import annotations
