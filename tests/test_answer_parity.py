@@ -27,6 +27,7 @@ from web_helpers import answer_guide, create_report, edit, make_client
 NO_NUMBER = "没有识别出可以填入表格的确切数字"
 # Kinds of refusal, told apart by the words of the Chinese message.
 KINDS = (
+    ("单位应为", "unit"),
     ("约数", "approximate"),
     ("比例", "fraction"),
     ("不是规范", "malformed"),
@@ -285,3 +286,69 @@ def test_same_answer_same_result_in_interview_and_web(
         stored = Store.in_folder(client.app.state.config.data_dir).get(report_id).report
         web_result = _other_value(stored, field)
     assert {"interview": interview, "web": web_result} == {"interview": expected, "web": expected}
+
+
+# A count typed with its unit: each field takes the measure words of its own unit (declared on
+# the model field, asked in the question) and refuses another, naming the expected unit.
+# (interview question, data path, typed answer, expected value or "unit", the unit named)
+UNIT_CASES: list[tuple[str, str, str, Any, str]] = [
+    ("press_conferences", "facts.press_conferences", "两场", 2, ""),
+    ("press_conferences", "facts.press_conferences", "2次", 2, ""),
+    ("press_conferences", "facts.press_conferences", "两次", 2, ""),
+    ("press_conferences", "facts.press_conferences", "3人", "unit", "场"),
+    ("training_sessions", "facts.training_sessions", "3次", 3, ""),
+    ("training_sessions", "facts.training_sessions", "2期", 2, ""),
+    ("training_sessions", "facts.training_sessions", "40人次", "unit", "次"),
+    ("trained_people", "facts.practices.trained_people", "120人次", 120, ""),
+    ("trained_people", "facts.practices.trained_people", "85人", 85, ""),
+    ("trained_people", "facts.practices.trained_people", "3场", "unit", "人次"),
+    ("new_media_accounts", "facts.practices.new_media_accounts", "4个", 4, ""),
+    ("new_media_accounts", "facts.practices.new_media_accounts", "4次", "unit", "个"),
+    ("t2_penalty", "table2.penalty", "12件", 12, ""),
+    ("t2_penalty", "table2.penalty", "两场", "unit", "件"),
+]
+
+
+def _unit_result(message: str, named: str) -> str:
+    assert f"“{named}”" in message, message
+    return kind_of(message)
+
+
+@pytest.mark.parametrize(("question", "path", "text", "expected", "named"), UNIT_CASES)
+def test_a_count_with_its_unit_same_in_interview_web_and_data_file(
+    bank: qs.QuestionBank,
+    report: Report,
+    web: tuple[Any, str],
+    question: str,
+    path: str,
+    text: str,
+    expected: Any,
+    named: str,
+) -> None:
+    try:
+        interview = qs.get_value(qs.apply_answer(bank, report, question, text), path)
+    except qs.AnswerError as exc:
+        interview = _unit_result(str(exc), named)
+    client, report_id = web
+    response = edit(client, report_id, {path: text})
+    if response.status_code == 422:
+        web_result = _unit_result(response.json()["problems"][0]["message"], named)
+    else:
+        assert response.status_code == 200, response.text
+        stored = Store.in_folder(client.app.state.config.data_dir).get(report_id).report
+        web_result = qs.get_value(stored, path)
+    data = report.model_dump(mode="json")
+    head, _, leaf = path.rpartition(".")
+    qs.get_value(data, head)[leaf] = text
+    try:
+        in_file = qs.get_value(Report.model_validate(data), path)
+    except ValidationError as exc:
+        in_file = _unit_result(problems_from_validation(exc)[0].message, named)
+    results = {"interview": interview, "web": web_result, "data file": in_file}
+    assert results == dict.fromkeys(results, expected), (text, results)
+
+
+def test_every_count_question_asks_in_a_unit_its_field_takes(bank: qs.QuestionBank) -> None:
+    for question in bank.questions:
+        if question.kind == "count":
+            assert question.unit in qs.count_units(question.fills[0]), question.id

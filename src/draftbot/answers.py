@@ -24,6 +24,7 @@ from typing import Any
 from .errors import DraftbotError
 from .excerpt import excerpt
 from .numbers import (
+    DEFAULT_COUNT_UNITS,
     PUBLISHED_BOUNDS,
     ZERO_WORDS,
     NumberError,
@@ -80,16 +81,18 @@ def parse_yes_no(text: str) -> bool | None:
     return None
 
 
-def parse_count_answer(text: str) -> int:
-    """A count (件, 条 …) typed as 3, ３, 1,200, 十二, 二百五, 1万2千, 3件 or 无 (= 0).
+def parse_count_answer(text: str, units: tuple[str, ...] = DEFAULT_COUNT_UNITS) -> int:
+    """A count typed as 3, ３, 1,200, 十二, 二百五, 1万2千, 无 (= 0), or with one of the
+    field's `units` (`paths.count_units`): 3件, 两场, 2次.
 
     Raises `NumberError` for approximate numbers (三四件, 十余件, 约20), fractions (三分之一),
-    malformed numerals, negative numbers and anything that is not a number.
+    malformed numerals, negative numbers, a unit the field does not take (3人 for 新闻发布会,
+    naming the expected unit) and anything that is not a number.
     """
     reason = refusal_reason(text)
     if reason:
         raise NumberError(reason)
-    return parse_count(text)
+    return parse_count(text, units=units)
 
 
 def parse_amount_answer(text: str, unit: str = "万元") -> Decimal:

@@ -38,6 +38,7 @@ from .formats import (
 )
 from .numbers import (
     BLANK_MARKS,
+    DEFAULT_COUNT_UNITS,
     PUBLISHED_BOUNDS,
     TYPED_BOUNDS,
     Bounds,
@@ -57,14 +58,25 @@ FIRST_REPORT_YEAR = min(f.first_year for f in FORMATS.values())  # the first for
 _BOUNDS: contextvars.ContextVar[Bounds] = contextvars.ContextVar("bounds", default=TYPED_BOUNDS)
 
 
-def as_count(raw: object) -> int:
-    """The validator of every count field: `raw` (int, or text such as “1,200”、“三”) → int ≥ 0
-    within the bounds in force; raises pydantic's `PydanticCustomError` (type
-    `draftbot_count`) with a Chinese message otherwise."""
-    try:
-        return parse_count(raw, _BOUNDS.get())
-    except NumberError as exc:
-        raise PydanticCustomError("draftbot_count", str(exc)) from None
+class CountIn:
+    """The validator of a count field whose text may end in one of `units` (场, 次 …): `raw`
+    (int, or text such as “1,200”、“三”、“两场”) → int ≥ 0 within the bounds in force; raises
+    pydantic's `PydanticCustomError` (type `draftbot_count`) with a Chinese message otherwise.
+
+    The one declaration of a count field's unit: `paths.count_units` reads it for the
+    interview and the web forms, so all three accept and refuse the same measure words."""
+
+    def __init__(self, *units: str) -> None:
+        self.units: tuple[str, ...] = units
+
+    def __call__(self, raw: object) -> int:
+        try:
+            return parse_count(raw, _BOUNDS.get(), self.units)
+        except NumberError as exc:
+            raise PydanticCustomError("draftbot_count", str(exc)) from None
+
+
+as_count = CountIn(*DEFAULT_COUNT_UNITS)  # a table cell: 件 (个, 条)
 
 
 def as_amount(raw: object) -> Decimal:
@@ -94,6 +106,12 @@ def _signed_count(raw: object) -> int:
 
 
 Count = Annotated[int, BeforeValidator(as_count), Field(json_schema_extra={"minimum": 0})]
+_NON_NEGATIVE = Field(json_schema_extra={"minimum": 0})
+# Counts in their own units (the question bank asks for the same unit).
+SessionCount = Annotated[int, BeforeValidator(CountIn("场", "次")), _NON_NEGATIVE]  # 新闻发布会
+TimesCount = Annotated[int, BeforeValidator(CountIn("次", "期", "场")), _NON_NEGATIVE]  # 培训, 通报
+AccountCount = Annotated[int, BeforeValidator(CountIn("个", "处")), _NON_NEGATIVE]  # 账号, 查阅点
+PeopleCount = Annotated[int, BeforeValidator(CountIn("人次", "人")), _NON_NEGATIVE]  # 培训人次
 SignedCount = Annotated[int, BeforeValidator(_signed_count)]
 Amount = Annotated[
     Decimal,
@@ -417,20 +435,24 @@ class Practices(Strict):
         max_length=10,
         description="政策解读采用的形式（如 文字解读、图解、视频、问答；写入（一））",
     )
-    responses: Count | None = Field(None, description="回应社会关切的次数（次；写入（一））")
-    new_media_accounts: Count | None = Field(
+    responses: TimesCount | None = Field(None, description="回应社会关切的次数（次；写入（一））")
+    new_media_accounts: AccountCount | None = Field(
         None, description="运营的政务新媒体账号（个；写入（四））"
     )
-    reading_points: Count | None = Field(
+    reading_points: AccountCount | None = Field(
         None, description="政府信息公开查阅点、公开专区（个；写入（四））"
     )
-    trained_people: Count | None = Field(None, description="参加政务公开培训的人次（写入（五））")
+    trained_people: PeopleCount | None = Field(
+        None, description="参加政务公开培训的人次（写入（五））"
+    )
     supervision_methods: list[PracticeItem] = Field(
         default_factory=_list,
         max_length=10,
         description="监督考核的做法（如 纳入年度绩效考核、社会评议、责任追究；写入（五））",
     )
-    circulars: Count | None = Field(None, description="政务公开工作通报的次数（次；写入（五））")
+    circulars: TimesCount | None = Field(
+        None, description="政务公开工作通报的次数（次；写入（五））"
+    )
 
 
 class AreaWork(Strict):
@@ -470,14 +492,14 @@ class Facts(Strict):
     proactive_total: Count | None = Field(None, description="本年主动公开政府信息条数")
     proactive_categories: list[PublishedCategory] = Field(default_factory=_list, max_length=50)
     policy_interpretations: Count | None = Field(None, description="发布政策解读条数")
-    press_conferences: Count | None = Field(None, description="召开新闻发布会场次")
+    press_conferences: SessionCount | None = Field(None, description="召开新闻发布会场次")
     channels: list[str] = Field(default_factory=_list, max_length=30, description="主动公开渠道")
     proactive_notes: str = Field("", max_length=5000, description="主动公开的其他情况")
     on_request_notes: str = Field("", max_length=5000, description="依申请公开的工作情况")
     management_notes: str = Field("", max_length=5000, description="政府信息管理情况")
     platform_notes: str = Field("", max_length=5000, description="政府信息公开平台建设情况")
     supervision_notes: str = Field("", max_length=5000, description="监督保障情况")
-    training_sessions: Count | None = Field(None, description="组织政务公开培训次数")
+    training_sessions: TimesCount | None = Field(None, description="组织政务公开培训次数")
     problems: list[str] = Field(default_factory=_list, max_length=30, description="本年存在的问题")
     measures: list[str] = Field(default_factory=_list, max_length=30, description="改进措施")
     previous_problems: list[PreviousProblem] = Field(default_factory=_list, max_length=30)

@@ -77,6 +77,14 @@ _MEASURE_END = lazy(
     + r"余多来几])[件个条次场起份项家名人位宗篇期元]$"
 )
 _ADJACENT = "一二三四五六七八九"
+# The measure words a count may carry after its number (longest first when matched). A field
+# takes the ones its own unit allows (`count_units`, declared on the model field and in the
+# question bank); `DEFAULT_COUNT_UNITS` is the unit of the tables' cells (件, 个, 条).
+COUNT_MEASURE_WORDS = (
+    "人次", "场次", "件", "个", "条", "次", "场", "期", "项", "家", "名", "人", "位", "篇", "份",
+    "起", "宗", "批", "轮",
+)  # fmt: skip
+DEFAULT_COUNT_UNITS = ("件", "个", "条")
 
 
 class NumberError(DraftbotError, ValueError):
@@ -325,10 +333,15 @@ def blank_message(raw: object) -> str | None:
     return None
 
 
-def parse_count(raw: object, bounds: Bounds = TYPED_BOUNDS) -> int:
-    """A non-negative whole count within `bounds.max_count` (件), from int or text.
+def parse_count(
+    raw: object, bounds: Bounds = TYPED_BOUNDS, units: tuple[str, ...] = DEFAULT_COUNT_UNITS
+) -> int:
+    """A non-negative whole count within `bounds.max_count`, from int or text; text may end in
+    one of `units` (the measure words the field takes: 件 for a table cell, 场 or 次 for
+    新闻发布会 …).
 
-    Raises `NumberError`: for a blank or `/` cell asking for 0, else saying what was received.
+    Raises `NumberError`: for a blank or `/` cell asking for 0; for a measure word the field
+    does not take (3人 for 新闻发布会), naming the expected unit; else saying what was received.
     """
     _refuse_blank_or_bool(raw, "整数")
     if isinstance(raw, int):
@@ -338,7 +351,7 @@ def parse_count(raw: object, bounds: Bounds = TYPED_BOUNDS) -> int:
             raise NumberError(f"应为不小于 0 的整数，收到“{excerpt(f'{raw:g}')}”")
         value = int(raw)
     elif isinstance(raw, (str, Decimal)):
-        value = _count_from_text(str(raw))
+        value = _count_from_text(str(raw), units)
     else:
         raise NumberError(f"应为不小于 0 的整数，收到“{excerpt(raw)}”")
     return _bounded_count(value, raw, bounds.max_count)
@@ -354,9 +367,8 @@ def _refuse_blank_or_bool(raw: object, what: str) -> None:
         raise NumberError(f"应为不小于 0 的{what}，收到“{excerpt(raw)}”")
 
 
-def _count_from_text(raw: str) -> int:
-    text = normalize_text(raw)
-    text = text.removesuffix("件").removesuffix("个").removesuffix("条").strip()
+def _count_from_text(raw: str, units: tuple[str, ...]) -> int:
+    text = _without_unit(normalize_text(raw), raw, units)
     if text in ZERO_WORDS:
         return 0
     if len(text) > _MAX_DIGITS:  # bound the conversion before it runs
@@ -379,6 +391,22 @@ def _count_from_text(raw: str) -> int:
     if value != value.to_integral_value():
         raise NumberError(f"应为不小于 0 的整数，收到“{excerpt(raw.strip())}”")
     return int(value)
+
+
+def _without_unit(text: str, raw: str, units: tuple[str, ...]) -> str:
+    """`text` without its trailing measure word when the field takes it; `NumberError` naming
+    the expected unit when a number ends in a measure word the field does not take."""
+    for word in sorted({*COUNT_MEASURE_WORDS, *units}, key=len, reverse=True):
+        head = text.removesuffix(word).strip()
+        if head == text or not head:
+            continue
+        if word in units:
+            return head
+        if re.search(r"[\d" + _CN_ANY + r"]$", head):
+            expected = "”或“".join(units)
+            raise NumberError(f"单位应为“{expected}”，收到“{excerpt(raw.strip())}”")
+        return text
+    return text
 
 
 def _looks_numeric(text: str) -> bool:

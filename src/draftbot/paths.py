@@ -22,7 +22,8 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from . import tables
-from .model import Report, as_amount, as_count
+from .model import CountIn, Report, as_amount
+from .numbers import DEFAULT_COUNT_UNITS
 from .outline import SECTION_LABELS, section_location
 
 # Labels of fields whose description does not give the printed name.
@@ -287,6 +288,23 @@ def amount_unit(path: str) -> str:
     return "万元" if "万元" in (field_at(path).description or "") else "元"
 
 
+def count_units(path: str) -> tuple[str, ...]:
+    """The measure words the count field at `path` takes (件 for a table cell, 场 or 次 for
+    新闻发布会 …), as its validator declares them. KeyError for a path that is not a field."""
+    field = field_at(path)
+    for meta in [*field.metadata, *_annotated_metadata(field.annotation)]:
+        func = getattr(meta, "func", None)
+        if isinstance(func, CountIn):
+            return func.units
+    return DEFAULT_COUNT_UNITS
+
+
+def _annotated_metadata(annotation: Any) -> list[Any]:
+    if typing.get_origin(annotation) is typing.Annotated:
+        return list(typing.get_args(annotation)[1:])
+    return [m for arg in typing.get_args(annotation) for m in _annotated_metadata(arg)]
+
+
 def _kinds_in(annotation: Any) -> set[Literal["count", "amount", "date"]]:
     if annotation is dt.date:
         return {"date"}
@@ -301,7 +319,7 @@ def _kinds_in(annotation: Any) -> set[Literal["count", "amount", "date"]]:
 def _kinds_in_metadata(metadata: list[Any]) -> set[Literal["count", "amount", "date"]]:
     validators = {getattr(m, "func", None) for m in metadata}
     out: set[Literal["count", "amount", "date"]] = set()
-    if as_count in validators:
+    if any(isinstance(v, CountIn) for v in validators):
         out.add("count")
     if as_amount in validators:
         out.add("amount")

@@ -48,6 +48,7 @@ from .model import (
 from .numbers import NumberError, parse_count
 from .paths import amount_unit as amount_unit  # re-exported: the kind of answer a field takes
 from .paths import blank as _blank
+from .paths import count_units as count_units
 from .paths import field_at as _field_at
 from .paths import field_kind as field_kind
 from .paths import is_list as _is_list
@@ -342,7 +343,7 @@ def _single(question: Question, report: Report, text: str) -> dict[str, Any]:
     try:
         if question.kind == "amount":
             return {path: parse_amount_answer(text, question.unit or "万元")}
-        return {path: parse_count_answer(text)}
+        return {path: parse_count_answer(text, count_units(path))}
     except NumberError as exc:
         raise AnswerError(f"{cell_label(path)}：{exc}") from None
 

@@ -137,7 +137,7 @@ def _value_for(path: str, raw: Any) -> Any:
     if isinstance(raw, str):  # typed: read as the interview reads the same answer
         kind = data_paths.field_kind(path)
         if kind == "count":
-            return parse_count_answer(raw)
+            return parse_count_answer(raw, data_paths.count_units(path))
         if kind == "amount":
             return parse_amount_answer(raw, data_paths.amount_unit(path))
         if kind == "date":
