@@ -249,6 +249,43 @@ def test_table4_block_answer_labelled(bank: qs.QuestionBank) -> None:
     assert (report.table4.review.maintained, report.table4.review.pending) == (1, 1)
 
 
+@pytest.mark.parametrize(
+    ("question", "typed", "own_words", "foreign_words"),
+    [
+        ("t4_review", "维持 1，外部 3", "结果维持 1，结果纠正 2", "自然人"),
+        ("t4_litigation_direct", "纠正 2 另有 1", "结果维持 1，结果纠正 2", "自然人"),
+        ("t3_new_received", "自然人 3，外国人 2", "自然人 1，商业企业 2", "维持"),
+    ],
+)
+def test_a_row_it_cannot_read_is_explained_with_the_rows_own_example(
+    bank: qs.QuestionBank, question: str, typed: str, own_words: str, foreign_words: str
+) -> None:
+    report = qs.apply_answer(bank, new_report(), "t4_gate", "是")
+    report = qs.apply_answer(bank, report, "t3_gate", "是")
+    with pytest.raises(qs.AnswerError) as err:
+        qs.apply_answer(bank, report, question, typed)
+    message = str(err.value)
+    assert f"如“{own_words}”" in message and foreign_words not in message, message
+    assert "总计由本工具计算" in message
+
+
+def test_a_typed_total_is_accepted_when_it_adds_up_and_refused_with_both_numbers_when_not(
+    bank: qs.QuestionBank,
+) -> None:
+    report = qs.apply_answer(bank, new_report(), "t4_gate", "是")
+    kept = qs.apply_answer(bank, report, "t4_review", "维持 1，纠正 2，总计 3")
+    review = kept.table4.review
+    assert (review.maintained, review.corrected, review.total) == (1, 2, None)
+    with pytest.raises(qs.AnswerError) as err:
+        qs.apply_answer(bank, report, "t4_review", "维持 1，总计 3")
+    assert "表四 · 行政复议" in str(err.value)
+    assert "总计写的是 3 件，各类相加是 1 件" in str(err.value)
+    assert "自然人" not in str(err.value)
+    row = qs.apply_answer(bank, report, "t3_gate", "是")
+    row = qs.apply_answer(bank, row, "t3_new_received", "个人 4，企业 1，合计 5")
+    assert (row.table3.new_received.natural_person, row.table3.new_received.commercial) == (4, 1)
+
+
 def test_go_back_reopens_the_last_answer_and_keeps_its_value(bank: qs.QuestionBank) -> None:
     report = new_report()
     report = qs.apply_answer(bank, report, "level", "乡镇")

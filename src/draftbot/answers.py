@@ -190,31 +190,55 @@ def is_zero_statement(text: str) -> bool:
     return rest in ZERO_WORDS or rest == "0" or typed.endswith(ZERO_STATEMENTS)
 
 
-def parse_labelled_row(text: str, vocabulary: Vocabulary) -> dict[str, int] | None:
-    """{column: count} when the answer names its columns (`自然人 3，企业 1`, `村民3件和公司一件`),
-    None when it names none. Columns not named are left out (the caller fills 0).
+TOTAL_WORDS = ("总计", "合计", "共计")
 
-    Raises `AnswerError` for words it cannot place and for a column named twice, `NumberError`
+
+def labelled_example(vocabulary: Vocabulary) -> str:
+    """How to type a labelled row of this vocabulary, from its own words: `自然人 3，商业企业 1`
+    for 表三, `结果维持 1，结果纠正 2` for 表四 (the first two result columns)."""
+    keys = [key for key, _ in vocabulary]
+    first, second = ("maintained", "corrected") if "maintained" in keys else tuple(keys[:2])
+    words = dict(vocabulary)
+    return f"{words[first][0]} 1，{words[second][0]} 2"
+
+
+def parse_labelled_row(text: str, vocabulary: Vocabulary) -> dict[str, int] | None:
+    """{column: count} when the answer names its columns (`自然人 3，企业 1`, `村民3件和公司一件`,
+    `维持 1，纠正 2`), None when it names none. Columns not named are left out (the caller fills
+    0). A 总计 (合计, 共计) may be written: it is checked against the columns and dropped.
+
+    Raises `AnswerError` for words it cannot place (the example is the row's own), for a column
+    named twice and for a 总计 the columns do not add up to (with both numbers), `NumberError`
     for a count that is not exact.
     """
-    words = sorted(((w, k) for k, ws in vocabulary for w in ws), key=lambda p: -len(p[0]))
+    words = sorted(
+        [*((w, k) for k, ws in vocabulary for w in ws), *((w, "total") for w in TOTAL_WORDS)],
+        key=lambda p: -len(p[0]),
+    )
+    example = labelled_example(vocabulary)
     pattern = re.compile("|".join(re.escape(w) for w, _ in words))
     key_of = dict(words)
     hits = list(pattern.finditer(text))
-    if not hits:
+    if not hits or all(key_of[h.group(0)] == "total" for h in hits):
         return None
-    _check_leftover(text[: hits[0].start()])
+    _check_leftover(text[: hits[0].start()], example)
     found: dict[str, int] = {}
     for hit, following in zip(hits, [*hits[1:], None], strict=True):
         segment = text[hit.end() : following.start() if following else len(text)]
         key = key_of[hit.group(0)]
         if key in found:
             raise AnswerError(f"“{hit.group(0)}”写了两次，请每类只写一次")
-        found[key] = _segment_count(hit.group(0), segment)
+        found[key] = _segment_count(hit.group(0), segment, example)
+    stated = found.pop("total", None)
+    if stated is not None and stated != sum(found.values()):
+        raise AnswerError(
+            f"总计写的是 {stated} 件，各类相加是 {sum(found.values())} 件，请核对；"
+            "总计由本工具计算，可以不写"
+        )
     return found
 
 
-def _segment_count(word: str, segment: str) -> int:
+def _segment_count(word: str, segment: str, example: str) -> int:
     mentions = find_numbers(segment)
     if not mentions:
         if is_zero_statement(segment):
@@ -224,13 +248,13 @@ def _segment_count(word: str, segment: str) -> int:
     if reason:
         raise NumberError(reason)
     first = mentions[0]
-    _check_leftover(segment[: first.start] + segment[first.end :])
+    _check_leftover(segment[: first.start] + segment[first.end :], example)
     return parse_count(first.text)
 
 
-def _check_leftover(rest: str) -> None:
+def _check_leftover(rest: str, example: str) -> None:
     leftover = _FILLER.sub("", normalize_text(rest))
     if leftover:
         raise AnswerError(
-            f"无法识别“{excerpt(leftover)}”：请按类型写明件数，如“自然人 3，商业企业 1”"
+            f"无法识别“{excerpt(leftover)}”：请按类型写明件数，如“{example}”；总计由本工具计算，可以不写"
         )

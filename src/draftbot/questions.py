@@ -479,7 +479,7 @@ def _several(
         example = "、".join(labels)
         raise AnswerError(
             f"{where}：请按类型写明件数，如“{labels[0]} 3，{labels[1]} 1”，或依次写 {len(labels)} 个数"
-            f"（{example}）；都没有填 0。收到“{text}”"
+            f"（{example}）；都没有填 0；总计由本工具计算，可以不写。收到“{text}”"
         )
     raise AnswerError(
         f"{where}：请依次填写 {len(labels)} 个数（{'、'.join(labels)}），用空格分隔；都没有填 0。"
