@@ -327,6 +327,18 @@ def test_a_wrong_cell_does_not_hold_back_the_others_typed_with_it(
     expect(page.locator("#save-state")).to_contain_text("已保存其他修改")
     expect(wrong).to_have_value("很多")  # kept on the page to be corrected
     assert Store.in_folder(server.data_dir).get(report_id).report.table2.licensing == 5
+    # the cell is marked for screen readers, its message (naming the cell) tied to it
+    expect(wrong).to_have_attribute("aria-invalid", "true")
+    described = wrong.get_attribute("aria-describedby") or ""
+    note = page.locator("#" + described.split()[-1])
+    expect(note).to_contain_text("表二")
+    expect(note).to_contain_text("行政处罚")
+    expect(note).to_contain_text("很多")
+    wrong.fill("2")
+    wrong.dispatch_event("change")
+    expect(page.locator("#save-state")).to_contain_text("已保存 ")
+    expect(wrong).not_to_have_attribute("aria-invalid", "true")
+    expect(note).to_have_count(0)
 
 
 def test_start_from_last_years_portal_page(

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pexpect
@@ -438,3 +439,23 @@ def test_killed_before_the_file_exists_keeps_the_first_answers(tmp_path: Path) -
     report = load_report(tmp_path / "r.yaml")
     assert report.meta.agency == META[0]
     assert not (tmp_path / ".r.yaml.new.json").exists()
+
+
+def test_an_amount_in_yuan_is_converted_and_the_terminal_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from draftbot import questions as qs
+    from draftbot.datafile import save_report
+    from draftbot.interview import Interview, offline_proposer
+
+    path = tmp_path / "town.yaml"
+    bank = qs.load_bank()
+    report = qs.create_report("某县某镇人民政府", "2023")
+    save_report(report, path)
+    typed = iter(["1200元"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(typed))
+    saved = Interview(path, bank, offline_proposer).ask(bank.get("t2_fees"), report, "1/1")
+    assert saved.table2.fees_wan_yuan == Decimal("0.12")
+    assert load_report(path).table2.fees_wan_yuan == Decimal("0.12")
+    out = capsys.readouterr().out
+    assert "行政事业性收费" in out and "已按 1200 元 = 0.12 万元 填写" in out

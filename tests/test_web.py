@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sqlite3
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from docx import Document
 from draftbot.datafile import parse_report
 from draftbot.store import Store
 from web_helpers import (
+    answer_guide,
     create_report,
     csrf,
     draft_all,
@@ -106,6 +108,34 @@ def test_invalid_cell_is_rejected_with_its_official_location(client) -> None:
     assert problem["location"] == "表三 · 三、本年度办理结果 ·（一）予以公开 · 科研机构"
     assert "很多" in problem["message"]
     assert version_of(client, report_id) == version  # nothing saved
+    # the message the page shows names the table, row and column, not only the fault
+    assert response.json()["message"] == (
+        "有填写不正确的内容，未保存：表三 · 三、本年度办理结果 ·（一）予以公开 · 科研机构："
+        + problem["message"]
+    )
+    assert problem["shown"] == response.json()["message"].removeprefix(
+        "有填写不正确的内容，未保存："
+    )
+    facts = edit(client, report_id, {"facts.press_conferences": "3人"}).json()
+    assert facts["message"].startswith("有填写不正确的内容，未保存：")
+    assert "新闻发布会" in facts["message"] and "“场”" in facts["message"]
+
+
+def test_an_amount_in_yuan_is_converted_and_the_answer_says_so(client) -> None:
+    report_id = create_report(client)
+    response = edit(client, report_id, {"table2.fees_wan_yuan": "3000元"})
+    assert response.status_code == 200
+    assert response.json()["values"]["table2.fees_wan_yuan"] == "0.3"
+    [note] = response.json()["notes"]
+    assert "行政事业性收费" in note and note.endswith("已按 3000 元 = 0.3 万元 填写")
+    as_typed = edit(client, report_id, {"table2.fees_wan_yuan": "0.3"})
+    assert as_typed.json()["notes"] == []  # nothing converted, nothing said
+    guided = answer_guide(client, report_id, "t2_fees", "1200元")
+    assert guided.status_code == 200
+    assert "已按 1200 元 = 0.12 万元 填写" in guided.text
+    assert Store.in_folder(client.app.state.config.data_dir).get(
+        report_id
+    ).report.table2.fees_wan_yuan == Decimal("0.12")
 
 
 @pytest.mark.parametrize(

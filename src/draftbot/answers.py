@@ -97,14 +97,25 @@ def parse_count_answer(text: str, units: tuple[str, ...] = DEFAULT_COUNT_UNITS) 
 
 def parse_amount_answer(text: str, unit: str = "万元") -> Decimal:
     """An amount in `unit` (万元 or 元): 12.5, 12.5万元, 12.5万 and, for a 万元 field, 35000元
-    (= 3.5 万元); 无 is 0. At most 4 decimals in `unit`.
+    (= 3.5 万元); 无 is 0. At most 4 decimals in `unit`. A front end tells the clerk about a
+    conversion with `amount_conversion_note` (never silent).
 
     Raises `NumberError` as `parse_count_answer` does, and for too many decimals.
+    """
+    return read_amount_answer(text, unit)[0]
+
+
+def read_amount_answer(text: str, unit: str = "万元") -> tuple[Decimal, str | None]:
+    """`parse_amount_answer` with the note saying what was converted: (0.12, "已按 1200 元 =
+    0.12 万元 填写") for `1200元` on a 万元 field; the note is None when nothing was converted.
+
+    Raises `NumberError` as `parse_amount_answer` does.
     """
     reason = refusal_reason(text)
     if reason:
         raise NumberError(reason)
     typed = normalize_text(text)
+    yuan: Decimal | None = None
     if unit == "万元":
         if typed.endswith("万元") or (typed.endswith("万") and typed[:-1]):
             typed = typed.removesuffix("元").removesuffix("万")
@@ -114,9 +125,21 @@ def parse_amount_answer(text: str, unit: str = "万元") -> Decimal:
     elif typed.endswith(unit) and typed[: -len(unit)]:
         typed = typed[: -len(unit)]
     try:
-        return parse_amount(typed)
+        value = parse_amount(typed)
     except NumberError as exc:
         raise NumberError(str(exc).replace(f"“{excerpt(typed)}”", f"“{excerpt(text)}”")) from None
+    if yuan is None:
+        return value, None
+    return value, f"已按 {format_amount(yuan)} 元 = {format_amount(value)} 万元 填写"
+
+
+def amount_conversion_note(text: str, unit: str = "万元") -> str | None:
+    """What converting `text` into `unit` did, in Chinese (“已按 1200 元 = 0.12 万元 填写”), or
+    None when the answer was in `unit` already or is not an acceptable amount."""
+    try:
+        return read_amount_answer(text, unit)[1]
+    except NumberError:
+        return None
 
 
 def parse_choice(text: str, options: Sequence[str]) -> str:

@@ -169,6 +169,8 @@ class Interview:
             except qs.AnswerError as exc:
                 self.say(f"✗ {exc}")
                 continue
+            for note in qs.answer_notes(question, text):
+                self.say(f"  注意：{note}")
             self.revisiting.discard(question.id)
             return self.save(updated)
 

@@ -24,6 +24,7 @@ from .answers import (
     APPLICANT_WORDS,
     CASE_WORDS,
     Vocabulary,
+    amount_conversion_note,
     parse_amount_answer,
     parse_category_line,
     parse_choice,
@@ -541,6 +542,16 @@ def answer_format(question: Question) -> str:
     if question.optional and question.kind != "gate":
         text += "可直接回车跳过。"
     return text
+
+
+def answer_notes(question: Question, text: str) -> list[str]:
+    """What accepting `text` for `question` changed from what was typed, to tell the clerk
+    (an amount typed in 元 for a 万元 cell: “表二 · … ：已按 1200 元 = 0.12 万元 填写”); empty
+    when the answer was stored as typed. Never raises."""
+    if question.kind != "amount" or not text.strip():
+        return []
+    note = amount_conversion_note(text, question.unit or "万元")
+    return [f"{cell_label(question.fills[0])}：{note}"] if note else []
 
 
 def is_multiline(question: Question) -> bool:

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from .. import paths as data_paths
 from ..answers import (
+    amount_conversion_note,
     parse_amount_answer,
     parse_category_line,
     parse_count_answer,
@@ -66,12 +67,24 @@ MAX_CHANGES = 500
 
 @dataclass(frozen=True)
 class EditProblem:
+    """A refused edit: `key` the data path typed, `location` the cell as the table prints it
+    (table · row · column), `message` what is wrong (Chinese)."""
+
     key: str
     location: str
     message: str
 
+    def shown(self) -> str:
+        """The message with the cell it is about (`表三 · … · 自然人：应为…`)."""
+        return f"{self.location}：{self.message}" if self.location else self.message
+
     def to_json(self) -> dict[str, str]:
-        return {"key": self.key, "location": self.location, "message": self.message}
+        return {
+            "key": self.key,
+            "location": self.location,
+            "message": self.message,
+            "shown": self.shown(),
+        }
 
 
 class EditRejected(DraftbotError):
@@ -102,6 +115,19 @@ def apply_changes(report: Report, changes: dict[str, Any]) -> Report:
         return Report.model_validate(data)
     except ValidationError as exc:
         raise EditRejected(_problems(exc, changes)) from None
+
+
+def conversion_notes(changes: dict[str, Any]) -> list[str]:
+    """For each typed amount that was converted to its field's unit, the Chinese note naming
+    the cell and the conversion (`表二 · … ：已按 3000 元 = 0.3 万元 填写`); see
+    `answers.amount_conversion_note`."""
+    notes = []
+    for path, raw in changes.items():
+        if isinstance(raw, str) and data_paths.field_kind(path) == "amount":
+            note = amount_conversion_note(raw, data_paths.amount_unit(path))
+            if note:
+                notes.append(f"{data_paths.label(path)}：{note}")
+    return notes
 
 
 def _check_as_typed(data: dict[str, Any], changes: dict[str, Any]) -> None:

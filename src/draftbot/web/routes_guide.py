@@ -88,6 +88,7 @@ def guide_page(
     finished: str | None = None,
     proposal: dict[str, Any] | None = None,
     cache_key: Hashable | None = None,
+    converted: list[str] | None = None,
 ) -> Response:
     """The 引导填报 page at `question`. `cache_key` (plain GET only): the page follows from the
     report version and this key, so it is rendered once (context.page)."""
@@ -99,6 +100,7 @@ def guide_page(
         "notice": notice or [],
         "finished": finished,
         "proposal": proposal,
+        "converted": converted or [],
         "llm_parser": llm_parser(request.app.state.settings),
     }
     if question is not None:
@@ -158,6 +160,7 @@ async def answer(request: Request, report_id: str) -> Response:
         lambda: qb.apply_answer(bank(), stored.report, question.id, text),
         _form_version(form),
         answer=text,
+        converted=qb.answer_notes(question, text),
     )
 
 
@@ -215,6 +218,7 @@ def _save_answer(
     change: Callable[[], Any],
     based_on: int,
     answer: str | None = None,
+    converted: list[str] | None = None,
 ) -> Response:
     """Apply an answer and save it; on a bad answer or a stale tab, ask again with a message."""
     try:
@@ -225,13 +229,24 @@ def _save_answer(
         return guide_page(
             request, exc.current, question, status=409, answer=answer, problem=str(exc)
         )
-    return after_answer(request, saved, question)
+    return after_answer(request, saved, question, converted)
 
 
-def after_answer(request: Request, saved: StoredReport, question: qb.Question) -> Response:
-    """The next question; when a table was just completed, its check results first."""
+def after_answer(
+    request: Request,
+    saved: StoredReport,
+    question: qb.Question,
+    converted: list[str] | None = None,
+) -> Response:
+    """The next question; when a table was just completed, its check results first; what the
+    saved answer converted (`questions.answer_notes`) is said above it."""
     table = qb.finished_table(bank(), saved.report, question)
     notice = finding_views(qb.table_findings(saved.report, table)) if table else []
     return guide_page(
-        request, saved, qb.next_question(bank(), saved.report), notice=notice, finished=table
+        request,
+        saved,
+        qb.next_question(bank(), saved.report),
+        notice=notice,
+        finished=table,
+        converted=converted,
     )

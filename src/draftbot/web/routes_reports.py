@@ -29,7 +29,7 @@ from .context import (
     stored_grid,
     version_of,
 )
-from .edits import EditRejected, apply_changes
+from .edits import EditRejected, apply_changes, conversion_notes
 from .pages import fragment
 from .pools import in_pool
 from .security import GuardError, login_response
@@ -428,11 +428,12 @@ def _apply_edit(
     except EditRejected as exc:
         answer = {
             "ok": False,
-            "message": "有填写不正确的内容，未保存：" + exc.problems[0].message,
+            "message": "有填写不正确的内容，未保存：" + exc.problems[0].shown(),
             "problems": [p.to_json() for p in exc.problems],
         }
         return answer, 422
-    return live_state(store.save(report_id, updated, based_on)), 200
+    saved = live_state(store.save(report_id, updated, based_on))
+    return {**saved, "notes": conversion_notes(changes)}, 200
 
 
 @router.get("/api/reports/{report_id}/state")

@@ -134,10 +134,40 @@ let inFlight = false;
 function queue(field) {
   if (conflicted) return;
   pending.set(field.dataset.key, field.value);
-  field.classList.remove("invalid");
+  markValid(field);
   setState("有修改，即将保存…", "");
   clearTimeout(timer);
   timer = setTimeout(flush, 600);
+}
+
+// A cell refused by the server: marked for sight and for screen readers, with its message
+// (naming table, row and column) tied to it by aria-describedby.
+function cellErrorId(field) { return "error-" + field.dataset.key.replace(/[^A-Za-z0-9_-]/g, "-"); }
+
+function markInvalid(field, message) {
+  field.classList.add("invalid");
+  field.setAttribute("aria-invalid", "true");
+  field.title = message;
+  const id = cellErrorId(field);
+  let note = document.getElementById(id);
+  if (!note) {
+    note = el("span", "cell-error", "");
+    note.id = id;
+    field.after(note);
+  }
+  note.textContent = message;
+  const ids = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+  if (!ids.includes(id)) field.setAttribute("aria-describedby", [...ids, id].join(" "));
+}
+
+function markValid(field) {
+  field.classList.remove("invalid");
+  field.removeAttribute("aria-invalid");
+  field.removeAttribute("title");
+  const note = document.getElementById(cellErrorId(field));
+  if (note) note.remove();
+  const ids = (field.getAttribute("aria-describedby") || "").split(" ").filter((i) => i && i !== cellErrorId(field));
+  if (ids.length) field.setAttribute("aria-describedby", ids.join(" ")); else field.removeAttribute("aria-describedby");
 }
 
 async function flush() {
@@ -159,8 +189,9 @@ async function flush() {
   if (status === 200) {
     for (const [key, value] of Object.entries(changes)) if (pending.get(key) === value) pending.delete(key);
     applyState(data);
-    if (document.querySelector("[data-key].invalid")) setState("已保存其他修改；标红的格填写不正确，未保存", "bad");
-    else setState("已保存 " + data.saved_at, "good");
+    const notes = (data.notes || []).join("；");
+    if (document.querySelector("[data-key].invalid")) setState("已保存其他修改；标红的格填写不正确，未保存" + (notes ? "。" + notes : ""), "bad");
+    else setState("已保存 " + data.saved_at + (notes ? "。" + notes : ""), "good");
   } else if (status === 409 || status === 423) {
     showConflict(data.message, status);
   } else if (status === 422) {
@@ -169,7 +200,7 @@ async function flush() {
     for (const p of data.problems || []) {
       if (pending.delete(p.key)) named += 1;
       const field = document.querySelector('[data-key="' + CSS.escape(p.key) + '"]');
-      if (field) { field.classList.add("invalid"); field.title = p.location + "：" + p.message; }
+      if (field) markInvalid(field, p.location + "：" + p.message);
     }
     if (!named) for (const key of Object.keys(changes)) pending.delete(key);
     setState(data.message, "bad");
