@@ -459,3 +459,37 @@ def test_an_amount_in_yuan_is_converted_and_the_terminal_says_so(
     assert load_report(path).table2.fees_wan_yuan == Decimal("0.12")
     out = capsys.readouterr().out
     assert "行政事业性收费" in out and "已按 1200 元 = 0.12 万元 填写" in out
+
+
+def test_a_finished_report_with_failing_checks_offers_the_corrections_again(
+    tmp_path: Path,
+) -> None:
+    from draftbot.datafile import save_report
+
+    assert draftbot(tmp_path, "interview", "r.yaml", "--offline", lines=ALL_ZERO).returncode == 0
+    path = tmp_path / "r.yaml"
+    report = load_report(path)
+    data = report.model_dump()
+    data["table3"]["new_received"]["natural_person"] = 5  # 5 new, nothing 办结: T3-01 fails
+    save_report(type(report).model_validate(data), path)
+
+    skipped = draftbot(tmp_path, "interview", "r.yaml", "--offline", lines=[""])
+    assert skipped.returncode == 0, skipped.stdout + skipped.stderr
+    assert "检查发现错误，可以现在更正" in skipped.stdout
+    assert "表三检查发现以下问题" in skipped.stdout
+    assert "请输入要更正的序号" in skipped.stdout
+    assert "个错误需要更正" in skipped.stdout  # Enter skipped: nothing changed
+    assert load_report(path).table3.new_received.natural_person == 5
+
+    out = skipped.stdout
+    listed = out[out.index("可以更正的项目：") : out.index("请输入要更正的序号")]
+    granted = next(
+        line.split(".", 1)[0].strip()
+        for line in listed.splitlines()
+        if "予以公开" in line and "." in line
+    )
+    fixed = draftbot(tmp_path, "interview", "r.yaml", "--offline", lines=[granted, "自然人 5"])
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "✓ 表三检查通过" in fixed.stdout
+    assert "检查通过" in fixed.stdout.split("全部问题已回答")[-1]
+    assert load_report(path).table3.granted.natural_person == 5

@@ -21,6 +21,8 @@ from .findings import SEVERITY_LABELS, has_errors
 from .freetext import Proposal
 from .model import InterviewProgress, Report
 
+TABLE_NAMES = ("表二", "表三", "表四")
+
 if TYPE_CHECKING:
     from .config import Settings
 
@@ -64,13 +66,60 @@ class Interview:
 
     def run(self) -> int:
         report = self.open()
+        asked = False
         while (question := qs.next_question(self.bank, report)) is not None:
+            asked = True
             report = self.ask(question, report, str(qs.progress(self.bank, report)))
             table = qs.finished_table(self.bank, report, question)
             if table is not None and qs.is_answered(report, question.id):
                 report = self.review_table(table, report)
+        if not asked:  # a finished report opened again: offer to correct what the checks found
+            report = self.offer_corrections(report)
         self.finish(report)
         return 0
+
+    def offer_corrections(self, report: Report) -> Report:
+        """On a finished report, each table whose checks fail gets its correction questions
+        (`review_table`), then the questions asking for the places of other errors; Enter
+        skips each offer."""
+        if not any(f.severity == "error" for f in check_report(report)):
+            return report
+        self.say("全部问题都已回答，但检查发现错误，可以现在更正（每处直接回车跳过）。")
+        for table in TABLE_NAMES:
+            if has_errors(qs.table_findings(report, table)):
+                report = self.review_table(table, report)
+        while True:
+            others = [
+                f
+                for f in check_report(report)
+                if f.severity == "error" and not any(t in f.tables for t in TABLE_NAMES)
+            ]
+            choices = qs.questions_for_findings(self.bank, report, others)
+            if not choices:
+                return report
+            self.say("\n其他检查发现以下错误：")
+            for f in others:
+                self.say(f"  [{SEVERITY_LABELS[f.severity]}] {f.location}：{f.message}")
+            if not (question := self.pick_correction(choices, report)):
+                return report
+            report = self.ask(question, report, "更正")
+
+    def pick_correction(self, choices: list[qs.Question], report: Report) -> qs.Question | None:
+        """The question the clerk picks from `choices` by number; None when Enter is pressed."""
+        self.say("可以更正的项目：")
+        for i, q in enumerate(choices, 1):
+            self.say(f"  {i}. {q.prompt}（当前：{qs.current_answer(q, report) or '未填'}）")
+        while True:
+            pick = self.read(
+                "请输入要更正的序号（直接回车暂不更正，以后可用 draftbot check 再查）：\n> "
+            )
+            if not pick:
+                return None
+            if pick.isdigit() and 1 <= int(pick) <= len(choices):
+                question = choices[int(pick) - 1]
+                self.revisiting.add(question.id)
+                return question
+            self.say(f"请输入 1 到 {len(choices)} 之间的序号。")
 
     def open(self) -> Report:
         if self.path.exists():
@@ -244,19 +293,9 @@ class Interview:
             if not has_errors(findings):
                 return report
             choices = qs.correction_questions(self.bank, report, table, findings)
-            self.say("可以更正的项目：")
-            for i, q in enumerate(choices, 1):
-                self.say(f"  {i}. {q.prompt}（当前：{qs.current_answer(q, report) or '未填'}）")
-            pick = self.read(
-                "请输入要更正的序号（直接回车暂不更正，以后可用 draftbot check 再查）：\n> "
-            )
-            if not pick:
+            question = self.pick_correction(choices, report)
+            if question is None:
                 return report
-            if not pick.isdigit() or not 1 <= int(pick) <= len(choices):
-                self.say(f"请输入 1 到 {len(choices)} 之间的序号。")
-                continue
-            question = choices[int(pick) - 1]
-            self.revisiting.add(question.id)
             report = self.ask(question, report, "更正")
 
     def finish(self, report: Report) -> None:

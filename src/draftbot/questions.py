@@ -667,6 +667,21 @@ def correction_questions(
     return sorted(rows, key=lambda q: q.id not in named)
 
 
+def questions_for_findings(
+    bank: QuestionBank, report: Report, findings: Iterable[Finding]
+) -> list[Question]:
+    """The applicable questions (no gates) that ask for a place one of `findings` concerns,
+    in bank order: what to offer for findings outside the tables (meta, facts). Empty when
+    no question asks for them (a finding on the prose is corrected in the draft)."""
+    version = report.format_version
+    found = list(findings)
+    return [
+        q
+        for q in applicable_questions(bank, report)
+        if q.kind != "gate" and any(asks_for(q, f, version) for f in found)
+    ]
+
+
 def reopen(bank: QuestionBank, report: Report, question_id: str) -> Report:
     """Forget that a question was answered, so it is asked again (its values stay)."""
     state = _progress(report)
