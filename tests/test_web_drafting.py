@@ -62,6 +62,32 @@ def test_offline_generation_streams_saves_and_records_history(tmp_path: Path) ->
         assert history.json()["revisions"][0]["source"] == "离线模板"
 
 
+def test_drafting_while_table3_does_not_balance_warns_and_names_the_check(
+    tmp_path: Path,
+) -> None:
+    with make_client(tmp_path) as client:
+        report_id = create_report(client)
+        unbalanced = {  # 5 new, 3 办结, nothing carried forward: T3-01 fails
+            "table3.new_received.natural_person": "5",
+            "table3.granted.natural_person": "3",
+        }
+        assert edit(client, report_id, unbalanced).status_code == 200
+        page = client.get(f"/reports/{report_id}/draft").text
+        assert 'id="data-warning"' in page
+        warning = page.split('id="data-warning">', 1)[1].split("</p>", 1)[0]
+        assert "数据检查发现" in warning and "T3-01" in warning and "表三" in warning
+        done = _generate(client, report_id, "overview_on_request")[-1][1]
+        assert done["kind"] == "accepted"  # drafted anyway, with the warning
+        assert "T3-01" in done["data_warning"] and "T3-01" in done["message"]
+        assert Store.in_folder(tmp_path).get(report_id).report.narrative.overview_on_request
+
+        balanced = {"table3.carried_forward.natural_person": "2"}
+        assert edit(client, report_id, balanced).status_code == 200
+        assert 'id="data-warning"' not in client.get(f"/reports/{report_id}/draft").text
+        again = _generate(client, report_id, "overview_on_request")[-1][1]
+        assert again["data_warning"] == "" and "数据检查" not in again["message"]
+
+
 def test_generation_after_an_edit_elsewhere_keeps_the_manual_text(tmp_path: Path) -> None:
     from draftbot.drafting import DraftEvent
     from draftbot.web.routes_draft import CHANGED_WHILE_DRAFTING, _keep_result

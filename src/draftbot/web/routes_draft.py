@@ -64,7 +64,29 @@ def draft_page(request: Request, report_id: str) -> Response:
         for key in SECTION_KEYS
     ]
     return report_page(
-        request, "draft.html", stored, "draft", findings=findings, sections=sections, cache_key=""
+        request,
+        "draft.html",
+        stored,
+        "draft",
+        findings=findings,
+        sections=sections,
+        data_warning=data_warning(findings),
+        cache_key="",
+    )
+
+
+def data_warning(findings: list[Finding]) -> str:
+    """The warning the terminal's `draft` gives, for the web: the table checks that fail (code
+    and cell), and that the prose is drafted from the figures as they stand; "" when none
+    fails. Drafting is not refused."""
+    errors = [f for f in findings if f.severity == "error" and f.tables]
+    if not errors:
+        return ""
+    listed = "；".join(f"{f.code} {f.location}" for f in errors[:5])
+    more = f"等 {len(errors)} 个" if len(errors) > 5 else f" {len(errors)} 个"
+    return (
+        f"数据检查发现{more}错误（{listed}），正文按现有数据起草，写出的数字可能有误；"
+        "请先到表格中改正，再起草或重新生成"
     )
 
 
@@ -303,5 +325,8 @@ def _keep_result(
         applied = [f.message for f in findings if f.code == "D-05"]
         if applied:
             message += "。" + applied[0]
-    state.update(kind="accepted", message=message, fell_back=fell_back)
+    warning = data_warning(findings_for(saved))
+    if warning:
+        message += "。" + warning
+    state.update(kind="accepted", message=message, fell_back=fell_back, data_warning=warning)
     return state
