@@ -493,3 +493,40 @@ def test_a_finished_report_with_failing_checks_offers_the_corrections_again(
     assert "✓ 表三检查通过" in fixed.stdout
     assert "检查通过" in fixed.stdout.split("全部问题已回答")[-1]
     assert load_report(path).table3.granted.natural_person == 5
+
+
+@pytest.mark.parametrize(
+    ("question", "shown"),
+    [
+        ("previous_problems", "写成“问题：整改情况”。可写多行，输入空行结束"),
+        ("problems", "每行一条。可写多行，输入空行结束"),
+        ("level", "1. 县级部门、2. 乡镇（街道）"),
+        ("responses", "可直接回车跳过"),
+    ],
+)
+def test_the_terminal_says_how_to_answer_up_front(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    question: str,
+    shown: str,
+) -> None:
+    from draftbot import questions as qs
+    from draftbot.datafile import save_report
+    from draftbot.interview import Interview, offline_proposer
+
+    path = tmp_path / "r.yaml"
+    bank = qs.load_bank()
+    report = qs.create_report("某县某镇人民政府", "2023")
+    save_report(report, path)
+    prompts: list[str] = []
+    answers = iter(["镇政府" if question == "level" else "", ""])
+
+    def typed(prompt: str = "") -> str:
+        prompts.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr("builtins.input", typed)
+    Interview(path, bank, offline_proposer).ask(bank.get(question), report, "1/1")
+    assert shown in prompts[0], prompts[0]
+    assert "?" not in prompts[0]  # shown without asking for help first

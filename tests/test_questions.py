@@ -436,3 +436,42 @@ def test_invisible_characters_are_removed_from_numbers_and_refused_in_text(
     assert report.table2.licensing == 1000
     with pytest.raises(qs.AnswerError, match="方向字符"):
         qs.apply_answer(bank, report, "proactive_notes", "正常\u202e文字")
+
+
+@pytest.mark.parametrize(
+    ("typed", "level"),
+    [
+        ("镇政府", "乡镇（街道）"),
+        ("某某乡人民政府", "乡镇（街道）"),
+        ("街道办事处", "乡镇（街道）"),
+        ("县人社局", "县级部门"),
+        ("县市场监督管理局", "县级部门"),
+        ("县政府", "区县政府"),
+        ("市财政局", "市级部门"),
+        ("2", "乡镇（街道）"),
+    ],
+)
+def test_the_level_takes_an_obvious_name(bank: qs.QuestionBank, typed: str, level: str) -> None:
+    assert qs.apply_answer(bank, new_report(), "level", typed).meta.level.value == level
+
+
+@pytest.mark.parametrize("typed", ["县", "局", "档案"])
+def test_an_unclear_level_is_refused_with_every_choice_listed(
+    bank: qs.QuestionBank, typed: str
+) -> None:
+    with pytest.raises(qs.AnswerError) as err:
+        qs.apply_answer(bank, new_report(), "level", typed)
+    assert all(f"{i}. {c}" in str(err.value) for i, c in enumerate(bank.get("level").choices, 1))
+
+
+def test_each_front_end_gets_its_own_key_hints(bank: qs.QuestionBank) -> None:
+    for question in bank.questions:
+        web = qs.answer_format(question, terminal=False)
+        for text in (question.prompt, question.help, web):
+            assert "回车" not in text and "空行" not in text, (question.id, text)
+        terminal = qs.answer_format(question)
+        if qs.is_multiline(question):
+            assert "可写多行，输入空行结束" in terminal, question.id
+        if question.optional and question.kind != "gate":
+            assert "直接回车跳过" in terminal and "可不填" in web, question.id
+    assert "问题：整改情况" in qs.answer_format(bank.get("previous_problems"))

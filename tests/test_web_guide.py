@@ -146,3 +146,29 @@ def test_table_chat_box_proposes_without_saving(client) -> None:
         f"/api/reports/{report_id}/tables/3/propose", json={"text": " "}, headers=headers(client)
     )
     assert empty.status_code == 400 and "一句话" in empty.json()["message"]
+
+
+def test_web_prompts_name_no_terminal_keys(client) -> None:
+    from draftbot import questions as qs
+
+    report_id = create_report(client)
+    for question in qs.load_bank().questions:
+        if question.id in qs.CREATION_QUESTIONS:
+            continue
+        page = client.get(f"/reports/{report_id}/guide?q={question.id}").text
+        main = page.split('id="answer-form"', 1)[1].split('class="answered"', 1)[0]
+        for key_word in ("回车", "空行", "Enter"):
+            assert key_word not in main, (question.id, key_word)
+    rectifications = client.get(f"/reports/{report_id}/guide?q=previous_problems").text
+    assert "写成“问题：整改情况”" in rectifications
+
+
+def test_the_level_takes_an_obvious_name_and_lists_the_choices_otherwise(client) -> None:
+    report_id = create_report(client)
+    page = answer_guide(client, report_id, "level", "镇政府")
+    assert page.status_code == 200
+    report = Store.in_folder(client.app.state.config.data_dir).get(report_id).report
+    assert report.meta.level.value == "乡镇（街道）"
+    refused = answer_guide(client, report_id, "level", "县")  # 县级部门 or 区县政府?
+    assert refused.status_code == 422
+    assert "1. 县级部门" in refused.text and "5. 区县政府" in refused.text

@@ -155,6 +155,28 @@ def parse_choice(text: str, options: Sequence[str]) -> str:
     raise AnswerError(f"请输入序号或名称：{listed}")
 
 
+# How clerks name their level (镇政府, 县人社局 …) → the 层级 choice (model.AgencyLevel values).
+# A text that fits more than one pattern, or none, is not read: the question lists the choices.
+_LEVEL_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"^(?:.*[乡镇]|乡镇)(?:人民)?政府$|^.*街道(?:办事处|办)?$|^[乡镇]$|^乡镇$", "乡镇（街道）"),
+    (r"^.*[县区旗](?:人民)?政府(?:本级)?$|^区县$", "区县政府"),
+    (r"^.*市(?:人民)?政府(?:本级)?$", "市级政府"),
+    (r"^.*省(?:人民)?政府(?:本级)?$", "省级政府"),
+    (r"^.*[县区旗](?:级|直)?[^县区旗市省]*(?:局|委员会|委|办公室|办|部门|中心|院)$", "县级部门"),
+    (r"^.*市(?:级|直)?[^县区旗市省]*(?:局|委员会|委|办公室|办|部门|中心|院)$", "市级部门"),
+    (r"^.*省(?:级|直)?[^县区旗市省]*(?:厅|局|委员会|委|办公室|办|部门|中心|院)$", "省级部门"),
+)
+
+
+def agency_level_of(text: str) -> str | None:
+    """The 层级 choice an obvious description names: 镇政府, 某某乡人民政府, 街道办事处 →
+    乡镇（街道）; 县人社局, 区教育局, 县直部门 → 县级部门; 县政府 → 区县政府; 市财政局 →
+    市级部门 …; None when no pattern or more than one fits (县 alone, 市辖区局)."""
+    typed = normalize_text(text).replace("市场", "场")  # 市场监管局: 市 names no level here
+    found = {level for pattern, level in _LEVEL_PATTERNS if re.fullmatch(pattern, typed)}
+    return found.pop() if len(found) == 1 else None
+
+
 def parse_date(text: str) -> dt.date | None:
     """A date typed as 2024-01-20, 2024.1.20, 2024/1/20 or 2024年1月20日; None when empty."""
     if not text.strip():

@@ -198,7 +198,10 @@ class Interview:
             current = qs.current_answer(question, report)
             current = current or ("否" if question.kind == "gate" else "")  # all of it is 0
         keep = f"（当前：{current}，直接回车保留）" if current else ""
-        prompt = f"\n【{label}】{qs.question_prompt(question, report)}{keep}\n> "
+        # several lines, a list of choices or a skip key: say how to answer up front
+        upfront = qs.is_multiline(question) or question.kind == "choice" or question.optional
+        how = f"\n（{qs.answer_format(question)}）" if upfront and question.kind != "gate" else ""
+        prompt = f"\n【{label}】{qs.question_prompt(question, report)}{keep}{how}\n> "
         while True:
             text = self.read(prompt, qs.is_multiline(question))
             if text in qs.HELP_COMMANDS:

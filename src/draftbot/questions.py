@@ -24,6 +24,7 @@ from .answers import (
     APPLICANT_WORDS,
     CASE_WORDS,
     Vocabulary,
+    agency_level_of,
     amount_conversion_note,
     parse_amount_answer,
     parse_category_line,
@@ -259,7 +260,7 @@ def apply_answer(bank: QuestionBank, report: Report, question_id: str, text: str
     else:
         if not text and not question.optional:
             raise AnswerError(
-                f"{cell_label(question.fills[0])}：此题需要回答。{answer_format(question)}"
+                f"{cell_label(question.fills[0])}：此题需要回答。{answer_format(question, terminal=False)}"
             )
         for path, value in _values_for(question, report, text).items():
             _set_value(data, path, value)
@@ -361,10 +362,14 @@ def _text(question: Question, report: Report, text: str) -> dict[str, Any]:
 
 
 def _choice(question: Question, report: Report, text: str) -> dict[str, Any]:
+    path = question.fills[0]
     try:
-        return {question.fills[0]: parse_choice(text, question.choices)}
+        return {path: parse_choice(text, question.choices)}
     except AnswerError as exc:
-        raise AnswerError(f"{cell_label(question.fills[0])}：{exc}") from None
+        level = agency_level_of(text) if path == "meta.level" else None
+        if level is not None and level in question.choices:
+            return {path: level}
+        raise AnswerError(f"{cell_label(path)}：{exc}") from None
 
 
 def _year_answer(question: Question, report: Report, text: str) -> dict[str, Any]:
@@ -515,8 +520,10 @@ _PARSERS["cases"] = _row(CASE_COLUMNS, CASE_WORDS)
 # --- what to show -------------------------------------------------------------------------
 
 
-def answer_format(question: Question) -> str:
-    """How to type an answer to this question (Chinese)."""
+def answer_format(question: Question, *, terminal: bool = True) -> str:
+    """How to type an answer to this question (Chinese), for the terminal (keys: 直接回车,
+    空行结束) or, with `terminal=False`, for a web form (no key hints: 可不填). The bank's own
+    prompts and help name no keys; each front end adds its hint here."""
     unit = question.unit or "件"
     formats = {
         "count": f"请输入不小于 0 的整数（单位：{unit}），如 3、十二；没有填 0 或“无”。",
@@ -533,14 +540,16 @@ def answer_format(question: Question) -> str:
         "year": "请输入四位年份，如 2023。",
         "date": "如 2024-01-20 或 2024年1月20日。",
         "list": "用顿号或逗号分隔。",
-        "lines": "每行一条，输入空行结束。",
-        "categories": "每行一类，写成“类别名称 条数”，输入空行结束。",
-        "rectifications": "每行一条，写成“问题：整改情况”，输入空行结束。",
+        "lines": "每行一条。",
+        "categories": "每行一类，写成“类别名称 条数”。",
+        "rectifications": "每行一条，写成“问题：整改情况”。",
         "text": "一两句话。",
     }
     text = formats[question.kind]
+    if terminal and is_multiline(question):
+        text += "可写多行，输入空行结束。"
     if question.optional and question.kind != "gate":
-        text += "可直接回车跳过。"
+        text += "可直接回车跳过。" if terminal else "可不填。"
     return text
 
 

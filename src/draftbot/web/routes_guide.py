@@ -107,7 +107,7 @@ def guide_page(
         context.update(
             group=bank().group_title(question.group),
             prompt=qb.question_prompt(question, report),
-            answer_format=qb.answer_format(question),
+            answer_format=qb.answer_format(question, terminal=False),
             multiline=qb.is_multiline(question),
             answer=qb.current_answer(question, report) if answer is None else answer,
             cells=[label(path) for path in question.fills] if question.table else [],
