@@ -475,3 +475,15 @@ def test_each_front_end_gets_its_own_key_hints(bank: qs.QuestionBank) -> None:
         if question.optional and question.kind != "gate":
             assert "直接回车跳过" in terminal and "可不填" in web, question.id
     assert "问题：整改情况" in qs.answer_format(bank.get("previous_problems"))
+
+
+def test_findings_outside_the_tables_name_the_questions_that_ask_for_them(
+    bank: qs.QuestionBank,
+) -> None:
+    from draftbot.findings import Finding
+
+    report = new_report()
+    on_date = Finding("M-01", "error", "发布日期晚于规定", paths=("meta.publish_date",))
+    on_prose = Finding("P-01", "error", "正文数字不符", section="overview_intro")
+    assert [q.id for q in qs.questions_for_findings(bank, report, [on_date])] == ["publish_date"]
+    assert qs.questions_for_findings(bank, report, [on_prose]) == []

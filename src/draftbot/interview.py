@@ -17,7 +17,7 @@ from . import paths
 from . import questions as qs
 from .checks import check_report
 from .datafile import DataFileError, atomic_write_text, load_report, save_report
-from .findings import SEVERITY_LABELS, has_errors
+from .findings import SEVERITY_LABELS, Finding, has_errors
 from .freetext import Proposal
 from .model import InterviewProgress, Report
 
@@ -82,18 +82,14 @@ class Interview:
         """On a finished report, each table whose checks fail gets its correction questions
         (`review_table`), then the questions asking for the places of other errors; Enter
         skips each offer."""
-        if not any(f.severity == "error" for f in check_report(report)):
-            return report
+        failing = [t for t in TABLE_NAMES if has_errors(qs.table_findings(report, t))]
+        if not failing and not qs.questions_for_findings(self.bank, report, _other_errors(report)):
+            return report  # nothing a question can correct (errors in the prose, if any)
         self.say("全部问题都已回答，但检查发现错误，可以现在更正（每处直接回车跳过）。")
-        for table in TABLE_NAMES:
-            if has_errors(qs.table_findings(report, table)):
-                report = self.review_table(table, report)
+        for table in failing:
+            report = self.review_table(table, report)
         while True:
-            others = [
-                f
-                for f in check_report(report)
-                if f.severity == "error" and not any(t in f.tables for t in TABLE_NAMES)
-            ]
+            others = _other_errors(report)
             choices = qs.questions_for_findings(self.bank, report, others)
             if not choices:
                 return report
@@ -312,6 +308,15 @@ class Interview:
         self.say(
             f"下一步：draftbot draft {self.path} 起草正文，draftbot export {self.path} 导出 Word。"
         )
+
+
+def _other_errors(report: Report) -> list[Finding]:
+    """The errors of `report` outside 表二–表四 (meta, facts, prose)."""
+    return [
+        f
+        for f in check_report(report)
+        if f.severity == "error" and not any(t in f.tables for t in TABLE_NAMES)
+    ]
 
 
 def _is_command(text: str) -> bool:
