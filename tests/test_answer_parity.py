@@ -304,6 +304,8 @@ UNIT_CASES: list[tuple[str, str, str, Any, str]] = [
     ("trained_people", "facts.practices.trained_people", "3场", "unit", "人次"),
     ("new_media_accounts", "facts.practices.new_media_accounts", "4个", 4, ""),
     ("new_media_accounts", "facts.practices.new_media_accounts", "4次", "unit", "个"),
+    ("gazette_issues", "facts.area.gazette_issues", "12期", 12, ""),
+    ("gazette_issues", "facts.area.gazette_issues", "12件", "unit", "期"),
     ("t2_penalty", "table2.penalty", "12件", 12, ""),
     ("t2_penalty", "table2.penalty", "两场", "unit", "件"),
 ]

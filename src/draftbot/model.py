@@ -112,6 +112,7 @@ SessionCount = Annotated[int, BeforeValidator(CountIn("场", "次")), _NON_NEGAT
 TimesCount = Annotated[int, BeforeValidator(CountIn("次", "期", "场")), _NON_NEGATIVE]  # 培训, 通报
 AccountCount = Annotated[int, BeforeValidator(CountIn("个", "处")), _NON_NEGATIVE]  # 账号, 查阅点
 PeopleCount = Annotated[int, BeforeValidator(CountIn("人次", "人")), _NON_NEGATIVE]  # 培训人次
+IssueCount = Annotated[int, BeforeValidator(CountIn("期")), _NON_NEGATIVE]  # 政府公报
 SignedCount = Annotated[int, BeforeValidator(_signed_count)]
 Amount = Annotated[
     Decimal,
@@ -468,8 +469,8 @@ class AreaWork(Strict):
     proposals: Count | None = Field(
         None, description="公开人大代表建议、政协提案办理结果（件；写入第六部分）"
     )
-    open_days: Count | None = Field(None, description="举办政府开放日活动（次；写入（一））")
-    gazette_issues: Count | None = Field(None, description="编印政府公报（期；写入（四））")
+    open_days: TimesCount | None = Field(None, description="举办政府开放日活动（次；写入（一））")
+    gazette_issues: IssueCount | None = Field(None, description="编印政府公报（期；写入（四））")
     gazette_documents: Count | None = Field(
         None, description="政府公报刊登的文件（件；写入（四））"
     )
