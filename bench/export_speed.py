@@ -33,7 +33,7 @@ PROSE = (
 ) * 4
 
 
-def with_prose(report: Report) -> Report:
+def publishable(report: Report) -> Report:
     filled = report.model_copy(deep=True)
     for key in SECTION_KEYS:
         setattr(filled.narrative, key, PROSE)
@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
     report = load_report(EXAMPLE)
-    filled = with_prose(report)
+    filled = publishable(report)
     docx_bytes = build_docx(filled).data
     errors = load_report(ROOT / "examples" / "errors-2020.yaml")
     cases = {

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from export_speed import with_prose
+from export_speed import publishable
 from machine import machine_line, publish, time_calls
 
 from draftbot.datafile import load_report
@@ -61,7 +61,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
-    report = with_prose(load_report(EXAMPLE))
+    report = publishable(load_report(EXAMPLE))
     docx = build_docx(report).data
     files = {
         "html": portal_page(report).encode("utf-8"),

@@ -16,7 +16,7 @@ from draftbot.tables import report_grids
 from draftbot.word import import_docx
 from e2e_server import STATE_TIMEOUT_MS, Server
 from fake_openai import server_error
-from written import with_prose
+from written import publishable
 
 ANSWERS = {
     "level": "县级部门",
@@ -288,7 +288,7 @@ def test_start_from_last_years_word_document_and_refuse_a_huge_upload(
 
     last = load_report(examples_dir / "busy-2023.yaml")
     docx = tmp_path / "上年报告.docx"
-    docx.write_bytes(build_docx(with_prose(last)).data)  # last year's published report
+    docx.write_bytes(build_docx(publishable(last)).data)  # last year's published report
     page.goto(server.url + "/reports/new")
     page.set_input_files("#upload-form input[type=file]", str(docx))
     page.click("#upload-form button[type=submit]")

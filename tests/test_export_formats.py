@@ -17,7 +17,14 @@ from typer.testing import CliRunner
 from draftbot.cli import app
 from draftbot.datafile import load_report
 from draftbot.outline import SECTION_HEADINGS
-from web_helpers import create_report, draft_all, edit, make_client, visible_text
+from web_helpers import (
+    create_report,
+    draft_all,
+    edit,
+    fill_basic_info,
+    make_client,
+    visible_text,
+)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 runner = CliRunner()
@@ -126,18 +133,52 @@ def test_export_page_refuses_a_formal_file_while_sections_are_unwritten(client) 
     assert draft.status_code == 200
     assert docx.Document(io.BytesIO(draft.content)).sections[0].header.paragraphs[0].text == "草稿"
     draft_all(client, report_id)
+    fill_basic_info(client, report_id)
     page = client.get(f"/reports/{report_id}/export").text
     assert re.search(r'<a[^>]*href="[^"]*download.docx"[^>]*id="download-docx"', page)
+    assert 'id="missing-fields"' not in page
     assert "8 部分待人工审核" in visible_text(page)
     overview = visible_text(client.get(f"/reports/{report_id}").text)
     assert "8 部分待人工审核" in overview
     assert client.get(f"/reports/{report_id}/download.docx").status_code == 200
 
 
+def test_export_page_lists_missing_basic_information_before_the_click(client) -> None:
+    report_id = create_report(client)
+    draft_all(client, report_id)
+    page = client.get(f"/reports/{report_id}/export").text
+    assert re.search(r'<button[^>]*id="download-docx"[^>]*disabled', page)
+    missing = re.search(r'<div class="notice warn" id="missing-fields">(.*?)</div>', page, re.S)
+    assert missing, page
+    assert re.findall(r"<li>(.*?)</li>", missing.group(1)) == [
+        "电子版下载网址",
+        "联系方式",
+        "发布日期",
+    ]
+    assert f'href="/reports/{report_id}"' in missing.group(1) and "基本信息" in missing.group(1)
+    why = visible_text(page)
+    assert "基本信息还有 3 项未填写" in why and "meta." not in why
+    blocked = client.get(f"/reports/{report_id}/download.docx")
+    assert blocked.status_code == 409 and "发布日期未填写" in blocked.text
+    draft = client.get(f"/reports/{report_id}/download.docx?force=1")
+    assert draft.status_code == 200
+    assert "（待填写）" in "".join(
+        p.text for p in docx.Document(io.BytesIO(draft.content)).paragraphs
+    )
+    edit(client, report_id, {"meta.publish_date": "2025-01-20"})
+    page = client.get(f"/reports/{report_id}/export").text
+    missing = re.search(r'id="missing-fields">(.*?)</div>', page, re.S)
+    assert missing and re.findall(r"<li>(.*?)</li>", missing.group(1)) == [
+        "电子版下载网址",
+        "联系方式",
+    ]
+
+
 def test_web_pdf_and_review_downloads(client, tmp_path: Path) -> None:
     report_id = create_report(client)
     edit(client, report_id, {"table2.licensing": "12"})
     draft_all(client, report_id)
+    fill_basic_info(client, report_id)
     review = client.get(f"/reports/{report_id}/download-review.docx")
     assert review.status_code == 200
     assert "%E5%AE%A1%E9%98%85%E7%A8%BF" in review.headers["content-disposition"]  # 审阅稿

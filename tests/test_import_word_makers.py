@@ -24,7 +24,7 @@ from draftbot.model import SECTION_KEYS, Report
 from draftbot.published import ReportImportError, import_report
 from draftbot.tables import report_grids
 from draftbot.word import build_docx
-from written import with_prose
+from written import publishable
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -37,7 +37,7 @@ def w(name: str) -> str:
 @pytest.fixture(scope="module")
 def busy() -> Report:
     # prose drafted offline: a formal export needs every section written
-    return with_prose(load_report(EXAMPLES / "busy-2023.yaml"))
+    return publishable(load_report(EXAMPLES / "busy-2023.yaml"))
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from draftbot.export import ExportBlocked
 from draftbot.findings import has_errors
 from draftbot.model import Report
 from draftbot.word import build_docx
-from written import with_prose
+from written import publishable
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -46,7 +46,7 @@ def test_placeholders_in_basic_information_are_errors(
     assert [(f.severity, f.location) for f in findings] == [("error", f"基本信息 · {label}")]
     assert f"占位内容“{shown}”" in findings[0].message and value in findings[0].message
     with pytest.raises(ExportBlocked) as info:
-        build_docx(with_prose(report))
+        build_docx(publishable(report))
     assert any(f.code == "M-01" for f in info.value.findings)
 
 

@@ -25,7 +25,7 @@ from draftbot.review._text import Sentence, drafted_sections
 from draftbot.web.views import TABLES, section_findings
 from draftbot.word import build_docx
 from web_helpers import create_report, make_client
-from written import with_prose
+from written import publishable
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "draftbot"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -50,7 +50,7 @@ SUB_PARTS = [
 
 @pytest.fixture(scope="module")
 def busy() -> Report:
-    return with_prose(load_report(EXAMPLES / "busy-2023.yaml"))
+    return publishable(load_report(EXAMPLES / "busy-2023.yaml"))
 
 
 def _document_order() -> list[str]:

@@ -19,7 +19,7 @@ from draftbot.datafile import load_report
 from draftbot.outline import SECTION_HEADINGS
 from draftbot.tables import report_grids
 from draftbot.word import build_docx
-from written import with_prose
+from written import publishable
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLE_NAMES = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
@@ -43,7 +43,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     sources = []
     for name in EXAMPLE_NAMES:
         path = folder / f"{name}.docx"
-        report = with_prose(load_report(EXAMPLES / f"{name}.yaml"))  # as it would be published
+        report = publishable(load_report(EXAMPLES / f"{name}.yaml"))  # as it would be published
         path.write_bytes(build_docx(report, force=True).data)
         sources.append(str(path))
     profile = (folder / "lo-profile").as_uri()

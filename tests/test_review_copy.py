@@ -20,7 +20,7 @@ from draftbot.datafile import load_report
 from draftbot.model import Report
 from draftbot.tables import report_grids
 from draftbot.word import REVIEW_MARK, UNREVIEWED_NOTE, build_docx, build_review_docx
-from written import with_prose
+from written import publishable
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -144,7 +144,7 @@ def test_unwritten_sections_and_basic_information_are_anchored_where_printed() -
 
 
 def test_unreviewed_sections_are_highlighted_with_a_comment() -> None:
-    report = with_prose(_report("busy-2023"))
+    report = publishable(_report("busy-2023"))
     document = _open(build_review_docx(report, unreviewed=["problems"]).data)
     (note,) = [cid for cid, text in _comments(document).items() if text == UNREVIEWED_NOTE]
     marked = [r for p in document.paragraphs for r in p.runs if r.font.highlight_color]
@@ -154,7 +154,7 @@ def test_unreviewed_sections_are_highlighted_with_a_comment() -> None:
 
 
 def test_the_official_export_has_no_comments_or_marks() -> None:
-    data = build_docx(with_prose(_report("busy-2023"))).data
+    data = build_docx(publishable(_report("busy-2023"))).data
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert "word/comments.xml" not in archive.namelist()
     document = _open(data)
@@ -180,7 +180,7 @@ def test_libreoffice_opens_the_review_copy(tmp_path: Path) -> None:
 def test_the_unfilled_table3_reminder_is_anchored_at_the_carried_over_applications() -> None:
     from draftbot.rollover import start_from_previous
 
-    report = start_from_previous(with_prose(_report("busy-2023")))
+    report = start_from_previous(publishable(_report("busy-2023")))
     document = _open(build_review_docx(report).data)
     (reminder,) = _comment(document, "[T3-01] 错误：表三尚未填写")
     cell = _cell_of(report, "table3.carried_over.total")

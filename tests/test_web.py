@@ -22,7 +22,7 @@ from web_helpers import (
     make_client,
     version_of,
 )
-from written import with_prose
+from written import publishable
 
 
 @pytest.fixture
@@ -300,7 +300,7 @@ def test_start_from_an_uploaded_data_file_and_docx(client, examples_dir: Path) -
     from draftbot.datafile import load_report
     from draftbot.word import build_docx
 
-    docx = build_docx(with_prose(load_report(examples_dir / "busy-2023.yaml"))).data
+    docx = build_docx(publishable(load_report(examples_dir / "busy-2023.yaml"))).data
     response = client.post(
         "/reports/from-previous",
         data={"csrf_token": csrf(client)},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -20,6 +21,7 @@ from draftbot.export import (
     DRAFT_PLACEHOLDER,
     MISSING_PLACEHOLDER,
     ExportBlocked,
+    load_document_template,
     title_lines,
 )
 from draftbot.model import Report
@@ -27,7 +29,7 @@ from draftbot.outline import SECTION_HEADINGS
 from draftbot.tables import Grid, report_grids
 from draftbot.word import DocxImportError, build_docx, export_docx, import_docx
 from portal_pages import report_2019
-from written import with_prose
+from written import publishable
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLE_NAMES = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
@@ -42,7 +44,7 @@ def _report(name: str) -> Report:
 def exported() -> dict[str, bytes]:
     """Each example with its prose drafted offline, exported once (forced where the checks
     find errors)."""
-    return {name: build_docx(with_prose(_report(name)), force=True).data for name in EXAMPLE_NAMES}
+    return {name: build_docx(publishable(_report(name)), force=True).data for name in EXAMPLE_NAMES}
 
 
 def _open(data: bytes) -> docx.document.Document:
@@ -121,7 +123,7 @@ def test_header_rows_repeat_and_rows_do_not_split(exported: dict[str, bytes]) ->
 
 def test_2019_format_tables(tmp_path: Path) -> None:
     report = report_2019()
-    document = _open(build_docx(with_prose(report)).data)
+    document = _open(build_docx(publishable(report)).data)
     for table, grid in zip(document.tables, report_grids(report), strict=True):
         assert [[c.text for c in row.cells] for row in table.rows] == grid.matrix()
         _assert_merges(table._tbl, grid)
@@ -246,7 +248,7 @@ def test_a_formal_export_with_unwritten_sections_is_refused_with_their_list() ->
     assert "数据检查" not in message  # the tables are fine: only the prose is missing
     w01 = [f for f in info.value.findings if f.code == "W-01"]
     assert len(w01) == 7 and all(f.severity == "error" for f in w01)
-    assert build_docx(with_prose(report)).findings == []  # written: a formal export
+    assert build_docx(publishable(report)).findings == []  # written: a formal export
 
 
 def test_empty_sections_get_a_placeholder_and_a_warning_in_a_draft() -> None:
@@ -268,19 +270,93 @@ def test_empty_sections_get_a_placeholder_and_a_warning_in_a_draft() -> None:
         assert texts[texts.index(heading) + 1] == DRAFT_PLACEHOLDER  # never an empty heading
 
 
-def test_missing_meta_is_a_visible_placeholder_with_a_warning() -> None:
-    report = with_prose(_report("seed-2022"))  # no website, no contact
-    result = build_docx(report)
-    codes = [(f.code, f.location) for f in result.findings if f.code == "W-03"]
-    assert codes == [("W-03", "基本信息 · 电子版下载网址"), ("W-03", "基本信息 · 联系方式")]
-    preamble = "".join(p.text for p in _open(result.data).paragraphs[1:4])
+def _without_meta(report: Report) -> Report:
+    """`report` with the three basic-information fields the preamble and closing print left
+    empty, as a clerk who has not yet got the date, site and contact line has it."""
+    meta = report.meta.model_copy(update={"publish_date": None, "website": "", "contact": ""})
+    return report.model_copy(update={"meta": meta})
+
+
+def test_formal_export_refuses_each_missing_field_by_name_and_key() -> None:
+    report = _without_meta(publishable(_report("seed-2022")))
+    with pytest.raises(ExportBlocked) as caught:
+        build_docx(report)
+    blocked = caught.value
+    assert blocked.missing == ["meta.website", "meta.contact", "meta.publish_date"]
+    message = str(blocked)
+    for name, key in (("电子版下载网址", "meta.website"), ("联系方式", "meta.contact")):
+        assert f"{name}（{key}）" in message
+    assert "发布日期（meta.publish_date）" in message and "数据检查" not in message
+    web = "；".join(blocked.reasons(data_keys=False))
+    assert "发布日期" in web and "meta." not in web
+    w03 = [f for f in blocked.findings if f.code == "W-03"]
+    assert [f.severity for f in w03] == ["error"] * 3
+    assert [f.location for f in w03] == [
+        "基本信息 · 电子版下载网址",
+        "基本信息 · 联系方式",
+        "基本信息 · 发布日期",
+    ]
+    assert all("概况" in f.hint and f.paths[0] in f.hint for f in w03)
+
+
+def test_one_missing_field_blocks_alone_and_filling_it_unblocks() -> None:
+    report = publishable(_report("busy-2023"))
+    no_date = report.model_copy(
+        update={"meta": report.meta.model_copy(update={"publish_date": None})}
+    )
+    with pytest.raises(ExportBlocked) as caught:
+        build_docx(no_date)
+    assert caught.value.missing == ["meta.publish_date"]
+    assert "基本信息还有 1 项未填写" in str(caught.value)
+    assert MISSING_PLACEHOLDER not in "".join(
+        p.text for p in _open(build_docx(report).data).paragraphs
+    )
+
+
+def test_forced_draft_keeps_the_visible_placeholder_and_says_so() -> None:
+    report = _without_meta(publishable(_report("seed-2022")))
+    result = build_docx(report, force=True)
+    document = _open(result.data)
+    assert document.sections[0].header.paragraphs[0].text == "草稿"
+    codes = [(f.code, f.severity, f.location) for f in result.findings if f.code == "W-03"]
+    assert codes == [
+        ("W-03", "warning", "基本信息 · 电子版下载网址"),
+        ("W-03", "warning", "基本信息 · 联系方式"),
+        ("W-03", "warning", "基本信息 · 发布日期"),
+    ]
+    forced = next(f for f in result.findings if f.code == "W-04")
+    assert "基本信息有 3 项未填写" in forced.message
+    texts = [p.text for p in document.paragraphs]
+    preamble = "".join(texts[1:4])
     assert preamble.count(MISSING_PLACEHOLDER) == 2
+    assert texts[-1] == MISSING_PLACEHOLDER  # the 落款 date
+
+
+def test_a_template_that_does_not_print_a_field_does_not_require_it(tmp_path: Path) -> None:
+    (tmp_path / "document").mkdir()
+    (tmp_path / "document" / "report.yaml").write_text(
+        'preamble: "本报告由{{ agency }}编制，统计期限为{{ year }}年。"\n'
+        'closing:\n  - "{{ agency }}"\n  - "{{ publish_date }}"\n',
+        encoding="utf-8",
+    )
+    template = load_document_template(tmp_path)
+    assert template.variables == {"agency", "year", "publish_date"}
+    report = _without_meta(publishable(_report("seed-2022")))
+    with pytest.raises(ExportBlocked) as caught:
+        build_docx(report, template=template)
+    assert caught.value.missing == ["meta.publish_date"]
+    dated = report.model_copy(
+        update={"meta": report.meta.model_copy(update={"publish_date": dt.date(2023, 1, 18)})}
+    )
+    result = build_docx(dated, template=template)
+    assert not [f for f in result.findings if f.code == "W-03"]
+    assert MISSING_PLACEHOLDER not in "".join(p.text for p in _open(result.data).paragraphs)
 
 
 def test_each_line_of_prose_is_its_own_indented_paragraph() -> None:
     report = _report("busy-2023")
     report.narrative.problems = "（一）存在的问题。部分栏目更新不及时。\n1.政策解读形式单一。\r\n\n（二）改进措施\n加强培训。"
-    document = _open(build_docx(with_prose(report)).data)
+    document = _open(build_docx(publishable(report)).data)
     paragraphs = document.paragraphs
     start = [p.text for p in paragraphs].index(SECTION_HEADINGS[4]) + 1
     chunk = paragraphs[start : start + 4]
@@ -353,7 +429,7 @@ def test_forced_export_marks_every_page_draft(exported: dict[str, bytes]) -> Non
 
 def test_export_docx_writes_atomically(tmp_path: Path) -> None:
     target = tmp_path / "sub" / "report.docx"
-    findings = export_docx(with_prose(_report("busy-2023")), target)
+    findings = export_docx(publishable(_report("busy-2023")), target)
     assert target.read_bytes()[:2] == b"PK"
     assert [p.name for p in target.parent.iterdir()] == ["report.docx"]
     assert all(f.severity == "warning" for f in findings)
@@ -381,7 +457,7 @@ def test_round_trip_is_the_identity(exported: dict[str, bytes], name: str) -> No
 def test_round_trip_2019_format(tmp_path: Path) -> None:
     report = report_2019()
     path = tmp_path / "r.docx"
-    export_docx(with_prose(report), path)
+    export_docx(publishable(report), path)
     back = import_docx(path)
     assert back.format_version == "2019"
     assert back.table2_2019 == report.table2_2019
@@ -484,7 +560,7 @@ def test_control_characters_in_meta_are_cleaned_everywhere() -> None:
     report = _report("busy-2023")
     report.meta.agency = "安吉县\x0b自然资源和规划局"
     report.meta.contact = "电话\x000572-5000000"
-    result = build_docx(with_prose(report))
+    result = build_docx(publishable(report))
     locations = sorted(f.location for f in result.findings if f.code == "W-02")
     assert locations == ["基本信息 · 机关全称", "基本信息 · 联系方式"]
     document = _open(result.data)
@@ -536,8 +612,8 @@ def test_builds_share_the_template_but_nothing_of_each_other() -> None:
     styles: a draft, then a formal document of another report, then the draft again must
     give the first draft's members exactly (core.xml holds the time), and the formal one
     carries no 草稿 header and none of the first report's agency."""
-    first = with_prose(_report("errors-2020"))  # errors: a forced build is a 草稿
-    other = with_prose(_report("seed-2022-as-published"))
+    first = publishable(_report("errors-2020"))  # errors: a forced build is a 草稿
+    other = publishable(_report("seed-2022-as-published"))
     draft = _members(build_docx(first, force=True).data)
     formal = _members(build_docx(other).data)
     again = _members(build_docx(first, force=True).data)
@@ -555,7 +631,7 @@ def test_saved_members_are_those_python_docx_writes() -> None:
     from draftbot.export import DRAFT_MARK, plan_document
     from draftbot.word.writer import docx_bytes, render_plan
 
-    doc, _ = render_plan(plan_document(with_prose(_report("busy-2023")), force=True), DRAFT_MARK)
+    doc, _ = render_plan(plan_document(publishable(_report("busy-2023")), force=True), DRAFT_MARK)
     ours = _members(docx_bytes(doc))
     out = io.BytesIO()
     doc.save(out)
@@ -584,7 +660,7 @@ def test_the_body_as_text_equals_python_docx_serialising_it(name: str) -> None:
     from draftbot.export import DRAFT_MARK, plan_document
     from draftbot.word.writer import docx_bytes, plan_docx_bytes, render_plan
 
-    report = with_prose(_report(name))
+    report = publishable(_report(name))
     plan = plan_document(report, force=True, findings=check_report(report))
     for mark in ("", DRAFT_MARK):
         fast = _same_members(plan_docx_bytes(plan, mark))

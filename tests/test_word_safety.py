@@ -9,6 +9,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from typer.testing import CliRunner
 
@@ -16,7 +17,7 @@ from draftbot.cli import app
 from draftbot.datafile import load_report
 from draftbot.export import TemplateError, load_document_template
 from draftbot.word import DocxImportError, build_docx, import_docx
-from written import with_prose
+from written import publishable
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 WORD_CONTENT_TYPES = (
@@ -28,7 +29,7 @@ WORD_CONTENT_TYPES = (
 
 @pytest.fixture(scope="module")
 def busy_docx() -> bytes:
-    return build_docx(with_prose(load_report(EXAMPLES / "busy-2023.yaml"))).data
+    return build_docx(publishable(load_report(EXAMPLES / "busy-2023.yaml"))).data
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
@@ -205,6 +206,28 @@ def test_cli_export_and_import(tmp_path: Path) -> None:
     assert back.table3 == load_report(EXAMPLES / "busy-2023.yaml").table3
     again = runner.invoke(app, ["import", str(target), "-o", str(data_file)])
     assert again.exit_code == 2 and "已存在" in again.output
+
+
+def test_cli_export_names_each_missing_field_by_its_data_file_key(tmp_path: Path) -> None:
+    runner = CliRunner()
+    source = tmp_path / "busy.yaml"
+    text = (EXAMPLES / "busy-2023.yaml").read_text(encoding="utf-8")
+    kept = [
+        line for line in text.splitlines() if not line.lstrip().startswith(("website:", "contact:"))
+    ]
+    source.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    assert runner.invoke(app, ["draft", str(source), "--offline"]).exit_code == 0
+    target = tmp_path / "r.docx"
+    refused = runner.invoke(app, ["export", str(source), "-o", str(target)])
+    assert refused.exit_code == 1 and not target.exists()
+    output = " ".join(refused.output.split())
+    assert "基本信息还有 2 项未填写" in output
+    assert "电子版下载网址（meta.website）、联系方式（meta.contact）" in output
+    assert "W-03" in output and "发布日期" not in output.split("基本信息还有")[1]
+    forced = runner.invoke(app, ["export", str(source), "-o", str(target), "--force"])
+    assert forced.exit_code == 0 and target.exists()
+    assert "提示 W-03 基本信息 · 联系方式：未填写，文档中暂以“（待填写）”占位" in forced.output
+    assert "（待填写）" in "".join(p.text for p in docx.Document(str(target)).paragraphs)
 
 
 def test_cli_export_blocked_then_forced(tmp_path: Path) -> None:

@@ -65,6 +65,21 @@ def edit(client: TestClient, report_id: str, changes: dict[str, Any], version: i
     )
 
 
+def fill_basic_info(client: TestClient, report_id: str) -> None:
+    """Fill the 概况 page's 发布日期, 电子版下载网址 and 联系方式, which the formal document
+    prints (a formal export refuses them empty)."""
+    response = edit(
+        client,
+        report_id,
+        {
+            "meta.publish_date": "2025-01-20",
+            "meta.website": "测试县人民政府门户网站“政府信息公开”专栏",
+            "meta.contact": "测试县教育局办公室，电话 0571-87000000",
+        },
+    )
+    assert response.status_code == 200 and response.json()["ok"], response.text
+
+
 def draft_all(client: TestClient, report_id: str) -> None:
     """Generate every prose section (offline drafter), as the page's 起草全部 button does."""
     from draftbot.model import SECTION_KEYS

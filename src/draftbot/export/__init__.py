@@ -5,7 +5,7 @@
 - `template.py`: the preamble and closing wording (prompts/document/report.yaml, sandboxed
   Jinja, cached by file version; `TemplateError`);
 - `readiness.py`: whether a formal document may be exported (`gate`, `ExportBlocked`,
-  unwritten sections W-01);
+  unwritten sections W-01, empty basic-information fields the document prints W-03);
 - `plan.py`: `plan_document`, the sections of `outline.SECTIONS` as blocks plus the
   export-time findings.
 
@@ -32,7 +32,15 @@ from .blocks import (
     xml_safe_text,
 )
 from .plan import LANDSCAPE_TABLES, meta_variable_of, plan_document
-from .readiness import ExportBlocked, gate, unwritten_findings, unwritten_sections
+from .readiness import (
+    ExportBlocked,
+    gate,
+    missing_meta,
+    missing_meta_findings,
+    unwritten_findings,
+    unwritten_sections,
+    where_to_fill,
+)
 from .template import TEMPLATE_VARIABLES, DocumentTemplate, TemplateError, load_document_template
 
 __all__ = [
@@ -55,11 +63,14 @@ __all__ = [
     "gate",
     "load_document_template",
     "meta_variable_of",
+    "missing_meta",
+    "missing_meta_findings",
     "plan_document",
     "prose_blocks",
     "text_lines",
     "title_lines",
     "unwritten_findings",
     "unwritten_sections",
+    "where_to_fill",
     "xml_safe_text",
 ]

@@ -27,8 +27,15 @@ from .blocks import (
     title_lines,
     xml_safe_text,
 )
-from .readiness import gate
-from .template import TEMPLATE_VARIABLES, DocumentTemplate, load_document_template
+from .readiness import gate, where_to_fill
+from .template import (
+    META_LABELS,
+    META_PATHS,
+    TEMPLATE_VARIABLES,
+    DocumentTemplate,
+    load_document_template,
+    meta_values,
+)
 
 LANDSCAPE_TABLES = frozenset({"表三", "表四"})  # wide tables, printed on landscape pages
 _GRIDS: dict[str, Callable[[Report], Grid]] = {
@@ -81,45 +88,29 @@ def _outline_blocks(report: Report, findings: list[Finding]) -> list[Block]:
 
 # --- the plan --------------------------------------------------------------------------------
 
-_META_LABELS = {
-    "agency": "机关全称",
-    "year": "统计年度",
-    "format_version": "格式版本",
-    "website": "电子版下载网址",
-    "contact": "联系方式",
-    "publish_date": "发布日期（落款日期）",
-}
-_META_FIELDS = {"year": "report_year"}  # template variable → field of `Meta`
 
-
-def _template_values(report: Report, findings: list[Finding]) -> dict[str, str]:
-    meta = report.meta
-    date = meta.publish_date
-    raw = {
-        "agency": meta.agency,
-        "year": str(meta.report_year),
-        "format_version": report.format_version,
-        "website": meta.website,
-        "contact": meta.contact,
-        "publish_date": f"{date.year}年{date.month}月{date.day}日" if date else "",
-    }
+def _template_values(
+    report: Report, findings: list[Finding], used: frozenset[str]
+) -> dict[str, str]:
+    """The template variables' text, cleaned for .docx; an empty field reads （待填写）, with a
+    W-03 warning when the template prints it (`used`; a formal export never gets here with
+    one: `gate`)."""
     values = {}
-    for name, value in raw.items():
-        path = f"meta.{_META_FIELDS.get(name, name)}"
-        value, bad = xml_safe_text(value.strip(), path)
+    for name, value in meta_values(report).items():
+        path = META_PATHS[name]
+        value, bad = xml_safe_text(value, path)
         findings.extend(bad)
-        if not value:
+        if not value and name in used:
             findings.append(
                 Finding(
                     MISSING_META,
                     "warning",
                     f"未填写，文档中暂以“{MISSING_PLACEHOLDER}”占位",
-                    f"请在数据文件的 meta 中填写{_META_LABELS[name]}后重新导出",
+                    f"请填写{META_LABELS[name]}（{where_to_fill(path)}）后重新导出",
                     paths=(path,),
                 )
             )
-            value = MISSING_PLACEHOLDER
-        values[name] = value
+        values[name] = value or MISSING_PLACEHOLDER
     return values
 
 
@@ -131,13 +122,13 @@ def plan_document(
     findings: Sequence[Finding] | None = None,
 ) -> DocumentPlan:
     """The whole document as blocks, after the export gate (`findings`: see `gate`)."""
-    check_findings = gate(report, force=force, findings=findings)
+    template = template or load_document_template()
+    check_findings = gate(report, force=force, findings=findings, template=template)
     draft = has_errors(check_findings)
     document_findings: list[Finding] = []
     if draft:
         document_findings.append(_forced_draft_finding(check_findings))
-    template = template or load_document_template()
-    values = _template_values(report, document_findings)
+    values = _template_values(report, document_findings, template.variables)
     title = "\n".join(title_lines(values["agency"], report.meta.report_year))
 
     blocks = [Block("title", title)]
@@ -150,15 +141,18 @@ def plan_document(
 
 def _forced_draft_finding(findings: list[Finding]) -> Finding:
     unwritten = sum(f.code == EMPTY_SECTION for f in findings)
-    errors = sum(f.severity == "error" for f in findings) - unwritten
+    missing = sum(f.code == MISSING_META and f.severity == "error" for f in findings)
+    errors = sum(f.severity == "error" for f in findings) - unwritten - missing
     reasons = [f"数据检查有 {errors} 个错误"] if errors else []
     if unwritten:
         reasons.append(f"正文有 {unwritten} 部分{DRAFT_PLACEHOLDER}")
+    if missing:
+        reasons.append(f"基本信息有 {missing} 项未填写、印为“{MISSING_PLACEHOLDER}”")
     return Finding(
         FORCED_DRAFT,
         "warning",
         f"{'，'.join(reasons)}，按要求强制导出；每页页眉标注“{DRAFT_MARK}”",
-        "改正错误、起草全部正文后重新导出正式文档",
+        "改正错误、起草全部正文、填写基本信息后重新导出正式文档",
         topic="导出",
     )
 
@@ -188,8 +182,4 @@ def _template_blocks(
 def meta_variable_of(path: str) -> str | None:
     """The template variable (TEMPLATE_VARIABLES) printing the meta field at data path
     `path` (`meta.report_year` → `year`), or None."""
-    if not path.startswith("meta."):
-        return None
-    field = path.removeprefix("meta.")
-    name = next((v for v, f in _META_FIELDS.items() if f == field), field)
-    return name if name in TEMPLATE_VARIABLES else None
+    return next((name for name, p in META_PATHS.items() if p == path), None)

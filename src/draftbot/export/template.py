@@ -10,12 +10,45 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DraftbotError
+from ..model import Report
 from ..resources import bundled_dir
 from .blocks import text_lines
 
 TEMPLATE_VARIABLES = frozenset(
     {"agency", "year", "format_version", "website", "contact", "publish_date"}
 )
+# Template variable → the data path of the `Meta` field it prints, and that field's label.
+META_PATHS = {
+    "agency": "meta.agency",
+    "year": "meta.report_year",
+    "format_version": "meta.format_version",
+    "website": "meta.website",
+    "contact": "meta.contact",
+    "publish_date": "meta.publish_date",
+}
+META_LABELS = {
+    "agency": "机关全称",
+    "year": "统计年度",
+    "format_version": "格式版本",
+    "website": "电子版下载网址",
+    "contact": "联系方式",
+    "publish_date": "发布日期（落款日期）",
+}
+
+
+def meta_values(report: Report) -> dict[str, str]:
+    """Each template variable's text as the data gives it (stripped, not yet cleaned for
+    .docx; "" when the field is empty): the date as “2024年1月22日”."""
+    meta = report.meta
+    date = meta.publish_date
+    return {
+        "agency": meta.agency.strip(),
+        "year": str(meta.report_year),
+        "format_version": report.format_version,
+        "website": meta.website.strip(),
+        "contact": meta.contact.strip(),
+        "publish_date": f"{date.year}年{date.month}月{date.day}日" if date else "",
+    }
 
 
 class TemplateError(DraftbotError):
@@ -27,11 +60,14 @@ class TemplateError(DraftbotError):
 
 @dataclass(frozen=True)
 class DocumentTemplate:
-    """The compiled preamble and closing lines (`source`: the file they came from)."""
+    """The compiled preamble and closing lines (`source`: the file they came from;
+    `variables`: the TEMPLATE_VARIABLES they use, so the export knows which empty fields
+    would be printed as （待填写））."""
 
     source: str
     preamble: Any  # jinja2.Template
     closing: tuple[Any, ...]
+    variables: frozenset[str] = TEMPLATE_VARIABLES
 
     def render_preamble(self, values: dict[str, str]) -> list[str]:
         """The preamble's non-blank lines with `values` (TEMPLATE_VARIABLES) filled in."""
@@ -107,12 +143,14 @@ def _load_template_cached(path: str, _mtime: int, _size: int) -> DocumentTemplat
         raise TemplateError(f"模板文件 {path}：preamble（前言）应为非空文字")
     if not isinstance(closing, list) or not closing or not all(isinstance(x, str) for x in closing):
         raise TemplateError(f"模板文件 {path}：closing（落款）应为由文字组成的列表")
+    parts = [_compile(preamble, path, "preamble")] + [
+        _compile(text, path, f"closing 第 {i + 1} 行") for i, text in enumerate(closing)
+    ]
     template = DocumentTemplate(
         source=path,
-        preamble=_compile(preamble, path, "preamble"),
-        closing=tuple(
-            _compile(text, path, f"closing 第 {i + 1} 行") for i, text in enumerate(closing)
-        ),
+        preamble=parts[0][0],
+        closing=tuple(compiled for compiled, _ in parts[1:]),
+        variables=frozenset().union(*(used for _, used in parts)),
     )
     sample = dict.fromkeys(TEMPLATE_VARIABLES, "示例")
     try:
@@ -123,7 +161,8 @@ def _load_template_cached(path: str, _mtime: int, _size: int) -> DocumentTemplat
     return template
 
 
-def _compile(text: str, path: str, part: str) -> Any:
+def _compile(text: str, path: str, part: str) -> tuple[Any, frozenset[str]]:
+    """The compiled template and the variables it uses; `TemplateError` names the part."""
     from jinja2 import StrictUndefined, TemplateSyntaxError, meta
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -132,14 +171,15 @@ def _compile(text: str, path: str, part: str) -> Any:
         autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False
     )
     try:
-        unknown = meta.find_undeclared_variables(env.parse(text)) - TEMPLATE_VARIABLES
+        used = frozenset(meta.find_undeclared_variables(env.parse(text)))
     except TemplateSyntaxError as exc:
         raise TemplateError(
             f"模板文件 {path} 的 {part} 第 {exc.lineno} 行语法错误：{exc.message}"
         ) from None
+    unknown = used - TEMPLATE_VARIABLES
     if unknown:
         allowed = "、".join(sorted(TEMPLATE_VARIABLES))
         raise TemplateError(
             f"模板文件 {path} 的 {part} 使用了未知变量 {'、'.join(sorted(unknown))}；可用变量：{allowed}"
         )
-    return env.from_string(text)
+    return env.from_string(text), used

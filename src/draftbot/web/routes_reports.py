@@ -473,17 +473,28 @@ def _export_page(
     request: Request, stored: StoredReport, status: int = 200, **context: Any
 ) -> Response:
     """The export page; the formal downloads are disabled, with the reason, while the export
-    gate would refuse them (errors, （待起草） sections, an unfilled 表三)."""
+    gate would refuse them (errors, （待起草） sections, empty basic-information fields the
+    document prints, an unfilled 表三); the missing fields are listed with a link to 概况."""
     from ..export import ExportBlocked, gate
+    from ..paths import label_parts
 
+    missing: list[str] = []
     try:
         gate(stored.report, findings=findings_for(stored))
         blocker = ""
     except ExportBlocked as exc:
-        blocker = str(exc).split("，未导出正式文档")[0]
+        blocker = "；".join(exc.reasons(data_keys=False))
+        missing = [label_parts(path)[-1] for path in exc.missing]  # as the 概况 form says
     context.setdefault("blocked", None)
     return report_page(
-        request, "export.html", stored, "export", status=status, formal_blocker=blocker, **context
+        request,
+        "export.html",
+        stored,
+        "export",
+        status=status,
+        formal_blocker=blocker,
+        missing_fields=missing,
+        **context,
     )  # a `cache_key` in `context` only from the plain GET (no `blocked` list)
 
 

@@ -10,9 +10,11 @@ from ..anchors import quoted_pieces
 from ..export import (
     EMPTY_SECTION,
     FORCED_DRAFT,
+    MISSING_META,
     Block,
     DocumentTemplate,
     gate,
+    load_document_template,
     meta_variable_of,
     plan_document,
 )
@@ -41,11 +43,12 @@ def build_review_docx(
     are in `unreviewed` are highlighted yellow and carry a 待人工审核 comment; （待起草）
     placeholders carry the W-01 comment. Never blocked: errors are what the reviewer reads.
     """
-    findings = gate(report, force=True)
+    template = template or load_document_template()
+    findings = gate(report, force=True, template=template)
     plan = plan_document(report, force=True, template=template)
     doc, placed = render_plan(plan, REVIEW_MARK, by_sentence=True)
     keys = [key for block, _ in placed if block.grid for key in _grid_keys(block.grid)]
-    extra = [f for f in plan.findings if f.code not in (FORCED_DRAFT, EMPTY_SECTION)]
+    extra = [f for f in plan.findings if f.code not in (FORCED_DRAFT, EMPTY_SECTION, MISSING_META)]
     for finding in [*findings, *extra]:
         run = _anchor_run(doc, placed, finding, keys)
         text = f"[{finding.code}] {SEVERITY_LABELS[finding.severity]}：{finding.message}"
