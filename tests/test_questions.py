@@ -20,6 +20,7 @@ NOT_ASKED = {
     "meta.allowed_places": "set in review, when a place named in the prose is legitimate",
     "narrative": "drafted, then edited in review",
     "revisions": "kept by drafting",
+    "drafted_from": "recorded when a section is drafted or saved (basis.py)",
     "previous_year": "copied from last year's report (rollover)",
     "interview": "the interview's own progress",
     "source": "written by draftbot import (provenance of published figures)",

@@ -552,6 +552,19 @@ class Revision(Strict):
     note: str = Field("", max_length=2000, description="说明，如未通过的原因")
 
 
+class SectionBasis(Strict):
+    """What a prose section was written against when the tool last set it (drafted,
+    generated, saved): digests of its text and of each table's printed figures, so a later
+    change of the figures under an unchanged text shows the section may be out of date
+    (`basis.py`, review P-10). Written by the tool; a hand-edited text simply no longer
+    matches `text`."""
+
+    text: str = Field(max_length=64, description="正文的摘要")
+    tables: dict[str, Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=dict, max_length=3, description="表二、表三、表四所印数字的摘要"
+    )
+
+
 class PreviousInForce(Strict):
     regulations: Count | None = None
     normative_documents: Count | None = None
@@ -739,6 +752,10 @@ class Report(Strict):
     facts: Facts = Field(default_factory=_made(Facts))
     narrative: Narrative = Field(default_factory=_made(Narrative))
     revisions: list[Revision] = Field(default_factory=_list)
+    drafted_from: dict[SectionKey, SectionBasis] = Field(
+        default_factory=dict,
+        description="各部分正文起草或保存时的表格数字（摘要，由工具记录）：之后表格数字改动而正文未改时提示正文可能过时",
+    )
     previous_year: PreviousYear | None = None
     interview: InterviewProgress | None = Field(None, description="引导式填报的进度")
     source: Source | None = Field(

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Literal
 
+from ..basis import record_basis
 from ..config import Settings
 from ..facts import FactSheet, build_fact_sheet
 from ..findings import Finding
@@ -527,7 +528,9 @@ async def stream_section(
 
 def apply_draft(report: Report, outcome: DraftOutcome) -> Report:
     """A copy of `report` with the drafted texts in `narrative`; every replaced non-empty
-    text is appended to `revisions` first, so no text is ever lost."""
+    text is appended to `revisions` first, so no text is ever lost. Each drafted section's
+    basis (`basis.record_basis`: the figures it was written from) is recorded, also when the
+    new text equals the old."""
     updated = report.model_copy(deep=True)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     for key, draft in outcome.sections.items():
@@ -537,4 +540,5 @@ def apply_draft(report: Report, outcome: DraftOutcome) -> Report:
         if old.strip():
             updated.revisions.append(Revision(section=key, text=old, source="", saved_at=now))  # type: ignore[arg-type]
         setattr(updated.narrative, key, draft.text)
+    record_basis(updated, list(outcome.sections))
     return updated

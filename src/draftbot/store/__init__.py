@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from ..basis import record_basis
 from ..errors import DraftbotError
 from ..model import Report, Revision
 from ..outline import SECTION_KEYS
@@ -412,12 +413,15 @@ class Store:
         section this changes gets a history entry (by `source`), in the same transaction."""
         with self._transaction() as db:
             old = _stored(_row_or_missing(db, report_id)).report.narrative
+            changed = [k for k in SECTION_KEYS if getattr(report.narrative, k) != getattr(old, k)]
+            if changed:  # a section saved with new text is written against today's figures
+                report = report.model_copy(deep=True)
+                record_basis(report, changed)
             version = self._bump(db, report_id, based_on, data=_dump(report))
             _write_summary(db, report_id, report.meta.agency, report.meta.report_year, None)
-            for section in SECTION_KEYS:
+            for section in changed:
                 text = getattr(report.narrative, section)
-                if text != getattr(old, section):
-                    self._append(db, report_id, section, text, source, "accepted", "", version)
+                self._append(db, report_id, section, text, source, "accepted", "", version)
             written = _stored(_row_or_missing(db, report_id))  # as written, not later
         return written
 
@@ -480,6 +484,7 @@ class Store:
                 setattr(report.narrative, section, text)
             except ValidationError as exc:
                 raise StoreError("正文过长，单节最多 20000 字，请精简") from exc
+            record_basis(report, [section])  # written (or approved) against today's figures
             version = self._bump(db, report_id, based_on, data=_dump(report))
             _write_summary(db, report_id, report.meta.agency, report.meta.report_year, None)
             self._append(db, report_id, section, text, source, "accepted", note, version)
