@@ -10,7 +10,7 @@ import pytest
 from draftbot.checks import check_report
 from draftbot.datafile import load_report, parse_report
 from draftbot.findings import has_errors
-from draftbot.model import Report
+from draftbot.model import Report, beijing_today
 
 EXPECTED_ERRORS_EXAMPLE = [
     ("T3-01", "error", "表三 · 勾稽关系 · 自然人",
@@ -128,6 +128,25 @@ def test_publish_date_two_years_later_is_a_warning():
         ("X-04", "warning", "基本信息 · 发布日期",
          "发布日期 2024年1月10日 晚于 2023 年，而统计年度为 2022 年"),
     ]  # fmt: skip
+
+
+def test_a_report_year_after_this_year_is_an_error_naming_the_field():
+    this_year = beijing_today().year
+    later = parse_report(f"meta: {{agency: 示例县民政局, report_year: {this_year + 1}}}\n")
+    found = table_findings(later)
+    assert [(c, sev, loc) for c, sev, loc, _ in found] == [("V-04", "error", "基本信息 · 统计年度")]
+    message = found[0][3]
+    assert f"统计年度为 {this_year + 1} 年，晚于今年（{this_year} 年）" in message
+    finding = next(f for f in check_report(later) if f.code == "V-04")
+    assert "请核对统计年度" in finding.hint and finding.paths == ("meta.report_year",)
+    assert has_errors(check_report(later))
+
+
+@pytest.mark.parametrize("back", [0, 1])
+def test_this_year_and_last_year_are_fine(back: int):
+    year = beijing_today().year - back
+    report = parse_report(f"meta: {{agency: 示例县民政局, report_year: {year}}}\n")
+    assert "V-04" not in {f.code for f in check_report(report)}
 
 
 def test_publish_date_in_following_january_is_fine():

@@ -91,7 +91,12 @@ def test_missing_meta_field():
 
 def test_year_out_of_range():
     found = problems("meta: {agency: 示例县民政局, report_year: 2015}\n")
-    assert found == ["第 1 行，基本信息 · 统计年度：应不小于 2019，收到“2015”"]
+    assert len(found) == 1 and found[0].startswith("第 1 行，基本信息 · 统计年度：2015 年度")
+    assert "旧格式" in found[0] and "本工具只支持 2019 年度起的格式" in found[0]
+    found = problems("meta: {agency: 示例县民政局, report_year: 2007}\n")
+    assert len(found) == 1 and found[0].startswith("第 1 行，基本信息 · 统计年度：2007 年")
+    assert "早于《政府信息公开条例》施行（2008 年 5 月 1 日）" in found[0]
+    assert "请核对统计年度" in found[0]
 
 
 def test_invalid_yaml_has_line_number():

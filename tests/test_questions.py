@@ -367,7 +367,7 @@ def test_dates_years_and_choices(bank: qs.QuestionBank) -> None:
     with pytest.raises(qs.AnswerError, match="请输入序号或名称"):
         qs.apply_answer(bank, report, "level", "9")
     assert qs.apply_answer(bank, report, "level", "2").meta.level.value == "乡镇（街道）"
-    with pytest.raises(qs.AnswerError, match="统计年度：应不小于 2019"):
+    with pytest.raises(qs.AnswerError, match="统计年度：2018 年度的报告使用 2019 年以前的旧格式"):
         qs.create_report("某某县档案馆", "2018")
     assert qs.create_report("某某县档案馆", "二〇二〇").format_version == "2019"
 

@@ -17,6 +17,7 @@ from .model import (
     APPLICANT_COLUMNS,
     ApplicantCounts,
     Report,
+    beijing_today,
     iter_amount_and_count_cells,
     result_rows,
 )
@@ -370,6 +371,23 @@ def v_01_format_version(report: Report) -> Iterator[Finding]:
             "2019、2020 年度使用 2019（试行）格式，2021 年度起使用 2021 格式；"
             "可删去 format_version 由工具自动选择",
             paths=("meta.format_version",),
+        )
+
+
+@rule
+def v_04_report_year(report: Report) -> Iterator[Finding]:
+    """V-04: the 统计年度 is not after this year (Beijing time). The report on year Y is
+    written in Y+1, so a later year is a typo; the model already refuses years before the
+    first format (2019, formats.py) and before the 条例 (2008) with their own messages."""
+    year, today = report.meta.report_year, beijing_today()
+    if year > today.year:
+        yield Finding(
+            "V-04",
+            "error",
+            f"统计年度为 {year} 年，晚于今年（{today.year} 年）：这一年还没有开始，不能编制它的年度报告",
+            f"统计年度是报告所统计的那一年，{year} 年度报告应在 {year + 1} 年初编制发布；"
+            "请核对统计年度（一般为发布年份的上一年）",
+            paths=("meta.report_year",),
         )
 
 

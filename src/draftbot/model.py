@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Annotated, Any, Literal, TypeGuard, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -52,6 +53,37 @@ from .numbers import (
 from .outline import SECTION_KEYS, SECTION_LABELS, SectionKey
 
 FIRST_REPORT_YEAR = min(f.first_year for f in FORMATS.values())  # the first format's first year
+REGULATION_YEAR = 2008  # 《政府信息公开条例》 took effect on 2008-05-01: no report before
+#: Report years, publish dates and daily caps follow the calendar in Beijing (UTC+8, no DST).
+BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+
+def beijing_today() -> dt.date:
+    """Today's date in Beijing, whatever the machine's time zone."""
+    return dt.datetime.now(BEIJING).date()
+
+
+def _report_year(year: int) -> int:
+    """A 统计年度 the tool has a format for (`FIRST_REPORT_YEAR` on; formats.py), else a
+    Chinese message saying why: before 2008 no report exists, 2008–2018 used the old format."""
+    if year < REGULATION_YEAR:
+        raise PydanticCustomError(
+            "draftbot_year",
+            f"{year} 年早于《政府信息公开条例》施行（2008 年 5 月 1 日），没有这一年度的年度报告；"
+            "请核对统计年度（报告所统计的那一年，一般为发布年份的上一年）",
+        )
+    if year < FIRST_REPORT_YEAR:
+        supported = "；".join(
+            f"{f.phrase}：{f.first_year}" + (f"～{f.last_year} 年度" if f.last_year else " 年度起")
+            for f in sorted(FORMATS.values(), key=lambda f: f.first_year)
+        )
+        raise PydanticCustomError(
+            "draftbot_year",
+            f"{year} 年度的报告使用 {FIRST_REPORT_YEAR} 年以前的旧格式，本工具只支持 "
+            f"{FIRST_REPORT_YEAR} 年度起的格式（{supported}）；请核对统计年度",
+        )
+    return year
+
 
 # Set while a report read from a published document is validated (design §7, provenance):
 # its values get the wide `PUBLISHED_BOUNDS`; values a clerk types keep `TYPED_BOUNDS`.
@@ -167,7 +199,9 @@ class Meta(Strict):
     agency: str = Field(min_length=2, max_length=100, description="机关全称，如 稷山县工业和科技局")
     level: AgencyLevel = Field(AgencyLevel.county_department, description="机关层级")
     region: str = Field("", max_length=60, description="所在行政区划全称，如 山西省运城市稷山县")
-    report_year: int = Field(ge=FIRST_REPORT_YEAR, le=2100, description="统计年度")
+    report_year: Annotated[int, AfterValidator(_report_year)] = Field(
+        le=2100, json_schema_extra={"minimum": FIRST_REPORT_YEAR}, description="统计年度"
+    )
     publish_date: dt.date | None = Field(None, description="发布日期（落款日期）")
     format_version: FormatVersion | None = Field(
         None, description="格式版本：2019/2020 年度用 2019（试行），之后用 2021；留空自动选择"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..errors import DraftbotError
+from ..model import BEIJING
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -54,9 +55,8 @@ def deadline_exceeded(settings: Settings) -> LLMError:
     )
 
 
-#: The day of the per-day caps is the calendar day in Beijing time (UTC+8, no daylight saving),
-#: whatever the server's clock zone: clerks expect the count to start again at midnight there.
-BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+#: The day of the per-day caps is the calendar day in Beijing time (`model.BEIJING`), whatever
+#: the server's clock zone: clerks expect the count to start again at midnight there.
 
 #: The counters of the per-day caps (`model_calls.counter`).
 DRAFTING = "drafting"
