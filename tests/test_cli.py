@@ -255,6 +255,81 @@ def test_usage_errors_are_explained_in_chinese(argv: list[str], message: str):
     assert "Error" not in result.stderr
 
 
+def _json_run(*argv: str, cwd: Path = ROOT) -> tuple[int, dict, str]:
+    """Run `draftbot …` as a user does; (exit code, stdout parsed as JSON, stderr)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "draftbot", *argv],
+        capture_output=True, text=True, check=False, cwd=cwd, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    return result.returncode, json.loads(result.stdout), result.stderr
+
+
+def _unreadable(tmp_path: Path, kind: str) -> Path:
+    if kind == "missing":
+        return tmp_path / "没有这个文件.yaml"
+    if kind == "folder":  # a folder named like a data file: the OS refuses to read it
+        path = tmp_path / "文件夹.yaml"
+        path.mkdir()
+        return path
+    path = tmp_path / "坏.yaml"
+    path.write_bytes({"yaml": b"meta: [\n", "gbk": "meta: 某县".encode("gbk")}[kind])
+    return path
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "yaml", "gbk"])
+def test_check_json_on_a_file_it_cannot_use_prints_the_json_shape(tmp_path: Path, kind: str):
+    path = _unreadable(tmp_path, kind)
+    code, payload, stderr = _json_run("check", str(path), "--json")
+    assert code == 2 and stderr == ""
+    assert payload["file"] == str(path)
+    assert payload["findings"] == [] and payload["unwritten_sections"] == []
+    error = payload["error"]
+    assert error["message"].startswith(f"数据文件 {path} 有 1 处问题")
+    assert len(error["problems"]) == 1 and error["problems"][0]["message"] in error["message"]
+    plain = subprocess.run(
+        [sys.executable, "-m", "draftbot", "check", str(path)],
+        capture_output=True, text=True, check=False, cwd=ROOT, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert plain.returncode == 2 and plain.stderr.strip() == error["message"]
+
+
+def test_check_json_names_the_line_of_a_data_problem(tmp_path: Path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("meta: {agency: 示例县民政局, report_year: 2022}\nfoo: 1\n", encoding="utf-8")
+    code, payload, _ = _json_run("check", "--json", str(bad))
+    assert code == 2
+    (problem,) = payload["error"]["problems"]
+    assert problem["line"] == 2 and problem["location"] and "foo" in problem["message"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["check", "--json"], "错误：缺少参数 FILE"),
+        (["check", "--json", "--bogus", "x.yaml"], "错误：没有这个选项：--bogus"),
+    ],
+)
+def test_check_json_usage_errors_print_the_json_shape(argv: list[str], message: str):
+    code, payload, stderr = _json_run(*argv)
+    assert code == 2 and stderr == ""
+    assert payload["findings"] == [] and payload["unwritten_sections"] == []
+    assert payload["error"]["message"].startswith(message)
+    assert "draftbot check --help" in payload["error"]["message"]
+
+
+def test_revisions_json_errors_print_its_json_shape(tmp_path: Path, examples_dir: Path):
+    code, payload, stderr = _json_run("revisions", str(tmp_path / "无.yaml"), "--json")
+    assert code == 2 and stderr == "" and payload["revisions"] == []
+    assert "找不到该文件" in payload["error"]["message"]
+    code, payload, _ = _json_run(
+        "revisions", str(examples_dir / "busy-2023.yaml"), "--json", "--section", "总体"
+    )
+    assert code == 2 and payload["revisions"] == []
+    assert payload["error"]["message"].startswith("没有“总体”这一节")
+    code, payload, _ = _json_run("revisions", str(examples_dir / "busy-2023.yaml"), "--json")
+    assert code == 0 and payload == {"revisions": []}
+
+
 def test_no_arguments_shows_the_help():
     result = subprocess.run(
         [sys.executable, "-m", "draftbot"], capture_output=True, text=True, check=False, cwd=ROOT

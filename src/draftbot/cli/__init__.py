@@ -107,7 +107,10 @@ def main() -> None:
         if print_saved_help():
             sys.exit(0)
     from ..errors import DraftbotError
-    from .plain import fast_check_file, fast_draft_file
+    from .plain import fast_check_file, fast_draft_file, json_command
+
+    global _JSON_COMMAND
+    _JSON_COMMAND = json_command(argv)  # errors of `check --json` … are printed as its JSON
 
     check_file = fast_check_file(argv)
     draft_file = fast_draft_file(argv)
@@ -145,7 +148,7 @@ def main() -> None:
 
         from .usage import usage_message
 
-        typer.echo(usage_message(exc), err=True)
+        _echo_quietly(usage_message(exc))
         code = 2
     except (KeyboardInterrupt, EOFError, abort):
         _echo_quietly("\n已中断。")
@@ -195,13 +198,23 @@ def _one_shot() -> None:
     gc.disable()
 
 
+_JSON_COMMAND: str | None = None  # set by main() for a command run with --json
+
+
 def _echo_quietly(message: str) -> None:
+    """An error message on stderr; for a command run with --json, that command's JSON with
+    the message as `error` on stdout (`plain.json_failure`), so every way out is JSON."""
     import contextlib
 
     import typer
 
     with contextlib.suppress(OSError, ValueError):  # stderr closed too: nothing more to say
-        typer.echo(message, err=True)
+        if _JSON_COMMAND is None:
+            typer.echo(message, err=True)
+        else:
+            from .plain import json_failure
+
+            typer.echo(json_failure(_JSON_COMMAND, message.strip()))
 
 
 def _silence_stdout() -> None:

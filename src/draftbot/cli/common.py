@@ -36,20 +36,28 @@ JobsOpt = Annotated[
 ]
 
 
-def fail(message: str, code: int = 2) -> typer.Exit:
-    """Print `message` on stderr; return the `typer.Exit(code)` for the caller to raise."""
-    typer.echo(message, err=True)
+def fail(message: str, code: int = 2, *, json_of: str | None = None) -> typer.Exit:
+    """Print `message` on stderr; return the `typer.Exit(code)` for the caller to raise.
+    With `json_of` (a command run with --json), print that command's JSON with the message
+    as its `error` on stdout instead (`plain.json_failure`)."""
+    if json_of is None:
+        typer.echo(message, err=True)
+    else:
+        from .plain import json_failure
+
+        typer.echo(json_failure(json_of, message))
     return typer.Exit(code)
 
 
-def load(path: Path) -> Report:
-    """The report in a data file (.yaml/.yml/.json); exits 2 with the file's problems listed."""
-    from ..datafile import DataFileError, load_report
+def load(path: Path, *, json_of: str | None = None) -> Report:
+    """The report in a data file (.yaml/.yml/.json); exits 2 with the file's problems listed
+    (with `json_of`, as that command's JSON: see `fail`)."""
+    from .plain import load_or_say
 
-    try:
-        return load_report(path)
-    except DataFileError as exc:
-        raise fail(exc.render()) from None
+    report = load_or_say(path, json_of)
+    if report is None:
+        raise typer.Exit(2)
+    return report
 
 
 def load_any(path: Path) -> Report:

@@ -94,15 +94,52 @@ def print_summary(report: Report) -> None:
         echo(line)
 
 
-def _load_or_say(file: str | Path) -> Report | None:
-    """The report in `file`, or None after its problems are printed on stderr."""
+def load_or_say(file: str | Path, json_command: str | None = None) -> Report | None:
+    """The report in `file`, or None after its problems are printed on stderr (with
+    `json_command`, as that command's JSON with an `error` on stdout: `json_failure`)."""
     from ..datafile import DataFileError, load_report
 
     try:
         return load_report(file)
     except DataFileError as exc:
-        echo(exc.render(), err=True)
+        if json_command is None:
+            echo(exc.render(), err=True)
+        else:
+            problems = [
+                {"line": p.line, "location": p.location, "message": p.message} for p in exc.problems
+            ]
+            values = {"file": str(file)} if "file" in JSON_SHAPES[json_command] else {}
+            echo(json_failure(json_command, exc.render(), problems, **values))
         return None
+
+
+# What each command with --json prints (docs/data-format.md), with its values empty: a run
+# that fails prints the same keys plus `error`, so a program reads one shape either way.
+JSON_SHAPES: dict[str, dict[str, Any]] = {
+    "check": {"file": None, "findings": [], "unwritten_sections": []},
+    "revisions": {"revisions": []},
+}
+
+
+def json_failure(
+    command: str, message: str, problems: list[dict[str, Any]] | None = None, **values: Any
+) -> str:
+    """The JSON `command --json` prints when it fails: its usual keys (`JSON_SHAPES`, empty
+    unless given in `values`) plus `error`: {"message": the Chinese message as the plain
+    output says it, "problems": [{"line", "location", "message"}] for a data file's problems}."""
+    import json
+
+    payload = {**JSON_SHAPES[command], **values}
+    payload["error"] = {"message": message, "problems": problems or []}
+    return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+def json_command(argv: list[str]) -> str | None:
+    """The command of `argv` when it is run with --json and has a JSON shape, else None."""
+    words = [a for a in argv if not a.startswith("-")]
+    if "--json" in argv and words and words[0] in JSON_SHAPES:
+        return words[0]
+    return None
 
 
 def run_check(file: str | Path, as_json: bool = False) -> int:
@@ -113,7 +150,7 @@ def run_check(file: str | Path, as_json: bool = False) -> int:
     from ..checks import check_report
     from ..findings import has_errors
 
-    report = _load_or_say(file)
+    report = load_or_say(file, "check" if as_json else None)
     if report is None:
         return 2
     findings = check_report(report)
@@ -168,7 +205,7 @@ def _draft(
     from ..drafting import SECTION_TITLES, UnknownSectionError, apply_draft, draft_report
     from ..drafting.prompts import PromptError
 
-    report = _load_or_say(file)
+    report = load_or_say(file)
     if report is None:
         return 2
     try:

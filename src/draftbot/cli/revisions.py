@@ -21,8 +21,9 @@ def revisions(
     from ..model import SECTION_KEYS
     from ..revisions import KIND_LABELS, newest_first, preview, source_label
 
+    json_of = "revisions" if as_json else None
     if section is not None and section not in SECTION_KEYS:
-        raise fail(f"没有“{section}”这一节；可用：{'、'.join(SECTION_KEYS)}")
+        raise fail(f"没有“{section}”这一节；可用：{'、'.join(SECTION_KEYS)}", json_of=json_of)
     entries = [
         {
             "section": r.section,
@@ -33,7 +34,7 @@ def revisions(
             "length": len(r.text),
             "preview": preview(r.text),
         }
-        for r in newest_first(load(file).revisions, section)
+        for r in newest_first(load(file, json_of=json_of).revisions, section)
     ]
     if as_json:
         typer.echo(json.dumps({"revisions": entries}, ensure_ascii=False, indent=2))
