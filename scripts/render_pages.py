@@ -26,9 +26,9 @@ def main() -> int:
     from draftbot.pdf_export import docx_to_pdf
     from draftbot.word import build_docx
     from test_pdf import page_fill  # the measure the layout test uses
-    from written import with_prose
+    from written import publishable
 
-    report = with_prose(load_report(ROOT / "examples" / "busy-2023.yaml"))
+    report = publishable(load_report(ROOT / "examples" / "busy-2023.yaml"))
     pdf = docx_to_pdf(build_docx(report).data)
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("page-*.png"):
