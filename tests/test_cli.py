@@ -330,6 +330,49 @@ def test_revisions_json_errors_print_its_json_shape(tmp_path: Path, examples_dir
     assert code == 0 and payload == {"revisions": []}
 
 
+@pytest.mark.parametrize("command", ["draft", "interview", "chat"])
+def test_commands_that_write_back_leave_the_shipped_examples_alone(
+    examples_dir: Path, command: str
+):
+    example = examples_dir / "busy-2023.yaml"
+    before = example.read_bytes()
+    args = [command, str(example), "--offline"]
+    result = subprocess.run(
+        [sys.executable, "-m", "draftbot", *args],
+        capture_output=True, text=True, check=False, cwd=ROOT, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"draftbot {command} 会把结果写回这个文件" in result.stderr
+    assert f"cp {example} 试用-busy-2023.yaml" in result.stderr
+    assert example.read_bytes() == before
+    assert not list(examples_dir.glob("*.chat*")) and not list(examples_dir.glob("*.docx"))
+
+
+def test_export_next_to_a_shipped_example_asks_for_another_place(
+    examples_dir: Path, tmp_path: Path
+):
+    example = examples_dir / "busy-2023.yaml"
+    refused = run("export", str(example), "--force")
+    assert refused.exit_code == 2
+    assert (
+        "会写进 draftbot 自带的示例目录" in refused.output and "-o busy-2023.docx" in refused.output
+    )
+    assert not (examples_dir / "busy-2023.docx").exists()
+    elsewhere = run("export", str(example), "--force", "-o", str(tmp_path / "试用.docx"))
+    assert elsewhere.exit_code == 0 and (tmp_path / "试用.docx").exists()
+
+
+def test_the_readme_way_of_trying_an_example_works_on_a_copy(examples_dir: Path, tmp_path: Path):
+    copy = tmp_path / "试用.yaml"
+    shutil.copy(examples_dir / "busy-2023.yaml", copy)
+    assert run("draft", str(copy), "--offline").exit_code == 0
+    exported = run("export", str(copy), "-o", str(tmp_path / "试用.docx"))
+    assert exported.exit_code == 0, exported.output
+    assert "cp examples/busy-2023.yaml 试用.yaml" in (ROOT / "README.md").read_text(
+        encoding="utf-8"
+    )
+
+
 def test_no_arguments_shows_the_help():
     result = subprocess.run(
         [sys.executable, "-m", "draftbot"], capture_output=True, text=True, check=False, cwd=ROOT

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .common import FileArg, fail, load, write_bytes
-from .plain import print_findings
+from .plain import print_findings, shipped_example_problem
 
 if TYPE_CHECKING:
     from ..export import DocumentTemplate
@@ -55,6 +55,9 @@ def export_(
 
     report = load(file)
     target = export_target(file, output, pdf=pdf, review=review)
+    problem = shipped_example_problem(target, "export")
+    if problem is not None:
+        raise fail(problem)
     try:
         template = load_document_template(templates)
         data, findings = _export_bytes(

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from .common import FileArg, fail, settings
+from .plain import shipped_example_problem
 
 
 def interview(
@@ -22,6 +23,9 @@ def interview(
     """引导式填报：逐题回答，每个回答立即保存；中断后再次运行即从中断处继续。"""
     from ..interview import run_interview
 
+    problem = shipped_example_problem(file, "interview")
+    if problem is not None:
+        raise fail(problem)
     raise typer.Exit(run_interview(file, bank_path=questions, use_llm=not offline))
 
 
@@ -39,5 +43,8 @@ def chat(
 
     if not file.exists():
         raise fail(f"找不到数据文件 {file}；可先用 draftbot interview {file} 填写")
+    problem = shipped_example_problem(file, "chat")
+    if problem is not None:
+        raise fail(problem)
     loaded = None if offline else settings()
     raise typer.Exit(run_chat(file, settings=loaded, rules_path=rules))

@@ -113,6 +113,31 @@ def load_or_say(file: str | Path, json_command: str | None = None) -> Report | N
         return None
 
 
+def shipped_example_problem(path: str | Path, command: str) -> str | None:
+    """A Chinese message when `draftbot <command>` would write into `path` inside the shipped
+    `examples/` folder (the draft, the interview's answers, the chat's changes, an export
+    next to the example), else None: the examples stay as shipped, a clerk tries a copy."""
+    from pathlib import Path
+
+    from ..resources import bundled_dir
+
+    try:
+        examples = bundled_dir("examples").resolve()
+        inside = Path(path).resolve().is_relative_to(examples)
+    except (FileNotFoundError, OSError, RuntimeError):
+        return None
+    if not inside:
+        return None
+    name = Path(path).name
+    copy = f"试用-{Path(name).stem}{Path(name).suffix}"
+    if command == "export":
+        return f"导出的文件 {path} 会写进 draftbot 自带的示例目录；请用 -o 写到别处，例如 -o {name}"
+    return (
+        f"{path} 是 draftbot 自带的示例，draftbot {command} 会把结果写回这个文件；"
+        f"请先复制一份，再对副本运行：\n  cp {path} {copy}\n  draftbot {command} {copy}"
+    )
+
+
 # What each command with --json prints (docs/data-format.md), with its values empty: a run
 # that fails prints the same keys plus `error`, so a program reads one shape either way.
 JSON_SHAPES: dict[str, dict[str, Any]] = {
@@ -205,6 +230,10 @@ def _draft(
     from ..drafting import SECTION_TITLES, UnknownSectionError, apply_draft, draft_report
     from ..drafting.prompts import PromptError
 
+    problem = shipped_example_problem(file, "draft")
+    if problem is not None:
+        echo(problem, err=True)
+        return 2
     report = load_or_say(file)
     if report is None:
         return 2
