@@ -186,7 +186,9 @@ def test_draft_fills_only_empty_sections_and_exports_same_bytes(tmp_path: Path):
     assert "overview_intro" not in first.drafted and "overview_proactive" in first.drafted
     assert first.drafted_by == "离线模板"
     assert first.exported == "安吉县自然资源和规划局2023年政府信息公开工作年度报告.docx"
-    assert errors.exported == "" and "个错误，未导出" in errors.export_note
+    assert errors.exported == "" and errors.export_note.startswith("数据检查发现 8 个错误")
+    assert "电子版下载网址（meta.website）" in errors.export_note
+    assert errors.export_note.endswith("未导出（改正或起草后重新运行，或加 --force 导出草稿）")
     docs = [sorted(p.name for p in (tmp_path / f"out{n}").iterdir()) for n in (1, 2)]
     assert docs[0] == docs[1] == [first.exported]
     one, two = ((tmp_path / f"out{n}" / first.exported).read_bytes() for n in (1, 2))
@@ -259,8 +261,11 @@ def test_cli_exports_word_and_pdf(tmp_path: Path):
         pytest.skip("soffice not installed on this machine")
     source = tmp_path / "in"
     source.mkdir()
-    for name in ("seed-2022.yaml", "busy-2023.yaml"):
-        (source / name).write_bytes((EXAMPLES / name).read_bytes())
+    seed = load_report(EXAMPLES / "seed-2022.yaml")  # the clerk gives the site and contact
+    seed.meta.website = "稷山县人民政府门户网站“政府信息公开”专栏"
+    seed.meta.contact = "稷山县工科局办公室，电话 0359-5500000"
+    (source / "seed-2022.yaml").write_text(dump_report(seed), encoding="utf-8")
+    (source / "busy-2023.yaml").write_bytes((EXAMPLES / "busy-2023.yaml").read_bytes())
     out = tmp_path / "报告"
     args = [
         "batch",

@@ -18,6 +18,7 @@ from web_helpers import (
     csrf,
     draft_all,
     edit,
+    fill_basic_info,
     headers,
     make_client,
     version_of,
@@ -257,6 +258,7 @@ def test_export_docx_tables_match_the_data_and_data_file_round_trips(client) -> 
     }
     assert edit(client, report_id, changes).json()["n_errors"] == 0
     draft_all(client, report_id)
+    fill_basic_info(client, report_id)
     response = client.get(f"/reports/{report_id}/download.docx")
     assert response.status_code == 200
     from draftbot.word import import_docx
@@ -339,6 +341,7 @@ def test_busy_database_answers_503_and_the_edit_can_be_retried(client, monkeypat
 def test_final_report_is_frozen_until_its_status_changes(client) -> None:
     report_id = create_report(client)
     draft_all(client, report_id)
+    fill_basic_info(client, report_id)
     client.post(
         f"/reports/{report_id}/status",
         data={
