@@ -138,7 +138,9 @@ def test_cli_maps_each_family_as_before(tmp_path: Path, monkeypatch: pytest.Monk
         raise SettingsError("DRAFTBOT_LLM_TIMEOUT 应为正数")
 
     monkeypatch.setattr("draftbot.config.load_settings", no_settings)
-    result = runner.invoke(app, ["draft", str(BUSY)])
+    copy = tmp_path / "busy.yaml"  # draft writes back: never into the shipped example
+    copy.write_bytes(BUSY.read_bytes())
+    result = runner.invoke(app, ["draft", str(copy)])
     assert result.exit_code == 2 and "DRAFTBOT_LLM_TIMEOUT 应为正数" in result.output
 
     def unreadable(*_: object, **__: object) -> None:
