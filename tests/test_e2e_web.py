@@ -21,8 +21,8 @@ from written import publishable
 ANSWERS = {
     "level": "县级部门",
     "region": "某某省某某市某某县",
-    "website": "",
-    "contact": "",
+    "website": "某某县人民政府门户网站“政府信息公开”专栏",
+    "contact": "某某县教育局办公室，电话 0571-87000000",
     "publish_date": "2025-01-20",
     "t2_documents": "否",
     "t2_licensing": "12",
@@ -387,6 +387,22 @@ def test_export_page_refuses_a_formal_file_until_every_section_is_written(
     expect(page.locator("#draft-all-state")).to_contain_text("已起草 8 个部分")
     page.goto(f"{server.url}/reports/{report_id}/export")
     expect(page.locator("[data-prose-status]")).to_contain_text("8 部分待人工审核")
+    expect(page.locator("#download-docx")).to_be_disabled()  # the basic information is missing
+    expect(page.locator("#missing-fields li")).to_have_text(
+        ["电子版下载网址", "联系方式", "发布日期"]
+    )
+    page.click("#missing-fields a")  # to 概况 · 基本信息
+    basic = {
+        "meta.website": "示范县人民政府门户网站“政府信息公开”专栏",
+        "meta.contact": "示范县教育局办公室，电话 0571-87000000",
+        "meta.publish_date": "2025-01-20",
+    }
+    for key, value in basic.items():
+        with page.expect_response(lambda r: r.url.endswith("/edit") and r.ok):
+            page.fill(f'input[data-key="{key}"]', value)
+            page.locator('input[data-key="meta.region"]').focus()  # leaving the field saves
+    page.goto(f"{server.url}/reports/{report_id}/export")
+    expect(page.locator("#missing-fields")).to_have_count(0)
     expect(page.locator("#formal-why")).to_have_count(0)
     with page.expect_download() as info:
         page.click("#download-docx")
