@@ -301,6 +301,13 @@ SUBJECTS: tuple[Subject, ...] = (
     Subject("regulations_issued", "表二 规章 本年制发件数",
             ("制发规章", "印发规章", "出台规章", "制定规章"),
             _documents("regulations", 0)),
+    # 规章's own 废止 / 现行有效 words, longer than the bare ones above: 废止规章1件 and 现行有效
+    # 规章25件 are the 规章 row's, not the 行政规范性文件 row's (overview_management.j2)
+    Subject("regulations_repealed", "表二 规章 本年废止件数",
+            ("废止规章", "规章废止"), _documents("regulations", 1),
+            blocked_by=_REVIEW_VERBS),
+    Subject("regulations_in_force", "表二 规章 现行有效件数",
+            ("现行有效规章", "现行有效的规章", "规章现行有效"), _documents("regulations", 2)),
     Subject("licensing", "表二 行政许可 本年处理决定数量", ("行政许可决定", "行政许可"),
             _decisions("licensing")),
     Subject("penalty", "表二 行政处罚 本年处理决定数量", ("行政处罚决定", "行政处罚"),
