@@ -117,12 +117,11 @@ def test_listed_problems_are_used_and_defaults_come_from_the_data(seed: Report) 
     seed.facts.channels = []
     seed.facts.training_sessions = 0
     default = draft_offline(seed)["problems"]
-    # what the data shows: no training this year, and nothing reported for 平台建设
-    assert re.search(r"一是[^。；]*(?:培训没有开展|未组织[^。；]*培训)", default), default
-    assert re.search(r"二是[^。；]*(?:平台|栏目)", default), default
+    # what the data shows: no training this year; nothing reported for 平台建设 is the
+    # reviewer's to see (P-09), not a problem of the agency's work in the published text
+    assert re.search(r"(?:培训没有开展|未组织[^。；]*培训)", default), default
     assert "2023年" in default  # each problem has a measure for the next year
-    assert "培训" in default.split("二是")[0].split("一是", 1)[1]  # its measure names training
-    assert re.search(r"栏目|专栏", default.split("二是", 1)[1])
+    assert not re.search(r"平台|栏目|本报告|反映不多", default), default
     assert re.findall(r"\d+", default) == ["2023"]
 
 

@@ -206,7 +206,7 @@ PURPOSES = {
     "review_methods": ("审查关", "合法、准确", "先审后发", "不应公开的内容"),
     "guide": ("方便申请人了解申请的渠道和办理流程",),
     "catalogue": ("方便公众查找主动公开的政府信息",),
-    "new_media_accounts": ("传播范围", "常用的方式推送", "更快地传到群众手中", "不上网的群众"),
+    "new_media_accounts": ("传播范围", "个推送政府信息", "更快地传到群众手中", "不上网的群众"),
     "reading_points": ("就近查阅", "现场查阅", "不便上网", "不上网的群众"),
     "supervision_methods": ("推动各项公开要求落到实处", "以监督促落实", "压实政务公开工作责任"),
     "circulars": ("以通报促进工作落实", "落实公开要求", "按要求落实"),
@@ -245,7 +245,7 @@ def test_each_purpose_clause_is_written_only_with_its_fact() -> None:
             "overview_platform"
         ]
         assert "查阅点2个" in points and _said(points, "reading_points"), points
-        assert not any(w in points for w in ("传播范围", "常用的方式推送", "更快地传到"))
+        assert not any(w in points for w in ("传播范围", "个推送政府信息", "更快地传到"))
 
 
 def test_purpose_clauses_keep_the_drafts_clean() -> None:

@@ -339,7 +339,7 @@ def offline_context(
     apps = applications(report)
     notes = _notes(report, sheet, dropped, voice)
     seed = f"{meta.agency}|{meta.report_year}"
-    signals = _signals(report, apps, notes)
+    signals = _signals(report, apps)
     problems = usable_items(f.problems, sheet, ("problems", "本年存在的问题"), dropped)
     last = last_year_problems(report)
     return {
@@ -746,7 +746,7 @@ _GOVERNMENTS = (
 )
 
 
-def _signals(report: Report, apps: Any, notes: dict[str, str]) -> list[str]:
+def _signals(report: Report, apps: Any) -> list[str]:
     """Problems the data supports, most telling first (keys the problems template knows)."""
     f, t4 = report.facts, report.table4
     found = []
@@ -775,23 +775,8 @@ def _signals(report: Report, apps: Any, notes: dict[str, str]) -> list[str]:
         found.append("no_press")
     if f.training_sessions == 0:
         found.append("no_training")
-    t2 = report.table2
-    p = f.practices
-    said = {
-        "management": bool(p.review_methods or p.updated_guides)
-        or (
-            report.format.in_force_column is not None
-            and bool(t2.normative_documents.repealed or t2.normative_documents.in_force)
-        ),
-        "platform": bool(f.channels or report.meta.website)
-        or bool(p.new_media_accounts or p.reading_points)
-        or bool(f.area.website_columns or f.area.gazette_issues or f.area.villages),
-        "supervision": f.training_sessions is not None
-        or bool(p.supervision_methods or p.circulars),
-    }
-    thin = [name for name, known in said.items() if not notes[name] and not known]
-    if thin:
-        found.append("thin_" + thin[0])
+    # A sub-part the clerk said nothing about is not a problem of the agency's work: the
+    # report would be talking about itself (本报告对……反映不多). P-09 tells the reviewer.
     if not found:
         found.append("general")
     return found[:3]
@@ -808,9 +793,6 @@ _PROBLEM_KINDS: dict[str, tuple[str, ...]] = {
     "no_interpretation": ("政策解读",),
     "no_training": ("培训",),
     "no_press": ("新闻发布会",),
-    "thin_management": ("信息管理",),
-    "thin_platform": ("公开平台", "专栏"),
-    "thin_supervision": ("监督", "考核"),
 }
 _SAME_PROBLEM = 0.6  # review.copying.similarity of two problems stated in other words
 
