@@ -323,7 +323,7 @@ def test_zero_rows_are_not_listed() -> None:
 def test_outcomes_are_given_as_shares_in_words() -> None:
     """（二） gives a sizeable outcome's share of the closed applications in tenths (约三成),
     which the claims check reads against 表三; a small one gets none, nor with 不写百分比."""
-    from draftbot.drafting.offline import tenths
+    from draftbot.numbers import share_tenths as tenths
 
     shares = [
         tenths(8, 29),

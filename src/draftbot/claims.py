@@ -1272,7 +1272,10 @@ def percent_candidates(claim: Claim, data: ClaimData) -> tuple[list[tuple[Decima
 
 
 def _rounds_to(actual: Decimal, said: Decimal, reading: Reading) -> bool:
-    """44.65 may be written 44.7% or 45%: the sentence's precision, rounded half-up."""
+    """44.65 may be written 44.7% or 45%: the sentence's precision, rounded half-up. A share
+    in tenths (三成, 两成多, 近三成) holds within its own range (`numbers.read_number`)."""
+    if reading.open_ends:
+        return reading.admits(actual)
     if reading.approximate:
         return abs(actual - said) <= 5
     exponent = said.as_tuple().exponent  # 15.0% is said to one decimal

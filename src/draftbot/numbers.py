@@ -96,7 +96,8 @@ class Reading:
     """A number as read from text.
 
     `value` is the stated value (for 三四 / 十几 the lower bound; a percentage in percent,
-    百分之三十 → 30). `low`/`high` bound what an approximate form may mean (inclusive).
+    百分之三十 → 30). `low`/`high` bound what an approximate form may mean (inclusive, or
+    exclusive when `open_ends`: 三成 is more than 25% and less than 35%).
     """
 
     text: str
@@ -105,6 +106,7 @@ class Reading:
     percent: bool = False
     low: Decimal | None = None
     high: Decimal | None = None
+    open_ends: bool = False
 
     def admits(self, actual: Decimal) -> bool:
         """Whether `actual` is what this reading may mean (exact: equal; approximate: in range)."""
@@ -112,6 +114,8 @@ class Reading:
             return actual == self.value
         low = self.value if self.low is None else self.low
         high = self.high if self.high is not None else low * 2 + 10
+        if self.open_ends:
+            return low < actual < high
         return low <= actual <= high
 
 
@@ -260,12 +264,24 @@ def read_number(raw: str) -> Reading:
         value = Decimal(
             _DIGITS[tenths.group(1)] * 10 + (_DIGITS[tenths.group(2)] if tenths.group(2) else 0)
         )
-        return Reading(shown, value, True, True, value - 5, value + 5)
+        return _tenths_reading(shown, value, side)
     ranged = _range(text)
     if ranged is not None:
         low, high = ranged
         return Reading(shown, low, True, False, low, high)
     return _reading(shown, _decimal_numeral(text, shown), side)
+
+
+def _tenths_reading(shown: str, value: Decimal, side: int | None) -> Reading:
+    """三成 / 约三成 (25%–35%, both ends out: 25% is as near 两成 as 三成), 三成多 / 超过三成 /
+    逾三成 (30%–40%), 近三成 / 不到三成 / 不足三成 (20%–30%); in percent."""
+    if side is not None and side > 0:
+        low, high = value, value + 10
+    elif side is not None and side < 0:
+        low, high = value - 10, value
+    else:
+        low, high = value - 5, value + 5
+    return Reading(shown, value, True, True, max(low, Decimal(0)), high, open_ends=True)
 
 
 def _reading(shown: str, value: Decimal, side: int | None, *, percent: bool = False) -> Reading:
@@ -488,13 +504,35 @@ def share_words(part: int, whole: int) -> str:
         return ""
     if part == whole:
         return "全部"
-    ratio = part / whole
-    for floor, words in ((0.9, "绝大多数"), (0.6, "多数"), (0.5001, "过半")):
-        if ratio >= floor:
+    # in whole numbers, so that a share a hair over half (10001 of 20000) is 过半, not 近半
+    for tenths, words in ((9, "绝大多数"), (6, "多数")):
+        if part * 10 >= whole * tenths:
             return words
+    if part * 2 > whole:
+        return "过半"
     if part * 2 == whole:
         return "半数"
-    return "近半" if ratio >= 0.4 else "少数"
+    return "近半" if part * 10 >= whole * 4 else "少数"
+
+
+_TENTHS_WORDS = ("", "一", "两", "三", "四", "五", "六", "七", "八", "九")
+
+
+def share_tenths(part: int, whole: int) -> str:
+    """A share of at least a fifth in tenths, as the prose writes it after 占办结总数的: 三成
+    when exact; 三成多 when exactly half-way (25% is 两成多: as near 两成 as 三成, so neither);
+    约三成 when nearer 三成 than any other tenth; "" for a smaller share, nearer 十成 than 九成,
+    or no whole. `read_number` reads each back to a range that holds the share (the claims
+    check reads 成 as a percentage of the whole the sentence names)."""
+    if not whole or part * 5 < whole:
+        return ""
+    twentieths, rest = divmod(part * 20, whole)
+    if rest == 0 and twentieths % 2 == 0:
+        return _TENTHS_WORDS[twentieths // 2] + "成" if twentieths < 20 else ""
+    if rest == 0:  # half-way between two tenths
+        return _TENTHS_WORDS[twentieths // 2] + "成多"
+    nearest = (twentieths + 1) // 2  # not half-way: rounding either way gives the same tenth
+    return "约" + _TENTHS_WORDS[nearest] + "成" if nearest < 10 else ""
 
 
 # A share word as prose states it (normalised: 大部分 → 大多数 …, see `claims`) → the

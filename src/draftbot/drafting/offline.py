@@ -20,7 +20,7 @@ from jinja2 import Template
 
 from ..facts import RESULT_GROUPS, FactSheet, applications, build_fact_sheet, cases, fmt, percent
 from ..model import AgencyLevel, Report, Table2v2019, result_rows
-from ..numbers import format_amount, share_words
+from ..numbers import format_amount, share_tenths, share_words
 from ..outline import PARTS, SECTION_KEYS
 from ..review.content import TOPICS
 from ..review.copying import similar_sections, similarity
@@ -389,7 +389,7 @@ def offline_context(
         "local": _area_work(report, sheet, dropped),
         "summary": overview_summary(report, opt),
         "arrange": functools.partial(arrange, seed),
-        "tenths": tenths,
+        "tenths": share_tenths,
         "note_items": {name: _clauses(text, voice, meta.agency) for name, text in notes.items()},
         "weave": functools.partial(weave, seed, voice.actor),
         "alike": "",
@@ -674,19 +674,6 @@ def _applicants(apps: Any) -> dict[str, Any]:
     }
 
 
-def tenths(part: int, whole: int) -> str:
-    """A share of at least a fifth in tenths, as the prose writes it after 占办结总数的:
-    三成 when exact, 约三成 when rounded (to the nearest tenth; 两成 for two); "" for a smaller share or
-    no whole. The claims check reads 成 as a percentage of the whole the sentence names."""
-    if not whole or part * 5 < whole:
-        return ""
-    rounded = (part * 10 * 2 + whole) // (whole * 2)  # half up
-    word = ("两" if rounded == 2 else _CN_DIGITS[rounded]) + "成" if rounded < 10 else ""
-    if not word:
-        return ""
-    return word if part * 10 == rounded * whole else "约" + word
-
-
 def _table2_2019(report: Report) -> Table2v2019 | None:
     """The 2019 表二 the templates read as `t2_2019`; None when the report's format has
     another 表二 (formats.py)."""
@@ -720,7 +707,7 @@ def _results(report: Report, apps: Any, voice: Voice) -> dict[str, Any]:
         named = [(n, k) for n, k in counts if k not in _UNNAMED_REASONS]
         reasons = [reason(k) for _, k in named]
         main = reasons[0] if named and (named[0][0] * 2 > total or len(counts) == 1) else ""
-        share = tenths(total, apps.done) if total < apps.done else ""
+        share = share_tenths(total, apps.done) if total < apps.done else ""
         others.append(
             {
                 "label": label,
