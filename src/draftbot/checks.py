@@ -493,5 +493,26 @@ def f_01_proactive_categories(report: Report) -> Iterator[Finding]:
         )
 
 
+@rule
+def f_03_count_given_twice(report: Report) -> Iterator[Finding]:
+    """F-03: a fact count and a 主动公开 category of the same name (`claims.count_twins`:
+    政策解读 8 beside a category “政策解读” of 6) hold different values."""
+    from .claims import count_twins
+
+    for twin in count_twins(report):
+        if twin.fact == twin.listed:
+            continue
+        what = twin.label.removeprefix("填报的")
+        yield Finding(
+            "F-03",
+            "warning",
+            f"同一个数填了两个不同的值：{what}填的是 {twin.fact}，"
+            f"主动公开分类“{twin.category}”填的是 {twin.listed} 条",
+            f"请核对哪一个是对的，把另一处改成相同的数；正文只写{what}（{twin.fact}），"
+            f"不再列出分类“{twin.category}”的条数",
+            paths=(twin.path, "facts.proactive_categories"),
+        )
+
+
 def _cn_date(date: dt.date) -> str:
     return f"{date.year}年{date.month}月{date.day}日"

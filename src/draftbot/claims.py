@@ -1375,6 +1375,49 @@ def declared_names(report: Report) -> dict[str, tuple[int, ...]]:
     return {k: v for k, v in names.items() if len(k) >= 2 and not _NAME_GAP.fullmatch(k)}
 
 
+@dataclass(frozen=True)
+class CountTwin:
+    """A count the clerk gave twice: a fact field (`subject`, a `SUBJECTS` key; `path` its
+    place in the data) and a 主动公开 category of the same name (“政策解读” beside the
+    政策解读 count), with both values."""
+
+    subject: str
+    path: str
+    label: str
+    category: str
+    fact: int
+    listed: int
+
+
+# Fact counts a 主动公开 category may repeat, with their place in the data.
+_TWIN_PATHS: dict[str, str] = {
+    "policy_interpretations": "facts.policy_interpretations",
+    "press_conferences": "facts.press_conferences",
+    "training_sessions": "facts.training_sessions",
+    **{s.key: f"facts.practices.{s.key}" for s in PRACTICE_SUBJECTS},
+}
+# A category is the fact's twin when its name, without one of these endings, is one of the
+# fact's words: “政策解读类”, “新闻发布会”, not “培训通知” (published notices of trainings).
+_TWIN_ENDING = _lazy(r"(?:类|信息|材料|情况)$")
+
+
+def count_twins(report: Report) -> list[CountTwin]:
+    """Each pair of a fact count the clerk filled in and a 主动公开 category of the same name,
+    in category order (equal values included: the prose states the count once)."""
+    out: list[CountTwin] = []
+    for category in report.facts.proactive_categories:
+        name = _TWIN_ENDING.sub("", name_key(category.name))
+        for key, path in _TWIN_PATHS.items():
+            subject = SUBJECTS_BY_KEY[key]
+            values = subject.values(report)
+            if values is not None and name in subject.words:
+                out.append(
+                    CountTwin(key, path, subject.label, category.name, int(values[0]),
+                              category.count)
+                )  # fmt: skip
+    return out
+
+
 def _add_names(data: ClaimData, report: Report) -> None:
     """`ClaimData.names`, and a subject `类别:<name>` for each category with a count."""
     for name, counts in declared_names(report).items():

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
-from .claims import ClaimData, claim_data
+from .claims import ClaimData, claim_data, count_twins
 from .formats import FORMAT_2019, FORMAT_2021, FormatVersion
 from .model import Report, Table2v2019, result_rows
 from .numbers import format_amount
@@ -354,10 +354,12 @@ def _proactive_facts(b: _Builder, report: Report) -> None:
     f = report.facts
     if f.proactive_total is not None:
         text = f"本年主动公开政府信息 {b.n(f.proactive_total, '本年主动公开政府信息条数')} 条"
-        if f.proactive_categories:
+        # a category that repeats a fact count with another value (F-03) is left to the fact
+        differing = {t.category for t in count_twins(report) if t.fact != t.listed}
+        listed = [c for c in f.proactive_categories if c.name not in differing]
+        if listed:
             parts = "、".join(
-                f"“{c.name}”{b.n(c.count, f'主动公开的{c.name}条数')} 条"
-                for c in f.proactive_categories
+                f"“{c.name}”{b.n(c.count, f'主动公开的{c.name}条数')} 条" for c in listed
             )
             text += f"，其中{parts}"
             b.n(len(f.proactive_categories), "列出的主动公开信息类别数")

@@ -18,6 +18,7 @@ from typing import Any
 
 from jinja2 import Template
 
+from ..claims import count_twins
 from ..facts import RESULT_GROUPS, FactSheet, applications, build_fact_sheet, cases, fmt, percent
 from ..model import AgencyLevel, Report, Table2v2019, result_rows
 from ..numbers import format_amount, share_tenths, share_words
@@ -649,15 +650,27 @@ def _changes(report: Report, opt: OfflineInstruction) -> tuple[str, str]:
 
 
 def _listed_categories(report: Report, dropped: list[Dropped]) -> list[tuple[str, int | None]]:
-    """Categories to list as (name, count or None): one that only repeats the 政策解读 count
-    is left to that sentence; without a total only the names are written."""
+    """Categories to list as (name, count or None): one that only repeats the 政策解读 count,
+    or that names a fact count of its own (`claims.count_twins`: a category “政策解读” beside
+    the 政策解读 count, “新闻发布会” beside the 新闻发布会 count), is left to that fact's
+    sentence, so a count is never printed twice, nor with two values (F-03 asks the clerk
+    which is right); without a total only the names are written."""
     policy = report.facts.policy_interpretations
+    twins = {t.category: t for t in count_twins(report)}
+    for twin in twins.values():
+        if twin.fact != twin.listed:
+            what = twin.label.removeprefix("填报的")
+            reason = f"与{what} {twin.fact} 不一致，正文只写{what}"
+            dropped.append(
+                Dropped("overview_proactive", "主动公开信息分类",
+                        f"“{twin.category}”{twin.listed}条", reason)
+            )  # fmt: skip
     if report.facts.proactive_total is None:  # counts without a total are not in the sheet
-        return [(c.name, None) for c in report.facts.proactive_categories]
+        return [(c.name, None) for c in report.facts.proactive_categories if c.name not in twins]
     return [
         (name, count)
         for name, count in categories(report, dropped)
-        if not (policy and count == policy and "解读" in name)
+        if name not in twins and not (policy and count == policy and "解读" in name)
     ]
 
 
