@@ -22,6 +22,7 @@ TWINS = [
     ("facts__training_sessions", "facts.training_sessions", "培训"),
     ("facts__practices__responses", "facts.practices.responses", "回应社会关切"),
     ("facts__policy_interpretations", "facts.policy_interpretations", "政策解读类"),
+    ("facts__area__proposals", "facts.area.proposals", "建议提案办理结果"),
 ]
 
 

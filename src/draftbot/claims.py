@@ -1395,6 +1395,7 @@ _TWIN_PATHS: dict[str, str] = {
     "press_conferences": "facts.press_conferences",
     "training_sessions": "facts.training_sessions",
     **{s.key: f"facts.practices.{s.key}" for s in PRACTICE_SUBJECTS},
+    **{s.key: f"facts.area.{s.key}" for s in AREA_SUBJECTS},
 }
 # A category is the fact's twin when its name, without one of these endings, is one of the
 # fact's words: “政策解读类”, “新闻发布会”, not “培训通知” (published notices of trainings).
