@@ -387,10 +387,10 @@ def test_bad_fact_cells_are_named_by_sheet_and_cell():
     )
     labels = {row.label: i for i, row in enumerate(fact_rows(), start=2)}
     row = labels[next(r.label for r in fact_rows() if r.path == "facts.practices.circulars")]
-    data = _edit(blank, FACTS_SHEET, f"B{row}", "三次")
+    data = _edit(blank, FACTS_SHEET, f"B{row}", "三人")  # 通报 counts 次, never 人
     data = _edit(data, "主动公开类别", "A3", "统计公报")  # count missing
     problems = _problems(data)
-    assert any(f"单元格 B{row}" in p and "三次" in p for p in problems), problems
+    assert any(f"单元格 B{row}" in p and "三人" in p for p in problems), problems
     assert any("主动公开类别" in p and "单元格 B3" in p for p in problems), problems
 
 

@@ -36,7 +36,9 @@ KIND_LABELS: dict[str, str] = {
     "comment": "审核意见",
 }
 TABLE_KEYS = ("table2", "table2_2019", "table3", "table4")
-SKIPPED_KEYS = ("revisions",)  # the report's own revision list is not a user change
+# Not user changes: the report's own revision list, and the digests the tool records of what
+# each section was drafted from (`Report.drafted_from`, review P-10).
+SKIPPED_KEYS = ("revisions", "drafted_from")
 MAX_VALUE_CHARS = 20000
 
 
