@@ -8,7 +8,9 @@ characters per section and per report compared with real reports (（三）（�
 characters, 150–600 for governments; department reports about 1,000–2,000, county-wide ones
 about 3,800; 乡镇 and 市/省级政府 by the same reasoning, see REAL_REPORT_CHARS); 0 facts
 stated twice in one report; 0 claims of work when every optional fact is empty; 0 review
-findings other than P-09 (general wording where the clerk reported nothing).
+findings other than P-09 (general wording where the clerk reported nothing), P-06 (text
+like last year's) and P-07 on 五 (no problem from the clerk or the data); 五 never talks about
+the report itself and never holds a stock problem the data does not support.
 The agencies are generated deterministically (seeded), so two runs give the same figures.
 
 Generator (`--generator realistic`, the default since i12-bench), calibrated to what real reports
@@ -180,7 +182,8 @@ CATEGORIES = [
 def generate(rng: random.Random, index: int, generator: str = "realistic") -> Report:
     """One agency: level, name and region, tables and facts, all from `rng`. Every third
     agency with last year's figures also has last year's text: the offline draft of the same
-    facts a year earlier (a clerk who kept last year's notes), which 五、问题 should name."""
+    facts a year earlier (a clerk who kept last year's notes), which P-06 should flag (and
+    五、问题 never name: the report does not talk about itself)."""
     data = GENERATORS[generator](rng, index)
     if "previous_year" in data and index % 3 == 0:
         last = {k: v for k, v in data.items() if k != "previous_year"}
@@ -877,22 +880,35 @@ def _pairs(count: int, limit: int) -> list[tuple[int, int]] | None:
     return random.Random(12).sample(every, limit)
 
 
-def _last_year_findings(reports: list[Report], drafts: list[dict[str, str]]) -> list[str]:
-    """P-06 (text like last year's) is expected where last year's text is in the data and
-    was drafted from the same notes; each part it flags must be named in 五、问题."""
-    from draftbot.outline import PARTS
+# 五 talking about the report itself (the reviewer's business, P-06 / P-09), and the stock
+# problems once written when nothing else was found (公开内容与公众需求的对接还有差距 …).
+ABOUT_THE_REPORT = re.compile(r"本报告|年度报告|上年报告的文字|相近|与上年基本相同")
+STOCK_PROBLEMS = ("公众需求的对接", "专业术语较多", "回应公众关切的意识")
 
-    flagged = named = agencies = 0
+
+def _problems_lines(reports: list[Report], drafts: list[dict[str, str]]) -> list[str]:
+    """五、问题: P-06 (text like last year's) is expected where last year's text is in the
+    data and was drafted from the same notes, but 五 never names it (0 drafts talk about the
+    report); no stock problem stands in when neither the clerk nor the data gives one (one
+    forward-looking sentence and P-07 instead)."""
+    flagged = agencies = none_found = 0
     for r, d in zip(reports, drafts, strict=True):
         drafted = r.model_copy(update={"narrative": r.narrative.model_copy(update=d)})
-        keys = {f.section for f in review_report(drafted) if f.code == "P-06"}
+        found = review_report(drafted)
+        keys = {f.section for f in found if f.code == "P-06"}
         if keys:
             agencies += 1
             flagged += len(keys)
-            named += sum(f"“{PARTS[k].name}”" in d["problems"] for k in keys if k in PARTS)
+        none_found += any(f.code == "P-07" and f.section == "problems" for f in found)
+    about = sum(bool(ABOUT_THE_REPORT.search(d["problems"])) for d in drafts)
+    stock = sum(any(p in d["problems"] for p in STOCK_PROBLEMS) for d in drafts)
+    given = sum(1 for r in reports if r.previous_year and r.previous_year.narrative)
     return [
-        f"Agencies given last year's text: {sum(1 for r in reports if r.previous_year and r.previous_year.narrative)}; "
-        f"P-06 on {agencies} of them ({flagged} parts), named in 五、问题: {named} of {flagged} (goal: all)",
+        f"Agencies given last year's text: {given}; P-06 on {agencies} of them ({flagged} parts); "
+        f"五、问题 talking about the report itself: {about} of {len(drafts)} (goal 0)",
+        f"五、问题 with a stock problem the data does not support: {stock} of {len(drafts)} "
+        f"(goal 0); with no problem from the clerk or the data (one forward-looking sentence "
+        f"+ P-07): {none_found} of {len(drafts)}",
     ]
 
 
@@ -1048,10 +1064,10 @@ def main() -> None:
         + (f" — e.g. {twice[:3]}" if twice else ""),
         f"Claims of work with every optional fact empty (goal 0): {len(claimed)}"
         + (f" — e.g. {claimed[:3]}" if claimed else ""),
-        "Review findings on the drafts (goal: none but P-09, and P-06 where last year's text "
-        "is reused): "
+        "Review findings on the drafts (goal: none but P-09, P-06 where last year's text "
+        "is reused, and P-07 on 五 where neither the clerk nor the data gives a problem): "
         + (", ".join(f"{code} × {n}" for code, n in sorted(review.items())) or "none"),
-        *_last_year_findings(reports, drafts),
+        *_problems_lines(reports, drafts),
     ]
     load_end = "/".join(f"{x:.2f}" for x in os.getloadavg())
     machine = (

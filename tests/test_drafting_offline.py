@@ -272,12 +272,19 @@ def test_any_report_drafts_offline_with_traceable_numbers(report: Report) -> Non
 @given(random_reports())
 def test_any_offline_draft_passes_the_review_but_for_general_wording(report: Report) -> None:
     """Whatever the data, the offline draft gets no review finding except P-09 (a sub-part
-    with nothing reported, which the reviewer should see)."""
+    with nothing reported, which the reviewer should see) and P-07 on 五 when neither the
+    clerk nor the data gives a problem (then 五 is one forward-looking sentence)."""
     from draftbot.review import review_report
 
     texts = draft_offline(report)
     drafted = report.model_copy(update={"narrative": report.narrative.model_copy(update=texts)})
-    assert [f for f in review_report(drafted) if f.code != "P-09"] == []
+    nothing_found = texts["problems"].count("。") == 1 and "继续" in texts["problems"]
+    assert [
+        f
+        for f in review_report(drafted)
+        if f.code != "P-09"
+        and not (nothing_found and f.code == "P-07" and f.message == "没有写出具体存在的问题")
+    ] == []
 
 
 def test_opening_names_the_kinds_of_organisation_that_applied(busy: Report) -> None:

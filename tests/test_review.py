@@ -409,6 +409,14 @@ def test_p06_the_same_problems_as_last_year_are_called_out():
 def test_p06_reporting_on_last_years_problems_is_not_copying():
     text = "针对上年报告提出的“部分信息发布不够及时”问题，本年建立更新台账，已整改到位。"
     report = _with_previous("", "", previous_problems=["部分信息发布不够及时"], problems_text=text)
+    # not copying; but last year's quoted problem is not one of this year's, so P-07 asks for one
+    assert [(f.code, f.message) for f in review_report(report)] == [
+        ("P-07", "没有写出具体存在的问题")
+    ]
+    with_this_years = text + "本年仍存在政策解读形式比较单一的问题，下一步将增加图解解读。"
+    report = _with_previous(
+        "", "", previous_problems=["部分信息发布不够及时"], problems_text=with_this_years
+    )
     assert [f.code for f in review_report(report)] == []
 
 

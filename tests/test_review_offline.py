@@ -70,8 +70,10 @@ def test_offline_draft_of_variants_passes_the_review(report: Report):
 
 def test_offline_draft_without_facts_flags_each_general_sub_part():
     """Nothing reported for （一）（三）（四）（五）: one short sentence each, and P-09 so the
-    reviewer sees it; nothing else is found."""
-    findings = _findings(_variant("seed-2022.yaml", facts={}))
+    reviewer sees it. No problem from the clerk and none the data supports: 五 gets one
+    forward-looking sentence, no invented shortcoming, and P-07 asks for the problems."""
+    report = _variant("seed-2022.yaml", facts={})
+    findings = _findings(report)
     assert findings == [
         ("P-09", "warning", f"正文 · 一、总体情况 ·{part}")
         for part in (
@@ -80,4 +82,7 @@ def test_offline_draft_without_facts_flags_each_general_sub_part():
             "（四）政府信息公开平台建设",
             "（五）监督保障",
         )
-    ]
+    ] + [("P-07", "warning", "正文 · 五、存在的主要问题及改进情况")]
+    (problem,) = [f for f in review_report(_drafted(report)) if f.code == "P-07"]
+    assert problem.message == "没有写出具体存在的问题"
+    assert "本年存在的问题" in problem.hint

@@ -22,9 +22,9 @@ from ..claims import count_twins
 from ..facts import RESULT_GROUPS, FactSheet, applications, build_fact_sheet, cases, fmt, percent
 from ..model import AgencyLevel, Report, Table2v2019, result_rows
 from ..numbers import format_amount, share_tenths, share_words
-from ..outline import PARTS, SECTION_KEYS
+from ..outline import SECTION_KEYS
 from ..review.content import TOPICS
-from ..review.copying import similar_sections, similarity
+from ..review.copying import similarity
 from ..text import split_sentences, wrong_years
 from ..units import unit_suspicions
 from .cleanup import clean_model_text
@@ -100,23 +100,8 @@ def render_offline(
     parsed = parse_offline_instruction(instruction)
     context = offline_context(report, sheet, dropped, parsed)
     templates = load_offline_templates(prompts_dir)
-    texts = {key: _render(templates[key], context) for key in SECTION_KEYS if key != "problems"}
-    # 五、问题 may name the parts that read like last year's report, so it is drafted last.
-    alike = like_last_year(report, texts)
-    if alike:
-        context["signals"] = ["like_last_year", *context["signals"]][:3]
-        context["alike"] = "".join(alike)
-    texts["problems"] = _render(templates["problems"], context)
-    return OfflineDraft({key: texts[key] for key in SECTION_KEYS}, dropped, parsed)
-
-
-def like_last_year(report: Report, texts: dict[str, str]) -> list[str]:
-    """The titles of the sub-parts whose draft reads like last year's report (P-06's
-    measure, `review.copying.similar`), "" when last year's text is not in the data."""
-    previous = report.previous_year
-    if previous is None or previous.narrative is None:
-        return []
-    return [f"“{PARTS[key].name}”" for key, _ in similar_sections(texts, previous.narrative)]
+    texts = {key: _render(templates[key], context) for key in SECTION_KEYS}
+    return OfflineDraft(texts, dropped, parsed)
 
 
 def _render(template: Template, context: dict[str, Any]) -> str:
@@ -133,7 +118,7 @@ OFFLINE_INPUTS = frozenset(
         "granted_share", "cases", "notes", "problems", "measures", "previous_problems",
         "fee", "is_government", "me", "area", "actor", "pick", "opt", "applicants", "results",
         "signals", "amounts", "practices", "local", "summary", "arrange", "tenths",
-        "note_items", "weave", "alike", "recurring", "last_problems",
+        "note_items", "weave", "recurring", "last_problems",
     }
 )  # fmt: skip
 
@@ -393,7 +378,6 @@ def offline_context(
         "tenths": share_tenths,
         "note_items": {name: _clauses(text, voice, meta.agency) for name, text in notes.items()},
         "weave": functools.partial(weave, seed, voice.actor),
-        "alike": "",
         "recurring": recurring(last, signals, problems),
         "last_problems": _last_problems_text(report),
     }
@@ -747,7 +731,8 @@ _GOVERNMENTS = (
 
 
 def _signals(report: Report, apps: Any) -> list[str]:
-    """Problems the data supports, most telling first (keys the problems template knows)."""
+    """Problems the data supports, most telling first (keys the problems template knows), at
+    most three; [] when the data supports none."""
     f, t4 = report.facts, report.table4
     found = []
     corrected = t4.review.corrected + t4.litigation_direct.corrected
@@ -775,10 +760,9 @@ def _signals(report: Report, apps: Any) -> list[str]:
         found.append("no_press")
     if f.training_sessions == 0:
         found.append("no_training")
-    # A sub-part the clerk said nothing about is not a problem of the agency's work: the
-    # report would be talking about itself (本报告对……反映不多). P-09 tells the reviewer.
-    if not found:
-        found.append("general")
+    # A sub-part the clerk said nothing about, or text like last year's, is not a problem of
+    # the agency's work: the report would be talking about itself (P-09 and P-06 tell the
+    # reviewer). Nothing found is nothing found: no stock problem stands in (P-09 again).
     return found[:3]
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from ..findings import Finding
 from ..model import Report
+from ..patterns import lazy
 from ._text import drafted_sections
 
 CODE = "P-07"
@@ -35,6 +36,9 @@ PROBLEM_WORDS = (
     "问题", "不足", "不够", "不强", "不高", "不及时", "不完善", "不规范", "不到位", "有待",
     "欠缺", "薄弱", "滞后", "较少", "单一", "短板", "差距",
 )  # fmt: skip
+# Last year's problem as quoted in its rectification (上年报告提出的“……”问题): not a problem of
+# this year's.
+_LAST_YEARS = lazy(r"“[^”]*”(?:等)?(?:这[一个]?|的)?问题")
 MEASURE_WORDS = (
     "措施", "改进", "整改", "加强", "完善", "建立", "健全", "推进", "落实", "提升", "强化",
     "规范", "下一步", "进一步",
@@ -80,11 +84,16 @@ def _topic_finding(key: str, text: str) -> Iterator[Finding]:
 
 
 def _problems_findings(text: str) -> Iterator[Finding]:
-    if not _mentions(text, PROBLEM_WORDS):
+    """五 names no problem of this year (last year's quoted problems do not count) or no
+    measure. The offline drafter writes one forward-looking sentence, and no problem, when
+    the clerk gave none and the data supports none: this finding asks for them."""
+    if not _mentions(_LAST_YEARS.sub("", text), PROBLEM_WORDS):
         yield _finding(
             "problems",
             "没有写出具体存在的问题",
-            "请至少写出一个本年工作中实际存在的问题，如“部分栏目更新不够及时”",
+            "请至少写出一个本年工作中实际存在的问题，如“部分栏目更新不够及时”；经办人没有填写、"
+            "数据也看不出问题时，离线起草只写一句改进打算，请补充填报“本年存在的问题”和"
+            "“改进措施”后重新起草本段",
         )
     if not _mentions(text, MEASURE_WORDS):
         yield _finding(
