@@ -225,7 +225,9 @@ def test_approving_a_generated_section_takes_it_off_the_review_list(client) -> N
     page = visible_text(client.get(f"/reports/{report_id}/export").text)
     assert (
         "7 部分待人工审核" in page
-        and "五、存在的主要问题及改进情况" not in page.split("待人工审核（")[1]
+        # the pending list only: the page's findings below may name 五 (P-07, this agency
+        # gave no problem and its data supports none)
+        and "五、存在的主要问题及改进情况" not in page.split("待人工审核（")[1].split("\n")[0]
     )
     review = client.get(f"/reports/{report_id}/download-review.docx")
     notes = [
