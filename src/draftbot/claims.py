@@ -402,7 +402,46 @@ AREA_SUBJECTS: tuple[Subject, ...] = (
     Subject("notice_boards", "填报的政务公开栏、村（居）务公开栏个数",
             ("村务公开栏", "政务公开栏", "公开栏"), _area_count("notice_boards")),
 )  # fmt: skip
-SUBJECTS = SUBJECTS + PRACTICE_SUBJECTS + AREA_SUBJECTS
+
+
+def _engagement_count(name: str) -> Values:
+    """A count of `Engagement`."""
+    return _answered("engagement", name)
+
+
+def _handled(r: Report) -> tuple[int, ...] | None:
+    """承办的人大代表建议和政协提案之和 (when both are given)."""
+    total = r.facts.engagement.handled
+    return None if total is None else (total,)
+
+
+# 决策公开、政民互动和建议提案办理 (facts.engagement), each named by its own words as the offline
+# drafter writes them (prompts/offline/overview_proactive.j2, overview_platform.j2,
+# other_matters.j2): a count said of the wrong one (征求意见 as 列席 人次, 建议 as 提案)
+# contradicts it. 办结 alone is 表三's; the answered messages are 办结群众留言 / 答复留言.
+ENGAGEMENT_SUBJECTS: tuple[Subject, ...] = (
+    Subject("consultations", "填报的公开征求意见的重大行政决策、政策文件草案项数",
+            ("公开征求意见", "征求意见", "征求公众意见", "征求社会意见"),
+            _engagement_count("consultations")),
+    Subject("attendees", "填报的邀请列席政府常务会议人次",
+            ("列席政府常务会议", "列席常务会议", "列席会议", "列席"),
+            _engagement_count("attendees")),
+    Subject("messages", "填报的收到群众留言件数",
+            ("收到群众留言", "群众留言", "网民留言", "留言"), _engagement_count("messages")),
+    Subject("messages_answered", "填报的办结（答复）群众留言件数",
+            ("办结群众留言", "答复群众留言", "办结留言", "答复留言", "留言办结", "已办结答复"),
+            _engagement_count("messages_answered")),
+    Subject("suggestions", "填报的承办人大代表建议件数",
+            ("承办人大代表建议", "人大代表建议", "代表建议"), _engagement_count("suggestions")),
+    Subject("cppcc_proposals", "填报的承办政协提案件数",
+            ("承办政协提案", "政协提案", "委员提案"), _engagement_count("cppcc_proposals")),
+)  # fmt: skip
+# 承办建议和提案的合计 (人大代表建议和政协提案共83件): said of both, it is their sum.
+HANDLED_SUBJECT = Subject(
+    "proposals_handled", "填报的承办人大代表建议和政协提案合计件数",
+    ("人大代表建议和政协提案", "人大代表建议、政协提案", "建议和提案", "建议提案"), _handled,
+)  # fmt: skip
+SUBJECTS = SUBJECTS + PRACTICE_SUBJECTS + AREA_SUBJECTS + ENGAGEMENT_SUBJECTS + (HANDLED_SUBJECT,)
 # A count of people said of a subject counted in sessions is the people's (培训320人次).
 _BY_UNIT = {
     ("training_sessions", "人次"): "trained_people",
@@ -1096,6 +1135,12 @@ def _add_typed(data: ClaimData, report: Report) -> None:
         (facts.area.gazette_documents, "件"),
         (facts.area.villages, "个"),
         (facts.area.notice_boards, "个"),
+        (facts.engagement.consultations, "项"),
+        (facts.engagement.attendees, "人次"),
+        (facts.engagement.messages, "件"),
+        (facts.engagement.messages_answered, "件"),
+        (facts.engagement.suggestions, "件"),
+        (facts.engagement.cppcc_proposals, "件"),
         (fee.notices_issued, "件"),
         (fee.notices_amount_yuan, "元"),
         (fee.collected_yuan, "元"),
@@ -1348,6 +1393,13 @@ _COUNTED_IN: dict[str, tuple[str, ...]] = {
     "gazette_documents": ("件",),
     "villages": ("个",),
     "notice_boards": ("个", "块"),
+    "consultations": ("项", "件", "个"),
+    "attendees": ("人次", "人"),
+    "messages": ("件", "条"),
+    "messages_answered": ("件", "条"),
+    "suggestions": ("件",),
+    "cppcc_proposals": ("件",),
+    "proposals_handled": ("件",),
 }
 
 
@@ -1396,6 +1448,7 @@ _TWIN_PATHS: dict[str, str] = {
     "training_sessions": "facts.training_sessions",
     **{s.key: f"facts.practices.{s.key}" for s in PRACTICE_SUBJECTS},
     **{s.key: f"facts.area.{s.key}" for s in AREA_SUBJECTS},
+    **{s.key: f"facts.engagement.{s.key}" for s in ENGAGEMENT_SUBJECTS},
 }
 # A category is the fact's twin when its name, without one of these endings, is one of the
 # fact's words: “政策解读类”, “新闻发布会”, not “培训通知” (published notices of trainings).

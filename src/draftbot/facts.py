@@ -269,6 +269,7 @@ def _build_fact_sheet(report: Report) -> FactSheet:
     _proactive_facts(b, report)
     _practice_facts(b, report)
     _area_facts(b, report)
+    _engagement_facts(b, report)
     _application_facts(b, applications(report))
     _case_facts(b, cases(report))
     _listed_facts(b, report)
@@ -424,6 +425,23 @@ def _area_facts(b: _Builder, report: Report) -> None:
             ("platform", "政府公报刊登文件", "件", a.gazette_documents),
             ("platform", "开展村（居）务公开的村（社区）", "个", a.villages),
             ("platform", "设置政务公开栏、村（居）务公开栏", "个", a.notice_boards),
+        ),
+    )
+
+
+def _engagement_facts(b: _Builder, report: Report) -> None:
+    """决策公开、政民互动和建议提案办理 (facts.engagement) as fact lines, with their numbers."""
+    e = report.facts.engagement
+    _named_and_counted(
+        b,
+        (),
+        (
+            ("proactive", "重大行政决策、政策文件草案公开征求意见", "项", e.consultations),
+            ("proactive", "邀请公众代表、利益相关方列席政府常务会议", "人次", e.attendees),
+            ("platform", "政府网站留言、信箱、热线收到群众留言", "件", e.messages),
+            ("platform", "群众留言办结（答复）", "件", e.messages_answered),
+            ("other", "承办人大代表建议", "件", e.suggestions),
+            ("other", "承办政协提案", "件", e.cppcc_proposals),
         ),
     )
 

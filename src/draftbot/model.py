@@ -145,6 +145,8 @@ TimesCount = Annotated[int, BeforeValidator(CountIn("次", "期", "场")), _NON_
 AccountCount = Annotated[int, BeforeValidator(CountIn("个", "处")), _NON_NEGATIVE]  # 账号, 查阅点
 PeopleCount = Annotated[int, BeforeValidator(CountIn("人次", "人")), _NON_NEGATIVE]  # 培训人次
 IssueCount = Annotated[int, BeforeValidator(CountIn("期")), _NON_NEGATIVE]  # 政府公报
+ItemCount = Annotated[int, BeforeValidator(CountIn("项", "件", "个")), _NON_NEGATIVE]  # 征求意见
+MessageCount = Annotated[int, BeforeValidator(CountIn("件", "条")), _NON_NEGATIVE]  # 留言
 SignedCount = Annotated[int, BeforeValidator(_signed_count)]
 Amount = Annotated[
     Decimal,
@@ -521,6 +523,51 @@ class AreaWork(Strict):
     )
 
 
+class Engagement(Strict):
+    """决策公开、政民互动和建议提案办理: what any agency may count (列席政府常务会议: the
+    governments), asked one by one; each answer becomes one clause (征求意见 and 列席 in
+    （一）主动公开, 留言 in （四）平台建设 as the website's or hotline's work, 承办建议提案 in
+    第六部分 beside `AreaWork.proposals`). None: not reported, nothing is written."""
+
+    consultations: ItemCount | None = Field(
+        None, description="公开征求意见的重大行政决策、政策文件草案（项；写入（一））"
+    )
+    attendees: PeopleCount | None = Field(
+        None, description="邀请公众代表、利益相关方列席政府常务会议（人次；写入（一））"
+    )
+    messages: MessageCount | None = Field(
+        None, description="政府网站留言、信箱、热线收到的群众留言（件；写入（四））"
+    )
+    messages_answered: MessageCount | None = Field(
+        None, description="其中已办结（答复）的留言（件；写入（四））"
+    )
+    suggestions: Count | None = Field(
+        None, description="承办的人大代表建议（件；写入第六部分）"
+    )
+    cppcc_proposals: Count | None = Field(
+        None, description="承办的政协提案（件；写入第六部分）"
+    )
+
+    @model_validator(mode="after")
+    def _answered_within_received(self) -> "Engagement":
+        """办结的留言不多于收到的留言."""
+        got, done = self.messages, self.messages_answered
+        if got is not None and done is not None and done > got:
+            raise PydanticCustomError(
+                "draftbot_facts",
+                f"已办结（答复）的留言（facts.engagement.messages_answered，{done} 件）多于"
+                f"收到的留言（facts.engagement.messages，{got} 件）；请核对这两个数",
+            )
+        return self
+
+    @property
+    def handled(self) -> int | None:
+        """承办的人大代表建议和政协提案之和, when both are given (else not known)."""
+        if self.suggestions is None or self.cppcc_proposals is None:
+            return None
+        return self.suggestions + self.cppcc_proposals
+
+
 class Facts(Strict):
     """What the clerk tells about the year; the drafter writes the prose from it."""
 
@@ -543,8 +590,26 @@ class Facts(Strict):
         default_factory=_made(AreaWork),
         description="各级人民政府、乡镇（街道）本地区的做法（重点领域、公报、网站栏目、村务公开）",
     )
+    engagement: Engagement = Field(
+        default_factory=_made(Engagement),
+        description="决策公开、政民互动和建议提案办理（征求意见、列席会议、留言、承办建议提案）",
+    )
     info_fee: InfoFee = Field(default_factory=_made(InfoFee))
     other_matters: str = Field("", max_length=5000, description="其他需要报告的事项")
+
+    @model_validator(mode="after")
+    def _published_within_handled(self) -> "Facts":
+        """公开办理结果的建议提案不多于承办的建议和提案之和 (when both handled counts are given)."""
+        handled, published = self.engagement.handled, self.area.proposals
+        if handled is not None and published is not None and published > handled:
+            raise PydanticCustomError(
+                "draftbot_facts",
+                f"公开办理结果的建议提案（facts.area.proposals，{published} 件）多于承办的"
+                f"人大代表建议（facts.engagement.suggestions，{self.engagement.suggestions} 件）"
+                f"和政协提案（facts.engagement.cppcc_proposals，"
+                f"{self.engagement.cppcc_proposals} 件）之和 {handled} 件；请核对这三个数",
+            )
+        return self
 
 
 def _prose(key: SectionKey) -> str:
