@@ -35,7 +35,16 @@ from pydantic import ValidationError
 from . import paths
 from .archives import ZipRefused, open_zip, stable_package
 from .datafile import DataFileError, Problem, problems_from_validation
-from .model import AgencyLevel, AreaWork, Facts, InfoFee, Practices, Report, drop_redundant_totals
+from .model import (
+    AgencyLevel,
+    AreaWork,
+    Engagement,
+    Facts,
+    InfoFee,
+    Practices,
+    Report,
+    drop_redundant_totals,
+)
 from .outline import SECTION_KEYS, SECTION_LABELS, TABLE_SECTIONS
 from .tables import Grid, report_grids
 
@@ -127,13 +136,14 @@ _FACT_HINTS = {
 
 
 def fact_rows() -> tuple[FactRow, ...]:
-    """Every scalar or list field of `Facts`, `Facts.practices`, `Facts.area` and `Facts.info_fee`, in the
-    model's order (the category and previous-problem lists have sheets of their own)."""
+    """Every scalar or list field of `Facts`, `Facts.practices`, `Facts.area`,
+    `Facts.engagement` and `Facts.info_fee`, in the model's order (the category and previous-problem lists have sheets of their own)."""
     rows: list[FactRow] = []
     for prefix, model in (
         ("facts", Facts),
         ("facts.practices", Practices),
         ("facts.area", AreaWork),
+        ("facts.engagement", Engagement),
         ("facts.info_fee", InfoFee),
     ):
         for name, info in model.model_fields.items():
@@ -142,6 +152,7 @@ def fact_rows() -> tuple[FactRow, ...]:
                 "previous_problems",
                 "practices",
                 "area",
+                "engagement",
                 "info_fee",
             ):
                 continue

@@ -542,10 +542,10 @@ class Engagement(Strict):
         None, description="其中已办结（答复）的留言（件；写入（四））"
     )
     suggestions: Count | None = Field(
-        None, description="承办的人大代表建议（件；写入第六部分）"
+        None, description="承办（主办）的人大代表建议（件；写入第六部分）"
     )
     cppcc_proposals: Count | None = Field(
-        None, description="承办的政协提案（件；写入第六部分）"
+        None, description="承办（主办）的政协提案（件；写入第六部分）"
     )
 
     @model_validator(mode="after")

@@ -9,7 +9,8 @@ is the sum of (`RollUp.trace`). The facts the prose needs are summed only when e
 contributor gave them; otherwise they stay empty and `RollUp.notes` says who left them out.
 The agencies' practices carry over into the whole area's facts (`_merge_practices`): each
 listed practice once, the ones most agencies named first; practice counts (培训人次, 新媒体
-账号…) summed on the same every-contributor rule. The prose is then drafted from these facts
+账号…) and the engagement counts (征求意见, 留言, 承办建议提案: `SUMMED_ENGAGEMENT`) summed on
+the same every-contributor rule. The prose is then drafted from these facts
 in the whole-area voice (全县/全区/全市), through the drafting path and its guard.
 Agencies expected but absent (a list, or last year's batch) are listed in `missing`.
 """
@@ -48,6 +49,16 @@ SUMMED_PRACTICES: dict[str, str] = {
     "reading_points": "查阅点、公开专区个数",
     "trained_people": "参加政务公开培训人次",
     "circulars": "政务公开工作通报次数",
+}
+# 决策公开、政民互动和建议提案办理 (facts.engagement) that add up across agencies: each agency's
+# own 征求意见 items, its own mailbox's 留言, the 建议提案 it handled as 主办. 列席政府常务会议
+# is the 本级政府's own (no agency report has it): not summed.
+SUMMED_ENGAGEMENT: dict[str, str] = {
+    "consultations": "公开征求意见项数",
+    "messages": "收到群众留言件数",
+    "messages_answered": "办结群众留言件数",
+    "suggestions": "承办人大代表建议件数",
+    "cppcc_proposals": "承办政协提案件数",
 }
 MERGED_PRACTICES = (
     "review_methods",
@@ -246,12 +257,23 @@ def _merge_practices(rollup: RollUp, included: Sequence[tuple[str, Report]]) -> 
         )
         ranked = sorted(named.items(), key=lambda kv: (-kv[1], kv[0]))
         setattr(practices, name, [item for item, _ in ranked][:MAX_PRACTICE_ITEMS])
+    notes = _sum_every(practices, "practices", SUMMED_PRACTICES, included)
+    return notes + _sum_every(
+        rollup.report.facts.engagement, "engagement", SUMMED_ENGAGEMENT, included
+    )
+
+
+def _sum_every(
+    into: Any, group: str, labels: dict[str, str], included: Sequence[tuple[str, Report]]
+) -> list[str]:
+    """Each count of `facts.<group>` named in `labels` summed into `into` when every
+    contributor gave it; a note names who did not when some did (none: nothing, no note)."""
     notes = []
-    for name, label in SUMMED_PRACTICES.items():
-        values = [getattr(r.facts.practices, name) for _, r in included]
-        absent = [r.meta.agency for _, r in included if getattr(r.facts.practices, name) is None]
+    for name, label in labels.items():
+        values = [getattr(getattr(r.facts, group), name) for _, r in included]
+        absent = [r.meta.agency for (_, r), v in zip(included, values, strict=True) if v is None]
         if not absent:
-            setattr(practices, name, sum(values))
+            setattr(into, name, sum(values))
         elif len(absent) < len(included):
             notes.append(f"{label}：{'、'.join(absent)} 未填写，未汇总此项，请补充后重新汇总")
     return notes

@@ -117,7 +117,7 @@ OFFLINE_INPUTS = frozenset(
         "press_conferences", "decisions", "channels", "website", "training_sessions", "apps", "apps_change",
         "granted_share", "cases", "notes", "problems", "measures", "previous_problems",
         "fee", "is_government", "me", "area", "actor", "pick", "opt", "applicants", "results",
-        "signals", "amounts", "practices", "local", "summary", "arrange", "tenths",
+        "signals", "amounts", "practices", "local", "engage", "summary", "arrange", "tenths",
         "note_items", "weave", "recurring", "last_problems",
     }
 )  # fmt: skip
@@ -373,6 +373,7 @@ def offline_context(
         "amounts": _amounts(report, dropped),
         "practices": _practices(report, sheet, dropped),
         "local": _area_work(report, sheet, dropped),
+        "engage": report.facts.engagement.model_dump(),
         "summary": overview_summary(report, opt),
         "arrange": functools.partial(arrange, seed),
         "tenths": share_tenths,

@@ -59,6 +59,12 @@ OPTIONAL_FIELDS = frozenset(
         "facts.area.gazette_documents",
         "facts.area.villages",
         "facts.area.notice_boards",
+        "facts.engagement.consultations",
+        "facts.engagement.attendees",
+        "facts.engagement.messages",
+        "facts.engagement.messages_answered",
+        "facts.engagement.suggestions",
+        "facts.engagement.cppcc_proposals",
     }
 )
 CATEGORY_FIELD = "facts.proactive_categories"
