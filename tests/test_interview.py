@@ -245,6 +245,7 @@ def busy_answers(table3_answer: list[str], table4_answer: list[str]) -> list[str
         "45",
         "纳入年度目标考核、社会评议",
         "",
+        "否",  # no 征求意见、留言、建议提案 to add
         "依申请公开答复文书不够规范：制定答复文书范本",
         "",
         "部分栏目信息更新不够及时",
