@@ -78,6 +78,8 @@ CLAIM_PHRASES = (
     "目录", "指南", "清理", "高度重视", "成效", "不断完善",
     # the area's work (facts.area): only where the clerk reported it
     "重点领域", "提案办理", "开放日", "政府公报", "改版", "居务公开", "公开栏",
+    # 决策公开、政民互动、建议提案 (facts.engagement): only where the clerk counted it
+    "征求意见", "列席", "留言", "人大代表建议", "政协提案", "决策公开", "政民互动",
     # the purpose or manner of a reported practice (i12-length): only beside that practice
     "审查关", "不应公开的内容", "申请的渠道和办理流程", "查找主动公开", "不同渠道获取", "互为补充", "就近查阅", "统一查阅", "传播范围", "常用的方式推送", "不便上网", "依法公开的能力", "业务水平", "以监督促落实", "压实政务公开", "以通报促进",
 )  # fmt: skip
@@ -568,6 +570,7 @@ def generate_data_realistic(rng: random.Random, index: int) -> dict[str, Any]:
         del facts["practices"]  # a 镇 seldom keeps structured records of its practices
     _more_facts(random.Random(12_000 + index), data, kind)
     _area_facts(random.Random(13_000 + index), data, kind)
+    _engagement_facts(random.Random(15_000 + index), data)
     return data
 
 
@@ -823,6 +826,62 @@ def _area_facts(rng: random.Random, data: dict[str, Any], kind: str) -> None:
         area["notice_boards"] = area["villages"] + rng.randint(1, 5)
     if area:
         facts["area"] = area
+
+
+# --- 决策公开、政民互动和建议提案办理 (facts.engagement, i12-gov) ------------------------------
+# Calibration, from reading the register of real reports of each level (numbers written here,
+# no published text copied): the share of reports of the level that give the count, and its
+# range. Governments count drafts and decisions put out for comment in most reports (tens a
+# 区县, up to a few hundred a province) and, in about a third, the people invited to sit in
+# on 常务会议; about half count the website's or hotline's 留言 (hundreds to thousands a 区县,
+# tens of thousands a province), nearly always with how many were answered; about half count
+# the 建议 and 提案 the government system handled. Departments give these less often and in
+# small numbers (a few consultations, tens to hundreds of 留言, a few dozen 建议提案, most
+# often those that handle many: 教育, 人社, 住建 …); a 乡镇 seldom, and then only 留言.
+ENGAGEMENT_BY_LEVEL: dict[str, dict[str, tuple[float, int, int]]] = {
+    "区县政府": {"consultations": (0.6, 5, 40), "attendees": (0.35, 10, 60),
+             "messages": (0.5, 300, 5000), "suggestions": (0.5, 80, 250)},
+    "市级政府": {"consultations": (0.65, 10, 80), "attendees": (0.4, 20, 120),
+             "messages": (0.55, 2000, 30000), "suggestions": (0.5, 300, 800)},
+    "省级政府": {"consultations": (0.7, 20, 150), "attendees": (0.45, 30, 200),
+             "messages": (0.55, 10000, 200000), "suggestions": (0.5, 600, 1200)},
+    "县级部门": {"consultations": (0.2, 1, 6), "messages": (0.3, 10, 300),
+             "suggestions": (0.3, 3, 40)},
+    "市级部门": {"consultations": (0.3, 2, 12), "messages": (0.35, 50, 2000),
+             "suggestions": (0.35, 10, 80)},
+    "省级部门": {"consultations": (0.35, 3, 20), "messages": (0.35, 100, 5000),
+             "suggestions": (0.4, 20, 150)},
+    "乡镇（街道）": {"messages": (0.15, 5, 80)},
+}  # fmt: skip
+# Words of the notes that already tell a fact: the clerk who wrote them would not also count it.
+ENGAGEMENT_TOLD = {"consultations": "征求意见", "attendees": "列席", "messages": "留言",
+                   "suggestions": "提案"}  # fmt: skip
+
+
+def _engagement_facts(rng: random.Random, data: dict[str, Any]) -> None:
+    """The engagement counts an agency of this level reports (calibration above), drawn with
+    its own generator so every earlier draw stays; a fact the notes or 六 already tell is not
+    drawn; the 政协提案 are at least the published results less the 建议 (facts.area.proposals
+    ≤ 建议 + 提案, the data check). An agency that reported almost nothing gets nothing."""
+    facts, level = data["facts"], data["meta"]["level"]
+    spec = ENGAGEMENT_BY_LEVEL.get(level)
+    if spec is None or "proactive_notes" not in facts:
+        return
+    told = " ".join(v for k, v in facts.items() if k.endswith("_notes") or k == "other_matters")
+    out: dict[str, int] = {}
+    for name, (chance, low, high) in spec.items():
+        if rng.random() >= chance or ENGAGEMENT_TOLD[name] in told:
+            continue
+        out[name] = rng.randint(low, high)
+        if name == "messages" and rng.random() < 0.9:  # nearly always with the answered count
+            out["messages_answered"] = out[name] - rng.choice([0, 0, rng.randint(1, 20)])
+            out["messages_answered"] = max(out["messages_answered"], 0)
+        if name == "suggestions":
+            published = facts.get("area", {}).get("proposals") or 0
+            cppcc = int(out[name] * rng.uniform(0.8, 1.4))
+            out["cppcc_proposals"] = max(cppcc, published - out[name])
+    if out:
+        facts["engagement"] = out
 
 
 GENERATORS = {"realistic": generate_data_realistic, "uniform": generate_data_uniform}
