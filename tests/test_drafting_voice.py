@@ -48,6 +48,14 @@ CLAIM_PHRASES = (
     "高度重视",
     "成效",
     "不断完善",
+    # 决策公开、政民互动、建议提案 (facts.engagement, i12-gov): only where the clerk counted it
+    "征求意见",
+    "列席",
+    "留言",
+    "人大代表建议",
+    "政协提案",
+    "决策公开",
+    "政民互动",
     # the purpose or manner of a reported practice (i12-length): only beside that practice
     "审查关",
     "不应公开的内容",
