@@ -18,6 +18,7 @@ from draftbot.claims import bound_claims, claim_data, find_claims
 from draftbot.datafile import dump_report, load_report, parse_report
 from draftbot.drafting.guard import ungrounded_claims, unmatched_numbers
 from draftbot.drafting.offline import draft_offline
+from draftbot.drafting.sections import SECTION_TOPICS
 from draftbot.facts import build_fact_sheet
 from draftbot.model import Engagement, Meta, Report
 from draftbot.question_bank import QuestionBank, load_bank
@@ -299,6 +300,26 @@ def test_phrasings_vary_by_agency_and_stay_deterministic() -> None:
         assert texts == draft_offline(report)
         seen.add(_sentence_with(texts["overview_proactive"], "征求意见").replace(name, ""))
     assert len(seen) >= 2
+
+
+# --- the LLM's fact sheet: each count in the lines of its own section ------------------------
+
+
+def test_the_fact_sheet_gives_each_count_to_its_section() -> None:
+    sheet = build_fact_sheet(_with("county-gov-2023.yaml", COUNTY))
+    expected = {
+        "overview_proactive": ("公开征求意见 23 项", "列席政府常务会议 46 人次"),
+        "overview_platform": ("收到群众留言 1260 件", "群众留言办结（答复） 1248 件"),
+        "other_matters": ("承办人大代表建议 96 件", "承办政协提案 131 件"),
+    }
+    for section, lines in expected.items():
+        text = "\n".join(sheet.lines(*SECTION_TOPICS[section]))
+        for line in lines:
+            assert line in text, (section, line)
+        for other, others in expected.items():
+            # （一）'s prompt also sees （四）'s lines (it is told channels go in （四）)
+            if other != section and (section, other) != ("overview_proactive", "overview_platform"):
+                assert not any(line in text for line in others), (section, other)
 
 
 # --- claims: each number bound to its own fact ------------------------------------------------
