@@ -107,7 +107,18 @@ def render_offline(
 def _render(template: Template, context: dict[str, Any]) -> str:
     raw = template.render(**context)
     paragraphs = ["".join(line.strip() for line in block.split("\n")) for block in raw.split("¶")]
-    return clean_model_text("\n".join(p for p in paragraphs if p))
+    return smooth(clean_model_text("\n".join(p for p in paragraphs if p)))
+
+
+# 在主动公开上，在招生季… : a topic lead in 在…上 before a clause that itself opens with 在.
+_STACKED_ZAI = re.compile(r"在([^，。；在]{2,12})上，(?=在)")
+
+
+def smooth(text: str) -> str:
+    """Two fixes of joined phrases: a topic lead 在X上， before a clause opening with 在 becomes
+    X方面， (no stacked 在…在), and quoted items in a row take no 、 between them
+    (“工作动态”“通知公告”, GB/T 15834)."""
+    return _STACKED_ZAI.sub(r"\1方面，", text).replace("”、“", "”“")
 
 
 OFFLINE_INPUTS = frozenset(
@@ -118,7 +129,7 @@ OFFLINE_INPUTS = frozenset(
         "granted_share", "cases", "notes", "problems", "measures", "previous_problems",
         "fee", "is_government", "me", "area", "actor", "pick", "opt", "applicants", "results",
         "signals", "amounts", "practices", "local", "engage", "summary", "arrange", "tenths",
-        "note_items", "weave", "recurring", "last_problems",
+        "note_items", "weave", "recurring", "last_problems", "signal_words",
     }
 )  # fmt: skip
 
@@ -302,6 +313,7 @@ REASONS: dict[str, str] = {
     "other_other": "其他情形",
     "other_processing": "其他情形",
 }
+RECEIVING_OFFICE = "受理申请的行政机关"
 _UNNAMED_REASONS = ("other_other", "other_processing")  # 其他: no reason to state
 _NOTE_SECTIONS = (
     ("proactive", "主动公开的其他情况"),
@@ -368,6 +380,7 @@ def offline_context(
             ]
         ),
         "signals": signals,
+        "signal_words": signal_words(report),
         "previous_problems": _previous_problems(report, sheet, dropped),
         "fee": _fee(report),
         "amounts": _amounts(report, dropped),
@@ -686,10 +699,13 @@ def _results(report: Report, apps: Any, voice: Voice) -> dict[str, Any]:
     version, t3 = report.format_version, report.table3
     opened = apps.granted + apps.partial
     seed = f"{report.meta.agency}|{report.meta.report_year}"
+    # A government's 表三 counts the applications of its whole area (全县 …): who did not hold
+    # the information is the office that received the request, not 县政府.
+    holder = RECEIVING_OFFICE if voice.is_government else voice.self_name
 
     def reason(key: str) -> str:
         options = REASONS[key].split("|")
-        return options[variant(seed, key, len(options))].format(me=voice.self_name)
+        return options[variant(seed, key, len(options))].format(me=holder)
 
     others: list[dict[str, Any]] = []  # template values
     for prefix, label in RESULT_GROUPS:
@@ -745,7 +761,7 @@ def _signals(report: Report, apps: Any) -> list[str]:
         found.append("unable_high")
     if apps.done >= 3 and denied * 5 >= apps.done:
         found.append("denied_high")
-    if apps.carried_forward:
+    if carried_too_many(apps.carried_forward, apps.new_total + apps.carried_over):
         found.append("carried")
     previous = report.previous_year
     if (
@@ -753,6 +769,7 @@ def _signals(report: Report, apps: Any) -> list[str]:
         and previous is not None
         and previous.proactive_total is not None
         and f.proactive_total < previous.proactive_total
+        and not trend(f.proactive_total, previous.proactive_total).startswith("略有")
     ):
         found.append("proactive_down")
     if f.policy_interpretations == 0:
@@ -767,6 +784,39 @@ def _signals(report: Report, apps: Any) -> list[str]:
     return found[:3]
 
 
+# 结转下年度 is a problem only when it is more than the lawful tail of the year explains: an
+# application received in the last 15 working days of December (about three weeks, 6 % of a
+# year's applications), or 30 with an extension, is lawfully answered in January. A fifth of
+# the year's applications (new and carried over), and at least three, is more than that.
+CARRIED_SHARE = Decimal("0.2")
+CARRIED_MIN = 3
+
+
+def carried_too_many(carried: int, handled: int) -> bool:
+    """Whether `carried` applications carried into next year, of `handled` (new plus carried
+    over), say something about the agency's pace: at least `CARRIED_MIN` and at least
+    `CARRIED_SHARE` of them (late-December applications are carried over lawfully)."""
+    return carried >= CARRIED_MIN and carried >= CARRIED_SHARE * handled
+
+
+def signal_words(report: Report) -> dict[str, str]:
+    """What 五's problems from the data (`_signals`) say in words: `proactive_trend`, the fall of
+    主动公开 on last year in the opening's words (`trend`: 大幅减少 …); `corrected`, the corrected
+    cases by type and count (1件行政复议 / 1件行政复议和2件行政诉讼); `corrected_in`, the types
+    (行政复议 / 行政复议、行政诉讼); `corrected_total`, their number."""
+    t4, previous = report.table4, report.previous_year
+    before = previous.proactive_total if previous is not None else None
+    review = t4.review.corrected
+    litigation = t4.litigation_direct.corrected + t4.litigation_after_review.corrected
+    kinds = [(n, what) for n, what in ((review, "行政复议"), (litigation, "行政诉讼")) if n]
+    return {
+        "proactive_trend": trend(report.facts.proactive_total, before) or "减少",
+        "corrected": "和".join(f"{n}件{what}" for n, what in kinds),
+        "corrected_in": "、".join(what for _, what in kinds),
+        "corrected_total": str(review + litigation),
+    }
+
+
 # What a problem of each kind (a key of `_signals`) is called in a report: a problem of last
 # year that names one of these words is taken to be of that kind.
 _PROBLEM_KINDS: dict[str, tuple[str, ...]] = {
@@ -774,7 +824,13 @@ _PROBLEM_KINDS: dict[str, tuple[str, ...]] = {
     "unable_high": ("无法提供",),
     "denied_high": ("不予公开",),
     "carried": ("结转", "跨年度"),
-    "proactive_down": ("主动公开的信息比上年减少", "主动公开信息的数量低于上年", "较上年有所下降"),
+    "proactive_down": (
+        "主动公开的信息比上年",
+        "主动公开信息的数量",
+        "主动公开的条数",
+        "主动公开信息的数量低于上年",
+        "较上年有所下降",
+    ),
     "no_interpretation": ("政策解读",),
     "no_training": ("培训",),
     "no_press": ("新闻发布会",),
