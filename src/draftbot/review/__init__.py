@@ -1,7 +1,7 @@
-"""Pre-publication review of the prose (codes P-01 … P-10): contradictions with the tables,
+"""Pre-publication review of the prose (codes P-01 … P-11): contradictions with the tables,
 wrong years, other regions' names and wrong level words, placeholders, copying from last
-year, missing content, personal data, sub-parts with only general wording and sections
-written before the tables changed. Only sections with text are checked; the basic information (`meta.py`, M-01 … M-03) always.
+year, missing content, personal data, sub-parts with only general wording, sections
+written before the tables changed and 五's problems and measures that do not fit. Only sections with text are checked; the basic information (`meta.py`, M-01 … M-03) always.
 
 `review_report(report)` returns `findings.Finding`s; `checks.check_report` includes them.
 """
@@ -38,6 +38,7 @@ _PROSE_REVIEWS = (
     "privacy:check_privacy",
     "generic:check_generic",
     "staleness:check_staleness",
+    "measures:check_measures",
 )
 _SECTION_ORDER = {key: i for i, key in enumerate(SECTION_LABELS)}
 _PUBLIC = {"is_id_number": "privacy", "own_region": "places", "similarity": "copying"}
