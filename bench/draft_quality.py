@@ -69,6 +69,7 @@ from draftbot.datafile import load_report
 from draftbot.drafting.offline import draft_offline
 from draftbot.model import APPLICANT_COLUMNS, SECTION_KEYS, Report
 from draftbot.review import review_report
+from draftbot.review.copying import similarity
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_SIMILARITY = 0.35
@@ -281,6 +282,28 @@ def _level_table(reports: list[Report], drafts: list[dict[str, str]]) -> list[st
     return lines
 
 
+# A department's name at a level above the county, where it differs from the county's (局):
+# a province's departments are 厅 except those that stay 局 or are 委员会; a city's 发改 and 卫健
+# are 委员会; a province's 办公室 is the 人民政府办公厅 and its 机关事务 a 管理局.
+_PROVINCIAL_NAMES = {
+    "发展和改革局": "发展和改革委员会", "卫生健康局": "卫生健康委员会", "统计局": "统计局",
+    "医疗保障局": "医疗保障局", "市场监督管理局": "市场监督管理局",
+    "人民政府办公室": "人民政府办公厅", "机关事务管理中心": "机关事务管理局",
+    "自然资源和规划局": "自然资源厅",
+}  # fmt: skip
+_CITY_NAMES = {"发展和改革局": "发展和改革委员会", "卫生健康局": "卫生健康委员会"}
+
+
+def department_name(department: str, level: str) -> str:
+    """The department's name as an agency of `level` is called (发展和改革局 → 省: 发展和改革委员会,
+    民政局 → 省: 民政厅); the county's name at other levels."""
+    if level == "省级部门":
+        return _PROVINCIAL_NAMES.get(department, department.replace("局", "厅"))
+    if level == "市级部门":
+        return _CITY_NAMES.get(department, department)
+    return department
+
+
 def generate_data_uniform(
     rng: random.Random, index: int, departments: list[str] = DEPARTMENTS
 ) -> dict[str, Any]:
@@ -300,13 +323,13 @@ def generate_data_uniform(
         town = rng.choice(TOWNS)
         agency = town + ("办事处" if town.endswith("街道") else "人民政府")
     elif level == "市级部门":
-        agency, region = city + rng.choice(departments), f"浙江省{city}"
+        agency, region = city + department_name(rng.choice(departments), level), f"浙江省{city}"
     elif level == "区县政府":
         agency = county + "人民政府"
     elif level == "市级政府":
         agency, region = city + "人民政府", f"浙江省{city}"
     elif level == "省级部门":
-        agency, region = "浙江省" + rng.choice(departments).replace("局", "厅"), "浙江省"
+        agency, region = "浙江省" + department_name(rng.choice(departments), level), "浙江省"
     else:
         province = rng.choice(["浙江省", "江苏省", "安徽省", "福建省", "江西省"])
         agency, region = province + "人民政府", province
@@ -401,7 +424,7 @@ def generate_data_uniform(
 REAL_DEPARTMENTS: dict[str, str] = {
     "民政局": "social", "人力资源和社会保障局": "social", "财政局": "finance",
     "发展和改革局": "finance", "交通运输局": "works", "水利局": "works",
-    "住房和城乡建设局": "works", "卫生健康局": "health", "医疗保障局": "health",
+    "住房和城乡建设局": "works", "卫生健康局": "health", "医疗保障局": "insurance",
     "教育局": "education", "农业农村局": "rural", "市场监督管理局": "market",
     "自然资源和规划局": "land", "应急管理局": "safety", "司法局": "law", "统计局": "office",
     "人民政府办公室": "office", "机关事务管理中心": "office", "民族宗教事务委员会": "office",
@@ -410,7 +433,9 @@ KIND_CATEGORIES: dict[str, list[str]] = {
     "social": ["社会救助", "养老服务", "就业创业政策", "社会保险基金", "财政预决算"],
     "finance": ["财政预决算", "政府债务", "重大建设项目", "价格收费", "政策文件"],
     "works": ["重大建设项目", "招标投标", "工程质量安全", "规划计划", "通知公告"],
-    "health": ["医疗机构名录", "公共卫生", "医保政策", "药品集中采购", "财政预决算"],
+    "health": ["医疗机构名录", "公共卫生", "卫生健康监督执法", "传染病防控", "财政预决算"],
+    "insurance": ["医疗保障政策", "定点医药机构名单", "医保基金监管", "药品和医用耗材集中采购",
+                  "财政预决算"],
     "education": ["招生入学", "教育收费", "学校名录", "学生资助", "财政预决算"],
     "rural": ["惠农补贴", "农产品质量安全", "乡村振兴项目", "动物防疫", "政策文件"],
     "market": ["双随机抽查结果", "食品安全抽检", "执法信息公示", "企业信用信息", "消费警示"],
@@ -431,6 +456,8 @@ KIND_PROACTIVE: dict[str, list[str]] = {
     "works": ["按月发布重点项目建设进度", "在汛期及时发布雨情水情和避险转移信息",
               "公开保障性住房分配对象和轮候情况"],
     "health": ["公开医疗机构执业登记和医疗服务价格", "及时发布传染病防控提示"],
+    "insurance": ["公开定点医药机构名单和医保报销政策", "公开医保基金飞行检查和专项治理结果",
+                  "集中发布药品和医用耗材集中带量采购的中选结果"],
     "education": ["对教育收费、招生入学政策进行集中公开", "在招生季开设入学政策问答专栏"],
     "rural": ["公开农村集体经济组织财务和惠农补贴发放情况", "公开高标准农田建设项目清单"],
     "market": ["及时发布食品安全抽检结果和消费警示", "公开双随机抽查计划和抽查结果",
@@ -542,7 +569,7 @@ def generate_data_realistic(rng: random.Random, index: int) -> dict[str, Any]:
         kind = next(
             k
             for d, k in REAL_DEPARTMENTS.items()
-            if meta["agency"].endswith(d.replace("局", "厅")) or meta["agency"].endswith(d)
+            if meta["agency"].endswith(department_name(d, level))
         )
     data["table3"] = _table3(rng, kind, level)
     total = facts["proactive_total"]
@@ -557,6 +584,14 @@ def generate_data_realistic(rng: random.Random, index: int) -> dict[str, Any]:
         data["table2"]["penalty"] = 0  # 办公室、财政、统计… rarely decide penalties
     if kind == "market":
         data["table2"]["penalty"] *= 4
+    if kind == "office":  # 办公室、机关事务、统计 grant no licences and charge no fees;
+        # 民族宗教 approves a few (宗教活动场所 …)
+        religious = meta["agency"].endswith("民族宗教事务委员会")
+        data["table2"]["licensing"] = min(data["table2"]["licensing"], 12) if religious else 0
+        data["table2"]["fees_wan_yuan"] = "0"
+    if kind == "insurance":  # 医保 decides few licences and charges no fees
+        data["table2"]["licensing"] = min(data["table2"]["licensing"], 20)
+        data["table2"]["fees_wan_yuan"] = "0"
     if "proactive_notes" not in facts:  # the agency that reported almost nothing
         return data
     counts = [2, 3, 3, 4] if government else NOTE_COUNTS[level]
@@ -756,8 +791,27 @@ def _more_facts(rng: random.Random, data: dict[str, Any], kind: str) -> None:
         facts["previous_problems"] = [{"problem": p, "rectification": r} for p, r in chosen]
     if rng.random() < (0.7 if government else 0.5):  # the clerk's own problems and measures
         many = rng.randint(3, 4) if government else rng.randint(1, 3)
-        facts["problems"] = rng.sample(GOVERNMENT_PROBLEMS if government else OWN_PROBLEMS, many)
-        facts["measures"] = rng.sample(GOVERNMENT_MEASURES if government else OWN_MEASURES, many)
+        problems, measures = (
+            (GOVERNMENT_PROBLEMS, GOVERNMENT_MEASURES)
+            if government
+            else (OWN_PROBLEMS, OWN_MEASURES)
+        )
+        # each problem with its own measure (the lists are paired by position), none that
+        # repeats last year's fix already reported done, no 说理 problem without a refusal (P-11)
+        done = [p["rectification"] for p in facts.get("previous_problems", [])]
+        refused = any(
+            row.startswith(("denied", "unable", "not_processed", "other")) for row in data["table3"]
+        )
+        eligible = [
+            i
+            for i in range(len(problems))
+            if not any(similarity(measures[i], fix) >= 0.6 for fix in done)
+            and (refused or "说理" not in problems[i])
+        ]
+        chosen = sorted(rng.sample(eligible, min(many, len(eligible))))
+        if chosen:
+            facts["problems"] = [problems[i] for i in chosen]
+            facts["measures"] = [measures[i] for i in chosen]
     if government:  # 六: the area's 建议提案 and 工作要点, as a government reports them
         facts["other_matters"] = "。".join(rng.sample(GOVERNMENT_OTHER, rng.randint(2, 3))) + "。"
 

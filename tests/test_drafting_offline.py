@@ -272,8 +272,9 @@ def test_any_report_drafts_offline_with_traceable_numbers(report: Report) -> Non
 @given(random_reports())
 def test_any_offline_draft_passes_the_review_but_for_general_wording(report: Report) -> None:
     """Whatever the data, the offline draft gets no review finding except P-09 (a sub-part
-    with nothing reported, which the reviewer should see) and P-07 on 五 when neither the
-    clerk nor the data gives a problem (then 五 is one forward-looking sentence)."""
+    with nothing reported, which the reviewer should see), P-07 on 五 when neither the
+    clerk nor the data gives a problem (then 五 is one forward-looking sentence), and P-11 on
+    the clerk's own problems and measures of different counts (drawn at random here)."""
     from draftbot.review import review_report
 
     texts = draft_offline(report)
@@ -283,6 +284,7 @@ def test_any_offline_draft_passes_the_review_but_for_general_wording(report: Rep
         f
         for f in review_report(drafted)
         if f.code != "P-09"
+        and not (f.code == "P-11" and f.message.startswith("填报的本年问题"))
         and not (nothing_found and f.code == "P-07" and f.message == "没有写出具体存在的问题")
     ] == []
 

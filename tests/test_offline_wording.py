@@ -216,3 +216,18 @@ def test_smooth_joins_quoted_items_and_unstacks_zai() -> None:
     assert smooth("在主动公开上，在招生季开设问答专栏。") == "主动公开方面，在招生季开设问答专栏。"
     assert smooth("开设“工作动态”、“通知公告”栏目。") == "开设“工作动态”“通知公告”栏目。"
     assert smooth("在主动公开上，我局发布信息。") == "在主动公开上，我局发布信息。"
+
+
+def test_no_measure_repeats_a_fix_reported_done(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no training this year and last year's training problem reported fixed by
+    组织经办人员参加上级业务培训, no variant of 五 offers that fix again as this year's measure
+    (review P-11 would flag it)."""
+    fix = "组织经办人员参加上级业务培训，并开展内部学习交流"
+    report = _government(
+        facts__training_sessions=0,
+        facts__previous_problems=[{"problem": "政务公开业务培训不够", "rectification": fix}],
+    )
+    assert "no_training" in offline._signals(report, offline.applications(report))
+    for texts in every_variant(report, monkeypatch):
+        after = texts["problems"].split("\n", 1)[1]  # the rectification is stated first
+        assert "上级业务培训" not in after, after

@@ -25,6 +25,7 @@ from ..numbers import format_amount, share_tenths, share_words
 from ..outline import SECTION_KEYS
 from ..review.content import TOPICS
 from ..review.copying import similarity
+from ..review.measures import repeats_fix
 from ..text import split_sentences, wrong_years
 from ..units import unit_suspicions
 from .cleanup import clean_model_text
@@ -129,7 +130,7 @@ OFFLINE_INPUTS = frozenset(
         "granted_share", "cases", "notes", "problems", "measures", "previous_problems",
         "fee", "is_government", "me", "area", "actor", "pick", "opt", "applicants", "results",
         "signals", "amounts", "practices", "local", "engage", "summary", "arrange", "tenths",
-        "note_items", "weave", "recurring", "last_problems", "signal_words",
+        "note_items", "weave", "recurring", "last_problems", "signal_words", "reported_fix",
     }
 )  # fmt: skip
 
@@ -381,6 +382,9 @@ def offline_context(
         ),
         "signals": signals,
         "signal_words": signal_words(report),
+        "reported_fix": functools.partial(
+            repeats_fix, [p.rectification for p in f.previous_problems if p.rectification]
+        ),  # a measure like a rectification reported done (review P-11) is not chosen
         "previous_problems": _previous_problems(report, sheet, dropped),
         "fee": _fee(report),
         "amounts": _amounts(report, dropped),

@@ -38,6 +38,13 @@ _NO_INTERPRETATION = lazy(
 _NO_PRESS = lazy(r"(?:未|没有)召开[^。；，]{0,4}新闻发布会|新闻发布会没有召开")
 
 
+def repeats_fix(fixes: list[str], measure: str) -> bool:
+    """Whether `measure` reads like one of `fixes` (last year's problems' rectifications,
+    reported done this year): similarity at least `SAME_MEASURE`. The offline drafter uses it
+    to choose no such measure."""
+    return any(similarity(measure, fix.strip().rstrip("。")) >= SAME_MEASURE for fix in fixes)
+
+
 def check_measures(report: Report) -> Iterator[Finding]:
     """P-11 findings on 五 (only when it has text)."""
     text = dict(drafted_sections(report.narrative)).get(SECTION)
@@ -85,7 +92,7 @@ def _repeated_fixes(report: Report, text: str) -> Iterator[Finding]:
     for clause in _measure_clauses(report, text):
         for item in done:
             fix = item.rectification.strip().rstrip("。")
-            if fix in told or similarity(clause, fix) < SAME_MEASURE:
+            if fix in told or not repeats_fix([fix], clause):
                 continue
             told.add(fix)
             yield _finding(
