@@ -150,6 +150,10 @@ def test_a_governments_problems_and_reasons_speak_for_the_whole_area(
             assert "县政府不掌握" not in texts[key]
             assert not re.search("不(?:由|属于)县政府掌握", texts[key])
         assert re.search("受理申请的行政机关|相关行政机关", texts["overview_on_request"])
+    quiet = _government(table3={}, table4={})
+    for texts in every_variant(quiet, monkeypatch):
+        assert "县政府未收到" not in texts["overview_on_request"]
+        assert "县政府全年未收到" not in texts["overview_on_request"]
 
 
 def test_carry_over_is_a_problem_only_when_large() -> None:
