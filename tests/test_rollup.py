@@ -268,7 +268,10 @@ def test_rollup_prose_offline_tells_the_agencies_practices_in_the_area_voice(exa
     assert "社会评议" in text.overview_supervision
     assert "将政务公开工作纳入年度绩效考核" in text.overview_supervision
     assert "本机关" not in "".join(text.model_dump().values())
-    assert not [f for f in check_report(drafted) if f.code.startswith("P-0")]
+    # the roll-up carries no problems of its own and three small departments' tables support none:
+    # 五 is one forward-looking sentence and P-07 asks the government for its problems
+    prose = [f.code for f in check_report(drafted) if f.code.startswith("P-")]
+    assert prose == ["P-07"]
 
 
 def test_rollup_prose_through_the_model_gets_the_practices_and_keeps_the_guard(
