@@ -6,6 +6,7 @@ transcribed from a published report) is kept as `total` and checked, never repla
 """
 
 import contextvars
+import re
 import datetime as dt
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -147,6 +148,7 @@ PeopleCount = Annotated[int, BeforeValidator(CountIn("人次", "人")), _NON_NEG
 IssueCount = Annotated[int, BeforeValidator(CountIn("期")), _NON_NEGATIVE]  # 政府公报
 ItemCount = Annotated[int, BeforeValidator(CountIn("项", "件", "个")), _NON_NEGATIVE]  # 征求意见
 MessageCount = Annotated[int, BeforeValidator(CountIn("件", "条")), _NON_NEGATIVE]  # 留言
+StaffCount = Annotated[int, BeforeValidator(CountIn("名", "人")), _NON_NEGATIVE]  # 工作人员
 SignedCount = Annotated[int, BeforeValidator(_signed_count)]
 Amount = Annotated[
     Decimal,
@@ -568,6 +570,71 @@ class Engagement(Strict):
         return self.suggestions + self.cppcc_proposals
 
 
+# A post, as a leading group's head is named in reports: 局长, 镇长, 分管副县长, 党组书记、局长.
+_POST = re.compile(r"[\u4e00-\u9fff、]{2,12}")
+_POST_WORDS = re.compile(r"^由?(.+?)(?:(?:担任|任)(?:领导小组)?组长)?$")
+_POST_ENDS = "长任记员人席导"  # 局长 主任 书记 委员 负责人 主席 主要领导
+_DIGITS = re.compile(r"[0-9０-９〇零一二三四五六七八九十百千两]")
+# A document title: 2023年政务公开工作要点, 关于印发…实施方案的通知 (no sentence inside).
+_TITLE = re.compile(r"[^《》<>。；;！!？?了\n]{4,60}")
+_TITLE_END = ("要点", "方案", "计划", "安排", "清单", "任务", "意见", "通知", "办法", "细则")
+
+
+def _post_title(raw: object) -> str:
+    """The validator of `Organisation.group_head`: a post (局长, 分管副县长), written as the
+    clerk may answer it (由局长任组长 → 局长); Chinese message naming the field otherwise."""
+    text = normalize_text(str(raw)).replace(" ", "").strip("。，,；;")
+    match = _POST_WORDS.match(text)
+    post = match.group(1) if match else text
+    if not _POST.fullmatch(post) or _DIGITS.search(post) or post[-1] not in _POST_ENDS:
+        raise PydanticCustomError(
+            "draftbot_post",
+            "领导小组组长应填写职务名称（2～12 个汉字，不含数字），如 局长、镇长、分管副县长；"
+            f"收到“{excerpt(raw)}”",
+        )
+    return post
+
+
+def _plan_title(raw: object) -> str:
+    """The validator of `Organisation.work_plan`: a document title, kept in 《》
+    (2023年政务公开工作要点 → 《2023年政务公开工作要点》; an inner title in 〈〉 is kept);
+    Chinese message naming the field otherwise (a sentence, 《》 inside, no 公开, or no
+    要点/方案/计划… at the end)."""
+    text = normalize_text(str(raw)).strip().strip("。，,；;")
+    inner = text[1:-1] if text.startswith("《") and text.endswith("》") else text
+    if not _TITLE.fullmatch(inner) or "公开" not in inner or not inner.endswith(_TITLE_END):
+        raise PydanticCustomError(
+            "draftbot_title",
+            "年度工作要点应填写文件标题（4～60 个字，含“公开”，以 要点、方案、计划 等结尾，不含句号），"
+            f"如 《2023年政务公开工作要点》；收到“{excerpt(raw)}”",
+        )
+    return f"《{inner}》"
+
+
+PostTitle = Annotated[str, BeforeValidator(_post_title), Field(max_length=12)]
+PlanTitle = Annotated[str, BeforeValidator(_plan_title), Field(max_length=62)]
+
+
+class Organisation(Strict):
+    """How the work is organised (every level): the 政务公开工作领导小组's head, the staff, the
+    leadership's study meetings and the year's plan, asked one by one; each answer becomes
+    one clause of （五）监督保障 (None: not reported, nothing is written)."""
+
+    group_head: PostTitle | None = Field(
+        None, description="政务公开工作领导小组组长的职务（如 局长、镇长、分管副县长；写入（五））"
+    )
+    staff: StaffCount | None = Field(
+        None, description="负责政务公开工作的专兼职工作人员（名；写入（五））"
+    )
+    study_meetings: TimesCount | None = Field(
+        None,
+        description="领导班子专题研究政务公开工作的次数（班子会议或政府常务会议；次；写入（五））",
+    )
+    work_plan: PlanTitle | None = Field(
+        None, description="本年印发的政务公开工作要点或实施方案的标题（写入（五））"
+    )
+
+
 class Facts(Strict):
     """What the clerk tells about the year; the drafter writes the prose from it."""
 
@@ -593,6 +660,10 @@ class Facts(Strict):
     engagement: Engagement = Field(
         default_factory=_made(Engagement),
         description="决策公开、政民互动和建议提案办理（征求意见、列席会议、留言、承办建议提案）",
+    )
+    organisation: Organisation = Field(
+        default_factory=_made(Organisation),
+        description="工作的组织（领导小组、工作人员、专题研究、年度工作要点）",
     )
     info_fee: InfoFee = Field(default_factory=_made(InfoFee))
     other_matters: str = Field("", max_length=5000, description="其他需要报告的事项")
