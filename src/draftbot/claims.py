@@ -441,7 +441,33 @@ HANDLED_SUBJECT = Subject(
     "proposals_handled", "填报的承办人大代表建议和政协提案合计件数",
     ("人大代表建议和政协提案", "人大代表建议、政协提案", "建议和提案", "建议提案"), _handled,
 )  # fmt: skip
-SUBJECTS = SUBJECTS + PRACTICE_SUBJECTS + AREA_SUBJECTS + ENGAGEMENT_SUBJECTS + (HANDLED_SUBJECT,)
+
+
+def _organisation_count(name: str) -> Values:
+    """A count of `Organisation`."""
+    return _answered("organisation", name)
+
+
+# How the work is organised (facts.organisation, every level): the staff and the study
+# meetings, named as the offline drafter writes them (专兼职 rather than 专（兼）职: a bracket
+# ends the words a subject is looked for in) (prompts/offline/overview_supervision.j2).
+ORGANISATION_SUBJECTS: tuple[Subject, ...] = (
+    Subject("staff", "填报的专兼职工作人员名数",
+            ("专兼职工作人员", "专职工作人员", "兼职工作人员", "专兼职人员", "政务公开工作人员"),
+            _organisation_count("staff")),
+    Subject("study_meetings", "填报的专题研究政务公开工作次数",
+            ("专题研究政务公开工作", "专题研究政府信息公开工作", "专题研究", "常务会议",
+             "班子会议", "党组会议"),
+            _organisation_count("study_meetings")),
+)  # fmt: skip
+SUBJECTS = (
+    SUBJECTS
+    + PRACTICE_SUBJECTS
+    + AREA_SUBJECTS
+    + ENGAGEMENT_SUBJECTS
+    + (HANDLED_SUBJECT,)
+    + ORGANISATION_SUBJECTS
+)
 # A count of people said of a subject counted in sessions is the people's (培训320人次).
 _BY_UNIT = {
     ("training_sessions", "人次"): "trained_people",
@@ -1141,6 +1167,8 @@ def _add_typed(data: ClaimData, report: Report) -> None:
         (facts.engagement.messages_answered, "件"),
         (facts.engagement.suggestions, "件"),
         (facts.engagement.cppcc_proposals, "件"),
+        (facts.organisation.staff, "名"),
+        (facts.organisation.study_meetings, "次"),
         (fee.notices_issued, "件"),
         (fee.notices_amount_yuan, "元"),
         (fee.collected_yuan, "元"),
@@ -1400,6 +1428,8 @@ _COUNTED_IN: dict[str, tuple[str, ...]] = {
     "suggestions": ("件",),
     "cppcc_proposals": ("件",),
     "proposals_handled": ("件",),
+    "staff": ("名", "人"),
+    "study_meetings": ("次",),
 }
 
 
@@ -1449,6 +1479,7 @@ _TWIN_PATHS: dict[str, str] = {
     **{s.key: f"facts.practices.{s.key}" for s in PRACTICE_SUBJECTS},
     **{s.key: f"facts.area.{s.key}" for s in AREA_SUBJECTS},
     **{s.key: f"facts.engagement.{s.key}" for s in ENGAGEMENT_SUBJECTS},
+    **{s.key: f"facts.organisation.{s.key}" for s in ORGANISATION_SUBJECTS},
 }
 # A category is the fact's twin when its name, without one of these endings, is one of the
 # fact's words: “政策解读类”, “新闻发布会”, not “培训通知” (published notices of trainings).

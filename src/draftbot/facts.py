@@ -270,6 +270,7 @@ def _build_fact_sheet(report: Report) -> FactSheet:
     _practice_facts(b, report)
     _area_facts(b, report)
     _engagement_facts(b, report)
+    _organisation_facts(b, report)
     _application_facts(b, applications(report))
     _case_facts(b, cases(report))
     _listed_facts(b, report)
@@ -442,6 +443,32 @@ def _engagement_facts(b: _Builder, report: Report) -> None:
             ("platform", "群众留言办结（答复）", "件", e.messages_answered),
             ("other", "承办人大代表建议", "件", e.suggestions),
             ("other", "承办政协提案", "件", e.cppcc_proposals),
+        ),
+    )
+
+
+def meeting_name(report: Report) -> str:
+    """The meeting at which the leadership studies the work, as reports name it: a
+    government's 常务会议 (县政府常务会议), a 乡镇's 党政班子会议, another agency's
+    领导班子会议."""
+    if report.meta.level.name.endswith("_government"):
+        return "政府常务会议"
+    return "党政班子会议" if report.meta.level.name == "township" else "领导班子会议"
+
+
+def _organisation_facts(b: _Builder, report: Report) -> None:
+    """How the work is organised (facts.organisation) as fact lines of （五）, with numbers."""
+    o = report.facts.organisation
+    if o.group_head:
+        b.fact("supervision", f"政务公开工作领导小组由{o.group_head}任组长")
+    if o.work_plan:
+        b.fact("supervision", f"本年印发{o.work_plan}")
+    _named_and_counted(
+        b,
+        (),
+        (
+            ("supervision", "负责政务公开工作的专兼职工作人员", "名", o.staff),
+            ("supervision", f"{meeting_name(report)}专题研究政务公开工作", "次", o.study_meetings),
         ),
     )
 

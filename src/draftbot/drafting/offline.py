@@ -19,7 +19,16 @@ from typing import Any
 from jinja2 import Template
 
 from ..claims import count_twins
-from ..facts import RESULT_GROUPS, FactSheet, applications, build_fact_sheet, cases, fmt, percent
+from ..facts import (
+    RESULT_GROUPS,
+    FactSheet,
+    applications,
+    build_fact_sheet,
+    cases,
+    fmt,
+    meeting_name,
+    percent,
+)
 from ..model import AgencyLevel, Report, Table2v2019, result_rows
 from ..numbers import format_amount, share_tenths, share_words
 from ..outline import SECTION_KEYS
@@ -129,8 +138,8 @@ OFFLINE_INPUTS = frozenset(
         "press_conferences", "decisions", "channels", "website", "training_sessions", "apps", "apps_change",
         "granted_share", "cases", "notes", "problems", "measures", "previous_problems",
         "fee", "is_government", "me", "area", "actor", "pick", "opt", "applicants", "results",
-        "signals", "amounts", "practices", "local", "engage", "summary", "arrange", "tenths",
-        "note_items", "weave", "recurring", "last_problems", "signal_words", "reported_fix",
+        "signals", "amounts", "practices", "local", "engage", "org", "summary", "arrange",
+        "tenths", "note_items", "weave", "recurring", "last_problems", "signal_words", "reported_fix",
     }
 )  # fmt: skip
 
@@ -391,6 +400,7 @@ def offline_context(
         "practices": _practices(report, sheet, dropped),
         "local": _area_work(report, sheet, dropped),
         "engage": report.facts.engagement.model_dump(),
+        "org": _organisation(report, sheet, dropped, notes["supervision"]),
         "summary": overview_summary(report, opt),
         "arrange": functools.partial(arrange, seed),
         "tenths": share_tenths,
@@ -564,6 +574,43 @@ def _area_work(report: Report, sheet: FactSheet, dropped: list[Dropped]) -> dict
     return out
 
 
+# Words of the clerk's 监督保障 note that already tell an organisation answer: the note's
+# words stand and the answer is not told again. A figure-less mention of the staff or the
+# study meetings is dropped from the note by `_notes` first, so these words left in the note
+# come with the clerk's own figure.
+_ORGANISATION_SAID = {
+    "group_head": ("领导小组",),
+    "work_plan": ("工作要点", "实施方案", "工作方案"),
+    "staff": ("兼职",),  # 专（兼）职工作人员, 专兼职人员
+    "study_meetings": ("专题研究",),
+}
+
+
+def _organisation(
+    report: Report, sheet: FactSheet, dropped: list[Dropped], note: str
+) -> dict[str, Any]:
+    """facts.organisation for the templates (as `org`): the leading group's head, the plan's
+    title (checked like the clerk's other text), the staff and study-meeting counts, and
+    `meeting` (常务会议 / 党政班子会议 / 领导班子会议, `facts.meeting_name`); an answer the
+    clerk's 监督保障 note already tells (`_ORGANISATION_SAID`) is None."""
+    o = report.facts.organisation
+    plan = usable_items(
+        [o.work_plan] if o.work_plan else [], sheet, ("overview_supervision", "年度工作要点"), dropped
+    )
+    out: dict[str, Any] = {
+        "group_head": o.group_head,
+        "work_plan": plan[0] if plan else None,
+        "staff": o.staff,
+        "study_meetings": o.study_meetings,
+    }
+    for name, words in _ORGANISATION_SAID.items():
+        if any(word in note for word in words):
+            out[name] = None
+    meeting = meeting_name(report)
+    out["meeting"] = meeting.removeprefix("政府") if meeting.startswith("政府") else meeting
+    return out
+
+
 def _amounts(report: Report, dropped: list[Dropped]) -> dict[str, str]:
     """表二's money values for the prose, in 万元; one that looks entered in 元 is left out
     of the prose (recorded, so the clerk is told) rather than printed as 3922533.2万元."""
@@ -604,8 +651,13 @@ def _notes(
         for name, label in _NOTE_SECTIONS
     }
     # A fact the template states with its figure is not stated again by the clerk's words.
-    if f.training_sessions:
-        notes["supervision"] = without_clauses(notes["supervision"], "培训")
+    for word, value in (
+        ("培训", f.training_sessions),
+        ("专题研究", f.organisation.study_meetings),
+        ("兼职", f.organisation.staff),
+    ):
+        if value:
+            notes["supervision"] = without_clauses(notes["supervision"], word)
     for word, value in (("政策解读", f.policy_interpretations), ("发布会", f.press_conferences)):
         if value:
             notes["proactive"] = without_clauses(notes["proactive"], word)
