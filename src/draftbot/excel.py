@@ -41,6 +41,7 @@ from .model import (
     Engagement,
     Facts,
     InfoFee,
+    Organisation,
     Practices,
     Report,
     drop_redundant_totals,
@@ -144,6 +145,7 @@ def fact_rows() -> tuple[FactRow, ...]:
         ("facts.practices", Practices),
         ("facts.area", AreaWork),
         ("facts.engagement", Engagement),
+        ("facts.organisation", Organisation),
         ("facts.info_fee", InfoFee),
     ):
         for name, info in model.model_fields.items():
@@ -153,6 +155,7 @@ def fact_rows() -> tuple[FactRow, ...]:
                 "practices",
                 "area",
                 "engagement",
+                "organisation",
                 "info_fee",
             ):
                 continue
@@ -162,8 +165,8 @@ def fact_rows() -> tuple[FactRow, ...]:
             annotation = repr(info.annotation)
             if annotation.startswith("list"):
                 kind = "list"
-            elif info.annotation is str:
-                kind = "text"
+            elif info.annotation is str or paths.field_kind(f"{prefix}.{name}") is None:
+                kind = "text"  # 其他事项, 领导小组组长, 年度工作要点
             elif "Decimal" in annotation:
                 kind = "amount"
             else:

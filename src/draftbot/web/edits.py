@@ -65,6 +65,10 @@ OPTIONAL_FIELDS = frozenset(
         "facts.engagement.messages_answered",
         "facts.engagement.suggestions",
         "facts.engagement.cppcc_proposals",
+        "facts.organisation.staff",
+        "facts.organisation.study_meetings",
+        "facts.organisation.group_head",
+        "facts.organisation.work_plan",
     }
 )
 CATEGORY_FIELD = "facts.proactive_categories"
