@@ -12,6 +12,10 @@ listed practice once, the ones most agencies named first; practice counts (培�
 账号…) and the engagement counts (征求意见, 留言, 承办建议提案: `SUMMED_ENGAGEMENT`) summed on
 the same every-contributor rule. The prose is then drafted from these facts
 in the whole-area voice (全县/全区/全市), through the drafting path and its guard.
+The area's own facts (`facts.area`) and how the government organises its own work
+(`facts.organisation`: its leading group, staff, 常务会议, plan) are not the agencies': they
+are not summed (a department's staff are not the government's), and stay for the government
+to fill in.
 Agencies expected but absent (a list, or last year's batch) are listed in `missing`.
 """
 
