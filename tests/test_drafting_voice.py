@@ -73,6 +73,18 @@ CLAIM_PHRASES = (
     "以监督促落实",
     "压实政务公开",
     "以通报促进",
+    # how the work is organised (facts.organisation): only what the clerk reported
+    "任组长",
+    "担任",
+    "专兼职",
+    "工作人员",
+    "专题研究",
+    "常务会议",
+    "班子会议",
+    "工作要点",
+    "统筹",
+    "统一部署",
+    "全年工作任务",
     # the area's work (facts.area: governments and 乡镇): only where the clerk reported it
     "重点领域",
     "提案办理",

@@ -319,6 +319,9 @@ def _rich_facts_report() -> Report:
         {"consultations": 9, "messages": 240, "messages_answered": 236, "suggestions": 80,
          "cppcc_proposals": 60}
     )  # fmt: skip
+    facts.organisation = facts.organisation.model_validate(
+        {"group_head": "局长", "staff": 3, "work_plan": "《2023年政务公开工作要点》"}
+    )
     facts.info_fee = facts.info_fee.model_validate(
         {"notices_issued": 1, "notices_amount_yuan": "120.50", "collected_yuan": "120.5"}
     )
@@ -330,13 +333,14 @@ def _rich_facts_report() -> Report:
 
 def test_every_fact_field_has_a_row_in_the_template():
     """Every field of Facts (practices and fee included) is asked for in some sheet."""
-    from draftbot.model import AreaWork, Engagement, Facts, InfoFee, Practices
+    from draftbot.model import AreaWork, Engagement, Facts, InfoFee, Organisation, Practices
 
     paths = {row.path for row in fact_rows()}
     expected = {f"facts.{n}" for n in Facts.model_fields} - {
         "facts.practices",
         "facts.area",
         "facts.engagement",
+        "facts.organisation",
         "facts.info_fee",
         "facts.proactive_categories",  # sheet 主动公开类别
         "facts.previous_problems",  # sheet 上年问题整改
@@ -344,6 +348,7 @@ def test_every_fact_field_has_a_row_in_the_template():
     expected |= {f"facts.practices.{n}" for n in Practices.model_fields}
     expected |= {f"facts.area.{n}" for n in AreaWork.model_fields}
     expected |= {f"facts.engagement.{n}" for n in Engagement.model_fields}
+    expected |= {f"facts.organisation.{n}" for n in Organisation.model_fields}
     expected |= {f"facts.info_fee.{n}" for n in InfoFee.model_fields}
     assert paths == expected
     wb = openpyxl.load_workbook(io.BytesIO(template_bytes(_rich_facts_report())))
@@ -362,6 +367,10 @@ def test_facts_and_practices_round_trip_through_a_filled_template():
     assert back.facts.area.villages == 18 and back.facts.area.open_days is None
     assert back.facts.engagement.messages_answered == 236
     assert back.facts.engagement.attendees is None
+    organisation = back.facts.organisation
+    assert organisation.group_head == "局长" and organisation.staff == 3
+    assert organisation.work_plan == "《2023年政务公开工作要点》"
+    assert organisation.study_meetings is None
     assert back.facts.info_fee.notices_amount_yuan == report.facts.info_fee.notices_amount_yuan
 
 

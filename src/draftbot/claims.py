@@ -450,10 +450,13 @@ def _organisation_count(name: str) -> Values:
 
 # How the work is organised (facts.organisation, every level): the staff and the study
 # meetings, named as the offline drafter writes them (专兼职 rather than 专（兼）职: a bracket
-# ends the words a subject is looked for in) (prompts/offline/overview_supervision.j2).
+# ends the words a subject is looked for in, so 职工作人员 names the staff after 专（兼）)
+# (prompts/offline/overview_supervision.j2). Staff given in parts (专职2名、兼职2名) are not
+# the total the clerk gave, and are flagged.
 ORGANISATION_SUBJECTS: tuple[Subject, ...] = (
     Subject("staff", "填报的专兼职工作人员名数",
-            ("专兼职工作人员", "专职工作人员", "兼职工作人员", "专兼职人员", "政务公开工作人员"),
+            ("专兼职工作人员", "专职工作人员", "兼职工作人员", "专兼职人员", "政务公开工作人员",
+             "职工作人员"),
             _organisation_count("staff")),
     Subject("study_meetings", "填报的专题研究政务公开工作次数",
             ("专题研究政务公开工作", "专题研究政府信息公开工作", "专题研究", "常务会议",

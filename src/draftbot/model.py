@@ -580,9 +580,12 @@ _TITLE = re.compile(r"[^《》<>。；;！!？?了\n]{4,60}")
 _TITLE_END = ("要点", "方案", "计划", "安排", "清单", "任务", "意见", "通知", "办法", "细则")
 
 
-def _post_title(raw: object) -> str:
+def _post_title(raw: object) -> str | None:
     """The validator of `Organisation.group_head`: a post (局长, 分管副县长), written as the
-    clerk may answer it (由局长任组长 → 局长); Chinese message naming the field otherwise."""
+    clerk may answer it (由局长任组长 → 局长); blank is None (not reported); Chinese message
+    naming the field otherwise."""
+    if raw is None or not str(raw).strip():
+        return None
     text = normalize_text(str(raw)).replace(" ", "").strip("。，,；;")
     match = _POST_WORDS.match(text)
     post = match.group(1) if match else text
@@ -595,11 +598,13 @@ def _post_title(raw: object) -> str:
     return post
 
 
-def _plan_title(raw: object) -> str:
+def _plan_title(raw: object) -> str | None:
     """The validator of `Organisation.work_plan`: a document title, kept in 《》
     (2023年政务公开工作要点 → 《2023年政务公开工作要点》; an inner title in 〈〉 is kept);
-    Chinese message naming the field otherwise (a sentence, 《》 inside, no 公开, or no
-    要点/方案/计划… at the end)."""
+    blank is None (not reported); Chinese message naming the field otherwise (a sentence, 《》
+    inside, no 公开, or no 要点/方案/计划… at the end)."""
+    if raw is None or not str(raw).strip():
+        return None
     text = normalize_text(str(raw)).strip().strip("。，,；;")
     inner = text[1:-1] if text.startswith("《") and text.endswith("》") else text
     if not _TITLE.fullmatch(inner) or "公开" not in inner or not inner.endswith(_TITLE_END):
@@ -611,8 +616,9 @@ def _plan_title(raw: object) -> str:
     return f"《{inner}》"
 
 
-PostTitle = Annotated[str, BeforeValidator(_post_title), Field(max_length=12)]
-PlanTitle = Annotated[str, BeforeValidator(_plan_title), Field(max_length=62)]
+# Blank answers are None (not reported), as an empty count is.
+PostTitle = Annotated[str | None, BeforeValidator(_post_title)]  # at most 12 characters
+PlanTitle = Annotated[str | None, BeforeValidator(_plan_title)]  # at most 60 inside 《》
 
 
 class Organisation(Strict):
@@ -620,7 +626,7 @@ class Organisation(Strict):
     leadership's study meetings and the year's plan, asked one by one; each answer becomes
     one clause of （五）监督保障 (None: not reported, nothing is written)."""
 
-    group_head: PostTitle | None = Field(
+    group_head: PostTitle = Field(
         None, description="政务公开工作领导小组组长的职务（如 局长、镇长、分管副县长；写入（五））"
     )
     staff: StaffCount | None = Field(
@@ -630,7 +636,7 @@ class Organisation(Strict):
         None,
         description="领导班子专题研究政务公开工作的次数（班子会议或政府常务会议；次；写入（五））",
     )
-    work_plan: PlanTitle | None = Field(
+    work_plan: PlanTitle = Field(
         None, description="本年印发的政务公开工作要点或实施方案的标题（写入（五））"
     )
 

@@ -581,7 +581,7 @@ def _area_work(report: Report, sheet: FactSheet, dropped: list[Dropped]) -> dict
 _ORGANISATION_SAID = {
     "group_head": ("领导小组",),
     "work_plan": ("工作要点", "实施方案", "工作方案"),
-    "staff": ("兼职",),  # 专（兼）职工作人员, 专兼职人员
+    "staff": ("兼职", "兼）职"),  # 专兼职人员, 专（兼）职工作人员
     "study_meetings": ("专题研究",),
 }
 
@@ -594,9 +594,12 @@ def _organisation(
     `meeting` (常务会议 / 党政班子会议 / 领导班子会议, `facts.meeting_name`); an answer the
     clerk's 监督保障 note already tells (`_ORGANISATION_SAID`) is None."""
     o = report.facts.organisation
-    plan = usable_items(
-        [o.work_plan] if o.work_plan else [], sheet, ("overview_supervision", "年度工作要点"), dropped
-    )
+    where = ("overview_supervision", "年度工作要点")
+    plan = usable_items([o.work_plan] if o.work_plan else [], sheet, where, dropped)
+    years = {int(y) for y in re.findall(r"(\d{4})年", plan[0])} if plan else set()
+    if years - {report.meta.report_year}:  # 《2021年…要点》 in the report on 2023
+        dropped.append(Dropped(*where, plan[0], "标题中的年份不是统计年度，请核对是否为本年印发的文件"))
+        plan = []
     out: dict[str, Any] = {
         "group_head": o.group_head,
         "work_plan": plan[0] if plan else None,
@@ -654,7 +657,8 @@ def _notes(
     for word, value in (
         ("培训", f.training_sessions),
         ("专题研究", f.organisation.study_meetings),
-        ("兼职", f.organisation.staff),
+        ("兼职", f.organisation.staff),  # 专兼职工作人员
+        ("兼）职", f.organisation.staff),  # 专（兼）职工作人员
     ):
         if value:
             notes["supervision"] = without_clauses(notes["supervision"], word)
