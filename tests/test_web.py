@@ -451,6 +451,35 @@ def test_the_area_work_is_on_the_facts_page_and_autosaves(client) -> None:
     assert problem["key"] == "facts.area.notice_boards" and "好多" in problem["message"]
 
 
+def test_the_organisation_is_on_the_facts_page_and_autosaves(client) -> None:
+    report_id = create_report(client)  # a 县级部门: every level reports its organisation
+    page = client.get(f"/reports/{report_id}/facts").text
+    for key in ("group_head", "staff", "study_meetings", "work_plan"):
+        assert f'data-key="facts.organisation.{key}"' in page
+    changes = {
+        "facts.organisation.group_head": "由局长任组长",
+        "facts.organisation.staff": "三名",
+        "facts.organisation.study_meetings": "",
+        "facts.organisation.work_plan": "2024年政务公开工作要点",
+    }
+    assert edit(client, report_id, changes).status_code == 200
+    org = Store.in_folder(client.app.state.config.data_dir).get(report_id).report.facts.organisation
+    assert (org.group_head, org.staff, org.study_meetings) == ("局长", 3, None)
+    assert org.work_plan == "《2024年政务公开工作要点》"
+    page = client.get(f"/reports/{report_id}/facts").text
+    assert 'data-key="facts.organisation.group_head" value="局长"' in page
+    assert 'data-key="facts.organisation.staff" value="3"' in page
+    cleared = edit(client, report_id, {"facts.organisation.group_head": ""})
+    assert cleared.status_code == 200
+    org = Store.in_folder(client.app.state.config.data_dir).get(report_id).report.facts.organisation
+    assert org.group_head is None
+    bad = edit(client, report_id, {"facts.organisation.group_head": "张伟"})
+    assert bad.status_code == 422
+    (problem,) = bad.json()["problems"]
+    assert problem["key"] == "facts.organisation.group_head"
+    assert "领导小组组长" in problem["message"] and "张伟" in problem["message"]
+
+
 def test_practices_are_on_the_facts_page_and_autosave(client) -> None:
     report_id = create_report(client)
     page = client.get(f"/reports/{report_id}/facts").text
