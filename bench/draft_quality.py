@@ -43,6 +43,13 @@ show (the register of county, city and province reports; no published sentence i
   real reports of the level that mention it in AREA_BY_LEVEL): 重点领域 90 % of governments,
   half of 乡镇; 建议提案办理结果 50–65 %; 政府开放日 35–45 %; 政府公报 40 % of 区县, 85 % of 市,
   95 % of 省; new website columns 60 %; 村居 counted in 30 % of 区县 and half of 乡镇 reports.
+- how the work is organised, every level (`_organisation_facts`, own seeded draws; shares of
+  real reports of the level that tell it in ORGANISATION_BY_LEVEL): the 领导小组 and its head
+  in about 70 % of department and 乡镇 reports and 60 % of governments'; 专（兼）职工作人员
+  counted in about 45 % of departments and 乡镇 (1–4) and 20 % of governments (the office's
+  3–12); 专题研究 at 班子会议 in 40 % of departments and 乡镇, at 常务会议 in 85 % of
+  governments (1–4 times); the year's 工作要点 or 实施方案 by title in 45 % of departments,
+  35 % of 乡镇 and 90 % of governments. An answer the 监督保障 note already tells is not drawn.
 `--generator uniform` is the first generator (every agency only 自然人 and 商业企业, the same two
 refusal rows, one shared pool of categories and notes), kept for the before/after comparison.
 """
@@ -81,6 +88,8 @@ CLAIM_PHRASES = (
     "重点领域", "提案办理", "开放日", "政府公报", "改版", "居务公开", "公开栏",
     # 决策公开、政民互动、建议提案 (facts.engagement): only where the clerk counted it
     "征求意见", "列席", "留言", "人大代表建议", "政协提案", "决策公开", "政民互动",
+    # how the work is organised (facts.organisation): only what the clerk reported
+    "任组长", "专兼职", "专题研究", "常务会议", "班子会议", "工作要点",
     # the purpose or manner of a reported practice (i12-length): only beside that practice
     "审查关", "不应公开的内容", "申请的渠道和办理流程", "查找主动公开", "不同渠道获取", "互为补充", "就近查阅", "统一查阅", "传播范围", "常用的方式推送", "不便上网", "依法公开的能力", "业务水平", "以监督促落实", "压实政务公开", "以通报促进",
 )  # fmt: skip
@@ -606,6 +615,7 @@ def generate_data_realistic(rng: random.Random, index: int) -> dict[str, Any]:
     _more_facts(random.Random(12_000 + index), data, kind)
     _area_facts(random.Random(13_000 + index), data, kind)
     _engagement_facts(random.Random(15_000 + index), data)
+    _organisation_facts(random.Random(14_000 + index), data, kind)
     return data
 
 
@@ -938,6 +948,63 @@ def _engagement_facts(rng: random.Random, data: dict[str, Any]) -> None:
         facts["engagement"] = out
 
 
+# How the work is organised (calibration above): for each answer, the share of the level's real
+# reports that tell it and the range of the count; governments' staff are their office's.
+_DEPARTMENT_ORG = {"group_head": (0.7, 0, 0), "staff": (0.45, 1, 4),
+                   "study_meetings": (0.4, 1, 4), "work_plan": (0.45, 0, 0)}  # fmt: skip
+_GOVERNMENT_ORG = {"group_head": (0.6, 0, 0), "staff": (0.2, 3, 12),
+                   "study_meetings": (0.85, 1, 4), "work_plan": (0.9, 0, 0)}  # fmt: skip
+ORGANISATION_BY_LEVEL: dict[str, dict[str, tuple[float, int, int]]] = {
+    "县级部门": _DEPARTMENT_ORG, "市级部门": _DEPARTMENT_ORG, "省级部门": _DEPARTMENT_ORG,
+    "乡镇（街道）": {**_DEPARTMENT_ORG, "work_plan": (0.35, 0, 0)},
+    "区县政府": _GOVERNMENT_ORG, "市级政府": _GOVERNMENT_ORG, "省级政府": _GOVERNMENT_ORG,
+}  # fmt: skip
+ORGANISATION_PLANS = ["{y}年政务公开工作要点", "{y}年政务公开工作实施方案",
+                      "{y}年政务公开重点工作任务清单", "{y}年政府信息公开工作计划"]  # fmt: skip
+# (said, the posts that head the group): a government by its kind of area, others by name.
+GROUP_HEADS = {
+    "县": ["分管副县长", "常务副县长", "县长"], "区": ["分管副区长", "常务副区长"],
+    "市": ["分管副市长", "常务副市长"], "省": ["分管副省长"],
+    "镇": ["镇长", "党委书记", "分管副镇长"], "乡": ["乡长", "分管副乡长"],
+    "街道": ["办事处主任", "党工委书记"], "局": ["局长", "党组书记、局长", "分管副局长"],
+    "厅": ["厅长", "分管副厅长"], "委员会": ["主任", "分管副主任"], "办公室": ["主任", "分管副主任"],
+}  # fmt: skip
+
+
+def _group_head(rng: random.Random, agency: str, level: str) -> str:
+    """A post that heads the agency's 领导小组, as its reports name it."""
+    name = agency.removesuffix("人民政府")
+    if level.endswith("政府"):
+        key = next((k for k in ("县", "区", "市", "省") if name.endswith(k)), "县")
+    else:
+        key = next((k for k in GROUP_HEADS if name.endswith(k)), "局")
+    return rng.choice(GROUP_HEADS[key])
+
+
+def _organisation_facts(rng: random.Random, data: dict[str, Any], kind: str) -> None:
+    """How the agency organises its work (calibration above), drawn with its own generator so
+    every earlier draw stays; an answer the 监督保障 note already tells is not drawn. An agency
+    that reported almost nothing beyond the tables gets nothing."""
+    facts, meta = data["facts"], data["meta"]
+    spec = ORGANISATION_BY_LEVEL.get(meta["level"])
+    if spec is None or "proactive_notes" not in facts:
+        return
+    note = facts.get("supervision_notes", "")
+    said = {"group_head": "领导小组", "work_plan": "要点", "study_meetings": "专题", "staff": "兼"}
+    org: dict[str, Any] = {}
+    for name, (chance, low, high) in spec.items():
+        if rng.random() >= chance or said[name] in note:
+            continue
+        if name == "group_head":
+            org[name] = _group_head(rng, meta["agency"], meta["level"])
+        elif name == "work_plan":
+            org[name] = rng.choice(ORGANISATION_PLANS).format(y=meta["report_year"])
+        else:
+            org[name] = rng.randint(low, high)
+    if org:
+        facts["organisation"] = org
+
+
 GENERATORS = {"realistic": generate_data_realistic, "uniform": generate_data_uniform}
 
 
@@ -1043,6 +1110,8 @@ def part_facts(report: Report, key: str) -> int:
         given += [a.villages or a.notice_boards]
     else:
         given = [f.training_sessions is not None, p.supervision_methods, p.circulars]
+        o = f.organisation
+        given += [o.group_head, o.staff, o.study_meetings, o.work_plan]
     return notes + sum(bool(g) for g in given)
 
 
