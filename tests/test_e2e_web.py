@@ -41,6 +41,7 @@ ANSWERS = {
     "supervision_notes": "",
     "training_sessions": "2",
     "practices_gate": "否",
+    "organisation_gate": "否",
     "engagement_gate": "否",
     "previous_problems": "",
     "problems": "栏目更新不够及时",

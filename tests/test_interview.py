@@ -245,6 +245,11 @@ def busy_answers(table3_answer: list[str], table4_answer: list[str]) -> list[str
         "45",
         "纳入年度目标考核、社会评议",
         "",
+        "是",  # how the work is organised, one short answer each (Enter skips)
+        "由馆长任组长",
+        "两名",
+        "",
+        "2023年政务公开工作要点",
         "否",  # no 征求意见、留言、建议提案 to add
         "依申请公开答复文书不够规范：制定答复文书范本",
         "",
@@ -286,6 +291,9 @@ def test_busy_agency_through_sentences_with_the_offline_parser(tmp_path: Path) -
     assert "✓ 表四检查通过" in out
     assert "全部问题已回答" in out
     assert_busy_tables(tmp_path / "r.yaml")
+    org = load_report(tmp_path / "r.yaml").facts.organisation
+    assert (org.group_head, org.staff, org.study_meetings) == ("馆长", 2, None)
+    assert org.work_plan == "《2023年政务公开工作要点》"
     assert draftbot(tmp_path, "check", "r.yaml").returncode == 0
     assert draftbot(tmp_path, "draft", "r.yaml", "--offline").returncode == 0
     assert draftbot(tmp_path, "export", "r.yaml", "-o", "r.docx").returncode == 0

@@ -109,6 +109,9 @@ def bank() -> QuestionBank:
 @pytest.mark.parametrize("level", ["县级部门", "乡镇（街道）", "区县政府", "省级部门", "其他"])
 def test_the_organisation_is_asked_of_every_level(bank: QuestionBank, level: str) -> None:
     report = Report(meta=Meta(agency="某某单位", level=level, report_year=2023))
+    # like the practices, not asked of an agency that published nothing (a short interview)
+    assert "organisation_gate" not in {q.id for q in qs.applicable_questions(bank, report)}
+    report = qs.apply_answer(bank, report, "proactive_total", "12")
     assert "organisation_gate" in {q.id for q in qs.applicable_questions(bank, report)}
     report = qs.apply_answer(bank, report, "organisation_gate", "是")
     asked = {q.id for q in qs.applicable_questions(bank, report)}

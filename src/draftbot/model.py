@@ -6,8 +6,8 @@ transcribed from a published report) is kept as `total` and checked, never repla
 """
 
 import contextvars
-import re
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from enum import Enum

@@ -598,7 +598,9 @@ def _organisation(
     plan = usable_items([o.work_plan] if o.work_plan else [], sheet, where, dropped)
     years = {int(y) for y in re.findall(r"(\d{4})年", plan[0])} if plan else set()
     if years - {report.meta.report_year}:  # 《2021年…要点》 in the report on 2023
-        dropped.append(Dropped(*where, plan[0], "标题中的年份不是统计年度，请核对是否为本年印发的文件"))
+        dropped.append(
+            Dropped(*where, plan[0], "标题中的年份不是统计年度，请核对是否为本年印发的文件")
+        )
         plan = []
     out: dict[str, Any] = {
         "group_head": o.group_head,
