@@ -9,6 +9,7 @@ the data, or that reads like an instruction to a machine, is left out (and repor
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from dataclasses import dataclass, field
@@ -140,6 +141,7 @@ OFFLINE_INPUTS = frozenset(
         "fee", "is_government", "me", "area", "actor", "pick", "opt", "applicants", "results",
         "signals", "amounts", "practices", "local", "engage", "org", "summary", "arrange",
         "tenths", "note_items", "weave", "recurring", "last_problems", "signal_words", "reported_fix",
+        "distinct",
     }
 )  # fmt: skip
 
@@ -406,6 +408,7 @@ def offline_context(
         "tenths": share_tenths,
         "note_items": {name: _clauses(text, voice, meta.agency) for name, text in notes.items()},
         "weave": functools.partial(weave, seed, voice.actor),
+        "distinct": distinct,
         "recurring": recurring(last, signals, problems),
         "last_problems": _last_problems_text(report),
     }
@@ -437,8 +440,10 @@ def weave(
     clause already starting with the subject does not get it twice. When the text would
     hold none of the words review P-07 looks for in the sub-part `overview_<key>`, the first of `leads` and
     `openers` is used, which must name the topic. "" for no clauses."""
-    parts = [_strip_subject(p, subject) for p in parts if p]
-    own = [_strip_subject(p, subject) for p in notes if p]
+    parts, own = distinct(
+        [_strip_subject(p, subject) for p in parts if p],
+        [_strip_subject(p, subject) for p in notes if p],
+    )
     parts = own + parts if variant(seed, key + ".order", 2) and parts else parts + own
     if not parts:
         return ""
@@ -456,6 +461,55 @@ def weave(
     if topic and not any(word in text for word in topic):
         text = _arranged(parts, shape, subject, openers[0] if openers else "", leads[0], link)
     return text
+
+
+# Work items a sub-part names once: two items that both name one of these say the same thing
+# (保密审查 twice, 主动公开基本目录 in three items, the 查阅点 counted and then set up again).
+_SAID_ONCE = (
+    "保密审查", "三审三校", "先审后发", "公开指南", "基本目录", "查阅点", "源头认定",
+    "重点领域", "转为主动公开", "提案", "开放日", "征求意见", "救济途径", "公开专栏",
+    "无障碍", "适老化", "权责清单",
+)  # fmt: skip
+_NEAR_DUPLICATE = 0.4  # review.copying.similarity of two items saying one thing in other words
+# Words every item of a sub-part may hold: left out before two items are compared.
+_COMMON_WORDS = re.compile(r"政务公开工作|政府信息公开|政务公开|政府信息|信息公开|工作")
+
+
+def same_work(a: str, b: str) -> bool:
+    """Whether two items of one sub-part say the same work: both name one of `_SAID_ONCE`'s
+    work items, read alike (`similarity` at least 0.4 once the words any item may hold,
+    政务公开工作 …, are left out), or share two names of five characters or more."""
+    if any(term in a and term in b for term in _SAID_ONCE):
+        return True
+    a, b = _COMMON_WORDS.sub("|", a), _COMMON_WORDS.sub("|", b)
+    if similarity(a, b) >= _NEAR_DUPLICATE:
+        return True
+    # 重点公开财政预决算、重大建设项目… and 财政预决算、政府债务和重大建设项目…: two shared names
+    blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+    return sum(1 for m in blocks if m.size >= 5 and "|" not in a[m.a : m.a + m.size]) >= 2
+
+
+def distinct(parts: list[str], notes: list[str]) -> tuple[list[str], list[str]]:
+    """The structured items `parts` and the clerk's `notes` of one sub-part with each work
+    said once (`same_work`): of two notes the longer stays, in its place; a structured item
+    the clerk's note also says gives way to the note unless it holds a figure (培训3次) the
+    note lacks or says more (is longer), and then the note gives way. Falsy items are
+    dropped."""
+    kept_notes: list[str] = []
+    for note in (n for n in notes if n):
+        twin = next((i for i, k in enumerate(kept_notes) if same_work(k, note)), None)
+        if twin is None:
+            kept_notes.append(note)
+        elif len(note) > len(kept_notes[twin]):
+            kept_notes[twin] = note
+    kept_parts = []
+    for part in (p for p in parts if p):
+        twins = [n for n in kept_notes if same_work(part, n)]
+        if twins and not re.search(r"\d", part) and all(len(n) >= len(part) for n in twins):
+            continue
+        kept_notes = [n for n in kept_notes if n not in twins]
+        kept_parts.append(part)
+    return kept_parts, kept_notes
 
 
 def _arranged(parts: list[str], shape: int, subject: str, opener: str, lead: str, link: int) -> str:
@@ -645,8 +699,10 @@ def _notes(
     notes = {
         name: _own_voice(
             with_subject(
-                usable_text(
-                    getattr(f, f"{name}_notes"), sheet, (f"overview_{name}", label), dropped
+                _said_once(
+                    usable_text(
+                        getattr(f, f"{name}_notes"), sheet, (f"overview_{name}", label), dropped
+                    )
                 ),
                 agency,
                 voice,
@@ -668,8 +724,15 @@ def _notes(
         if value:
             notes["proactive"] = without_clauses(notes["proactive"], word)
     where = ("other_matters", "其他需要报告的事项")
-    notes["other_matters"] = usable_text(f.other_matters, sheet, where, dropped)
+    notes["other_matters"] = _said_once(usable_text(f.other_matters, sheet, where, dropped))
     return notes
+
+
+def _said_once(text: str) -> str:
+    """The clerk's text with each work said once (`distinct`): of two sentences saying the
+    same work the longer stays."""
+    sentences = [s for s in split_sentences(text, at_semicolons=False) if s.strip()]
+    return "".join(distinct([], sentences)[1])
 
 
 def _own_voice(text: str, voice: Voice) -> str:
