@@ -73,7 +73,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import machine_line, publish
 
 from draftbot.datafile import load_report
-from draftbot.drafting.offline import draft_offline
+from draftbot.drafting.offline import draft_offline, same_work
 from draftbot.model import APPLICANT_COLUMNS, SECTION_KEYS, Report
 from draftbot.review import review_report
 from draftbot.review.copying import similarity
@@ -148,7 +148,7 @@ NOTES: dict[str, list[str]] = {
     ],
     "platform": [
         "优化门户网站政府信息公开专栏，规范栏目名称和更新频次",
-        "政务微信公众号全年推送信息",
+        "政务微信公众号每周推送政策信息和办事提醒",
         "在政务服务中心设置政府信息公开查阅点",
         "在村务公开栏同步张贴惠民政策",
         "开通政务微博，及时回应网民关切",
@@ -794,7 +794,9 @@ def _more_facts(rng: random.Random, data: dict[str, Any], kind: str) -> None:
         facts["channels"] = rng.sample(CHANNELS, rng.randint(3, 5))
         for key, pool in GOVERNMENT_NOTES.items():
             had = [s for s in facts.get(f"{key}_notes", "").split("。") if s]
-            picked = had + rng.sample(pool, rng.randint(3, 4))
+            drawn = rng.sample(pool, rng.randint(3, 4))
+            # a clerk does not write the same work twice (NOTES and GOVERNMENT_NOTES overlap)
+            picked = had + [n for n in drawn if not any(same_work(n, h) for h in had)]
             facts[f"{key}_notes"] = "。".join(picked) + "。"
     if "previous_year" in data and rng.random() < 0.5:
         chosen = rng.sample(PREVIOUS_PROBLEMS, rng.randint(1, 2))

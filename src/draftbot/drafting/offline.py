@@ -559,7 +559,8 @@ def _strip_subject(text: str, subject: str) -> str:
 
 def _clauses(text: str, voice: Voice, agency: str) -> list[str]:
     """The clerk's note as clauses to arrange (see `weave`): its sentences without end
-    punctuation and without the agency's own name as a leading subject."""
+    punctuation and without the agency's own name as a leading subject; a sentence that only
+    says information was published (`_EMPTY_NOTE`) is left out."""
     out = []
     for sentence in split_sentences(text, at_semicolons=False):
         sentence = sentence.strip().rstrip("。！？!?；;，,")
@@ -568,9 +569,14 @@ def _clauses(text: str, voice: Voice, agency: str) -> list[str]:
             if sentence.startswith(own) and sentence[len(own) : len(own) + 1] in _VERB_START:
                 sentence = sentence[len(own) :]
                 break
-        if sentence:
+        if sentence and not _EMPTY_NOTE.match(sentence):
             out.append(sentence)
     return out
+
+
+# A note that says only that information was published (政务微信公众号全年推送信息): no count, no
+# content, nothing the report can state as work.
+_EMPTY_NOTE = re.compile(r"[^，、；]{0,14}?(?:全年|年内|本年)(?:推送|发布|公开|更新)了?(?:政府)?信息$")
 
 
 def _practices(report: Report, sheet: FactSheet, dropped: list[Dropped]) -> dict[str, Any]:
