@@ -94,7 +94,7 @@ def test_the_opening_says_no_more_than_the_change_in_numbers(name: str) -> None:
         assert trend(215, 180) in up, up
     intro = down["overview_intro"]
     sentences = [
-        s for s in intro.split("。") if "主动公开" in s or "信息量" in s or "信息总量" in s
+        s for s in re.split("[。；]", intro) if "主动公开" in s or "信息量" in s or "信息总量" in s
     ]
     assert not any("增加" in s for s in sentences), intro
     assert not re.search("主动公开[^。]*(?:比上年|较上年|同比|与上年)", unknown["overview_intro"])

@@ -491,25 +491,38 @@ def same_work(a: str, b: str) -> bool:
 
 def distinct(parts: list[str], notes: list[str]) -> tuple[list[str], list[str]]:
     """The structured items `parts` and the clerk's `notes` of one sub-part with each work
-    said once (`same_work`): of two notes the longer stays, in its place; a structured item
-    the clerk's note also says gives way to the note unless it holds a figure (培训3次) the
-    note lacks or says more (is longer), and then the note gives way. Falsy items are
-    dropped."""
-    kept_notes: list[str] = []
+    said once (`same_work`). Of two notes saying one work the longer stays, in the earlier
+    one's place. A structured item (it holds the figure and the purpose) stays; a note that
+    says the same is left out when it opens with that work (the rest of it tells more about
+    it), otherwise only its clauses that say it are (开展规范性文件清理，落实保密审查 keeps its
+    first clause beside 保密审查、三审三校). Falsy items are dropped."""
+    parts = [p for p in parts if p]
+    own = []
     for note in (n for n in notes if n):
-        twin = next((i for i, k in enumerate(kept_notes) if same_work(k, note)), None)
+        twins = [p for p in parts if same_work(p, note)]
+        note = _without_work(note, twins) if twins else note
+        if note:
+            own.append(note)
+    kept: list[str] = []
+    for note in own:
+        twin = next((i for i, k in enumerate(kept) if same_work(k, note)), None)
         if twin is None:
-            kept_notes.append(note)
-        elif len(note) > len(kept_notes[twin]):
-            kept_notes[twin] = note
-    kept_parts = []
-    for part in (p for p in parts if p):
-        twins = [n for n in kept_notes if same_work(part, n)]
-        if twins and not re.search(r"\d", part) and all(len(n) >= len(part) for n in twins):
-            continue
-        kept_notes = [n for n in kept_notes if n not in twins]
-        kept_parts.append(part)
-    return kept_parts, kept_notes
+            kept.append(note)
+        elif len(note) > len(kept[twin]):
+            kept[twin] = note
+    return parts, kept
+
+
+def _without_work(note: str, parts: list[str]) -> str:
+    """`note` minus its clauses that say the work of one of `parts`; "" when its first
+    clause does, or when no single clause does (the note as a whole says it)."""
+    end = note[-1] if note[-1] in "。！？!?" else ""
+    clauses = [c for c in re.split(r"(?<=[，,；;])", note[: len(note) - len(end)]) if c]
+    said = [any(same_work(c.rstrip("，,；;"), p) for p in parts) for c in clauses]
+    if not any(said) or said[0]:
+        return ""
+    rest = "".join(c for c, s in zip(clauses, said, strict=True) if not s).rstrip("，,；;")
+    return rest + end
 
 
 def _arranged(parts: list[str], shape: int, subject: str, opener: str, lead: str, link: int) -> str:

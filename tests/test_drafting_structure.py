@@ -1,0 +1,108 @@
+"""The structure of offline drafts: each work said once, the opening in the report's order,
+each section's skeleton (topic, total, categories, work), purpose clauses with their fact."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from draftbot.datafile import load_report
+from draftbot.drafting import draft_offline
+from draftbot.drafting.offline import distinct, same_work
+from draftbot.model import Report
+
+NAMES = [f"{p}市{k}" for p in ("湖州", "嘉兴", "绍兴", "台州") for k in ("民政局", "教育局", "统计局")]
+OPENING_NAMES = ("主动公开", "信息主动公开", "主动公开政府信息", "政府信息主动公开")
+
+
+@pytest.fixture
+def busy(examples_dir: Path) -> Report:
+    return load_report(examples_dir / "busy-2023.yaml")
+
+
+def _as(report: Report, agency: str, **facts: object) -> Report:
+    meta = report.meta.model_copy(update={"agency": agency})
+    return report.model_copy(update={"meta": meta, "facts": report.facts.model_copy(update=facts)})
+
+
+def test_same_work_names_one_work_once() -> None:
+    assert same_work("落实公开前保密审查，未经审查的信息不予发布", "信息发布前进行保密审查、三审三校")
+    assert same_work(
+        "建立公开属性源头认定机制，拟文时同步确定公开方式",
+        "建立公开属性源头认定机制，公文拟稿时同步明确公开属性",
+    )
+    assert same_work(
+        "重点公开财政预决算、重大建设项目和公共资源配置信息",
+        "财政预决算、政府债务和重大建设项目批准实施信息按规定集中公开",
+    )
+    # different work in one sub-part stays apart
+    assert not same_work("落实责任追究，压实政务公开工作责任", "建立政务公开工作责任清单，明确到科室和个人")
+    assert not same_work("对现行有效规范性文件逐件评估，及时清理", "规范性文件统一登记、统一编号、统一公布")
+
+
+def test_distinct_keeps_the_structured_item_and_the_clerks_other_work() -> None:
+    parts, notes = distinct(
+        ["设置政府信息公开查阅点14个，方便群众就近查阅", "实行保密审查、三审三校"],
+        [
+            "在政务服务中心设置政府信息公开查阅点",
+            "落实公开前保密审查，未经审查的信息不予发布",
+            "开展行政规范性文件清理，落实公开前保密审查",
+            "按月更新台账",
+        ],
+    )
+    assert parts == ["设置政府信息公开查阅点14个，方便群众就近查阅", "实行保密审查、三审三校"]
+    assert notes == ["开展行政规范性文件清理", "按月更新台账"]
+    _, notes = distinct([], ["动态调整主动公开基本目录", "组织各部门动态调整主动公开基本目录，明确公开时限"])
+    assert notes == ["组织各部门动态调整主动公开基本目录，明确公开时限"]
+
+
+@pytest.mark.parametrize("agency", NAMES[:6])
+def test_a_repeated_note_is_written_once(busy: Report, agency: str) -> None:
+    practices = busy.facts.practices.model_copy(update={"review_methods": ["保密审查", "三审三校"]})
+    report = _as(
+        busy,
+        agency,
+        practices=practices,
+        management_notes="落实公开前保密审查，未经审查的信息不予发布。实行信息发布三审三校制度。"
+        "建立公开属性源头认定机制，拟文时同步确定公开方式。"
+        "建立公开属性源头认定机制，公文拟稿时同步明确公开属性，不予公开的写明理由。",
+        on_request_notes="对多次被申请的同类信息转为主动公开。对申请较多的事项开展分析研判，将群众普遍关注的信息转为主动公开。",
+    )
+    texts = draft_offline(report)
+    management = texts["overview_management"]
+    for term in ("保密审查", "三审三校", "源头认定"):
+        assert management.count(term) == 1, management
+    assert "不予公开的写明理由" in management  # the fuller of the two notes
+    assert "保密审查、三审三校" in management  # the structured item stays
+    assert texts["overview_on_request"].count("转为主动公开") == 1
+
+
+@pytest.mark.parametrize("agency", NAMES)
+def test_opening_keeps_the_report_order(busy: Report, agency: str) -> None:
+    intro = draft_offline(_as(busy, agency))["overview_intro"]
+    first = intro.split("。")[0]
+    named = [n for n in OPENING_NAMES if n in first]
+    if "申请" in first:  # a shape that lists the topics lists 主动公开 first
+        assert named and first.index(named[0]) < first.index("申请"), intro
+    assert not re.search(r"(?:概况|情况)如下[。：:].", intro), intro
+    assert intro.count("。") <= 3, intro  # the opening and at most two summary sentences
+    assert "监督" not in first or first.index("监督") > first.index("申请"), intro
+
+
+@pytest.mark.parametrize("agency", NAMES)
+def test_proactive_total_comes_first_and_topic_leads_management(busy: Report, agency: str) -> None:
+    texts = draft_offline(_as(busy, agency))
+    first = texts["overview_proactive"].split("。")[0]
+    assert f"{busy.facts.proactive_total}条" in first, texts["overview_proactive"]
+    assert not texts["overview_management"].startswith(("本年废止", "年内废止", "全年废止", "截至"))
+
+
+@pytest.mark.parametrize("agency", NAMES)
+def test_purpose_goes_with_its_fact_and_empty_notes_go(busy: Report, agency: str) -> None:
+    practices = busy.facts.practices.model_copy(update={"new_media_accounts": 7, "reading_points": 3})
+    report = _as(busy, agency, practices=practices, platform_notes="政务微信公众号全年推送信息。")
+    platform = draft_offline(report)["overview_platform"]
+    assert "全年推送信息" not in platform
+    assert not re.search(r"为方便群众现场查阅，设置[^。；]*并运营政务新媒体", platform), platform
