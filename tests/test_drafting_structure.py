@@ -1,5 +1,6 @@
 """The structure of offline drafts: each work said once, the opening in the report's order,
-each section's skeleton (topic, total, categories, work), purpose clauses with their fact."""
+each section's skeleton (topic, total, categories, work), purpose clauses with their fact;
+and review P-12, which finds one work stated twice in a sub-part of any text."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ import pytest
 from draftbot.datafile import load_report
 from draftbot.drafting import draft_offline
 from draftbot.drafting.offline import distinct, same_work
-from draftbot.model import Report
+from draftbot.model import Narrative, Report
+from draftbot.review import review_report
 
-NAMES = [f"{p}市{k}" for p in ("湖州", "嘉兴", "绍兴", "台州") for k in ("民政局", "教育局", "统计局")]
+NAMES = [
+    f"{p}市{k}" for p in ("湖州", "嘉兴", "绍兴", "台州") for k in ("民政局", "教育局", "统计局")
+]
 
 
 @pytest.fixture
@@ -27,7 +31,9 @@ def _as(report: Report, agency: str, **facts: object) -> Report:
 
 
 def test_same_work_names_one_work_once() -> None:
-    assert same_work("落实公开前保密审查，未经审查的信息不予发布", "信息发布前进行保密审查、三审三校")
+    assert same_work(
+        "落实公开前保密审查，未经审查的信息不予发布", "信息发布前进行保密审查、三审三校"
+    )
     assert same_work(
         "建立公开属性源头认定机制，拟文时同步确定公开方式",
         "建立公开属性源头认定机制，公文拟稿时同步明确公开属性",
@@ -37,8 +43,12 @@ def test_same_work_names_one_work_once() -> None:
         "财政预决算、政府债务和重大建设项目批准实施信息按规定集中公开",
     )
     # different work in one sub-part stays apart
-    assert not same_work("落实责任追究，压实政务公开工作责任", "建立政务公开工作责任清单，明确到科室和个人")
-    assert not same_work("对现行有效规范性文件逐件评估，及时清理", "规范性文件统一登记、统一编号、统一公布")
+    assert not same_work(
+        "落实责任追究，压实政务公开工作责任", "建立政务公开工作责任清单，明确到科室和个人"
+    )
+    assert not same_work(
+        "对现行有效规范性文件逐件评估，及时清理", "规范性文件统一登记、统一编号、统一公布"
+    )
 
 
 def test_distinct_keeps_the_structured_item_and_the_clerks_other_work() -> None:
@@ -53,7 +63,9 @@ def test_distinct_keeps_the_structured_item_and_the_clerks_other_work() -> None:
     )
     assert parts == ["设置政府信息公开查阅点14个，方便群众就近查阅", "实行保密审查、三审三校"]
     assert notes == ["开展行政规范性文件清理", "按月更新台账"]
-    _, notes = distinct([], ["动态调整主动公开基本目录", "组织各部门动态调整主动公开基本目录，明确公开时限"])
+    _, notes = distinct(
+        [], ["动态调整主动公开基本目录", "组织各部门动态调整主动公开基本目录，明确公开时限"]
+    )
     assert notes == ["组织各部门动态调整主动公开基本目录，明确公开时限"]
 
 
@@ -99,8 +111,67 @@ def test_proactive_total_comes_first_and_topic_leads_management(busy: Report, ag
 
 @pytest.mark.parametrize("agency", NAMES)
 def test_purpose_goes_with_its_fact_and_empty_notes_go(busy: Report, agency: str) -> None:
-    practices = busy.facts.practices.model_copy(update={"new_media_accounts": 7, "reading_points": 3})
+    practices = busy.facts.practices.model_copy(
+        update={"new_media_accounts": 7, "reading_points": 3}
+    )
     report = _as(busy, agency, practices=practices, platform_notes="政务微信公众号全年推送信息。")
     platform = draft_offline(report)["overview_platform"]
     assert "全年推送信息" not in platform
     assert not re.search(r"为方便群众现场查阅，设置[^。；]*并运营政务新媒体", platform), platform
+
+
+def _with_prose(report: Report, **texts: str) -> Report:
+    if report.narrative is None:
+        return report.model_copy(update={"narrative": Narrative(**texts)})
+    return report.model_copy(update={"narrative": report.narrative.model_copy(update=texts)})
+
+
+@pytest.mark.parametrize(
+    ("section", "text", "work"),
+    [
+        (
+            "overview_management",
+            "我局的做法是：一是信息发布前实行保密审查、三审三校；二是更新公开指南；"
+            "三是落实公开前保密审查，未经审查的信息不予发布。",
+            "保密审查",
+        ),
+        (
+            "other_matters",
+            "承办的人大代表建议和政协提案均按期办结。人大代表建议和政协提案的办理复文已公开。",
+            "提案",
+        ),
+        (
+            "overview_on_request",
+            "对多次被申请的同类信息转为主动公开。对申请较多的事项开展研判，将群众关注的信息转为主动公开。",
+            "转为主动公开",
+        ),
+    ],
+)
+def test_review_finds_one_work_stated_twice(
+    busy: Report, section: str, text: str, work: str
+) -> None:
+    found = [f for f in review_report(_with_prose(busy, **{section: text})) if f.code == "P-12"]
+    assert [(f.section, f"“{work}”" in f.message) for f in found] == [(section, True)]
+
+
+@pytest.mark.parametrize(
+    ("section", "text"),
+    [
+        # one sentence that names the work and explains it
+        ("overview_management", "坚持先审后发，信息发布前进行保密审查，未经保密审查的信息不发布。"),
+        # a channel called 查阅点 beside the count of 查阅点
+        (
+            "overview_platform",
+            "依托门户网站与政务服务中心查阅点公开信息。设置查阅点3个，方便群众查阅。",
+        ),
+        # 重点领域 as a category and as the area's work
+        ("overview_proactive", "重点领域信息57条。按照重点领域信息公开的要求发布社会救助信息。"),
+        # the same work in two sub-parts
+        ("overview_supervision", "邀请群众参加政府开放日活动。"),
+    ],
+)
+def test_review_leaves_a_work_stated_once_alone(busy: Report, section: str, text: str) -> None:
+    texts = {section: text}
+    if section == "overview_supervision":
+        texts["other_matters"] = "举办政府开放日活动，邀请群众走进机关。"
+    assert not [f for f in review_report(_with_prose(busy, **texts)) if f.code == "P-12"]

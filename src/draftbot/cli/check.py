@@ -15,7 +15,7 @@ def check(
     file: FileArg,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出检查结果")] = False,
 ) -> None:
-    """检查数据文件：表三勾稽关系、各表总计、跨年度衔接、年份与格式版本，以及正文审校（P-01～P-11）。有错误时退出码为 1；加 --json 时出错也输出 JSON（带 error）。"""
+    """检查数据文件：表三勾稽关系、各表总计、跨年度衔接、年份与格式版本，以及正文审校（P-01～P-12）。有错误时退出码为 1；加 --json 时出错也输出 JSON（带 error）。"""
     raise typer.Exit(run_check(file, as_json))
 
 

@@ -36,6 +36,7 @@ from ..outline import SECTION_KEYS
 from ..review.content import TOPICS
 from ..review.copying import similarity
 from ..review.measures import repeats_fix
+from ..review.repeats import SAID_ONCE
 from ..text import split_sentences, wrong_years
 from ..units import unit_suspicions
 from .cleanup import clean_model_text
@@ -463,13 +464,11 @@ def weave(
     return text
 
 
-# Work items a sub-part names once: two items that both name one of these say the same thing
-# (保密审查 twice, 主动公开基本目录 in three items, the 查阅点 counted and then set up again).
-_SAID_ONCE = (
-    "保密审查", "三审三校", "先审后发", "公开指南", "基本目录", "查阅点", "源头认定",
-    "重点领域", "转为主动公开", "提案", "开放日", "征求意见", "救济途径", "公开专栏",
-    "无障碍", "适老化", "权责清单",
-)  # fmt: skip
+# Work items a sub-part names once (review P-12 looks for the same): two items that both name
+# one of these say the same thing; also 查阅点 and 重点领域 (the 查阅点 counted and then set up
+# again, a clerk's 重点公开… beside the 重点领域 line), which the review leaves alone (a channel
+# may be called 政务服务中心查阅点, a category 重点领域信息).
+_SAID_ONCE = (*SAID_ONCE, "查阅点", "重点领域")
 _NEAR_DUPLICATE = 0.4  # review.copying.similarity of two items saying one thing in other words
 # Words every item of a sub-part may hold: left out before two items are compared.
 _COMMON_WORDS = re.compile(r"政务公开工作|政府信息公开|政务公开|政府信息|信息公开|工作")
@@ -589,7 +588,9 @@ def _clauses(text: str, voice: Voice, agency: str) -> list[str]:
 
 # A note that says only that information was published (政务微信公众号全年推送信息): no count, no
 # content, nothing the report can state as work.
-_EMPTY_NOTE = re.compile(r"[^，、；]{0,14}?(?:全年|年内|本年)(?:推送|发布|公开|更新)了?(?:政府)?信息$")
+_EMPTY_NOTE = re.compile(
+    r"[^，、；]{0,14}?(?:全年|年内|本年)(?:推送|发布|公开|更新)了?(?:政府)?信息$"
+)
 
 
 def _practices(report: Report, sheet: FactSheet, dropped: list[Dropped]) -> dict[str, Any]:

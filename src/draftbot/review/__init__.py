@@ -1,7 +1,8 @@
-"""Pre-publication review of the prose (codes P-01 … P-11): contradictions with the tables,
+"""Pre-publication review of the prose (codes P-01 … P-12): contradictions with the tables,
 wrong years, other regions' names and wrong level words, placeholders, copying from last
 year, missing content, personal data, sub-parts with only general wording, sections
-written before the tables changed and 五's problems and measures that do not fit. Only sections with text are checked; the basic information (`meta.py`, M-01 … M-03) always.
+written before the tables changed, 五's problems and measures that do not fit, and one work stated
+twice in a sub-part. Only sections with text are checked; the basic information (`meta.py`, M-01 … M-03) always.
 
 `review_report(report)` returns `findings.Finding`s; `checks.check_report` includes them.
 """
@@ -39,6 +40,7 @@ _PROSE_REVIEWS = (
     "generic:check_generic",
     "staleness:check_staleness",
     "measures:check_measures",
+    "repeats:check_repeats",
 )
 _SECTION_ORDER = {key: i for i, key in enumerate(SECTION_LABELS)}
 _PUBLIC = {"is_id_number": "privacy", "own_region": "places", "similarity": "copying"}

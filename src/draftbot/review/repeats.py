@@ -1,0 +1,66 @@
+"""P-12: one sub-part states the same work twice.
+
+A clerk's notes, the structured practices and the area's facts can each name the same piece of
+work (保密审查 in a practice and again in a note, 主动公开基本目录 in three items of a list, the
+查阅点 counted and then set up again). The offline drafter says each work once
+(`drafting.offline.distinct`); this check shows the reviewer where hand-written or model-written
+text does not. Only named pieces of work that a sub-part states once are looked for
+(`SAID_ONCE`), in different sentences or different items of one list (一是……；二是……), so a
+sentence that names a work and explains it is not counted twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..findings import Finding
+from ..model import Report
+from ._text import drafted_sections, quote, section_sentences
+
+CODE = "P-12"
+# Pieces of work a sub-part names once; two items naming one of them say the same thing.
+SAID_ONCE = (
+    "保密审查", "三审三校", "先审后发", "公开指南", "基本目录", "源头认定",
+    "转为主动公开", "提案", "开放日", "征求意见", "救济途径", "公开专栏", "无障碍", "适老化",
+    "权责清单",
+)  # fmt: skip
+CHECKED = (
+    "overview_proactive",
+    "overview_on_request",
+    "overview_management",
+    "overview_platform",
+    "overview_supervision",
+    "other_matters",
+)
+_ITEM_BREAK = re.compile(r"(?<=[；;])")
+
+
+def section_items(text: str) -> list[str]:
+    """The sentences of a section, a sentence listing 一是……；二是…… split at its semicolons."""
+    return [i for s in section_sentences(text) for i in _ITEM_BREAK.split(s) if i.strip()]
+
+
+def repeated_work(text: str) -> list[tuple[str, str, str]]:
+    """(work, first item, second item) for each of `SAID_ONCE` named in two items of `text`."""
+    items = section_items(text)
+    out = []
+    for work in SAID_ONCE:
+        holding = [i for i in items if work in i]
+        if len(holding) >= 2:
+            out.append((work, holding[0], holding[1]))
+    return out
+
+
+def check_repeats(report: Report) -> Iterator[Finding]:
+    for key, text in drafted_sections(report.narrative):
+        if key not in CHECKED:
+            continue
+        for work, first, second in repeated_work(text):
+            yield Finding(
+                CODE,
+                "warning",
+                f"同一项工作“{work}”写了两遍：{quote(first, work)}与{quote(second, work)}",
+                "建议合并为一句，或删去重复的一处",
+                section=key,
+            )
