@@ -12,7 +12,7 @@ import pytest
 from draftbot.datafile import load_report
 from draftbot.drafting import draft_offline
 from draftbot.drafting.offline import distinct, same_work
-from draftbot.model import Narrative, Report
+from draftbot.model import AgencyLevel, Narrative, Report
 from draftbot.review import review_report
 
 NAMES = [
@@ -175,3 +175,18 @@ def test_review_leaves_a_work_stated_once_alone(busy: Report, section: str, text
     if section == "overview_supervision":
         texts["other_matters"] = "举办政府开放日活动，邀请群众走进机关。"
     assert not [f for f in review_report(_with_prose(busy, **texts)) if f.code == "P-12"]
+
+
+def test_a_note_moved_to_the_front_gets_no_subject(busy: Report) -> None:
+    report = _as(
+        busy,
+        "嘉善县人民政府",
+        proactive_notes="重点公开财政预决算、重大建设项目信息。"
+        "财政预决算、政府债务和重大建设项目批准实施信息按规定集中公开，部门预决算统一在网站发布。",
+    )
+    report = report.model_copy(
+        update={"meta": report.meta.model_copy(update={"level": AgencyLevel.county_government})}
+    )
+    proactive = draft_offline(report)["overview_proactive"]
+    assert proactive.count("财政预决算") == 1 and "政府债务" in proactive, proactive
+    assert "县政府财政预决算" not in proactive and "全县财政预决算" not in proactive, proactive

@@ -718,11 +718,9 @@ def _notes(
     f, agency = report.facts, report.meta.agency
     notes = {
         name: _own_voice(
-            with_subject(
-                _said_once(
-                    usable_text(
-                        getattr(f, f"{name}_notes"), sheet, (f"overview_{name}", label), dropped
-                    )
+            _once_with_subject(
+                usable_text(
+                    getattr(f, f"{name}_notes"), sheet, (f"overview_{name}", label), dropped
                 ),
                 agency,
                 voice,
@@ -746,6 +744,15 @@ def _notes(
     where = ("other_matters", "其他需要报告的事项")
     notes["other_matters"] = _said_once(usable_text(f.other_matters, sheet, where, dropped))
     return notes
+
+
+def _once_with_subject(text: str, agency: str, voice: Voice) -> str:
+    """The clerk's text said once (`_said_once`), with its subject (`with_subject`) when it
+    still opens with the clerk's first sentence (a later sentence moved to the front may open
+    with a noun, 财政预决算…, that takes no subject)."""
+    once = _said_once(text)
+    first = next(iter(split_sentences(text, at_semicolons=False)), "")
+    return with_subject(once, agency, voice) if first and once.startswith(first) else once
 
 
 def _said_once(text: str) -> str:
