@@ -149,6 +149,8 @@ IssueCount = Annotated[int, BeforeValidator(CountIn("期")), _NON_NEGATIVE]  # �
 ItemCount = Annotated[int, BeforeValidator(CountIn("项", "件", "个")), _NON_NEGATIVE]  # 征求意见
 MessageCount = Annotated[int, BeforeValidator(CountIn("件", "条")), _NON_NEGATIVE]  # 留言
 StaffCount = Annotated[int, BeforeValidator(CountIn("名", "人")), _NON_NEGATIVE]  # 工作人员
+CaseCount = Annotated[int, BeforeValidator(CountIn("件")), _NON_NEGATIVE]  # 热线受理
+PostCount = Annotated[int, BeforeValidator(CountIn("条", "篇")), _NON_NEGATIVE]  # 新媒体发布信息
 SignedCount = Annotated[int, BeforeValidator(_signed_count)]
 Amount = Annotated[
     Decimal,
@@ -529,7 +531,9 @@ class Engagement(Strict):
     """决策公开、政民互动和建议提案办理: what any agency may count (列席政府常务会议: the
     governments), asked one by one; each answer becomes one clause (征求意见 and 列席 in
     （一）主动公开, 留言 in （四）平台建设 as the website's or hotline's work, 承办建议提案 in
-    第六部分 beside `AreaWork.proposals`). None: not reported, nothing is written."""
+    第六部分 beside `AreaWork.proposals`; 12345 热线受理、在线访谈 and 新媒体发布信息 in （四）
+    with the 留言, so that 政民互动 reads as one passage and the posts follow the accounts they were
+    posted from, `Practices.new_media_accounts`). None: not reported, nothing is written."""
 
     consultations: ItemCount | None = Field(
         None, description="公开征求意见的重大行政决策、政策文件草案（项；写入（一））"
@@ -538,10 +542,22 @@ class Engagement(Strict):
         None, description="邀请公众代表、利益相关方列席政府常务会议（人次；写入（一））"
     )
     messages: MessageCount | None = Field(
-        None, description="政府网站留言、信箱、热线收到的群众留言（件；写入（四））"
+        None,
+        description="政府网站留言、信箱等收到的群众留言（件；写入（四）；"
+        "热线受理的另填 hotline_cases）",
     )
     messages_answered: MessageCount | None = Field(
         None, description="其中已办结（答复）的留言（件；写入（四））"
+    )
+    hotline_cases: CaseCount | None = Field(
+        None,
+        description="12345 政务服务便民热线（或本机关的服务热线）受理、办理的群众诉求（件；写入（四））",
+    )
+    interviews: TimesCount | None = Field(
+        None, description="举办或参加的在线访谈、网上访谈、政民互动直播（期、次或场；写入（四））"
+    )
+    new_media_posts: PostCount | None = Field(
+        None, description="政务新媒体全年发布信息（条；写入（四），紧跟政务新媒体账号）"
     )
     suggestions: Count | None = Field(
         None, description="承办（主办）的人大代表建议（件；写入第六部分）"
@@ -665,7 +681,8 @@ class Facts(Strict):
     )
     engagement: Engagement = Field(
         default_factory=_made(Engagement),
-        description="决策公开、政民互动和建议提案办理（征求意见、列席会议、留言、承办建议提案）",
+        description="决策公开、政民互动和建议提案办理（征求意见、列席会议、留言、热线、在线访谈、"
+        "新媒体发布信息、承办建议提案）",
     )
     organisation: Organisation = Field(
         default_factory=_made(Organisation),
@@ -685,6 +702,19 @@ class Facts(Strict):
                 f"人大代表建议（facts.engagement.suggestions，{self.engagement.suggestions} 件）"
                 f"和政协提案（facts.engagement.cppcc_proposals，"
                 f"{self.engagement.cppcc_proposals} 件）之和 {handled} 件；请核对这三个数",
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _posts_need_accounts(self) -> "Facts":
+        """新媒体发布信息 needs an account to post from: not more than 0 when 0 accounts are run."""
+        accounts, posts = self.practices.new_media_accounts, self.engagement.new_media_posts
+        if accounts == 0 and posts:
+            raise PydanticCustomError(
+                "draftbot_facts",
+                f"政务新媒体全年发布信息（facts.engagement.new_media_posts，{posts} 条），"
+                f"但运营的政务新媒体账号（facts.practices.new_media_accounts）为 0 个；"
+                "请核对这两个数",
             )
         return self
 
