@@ -9,7 +9,8 @@ is the sum of (`RollUp.trace`). The facts the prose needs are summed only when e
 contributor gave them; otherwise they stay empty and `RollUp.notes` says who left them out.
 The agencies' practices carry over into the whole area's facts (`_merge_practices`): each
 listed practice once, the ones most agencies named first; practice counts (培训人次, 新媒体
-账号…) and the engagement counts (征求意见, 留言, 承办建议提案: `SUMMED_ENGAGEMENT`) summed on
+账号…) and the engagement counts (征求意见, 留言, 新媒体发布信息, 承办建议提案:
+`SUMMED_ENGAGEMENT`; not 热线 or 访谈, counted by more than one agency) summed on
 the same every-contributor rule. The prose is then drafted from these facts
 in the whole-area voice (全县/全区/全市), through the drafting path and its guard.
 The area's own facts (`facts.area`) and how the government organises its own work
@@ -56,11 +57,16 @@ SUMMED_PRACTICES: dict[str, str] = {
 }
 # 决策公开、政民互动和建议提案办理 (facts.engagement) that add up across agencies: each agency's
 # own 征求意见 items, its own mailbox's 留言, the 建议提案 it handled as 主办. 列席政府常务会议
-# is the 本级政府's own (no agency report has it): not summed.
+# is the 本级政府's own (no agency report has it): not summed. The posts of each agency's own
+# 新媒体 accounts add up like the accounts themselves. 12345 热线 is the government's: the cases
+# its centre received are the ones it passed to the departments, whose reports count them again
+# as 转办件 handled; an 在线访谈 is reported by the government that hosts it and by each
+# department whose head sits in it: neither is summed (the 本级政府 gives its own count).
 SUMMED_ENGAGEMENT: dict[str, str] = {
     "consultations": "公开征求意见项数",
     "messages": "收到群众留言件数",
     "messages_answered": "办结群众留言件数",
+    "new_media_posts": "政务新媒体发布信息条数",
     "suggestions": "承办人大代表建议件数",
     "cppcc_proposals": "承办政协提案件数",
 }
