@@ -50,6 +50,11 @@ show (the register of county, city and province reports; no published sentence i
   3–12); 专题研究 at 班子会议 in 40 % of departments and 乡镇, at 常务会议 in 85 % of
   governments (1–4 times); the year's 工作要点 or 实施方案 by title in 45 % of departments,
   35 % of 乡镇 and 90 % of governments. An answer the 监督保障 note already tells is not drawn.
+- 政民互动 (`_engagement_facts`, `_talk_facts`, own seeded draws): 征求意见、列席、留言、承办建议提案
+  (ENGAGEMENT_BY_LEVEL), 12345热线 cases 45–50 % of 区县/市级政府 (35 % 省), 20–30 % of departments,
+  no 乡镇; 在线访谈 40–45 % of governments, 15–30 % of departments; 新媒体发布信息 half of the
+  governments, 35–45 % of departments, a quarter of 乡镇, never with 0 accounts (TALK_BY_LEVEL);
+  none drawn when the notes already tell it.
 `--generator uniform` is the first generator (every agency only 自然人 and 商业企业, the same two
 refusal rows, one shared pool of categories and notes), kept for the before/after comparison.
 """
@@ -90,6 +95,7 @@ CLAIM_PHRASES = (
     "征求意见", "列席", "留言", "人大代表建议", "政协提案", "决策公开", "政民互动",
     # how the work is organised (facts.organisation): only what the clerk reported
     "任组长", "专兼职", "专题研究", "常务会议", "班子会议", "工作要点",
+    "热线", "访谈",
     # the purpose or manner of a reported practice (i12-length): only beside that practice
     "审查关", "不应公开的内容", "申请的渠道和办理流程", "查找主动公开", "不同渠道获取", "互为补充", "就近查阅", "统一查阅", "传播范围", "常用的方式推送", "不便上网", "依法公开的能力", "业务水平", "以监督促落实", "压实政务公开", "以通报促进",
 )  # fmt: skip
@@ -616,6 +622,7 @@ def generate_data_realistic(rng: random.Random, index: int) -> dict[str, Any]:
     _area_facts(random.Random(13_000 + index), data, kind)
     _engagement_facts(random.Random(15_000 + index), data)
     _organisation_facts(random.Random(14_000 + index), data, kind)
+    _talk_facts(random.Random(16_000 + index), data)
     return data
 
 
@@ -1007,6 +1014,56 @@ def _organisation_facts(rng: random.Random, data: dict[str, Any], kind: str) -> 
         facts["organisation"] = org
 
 
+# --- 12345热线、在线访谈、政务新媒体发布信息 (facts.engagement, i12-gov2) ---------------------------
+# Calibration as above (numbers written here, no published text copied): the share of reports of
+# the level that give the count, and its range. A 区县政府's report gives its 12345 hotline's cases
+# in a little under half the reports (thousands to tens of thousands), a city's hundreds of
+# thousands, a province's millions; departments give the 转办件 they handled (or their own
+# 12315/12333 line) less often, a 乡镇 runs no hotline. Governments host 在线访谈 in about two
+# reports in five (a few to a few dozen a year); departments sit in one or host a few. Half of the
+# governments and a third of the departments count the posts of their 新媒体 accounts (thousands to
+# hundreds of thousands by level), a 镇 with an account sometimes; never without an account.
+TALK_BY_LEVEL: dict[str, dict[str, tuple[float, int, int]]] = {
+    "区县政府": {"hotline_cases": (0.45, 2000, 60000), "interviews": (0.4, 4, 36),
+             "new_media_posts": (0.5, 3000, 40000)},
+    "市级政府": {"hotline_cases": (0.5, 80000, 900000), "interviews": (0.45, 10, 60),
+             "new_media_posts": (0.5, 10000, 150000)},
+    "省级政府": {"hotline_cases": (0.35, 500000, 5000000), "interviews": (0.45, 12, 80),
+             "new_media_posts": (0.45, 30000, 400000)},
+    "县级部门": {"hotline_cases": (0.25, 20, 1500), "interviews": (0.15, 1, 4),
+             "new_media_posts": (0.35, 100, 2000)},
+    "市级部门": {"hotline_cases": (0.3, 200, 20000), "interviews": (0.25, 1, 6),
+             "new_media_posts": (0.4, 300, 5000)},
+    "省级部门": {"hotline_cases": (0.2, 500, 50000), "interviews": (0.3, 1, 10),
+             "new_media_posts": (0.45, 500, 10000)},
+    "乡镇（街道）": {"new_media_posts": (0.25, 50, 800)},
+}  # fmt: skip
+# Words of the notes that already tell a fact (政务微信公众号全年推送信息: the posts, uncounted).
+TALK_TOLD = {"hotline_cases": ("热线",), "interviews": ("访谈", "直播"),
+             "new_media_posts": ("推送信息", "发布信息")}  # fmt: skip
+
+
+def _talk_facts(rng: random.Random, data: dict[str, Any]) -> None:
+    """The 热线, 访谈 and 新媒体发布信息 an agency of this level counts (calibration above), with
+    its own generator so every earlier draw stays; a fact the notes already tell is not drawn;
+    no posts without a 新媒体 account (none reported: the posts may still be, as in real reports)."""
+    facts, level = data["facts"], data["meta"]["level"]
+    spec = TALK_BY_LEVEL.get(level)
+    if spec is None or "proactive_notes" not in facts:
+        return
+    told = " ".join(v for k, v in facts.items() if k.endswith("_notes") or k == "other_matters")
+    accounts = facts.get("practices", {}).get("new_media_accounts")
+    out: dict[str, int] = {}
+    for name, (chance, low, high) in spec.items():
+        if rng.random() >= chance or any(w in told for w in TALK_TOLD[name]):
+            continue
+        if name == "new_media_posts" and accounts == 0:
+            continue
+        out[name] = rng.randint(low, high)
+    if out:
+        facts.setdefault("engagement", {}).update(out)
+
+
 GENERATORS = {"realistic": generate_data_realistic, "uniform": generate_data_uniform}
 
 
@@ -1110,6 +1167,8 @@ def part_facts(report: Report, key: str) -> int:
         a = f.area
         given += [a.gazette_issues or a.gazette_documents, a.website_columns]
         given += [a.villages or a.notice_boards]
+        e = f.engagement  # 政民互动: the 留言, and the 热线 and 访谈 told in one clause
+        given += [e.messages or e.messages_answered, e.hotline_cases or e.interviews]
     else:
         given = [f.training_sessions is not None, p.supervision_methods, p.circulars]
         o = f.organisation

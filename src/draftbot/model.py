@@ -6,6 +6,7 @@ transcribed from a published report) is kept as `total` and checked, never repla
 """
 
 import contextvars
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
@@ -97,14 +98,20 @@ class CountIn:
     pydantic's `PydanticCustomError` (type `draftbot_count`) with a Chinese message otherwise.
 
     The one declaration of a count field's unit: `paths.count_units` reads it for the
-    interview and the web forms, so all three accept and refuse the same measure words."""
+    interview and the web forms, so all three accept and refuse the same measure words.
+    `max_count` raises the typed bound for a count that is real beyond it (a province's 12345
+    hotline: millions of cases a year); the published bounds, wider, stay."""
 
-    def __init__(self, *units: str) -> None:
+    def __init__(self, *units: str, max_count: int | None = None) -> None:
         self.units: tuple[str, ...] = units
+        self.max_count = max_count
 
     def __call__(self, raw: object) -> int:
+        bounds = _BOUNDS.get()
+        if self.max_count is not None and self.max_count > bounds.max_count:
+            bounds = dataclasses.replace(bounds, max_count=self.max_count)
         try:
-            return parse_count(raw, _BOUNDS.get(), self.units)
+            return parse_count(raw, bounds, self.units)
         except NumberError as exc:
             raise PydanticCustomError("draftbot_count", str(exc)) from None
 
@@ -149,8 +156,14 @@ IssueCount = Annotated[int, BeforeValidator(CountIn("期")), _NON_NEGATIVE]  # �
 ItemCount = Annotated[int, BeforeValidator(CountIn("项", "件", "个")), _NON_NEGATIVE]  # 征求意见
 MessageCount = Annotated[int, BeforeValidator(CountIn("件", "条")), _NON_NEGATIVE]  # 留言
 StaffCount = Annotated[int, BeforeValidator(CountIn("名", "人")), _NON_NEGATIVE]  # 工作人员
-CaseCount = Annotated[int, BeforeValidator(CountIn("件")), _NON_NEGATIVE]  # 热线受理
-PostCount = Annotated[int, BeforeValidator(CountIn("条", "篇")), _NON_NEGATIVE]  # 新媒体发布信息
+# 热线受理 and 新媒体发布信息: a province's hotline takes millions of cases a year, its accounts post
+# hundreds of thousands to millions of items (typed bounds 100 million and 10 million).
+CaseCount = Annotated[
+    int, BeforeValidator(CountIn("件", max_count=100_000_000)), _NON_NEGATIVE
+]  # 热线受理
+PostCount = Annotated[
+    int, BeforeValidator(CountIn("条", "篇", max_count=10_000_000)), _NON_NEGATIVE
+]  # 新媒体发布信息
 SignedCount = Annotated[int, BeforeValidator(_signed_count)]
 Amount = Annotated[
     Decimal,
