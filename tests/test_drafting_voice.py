@@ -56,6 +56,8 @@ CLAIM_PHRASES = (
     "政协提案",
     "决策公开",
     "政民互动",
+    "热线",  # 12345热线、在线访谈 (i12-gov2)
+    "访谈",
     # the purpose or manner of a reported practice (i12-length): only beside that practice
     "审查关",
     "不应公开的内容",
