@@ -408,6 +408,15 @@ def test_posts_without_an_account_are_refused_naming_both_fields() -> None:
     assert Report.model_validate(data).facts.engagement.new_media_posts == 0
 
 
+def test_a_provinces_hotline_and_posts_may_pass_a_million_but_not_without_end() -> None:
+    big = Engagement(hotline_cases="1200万件", new_media_posts=3_000_000)
+    assert (big.hotline_cases, big.new_media_posts) == (12_000_000, 3_000_000)
+    for field, value in (("hotline_cases", 200_000_000), ("new_media_posts", 20_000_000),
+                         ("interviews", 2_000_000)):  # fmt: skip
+        with pytest.raises(ValidationError, match="数值过大"):
+            Engagement.model_validate({field: value})
+
+
 def test_the_talk_answers_fill_their_fields(bank: QuestionBank) -> None:
     report = _opened(bank, "区县政府")
     for qid, typed in (("hotline_cases", "五千二百三十件"), ("interviews", "12场"),
@@ -511,6 +520,8 @@ def test_the_talk_varies_by_agency_and_stays_deterministic() -> None:
         report = _with("county-gov-2023.yaml", COUNTY_TALK, agency=name)
         texts = draft_offline(report)
         assert texts == draft_offline(report)
+        platform = texts["overview_platform"]
+        assert re.search(r"政务新媒体账号26个，全年(共)?(发布|推送)信息3100条", platform), platform
         seen.add(
             re.sub(
                 r"[一二三四五六七八九]是",
