@@ -614,6 +614,8 @@ def generate_data_realistic(rng: random.Random, index: int) -> dict[str, Any]:
         pool = KIND_PROACTIVE[kind] if key == "proactive" else NOTES[key]
         if kind != "town" and not government:
             pool = [n for n in pool if not any(w in n for w in TOWN_ONLY)] or pool
+        if government:  # a government's units are 部门, not 科室
+            pool = [n for n in pool if "科室" not in n]
         picked = rng.sample(pool, min(len(pool), rng.choice(counts)))
         facts[f"{key}_notes"] = "。".join(picked) + ("。" if picked else "")
     if "practices" in facts and level == "乡镇（街道）" and rng.random() < 0.5:
@@ -623,6 +625,8 @@ def generate_data_realistic(rng: random.Random, index: int) -> dict[str, Any]:
     _engagement_facts(random.Random(15_000 + index), data)
     _organisation_facts(random.Random(14_000 + index), data, kind)
     _talk_facts(random.Random(16_000 + index), data)
+    if "problems" in facts and facts.get("organisation", {}).get("staff") == 1:  # not 多为兼职
+        facts["problems"] = [p.replace("多为兼职", "为兼职") for p in facts.get("problems", [])]
     return data
 
 
@@ -977,16 +981,19 @@ GROUP_HEADS = {
     "镇": ["镇长", "党委书记", "分管副镇长"], "乡": ["乡长", "分管副乡长"],
     "街道": ["办事处主任", "党工委书记"], "局": ["局长", "党组书记、局长", "分管副局长"],
     "厅": ["厅长", "分管副厅长"], "委员会": ["主任", "分管副主任"], "办公室": ["主任", "分管副主任"],
+    "中心": ["主任", "分管副主任"], "委": ["主任", "分管副主任"], "院": ["院长", "分管副院长"],
+    "所": ["所长"], "站": ["站长"], "队": ["队长", "支队长"],
 }  # fmt: skip
 
 
 def _group_head(rng: random.Random, agency: str, level: str) -> str:
     """A post that heads the agency's 领导小组, as its reports name it."""
-    name = agency.removesuffix("人民政府")
+    name = agency.removesuffix("人民政府").removesuffix("办事处")  # 凤山街道办事处 → 街道
     if level.endswith("政府"):
         key = next((k for k in ("县", "区", "市", "省") if name.endswith(k)), "县")
     else:
-        key = next((k for k in GROUP_HEADS if name.endswith(k)), "局")
+        # the longest suffix first: 委员会 before 委
+        key = next((k for k in sorted(GROUP_HEADS, key=len, reverse=True) if name.endswith(k)), "局")
     return rng.choice(GROUP_HEADS[key])
 
 

@@ -516,3 +516,29 @@ def f_03_count_given_twice(report: Report) -> Iterator[Finding]:
 
 def _cn_date(date: dt.date) -> str:
     return f"{date.year}年{date.month}月{date.day}日"
+
+
+# Words of the clerk's 其他需要报告的事项 that explain why some 建议提案 results are not published.
+_UNPUBLISHED_WHY = ("未公开", "不公开", "不予公开", "不宜公开", "涉密", "涉及国家秘密", "暂缓公开")
+
+
+@rule
+def f_04_proposals_published(report: Report) -> Iterator[Finding]:
+    """F-04 (warning): fewer 建议提案 results published than 建议提案 handled, and the clerk's
+    其他需要报告的事项 does not say why: the prose states both counts, and a reader asks about
+    the rest."""
+    facts = report.facts
+    handled, published = facts.engagement.handled, facts.area.proposals
+    if handled is None or published is None or published >= handled:
+        return
+    if any(word in facts.other_matters for word in _UNPUBLISHED_WHY):
+        return
+    yield Finding(
+        "F-04",
+        "warning",
+        f"承办人大代表建议和政协提案共 {handled} 件，公开办理结果 {published} 件，"
+        f"有 {handled - published} 件没有公开办理结果，也没有说明原因",
+        "请核对这两个数；确有未公开的，在“其他需要报告的事项”中说明原因"
+        "（如涉及国家秘密、办理结果不宜公开）",
+        paths=("facts.area.proposals", "facts.engagement.suggestions", "facts.engagement.cppcc_proposals"),
+    )

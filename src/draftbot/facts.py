@@ -438,7 +438,7 @@ def _engagement_facts(b: _Builder, report: Report) -> None:
         (),
         (
             ("proactive", "重大行政决策、政策文件草案公开征求意见", "项", e.consultations),
-            ("proactive", "邀请公众代表、利益相关方列席政府常务会议", "人次", e.attendees),
+            ("proactive", f"邀请公众代表、利益相关方列席{decision_meeting(report)}", "人次", e.attendees),
             ("platform", "政府网站留言、信箱、热线收到群众留言", "件", e.messages),
             ("platform", "群众留言办结（答复）", "件", e.messages_answered),
             ("platform", "12345政务服务便民热线受理群众诉求", "件", e.hotline_cases),
@@ -448,6 +448,21 @@ def _engagement_facts(b: _Builder, report: Report) -> None:
             ("other", "承办政协提案", "件", e.cppcc_proposals),
         ),
     )
+
+
+def decision_meeting(report: Report) -> str:
+    """The meeting the public is invited to sit in on (列席) as the agency's level names it: a
+    government's 政府常务会议; a 乡镇's 镇长办公会议 / 乡长办公会议, a 街道's 主任办公会议 (they hold
+    no 常务会议); another agency's 领导班子会议."""
+    level = report.meta.level.name
+    if level.endswith("_government"):
+        return "政府常务会议"
+    if level != "township":
+        return "领导班子会议"
+    name = report.meta.agency.strip().removesuffix("人民政府").removesuffix("办事处")
+    if name.endswith("街道"):
+        return "街道主任办公会议"
+    return "乡长办公会议" if name.endswith("乡") else "镇长办公会议"
 
 
 def meeting_name(report: Report) -> str:

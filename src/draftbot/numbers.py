@@ -515,6 +515,22 @@ def share_words(part: int, whole: int) -> str:
     return "近半" if part * 10 >= whole * 4 else "少数"
 
 
+# Fewest items a share word other than 全部 is written for: 「多数申请予以公开」 on 3 of 5 applications
+# (or 「少数」 on 2) says less than the count beside it and reads as padding, so the prose
+# states such a share by its figures only.
+SHARE_WORDS_MIN = 10
+
+
+def prose_share_words(part: int, whole: int) -> str:
+    """`share_words` as the prose may use them: 全部 for any whole of two or more, the other
+    words only on a whole of at least `SHARE_WORDS_MIN` ("" otherwise; 均/全部 on one item
+    is not said either)."""
+    words = share_words(part, whole)
+    if words == "全部":
+        return words if whole > 1 else ""
+    return words if whole >= SHARE_WORDS_MIN else ""
+
+
 _TENTHS_WORDS = ("", "一", "两", "三", "四", "五", "六", "七", "八", "九")
 
 

@@ -27,11 +27,12 @@ from ..facts import (
     build_fact_sheet,
     cases,
     fmt,
+    decision_meeting,
     meeting_name,
     percent,
 )
 from ..model import AgencyLevel, Report, Table2v2019, result_rows
-from ..numbers import format_amount, share_tenths, share_words
+from ..numbers import format_amount, prose_share_words, share_tenths
 from ..outline import SECTION_KEYS
 from ..review.content import TOPICS
 from ..review.copying import similarity
@@ -142,7 +143,7 @@ OFFLINE_INPUTS = frozenset(
         "fee", "is_government", "me", "area", "actor", "pick", "opt", "applicants", "results",
         "signals", "amounts", "practices", "local", "engage", "org", "summary", "arrange",
         "tenths", "note_items", "weave", "recurring", "last_problems", "signal_words", "reported_fix",
-        "distinct",
+        "distinct", "decision_meeting", "proposals_remainder",
     }
 )  # fmt: skip
 
@@ -352,6 +353,8 @@ def offline_context(
     seed = f"{meta.agency}|{meta.report_year}"
     signals = _signals(report, apps)
     problems = usable_items(f.problems, sheet, ("problems", "本年存在的问题"), dropped)
+    if f.organisation.staff == 1:  # one person: 为兼职, not 多为兼职
+        problems = [p.replace("多为兼职", "为兼职") for p in problems]
     last = last_year_problems(report)
     return {
         "agency": meta.agency,
@@ -410,16 +413,20 @@ def offline_context(
         "note_items": {name: _clauses(text, voice, meta.agency) for name, text in notes.items()},
         "weave": functools.partial(weave, seed, voice.actor),
         "distinct": distinct,
+        "decision_meeting": decision_meeting(report),
+        "proposals_remainder": proposals_remainder,
         "recurring": recurring(last, signals, problems),
         "last_problems": _last_problems_text(report),
     }
 
 
-# Words opening the second, third … sentence of a sub-part ("" for none), one set per report.
+# Words opening the second, third … sentence of a sub-part ("" for none), one set per report:
+# at most one connective in a chain of up to four sentences (never 同时…此外…另外…).
 _CONNECTIVES = (
-    ("同时，", "此外，", "另外，", "与此同时，"),
-    ("", "同时，", "", "此外，"),
-    ("此外，", "", "同时，", ""),
+    ("同时，", "", "", "此外，"),
+    ("", "此外，", "", ""),
+    ("", "", "同时，", ""),
+    ("此外，", "", "", "同时，"),
 )
 
 
@@ -660,6 +667,24 @@ _ORGANISATION_SAID = {
 }
 
 
+# The subject of a clerk's sentence about the 建议提案 (政府系统承办的人大代表建议和政协提案),
+# up to what it says of them (均按期办结，办理复文依规公开).
+_PROPOSALS_SUBJECT = re.compile(r"^[^，。；]*?(?:人大代表建议|建议)(?:和|、|及)?(?:政协提案|提案)的?")
+
+
+def proposals_remainder(note: str, handled: int | None) -> str:
+    """What a clerk's sentence about the 建议提案 says of them beyond the subject the structured
+    line already states (均按期办结，办理复文依规在政府网站公开), "" when it says nothing else or
+    does not start with them; 均 is dropped when one item was handled."""
+    match = _PROPOSALS_SUBJECT.match(note)
+    if not match:
+        return ""
+    rest = note[match.end() :].strip("，。； ")
+    if handled == 1:
+        rest = rest.removeprefix("均").removeprefix("都")
+    return rest
+
+
 def _organisation(
     report: Report, sheet: FactSheet, dropped: list[Dropped], note: str
 ) -> dict[str, Any]:
@@ -687,7 +712,20 @@ def _organisation(
             out[name] = None
     meeting = meeting_name(report)
     out["meeting"] = meeting.removeprefix("政府") if meeting.startswith("政府") else meeting
+    out["meeting_body"] = meeting_body(report)
     return out
+
+
+def meeting_body(report: Report) -> str:
+    """The meeting that studies the work, named with its body, one form per level: 县政府常务会议,
+    镇党政班子会议 / 街道党政班子会议, 局领导班子会议 (委, 中心 … from the agency's self name;
+    本机关领导班子会议 when the name gives none)."""
+    voice = voice_for(report.meta.agency, report.meta.level)
+    meeting = meeting_name(report)
+    if voice.is_government:  # 县政府 + 常务会议
+        return voice.self_name + meeting.removeprefix("政府")
+    unit = voice.self_name.removeprefix("我").removeprefix("本")
+    return (unit if unit != "机关" else "本机关") + meeting
 
 
 def _amounts(report: Report, dropped: list[Dropped]) -> dict[str, str]:
@@ -833,7 +871,7 @@ def _applicants(apps: Any) -> dict[str, Any]:
         "others": others,
         "others_total": sum(p.value for p in others),
         "all_natural": bool(natural) and not others,
-        "share_words": share_words(natural, apps.new_total),
+        "share_words": prose_share_words(natural, apps.new_total),
     }
 
 
@@ -887,7 +925,7 @@ def _results(report: Report, apps: Any, voice: Voice) -> dict[str, Any]:
     others.sort(key=lambda g: -g["total"])
     return {
         "opened": opened,
-        "opened_words": share_words(opened, apps.done),
+        "opened_words": prose_share_words(opened, apps.done),
         "others": others,
     }
 
@@ -909,9 +947,10 @@ def _signals(report: Report, apps: Any) -> list[str]:
         found.append("corrected")
     unable = next((g[1] for g in apps.groups if g[0] == "无法提供"), 0)
     denied = next((g[1] for g in apps.groups if g[0] == "不予公开"), 0)
-    if apps.done >= 3 and unable * 10 >= apps.done * 3:
+    # a share is 较多/较高 of two answers or more: one answer is a case, not a pattern
+    if apps.done >= 3 and unable >= 2 and unable * 10 >= apps.done * 3:
         found.append("unable_high")
-    if apps.done >= 3 and denied * 5 >= apps.done:
+    if apps.done >= 3 and denied >= 2 and denied * 5 >= apps.done:
         found.append("denied_high")
     if carried_too_many(apps.carried_forward, apps.new_total + apps.carried_over):
         found.append("carried")
@@ -1101,7 +1140,7 @@ def overview_summary(report: Report, opt: OfflineInstruction) -> dict[str, Any]:
         if previous is None or opt.no_change
         else trend(f.proactive_total, previous.proactive_total),
         "apps_trend": "" if opt.no_change else trend(apps.new_total, apps.previous_new_total),
-        "natural_words": share_words(natural, apps.new_total),
+        "natural_words": prose_share_words(natural, apps.new_total),
         "organisations": [
             label
             for label, name in (
