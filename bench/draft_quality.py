@@ -993,7 +993,9 @@ def _group_head(rng: random.Random, agency: str, level: str) -> str:
         key = next((k for k in ("县", "区", "市", "省") if name.endswith(k)), "县")
     else:
         # the longest suffix first: 委员会 before 委
-        key = next((k for k in sorted(GROUP_HEADS, key=len, reverse=True) if name.endswith(k)), "局")
+        key = next(
+            (k for k in sorted(GROUP_HEADS, key=len, reverse=True) if name.endswith(k)), "局"
+        )
     return rng.choice(GROUP_HEADS[key])
 
 

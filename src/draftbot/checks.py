@@ -540,5 +540,9 @@ def f_04_proposals_published(report: Report) -> Iterator[Finding]:
         f"有 {handled - published} 件没有公开办理结果，也没有说明原因",
         "请核对这两个数；确有未公开的，在“其他需要报告的事项”中说明原因"
         "（如涉及国家秘密、办理结果不宜公开）",
-        paths=("facts.area.proposals", "facts.engagement.suggestions", "facts.engagement.cppcc_proposals"),
+        paths=(
+            "facts.area.proposals",
+            "facts.engagement.suggestions",
+            "facts.engagement.cppcc_proposals",
+        ),
     )

@@ -438,7 +438,12 @@ def _engagement_facts(b: _Builder, report: Report) -> None:
         (),
         (
             ("proactive", "重大行政决策、政策文件草案公开征求意见", "项", e.consultations),
-            ("proactive", f"邀请公众代表、利益相关方列席{decision_meeting(report)}", "人次", e.attendees),
+            (
+                "proactive",
+                f"邀请公众代表、利益相关方列席{decision_meeting(report)}",
+                "人次",
+                e.attendees,
+            ),
             ("platform", "政府网站留言、信箱、热线收到群众留言", "件", e.messages),
             ("platform", "群众留言办结（答复）", "件", e.messages_answered),
             ("platform", "12345政务服务便民热线受理群众诉求", "件", e.hotline_cases),

@@ -26,8 +26,8 @@ from ..facts import (
     applications,
     build_fact_sheet,
     cases,
-    fmt,
     decision_meeting,
+    fmt,
     meeting_name,
     percent,
 )
@@ -669,7 +669,9 @@ _ORGANISATION_SAID = {
 
 # The subject of a clerk's sentence about the 建议提案 (政府系统承办的人大代表建议和政协提案),
 # up to what it says of them (均按期办结，办理复文依规公开).
-_PROPOSALS_SUBJECT = re.compile(r"^[^，。；]*?(?:人大代表建议|建议)(?:和|、|及)?(?:政协提案|提案)的?")
+_PROPOSALS_SUBJECT = re.compile(
+    r"^[^，。；]*?(?:人大代表建议|建议)(?:和|、|及)?(?:政协提案|提案)的?"
+)
 
 
 def proposals_remainder(note: str, handled: int | None) -> str:
