@@ -278,3 +278,17 @@ def test_government_table2_says_whose_figures() -> None:
     text = render_offline(report).texts["overview_proactive"]
     assert "全县各级行政机关" in text
     assert not re.search(r"全县(?:全年|本年)?(?:印发|出台|制发|制定)", text), text
+
+
+@pytest.mark.parametrize("staff", COUNTS)
+@pytest.mark.parametrize("name", ["busy-2023.yaml", "county-gov-2023.yaml"])
+def test_staff_words_fit_the_count_and_stay_grounded(
+    staff: int, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One person is not 专兼职工作人员; the count stays bound to the staff for the claims check."""
+    report = example(name, facts__organisation={"staff": staff}, facts__supervision_notes="")
+    for texts in every_variant(report, monkeypatch):
+        text = texts["overview_supervision"]
+        assert f"{staff}名" in text, text
+        assert ("专兼职" in text) == (staff > 1), text
+        assert not [f for f in _findings(report, texts) if f.code == "P-01"], text
