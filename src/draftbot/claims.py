@@ -374,6 +374,14 @@ PRACTICE_SUBJECTS: tuple[Subject, ...] = (
             _practice("trained_people")),
     Subject("circulars", "填报的政务公开工作通报次数",
             ("通报政务公开工作", "政务公开工作通报", "工作通报"), _practice("circulars")),
+    # 源头认定: the documents, then 其中认定为主动公开 (not 主动公开 alone: that is （一）'s 条数)
+    Subject("attributed_documents", "填报的源头认定公开属性的公文件数",
+            ("明确公开属性的公文", "认定公开属性的公文", "源头认定公文", "源头认定的公文",
+             "公开属性认定", "源头认定"),
+            _practice("attributed_documents")),
+    Subject("attributed_public", "填报的认定为主动公开的公文件数",
+            ("认定为主动公开的公文", "认定为主动公开", "列为主动公开", "属性为主动公开"),
+            _practice("attributed_public")),
 )  # fmt: skip
 
 
@@ -401,6 +409,22 @@ AREA_SUBJECTS: tuple[Subject, ...] = (
             _area_count("villages")),
     Subject("notice_boards", "填报的政务公开栏、村（居）务公开栏个数",
             ("村务公开栏", "政务公开栏", "公开栏"), _area_count("notice_boards")),
+    # 议题 beside 常务会议 (study_meetings' word) and 列席 (attendees'): the topics' own words
+    Subject("meeting_topics", "填报的政府常务会议议题公开、解读个数",
+            ("常务会议议题", "会议议题", "议题"), _area_count("meeting_topics")),
+    Subject("site_checks", "填报的政府网站和政务新媒体监测检查次数",
+            ("监测检查", "常态化监测", "抽查检查"), _area_count("site_checks")),
+    Subject("site_problems_fixed", "填报的监测检查发现并整改的问题个数",
+            ("发现并整改问题", "督促整改问题", "整改问题"), _area_count("site_problems_fixed")),
+    # 关停整合 政务新媒体账号 is not the accounts run (new_media_accounts: 政务新媒体账号)
+    Subject("accounts_closed", "填报的关停整合政务新媒体账号个数",
+            ("关停整合政务新媒体账号", "关停整合新媒体账号", "关停政务新媒体账号",
+             "整合政务新媒体账号", "关停整合"),
+            _area_count("accounts_closed")),
+    Subject("covered_departments", "汇总报告汇总的部门报告个数", ("汇总部门报告",),
+            _area_count("covered_departments")),
+    Subject("covered_townships", "汇总报告汇总的乡镇（街道）报告个数", ("汇总乡镇报告",),
+            _area_count("covered_townships")),
 )  # fmt: skip
 
 
@@ -470,6 +494,11 @@ ORGANISATION_SUBJECTS: tuple[Subject, ...] = (
             ("专兼职工作人员", "专职工作人员", "兼职工作人员", "专兼职人员", "政务公开工作人员",
              "职工作人员"),
             _organisation_count("staff")),
+    Subject("plan_tasks", "填报的年度工作要点任务项数",
+            ("分解任务", "列出任务", "明确任务", "工作要点任务"),
+            _organisation_count("plan_tasks")),
+    Subject("plan_tasks_done", "填报的年度工作要点已完成任务项数",
+            ("完成任务", "年底前完成"), _organisation_count("plan_tasks_done")),
     Subject("study_meetings", "填报的专题研究政务公开工作次数",
             ("专题研究政务公开工作", "专题研究政府信息公开工作", "专题研究", "常务会议",
              "班子会议", "党组会议"),
@@ -980,7 +1009,13 @@ def _context_at(subject: Subject, near: str) -> int:
 _OBJECT_NOUNS = frozenset(("公开申请", "依申请公开申请", "申请数量"))
 
 
-_AFTER_NOUNS = {"渠道": "channels", "公开渠道": "channels"}
+# 全县25个部门和12个乡镇（街道）: the roll-up's coverage (the opening's one number)
+_AFTER_NOUNS = {
+    "渠道": "channels",
+    "公开渠道": "channels",
+    "部门": "covered_departments",
+    "乡镇": "covered_townships",
+}
 
 
 def _subject_after(masked: str, at: int) -> str | None:
@@ -1187,6 +1222,16 @@ def _add_typed(data: ClaimData, report: Report) -> None:
         (facts.engagement.cppcc_proposals, "件"),
         (facts.organisation.staff, "名"),
         (facts.organisation.study_meetings, "次"),
+        (facts.organisation.plan_tasks, "项"),
+        (facts.organisation.plan_tasks_done, "项"),
+        (practices.attributed_documents, "件"),
+        (practices.attributed_public, "件"),
+        (facts.area.meeting_topics, "个"),
+        (facts.area.site_checks, "次"),
+        (facts.area.site_problems_fixed, "个"),
+        (facts.area.accounts_closed, "个"),
+        (facts.area.covered_departments, "个"),
+        (facts.area.covered_townships, "个"),
         (fee.notices_issued, "件"),
         (fee.notices_amount_yuan, "元"),
         (fee.collected_yuan, "元"),
@@ -1451,6 +1496,16 @@ _COUNTED_IN: dict[str, tuple[str, ...]] = {
     "proposals_handled": ("件",),
     "staff": ("名", "人"),
     "study_meetings": ("次",),
+    "plan_tasks": ("项",),
+    "plan_tasks_done": ("项",),
+    "attributed_documents": ("件",),
+    "attributed_public": ("件",),
+    "meeting_topics": ("个", "项"),
+    "site_checks": ("次",),
+    "site_problems_fixed": ("个", "处"),
+    "accounts_closed": ("个",),
+    "covered_departments": ("个",),
+    "covered_townships": ("个",),
 }
 
 

@@ -406,6 +406,8 @@ def _practice_facts(b: _Builder, report: Report) -> None:
             ("platform", "设置政府信息公开查阅点（公开专区）", "个", p.reading_points),
             ("supervision", "参加政务公开培训", "人次", p.trained_people),
             ("supervision", "通报政务公开工作", "次", p.circulars),
+            ("management", "起草时源头认定公开属性的公文", "件", p.attributed_documents),
+            ("management", "其中认定为主动公开的公文", "件", p.attributed_public),
         ),
     )
 
@@ -426,6 +428,12 @@ def _area_facts(b: _Builder, report: Report) -> None:
             ("platform", "政府公报刊登文件", "件", a.gazette_documents),
             ("platform", "开展村（居）务公开的村（社区）", "个", a.villages),
             ("platform", "设置政务公开栏、村（居）务公开栏", "个", a.notice_boards),
+            ("proactive", "政府常务会议议题会后公开或解读", "个", a.meeting_topics),
+            ("platform", "政府网站和政务新媒体监测检查", "次", a.site_checks),
+            ("platform", "监测检查发现并整改问题", "个", a.site_problems_fixed),
+            ("platform", "关停整合政务新媒体账号（不是运营的账号数）", "个", a.accounts_closed),
+            ("basic", "本汇总报告汇总的部门报告", "个", a.covered_departments),
+            ("basic", "本汇总报告汇总的乡镇（街道）报告", "个", a.covered_townships),
         ),
     )
 
@@ -492,6 +500,8 @@ def _organisation_facts(b: _Builder, report: Report) -> None:
         (
             ("supervision", "负责政务公开工作的专兼职工作人员", "名", o.staff),
             ("supervision", f"{meeting_name(report)}专题研究政务公开工作", "次", o.study_meetings),
+            ("supervision", "年度工作要点分解的任务", "项", o.plan_tasks),
+            ("supervision", "其中已完成的任务", "项", o.plan_tasks_done),
         ),
     )
 

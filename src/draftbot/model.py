@@ -507,6 +507,25 @@ class Practices(Strict):
     circulars: TimesCount | None = Field(
         None, description="政务公开工作通报的次数（次；写入（五））"
     )
+    attributed_documents: Count | None = Field(
+        None, description="起草时即认定公开属性的公文（源头认定；件；写入（三））"
+    )
+    attributed_public: Count | None = Field(
+        None, description="其中认定为主动公开的公文（件；写入（三））"
+    )
+
+    @model_validator(mode="after")
+    def _public_within_attributed(self) -> "Practices":
+        """认定为主动公开的公文不多于源头认定公开属性的公文."""
+        got, public = self.attributed_documents, self.attributed_public
+        if got is not None and public is not None and public > got:
+            raise PydanticCustomError(
+                "draftbot_facts",
+                f"认定为主动公开的公文（facts.practices.attributed_public，{public} 件）多于"
+                f"源头认定公开属性的公文（facts.practices.attributed_documents，{got} 件）；"
+                "请核对这两个数",
+            )
+        return self
 
 
 class AreaWork(Strict):
@@ -537,6 +556,24 @@ class AreaWork(Strict):
     )
     notice_boards: Count | None = Field(
         None, description="设置的政务公开栏、村（居）务公开栏（个；写入（四））"
+    )
+    meeting_topics: ItemCount | None = Field(
+        None, description="政府常务会议议题会后公开或解读（个；写入（一））"
+    )
+    site_checks: TimesCount | None = Field(
+        None, description="对本地区政府网站和政务新媒体的监测检查（次；写入（四））"
+    )
+    site_problems_fixed: ItemCount | None = Field(
+        None, description="监测检查发现并整改的问题（个；写入（四））"
+    )
+    accounts_closed: AccountCount | None = Field(
+        None, description="关停、整合的政务新媒体账号（个；写入（四）；不是运营的账号数）"
+    )
+    covered_departments: Count | None = Field(
+        None, description="汇总报告汇总的部门报告（个；由汇总计算，写入开头）"
+    )
+    covered_townships: Count | None = Field(
+        None, description="汇总报告汇总的乡镇（街道）报告（个；由汇总计算，写入开头）"
     )
 
 
@@ -668,6 +705,24 @@ class Organisation(Strict):
     work_plan: PlanTitle = Field(
         None, description="本年印发的政务公开工作要点或实施方案的标题（写入（五））"
     )
+    plan_tasks: ItemCount | None = Field(
+        None, description="年度工作要点分解的任务（项；写入（五），各级人民政府）"
+    )
+    plan_tasks_done: ItemCount | None = Field(
+        None, description="其中本年已完成的任务（项；写入（五））"
+    )
+
+    @model_validator(mode="after")
+    def _done_within_tasks(self) -> "Organisation":
+        """已完成的任务不多于工作要点的任务."""
+        tasks, done = self.plan_tasks, self.plan_tasks_done
+        if tasks is not None and done is not None and done > tasks:
+            raise PydanticCustomError(
+                "draftbot_facts",
+                f"已完成的任务（facts.organisation.plan_tasks_done，{done} 项）多于年度工作要点"
+                f"的任务（facts.organisation.plan_tasks，{tasks} 项）；请核对这两个数",
+            )
+        return self
 
 
 class Facts(Strict):

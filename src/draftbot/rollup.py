@@ -13,7 +13,9 @@ listed practice once, the ones most agencies named first; practice counts (培�
 `SUMMED_ENGAGEMENT`; not 热线 or 访谈, counted by more than one agency) summed on
 the same every-contributor rule. The prose is then drafted from these facts
 in the whole-area voice (全县/全区/全市), through the drafting path and its guard.
-The area's own facts (`facts.area`) and how the government organises its own work
+The coverage (`facts.area.covered_departments`, `covered_townships`: how many 部门 and
+乡镇（街道） reports were summed) is counted for the opening. The area's other facts
+(`facts.area`) and how the government organises its own work
 (`facts.organisation`: its leading group, staff, 常务会议, plan) are not the agencies': they
 are not summed (a department's staff are not the government's), and stay for the government
 to fill in.
@@ -54,6 +56,8 @@ SUMMED_PRACTICES: dict[str, str] = {
     "reading_points": "查阅点、公开专区个数",
     "trained_people": "参加政务公开培训人次",
     "circulars": "政务公开工作通报次数",
+    "attributed_documents": "源头认定公开属性的公文件数",
+    "attributed_public": "其中认定为主动公开的公文件数",
 }
 # 决策公开、政民互动和建议提案办理 (facts.engagement) that add up across agencies: each agency's
 # own 征求意见 items, its own mailbox's 留言, the 建议提案 it handled as 主办. 列席政府常务会议
@@ -152,6 +156,7 @@ def roll_up(
     summed = _build(agency, level, region, year, publish_date, cells, included)
     rollup = RollUp(summed, [(s, r.meta.agency) for s, r in included], cells, excluded)
     rollup.notes = _sum_facts(rollup, included)
+    _cover(rollup.report, included)
     flawed = [r.meta.agency for s, r in included if s in set(with_errors)]
     if flawed:
         rollup.notes.insert(
@@ -160,6 +165,17 @@ def roll_up(
         )
     rollup.missing = _missing(reports, included, expected, year, renames)
     return rollup
+
+
+def _cover(report: Report, included: Sequence[tuple[str, Report]]) -> None:
+    """The roll-up's coverage (facts.area.covered_departments / covered_townships): how many
+    部门 and 乡镇（街道） reports were summed, for the opening's 全县N个部门和N个乡镇（街道）;
+    a level with no report is None (not said). 其他 counts as neither."""
+    levels = Counter(r.meta.level for _, r in included)
+    departments = sum(levels[lv] for lv in AgencyLevel if lv.name.endswith("_department"))
+    townships = levels[AgencyLevel.township]
+    report.facts.area.covered_departments = departments or None
+    report.facts.area.covered_townships = townships or None
 
 
 def _exclusion(report: Report, year: int, key: str, own_key: str, seen: dict[str, str]) -> str:

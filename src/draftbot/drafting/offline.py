@@ -620,6 +620,8 @@ def _practices(report: Report, sheet: FactSheet, dropped: list[Dropped]) -> dict
         "reading_points",
         "trained_people",
         "circulars",
+        "attributed_documents",
+        "attributed_public",
     ):
         out[name] = getattr(p, name)
     return out
@@ -650,6 +652,12 @@ def _area_work(report: Report, sheet: FactSheet, dropped: list[Dropped]) -> dict
         "gazette_documents",
         "villages",
         "notice_boards",
+        "meeting_topics",
+        "site_checks",
+        "site_problems_fixed",
+        "accounts_closed",
+        "covered_departments",
+        "covered_townships",
     ):
         out[name] = getattr(a, name)
     return out
@@ -662,6 +670,7 @@ def _area_work(report: Report, sheet: FactSheet, dropped: list[Dropped]) -> dict
 _ORGANISATION_SAID = {
     "group_head": ("领导小组",),
     "work_plan": ("工作要点", "实施方案", "工作方案"),
+    "plan_tasks": ("项任务", "任务项"),
     "staff": ("兼职", "兼）职"),  # 专兼职人员, 专（兼）职工作人员
     "study_meetings": ("专题研究",),
 }
@@ -708,6 +717,8 @@ def _organisation(
         "work_plan": plan[0] if plan else None,
         "staff": o.staff,
         "study_meetings": o.study_meetings,
+        "plan_tasks": o.plan_tasks,
+        "plan_tasks_done": o.plan_tasks_done,
     }
     for name, words in _ORGANISATION_SAID.items():
         if any(word in note for word in words):
