@@ -96,6 +96,8 @@ CLAIM_PHRASES = (
     # how the work is organised (facts.organisation): only what the clerk reported
     "任组长", "专兼职", "专题研究", "常务会议", "班子会议", "工作要点",
     "热线", "访谈",
+    # counted government work (i12-gov3): only what the clerk counted
+    "源头认定", "公开属性", "议题", "监测检查", "整改问题", "关停整合", "分解任务", "报送的年度报告",
     # the purpose or manner of a reported practice (i12-length): only beside that practice
     "审查关", "不应公开的内容", "申请的渠道和办理流程", "查找主动公开", "不同渠道获取", "互为补充", "就近查阅", "统一查阅", "传播范围", "常用的方式推送", "不便上网", "依法公开的能力", "业务水平", "以监督促落实", "压实政务公开", "以通报促进",
 )  # fmt: skip
@@ -625,6 +627,7 @@ def generate_data_realistic(rng: random.Random, index: int) -> dict[str, Any]:
     _engagement_facts(random.Random(15_000 + index), data)
     _organisation_facts(random.Random(14_000 + index), data, kind)
     _talk_facts(random.Random(16_000 + index), data)
+    _government_counts(random.Random(17_000 + index), data)  # 16_000: _talk_facts
     if "problems" in facts and facts.get("organisation", {}).get("staff") == 1:  # not 多为兼职
         facts["problems"] = [p.replace("多为兼职", "为兼职") for p in facts.get("problems", [])]
     return data
@@ -1071,6 +1074,62 @@ def _talk_facts(rng: random.Random, data: dict[str, Any]) -> None:
         out[name] = rng.randint(low, high)
     if out:
         facts.setdefault("engagement", {}).update(out)
+
+
+# Counted work of real reports (i12-gov3): for each count, the share of the level's reports that
+# give it and its range. Governments: 常务会议议题 made public or explained, website and 政务新媒体
+# checks (quarterly to monthly) with the problems fixed and the stale accounts closed, the plan's
+# tasks (only beside a plan); every level: 公文公开属性源头认定 (most often in governments').
+_GOV_COUNTS = {"meeting_topics": (0.45, 20, 60), "site_checks": (0.6, 4, 12),
+               "accounts_closed": (0.35, 2, 30), "plan_tasks": (0.4, 30, 90),
+               "attributed_documents": (0.35, 120, 700)}  # fmt: skip
+GOVERNMENT_COUNTS_BY_LEVEL: dict[str, dict[str, tuple[float, int, int]]] = {
+    "区县政府": _GOV_COUNTS,
+    "市级政府": {**_GOV_COUNTS, "meeting_topics": (0.5, 30, 90), "plan_tasks": (0.45, 50, 120)},
+    "省级政府": {**_GOV_COUNTS, "meeting_topics": (0.5, 40, 120), "plan_tasks": (0.45, 60, 150)},
+    "县级部门": {"attributed_documents": (0.25, 10, 150)},
+    "市级部门": {"attributed_documents": (0.25, 20, 200)},
+    "省级部门": {"attributed_documents": (0.25, 30, 300)},
+    "乡镇（街道）": {"attributed_documents": (0.1, 10, 60)},
+}  # fmt: skip
+# Words of the notes that already tell a count: the clerk who wrote them would not also count it.
+GOVERNMENT_COUNTS_TOLD = {"meeting_topics": "议题", "site_checks": "监测",
+                          "accounts_closed": "关停", "plan_tasks": "任务",
+                          "attributed_documents": "公开属性"}  # fmt: skip
+
+
+def _government_counts(rng: random.Random, data: dict[str, Any]) -> None:
+    """The counted work of i12-gov3 (calibration above), drawn with its own generator so every
+    earlier draw stays; a count the notes already tell is not drawn, the plan's tasks only
+    beside a plan, 源头认定 only where practices are kept. Each part ≤ its whole (完成 ≤ 任务,
+    主动公开 ≤ 认定). An agency that reported almost nothing gets nothing."""
+    facts, level = data["facts"], data["meta"]["level"]
+    spec = GOVERNMENT_COUNTS_BY_LEVEL.get(level)
+    if spec is None or "proactive_notes" not in facts:
+        return
+    told = " ".join(v for k, v in facts.items() if k.endswith("_notes") or k == "other_matters")
+    for name, (chance, low, high) in spec.items():
+        if rng.random() >= chance or GOVERNMENT_COUNTS_TOLD[name] in told:
+            continue
+        value = rng.randint(low, high)
+        if name == "attributed_documents":
+            if "practices" not in facts:
+                continue
+            facts["practices"][name] = value
+            if rng.random() < 0.8:
+                facts["practices"]["attributed_public"] = int(value * rng.uniform(0.55, 0.9))
+        elif name == "plan_tasks":
+            org = facts.get("organisation", {})
+            if not org.get("work_plan"):
+                continue
+            org[name] = value
+            if rng.random() < 0.8:
+                org["plan_tasks_done"] = value if rng.random() < 0.6 else value - rng.randint(1, 5)
+        else:
+            area = facts.setdefault("area", {})
+            area[name] = value
+            if name == "site_checks" and rng.random() < 0.8:
+                area["site_problems_fixed"] = rng.randint(8, 40 * value // 4)
 
 
 GENERATORS = {"realistic": generate_data_realistic, "uniform": generate_data_uniform}

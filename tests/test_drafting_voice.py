@@ -58,6 +58,15 @@ CLAIM_PHRASES = (
     "政民互动",
     "热线",  # 12345热线、在线访谈 (i12-gov2)
     "访谈",
+    # counted government work (i12-gov3): only what the clerk counted
+    "源头认定",
+    "公开属性",
+    "议题",
+    "监测检查",
+    "整改问题",
+    "关停整合",
+    "分解任务",
+    "报送的年度报告",
     # the purpose or manner of a reported practice (i12-length): only beside that practice
     "审查关",
     "不应公开的内容",
