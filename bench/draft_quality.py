@@ -1093,9 +1093,9 @@ GOVERNMENT_COUNTS_BY_LEVEL: dict[str, dict[str, tuple[float, int, int]]] = {
     "乡镇（街道）": {"attributed_documents": (0.1, 10, 60)},
 }  # fmt: skip
 # Words of the notes that already tell a count: the clerk who wrote them would not also count it.
-GOVERNMENT_COUNTS_TOLD = {"meeting_topics": "议题", "site_checks": "监测",
-                          "accounts_closed": "关停", "plan_tasks": "任务",
-                          "attributed_documents": "公开属性"}  # fmt: skip
+GOVERNMENT_COUNTS_TOLD = {"meeting_topics": ("议题",), "site_checks": ("监测", "内容检查"),
+                          "accounts_closed": ("关停",), "plan_tasks": ("各项任务", "任务分解"),
+                          "attributed_documents": ("源头认定",)}  # fmt: skip
 
 
 def _government_counts(rng: random.Random, data: dict[str, Any]) -> None:
@@ -1109,7 +1109,7 @@ def _government_counts(rng: random.Random, data: dict[str, Any]) -> None:
         return
     told = " ".join(v for k, v in facts.items() if k.endswith("_notes") or k == "other_matters")
     for name, (chance, low, high) in spec.items():
-        if rng.random() >= chance or GOVERNMENT_COUNTS_TOLD[name] in told:
+        if rng.random() >= chance or any(w in told for w in GOVERNMENT_COUNTS_TOLD[name]):
             continue
         value = rng.randint(low, high)
         if name == "attributed_documents":

@@ -24,6 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 AREA_FIELDS = ("key_areas", "proposals", "open_days", "gazette_issues", "gazette_documents",
                "website_columns", "villages", "notice_boards")  # fmt: skip
+# The counted government work and the roll-up's coverage (i12-gov3, tests/test_government_counts.py)
+GOVERNMENT_COUNTS = ("meeting_topics", "site_checks", "site_problems_fixed", "accounts_closed",
+                     "covered_departments", "covered_townships")  # fmt: skip
 # A 区县政府's year, in the register of its report (figures invented for the test).
 COUNTY_AREA: dict[str, Any] = {
     "key_areas": ["社会救助", "公共资源配置"],
@@ -261,5 +264,5 @@ def test_a_bad_area_value_is_refused(field: str, value: Any) -> None:
 def test_every_area_field_is_in_the_model() -> None:
     from draftbot.model import AreaWork
 
-    assert tuple(AreaWork.model_fields) == AREA_FIELDS
+    assert tuple(AreaWork.model_fields) == AREA_FIELDS + GOVERNMENT_COUNTS
     assert all(info.description for info in AreaWork.model_fields.values())

@@ -53,12 +53,18 @@ OPTIONAL_FIELDS = frozenset(
         "facts.practices.reading_points",
         "facts.practices.trained_people",
         "facts.practices.circulars",
+        "facts.practices.attributed_documents",
+        "facts.practices.attributed_public",
         "facts.area.proposals",
         "facts.area.open_days",
         "facts.area.gazette_issues",
         "facts.area.gazette_documents",
         "facts.area.villages",
         "facts.area.notice_boards",
+        "facts.area.meeting_topics",
+        "facts.area.site_checks",
+        "facts.area.site_problems_fixed",
+        "facts.area.accounts_closed",
         "facts.engagement.consultations",
         "facts.engagement.attendees",
         "facts.engagement.messages",
@@ -72,6 +78,8 @@ OPTIONAL_FIELDS = frozenset(
         "facts.organisation.study_meetings",
         "facts.organisation.group_head",
         "facts.organisation.work_plan",
+        "facts.organisation.plan_tasks",
+        "facts.organisation.plan_tasks_done",
     }
 )
 CATEGORY_FIELD = "facts.proactive_categories"
