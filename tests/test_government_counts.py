@@ -229,3 +229,25 @@ def test_a_roll_up_counts_its_departments_and_townships_and_says_so() -> None:
     assert unmatched_numbers(texts["overview_intro"], build_fact_sheet(rollup.report)) == []
     # not a roll-up: no coverage sentence
     assert "报送的年度报告" not in draft_offline(base)["overview_intro"]
+
+
+# --- the LLM's fact sheet: each count in the lines of its own section ------------------------
+
+
+def test_the_fact_sheet_gives_each_count_to_its_section() -> None:
+    from draftbot.drafting.sections import SECTION_TOPICS
+
+    sheet = build_fact_sheet(_county())
+    expected = {
+        "overview_management": ("源头认定公开属性的公文 412 件", "认定为主动公开的公文 356 件"),
+        "overview_platform": ("监测检查 4 次", "整改问题 27 个", "关停整合政务新媒体账号"),
+        "overview_supervision": ("工作要点分解的任务 45 项", "已完成的任务 43 项"),
+    }
+    for section, lines in expected.items():
+        text = "\n".join(sheet.lines(*SECTION_TOPICS[section]))
+        for line in lines:
+            assert line in text, (section, line)
+    proactive = "\n".join(sheet.lines(*SECTION_TOPICS["overview_proactive"]))
+    assert "常务会议议题会后公开或解读 38 个" in proactive
+    supervision = "\n".join(sheet.lines(*SECTION_TOPICS["overview_supervision"]))
+    assert "源头认定" not in supervision and "议题" not in supervision

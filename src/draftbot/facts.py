@@ -432,8 +432,8 @@ def _area_facts(b: _Builder, report: Report) -> None:
             ("platform", "政府网站和政务新媒体监测检查", "次", a.site_checks),
             ("platform", "监测检查发现并整改问题", "个", a.site_problems_fixed),
             ("platform", "关停整合政务新媒体账号（不是运营的账号数）", "个", a.accounts_closed),
-            ("basic", "本汇总报告汇总的部门报告", "个", a.covered_departments),
-            ("basic", "本汇总报告汇总的乡镇（街道）报告", "个", a.covered_townships),
+            ("basic", "本汇总报告汇总的部门报告（只写在导语）", "个", a.covered_departments),
+            ("basic", "本汇总报告汇总的乡镇（街道）报告（只写在导语）", "个", a.covered_townships),
         ),
     )
 
