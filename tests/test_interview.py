@@ -240,6 +240,7 @@ def busy_answers(table3_answer: list[str], table4_answer: list[str]) -> list[str
         "",
         "保密审查、三审三校",
         "",
+        "",  # 源头认定 not counted (its 其中主动公开 is then not asked)
         "2",
         "",
         "45",
