@@ -24,6 +24,8 @@ from draftbot.model import Meta, Organisation, Practices, Report
 from draftbot.question_bank import QuestionBank, load_bank
 from draftbot.review import review_report
 from draftbot.rollup import roll_up
+from draftbot.store import Store
+from web_helpers import create_report, edit, make_client
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -251,3 +253,33 @@ def test_the_fact_sheet_gives_each_count_to_its_section() -> None:
     assert "常务会议议题会后公开或解读 38 个" in proactive
     supervision = "\n".join(sheet.lines(*SECTION_TOPICS["overview_supervision"]))
     assert "源头认定" not in supervision and "议题" not in supervision
+
+
+# --- the web facts page: by level, saved as typed, a part over its whole refused ---------------
+
+
+def test_the_counts_are_on_the_facts_page_and_autosave(tmp_path: Path) -> None:
+    with make_client(tmp_path) as client:
+        report_id = create_report(client)  # a 县级部门: 源头认定 only
+        page = client.get(f"/reports/{report_id}/facts").text
+        assert 'data-key="facts.practices.attributed_documents"' in page
+        assert 'data-key="facts.organisation.plan_tasks"' not in page
+        assert 'data-key="facts.area.site_checks"' not in page
+        changes = {"facts.practices.attributed_documents": "36件",
+                   "facts.practices.attributed_public": "三十"}  # fmt: skip
+        assert edit(client, report_id, changes).status_code == 200
+        bad = edit(client, report_id, {"facts.practices.attributed_public": "40"})
+        assert bad.status_code == 422 and "facts.practices.attributed_public" in bad.text
+        assert edit(client, report_id, {"meta.level": "区县政府"}).status_code == 200
+        page = client.get(f"/reports/{report_id}/facts").text
+        for key in ("facts.area.meeting_topics", "facts.area.accounts_closed",
+                    "facts.organisation.plan_tasks_done"):  # fmt: skip
+            assert f'data-key="{key}"' in page, key
+        changes = {"facts.area.accounts_closed": "6个", "facts.organisation.plan_tasks": "45",
+                   "facts.area.site_checks": ""}  # fmt: skip
+        assert edit(client, report_id, changes).status_code == 200
+        saved = Store.in_folder(client.app.state.config.data_dir).get(report_id).report
+        assert saved.facts.practices.attributed_documents == 36
+        assert saved.facts.practices.attributed_public == 30
+        assert saved.facts.area.accounts_closed == 6 and saved.facts.area.site_checks is None
+        assert saved.facts.organisation.plan_tasks == 45
