@@ -283,3 +283,21 @@ def test_the_counts_are_on_the_facts_page_and_autosave(tmp_path: Path) -> None:
         assert saved.facts.practices.attributed_public == 30
         assert saved.facts.area.accounts_closed == 6 and saved.facts.area.site_checks is None
         assert saved.facts.organisation.plan_tasks == 45
+
+
+def test_a_note_telling_the_same_work_is_not_said_again() -> None:
+    report = _county()
+    notes = {
+        "management_notes": "建立公开属性源头认定机制，拟文时同步确定公开方式。",
+        "proactive_notes": "常务会议议题会后及时公开。",
+        "platform_notes": "每季度对全县政府网站开展监测检查。",
+        "supervision_notes": "年度工作要点明确的各项任务均已落实。",
+    }
+    report = report.model_copy(update={"facts": report.facts.model_copy(update=notes)})
+    texts = draft_offline(report)
+    assert texts["overview_management"].count("源头认定") == 1
+    assert texts["overview_proactive"].count("议题") == 1
+    assert texts["overview_platform"].count("监测检查") == 1
+    supervision = texts["overview_supervision"]  # the clerk's sentence stands; no count beside it
+    assert "各项任务均已落实" in supervision and "45项" not in supervision
+    assert [f.code for f in review_report(_drafted(report))] == []
