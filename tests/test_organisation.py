@@ -212,13 +212,43 @@ def test_what_the_clerk_note_already_says_is_not_said_twice() -> None:
     report = _report(organisation=ORG, supervision_notes=note)
     supervision = draft_offline(report)["overview_supervision"]
     assert supervision.count("领导小组") == 1 and "调整政务公开工作领导小组" in supervision
-    assert "《2023年政务公开工作要点》" not in supervision  # the note tells the plan
+    # the note names the plan without its title: the title is told, the note's mention is not
+    assert "《2023年政务公开工作要点》" in supervision
+    assert "印发年度政务公开工作要点" not in supervision
     # the figure-less mentions give way to the clauses with the clerk's figures
     assert supervision.count("专题研究") == 1 and "2次" in supervision
     assert supervision.count("兼）职") + supervision.count("专兼职") == 1
     assert "3名" in supervision
     findings = review_report(_drafted(report))
     assert [f for f in findings if f.section == "overview_supervision" or f.code == "P-01"] == []
+
+
+@pytest.mark.parametrize(
+    ("note", "word", "fact", "kept", "gone"),
+    [
+        ("领导小组召开专题会议，研究部署年度重点任务。", "领导小组", "由局长", "", "研究部署"),
+        ("对照上级年度工作要点逐项落实。", "工作要点", "《2023年政务公开工作要点》", "", "逐项落实"),
+        ("建立工作台账，对照工作要点按月调度。", "工作要点", "《2023年政务公开工作要点》",
+         "建立工作台账", "按月调度"),
+    ],
+)  # fmt: skip
+def test_a_note_that_only_names_the_word_does_not_hide_the_fact(
+    note: str, word: str, fact: str, kept: str, gone: str
+) -> None:
+    texts = draft_offline(_report(organisation=ORG, supervision_notes=note))
+    whole = "\n".join(texts.values())
+    assert fact in texts["overview_supervision"]
+    assert whole.count(word) == 1, whole  # the structured fact only
+    assert kept in whole and gone not in whole
+
+
+def test_a_note_naming_the_head_or_the_title_keeps_the_clerk_words() -> None:
+    note = "成立由局长任组长的政务公开工作领导小组。印发《2023年政务公开工作要点》。"
+    supervision = draft_offline(_report(organisation=ORG, supervision_notes=note))[
+        "overview_supervision"
+    ]
+    assert supervision.count("领导小组") == 1 and "成立由局长任组长" in supervision
+    assert supervision.count("《2023年政务公开工作要点》") == 1
 
 
 def test_a_note_giving_the_staff_with_its_figure_keeps_it_once() -> None:

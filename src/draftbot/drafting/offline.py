@@ -349,7 +349,8 @@ def offline_context(
     opt = instruction or OfflineInstruction()
     voice = voice_for(meta.agency, meta.level)
     apps = applications(report)
-    notes = _notes(report, sheet, dropped, voice)
+    plan = _plan_title(report, sheet, dropped)
+    notes = _notes(report, sheet, dropped, voice, plan)
     seed = f"{meta.agency}|{meta.report_year}"
     signals = _signals(report, apps)
     problems = usable_items(f.problems, sheet, ("problems", "本年存在的问题"), dropped)
@@ -406,7 +407,7 @@ def offline_context(
         "practices": _practices(report, sheet, dropped),
         "local": _area_work(report, sheet, dropped),
         "engage": report.facts.engagement.model_dump(),
-        "org": _organisation(report, sheet, dropped, notes["supervision"]),
+        "org": _organisation(report, plan, notes["supervision"]),
         "summary": overview_summary(report, opt),
         "arrange": functools.partial(arrange, seed),
         "tenths": share_tenths,
@@ -452,9 +453,13 @@ def weave(
         [_strip_subject(p, subject) for p in parts if p],
         [_strip_subject(p, subject) for p in notes if p],
     )
-    parts = own + parts if variant(seed, key + ".order", 2) and parts else parts + own
+    # the structured facts lead (they hold the figures), the clerk's own clauses follow; a list
+    # longer than `LIST_CAP` keeps its first items and says the rest in sentences after it
+    parts = parts + own
     if not parts:
         return ""
+    parts, overflow = parts[:LIST_CAP], parts[LIST_CAP:]
+    own_subject = subject
     if _has_subject(parts[0]):  # 县政府办公室每季度检查…: its own subject, none added
         subject = ""
     options = ["", *openers]
@@ -468,7 +473,20 @@ def weave(
     topic = TOPICS.get(f"overview_{key}", ("", ()))[1]
     if topic and not any(word in text for word in topic):
         text = _arranged(parts, shape, subject, openers[0] if openers else "", leads[0], link)
-    return text
+    return text + _overflow(overflow, own_subject)
+
+
+# The most items a sub-part lists (一是…六是…); the rest follow in sentences of their own.
+LIST_CAP = 6
+
+
+def _overflow(items: list[str], subject: str) -> str:
+    """Items beyond `LIST_CAP`, as sentences of a following paragraph (nothing is dropped),
+    the first with `subject` unless it has its own."""
+    if not items:
+        return ""
+    first = items[0] if _has_subject(items[0]) else subject + items[0]
+    return "\n¶\n此外，" + "".join(item + "。" for item in [first, *items[1:]])
 
 
 # Work items a sub-part names once (review P-12 looks for the same): two items that both name
@@ -663,10 +681,12 @@ def _area_work(report: Report, sheet: FactSheet, dropped: list[Dropped]) -> dict
     return out
 
 
-# Words of the clerk's 监督保障 note that already tell an organisation answer: the note's
-# words stand and the answer is not told again. A figure-less mention of the staff or the
-# study meetings is dropped from the note by `_notes` first, so these words left in the note
-# come with the clerk's own figure.
+# Words of the clerk's notes that name an organisation answer. A note that gives the same fact
+# (the head's post beside 领导小组, the plan's 《title》) stands and the answer is not told again;
+# a note that only names the word (领导小组召开会议…, 对照工作要点…) loses that clause instead
+# (`fact_terms`), so the structured fact, which is more exact, is told. A figure-less mention of
+# the staff or the study meetings is dropped from the note by `_notes` first, so these words
+# left in the note come with the clerk's own figure.
 _ORGANISATION_SAID = {
     "group_head": ("领导小组",),
     "work_plan": ("工作要点", "实施方案", "工作方案"),
@@ -696,13 +716,9 @@ def proposals_remainder(note: str, handled: int | None) -> str:
     return rest
 
 
-def _organisation(
-    report: Report, sheet: FactSheet, dropped: list[Dropped], note: str
-) -> dict[str, Any]:
-    """facts.organisation for the templates (as `org`): the leading group's head, the plan's
-    title (checked like the clerk's other text), the staff and study-meeting counts, and
-    `meeting` (常务会议 / 党政班子会议 / 领导班子会议, `facts.meeting_name`); an answer the
-    clerk's 监督保障 note already tells (`_ORGANISATION_SAID`) is None."""
+def _plan_title(report: Report, sheet: FactSheet, dropped: list[Dropped]) -> str | None:
+    """The year's plan (facts.organisation.work_plan) as the prose may state it: checked like
+    the clerk's other text, None when it names another year (recorded)."""
     o = report.facts.organisation
     where = ("overview_supervision", "年度工作要点")
     plan = usable_items([o.work_plan] if o.work_plan else [], sheet, where, dropped)
@@ -711,17 +727,59 @@ def _organisation(
         dropped.append(
             Dropped(*where, plan[0], "标题中的年份不是统计年度，请核对是否为本年印发的文件")
         )
-        plan = []
+        return None
+    return plan[0] if plan else None
+
+
+def _gives_same(name: str, value: str, note: str) -> bool:
+    """Whether the clerk's note states the organisation answer `name` itself: the head's post
+    (常务副市长) next to 领导小组, the plan's title in 《》; staff and study meetings as before
+    (their figure-less mentions are gone, so a mention left carries the clerk's figure)."""
+    if not any(word in note for word in _ORGANISATION_SAID[name]):
+        return False
+    if name == "group_head":
+        return value in note
+    if name == "work_plan":
+        titles = re.findall(r"《[^》]+》", value)
+        return any(title in note for title in titles or [value])
+    return True
+
+
+def fact_terms(report: Report, plan: str | None, supervision_note: str) -> list[str]:
+    """Words naming a structured fact the draft states with its figure or name (列席 for the
+    attendees of 常务会议, 征求意见 for the consultations, 领导小组 and 工作要点 for the
+    organisation answers the clerk's 监督保障 note does not itself give): a clause of the clerk's
+    notes in any part that names one of them says that work again and is left out
+    (`without_clauses`; one with a figure of its own stays)."""
+    e, o = report.facts.engagement, report.facts.organisation
+    terms = []
+    if e.attendees:
+        terms.append("列席")
+    if e.consultations:
+        terms.append("征求意见")
+    if o.group_head and not _gives_same("group_head", o.group_head, supervision_note):
+        terms.append("领导小组")
+    if plan and not _gives_same("work_plan", plan, supervision_note):
+        terms.append("工作要点")
+    return terms
+
+
+def _organisation(report: Report, plan: str | None, note: str) -> dict[str, Any]:
+    """facts.organisation for the templates (as `org`): the leading group's head, the plan's
+    title (`_plan_title`), the staff and study-meeting counts, and `meeting` (常务会议 /
+    党政班子会议 / 领导班子会议, `facts.meeting_name`); an answer the clerk's 监督保障 note
+    itself gives (`_gives_same`) is None."""
+    o = report.facts.organisation
     out: dict[str, Any] = {
         "group_head": o.group_head,
-        "work_plan": plan[0] if plan else None,
+        "work_plan": plan,
         "staff": o.staff,
         "study_meetings": o.study_meetings,
         "plan_tasks": o.plan_tasks,
         "plan_tasks_done": o.plan_tasks_done,
     }
-    for name, words in _ORGANISATION_SAID.items():
-        if any(word in note for word in words):
+    for name in _ORGANISATION_SAID:
+        if out[name] and _gives_same(name, str(out[name]), note):
             out[name] = None
     meeting = meeting_name(report)
     out["meeting"] = meeting.removeprefix("政府") if meeting.startswith("政府") else meeting
@@ -764,8 +822,15 @@ def _amounts(report: Report, dropped: list[Dropped]) -> dict[str, str]:
 
 
 def _notes(
-    report: Report, sheet: FactSheet, dropped: list[Dropped], voice: Voice
+    report: Report,
+    sheet: FactSheet,
+    dropped: list[Dropped],
+    voice: Voice,
+    plan: str | None = None,
 ) -> dict[str, str]:
+    """The clerk's notes of every part, each work said once: within a part (`_said_once`),
+    beside a fact a template states with its figure (培训3次, `fact_terms`), and across parts
+    (`across_parts`: a sentence saying what an earlier part's note already said is left out)."""
     f, agency = report.facts, report.meta.agency
     notes = {
         name: _own_voice(
@@ -794,7 +859,39 @@ def _notes(
             notes["proactive"] = without_clauses(notes["proactive"], word)
     where = ("other_matters", "其他需要报告的事项")
     notes["other_matters"] = _said_once(usable_text(f.other_matters, sheet, where, dropped))
-    return notes
+    for term in fact_terms(report, plan, notes["supervision"]):
+        notes = {name: without_term(text, term) for name, text in notes.items()}
+    return across_parts(notes)
+
+
+def without_term(text: str, term: str) -> str:
+    """`text` without what it says about `term` (a work the draft states from the data): a
+    sentence that opens with it is left out (the rest explains it), otherwise only its clauses
+    naming it are; a clause with a figure of its own stays."""
+    out = []
+    for sentence in split_sentences(text, at_semicolons=False):
+        end = sentence[-1] if sentence[-1] in "。！？!?" else ""
+        clauses = [c for c in re.split(r"(?<=[，,；;])", sentence[: len(sentence) - len(end)]) if c]
+        said = [term in c and not re.search(r"\d", c) for c in clauses]
+        if said and said[0]:
+            continue
+        out.append("".join(c for c, s in zip(clauses, said, strict=True) if not s).rstrip("，,；;"))
+        out[-1] += end or "。"
+    return "".join(s for s in out if s.strip("。！？!?"))
+
+
+def across_parts(notes: dict[str, str]) -> dict[str, str]:
+    """The clerk's notes with each work said once in the whole report: in the report's order
+    (（一）…（五）, 六), a sentence that says what an earlier part's note said (`same_work`) is
+    left out, or only its clauses that say it are (`distinct`)."""
+    earlier: list[str] = []
+    out = {}
+    for name, text in notes.items():
+        sentences = [s for s in split_sentences(text, at_semicolons=False) if s.strip()]
+        kept = distinct(earlier, sentences)[1] if earlier else sentences
+        out[name] = "".join(s if s[-1] in "。！？!?" else s + "。" for s in kept)
+        earlier += kept
+    return out
 
 
 def _once_with_subject(text: str, agency: str, voice: Voice) -> str:
