@@ -229,7 +229,7 @@ def test_a_note_written_with_this_office_is_put_in_the_agencys_voice() -> None:
     report = _report(facts__platform_notes="本机关优化门户网站专栏设置。")
     text = draft_offline(report)["overview_platform"]
     assert "本机关" not in text and "优化门户网站专栏设置" in text
-    assert re.search(r"(?:我局|一是)优化门户网站专栏设置", text), text
+    assert re.search(r"(?:我局|[一二三四五六]是|，|；)优化门户网站专栏设置", text), text
 
 
 # --- each fact once, in its place --------------------------------------------------------
