@@ -190,3 +190,74 @@ def test_a_note_moved_to_the_front_gets_no_subject(busy: Report) -> None:
     proactive = draft_offline(report)["overview_proactive"]
     assert proactive.count("财政预决算") == 1 and "政府债务" in proactive, proactive
     assert "县政府财政预决算" not in proactive and "全县财政预决算" not in proactive, proactive
+
+
+# --- each work once in the whole report, lists of a readable length, 表二 in table order -------
+
+
+def test_review_finds_a_work_stated_in_two_parts(busy: Report) -> None:
+    texts = {
+        "overview_proactive": "邀请公众代表列席政府常务会议12人次。",
+        "other_matters": "部分会议邀请利益相关方列席。",
+    }
+    found = [f for f in review_report(_with_prose(busy, **texts)) if f.code == "P-12"]
+    assert [(f.section, "“列席”" in f.message) for f in found] == [("other_matters", True)]
+
+
+def test_a_note_in_a_later_part_does_not_repeat_an_earlier_part_or_a_fact(busy: Report) -> None:
+    from draftbot.model import Engagement
+
+    report = _as(
+        busy,
+        "湖州市民政局",
+        engagement=Engagement(attendees=6, consultations=3),
+        supervision_notes="对照上级年度工作要点逐项落实并开展自查。建立政务公开责任清单。",
+        other_matters="对照上级政务公开工作要点，逐项落实并按季度调度。部分会议邀请利益相关方列席。"
+        "公开征求意见的草案均反馈采纳情况。组织开展政府开放日活动。",
+    )
+    texts = draft_offline(report)
+    whole = "\n".join(texts.values())
+    for work in ("工作要点", "列席", "征求意见"):
+        assert whole.count(work) == 1, (work, whole)
+    assert "工作要点" in texts["overview_supervision"] and "列席" in texts["overview_proactive"]
+    assert "开放日" in texts["other_matters"]  # other work stays
+    assert not [f for f in review_report(_with_prose(report, **texts)) if f.code == "P-12"]
+
+
+def test_a_long_list_keeps_six_items_and_says_the_rest_after_it(busy: Report) -> None:
+    notes = [
+        "建立政务公开工作责任清单", "主要负责人专题听取政务公开工作汇报",
+        "对信息发布不及时的单位进行约谈提醒", "对发现的问题建立整改台账，逐项销号",
+        "邀请人大代表走进服务中心听取意见", "组织各单位交叉评查公开专栏",
+        "聘请社会监督员暗访公开窗口", "年底对各单位的公开工作进行评估",
+    ]  # fmt: skip
+    for name in NAMES[:6]:
+        report = _as(busy, name, supervision_notes="。".join(notes) + "。")
+        text = draft_offline(report)["overview_supervision"]
+        first = text.split("\n")[0]
+        assert not re.search("七是", first) and first.count("；") <= 5, text
+        for note in notes:  # nothing is lost
+            assert note in text, (note, text)
+
+
+def test_table2_is_one_sentence_in_the_table_order(busy: Report) -> None:
+    order = ("规范性文件", "行政许可", "行政处罚", "行政强制", "行政事业性收费")
+    for name in NAMES:
+        text = draft_offline(_as(busy, name))["overview_proactive"]
+        table = text.split("\n")[-1]
+        assert table.count("。") == 1 and "据统计" not in table and "另外" not in table, table
+        where = [table.index(w) for w in order if w in table]
+        assert len(where) == 5 and where == sorted(where), table
+
+
+def test_platform_items_hold_one_fact_and_the_website_is_a_channel(
+    examples_dir: Path,
+) -> None:
+    report = load_report(examples_dir / "county-gov-2023.yaml")
+    for name in ("德清县人民政府", "长兴县人民政府", "安吉县人民政府", "海盐县人民政府"):
+        meta = report.meta.model_copy(update={"agency": name})
+        text = draft_offline(report.model_copy(update={"meta": meta}))["overview_platform"]
+        assert not re.search(r"(?:^|[是，；。])在[^，；。]*专栏公开政府信息[；。]", text), text
+        assert text.count("查阅点") == 1, text
+        items = re.split(r"[一二三四五六]是", text.split("\n")[0])[1:]
+        assert all("；" not in i.rstrip("；") for i in items), text
