@@ -37,7 +37,7 @@ from ..outline import SECTION_KEYS
 from ..review.content import TOPICS
 from ..review.copying import similarity
 from ..review.measures import repeats_fix
-from ..review.repeats import SAID_ONCE
+from ..review.repeats import SAID_ONCE, SAID_ONCE_IN_REPORT
 from ..text import split_sentences, wrong_years
 from ..units import unit_suspicions
 from .cleanup import clean_model_text
@@ -882,11 +882,15 @@ def without_term(text: str, term: str) -> str:
 
 def across_parts(notes: dict[str, str]) -> dict[str, str]:
     """The clerk's notes with each work said once in the whole report: in the report's order
-    (（一）…（五）, 六), a sentence that says what an earlier part's note said (`same_work`) is
-    left out, or only its clauses that say it are (`distinct`)."""
+    (（一）…（五）, 六), a sentence that says what an earlier part's note said (`same_work`, or
+    one of `SAID_ONCE_IN_REPORT` named again: 对照工作要点…) is left out, or only its clauses
+    that say it are (`distinct`, `without_term`)."""
     earlier: list[str] = []
     out = {}
     for name, text in notes.items():
+        for term in SAID_ONCE_IN_REPORT:
+            if any(term in s for s in earlier):
+                text = without_term(text, term)
         sentences = [s for s in split_sentences(text, at_semicolons=False) if s.strip()]
         kept = distinct(earlier, sentences)[1] if earlier else sentences
         out[name] = "".join(s if s[-1] in "。！？!?" else s + "。" for s in kept)
