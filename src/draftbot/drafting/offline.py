@@ -482,18 +482,19 @@ LIST_CAP = 6
 
 def _overflow(items: list[str], subject: str) -> str:
     """Items beyond `LIST_CAP`, as sentences of a following paragraph (nothing is dropped),
-    the first with `subject` unless it has its own."""
+    the first with `subject` when it opens with its verb."""
     if not items:
         return ""
-    first = items[0] if _has_subject(items[0]) else subject + items[0]
+    first = subject + items[0] if items[0][:1] in _VERB_START else items[0]
     return "\n¶\n此外，" + "".join(item + "。" for item in [first, *items[1:]])
 
 
 # Work items a sub-part names once (review P-12 looks for the same): two items that both name
 # one of these say the same thing; also 查阅点 and 重点领域 (the 查阅点 counted and then set up
 # again, a clerk's 重点公开… beside the 重点领域 line), which the review leaves alone (a channel
-# may be called 政务服务中心查阅点, a category 重点领域信息).
-_SAID_ONCE = (*SAID_ONCE, "查阅点", "重点领域")
+# may be called 政务服务中心查阅点, a category 重点领域信息); and 关停 (closing stale new-media
+# accounts) and 专职工作人员 (named again per department), which clerks write twice in other words.
+_SAID_ONCE = (*SAID_ONCE, "查阅点", "重点领域", "关停", "专职工作人员")
 _NEAR_DUPLICATE = 0.4  # review.copying.similarity of two items saying one thing in other words
 # Words every item of a sub-part may hold: left out before two items are compared.
 _COMMON_WORDS = re.compile(r"政务公开工作|政府信息公开|政务公开|政府信息|信息公开|工作")
@@ -857,6 +858,8 @@ def _notes(
     for word, value in (("政策解读", f.policy_interpretations), ("发布会", f.press_conferences)):
         if value:
             notes["proactive"] = without_clauses(notes["proactive"], word)
+    if f.area.key_areas:  # the 重点领域 line says what was published 重点; the note just 公开
+        notes["proactive"] = notes["proactive"].replace("重点公开", "公开")
     where = ("other_matters", "其他需要报告的事项")
     notes["other_matters"] = _said_once(usable_text(f.other_matters, sheet, where, dropped))
     for term in fact_terms(report, plan, notes["supervision"]):
