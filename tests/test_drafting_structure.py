@@ -261,3 +261,13 @@ def test_platform_items_hold_one_fact_and_the_website_is_a_channel(
         assert text.count("查阅点") == 1, text
         items = re.split(r"[一二三四五六]是", text.split("\n")[0])[1:]
         assert all("；" not in i.rstrip("；") for i in items), text
+
+
+def test_on_request_states_the_total_before_the_change_and_closing_before_results(
+    busy: Report,
+) -> None:
+    for name in NAMES:
+        text = draft_offline(_as(busy, name))["overview_on_request"]
+        assert text.index("30件") < text.index("增加4件"), text
+        first = text.index("办结")
+        assert first < text.index("予以公开"), text
