@@ -42,6 +42,8 @@ def test_same_work_names_one_work_once() -> None:
         "重点公开财政预决算、重大建设项目和公共资源配置信息",
         "财政预决算、政府债务和重大建设项目批准实施信息按规定集中公开",
     )
+    # one work under two names
+    assert same_work("依申请公开答复书统一使用规范文本", "统一全域依申请公开答复文书格式")
     # different work in one sub-part stays apart
     assert not same_work(
         "落实责任追究，压实政务公开工作责任", "建立政务公开工作责任清单，明确到科室和个人"

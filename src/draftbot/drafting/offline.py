@@ -495,6 +495,9 @@ def _overflow(items: list[str], subject: str) -> str:
 # may be called 政务服务中心查阅点, a category 重点领域信息); and 关停 (closing stale new-media
 # accounts) and 专职工作人员 (named again per department), which clerks write twice in other words.
 _SAID_ONCE = (*SAID_ONCE, "查阅点", "重点领域", "关停", "专职工作人员")
+# One work under several names: two items naming it in any of them say the same thing (答复书统一
+# 使用规范文本 and 统一答复文书格式).
+_ONE_WORK = (("规范文本", "文书格式", "文书范本", "格式文本"),)
 _NEAR_DUPLICATE = 0.4  # review.copying.similarity of two items saying one thing in other words
 # Words every item of a sub-part may hold: left out before two items are compared.
 _COMMON_WORDS = re.compile(r"政务公开工作|政府信息公开|政务公开|政府信息|信息公开|工作")
@@ -502,9 +505,12 @@ _COMMON_WORDS = re.compile(r"政务公开工作|政府信息公开|政务公开|
 
 def same_work(a: str, b: str) -> bool:
     """Whether two items of one sub-part say the same work: both name one of `_SAID_ONCE`'s
-    work items, read alike (`similarity` at least 0.4 once the words any item may hold,
-    政务公开工作 …, are left out), or share two names of five characters or more."""
+    work items (or one work of `_ONE_WORK` in either of its names), read alike (`similarity`
+    at least 0.4 once the words any item may hold, 政务公开工作 …, are left out), or share two
+    names of five characters or more."""
     if any(term in a and term in b for term in _SAID_ONCE):
+        return True
+    if any(any(t in a for t in names) and any(t in b for t in names) for names in _ONE_WORK):
         return True
     a, b = _COMMON_WORDS.sub("|", a), _COMMON_WORDS.sub("|", b)
     if similarity(a, b) >= _NEAR_DUPLICATE:
