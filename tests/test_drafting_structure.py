@@ -273,3 +273,24 @@ def test_on_request_states_the_total_before_the_change_and_closing_before_result
         assert text.index("30件") < text.index("增加4件"), text
         first = text.index("办结")
         assert first < text.index("予以公开"), text
+
+
+@pytest.mark.parametrize(
+    ("note", "kept", "gone"),
+    [
+        ("我局公开{name}和医保报销政策。建立公开台账。", "公开医保报销政策", ""),
+        ("在网站公开{name}，方便群众查询。建立公开台账。", "建立公开台账", "方便群众查询"),
+    ],
+)
+def test_a_counted_category_is_not_named_again_by_the_note(
+    busy: Report, note: str, kept: str, gone: str
+) -> None:
+    name = busy.facts.proactive_categories[0].name  # a name holding 和
+    for agency in NAMES[:4]:
+        report = _as(busy, agency, proactive_notes=note.format(name=name))
+        proactive = draft_offline(report)["overview_proactive"]
+        assert proactive.count(name) == 1, proactive
+        assert kept in proactive and "建立公开台账" in proactive, proactive
+        assert not gone or gone not in proactive, proactive
+        brief = draft_offline(report, instruction="更简洁")["overview_proactive"]
+        assert name in brief  # no list of categories: the note's words stay

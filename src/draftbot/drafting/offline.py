@@ -350,7 +350,7 @@ def offline_context(
     voice = voice_for(meta.agency, meta.level)
     apps = applications(report)
     plan = _plan_title(report, sheet, dropped)
-    notes = _notes(report, sheet, dropped, voice, plan)
+    notes = _notes(report, sheet, dropped, voice, plan, categories_listed=not opt.brief)
     seed = f"{meta.agency}|{meta.report_year}"
     signals = _signals(report, apps)
     problems = usable_items(f.problems, sheet, ("problems", "本年存在的问题"), dropped)
@@ -834,9 +834,11 @@ def _notes(
     dropped: list[Dropped],
     voice: Voice,
     plan: str | None = None,
+    categories_listed: bool = True,
 ) -> dict[str, str]:
     """The clerk's notes of every part, each work said once: within a part (`_said_once`),
-    beside a fact a template states with its figure (培训3次, `fact_terms`), and across parts
+    beside a fact a template states with its figure (培训3次, `fact_terms`; the categories
+    （一） lists, `without_categories`, unless `categories_listed` is False), and across parts
     (`across_parts`: a sentence saying what an earlier part's note already said is left out)."""
     f, agency = report.facts, report.meta.agency
     notes = {
@@ -864,6 +866,9 @@ def _notes(
     for word, value in (("政策解读", f.policy_interpretations), ("发布会", f.press_conferences)):
         if value:
             notes["proactive"] = without_clauses(notes["proactive"], word)
+    if categories_listed:  # （一） names each category (with its count when it may)
+        names = {c.name for c in f.proactive_categories}
+        notes["proactive"] = without_categories(notes["proactive"], names)
     if f.area.key_areas:  # the 重点领域 line says what was published 重点; the note just 公开
         notes["proactive"] = notes["proactive"].replace("重点公开", "公开")
     where = ("other_matters", "其他需要报告的事项")
@@ -871,6 +876,40 @@ def _notes(
     for term in fact_terms(report, plan, notes["supervision"]):
         notes = {name: without_term(text, term) for name, text in notes.items()}
     return across_parts(notes)
+
+
+# 公开定点医药机构名单和医保报销政策: what a clause says was published, a list joined by 、和及.
+_PUBLISHED_LIST = re.compile(r"(公开|发布)([^，。；]+?)(?=[，。；]|$)")
+
+
+def without_categories(text: str, names: set[str]) -> str:
+    """The clerk's （一） note without the counted categories (`names`) it names again as what
+    was published (公开定点医药机构名单和医保报销政策 beside 定点医药机构名单39条 →
+    公开医保报销政策); a clause that names only those is left out."""
+    if not names:
+        return text
+
+    named = "|".join(f"{re.escape(n)}(?:信息)?" for n in sorted(names, key=len, reverse=True))
+
+    def cut(clause: str) -> str | None:  # None: the clause names only counted categories
+        match = _PUBLISHED_LIST.search(clause)
+        if match is None:
+            return clause
+        items = re.findall(named + r"|[^、和及]+", match.group(2))  # a name may hold 和
+        kept = [i for i in items if i not in names and i.removesuffix("信息") not in names]
+        if not kept:
+            return None
+        return clause[: match.start(2)] + "和".join(kept) + clause[match.end(2) :]
+
+    out = []
+    for sentence in split_sentences(text, at_semicolons=False):
+        end = sentence[-1] if sentence[-1] in "。！？!?" else ""
+        clauses = [c for c in re.split(r"(?<=[，,；;])", sentence[: len(sentence) - len(end)]) if c]
+        kept = [cut(c) for c in clauses]
+        if kept and kept[0] is None:  # it opens with them: the rest explains them
+            continue
+        out.append("".join(c for c in kept if c is not None).rstrip("，,；;") + (end or "。"))
+    return "".join(out)
 
 
 def without_term(text: str, term: str) -> str:
