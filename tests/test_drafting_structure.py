@@ -279,7 +279,9 @@ def test_on_request_states_the_total_before_the_change_and_closing_before_result
     ("note", "kept", "gone"),
     [
         ("我局公开{name}和医保报销政策。建立公开台账。", "公开医保报销政策", ""),
-        ("在网站公开{name}，方便群众查询。建立公开台账。", "建立公开台账", "方便群众查询"),
+        ("我局公开{name}，方便群众查询。建立公开台账。", "建立公开台账", "方便群众查询"),
+        # what is published under a topic says more than the category: left alone
+        ("围绕营商环境集中发布{name}和办事指南。建立公开台账。", "", ""),
     ],
 )
 def test_a_counted_category_is_not_named_again_by_the_note(
@@ -289,7 +291,7 @@ def test_a_counted_category_is_not_named_again_by_the_note(
     for agency in NAMES[:4]:
         report = _as(busy, agency, proactive_notes=note.format(name=name))
         proactive = draft_offline(report)["overview_proactive"]
-        assert proactive.count(name) == 1, proactive
+        assert proactive.count(name) == (1 if kept else 2), proactive
         assert kept in proactive and "建立公开台账" in proactive, proactive
         assert not gone or gone not in proactive, proactive
         brief = draft_offline(report, instruction="更简洁")["overview_proactive"]

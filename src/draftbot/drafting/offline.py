@@ -878,8 +878,12 @@ def _notes(
     return across_parts(notes)
 
 
-# 公开定点医药机构名单和医保报销政策: what a clause says was published, a list joined by 、和及.
-_PUBLISHED_LIST = re.compile(r"(公开|发布)([^，。；]+?)(?=[，。；]|$)")
+# （我局）公开定点医药机构名单和医保报销政策: a clause that opens with publishing (after at most its
+# subject) and says what, a list joined by 、和及 (围绕…发布政策文件 says more and is left alone).
+_PUBLISHED_LIST = re.compile(
+    r"^(?:我.|本[^，。；]{1,3}|[^，。；]{0,3}?[县区市省州镇乡]政府)?(?:重点|集中|及时|主动)?"
+    r"(?:公开|发布)([^，。；]+?)(?=[，。；]|$)"
+)
 
 
 def without_categories(text: str, names: set[str]) -> str:
@@ -895,11 +899,13 @@ def without_categories(text: str, names: set[str]) -> str:
         match = _PUBLISHED_LIST.search(clause)
         if match is None:
             return clause
-        items = re.findall(named + r"|[^、和及]+", match.group(2))  # a name may hold 和
+        items = re.findall(named + r"|[^、和及]+", match.group(1))  # a name may hold 和
         kept = [i for i in items if i not in names and i.removesuffix("信息") not in names]
         if not kept:
             return None
-        return clause[: match.start(2)] + "和".join(kept) + clause[match.end(2) :]
+        if len(kept) == len(items):
+            return clause
+        return clause[: match.start(1)] + "和".join(kept) + clause[match.end(1) :]
 
     out = []
     for sentence in split_sentences(text, at_semicolons=False):
