@@ -196,6 +196,28 @@ def test_a_note_about_the_whole_area_gets_no_second_subject() -> None:
     assert "本机关全区" not in text and "区政府全区" not in text
 
 
+@pytest.mark.parametrize(
+    ("agency", "level", "note", "expected"),
+    [
+        ("德清县人民政府", "区县政府", "政府网站完成集约化改版。", "县政府网站完成集约化改版"),
+        ("德清县人民政府", "区县政府", "政府办公室牵头清理规范性文件。", "县政府办公室牵头清理"),
+        ("湖州市人民政府", "市级政府", "政府网站开通长者模式。", "市政府网站开通长者模式"),
+        ("昌硕街道办事处", "乡镇（街道）", "街道办事处门户网页完成改版。", "办事处门户网页完成改版"),
+    ],
+)
+def test_a_note_opening_with_the_end_of_the_agencys_name_shares_it(
+    agency: str, level: str, note: str, expected: str
+) -> None:
+    """The kind: a clerk's sentence that opens with a noun the agency's own name ends with
+    (政府网站…, 街道办事处…) is not given that name again (县政府政府网站)."""
+    texts = draft_offline(
+        _report(meta__agency=agency, meta__level=level, facts__platform_notes=note)
+    )
+    text = "".join(texts.values())
+    assert expected in text, texts["overview_platform"]
+    assert not re.search(r"(政府|街道)\1", text)
+
+
 def test_a_measure_starting_with_will_is_not_doubled() -> None:
     listed = _report(facts__measures=["将学校政务公开纳入年度考核", "下一步，将完善答复文书范本"])
     text = draft_offline(listed)["problems"]

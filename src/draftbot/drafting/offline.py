@@ -210,7 +210,18 @@ def with_subject(text: str, agency: str, voice: Voice | None = None) -> str:
     own = tuple(w for w in (agency, voice.self_name, voice.area) if w)
     if text.startswith((*own, *_HAS_SUBJECT)) or _AREA_START.match(text):
         return text
-    return voice.self_name + text
+    return _joined_subject(voice.self_name, text)
+
+
+def _joined_subject(subject: str, text: str) -> str:
+    """`subject` before `text`, sharing the word both have (县政府 + 政府网站… → 县政府网站…,
+    本街道 + 街道办事处… → 本街道办事处…): a clause that opens with a noun ending the
+    subject's own name would otherwise read 县政府政府网站. Only overlaps of two or more
+    characters count (我办 + 办理… is not 我办理…)."""
+    for size in range(min(len(subject), len(text)) - 1, 1, -1):
+        if subject.endswith(text[:size]):
+            return subject + text[size:]
+    return subject + text
 
 
 def without_clauses(text: str, word: str) -> str:
