@@ -162,7 +162,10 @@ def test_tasks_without_a_plan_title_and_all_done() -> None:
 
 
 def test_nothing_given_says_nothing() -> None:
-    plain = draft_offline(_county({}, {}, {}))
+    # the example gives every count: each is cleared (None), not merely left unchanged
+    report = _county(dict.fromkeys(PRACTICES), dict.fromkeys(AREA), dict.fromkeys(PLAN))
+    facts = report.facts.model_copy(update={"engagement": type(report.facts.engagement)()})
+    plain = draft_offline(report.model_copy(update={"facts": facts}))
     text = "".join(plain.values())
     for word in CLAIM_WORDS:
         assert word not in text, word
