@@ -49,9 +49,7 @@ def _with(example: str, **facts: Any) -> Report:
 
 def _county(area: dict[str, Any] | None = None) -> Report:
     # the area's facts alone: the example's engagement counts (在线访谈6期 …) are left out
-    return _with(
-        "county-gov-2023.yaml", area=COUNTY_AREA if area is None else area, engagement={}
-    )
+    return _with("county-gov-2023.yaml", area=COUNTY_AREA if area is None else area, engagement={})
 
 
 def _drafted(report: Report) -> Report:
