@@ -49,6 +49,20 @@ def test_section_prompt_renders_facts_and_fenced_material() -> None:
     assert "修改要求" not in text
 
 
+@pytest.mark.parametrize(
+    "key", ["overview_management", "overview_platform", "overview_supervision"]
+)
+def test_a_governments_sub_parts_may_run_longer_than_a_departments(key: str) -> None:
+    """（三）（四）（五） of a government's report cover the whole area (real range 150–600
+    characters against 52–321 for a department), so its length cap is the larger one."""
+    prompt = load_llm_prompts()[key]
+    common = {"agency": "某县", "year": 2023, "title": "（三）", "facts": [], "material": ""}
+    government = prompt.render(**common, instruction="", area="全县")
+    department = prompt.render(**common, instruction="", area="")
+    assert "不超过 500 字" in government and "全县" in government
+    assert "不超过 300 字" in department and "不超过 500 字" not in department
+
+
 def _user_prompts(tmp_path: Path) -> Path:
     folder = tmp_path / "my-prompts"
     (folder / "llm").mkdir(parents=True)
