@@ -25,6 +25,8 @@ NOT_ASKED = {
     "interview": "the interview's own progress",
     "source": "written by draftbot import (provenance of published figures)",
     "table3.results_total": "computed (（七）总计)",
+    "facts.area.covered_departments": "counted by the roll-up from the agencies it sums (rollup.py)",
+    "facts.area.covered_townships": "counted by the roll-up from the agencies it sums (rollup.py)",
 }
 
 
