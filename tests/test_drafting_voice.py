@@ -141,6 +141,15 @@ def test_voice_from_level_and_name(agency: str, level: str, voice: Voice) -> Non
     assert voice_for(agency, AgencyLevel(level)) == voice
 
 
+@pytest.mark.parametrize("level", list(AgencyLevel))
+def test_a_government_level_is_known_in_one_place(level: AgencyLevel) -> None:
+    """`AgencyLevel.is_government` is the one answer to "is this a people's government" (the
+    voice speaks for the whole area, the publishing deadline is 31 March, 列席 is asked)."""
+    governments = {"区县政府", "市级政府", "省级政府"}
+    assert level.is_government is (level.value in governments)
+    assert bool(voice_for("某某县人民政府", level).area) is level.is_government
+
+
 @pytest.mark.parametrize(
     ("agency", "level", "region", "own", "area"),
     [

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from .findings import Finding
-from .model import AgencyLevel, Report
+from .model import Report
 from .outline import SECTION_KEYS
 from .review._text import quote
 from .review.copying import MIN_CHARS, THRESHOLD, normalise, similarity
@@ -33,13 +33,6 @@ COPIED = "A-01"
 OTHER_AGENCY = "A-02"
 LATE = "A-03"
 DUPLICATE = "A-04"
-GOVERNMENT_LEVELS = frozenset(
-    {
-        AgencyLevel.county_government,
-        AgencyLevel.city_government,
-        AgencyLevel.provincial_government,
-    }
-)
 MIN_SENTENCE_CHARS = 12  # shorter sentences are alike in every report
 BOILERPLATE_SHARE = 10  # a sentence found in more reports than this is boilerplate
 _NAME_NOISE_RE = re.compile(r"[\s\u3000·•.,，。、（）()“”\"'‘’《》-]")
@@ -66,7 +59,7 @@ def agency_key(name: str, renames: dict[str, str] | None = None) -> str:
 def publish_deadline(report: Report) -> dt.date:
     """31 January of the following year; 31 March for a 本级政府's whole-government report."""
     year = report.meta.report_year + 1
-    if report.meta.level in GOVERNMENT_LEVELS:
+    if report.meta.level.is_government:
         return dt.date(year, 3, 31)
     return dt.date(year, 1, 31)
 
@@ -130,9 +123,7 @@ def _late(report: Report) -> Finding | None:
     if date is None or date <= deadline:
         return None
     whose = (
-        "本级政府的年度报告"
-        if report.meta.level in GOVERNMENT_LEVELS
-        else "部门和乡镇（街道）的年度报告"
+        "本级政府的年度报告" if report.meta.level.is_government else "部门和乡镇（街道）的年度报告"
     )
     return Finding(
         LATE,
@@ -210,11 +201,11 @@ def other_agency_names(
     the full name of another department or township of the batch."""
     names: dict[str, str] = {}  # full name → agency key
     for i, report in reports.items():
-        if report.meta.level not in GOVERNMENT_LEVELS:  # departments may cite the government
+        if not report.meta.level.is_government:  # departments may cite the government
             names.setdefault(report.meta.agency, keys[i])
     lengths = sorted({len(n) for n in names}, reverse=True)
     for i, report in reports.items():
-        if report.meta.level in GOVERNMENT_LEVELS:
+        if report.meta.level.is_government:
             continue  # the 本级政府's report rightly speaks of its departments
         own = report.meta.agency
         found: list[Finding] = []

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .claims import ClaimData, claim_data, count_twins
 from .formats import FORMAT_2019, FORMAT_2021, FormatVersion
-from .model import Report, Table2v2019, result_rows
+from .model import AgencyLevel, Report, Table2v2019, result_rows
 from .numbers import format_amount
 from .tables import APPLICANT_LABELS, CASE_LABELS, TABLE3_ROW_LABELS
 
@@ -467,10 +467,10 @@ def decision_meeting(report: Report) -> str:
     """The meeting the public is invited to sit in on (列席) as the agency's level names it: a
     government's 政府常务会议; a 乡镇's 镇长办公会议 / 乡长办公会议, a 街道's 主任办公会议 (they hold
     no 常务会议); another agency's 领导班子会议."""
-    level = report.meta.level.name
-    if level.endswith("_government"):
+    level = report.meta.level
+    if level.is_government:
         return "政府常务会议"
-    if level != "township":
+    if level is not AgencyLevel.township:
         return "领导班子会议"
     name = report.meta.agency.strip().removesuffix("人民政府").removesuffix("办事处")
     if name.endswith("街道"):
@@ -482,9 +482,10 @@ def meeting_name(report: Report) -> str:
     """The meeting at which the leadership studies the work, as reports name it: a
     government's 常务会议 (县政府常务会议), a 乡镇's 党政班子会议, another agency's
     领导班子会议."""
-    if report.meta.level.name.endswith("_government"):
+    level = report.meta.level
+    if level.is_government:
         return "政府常务会议"
-    return "党政班子会议" if report.meta.level.name == "township" else "领导班子会议"
+    return "党政班子会议" if level is AgencyLevel.township else "领导班子会议"
 
 
 def _organisation_facts(b: _Builder, report: Report) -> None:

@@ -213,6 +213,12 @@ class AgencyLevel(str, Enum):
     provincial_government = "省级政府"
     other = "其他"
 
+    @property
+    def is_government(self) -> bool:
+        """Whether this is a people's government (区县、市级、省级政府), whose report covers its
+        whole area, rather than a department or a 乡镇（街道）."""
+        return self.name.endswith("_government")
+
 
 class Meta(Strict):
     agency: str = Field(min_length=2, max_length=100, description="机关全称，如 稷山县工业和科技局")

@@ -31,7 +31,7 @@ from ..facts import (
     meeting_name,
     percent,
 )
-from ..model import AgencyLevel, Report, Table2v2019, result_rows
+from ..model import Report, Table2v2019, result_rows
 from ..numbers import format_amount, prose_share_words, share_tenths
 from ..outline import SECTION_KEYS
 from ..review.content import TOPICS
@@ -1109,13 +1109,6 @@ def _results(report: Report, apps: Any, voice: Voice) -> dict[str, Any]:
     }
 
 
-_GOVERNMENTS = (
-    AgencyLevel.county_government,
-    AgencyLevel.city_government,
-    AgencyLevel.provincial_government,
-)
-
-
 def _signals(report: Report, apps: Any) -> list[str]:
     """Problems the data supports, most telling first (keys the problems template knows), at
     most three; [] when the data supports none."""
@@ -1144,7 +1137,7 @@ def _signals(report: Report, apps: Any) -> list[str]:
         found.append("proactive_down")
     if f.policy_interpretations == 0:
         found.append("no_interpretation")
-    if f.press_conferences == 0 and report.meta.level in _GOVERNMENTS:
+    if f.press_conferences == 0 and report.meta.level.is_government:
         found.append("no_press")
     if f.training_sessions == 0:
         found.append("no_training")
