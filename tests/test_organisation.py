@@ -14,7 +14,7 @@ from draftbot import questions as qs
 from draftbot.claims import bound_claims, claim_data, find_claims
 from draftbot.datafile import DataFileError, dump_report, load_report, parse_report
 from draftbot.drafting.guard import ungrounded_claims, unmatched_numbers
-from draftbot.drafting.offline import draft_offline
+from draftbot.drafting.offline import draft_offline, meeting_body
 from draftbot.facts import build_fact_sheet
 from draftbot.model import Meta, Organisation, Report
 from draftbot.question_bank import QuestionBank, load_bank
@@ -305,3 +305,14 @@ def test_the_county_example_tells_its_organisation_once() -> None:
     supervision = draft_offline(report)["overview_supervision"]
     assert "分管副县长" in supervision and "县政府常务会议" in supervision
     assert "《2023年政务公开工作要点》" in supervision
+
+
+def test_a_governments_office_names_the_governments_meeting_not_its_own_unit() -> None:
+    """The kind: the meeting's body comes from the voice (我办 → 办) while the meeting comes from
+    the level (政府常务会议); a 县政府办公室 entered as 区县政府 must not get 「办政府常务会议」."""
+    report = load_report(EXAMPLES / "county-gov-2023.yaml")
+    report.meta.agency = "德清县人民政府办公室"
+    assert meeting_body(report) == "政府常务会议"
+    supervision = draft_offline(report)["overview_supervision"]
+    assert "政府常务会议专题研究政务公开工作2次" in supervision
+    assert "办政府" not in supervision

@@ -808,11 +808,14 @@ def _organisation(report: Report, plan: str | None, note: str) -> dict[str, Any]
 def meeting_body(report: Report) -> str:
     """The meeting that studies the work, named with its body, one form per level: 县政府常务会议,
     镇党政班子会议 / 街道党政班子会议, 局领导班子会议 (委, 中心 … from the agency's self name;
-    本机关领导班子会议 when the name gives none)."""
+    本机关领导班子会议 when the name gives none); a government's office entered at the
+    government's level (我办) names the government's 政府常务会议 without its own unit."""
     voice = voice_for(report.meta.agency, report.meta.level)
     meeting = meeting_name(report)
     if voice.is_government:  # 县政府 + 常务会议
         return voice.self_name + meeting.removeprefix("政府")
+    if report.meta.level.is_government:  # 县政府办公室 (我办) reports the government's meeting
+        return meeting
     unit = voice.self_name.removeprefix("我").removeprefix("本")
     return (unit if unit != "机关" else "本机关") + meeting
 
