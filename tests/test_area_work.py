@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from claims_caught import guard_flags, p01_findings
 from draftbot import questions as qs
 from draftbot.claims import bound_claims, claim_data, find_claims
 from draftbot.datafile import dump_report, load_report, parse_report
@@ -170,13 +171,8 @@ def test_the_area_counts_in_their_place_pass(text: str) -> None:
 )
 def test_a_wrong_area_count_is_caught(text: str, wrong: str) -> None:
     report = _county()
-    assert wrong in [c.text for c in ungrounded_claims(text, build_fact_sheet(report))]
-    narrative = report.narrative.model_copy(update={"overview_platform": text})
-    found = [
-        f
-        for f in review_report(report.model_copy(update={"narrative": narrative}))
-        if f.code == "P-01"
-    ]
+    assert wrong in guard_flags(report, text)
+    found = p01_findings(report, "overview_platform", text)
     assert found and any(f.severity == "error" for f in found), found
 
 

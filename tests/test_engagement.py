@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from claims_caught import guard_flags, p01_findings
 from draftbot import questions as qs
 from draftbot.claims import bound_claims, claim_data, find_claims
 from draftbot.datafile import dump_report, load_report, parse_report
@@ -356,13 +357,8 @@ def test_the_fact_sheet_gives_each_count_to_its_section() -> None:
 )
 def test_a_count_said_of_the_wrong_fact_is_caught(text: str, wrong: str) -> None:
     report = _with("county-gov-2023.yaml", COUNTY)
-    assert wrong in [c.text for c in ungrounded_claims(text, build_fact_sheet(report))]
-    narrative = report.narrative.model_copy(update={"other_matters": text})
-    found = [
-        f
-        for f in review_report(report.model_copy(update={"narrative": narrative}))
-        if f.code == "P-01"
-    ]
+    assert wrong in guard_flags(report, text)
+    found = p01_findings(report, "other_matters", text)
     assert found and any(f.severity == "error" for f in found), found
 
 
@@ -560,13 +556,8 @@ def test_the_fact_sheet_gives_the_talk_to_platform() -> None:
 )
 def test_a_talk_count_said_of_the_wrong_fact_is_caught(text: str, wrong: str) -> None:
     report = _with("county-gov-2023.yaml", COUNTY_TALK)
-    assert wrong in [c.text for c in ungrounded_claims(text, build_fact_sheet(report))]
-    narrative = report.narrative.model_copy(update={"overview_platform": text})
-    found = [
-        f
-        for f in review_report(report.model_copy(update={"narrative": narrative}))
-        if f.code == "P-01"
-    ]
+    assert wrong in guard_flags(report, text)
+    found = p01_findings(report, "overview_platform", text)
     assert found and any(f.severity == "error" for f in found), found
 
 

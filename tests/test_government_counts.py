@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from claims_caught import guard_flags, p01_findings
 from draftbot import questions as qs
 from draftbot.claims import bound_claims, claim_data, find_claims
 from draftbot.datafile import dump_report, load_report, parse_report
-from draftbot.drafting.guard import ungrounded_claims, unmatched_numbers
+from draftbot.drafting.guard import unmatched_numbers
 from draftbot.drafting.offline import draft_offline
 from draftbot.facts import build_fact_sheet
 from draftbot.model import Meta, Organisation, Practices, Report
@@ -199,13 +200,8 @@ def test_phrasings_vary_by_agency_and_stay_deterministic() -> None:
 )
 def test_a_count_said_of_the_wrong_fact_is_caught(section: str, text: str, wrong: str) -> None:
     report = _county()
-    assert wrong in [c.text for c in ungrounded_claims(text, build_fact_sheet(report))]
-    narrative = report.narrative.model_copy(update={section: text})
-    found = [
-        f
-        for f in review_report(report.model_copy(update={"narrative": narrative}))
-        if f.code == "P-01"
-    ]
+    assert wrong in guard_flags(report, text)
+    found = p01_findings(report, section, text)
     assert found, text
 
 
